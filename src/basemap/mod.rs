@@ -1,0 +1,1 @@
+//! The offline basemap (PRELIMINARY: being built).

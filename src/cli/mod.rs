@@ -1,0 +1,1 @@
+//! The command line (PRELIMINARY: being built).

@@ -1,0 +1,13 @@
+//! raidmap: an offline map for tracking Cambodia's online-scam compounds.
+//!
+//! The crate is split so that everything except [`ui`] is plain data and logic that never names
+//! egui, eframe or walkers: the command line, the tests and the benchmarks use the same core as
+//! the GUI.
+
+pub mod basemap;
+pub mod cli;
+pub mod io;
+pub mod measure;
+pub mod model;
+pub mod sample;
+pub mod ui;

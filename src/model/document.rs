@@ -1,0 +1,85 @@
+//! The open layers, addressed by stable ids.
+
+use super::{Feature, Layer, LayerKind};
+
+/// A layer's identity for as long as the program runs (indices shift when layers are removed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LayerId(pub u64);
+
+/// One feature of one layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FeatureRef {
+    pub layer: LayerId,
+    pub index: usize,
+}
+
+/// Every open layer, in drawing order (first drawn first, i.e. at the bottom).
+#[derive(Debug, Default, Clone)]
+pub struct Document {
+    layers: Vec<(LayerId, Layer)>,
+    next_id: u64,
+}
+
+impl Document {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add a layer on top and return its id.
+    pub fn add_layer(&mut self, layer: Layer) -> LayerId {
+        let id = LayerId(self.next_id);
+        self.next_id += 1;
+        self.layers.push((id, layer));
+        id
+    }
+
+    /// Remove a layer; returns it if it existed.
+    pub fn remove_layer(&mut self, id: LayerId) -> Option<Layer> {
+        let pos = self.layers.iter().position(|(i, _)| *i == id)?;
+        Some(self.layers.remove(pos).1)
+    }
+
+    pub fn layer(&self, id: LayerId) -> Option<&Layer> {
+        self.layers.iter().find(|(i, _)| *i == id).map(|(_, l)| l)
+    }
+
+    pub fn layer_mut(&mut self, id: LayerId) -> Option<&mut Layer> {
+        self.layers.iter_mut().find(|(i, _)| *i == id).map(|(_, l)| l)
+    }
+
+    pub fn feature(&self, r: FeatureRef) -> Option<&Feature> {
+        self.layer(r.layer)?.features.get(r.index)
+    }
+
+    /// Layers in drawing order, with their ids.
+    pub fn layers(&self) -> impl DoubleEndedIterator<Item = (LayerId, &Layer)> {
+        self.layers.iter().map(|(i, l)| (*i, l))
+    }
+
+    pub fn len(&self) -> usize {
+        self.layers.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.layers.is_empty()
+    }
+
+    /// The Measurements layer, created on first use.
+    pub fn measurements_mut(&mut self) -> (LayerId, &mut Layer) {
+        let id = match self
+            .layers
+            .iter()
+            .find(|(_, l)| l.kind == LayerKind::Measurements)
+        {
+            Some((id, _)) => *id,
+            None => self.add_layer(Layer::new("Measurements", LayerKind::Measurements)),
+        };
+        let layer = self
+            .layers
+            .iter_mut()
+            .find(|(i, _)| *i == id)
+            .map(|(_, l)| l)
+            .expect("the measurements layer was just found or added");
+        (id, layer)
+    }
+}

@@ -1,0 +1,82 @@
+//! A layer: the features of one file (or of the program's own Measurements layer).
+
+use std::path::PathBuf;
+
+use geo::Rect;
+use serde_json::{Map, Value};
+
+use super::Feature;
+
+/// What kind of GeoJSON object the file's top level was, so an export writes the same kind.
+#[derive(Debug, Clone)]
+pub enum Root {
+    /// A FeatureCollection. `members` holds every top-level member in its original order, with
+    /// `features` kept as a placeholder (`null`) at its place; the features live in
+    /// [`Layer::features`].
+    FeatureCollection { members: Map<String, Value> },
+    /// A single Feature at the top level (the layer has exactly one feature).
+    Feature,
+    /// A bare Geometry at the top level (the layer has exactly one feature whose object holds it).
+    Geometry,
+}
+
+/// Whether a layer holds the user's data or what the program made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LayerKind {
+    /// Features read from a file.
+    Data,
+    /// Measurements the user kept.
+    Measurements,
+}
+
+/// An ordered set of features with where they came from.
+#[derive(Debug, Clone)]
+pub struct Layer {
+    /// Display name (the file name for files).
+    pub name: String,
+    /// The file it was read from, if any.
+    pub path: Option<PathBuf>,
+    pub kind: LayerKind,
+    pub root: Root,
+    pub features: Vec<Feature>,
+    /// SHOULD-level problems found while reading, as `place: message` lines.
+    pub warnings: Vec<String>,
+}
+
+impl Layer {
+    /// An empty FeatureCollection layer.
+    pub fn new(name: impl Into<String>, kind: LayerKind) -> Self {
+        let mut members = Map::new();
+        members.insert("type".into(), Value::String("FeatureCollection".into()));
+        members.insert("features".into(), Value::Null);
+        Self {
+            name: name.into(),
+            path: None,
+            kind,
+            root: Root::FeatureCollection { members },
+            features: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Bounding box of every feature with a geometry, in lon/lat degrees.
+    pub fn bbox(&self) -> Option<Rect<f64>> {
+        self.features
+            .iter()
+            .filter_map(Feature::bbox)
+            .reduce(|a, b| union(&a, &b))
+    }
+
+    /// Whether any feature was edited or added since the layer was read.
+    pub fn is_edited(&self) -> bool {
+        self.features.iter().any(Feature::is_edited)
+    }
+}
+
+/// The smallest rectangle holding both.
+pub fn union(a: &Rect<f64>, b: &Rect<f64>) -> Rect<f64> {
+    Rect::new(
+        geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
+        geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+    )
+}

@@ -1,0 +1,14 @@
+//! The document: layers of GeoJSON features, as plain data.
+//!
+//! Nothing here knows about the screen. The GUI, the command line, the tests and the benchmarks
+//! all work on these types. A [`Feature`] keeps the JSON object it was read from (key order,
+//! foreign members, `id` with its type) and, until it is edited, its exact original text, so an
+//! export of unedited data reproduces the input.
+
+mod document;
+mod feature;
+mod layer;
+
+pub use document::{Document, FeatureRef, LayerId};
+pub use feature::Feature;
+pub use layer::{Layer, LayerKind, Root};

@@ -1,0 +1,1 @@
+//! The GUI (PRELIMINARY: being built).
