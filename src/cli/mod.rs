@@ -1,1 +1,58 @@
-//! The command line (PRELIMINARY: being built).
+//! The command line: `raidmap [FILE...]` opens the GUI; subcommands do the same work in scripts.
+//!
+//! Exit codes: 0 ok, 1 bad input (a file that is not valid GeoJSON, a place that cannot be
+//! found), 2 usage (unknown flags, missing arguments). Each subcommand has one `Args` struct and
+//! one `run()` in its own module; doc comments become `--help`.
+
+pub mod export;
+pub mod info;
+pub mod measure;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// raidmap: an offline map for tracking online-scam compounds and police raids.
+///
+/// Without a subcommand it opens the map window on the given GeoJSON files, or on the bundled
+/// sample data when none are given.
+#[derive(Debug, Parser)]
+#[command(name = "raidmap", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// GeoJSON files to open in the map window.
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read and check GeoJSON files (RFC 7946) and summarize each one.
+    Info(info::Args),
+    /// Measure the geodesic distance between two features or coordinates.
+    Measure(measure::Args),
+    /// Write layers as GeoJSON (several inputs merge into one FeatureCollection).
+    Export(export::Args),
+}
+
+/// Exit code for bad input.
+pub const EXIT_BAD_INPUT: u8 = 1;
+/// Exit code for a usage error.
+pub const EXIT_USAGE: u8 = 2;
+
+/// Run a subcommand and turn its outcome into an exit code, printing errors on stderr.
+pub fn run(command: Command) -> ExitCode {
+    let result = match command {
+        Command::Info(args) => info::run(&args),
+        Command::Measure(args) => measure::run(&args),
+        Command::Export(args) => export::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("raidmap: {err:#}");
+            ExitCode::from(EXIT_BAD_INPUT)
+        }
+    }
+}
