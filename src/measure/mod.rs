@@ -4,9 +4,11 @@
 //! Every number that reaches a person goes through [`format_distance`] so it carries its unit.
 
 mod geodesic;
+mod keep;
 mod place;
 
 pub use geodesic::{
     METHOD, METHOD_SHORT, distance_m, format_distance, geodesic_path, initial_bearing_deg,
 };
+pub use keep::measurement_feature;
 pub use place::{Place, PlaceError, representative_point, resolve};

@@ -8,7 +8,9 @@
 mod document;
 mod feature;
 mod layer;
+mod spatial;
 
 pub use document::{Document, FeatureRef, LayerId};
 pub use feature::Feature;
-pub use layer::{Layer, LayerKind, Root};
+pub use layer::{Layer, LayerKind, Root, union};
+pub use spatial::SpatialIndex;
