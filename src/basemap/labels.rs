@@ -1,0 +1,256 @@
+//! Label candidates (towns, provinces, countries, the lake) and their placement on the screen.
+//!
+//! Candidates are built once and kept sorted by importance: the capital first, then whatever
+//! appears at a lower zoom, so the greedy placement in [`place_labels`] is stable from frame to
+//! frame and while panning. Placement never lets two labels (or a label and a town's dot) overlap,
+//! and keeps labels wholly on the screen. How big a label is comes from the caller (the UI knows
+//! its fonts); the placement itself is plain arithmetic and is unit-tested here.
+
+use std::cmp::Ordering;
+
+use geo::Coord;
+
+use super::projection::{PxRect, Viewport};
+
+/// What a label names, which decides its style and where it goes relative to its point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LabelKind {
+    /// A national capital: always shown when on screen, with a bigger dot.
+    Capital,
+    /// A town or city: a dot with its name beside it.
+    Town { in_cambodia: bool },
+    /// A Cambodian province, centred on a point inside it.
+    Province,
+    /// A country, centred on a point inside it.
+    Country { is_cambodia: bool },
+    /// A lake, centred on it.
+    Water,
+}
+
+impl LabelKind {
+    /// Whether the label marks a point with a dot (towns) or is centred on an area.
+    pub fn has_dot(self) -> bool {
+        matches!(self, Self::Capital | Self::Town { .. })
+    }
+
+    /// The radius of the dot, in screen pixels (0 for areas).
+    pub fn dot_radius_px(self) -> f32 {
+        match self {
+            Self::Capital => CAPITAL_DOT_RADIUS_PX,
+            Self::Town { .. } => TOWN_DOT_RADIUS_PX,
+            _ => 0.0,
+        }
+    }
+}
+
+/// The dot of a town, in screen pixels.
+pub const TOWN_DOT_RADIUS_PX: f32 = 2.5;
+/// The dot of a capital, in screen pixels.
+pub const CAPITAL_DOT_RADIUS_PX: f32 = 4.0;
+/// Between a dot and its name, in screen pixels.
+pub const DOT_GAP_PX: f32 = 3.0;
+/// Free space kept around every placed label, in screen pixels.
+pub const LABEL_PADDING_PX: f32 = 2.0;
+/// Labels stay this far inside the map's edges, in screen pixels.
+pub const EDGE_MARGIN_PX: f32 = 2.0;
+
+/// One thing that may be labelled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    /// The name as people write it in English.
+    pub text: String,
+    pub kind: LabelKind,
+    /// The labelled point (a town) or a point inside the labelled area, in world units.
+    pub world: Coord<f64>,
+    /// Shown from this zoom (inclusive) ...
+    pub min_zoom: f64,
+    /// ... up to this zoom (exclusive).
+    pub max_zoom: f64,
+    /// For towns, from GeoNames (0 when unknown); 0 for areas.
+    pub population: u64,
+}
+
+/// The zoom from which a town is labelled, from its population and GeoNames feature code.
+pub fn town_min_zoom(population: u64, feature_code: &str, in_cambodia: bool) -> f64 {
+    if feature_code == "PPLC" {
+        return 0.0;
+    }
+    let by_population = match population {
+        1_000_000.. => 4.0,
+        300_000.. => 5.0,
+        100_000.. => 6.0,
+        30_000.. => 7.0,
+        10_000.. => 8.0,
+        1.. => 9.0,
+        0 => 10.0,
+    };
+    if in_cambodia {
+        // Provincial capitals orient the reader even when GeoNames has no population for them.
+        if feature_code == "PPLA" {
+            f64::min(by_population, 7.0)
+        } else {
+            by_population
+        }
+    } else if population >= 1_000_000 {
+        by_population
+    } else {
+        by_population + 1.0
+    }
+}
+
+/// The zoom from which an area of `area_world` square world units is big enough (about 80 × 80
+/// screen pixels) to carry its name.
+pub fn area_min_zoom(area_world: f64) -> f64 {
+    const MIN_AREA_PX2: f64 = 6_400.0;
+    if area_world <= 0.0 {
+        return f64::INFINITY;
+    }
+    // At zoom z one world unit is 2^(8+z) px, so an area grows as 2^(16+2z).
+    ((MIN_AREA_PX2 / area_world).log2() - 16.0) / 2.0
+}
+
+/// Sort key: lower is more important. Mostly "who appears first when zooming in".
+fn importance(label: &Label) -> f64 {
+    match label.kind {
+        LabelKind::Capital => -100.0,
+        LabelKind::Country { .. } => -50.0,
+        LabelKind::Province => label.min_zoom - 0.6,
+        LabelKind::Water => label.min_zoom - 0.3,
+        LabelKind::Town { in_cambodia: true } => label.min_zoom,
+        LabelKind::Town { in_cambodia: false } => label.min_zoom + 0.5,
+    }
+}
+
+/// Sort candidates most important first (the order [`place_labels`] relies on).
+pub fn sort_by_importance(labels: &mut [Label]) {
+    labels.sort_by(|a, b| {
+        importance(a)
+            .partial_cmp(&importance(b))
+            .unwrap_or(Ordering::Equal)
+            .then(b.population.cmp(&a.population))
+            .then_with(|| a.text.cmp(&b.text))
+    });
+}
+
+/// A label that found room on the screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedLabel<T> {
+    /// Index into the candidates given to [`place_labels`].
+    pub label_index: usize,
+    /// Where the text goes (its size is what the caller measured).
+    pub text_rect_px: PxRect,
+    /// The labelled point on the screen (the dot's centre for towns).
+    pub anchor_px: [f32; 2],
+    /// Whatever the caller's measure returned with the size (e.g. the laid-out text).
+    pub payload: T,
+}
+
+/// Where a label's text may go around its anchor, in order of preference.
+fn text_positions(kind: LabelKind, anchor_px: [f32; 2], size_px: [f32; 2]) -> [PxRect; 4] {
+    let [x, y] = anchor_px;
+    let [w, h] = size_px;
+    if kind.has_dot() {
+        let d = kind.dot_radius_px() + DOT_GAP_PX;
+        [
+            PxRect::from_min_size([x + d, y - h / 2.0], size_px), // right
+            PxRect::from_min_size([x - d - w, y - h / 2.0], size_px), // left
+            PxRect::from_min_size([x - w / 2.0, y - d - h], size_px), // above
+            PxRect::from_min_size([x - w / 2.0, y + d], size_px), // below
+        ]
+    } else {
+        let centred = PxRect::from_min_size([x - w / 2.0, y - h / 2.0], size_px);
+        [
+            centred,
+            PxRect::from_min_size([x - w / 2.0, y - h * 1.5], size_px), // a line higher
+            PxRect::from_min_size([x - w / 2.0, y + h / 2.0], size_px), // a line lower
+            centred,
+        ]
+    }
+}
+
+/// Choose which labels to show and where, greedily in the candidates' order.
+///
+/// `labels` must be sorted with [`sort_by_importance`]. `measure` gives a label's text size in
+/// screen pixels (and a payload kept with it), or `None` to skip it; it is only called for labels
+/// in view at this zoom. Placed labels are appended to `out`, which is cleared first.
+pub fn place_labels<T>(
+    labels: &[Label],
+    viewport: &Viewport,
+    mut measure: impl FnMut(&Label) -> Option<([f32; 2], T)>,
+    out: &mut Vec<PlacedLabel<T>>,
+) {
+    out.clear();
+    let zoom = viewport.zoom();
+    let screen = viewport.rect_px.expand(-EDGE_MARGIN_PX);
+    // Anything whose anchor is further out than this cannot fit on the screen.
+    let near_view = viewport.world_rect(400.0);
+    let mut occupied: Vec<PxRect> = Vec::with_capacity(64);
+
+    for (label_index, label) in labels.iter().enumerate() {
+        if zoom < label.min_zoom || zoom >= label.max_zoom {
+            continue;
+        }
+        let p = label.world;
+        if p.x < near_view.min().x
+            || p.x > near_view.max().x
+            || p.y < near_view.min().y
+            || p.y > near_view.max().y
+        {
+            continue;
+        }
+        let anchor_px = viewport.transform.to_px(p);
+        let dot = label.kind.has_dot().then(|| {
+            let r = label.kind.dot_radius_px();
+            PxRect::from_min_size([anchor_px[0] - r, anchor_px[1] - r], [2.0 * r, 2.0 * r])
+        });
+        if let Some(dot) = dot
+            && (!screen.contains_rect(&dot) || occupied.iter().any(|o| o.overlaps(&dot)))
+        {
+            continue;
+        }
+        let Some((size_px, payload)) = measure(label) else {
+            continue;
+        };
+        let free = text_positions(label.kind, anchor_px, size_px)
+            .into_iter()
+            .find(|rect| {
+                let padded = rect.expand(LABEL_PADDING_PX);
+                screen.contains_rect(rect)
+                    && !occupied.iter().any(|o| o.overlaps(&padded))
+                    && dot.is_none_or(|d| !d.overlaps(rect))
+            });
+        let Some(text_rect_px) = free else {
+            continue;
+        };
+        occupied.push(text_rect_px.expand(LABEL_PADDING_PX));
+        if let Some(dot) = dot {
+            occupied.push(dot);
+        }
+        out.push(PlacedLabel {
+            label_index,
+            text_rect_px,
+            anchor_px,
+            payload,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bigger_towns_appear_at_lower_zooms() {
+        assert_eq!(town_min_zoom(10, "PPLC", true), 0.0);
+        assert!(town_min_zoom(150_000, "PPLA", true) < town_min_zoom(20_000, "PPLA2", true));
+        assert!(town_min_zoom(0, "PPLA", true) <= 7.0);
+        assert!(town_min_zoom(50_000, "PPLA2", false) > town_min_zoom(50_000, "PPLA2", true));
+    }
+
+    #[test]
+    fn a_province_of_ten_thousand_square_km_is_named_from_about_zoom_seven() {
+        // 100 km × 100 km near 12° N is about 0.0026 × 0.0026 world units.
+        let zoom = area_min_zoom(0.0026 * 0.0026);
+        assert!((6.0..8.0).contains(&zoom), "{zoom}");
+    }
+}
