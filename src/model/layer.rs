@@ -3,17 +3,23 @@
 use std::path::PathBuf;
 
 use geo::Rect;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use super::Feature;
+use super::{Feature, Problem};
 
 /// What kind of GeoJSON object the file's top level was, so an export writes the same kind.
 #[derive(Debug, Clone)]
 pub enum Root {
     /// A FeatureCollection. `members` holds every top-level member in its original order, with
     /// `features` kept as a placeholder (`null`) at its place; the features live in
-    /// [`Layer::features`].
-    FeatureCollection { members: Map<String, Value> },
+    /// [`Layer::features`]. `member_texts` holds the exact text of each member read from a
+    /// file (not `features`), so an export writes a member verbatim while its value in
+    /// `members` is still equal to that text; it may be empty.
+    FeatureCollection {
+        members: Map<String, Value>,
+        member_texts: Vec<(String, Box<RawValue>)>,
+    },
     /// A single Feature at the top level (the layer has exactly one feature).
     Feature,
     /// A bare Geometry at the top level (the layer has exactly one feature whose object holds it).
@@ -39,8 +45,9 @@ pub struct Layer {
     pub kind: LayerKind,
     pub root: Root,
     pub features: Vec<Feature>,
-    /// SHOULD-level problems found while reading, as `place: message` lines.
-    pub warnings: Vec<String>,
+    /// SHOULD-level problems found while reading (RFC 7946 recommendations not followed), each
+    /// with its place; `Display` gives `LINE:COLUMN: message (at PATH)`.
+    pub warnings: Vec<Problem>,
 }
 
 impl Layer {
@@ -53,7 +60,10 @@ impl Layer {
             name: name.into(),
             path: None,
             kind,
-            root: Root::FeatureCollection { members },
+            root: Root::FeatureCollection {
+                members,
+                member_texts: Vec::new(),
+            },
             features: Vec::new(),
             warnings: Vec::new(),
         }

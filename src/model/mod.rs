@@ -8,9 +8,11 @@
 mod document;
 mod feature;
 mod layer;
+mod problem;
 mod spatial;
 
 pub use document::{Document, FeatureRef, LayerId};
 pub use feature::Feature;
 pub use layer::{Layer, LayerKind, Root, union};
+pub use problem::{Problem, Severity};
 pub use spatial::SpatialIndex;

@@ -1,0 +1,177 @@
+//! Turning places in the text into 1-based line:column, and JSON paths back into places.
+//!
+//! Reading never tracks positions on the happy path. When a problem is found, its JSON path is
+//! walked again in the raw text (each step parses only the value it enters), and the byte offset
+//! of the value found is turned into a line and a column. Columns count characters, not bytes,
+//! so a Khmer name before a mistake does not push the column off.
+
+use std::cell::OnceCell;
+
+use super::json::{Seg, elements, members};
+
+/// What in the value at a path a problem is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum At {
+    /// The value itself (its first character).
+    Value,
+    /// The `nth` (0-based) member called `key` of the object at the path (its key's opening
+    /// quote).
+    Member { key: String, nth: usize },
+}
+
+/// The text of a whole file, with a line index built the first time a position is needed.
+pub struct Text<'a> {
+    pub text: &'a str,
+    line_starts: OnceCell<Vec<usize>>,
+}
+
+impl<'a> Text<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            line_starts: OnceCell::new(),
+        }
+    }
+
+    /// Byte offset of `sub`, which must be a slice of this text.
+    pub fn offset_of(&self, sub: &str) -> Option<usize> {
+        let start = self.text.as_ptr() as usize;
+        let at = sub.as_ptr() as usize;
+        (at >= start && at + sub.len() <= start + self.text.len()).then(|| at - start)
+    }
+
+    /// 1-based line and character column of a byte offset (clamped to the text).
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let line = starts.partition_point(|&s| s <= offset);
+        let line_start = starts[line.saturating_sub(1)];
+        (line, self.text[line_start..offset].chars().count() + 1)
+    }
+}
+
+/// The byte offset in `text` of serde_json's `line` and `column` (1-based, counted in bytes;
+/// column 0 means the start of the line).
+pub fn offset_of_line_col(text: &str, line: usize, column: usize) -> usize {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        text.match_indices('\n')
+            .nth(line - 2)
+            .map_or(text.len(), |(i, _)| i + 1)
+    };
+    (line_start + column.saturating_sub(1)).min(text.len())
+}
+
+/// The slice of `base` (one JSON value) where the problem at `path` + `at` starts.
+pub fn locate<'a>(base: &'a str, path: &[Seg], at: &At) -> Option<&'a str> {
+    let mut current = base;
+    for seg in path {
+        current = match seg {
+            // With repeated keys the last one counts, as it does when the value is read.
+            Seg::Key(key) => members(current)?
+                .into_iter()
+                .rev()
+                .find(|(k, _)| k == key)?
+                .1
+                .get(),
+            Seg::Index(i) => elements(current)?.get(*i)?.get(),
+        };
+    }
+    match at {
+        At::Value => Some(current),
+        At::Member { key, nth } => {
+            let value = members(current)?
+                .into_iter()
+                .filter(|(k, _)| k == key)
+                .nth(*nth)?
+                .1
+                .get();
+            Some(key_before(current, value).unwrap_or(value))
+        }
+    }
+}
+
+/// The key (from its opening quote) of the member whose value is `value`, a slice of `object`.
+fn key_before<'a>(object: &'a str, value: &str) -> Option<&'a str> {
+    let end = (value.as_ptr() as usize).checked_sub(object.as_ptr() as usize)?;
+    let bytes = object.as_bytes().get(..end)?;
+    let mut i = bytes.len();
+    let skip_ws = |i: &mut usize| {
+        while *i > 0 && matches!(bytes[*i - 1], b' ' | b'\t' | b'\n' | b'\r') {
+            *i -= 1;
+        }
+    };
+    skip_ws(&mut i);
+    if i == 0 || bytes[i - 1] != b':' {
+        return None;
+    }
+    i -= 1;
+    skip_ws(&mut i);
+    if i == 0 || bytes[i - 1] != b'"' {
+        return None;
+    }
+    i -= 1;
+    // Back to the opening quote: the nearest quote not escaped by an odd run of backslashes.
+    while i > 0 {
+        i -= 1;
+        if bytes[i] == b'"' {
+            let backslashes = bytes[..i].iter().rev().take_while(|&&b| b == b'\\').count();
+            if backslashes % 2 == 0 {
+                return object.get(i..);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place(text: &str, path: &[Seg], at: At) -> Option<(usize, usize)> {
+        let t = Text::new(text);
+        let found = locate(text, path, &at)?;
+        Some(t.line_col(t.offset_of(found)?))
+    }
+
+    #[test]
+    fn paths_lead_to_the_line_and_character_column_of_their_value() {
+        let text = "{\"name\": \"ម៉ាងហ្គោ\", \"a\": [1,\n  [2, 3]]}";
+        assert_eq!(place(text, &[Seg::key("a")], At::Value), Some((1, 27)));
+        assert_eq!(
+            place(
+                text,
+                &[Seg::key("a"), Seg::Index(1), Seg::Index(1)],
+                At::Value
+            ),
+            Some((2, 7))
+        );
+        assert_eq!(place(text, &[Seg::key("missing")], At::Value), None);
+    }
+
+    #[test]
+    fn members_are_located_at_their_key_even_with_escaped_quotes() {
+        let text = r#"{"k\"": 1, "k\"" : 2}"#;
+        let second = At::Member {
+            key: "k\"".into(),
+            nth: 1,
+        };
+        assert_eq!(place(text, &[], second), Some((1, 12)));
+    }
+
+    #[test]
+    fn serde_json_positions_become_byte_offsets() {
+        let text = "ab\ncdef\ng";
+        assert_eq!(offset_of_line_col(text, 2, 3), 5);
+        assert_eq!(offset_of_line_col(text, 1, 0), 0);
+        assert_eq!(offset_of_line_col(text, 9, 9), text.len());
+    }
+}

@@ -1,0 +1,320 @@
+//! Reading a GeoJSON text into a [`Layer`], checking it on the way.
+//!
+//! The text is parsed once at the top level, splitting a `features` array into the raw text of
+//! each feature without building values for it; each feature is then parsed once into its
+//! `serde_json` object (duplicate keys noticed) and checked, and its raw text is kept for a
+//! verbatim export. Nothing here can panic on bad input: `serde_json` refuses nesting deeper
+//! than 128 levels and numbers out of range, and both are reported like any syntax error.
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+use super::json::{Seg, TopLevel, TopMember, parse_value};
+use super::locate::{At, Text, offset_of_line_col};
+use super::validate::{Checker, GEOMETRY_TYPES};
+use crate::model::{Feature, Layer, LayerKind, Problem, Root};
+
+/// A bare Geometry read as a feature keeps this text around the geometry's own text, so the
+/// feature's original text is always a Feature object's text.
+pub const GEOMETRY_FEATURE_PREFIX: &str = r#"{"type":"Feature","geometry":"#;
+/// See [`GEOMETRY_FEATURE_PREFIX`].
+pub const GEOMETRY_FEATURE_SUFFIX: &str = r#","properties":null}"#;
+
+const JSON_WHITESPACE: [char; 4] = [' ', '\t', '\n', '\r'];
+
+/// Read and check `text`. Returns the layer when there is no error, and every problem found
+/// (warnings only, when there is a layer), sorted by place.
+pub fn read_text(text: &str, name: &str) -> (Option<Layer>, Vec<Problem>) {
+    let (body, bom) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, true),
+        None => (text, false),
+    };
+    let positions = Text::new(body);
+    let mut checker = Checker::new(body);
+    if bom {
+        checker.warning_at_offset(
+            0,
+            "byte order mark (U+FEFF) at the start ignored; RFC 8259 §8.1 says JSON text must \
+             not begin with one",
+        );
+    }
+    let layer = read_body(body, name, &mut checker);
+    let problems = checker.finish(&positions);
+    if problems.iter().any(Problem::is_error) {
+        return (None, problems);
+    }
+    let layer = layer.map(|mut layer| {
+        layer.warnings.clone_from(&problems);
+        layer
+    });
+    (layer, problems)
+}
+
+fn read_body<'a>(body: &'a str, name: &str, c: &mut Checker<'a>) -> Option<Layer> {
+    let root = body.trim_matches(JSON_WHITESPACE);
+    c.set_base(root, Vec::new());
+    if root.is_empty() {
+        c.error_at_offset(0, "the file is empty: expected a GeoJSON object");
+        return None;
+    }
+    let mut de = serde_json::Deserializer::from_str(body);
+    let top = match TopLevel::deserialize(&mut de).and_then(|top| de.end().map(|()| top)) {
+        Ok(top) => top,
+        Err(e) => {
+            c.error_at_offset(
+                offset_of_line_col(body, e.line(), e.column()),
+                parse_message(&e),
+            );
+            return None;
+        }
+    };
+    let members = match top {
+        TopLevel::Object(members) => members,
+        TopLevel::Other(what) => {
+            c.error(
+                At::Value,
+                format!("GeoJSON must be an object at the top level, found {what}"),
+            );
+            return None;
+        }
+    };
+    let kind = root_kind(&members, c)?;
+    let mut layer = Layer::new(name, LayerKind::Data);
+    match kind {
+        Kind::FeatureCollection => feature_collection(members, &mut layer, c),
+        Kind::Feature => {
+            let object = parse_object(root, Vec::new(), c)?;
+            let geometry = c.feature(&object).ok()?;
+            let original = RawValue::from_string(root.to_owned()).ok();
+            layer.root = Root::Feature;
+            layer
+                .features
+                .push(Feature::from_parts(object, original, geometry));
+        }
+        Kind::Geometry => {
+            let object = parse_object(root, Vec::new(), c)?;
+            let geometry = c.geometry(&object, false).ok()?;
+            let original = RawValue::from_string(format!(
+                "{GEOMETRY_FEATURE_PREFIX}{root}{GEOMETRY_FEATURE_SUFFIX}"
+            ))
+            .ok();
+            let mut feature = Map::new();
+            feature.insert("type".into(), Value::String("Feature".into()));
+            feature.insert("geometry".into(), Value::Object(object));
+            feature.insert("properties".into(), Value::Null);
+            layer.root = Root::Geometry;
+            layer
+                .features
+                .push(Feature::from_parts(feature, original, geometry));
+        }
+    }
+    (c.error_count() == 0).then_some(layer)
+}
+
+enum Kind {
+    FeatureCollection,
+    Feature,
+    Geometry,
+}
+
+/// What the top-level object is, from its `type` (or, when that is missing or wrong, a guess
+/// from its members so the rest can still be checked).
+fn root_kind<'a>(
+    members: &[(std::borrow::Cow<'a, str>, TopMember<'a>)],
+    c: &mut Checker<'a>,
+) -> Option<Kind> {
+    let has = |key: &str| members.iter().any(|(k, _)| k == key);
+    let type_value = members
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "type")
+        .map(|(_, m)| m);
+    let guess = || {
+        if has("features") {
+            Some(Kind::FeatureCollection)
+        } else if has("geometry") || has("properties") {
+            Some(Kind::Feature)
+        } else if has("coordinates") || has("geometries") {
+            Some(Kind::Geometry)
+        } else {
+            None
+        }
+    };
+    let type_member = At::Member {
+        key: "type".into(),
+        nth: members
+            .iter()
+            .filter(|(k, _)| k == "type")
+            .count()
+            .saturating_sub(1),
+    };
+    let type_text = match type_value {
+        None => {
+            c.error(
+                At::Value,
+                "the top-level object needs a \"type\": FeatureCollection, Feature or a \
+                 geometry type",
+            );
+            return guess();
+        }
+        Some(TopMember::Raw(raw)) => serde_json::from_str::<String>(raw.get()).ok(),
+        Some(_) => None,
+    };
+    match type_text.as_deref() {
+        Some("FeatureCollection") => Some(Kind::FeatureCollection),
+        Some("Feature") => Some(Kind::Feature),
+        Some(t) if GEOMETRY_TYPES.contains(&t) => Some(Kind::Geometry),
+        Some(other) => {
+            c.error(
+                type_member,
+                format!(
+                    "unknown GeoJSON type {other:?}: expected FeatureCollection, Feature or one \
+                     of {}",
+                    GEOMETRY_TYPES.join(", ")
+                ),
+            );
+            None
+        }
+        None => {
+            c.error(type_member, "\"type\" must be a string");
+            guess()
+        }
+    }
+}
+
+fn feature_collection<'a>(
+    members: Vec<(std::borrow::Cow<'a, str>, TopMember<'a>)>,
+    layer: &mut Layer,
+    c: &mut Checker<'a>,
+) {
+    let root_base = c.base();
+    let mut object = Map::new();
+    let mut member_texts = Vec::new();
+    let mut features: Option<Vec<&'a RawValue>> = None;
+    let mut seen: Vec<&str> = Vec::with_capacity(members.len());
+    for (key, member) in &members {
+        let nth = seen.iter().filter(|k| **k == key.as_ref()).count();
+        seen.push(key);
+        if nth > 0 {
+            c.set_base(root_base, Vec::new());
+            c.error(
+                At::Member {
+                    key: key.to_string(),
+                    nth,
+                },
+                format!(
+                    "duplicate key {key:?} in one object (its meaning is undefined; the last \
+                     value would win)"
+                ),
+            );
+        }
+        let value = match member {
+            TopMember::Raw(raw) => {
+                match parse_value_at(raw.get(), vec![Seg::Key(key.to_string().into())], c) {
+                    Some(v) => {
+                        member_texts.push((key.to_string(), (*raw).to_owned()));
+                        v
+                    }
+                    None => continue,
+                }
+            }
+            TopMember::Elements(elements) => {
+                features = Some(elements.clone());
+                Value::Null
+            }
+            TopMember::NotArray(what) => {
+                c.set_base(root_base, vec![Seg::key("features")]);
+                c.error(
+                    At::Value,
+                    format!("\"features\" must be an array, found {what}"),
+                );
+                Value::Null
+            }
+        };
+        object.insert(key.to_string(), value);
+    }
+    c.set_base(root_base, Vec::new());
+    c.forbidden(
+        members.iter().map(|(k, _)| k.as_ref()),
+        "FeatureCollection",
+        &["coordinates", "geometries", "geometry", "properties"],
+    );
+    c.common_members(&object);
+    if !object.contains_key("features") {
+        c.error(At::Value, "a FeatureCollection needs a \"features\" array");
+    }
+    layer.root = Root::FeatureCollection {
+        members: object,
+        member_texts,
+    };
+    let features = features.unwrap_or_default();
+    layer.features.reserve_exact(features.len());
+    for (i, raw) in features.into_iter().enumerate() {
+        let path = vec![Seg::key("features"), Seg::Index(i)];
+        let Some(value) = parse_value_at(raw.get(), path, c) else {
+            continue;
+        };
+        let Value::Object(object) = value else {
+            c.error(
+                At::Value,
+                format!(
+                    "\"features\" must hold Feature objects, found {}",
+                    super::json::describe(&value)
+                ),
+            );
+            continue;
+        };
+        let geometry = c.feature(&object);
+        // After the first error no layer is returned, so stop building one.
+        if let (Ok(geometry), 0) = (geometry, c.error_count()) {
+            layer
+                .features
+                .push(Feature::from_parts(object, Some(raw.to_owned()), geometry));
+        }
+    }
+}
+
+/// Parse `raw` (the value at `path`) into a value, reporting duplicate keys and parse errors.
+fn parse_value_at<'a>(raw: &'a str, path: Vec<Seg>, c: &mut Checker<'a>) -> Option<Value> {
+    c.set_base(raw, path);
+    let mut dups = Vec::new();
+    match parse_value(raw, &mut dups) {
+        Ok(value) => {
+            c.duplicates(dups);
+            Some(value)
+        }
+        Err(e) => {
+            let offset = c.offset_in_file(raw) + offset_of_line_col(raw, e.line(), e.column());
+            c.error_at_offset(offset, parse_message(&e));
+            None
+        }
+    }
+}
+
+fn parse_object<'a>(
+    raw: &'a str,
+    path: Vec<Seg>,
+    c: &mut Checker<'a>,
+) -> Option<Map<String, Value>> {
+    match parse_value_at(raw, path, c)? {
+        Value::Object(object) => Some(object),
+        _ => None,
+    }
+}
+
+/// serde_json's message without its " at line L column C" (the place is given separately),
+/// in words a person can act on.
+fn parse_message(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let message = full.strip_suffix(&suffix).unwrap_or(&full);
+    match message {
+        "recursion limit exceeded" => {
+            "JSON is nested more than 128 levels deep (refused, to stay safe)".to_owned()
+        }
+        "number out of range" => "number out of range (too large for a 64-bit float)".to_owned(),
+        m if e.is_eof() => format!("the file ends too early (truncated?): {m}"),
+        m => format!("JSON syntax error: {m}"),
+    }
+}
