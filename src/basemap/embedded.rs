@@ -7,6 +7,10 @@
 pub const ATTRIBUTION: &str =
     "Made with Natural Earth. Rivers: GSHHG (LGPL-3+). Places: GeoNames (CC-BY 4.0).";
 
+/// The box every layer was clipped to, `[west, south, east, north]` in degrees: outside it the
+/// basemap has no data (it is not sea).
+pub const COVERAGE_LON_LAT_DEG: [f64; 4] = [100.0, 8.0, 110.0, 16.5];
+
 /// One embedded file: its name (as in `maps/`) and its text.
 #[derive(Debug, Clone, Copy)]
 pub struct EmbeddedFile {

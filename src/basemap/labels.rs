@@ -132,6 +132,26 @@ pub fn sort_by_importance(labels: &mut [Label]) {
     });
 }
 
+/// Drop a town whose name a more important town nearby already has (GeoNames lists e.g. Ta
+/// Khmau and Kampot twice, as a town and as its district seat). `labels` must be sorted.
+pub fn drop_repeated_towns(labels: &mut Vec<Label>) {
+    // About 20 km.
+    const NEARBY_WORLD: f64 = 5e-4;
+    let mut kept: Vec<Label> = Vec::with_capacity(labels.len());
+    for label in labels.drain(..) {
+        let repeated = label.kind.has_dot()
+            && kept.iter().any(|k| {
+                k.kind.has_dot()
+                    && k.text == label.text
+                    && (k.world.x - label.world.x).hypot(k.world.y - label.world.y) < NEARBY_WORLD
+            });
+        if !repeated {
+            kept.push(label);
+        }
+    }
+    *labels = kept;
+}
+
 /// A label that found room on the screen.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlacedLabel<T> {

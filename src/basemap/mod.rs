@@ -93,6 +93,8 @@ pub struct Basemap {
     pub lines: Vec<Polyline>,
     /// Label candidates, most important first (see [`labels::sort_by_importance`]).
     pub labels: Vec<Label>,
+    /// Where the layers have data (the box they were clipped to), in world units.
+    pub coverage_world: Option<Rect<f64>>,
     /// Layers that could not be read (they are empty above).
     pub problems: Vec<BasemapError>,
 }
@@ -284,6 +286,12 @@ impl Basemap {
             });
         }
         labels::sort_by_importance(&mut basemap.labels);
+        labels::drop_repeated_towns(&mut basemap.labels);
+        let [west, south, east, north] = embedded::COVERAGE_LON_LAT_DEG;
+        basemap.coverage_world = Some(Rect::new(
+            lon_lat_to_world(west, north),
+            lon_lat_to_world(east, south),
+        ));
         basemap.problems = problems;
         basemap
     }

@@ -206,3 +206,13 @@ fn the_capital_comes_first() {
             .any(|l| l.text == "Phnom Penh" && l.kind == LabelKind::Capital)
     );
 }
+
+#[test]
+fn a_town_listed_twice_is_labelled_once() {
+    let ta_khmau = basemap()
+        .labels
+        .iter()
+        .filter(|l| l.text == "Ta Khmau")
+        .count();
+    assert_eq!(ta_khmau, 1);
+}
