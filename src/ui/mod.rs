@@ -1,5 +1,7 @@
 //! The GUI (PRELIMINARY: being built).
 
+pub mod basemap_view;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
