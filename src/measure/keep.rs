@@ -14,7 +14,7 @@ pub fn measurement_feature(from: &Place, to: &Place) -> Feature {
     let mut props = Map::new();
     props.insert(
         "name".into(),
-        Value::String(format!("{} → {}", from.label, to.label)),
+        Value::String(format!("{} to {}", from.label, to.label)),
     );
     props.insert("distance_m".into(), json!(d));
     props.insert(

@@ -1,10 +1,58 @@
-//! The GUI (PRELIMINARY: being built).
+//! The GUI: an eframe window with the layers panel, the map, the measure tool and the inspector.
+//!
+//! This is the only part of the crate that names egui, eframe or walkers. It reads and changes
+//! the document only through [`app::RaidmapApp::apply`], which applies the commands the panels
+//! push.
 
+pub mod app;
 pub mod basemap_view;
+pub mod command;
+pub mod file_dialog;
+pub mod fonts;
+pub mod inspector;
+pub mod layer_view;
+pub mod layers_panel;
+pub mod map_view;
+pub mod measure_panel;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub fn run_app(_files: Vec<PathBuf>) -> ExitCode {
-    ExitCode::SUCCESS
+/// What every egui context showing raidmap needs (the window's and the tests'): the bundled
+/// fonts and the light theme that matches the atlas-style basemap.
+pub fn setup_context(ctx: &egui::Context) {
+    ctx.set_fonts(fonts::definitions());
+    ctx.set_theme(egui::Theme::Light);
+}
+
+/// Open the window on the given files (or the bundled sample data) and run until it closes.
+pub fn run_app(files: Vec<PathBuf>) -> ExitCode {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("raidmap")
+            .with_app_id("raidmap")
+            .with_inner_size([1500.0, 940.0])
+            .with_min_inner_size([800.0, 500.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    // Build the basemap while the window opens, so the first frame does not wait for it.
+    std::thread::spawn(|| {
+        crate::basemap::Basemap::embedded();
+    });
+    let result = eframe::run_native(
+        "raidmap",
+        options,
+        Box::new(move |cc| {
+            setup_context(&cc.egui_ctx);
+            Ok(Box::new(app::RaidmapApp::with_files(files)))
+        }),
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("raidmap: could not open the window: {err}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -1,0 +1,302 @@
+//! The application: panels around the map, the command queue, and what happens to the document.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use egui::RichText;
+use geo::Point;
+
+use crate::io;
+use crate::model::{Document, FeatureRef, Layer, LayerId};
+use crate::ui::command::Command;
+use crate::ui::file_dialog::{Answer, FileDialogs};
+use crate::ui::inspector::inspector_ui;
+use crate::ui::layer_view::LayerView;
+use crate::ui::layers_panel::{LayersPanel, ProblemReport};
+use crate::ui::map_view::{MapView, Overlay};
+use crate::ui::measure_panel::MeasurePanel;
+
+/// The whole GUI state. `doc` is the document; everything else is how it is shown.
+pub struct RaidmapApp {
+    pub doc: Document,
+    pub views: HashMap<LayerId, LayerView>,
+    pub map: MapView,
+    pub selection: Option<FeatureRef>,
+    pub hover: Option<FeatureRef>,
+    pub measure: MeasurePanel,
+    pub problems: Vec<ProblemReport>,
+    layers_panel: LayersPanel,
+    dialogs: FileDialogs,
+    cursor: Option<Point<f64>>,
+    /// The last thing that happened, for the status bar.
+    status: String,
+    commands: Vec<Command>,
+    opened: usize,
+}
+
+impl RaidmapApp {
+    /// An app with no layers.
+    pub fn empty() -> Self {
+        Self {
+            doc: Document::new(),
+            views: HashMap::new(),
+            map: MapView::new(),
+            selection: None,
+            hover: None,
+            measure: MeasurePanel::default(),
+            problems: Vec::new(),
+            layers_panel: LayersPanel::default(),
+            dialogs: FileDialogs::default(),
+            cursor: None,
+            status: String::new(),
+            commands: Vec::new(),
+            opened: 0,
+        }
+    }
+
+    /// An app showing the given files, or the bundled sample data when there are none.
+    pub fn with_files(files: Vec<PathBuf>) -> Self {
+        let mut app = Self::empty();
+        if files.is_empty() {
+            match crate::sample::layers() {
+                Ok(layers) => {
+                    for layer in layers {
+                        app.add_layer(layer);
+                    }
+                    app.status = "Showing the bundled sample data (approximate positions).".into();
+                }
+                Err(err) => app.problems.push(ProblemReport {
+                    title: "The bundled sample data could not be read".into(),
+                    lines: vec![err.to_string()],
+                }),
+            }
+        } else {
+            app.open(files);
+        }
+        app
+    }
+
+    /// Add a layer and its view.
+    pub fn add_layer(&mut self, layer: Layer) -> LayerId {
+        let view = LayerView::new(&layer, self.opened);
+        self.opened += 1;
+        let id = self.doc.add_layer(layer);
+        self.views.insert(id, view);
+        id
+    }
+
+    /// Read files as layers; a file that fails is reported and changes nothing else.
+    fn open(&mut self, paths: Vec<PathBuf>) {
+        for path in paths {
+            match io::read_path(&path) {
+                Ok(layer) => {
+                    let n = layer.features.len();
+                    let name = layer.name.clone();
+                    self.add_layer(layer);
+                    self.status = format!("Opened {name}: {n} features.");
+                }
+                Err(err) => {
+                    self.status = format!("Could not open {}.", path.display());
+                    self.problems.push(report_of(&path, &err));
+                }
+            }
+        }
+    }
+
+    /// Queue a command; it is applied at the end of the frame.
+    pub fn push(&mut self, command: Command) {
+        self.commands.push(command);
+    }
+
+    /// Apply every queued command, in order. The only place the document changes.
+    pub fn apply(&mut self) {
+        for command in std::mem::take(&mut self.commands) {
+            match command {
+                Command::AskOpen => self.dialogs.open(),
+                Command::AskExport(id) => {
+                    if let Some(layer) = self.doc.layer(id) {
+                        let name = suggested_export_name(layer);
+                        self.dialogs.export(id, name);
+                    }
+                }
+                Command::Open(paths) => self.open(paths),
+                Command::SetVisible(id, visible) => {
+                    if let Some(view) = self.views.get_mut(&id) {
+                        view.visible = visible;
+                    }
+                }
+                Command::Remove(id) => {
+                    if let Some(layer) = self.doc.remove_layer(id) {
+                        self.status = format!("Closed {}.", layer.name);
+                    }
+                    self.views.remove(&id);
+                    self.map.forget_layer(id);
+                    if self.selection.is_some_and(|r| r.layer == id) {
+                        self.selection = None;
+                    }
+                }
+                Command::Select(selection) => self.selection = selection,
+                Command::KeepMeasurement(feature) => {
+                    let label = feature.name().unwrap_or("measurement").to_owned();
+                    let (id, layer) = self.doc.measurements_mut();
+                    layer.features.push(feature);
+                    let index = layer.features.len() - 1;
+                    let view = self
+                        .views
+                        .entry(id)
+                        .or_insert_with(|| LayerView::new(layer, 0));
+                    view.refresh(layer);
+                    self.selection = Some(FeatureRef { layer: id, index });
+                    self.status = format!("Kept {label} in the Measurements layer.");
+                }
+                Command::Export(id, path) => self.export(id, &path),
+                Command::ZoomTo(area) => self.map.zoom_to(area),
+            }
+        }
+    }
+
+    fn export(&mut self, id: LayerId, path: &std::path::Path) {
+        let Some(layer) = self.doc.layer(id) else {
+            return;
+        };
+        match io::write_layer_file(layer, path) {
+            Ok(()) => {
+                self.status = format!(
+                    "Exported {} ({} features) to {}.",
+                    layer.name,
+                    layer.features.len(),
+                    path.display()
+                );
+            }
+            Err(err) => {
+                self.status = format!("Export of {} failed; nothing was overwritten.", layer.name);
+                self.problems.push(ProblemReport {
+                    title: format!("Could not export {}", layer.name),
+                    lines: error_chain(&err),
+                });
+            }
+        }
+    }
+
+    /// Draw the whole window content and handle input. Called every frame.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        if let Some(answer) = self.dialogs.poll() {
+            match answer {
+                Answer::Open(paths) => self.push(Command::Open(paths)),
+                Answer::Export(id, path) => self.push(Command::Export(id, path)),
+            }
+        }
+        let dropped: Vec<PathBuf> = ui.ctx().input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        if !dropped.is_empty() {
+            self.push(Command::Open(dropped));
+        }
+
+        egui::Panel::bottom("status-bar").show(ui, |ui| self.status_bar_ui(ui));
+        egui::Panel::left("layers")
+            .resizable(true)
+            .default_size(290.0)
+            .show(ui, |ui| {
+                self.layers_panel.ui(
+                    ui,
+                    &self.doc,
+                    &self.views,
+                    self.selection,
+                    &mut self.problems,
+                    &mut self.commands,
+                );
+            });
+        egui::Panel::right("details")
+            .resizable(true)
+            .default_size(330.0)
+            .show(ui, |ui| {
+                self.measure.ui(ui, &self.doc, &mut self.commands);
+                ui.separator();
+                if inspector_ui(ui, &self.doc, self.selection) {
+                    self.commands.push(Command::Select(None));
+                }
+            });
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE)
+            .show(ui, |ui| {
+                let overlay = Overlay {
+                    selection: self.selection,
+                    hover: self.hover,
+                    measure_from: self.measure.from.as_ref(),
+                    measure_to: self.measure.to.as_ref(),
+                };
+                let out = self.map.ui(ui, &self.doc, &self.views, &overlay);
+                self.hover = out.hovered;
+                self.cursor = out.cursor;
+                if let Some(click) = out.clicked {
+                    if self.measure.picking {
+                        self.measure.pick(&self.doc, click.position, click.feature);
+                    } else {
+                        self.commands.push(Command::Select(click.feature));
+                    }
+                }
+            });
+        self.apply();
+    }
+
+    fn status_bar_ui(&self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            match self.cursor {
+                Some(p) => ui.label(
+                    RichText::new(format!("lat {:.5}°, lon {:.5}°", p.y(), p.x())).monospace(),
+                ),
+                None => ui.label(RichText::new("lat –, lon –").monospace()),
+            };
+            ui.separator();
+            ui.label(format!("zoom {:.1}", self.map.zoom()));
+            ui.separator();
+            ui.label(&self.status);
+        });
+    }
+}
+
+/// A report of every problem of a file that could not be read.
+fn report_of(path: &std::path::Path, err: &io::ReadError) -> ProblemReport {
+    let file = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    let lines = match err.problems() {
+        [] => error_chain(err),
+        problems => problems.iter().map(|p| format!("{file}:{p}")).collect(),
+    };
+    ProblemReport {
+        title: format!("Could not open {}", path.display()),
+        lines,
+    }
+}
+
+/// An error and its causes, one per line.
+fn error_chain(err: &dyn std::error::Error) -> Vec<String> {
+    let mut lines = vec![err.to_string()];
+    let mut source = err.source();
+    while let Some(cause) = source {
+        lines.push(format!("caused by: {cause}"));
+        source = cause.source();
+    }
+    lines
+}
+
+fn suggested_export_name(layer: &Layer) -> String {
+    let stem = layer
+        .name
+        .trim_end_matches(".geojson")
+        .trim_end_matches(".json");
+    format!("{stem}-annotated.geojson")
+}
+
+impl eframe::App for RaidmapApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        RaidmapApp::ui(self, ui);
+    }
+}

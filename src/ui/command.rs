@@ -1,0 +1,33 @@
+//! Everything the GUI may change in the document or the view, as commands.
+//!
+//! Panels never mutate the document directly: they push a [`Command`], and
+//! [`crate::ui::app::RaidmapApp::apply`] applies the queue once per frame. Undo and redo will
+//! hang off this one place.
+
+use std::path::PathBuf;
+
+use geo::Rect;
+
+use crate::model::{Feature, FeatureRef, LayerId};
+
+#[derive(Debug)]
+pub enum Command {
+    /// Ask the user for files to open (native dialog).
+    AskOpen,
+    /// Ask the user where to export a layer (native dialog).
+    AskExport(LayerId),
+    /// Read files and add each as a layer; failures are reported, nothing else changes.
+    Open(Vec<PathBuf>),
+    /// Show or hide a layer.
+    SetVisible(LayerId, bool),
+    /// Close a layer.
+    Remove(LayerId),
+    /// Select a feature (or clear the selection).
+    Select(Option<FeatureRef>),
+    /// Add a kept measurement to the Measurements layer.
+    KeepMeasurement(Feature),
+    /// Write a layer as GeoJSON to a file, atomically.
+    Export(LayerId, PathBuf),
+    /// Move and zoom the map so the area fills the view.
+    ZoomTo(Rect<f64>),
+}

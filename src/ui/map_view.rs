@@ -1,0 +1,565 @@
+//! The map: walkers' slippy-map widget with the offline basemap beneath, the data layers, the
+//! selection and hover highlights, the measurement being made, and hit-testing.
+//!
+//! Every geo↔screen conversion goes through walkers' [`Projector`], which can also be rebuilt
+//! without a frame ([`MapView::screen_pos`]) so tests can click where a feature is drawn.
+
+use std::collections::HashMap;
+
+use egui::{Align2, Color32, FontId, Pos2, Rect as ScreenRect, Sense, Shape, Stroke, Vec2, vec2};
+use geo::{Coord, Geometry, Intersects, LineString, Point, Polygon, Rect, TriangulateEarcut};
+use walkers::{Map, MapMemory, MercatorProjection, Position, Projection, Projector, lon_lat};
+
+use crate::measure::{self, Place};
+use crate::model::{Document, FeatureRef, LayerId};
+use crate::ui::basemap_view::{BasemapStyle, paint_basemap};
+use crate::ui::layer_view::{LayerView, MEASUREMENT_COLOR, Symbol};
+
+/// Cambodia's extent (lon/lat degrees), the view the app opens on.
+pub fn cambodia() -> Rect<f64> {
+    Rect::new(Coord { x: 102.3, y: 10.4 }, Coord { x: 107.65, y: 14.7 })
+}
+
+/// How close (in screen pixels) the pointer must be to a point or line to pick it.
+const PICK_TOLERANCE_PX: f32 = 8.0;
+const POINT_RADIUS_PX: f32 = 6.0;
+
+/// What the map should draw on top of the layers this frame.
+#[derive(Default)]
+pub struct Overlay<'a> {
+    pub selection: Option<FeatureRef>,
+    pub hover: Option<FeatureRef>,
+    pub measure_from: Option<&'a Place>,
+    pub measure_to: Option<&'a Place>,
+}
+
+/// A click on the map: where, and the feature under the pointer if any.
+#[derive(Debug, Clone, Copy)]
+pub struct Click {
+    pub position: Point<f64>,
+    pub feature: Option<FeatureRef>,
+}
+
+/// What happened on the map this frame.
+#[derive(Debug, Default)]
+pub struct MapOutput {
+    /// Geographic position under the pointer.
+    pub cursor: Option<Point<f64>>,
+    pub hovered: Option<FeatureRef>,
+    pub clicked: Option<Click>,
+}
+
+/// The map's own state between frames.
+pub struct MapView {
+    memory: MapMemory,
+    /// An area to fit into the view on the next frame (when the map's size is known).
+    pending_fit: Option<Rect<f64>>,
+    /// The map's rectangle on screen in the last frame.
+    last_rect: Option<ScreenRect>,
+    /// Polygon triangulations (lon/lat), computed once per feature.
+    fills: HashMap<FeatureRef, Vec<[Coord<f64>; 3]>>,
+    basemap_style: BasemapStyle,
+}
+
+impl Default for MapView {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl MapView {
+    pub fn new() -> Self {
+        let mut memory = MapMemory::default();
+        memory.center_at(lon_lat(104.9, 12.55));
+        // Zoom 7 always exists, so this cannot fail; the fit on the first frame refines it.
+        let _ = memory.set_zoom(7.0);
+        Self {
+            memory,
+            pending_fit: Some(cambodia()),
+            last_rect: None,
+            fills: HashMap::new(),
+            basemap_style: BasemapStyle::default(),
+        }
+    }
+
+    /// Fit `area` into the view on the next frame.
+    pub fn zoom_to(&mut self, area: Rect<f64>) {
+        self.pending_fit = Some(area);
+    }
+
+    pub fn zoom(&self) -> f64 {
+        self.memory.zoom()
+    }
+
+    /// Forget cached geometry of a layer (after it changed or was removed).
+    pub fn forget_layer(&mut self, layer: LayerId) {
+        self.fills.retain(|r, _| r.layer != layer);
+    }
+
+    /// Where a geographic position was drawn in the last frame, if the map has been shown.
+    pub fn screen_pos(&self, position: Point<f64>) -> Option<Pos2> {
+        let rect = self.last_rect?;
+        let center = self.center();
+        let projector = Projector::new(rect, &MercatorProjection, &self.memory, center);
+        Some(projector.project(position).to_pos2())
+    }
+
+    fn center(&self) -> Position {
+        self.memory.detached().unwrap_or(lon_lat(104.9, 12.55))
+    }
+
+    /// Show the map in all the space left in `ui`.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        doc: &Document,
+        views: &HashMap<LayerId, LayerView>,
+        overlay: &Overlay<'_>,
+    ) -> MapOutput {
+        let size = ui.available_size();
+        if let Some(area) = self.pending_fit.take() {
+            fit(&mut self.memory, area, size);
+        }
+        let center = self.center();
+        let fills = &mut self.fills;
+        let basemap_style = &self.basemap_style;
+        let response = Map::new(None, &mut self.memory, center)
+            .double_click_to_zoom(true)
+            .show(ui, |ui, response, projector, _memory| {
+                let painter = ui.painter().with_clip_rect(response.rect);
+                paint_basemap(&painter, projector, basemap_style);
+                let visible = visible_area(projector, response.rect);
+                paint_layers(&painter, projector, doc, views, visible, fills);
+                paint_highlights(&painter, projector, doc, overlay);
+                paint_measurement(&painter, projector, overlay);
+
+                let pointer = response.hover_pos();
+                let hovered =
+                    pointer.and_then(|pos| hit_test(doc, views, projector, pos, visible));
+                let cursor = pointer.map(|pos| projector.unproject(pos.to_vec2()));
+                let clicked = if response.clicked() {
+                    response.interact_pointer_pos().map(|pos| Click {
+                        position: projector.unproject(pos.to_vec2()),
+                        feature: hit_test(doc, views, projector, pos, visible),
+                    })
+                } else {
+                    None
+                };
+                if hovered.is_some() {
+                    ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
+                }
+                MapOutput {
+                    cursor,
+                    hovered,
+                    clicked,
+                }
+            });
+        self.last_rect = Some(response.response.rect);
+        let _ = response.response.interact(Sense::click());
+        response.inner
+    }
+}
+
+/// Centre and zoom `memory` so `area` fills a view of `size` points with a margin.
+fn fit(memory: &mut MapMemory, area: Rect<f64>, size: Vec2) {
+    let p = MercatorProjection;
+    let a = p.project(lon_lat(area.min().x, area.max().y), 0.0);
+    let b = p.project(lon_lat(area.max().x, area.min().y), 0.0);
+    let width0 = (b.x() - a.x()).abs().max(1e-9);
+    let height0 = (b.y() - a.y()).abs().max(1e-9);
+    let zoom_x = (f64::from(size.x.max(100.0)) * 0.9 / width0).log2();
+    let zoom_y = (f64::from(size.y.max(100.0)) * 0.9 / height0).log2();
+    // A single point has no extent: show it at street-block scale or closer, never at 26.
+    let zoom = if width0 < 1e-9 && height0 < 1e-9 {
+        memory.zoom().max(11.0)
+    } else {
+        zoom_x.min(zoom_y).clamp(2.0, 16.0)
+    };
+    let middle = p.unproject(
+        walkers::Pixels::new((a.x() + b.x()) / 2.0, (a.y() + b.y()) / 2.0),
+        0.0,
+    );
+    memory.center_at(middle);
+    let _ = memory.set_zoom(zoom);
+}
+
+/// The lon/lat rectangle shown in `rect`, slightly enlarged so shapes at the edge are drawn.
+fn visible_area(projector: &Projector, rect: ScreenRect) -> Rect<f64> {
+    let rect = rect.expand(POINT_RADIUS_PX * 4.0);
+    let a = projector.unproject(rect.left_top().to_vec2());
+    let b = projector.unproject(rect.right_bottom().to_vec2());
+    Rect::new(a.0, b.0)
+}
+
+fn screen(projector: &Projector, c: Coord<f64>) -> Pos2 {
+    projector.project(Point(c)).to_pos2()
+}
+
+fn line_points(projector: &Projector, line: &LineString<f64>) -> Vec<Pos2> {
+    line.0.iter().map(|c| screen(projector, *c)).collect()
+}
+
+fn paint_layers(
+    painter: &egui::Painter,
+    projector: &Projector,
+    doc: &Document,
+    views: &HashMap<LayerId, LayerView>,
+    visible: Rect<f64>,
+    fills: &mut HashMap<FeatureRef, Vec<[Coord<f64>; 3]>>,
+) {
+    let mut labels = Labels::default();
+    for (layer_id, layer) in doc.layers() {
+        let Some(view) = views.get(&layer_id).filter(|v| v.visible) else {
+            continue;
+        };
+        let mut indices: Vec<usize> = view.index.intersecting(visible).collect();
+        indices.sort_unstable();
+        for index in indices {
+            let feature = &layer.features[index];
+            let Some(geometry) = feature.geometry() else {
+                continue;
+            };
+            let r = FeatureRef {
+                layer: layer_id,
+                index,
+            };
+            paint_geometry(painter, projector, geometry, view, r, fills);
+            if view.color == MEASUREMENT_COLOR {
+                if let (Some(d), Some(mid)) = (
+                    feature.property("distance_m").and_then(serde_json::Value::as_f64),
+                    measure::representative_point(geometry),
+                ) {
+                    labels.add(painter, screen(projector, mid.0.0), &measure::format_distance(d), true);
+                }
+            } else if let (Geometry::Point(p), Some(name)) = (geometry, feature.name())
+                && projector.zoom() >= 6.5
+            {
+                labels.add(painter, screen(projector, p.0), name, false);
+            }
+        }
+    }
+}
+
+fn paint_geometry(
+    painter: &egui::Painter,
+    projector: &Projector,
+    geometry: &Geometry<f64>,
+    view: &LayerView,
+    r: FeatureRef,
+    fills: &mut HashMap<FeatureRef, Vec<[Coord<f64>; 3]>>,
+) {
+    let color = view.color;
+    let line_stroke = Stroke::new(2.5, color);
+    match geometry {
+        Geometry::Point(p) => paint_point(painter, screen(projector, p.0), view),
+        Geometry::MultiPoint(mp) => {
+            for p in mp {
+                paint_point(painter, screen(projector, p.0), view);
+            }
+        }
+        Geometry::LineString(l) => {
+            painter.add(Shape::line(line_points(projector, l), line_stroke));
+        }
+        Geometry::MultiLineString(ml) => {
+            for l in ml {
+                painter.add(Shape::line(line_points(projector, l), line_stroke));
+            }
+        }
+        Geometry::Polygon(_) | Geometry::MultiPolygon(_) | Geometry::Rect(_) | Geometry::Triangle(_) => {
+            let triangles = fills.entry(r).or_insert_with(|| triangulate(geometry));
+            let mut mesh = egui::Mesh::default();
+            let fill = color.gamma_multiply(0.25);
+            for tri in triangles.iter() {
+                let base = mesh.vertices.len() as u32;
+                for c in tri {
+                    mesh.colored_vertex(screen(projector, *c), fill);
+                }
+                mesh.add_triangle(base, base + 1, base + 2);
+            }
+            painter.add(Shape::mesh(mesh));
+            for ring in rings(geometry) {
+                painter.add(Shape::closed_line(line_points(projector, ring), Stroke::new(1.8, color)));
+            }
+        }
+        Geometry::GeometryCollection(gc) => {
+            for g in gc {
+                paint_geometry(painter, projector, g, view, r, fills);
+            }
+        }
+        Geometry::Line(l) => {
+            painter.line_segment(
+                [screen(projector, l.start), screen(projector, l.end)],
+                line_stroke,
+            );
+        }
+    }
+}
+
+/// Draw one point with its layer's symbol and colour (also used for the legend swatches).
+pub fn paint_point(painter: &egui::Painter, at: Pos2, view: &LayerView) {
+    let r = POINT_RADIUS_PX;
+    let halo = Stroke::new(1.5, Color32::WHITE);
+    match view.symbol {
+        Symbol::Dot => {
+            painter.circle(at, r, view.color, halo);
+        }
+        Symbol::Ring => {
+            painter.circle_stroke(at, r + 3.5, Stroke::new(4.5, Color32::WHITE));
+            painter.circle_stroke(at, r + 3.5, Stroke::new(2.5, view.color));
+        }
+        Symbol::Diamond => {
+            let d = r * 1.3;
+            let points = vec![at - vec2(0.0, d), at + vec2(d, 0.0), at + vec2(0.0, d), at - vec2(d, 0.0)];
+            painter.add(Shape::convex_polygon(points, view.color, halo));
+        }
+        Symbol::Square => {
+            painter.rect(
+                ScreenRect::from_center_size(at, vec2(2.0 * r, 2.0 * r)),
+                1.0,
+                view.color,
+                halo,
+                egui::StrokeKind::Outside,
+            );
+        }
+    }
+}
+
+/// Triangles covering a (multi)polygon, holes left out.
+fn triangulate(geometry: &Geometry<f64>) -> Vec<[Coord<f64>; 3]> {
+    let polygons: Vec<&Polygon<f64>> = match geometry {
+        Geometry::Polygon(p) => vec![p],
+        Geometry::MultiPolygon(mp) => mp.0.iter().collect(),
+        _ => Vec::new(),
+    };
+    polygons
+        .into_iter()
+        .flat_map(|p| p.earcut_triangles_iter())
+        .map(|t| [t.v1(), t.v2(), t.v3()])
+        .collect()
+}
+
+/// Every ring of a (multi)polygon.
+fn rings(geometry: &Geometry<f64>) -> Vec<&LineString<f64>> {
+    let polygons: Vec<&Polygon<f64>> = match geometry {
+        Geometry::Polygon(p) => vec![p],
+        Geometry::MultiPolygon(mp) => mp.0.iter().collect(),
+        _ => Vec::new(),
+    };
+    polygons
+        .into_iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+        .collect()
+}
+
+fn paint_highlights(painter: &egui::Painter, projector: &Projector, doc: &Document, overlay: &Overlay<'_>) {
+    let rings = [
+        (overlay.hover, Stroke::new(2.0, Color32::from_rgba_unmultiplied(40, 40, 40, 160)), 9.0),
+        (overlay.selection, Stroke::new(3.0, Color32::from_rgb(250, 200, 0)), 10.0),
+    ];
+    for (which, stroke, radius) in rings {
+        let Some(geometry) = which.and_then(|r| doc.feature(r)).and_then(|f| f.geometry()) else {
+            continue;
+        };
+        highlight(painter, projector, geometry, stroke, radius);
+    }
+}
+
+fn highlight(painter: &egui::Painter, projector: &Projector, geometry: &Geometry<f64>, stroke: Stroke, radius: f32) {
+    match geometry {
+        Geometry::Point(p) => {
+            painter.circle_stroke(screen(projector, p.0), radius, stroke);
+        }
+        Geometry::MultiPoint(mp) => {
+            for p in mp {
+                painter.circle_stroke(screen(projector, p.0), radius, stroke);
+            }
+        }
+        Geometry::LineString(l) => {
+            painter.add(Shape::line(line_points(projector, l), Stroke::new(stroke.width + 3.0, stroke.color)));
+        }
+        Geometry::MultiLineString(ml) => {
+            for l in ml {
+                painter.add(Shape::line(line_points(projector, l), Stroke::new(stroke.width + 3.0, stroke.color)));
+            }
+        }
+        Geometry::GeometryCollection(gc) => {
+            for g in gc {
+                highlight(painter, projector, g, stroke, radius);
+            }
+        }
+        other => {
+            for ring in rings(other) {
+                painter.add(Shape::closed_line(line_points(projector, ring), stroke));
+            }
+        }
+    }
+}
+
+/// The measurement being made: the true geodesic between the two places and its length.
+fn paint_measurement(painter: &egui::Painter, projector: &Projector, overlay: &Overlay<'_>) {
+    let ink = Color32::from_rgb(20, 20, 20);
+    if let Some(from) = overlay.measure_from {
+        painter.circle(screen(projector, from.point.0), 4.5, Color32::WHITE, Stroke::new(2.0, ink));
+    }
+    let (Some(from), Some(to)) = (overlay.measure_from, overlay.measure_to) else {
+        return;
+    };
+    let path: Vec<Pos2> = measure::geodesic_path(from.point, to.point, 64)
+        .into_iter()
+        .map(|p| screen(projector, p.0))
+        .collect();
+    painter.extend(Shape::dashed_line(&path, Stroke::new(2.5, ink), 8.0, 5.0));
+    painter.circle(screen(projector, to.point.0), 4.5, Color32::WHITE, Stroke::new(2.0, ink));
+    let d = measure::distance_m(from.point, to.point);
+    let mid = path[path.len() / 2];
+    let text = format!("{} · {}", measure::format_distance(d), measure::METHOD_SHORT);
+    let galley = painter.layout_no_wrap(text, FontId::proportional(14.0), Color32::WHITE);
+    let rect = Align2::CENTER_BOTTOM
+        .anchor_size(mid - vec2(0.0, 8.0), galley.size())
+        .expand2(vec2(6.0, 3.0));
+    painter.rect_filled(rect, 4.0, ink.gamma_multiply(0.85));
+    painter.galley(rect.min + vec2(6.0, 3.0), galley, Color32::WHITE);
+}
+
+/// Labels placed greedily; one that would overlap an earlier one is left out.
+#[derive(Default)]
+struct Labels {
+    taken: Vec<ScreenRect>,
+}
+
+impl Labels {
+    fn add(&mut self, painter: &egui::Painter, anchor: Pos2, text: &str, centered: bool) {
+        let galley = painter.layout_no_wrap(text.to_owned(), FontId::proportional(12.5), Color32::from_gray(20));
+        let size = galley.size();
+        let min = if centered {
+            anchor - vec2(size.x / 2.0, size.y + 6.0)
+        } else {
+            anchor + vec2(POINT_RADIUS_PX + 6.0, -size.y / 2.0)
+        };
+        let rect = ScreenRect::from_min_size(min, size).expand(2.0);
+        if !painter.clip_rect().intersects(rect) || self.taken.iter().any(|t| t.intersects(rect)) {
+            return;
+        }
+        self.taken.push(rect);
+        painter.rect_filled(rect, 3.0, Color32::from_white_alpha(200));
+        painter.galley(min, galley, Color32::from_gray(20));
+    }
+}
+
+/// The topmost feature under `pos`: points and lines within the pick tolerance first, then
+/// polygons containing the pointer.
+fn hit_test(
+    doc: &Document,
+    views: &HashMap<LayerId, LayerView>,
+    projector: &Projector,
+    pos: Pos2,
+    visible: Rect<f64>,
+) -> Option<FeatureRef> {
+    let tol = vec2(PICK_TOLERANCE_PX, PICK_TOLERANCE_PX);
+    let a = projector.unproject((pos - tol).to_vec2());
+    let b = projector.unproject((pos + tol).to_vec2());
+    let area = Rect::new(a.0, b.0);
+    if !area.intersects(&visible) {
+        return None;
+    }
+    let here = projector.unproject(pos.to_vec2());
+    let mut best: Option<(u8, f32, FeatureRef)> = None;
+    for (layer_id, layer) in doc.layers().rev() {
+        let Some(view) = views.get(&layer_id).filter(|v| v.visible) else {
+            continue;
+        };
+        for index in view.index.intersecting(area) {
+            let Some(geometry) = layer.features[index].geometry() else {
+                continue;
+            };
+            if let Some((rank, dist)) = pick_distance(projector, geometry, pos, here) {
+                let r = FeatureRef {
+                    layer: layer_id,
+                    index,
+                };
+                if best.is_none_or(|(br, bd, _)| (rank, dist) < (br, bd)) {
+                    best = Some((rank, dist, r));
+                }
+            }
+        }
+        if best.is_some() {
+            // The topmost layer with a hit wins.
+            break;
+        }
+    }
+    best.map(|(_, _, r)| r)
+}
+
+/// (rank, screen distance) of a geometry from the pointer, if it is close enough to pick.
+/// Rank 0 is a point, 1 a line, 2 the inside of a polygon.
+fn pick_distance(projector: &Projector, geometry: &Geometry<f64>, pos: Pos2, here: Position) -> Option<(u8, f32)> {
+    let near = |d: f32| (d <= PICK_TOLERANCE_PX).then_some(d);
+    match geometry {
+        Geometry::Point(p) => near(screen(projector, p.0).distance(pos)).map(|d| (0, d)),
+        Geometry::MultiPoint(mp) => mp
+            .iter()
+            .filter_map(|p| near(screen(projector, p.0).distance(pos)))
+            .reduce(f32::min)
+            .map(|d| (0, d)),
+        Geometry::LineString(l) => near(polyline_distance(&line_points(projector, l), pos)).map(|d| (1, d)),
+        Geometry::MultiLineString(ml) => ml
+            .iter()
+            .filter_map(|l| near(polyline_distance(&line_points(projector, l), pos)))
+            .reduce(f32::min)
+            .map(|d| (1, d)),
+        Geometry::GeometryCollection(gc) => gc
+            .iter()
+            .filter_map(|g| pick_distance(projector, g, pos, here))
+            .min_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal)),
+        other => {
+            let edge = rings(other)
+                .into_iter()
+                .filter_map(|ring| near(polyline_distance(&line_points(projector, ring), pos)))
+                .reduce(f32::min);
+            match edge {
+                Some(d) => Some((1, d)),
+                None => other.intersects(&here).then_some((2, 0.0)),
+            }
+        }
+    }
+}
+
+fn polyline_distance(points: &[Pos2], pos: Pos2) -> f32 {
+    points
+        .windows(2)
+        .map(|w| segment_distance(w[0], w[1], pos))
+        .fold(f32::INFINITY, f32::min)
+}
+
+fn segment_distance(a: Pos2, b: Pos2, p: Pos2) -> f32 {
+    let ab = b - a;
+    let len2 = ab.length_sq();
+    if len2 == 0.0 {
+        return a.distance(p);
+    }
+    let t = ((p - a).dot(ab) / len2).clamp(0.0, 1.0);
+    (a + ab * t).distance(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use egui::pos2;
+
+    #[test]
+    fn segment_distance_is_perpendicular_inside_and_to_the_end_outside() {
+        let a = pos2(0.0, 0.0);
+        let b = pos2(10.0, 0.0);
+        assert_eq!(segment_distance(a, b, pos2(5.0, 3.0)), 3.0);
+        assert_eq!(segment_distance(a, b, pos2(13.0, 4.0)), 5.0);
+    }
+
+    #[test]
+    fn fitting_cambodia_into_a_window_zooms_to_about_seven() {
+        let mut memory = MapMemory::default();
+        fit(&mut memory, cambodia(), vec2(1100.0, 850.0));
+        assert!((7.0..8.5).contains(&memory.zoom()), "zoom {}", memory.zoom());
+        let c = memory.detached().expect("centred on an exact position");
+        assert!((104.0..106.0).contains(&c.x()) && (12.0..13.0).contains(&c.y()));
+    }
+}

@@ -1,0 +1,172 @@
+//! GUI behaviour, driven through the real UI with egui_kittest (AccessKit labels, simulated
+//! pointer and keyboard), and one snapshot image rendered on the CPU (Mesa lavapipe).
+
+use egui::accesskit::Role;
+use egui::{Event, Modifiers, PointerButton, Pos2, vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use geo::Point;
+use raidmap::model::{FeatureRef, LayerKind};
+use raidmap::ui::app::RaidmapApp;
+
+const WINDOW: egui::Vec2 = vec2(1500.0, 940.0);
+
+fn harness(app: RaidmapApp) -> Harness<'static, RaidmapApp> {
+    let mut harness = Harness::builder()
+        .with_size(WINDOW)
+        .with_context_setup(raidmap::ui::setup_context)
+        .build_ui_state(|ui, app: &mut RaidmapApp| app.ui(ui), app);
+    harness.run();
+    harness
+}
+
+fn sample_app() -> Harness<'static, RaidmapApp> {
+    harness(RaidmapApp::with_files(Vec::new()))
+}
+
+/// The sample feature with this name.
+fn feature_named(app: &RaidmapApp, name: &str) -> (FeatureRef, Point<f64>) {
+    for (layer, l) in app.doc.layers() {
+        for (index, f) in l.features.iter().enumerate() {
+            if f.name() == Some(name) {
+                let Some(geo::Geometry::Point(p)) = f.geometry() else {
+                    panic!("{name} is not a point")
+                };
+                return (FeatureRef { layer, index }, *p);
+            }
+        }
+    }
+    panic!("no feature named {name}")
+}
+
+fn click_at(harness: &mut Harness<'_, RaidmapApp>, pos: Pos2) {
+    harness.hover_at(pos);
+    harness.run();
+    for pressed in [true, false] {
+        harness.event(Event::PointerButton {
+            pos,
+            button: PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+    }
+    harness.run();
+}
+
+/// Where the map drew a point.
+fn on_screen(harness: &Harness<'_, RaidmapApp>, point: Point<f64>) -> Pos2 {
+    harness
+        .state()
+        .map
+        .screen_pos(point)
+        .expect("the map has been drawn")
+}
+
+/// The kilometres shown in the measure panel's result label.
+fn shown_km(harness: &Harness<'_, RaidmapApp>) -> f64 {
+    let node = harness.get_by_label_contains("km · ellipsoidal");
+    let ak = node.accesskit_node();
+    let label = ak.label().or(ak.value()).unwrap_or_default();
+    label
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no number in {label:?}"))
+}
+
+#[test]
+fn the_app_opens_on_the_sample_sites_and_raids() {
+    let harness = sample_app();
+    harness.get_by_label("sites.geojson");
+    harness.get_by_label("raids.geojson");
+    let app = harness.state();
+    assert_eq!(app.doc.len(), 2);
+    let counts: Vec<usize> = app.doc.layers().map(|(_, l)| l.features.len()).collect();
+    assert!(counts.iter().all(|&n| n > 0), "{counts:?}");
+}
+
+#[test]
+fn clicking_a_site_on_the_map_selects_it_and_shows_its_properties() {
+    let mut harness = sample_app();
+    let (mango, point) = feature_named(harness.state(), "Mango Park 2");
+    let pos = on_screen(&harness, point);
+    click_at(&mut harness, pos);
+    assert_eq!(harness.state().selection, Some(mango));
+    // The inspector lists the properties, e.g. the province and the precision of the position.
+    harness.get_by_label("Takeo");
+    harness.get_by_label("location_precision");
+}
+
+#[test]
+fn measuring_mango_park_to_mango_park_2_by_name_shows_about_9_km_and_keeps_it() {
+    let mut harness = sample_app();
+    harness.get_by_role_and_label(Role::TextInput, "From").click();
+    harness.run();
+    harness.get_by_role_and_label(Role::TextInput, "From").type_text("Mango Park");
+    harness.get_by_role_and_label(Role::TextInput, "To").click();
+    harness.run();
+    harness.get_by_role_and_label(Role::TextInput, "To").type_text("Mango Park 2");
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "Measure").click();
+    harness.run();
+    let km = shown_km(&harness);
+    assert!((8.5..=9.5).contains(&km), "shown {km} km");
+
+    harness.get_by_label("Keep").click();
+    harness.run();
+    let app = harness.state();
+    let (_, layer) = app
+        .doc
+        .layers()
+        .find(|(_, l)| l.kind == LayerKind::Measurements)
+        .expect("a Measurements layer was made");
+    assert_eq!(layer.features.len(), 1);
+    let kept = layer.features[0]
+        .property("distance_m")
+        .and_then(serde_json::Value::as_f64)
+        .expect("distance_m");
+    assert!((kept / 1000.0 - km).abs() < 0.01, "kept {kept} m, shown {km} km");
+}
+
+#[test]
+fn picking_two_sites_on_the_map_measures_between_them() {
+    let mut harness = sample_app();
+    harness.get_by_label("Pick on map").click();
+    harness.run();
+    let (_, a) = feature_named(harness.state(), "Mango Park");
+    let (_, b) = feature_named(harness.state(), "Poipet compound");
+    let pa = on_screen(&harness, a);
+    click_at(&mut harness, pa);
+    let pb = on_screen(&harness, b);
+    click_at(&mut harness, pb);
+    let expected_km = raidmap::measure::distance_m(a, b) / 1000.0;
+    let km = shown_km(&harness);
+    assert!((km - expected_km).abs() < 0.1, "shown {km} km, expected {expected_km}");
+    // Picking measures; it does not change the selection.
+    assert_eq!(harness.state().selection, None);
+}
+
+#[test]
+fn a_file_that_fails_to_load_is_reported_and_changes_nothing_else() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bad = dir.path().join("broken.geojson");
+    std::fs::write(&bad, "{\"type\": \"FeatureCollection\", \"features\": [\n  {\"type\": \"Feature\"").expect("write");
+    let good = format!("{}/data/sites.geojson", env!("CARGO_MANIFEST_DIR"));
+    let harness = harness(RaidmapApp::with_files(vec![good.into(), bad.clone()]));
+    let app = harness.state();
+    assert_eq!(app.doc.len(), 1, "only the good file became a layer");
+    assert_eq!(app.problems.len(), 1);
+    // The report names the file and says where: line 2.
+    harness.get_by_label_contains("broken.geojson:2:");
+}
+
+#[test]
+fn the_sample_map_looks_as_expected() {
+    let mut harness = Harness::builder()
+        .with_size(WINDOW)
+        .with_context_setup(raidmap::ui::setup_context)
+        .wgpu()
+        .build_ui_state(|ui, app: &mut RaidmapApp| app.ui(ui), RaidmapApp::with_files(Vec::new()));
+    harness.run();
+    harness.snapshot("sample_map");
+}
