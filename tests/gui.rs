@@ -11,11 +11,16 @@ use raidmap::ui::app::RaidmapApp;
 
 const WINDOW: egui::Vec2 = vec2(1500.0, 940.0);
 
-fn harness(app: RaidmapApp) -> Harness<'static, RaidmapApp> {
-    let mut harness = Harness::builder()
+/// A harness set up like the app's window: same size, fonts and theme.
+fn builder() -> egui_kittest::HarnessBuilder<RaidmapApp> {
+    Harness::builder()
         .with_size(WINDOW)
+        .with_theme(egui::Theme::Light)
         .with_context_setup(raidmap::ui::setup_context)
-        .build_ui_state(|ui, app: &mut RaidmapApp| app.ui(ui), app);
+}
+
+fn harness(app: RaidmapApp) -> Harness<'static, RaidmapApp> {
+    let mut harness = builder().build_ui_state(|ui, app: &mut RaidmapApp| app.ui(ui), app);
     harness.run();
     harness
 }
@@ -162,9 +167,7 @@ fn a_file_that_fails_to_load_is_reported_and_changes_nothing_else() {
 
 #[test]
 fn the_sample_map_looks_as_expected() {
-    let mut harness = Harness::builder()
-        .with_size(WINDOW)
-        .with_context_setup(raidmap::ui::setup_context)
+    let mut harness = builder()
         .wgpu()
         .build_ui_state(|ui, app: &mut RaidmapApp| app.ui(ui), RaidmapApp::with_files(Vec::new()));
     harness.run();
