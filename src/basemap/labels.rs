@@ -8,7 +8,7 @@
 
 use std::cmp::Ordering;
 
-use geo::Coord;
+use geo::{Contains, Coord, Polygon};
 
 use super::projection::{PxRect, Viewport};
 
@@ -68,6 +68,11 @@ pub struct Label {
     pub max_zoom: f64,
     /// For towns, from GeoNames (0 when unknown); 0 for areas.
     pub population: u64,
+    /// Placement order, lower first (see [`priority`]).
+    pub priority: f64,
+    /// For areas, their (largest) outline, simplified, in world units: a label moved off its
+    /// anchor to make room must keep its centre inside.
+    pub outline_world: Option<Polygon<f64>>,
 }
 
 /// The zoom from which a town is labelled, from its population and GeoNames feature code.
@@ -98,10 +103,10 @@ pub fn town_min_zoom(population: u64, feature_code: &str, in_cambodia: bool) -> 
     }
 }
 
-/// The zoom from which an area of `area_world` square world units is big enough (about 80 × 80
+/// The zoom from which an area of `area_world` square world units is big enough (about 60 × 60
 /// screen pixels) to carry its name.
 pub fn area_min_zoom(area_world: f64) -> f64 {
-    const MIN_AREA_PX2: f64 = 6_400.0;
+    const MIN_AREA_PX2: f64 = 3_600.0;
     if area_world <= 0.0 {
         return f64::INFINITY;
     }
@@ -109,23 +114,26 @@ pub fn area_min_zoom(area_world: f64) -> f64 {
     ((MIN_AREA_PX2 / area_world).log2() - 16.0) / 2.0
 }
 
-/// Sort key: lower is more important. Mostly "who appears first when zooming in".
-fn importance(label: &Label) -> f64 {
-    match label.kind {
+/// A label's place in the placement order: lower goes first. Mostly "who appears first when
+/// zooming in", with the capital and country names ahead of everything, provincial capitals
+/// ahead of the province names around them, and neighbours' towns after Cambodia's.
+pub fn priority(kind: LabelKind, min_zoom: f64, is_provincial_capital: bool) -> f64 {
+    match kind {
         LabelKind::Capital => -100.0,
         LabelKind::Country { .. } => -50.0,
-        LabelKind::Province => label.min_zoom - 0.6,
-        LabelKind::Water => label.min_zoom - 0.3,
-        LabelKind::Town { in_cambodia: true } => label.min_zoom,
-        LabelKind::Town { in_cambodia: false } => label.min_zoom + 0.5,
+        LabelKind::Town { in_cambodia: true } if is_provincial_capital => min_zoom - 0.8,
+        LabelKind::Province => min_zoom - 0.6,
+        LabelKind::Water => min_zoom - 0.3,
+        LabelKind::Town { in_cambodia: true } => min_zoom,
+        LabelKind::Town { in_cambodia: false } => min_zoom + 0.5,
     }
 }
 
 /// Sort candidates most important first (the order [`place_labels`] relies on).
 pub fn sort_by_importance(labels: &mut [Label]) {
     labels.sort_by(|a, b| {
-        importance(a)
-            .partial_cmp(&importance(b))
+        a.priority
+            .partial_cmp(&b.priority)
             .unwrap_or(Ordering::Equal)
             .then(b.population.cmp(&a.population))
             .then_with(|| a.text.cmp(&b.text))
@@ -166,7 +174,7 @@ pub struct PlacedLabel<T> {
 }
 
 /// Where a label's text may go around its anchor, in order of preference.
-fn text_positions(kind: LabelKind, anchor_px: [f32; 2], size_px: [f32; 2]) -> [PxRect; 4] {
+fn text_positions(kind: LabelKind, anchor_px: [f32; 2], size_px: [f32; 2]) -> [PxRect; 6] {
     let [x, y] = anchor_px;
     let [w, h] = size_px;
     if kind.has_dot() {
@@ -176,15 +184,14 @@ fn text_positions(kind: LabelKind, anchor_px: [f32; 2], size_px: [f32; 2]) -> [P
             PxRect::from_min_size([x - d - w, y - h / 2.0], size_px), // left
             PxRect::from_min_size([x - w / 2.0, y - d - h], size_px), // above
             PxRect::from_min_size([x - w / 2.0, y + d], size_px), // below
+            PxRect::from_min_size([x + d * 0.7, y - d * 0.7 - h], size_px), // above right
+            PxRect::from_min_size([x + d * 0.7, y + d * 0.7], size_px), // below right
         ]
     } else {
-        let centred = PxRect::from_min_size([x - w / 2.0, y - h / 2.0], size_px);
-        [
-            centred,
-            PxRect::from_min_size([x - w / 2.0, y - h * 1.5], size_px), // a line higher
-            PxRect::from_min_size([x - w / 2.0, y + h / 2.0], size_px), // a line lower
-            centred,
-        ]
+        // Centred, else moved up or down by a line or two (the area is big around its anchor).
+        let at =
+            |lines: f32| PxRect::from_min_size([x - w / 2.0, y - h / 2.0 + lines * h], size_px);
+        [at(0.0), at(-1.2), at(1.2), at(-2.4), at(2.4), at(0.0)]
     }
 }
 
@@ -233,12 +240,15 @@ pub fn place_labels<T>(
         };
         let free = text_positions(label.kind, anchor_px, size_px)
             .into_iter()
-            .find(|rect| {
+            .enumerate()
+            .find(|(i, rect)| {
                 let padded = rect.expand(LABEL_PADDING_PX);
                 screen.contains_rect(rect)
                     && !occupied.iter().any(|o| o.overlaps(&padded))
                     && dot.is_none_or(|d| !d.overlaps(rect))
-            });
+                    && (*i == 0 || stays_inside(label, rect, viewport))
+            })
+            .map(|(_, rect)| rect);
         let Some(text_rect_px) = free else {
             continue;
         };
@@ -253,6 +263,18 @@ pub fn place_labels<T>(
             payload,
         });
     }
+}
+
+/// Whether a moved area label's centre is still inside its area (always true for towns).
+fn stays_inside(label: &Label, rect: &PxRect, viewport: &Viewport) -> bool {
+    let Some(outline) = &label.outline_world else {
+        return true;
+    };
+    let centre_px = [
+        (rect.min_px[0] + rect.max_px[0]) / 2.0,
+        (rect.min_px[1] + rect.max_px[1]) / 2.0,
+    ];
+    outline.contains(&viewport.transform.to_world(centre_px))
 }
 
 #[cfg(test)]

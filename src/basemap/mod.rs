@@ -25,7 +25,7 @@ use std::sync::OnceLock;
 
 use geo::{
     Area, BoundingRect, Centroid, Contains, Coord, Geometry, InteriorPoint, MultiPolygon, Point,
-    Polygon, Rect,
+    Polygon, Rect, Simplify,
 };
 use serde_json::Value;
 
@@ -212,8 +212,10 @@ impl Basemap {
             if let Some(name) = feature.name()
                 && let Some(label) = area_label(&polygons_world, name.to_owned(), LabelKind::Water)
             {
+                let min_zoom = label.min_zoom.max(7.0);
                 basemap.labels.push(Label {
-                    min_zoom: label.min_zoom.max(7.0),
+                    min_zoom,
+                    priority: labels::priority(LabelKind::Water, min_zoom, false),
                     ..label
                 });
             }
@@ -276,13 +278,16 @@ impl Basemap {
             } else {
                 LabelKind::Town { in_cambodia }
             };
+            let min_zoom = labels::town_min_zoom(population, &feature_code, in_cambodia);
             basemap.labels.push(Label {
                 text: name.to_owned(),
                 kind,
                 world: lon_lat_to_world(point.x(), point.y()),
-                min_zoom: labels::town_min_zoom(population, &feature_code, in_cambodia),
+                min_zoom,
                 max_zoom: f64::INFINITY,
                 population,
+                priority: labels::priority(kind, min_zoom, feature_code == "PPLA"),
+                outline_world: None,
             });
         }
         labels::sort_by_importance(&mut basemap.labels);
@@ -383,13 +388,17 @@ fn area_label(polygons_world: &MultiPolygon<f64>, text: String, kind: LabelKind)
         .centroid()
         .filter(|c| largest.contains(c))
         .or_else(|| largest.interior_point())?;
+    let min_zoom = labels::area_min_zoom(largest.unsigned_area());
     Some(Label {
         text,
         kind,
         world: point.0,
-        min_zoom: labels::area_min_zoom(largest.unsigned_area()),
+        min_zoom,
         max_zoom: f64::INFINITY,
         population: 0,
+        priority: labels::priority(kind, min_zoom, false),
+        // About 0.1 px at zoom 5: enough to tell inside from outside for a label's centre.
+        outline_world: Some(largest.simplify(2e-6)),
     })
 }
 

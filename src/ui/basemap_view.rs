@@ -253,7 +253,12 @@ pub fn basemap_shapes(
         }
     }
     if style.show_labels {
-        label_shapes(painter, basemap, &viewport, style, out);
+        // Labels stay inside the covered box too, off the grey beyond it.
+        let mut label_view = viewport;
+        if let Some(coverage) = coverage_px {
+            label_view.rect_px = px_rect(rect.intersect(coverage));
+        }
+        label_shapes(painter, basemap, &label_view, style, out);
     }
     if style.show_attribution {
         attribution_shapes(painter, rect, style, out);
