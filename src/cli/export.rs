@@ -1,18 +1,89 @@
-//! `raidmap export FILE... -o OUT` (PRELIMINARY).
+//! `raidmap export FILE... -o OUT`: write layers as GeoJSON, atomically.
+//!
+//! Every input is read and checked first; if any is invalid nothing is written, so an
+//! existing OUT is never damaged. OUT is written through [`crate::io::write_atomic`], so it may
+//! be one of the inputs (they are fully read before anything is written) and a failed write
+//! leaves it as it was.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context as _;
+
+use super::EXIT_BAD_INPUT;
+use super::info::report_problems;
+use crate::io;
+
+/// Write layers as GeoJSON (several inputs merge into one FeatureCollection).
 #[derive(Debug, clap::Args)]
+#[command(after_long_help = HELP)]
 pub struct Args {
     /// Input GeoJSON files.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    /// Output file.
+    /// Output file (`-` for stdout). Written atomically: a failure leaves an existing file as it
+    /// was.
     #[arg(short = 'o', long = "output", required = true)]
     pub output: PathBuf,
 }
 
-pub fn run(_args: &Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not yet built")
+const HELP: &str = "\
+One input comes out as the same kind of object it was (FeatureCollection, Feature or bare
+Geometry) with everything it had: feature ids with their types, property order, foreign members,
+altitudes and every number exactly as written (features are copied as their original text).
+Several inputs are merged into one FeatureCollection holding every feature in order; the inputs'
+own top-level members (a name, a bbox) describe one input each and are not carried over.
+
+Inputs are checked like `raidmap info` does; errors and warnings go to stderr as
+FILE:LINE:COLUMN: message. If any input is invalid, nothing is written.
+
+OUT may be one of the inputs: all inputs are read before OUT is replaced.
+
+Exit status: 0 written, 1 an input is invalid or unreadable or OUT could not be written (it is
+then unchanged), 2 usage errors.";
+
+pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    let mut layers = Vec::with_capacity(args.files.len());
+    let mut invalid = 0;
+    for path in &args.files {
+        let result = io::read_path(path);
+        report_problems(path, &result, true);
+        match result {
+            Ok(layer) => layers.push(layer),
+            Err(_) => invalid += 1,
+        }
+    }
+    if invalid > 0 {
+        let inputs = if invalid == 1 {
+            "input is"
+        } else {
+            "inputs are"
+        };
+        eprintln!(
+            "raidmap: nothing written to {}: {invalid} {inputs} not valid",
+            args.output.display()
+        );
+        return Ok(ExitCode::from(EXIT_BAD_INPUT));
+    }
+    let refs: Vec<_> = layers.iter().collect();
+    let write = |w: &mut dyn std::io::Write| match refs.as_slice() {
+        [one] => io::write_layer(one, &mut &mut *w),
+        many => io::write_merged(many, &mut &mut *w),
+    };
+    if args.output.as_os_str() == "-" {
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        write(&mut out).context("cannot write to stdout")?;
+        out.flush().context("cannot write to stdout")?;
+    } else {
+        io::write_atomic(&args.output, |w| write(w))?;
+        let features: usize = layers.iter().map(|l| l.features.len()).sum();
+        eprintln!(
+            "raidmap: wrote {features} feature{} to {}",
+            if features == 1 { "" } else { "s" },
+            args.output.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,11 +1,25 @@
-//! `raidmap info [--json] FILE...` (PRELIMINARY).
+//! `raidmap info [--json] FILE...`: read and check GeoJSON files and summarize each one.
+//!
+//! Every file is read with the same checking reader the GUI uses, so the problems printed here
+//! are the ones the map window would show. Output shapes are documented in `--help` and are
+//! relied on by scripts: change them only by adding keys.
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use serde_json::{Map, Value, json};
+
+use super::EXIT_BAD_INPUT;
+use crate::io::{self, Problem, ReadError};
+use crate::model::{Layer, Root};
+
+/// Read and check GeoJSON files (RFC 7946) and summarize each one.
 #[derive(Debug, clap::Args)]
+#[command(after_long_help = HELP)]
 pub struct Args {
-    /// Print one JSON object instead of text.
+    /// Print one JSON object on stdout instead of text (shape below).
     #[arg(long)]
     pub json: bool,
     /// GeoJSON files to check.
@@ -13,6 +27,268 @@ pub struct Args {
     pub files: Vec<PathBuf>,
 }
 
-pub fn run(_args: &Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not yet built")
+const HELP: &str = "\
+Each file is checked against RFC 7946: a broken MUST (an unclosed ring, a Feature without
+\"properties\", a duplicate key, a bbox of the wrong length, ...) is an error; a SHOULD not followed
+(a clockwise exterior ring, longitude out of range, more than 7 decimals, a \"crs\" member, ...) is
+a warning, and repeated warnings are counted and shown once at their first place.
+
+Problems go to stderr, one per line:
+  FILE:LINE:COLUMN: message (at JSON.PATH)            an error
+  FILE:LINE:COLUMN: warning: message (at JSON.PATH)   a warning (text mode only)
+  FILE: JSON.PATH: message                            when no line can be given
+Lines and columns are 1-based; columns count characters, not bytes.
+
+Text output (stdout) gives per file: the top-level type, the feature count, the geometry types
+with counts, the bounding box in longitude/latitude degrees (west, south, east, north) and the
+property keys with the number of features that have them.
+
+--json prints exactly one object on stdout:
+  {\"files\": [{\"path\": \"a.geojson\", \"valid\": true, \"type\": \"FeatureCollection\",
+               \"features\": 12, \"geometry_types\": {\"Point\": 11, \"null\": 1},
+               \"bbox\": [west, south, east, north], \"properties\": {\"name\": 12},
+               \"warnings\": [PROBLEM...], \"errors\": []}]}
+  A bare Feature or Geometry counts as 1 feature. \"geometry_types\" counts features by their
+  geometry's \"type\"; \"null\" counts features with \"geometry\": null. \"bbox\" is computed from
+  the geometries (not copied from a bbox member), null when no feature has a position.
+  A PROBLEM is {\"line\": N|null, \"column\": N|null, \"path\": \"features[3].geometry\",
+  \"message\": \"...\"}.
+  An invalid or unreadable file is listed too, with \"valid\": false, its \"errors\" (and any
+  warnings), and null for \"type\", \"features\", \"geometry_types\", \"bbox\" and \"properties\";
+  its errors are also printed on stderr.
+
+Exit status: 0 when every file is valid (warnings allowed), 1 when any file is invalid or cannot
+be read, 2 for usage errors.";
+
+pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    let mut all_valid = true;
+    let mut files = Vec::with_capacity(args.files.len());
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for path in &args.files {
+        let result = io::read_path(path);
+        all_valid &= result.is_ok();
+        report_problems(path, &result, !args.json);
+        if args.json {
+            files.push(file_json(path, &result));
+        } else {
+            write_text(&mut out, path, &result)?;
+        }
+    }
+    if args.json {
+        serde_json::to_writer(&mut out, &json!({ "files": files }))?;
+        writeln!(out)?;
+    }
+    out.flush()?;
+    Ok(if all_valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_BAD_INPUT)
+    })
+}
+
+/// Print the problems of one file on stderr in the `FILE:LINE:COLUMN: message` form: always
+/// the errors (and why an unreadable file could not be read), the warnings when `warnings`.
+pub fn report_problems(path: &Path, result: &Result<Layer, ReadError>, warnings: bool) {
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    let problems = match result {
+        Ok(layer) => layer.warnings.as_slice(),
+        Err(e @ ReadError::Io { .. }) => {
+            let _ = writeln!(err, "{}: {}", path.display(), cause_of(e));
+            return;
+        }
+        Err(e) => e.problems(),
+    };
+    for p in problems.iter().filter(|p| warnings || p.is_error()) {
+        let _ = writeln!(err, "{}", problem_line(path, p));
+    }
+}
+
+/// `FILE:LINE:COLUMN: [warning: ]message (at PATH)`, or `FILE: PATH: [warning: ]message`.
+pub fn problem_line(path: &Path, p: &Problem) -> String {
+    let kind = if p.is_error() { "" } else { "warning: " };
+    let file = path.display();
+    match (p.line, p.path.is_empty()) {
+        (Some(line), true) => format!(
+            "{file}:{line}:{}: {kind}{}",
+            p.column.unwrap_or(1),
+            p.message
+        ),
+        (Some(line), false) => format!(
+            "{file}:{line}:{}: {kind}{} (at {})",
+            p.column.unwrap_or(1),
+            p.message,
+            p.path
+        ),
+        (None, false) => format!("{file}: {}: {kind}{}", p.path, p.message),
+        (None, true) => format!("{file}: {kind}{}", p.message),
+    }
+}
+
+/// "cannot read: No such file or directory (os error 2)" for an unreadable file.
+fn cause_of(e: &ReadError) -> String {
+    match std::error::Error::source(e) {
+        Some(cause) => format!("cannot read the file: {cause}"),
+        None => e.to_string(),
+    }
+}
+
+/// What a layer holds, counted.
+struct Summary {
+    kind: &'static str,
+    features: usize,
+    geometry_types: BTreeMap<String, usize>,
+    /// West, south, east, north in degrees.
+    bbox: Option<[f64; 4]>,
+    /// Property keys in order of first appearance, with how many features have each.
+    properties: Vec<(String, usize)>,
+}
+
+fn summarize(layer: &Layer) -> Summary {
+    let mut geometry_types = BTreeMap::new();
+    let mut properties: Vec<(String, usize)> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for feature in &layer.features {
+        let kind = match feature.object().get("geometry") {
+            Some(Value::Object(g)) => g.get("type").and_then(Value::as_str).unwrap_or("?"),
+            _ => "null",
+        };
+        *geometry_types.entry(kind.to_owned()).or_insert(0) += 1;
+        for (j, key) in feature
+            .properties()
+            .into_iter()
+            .flat_map(Map::keys)
+            .enumerate()
+        {
+            // Features of one file mostly list the same keys in the same order: try that first.
+            if let Some((known, n)) = properties.get_mut(j)
+                && known == key
+            {
+                *n += 1;
+                continue;
+            }
+            match index.get(key.as_str()) {
+                Some(&i) => properties[i].1 += 1,
+                None => {
+                    index.insert(key, properties.len());
+                    properties.push((key.clone(), 1));
+                }
+            }
+        }
+    }
+    Summary {
+        kind: match layer.root {
+            Root::FeatureCollection { .. } => "FeatureCollection",
+            Root::Feature => "Feature",
+            Root::Geometry => "Geometry",
+        },
+        features: layer.features.len(),
+        geometry_types,
+        bbox: layer
+            .bbox()
+            .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]),
+        properties,
+    }
+}
+
+fn problem_json(p: &Problem) -> Value {
+    json!({ "line": p.line, "column": p.column, "path": p.path, "message": p.message })
+}
+
+fn file_json(path: &Path, result: &Result<Layer, ReadError>) -> Value {
+    let path = path.display().to_string();
+    match result {
+        Ok(layer) => {
+            let s = summarize(layer);
+            json!({
+                "path": path,
+                "valid": true,
+                "type": s.kind,
+                "features": s.features,
+                "geometry_types": s.geometry_types,
+                "bbox": s.bbox,
+                "properties": s.properties.into_iter()
+                    .map(|(k, n)| (k, Value::from(n)))
+                    .collect::<Map<_, _>>(),
+                "warnings": layer.warnings.iter().map(problem_json).collect::<Vec<_>>(),
+                "errors": [],
+            })
+        }
+        Err(e) => {
+            let (errors, warnings): (Vec<&Problem>, Vec<&Problem>) =
+                e.problems().iter().partition(|p| p.is_error());
+            let mut errors: Vec<Value> = errors.into_iter().map(problem_json).collect();
+            if let ReadError::Io { .. } = e {
+                errors.push(json!({
+                    "line": null, "column": null, "path": "", "message": cause_of(e)
+                }));
+            }
+            json!({
+                "path": path,
+                "valid": false,
+                "type": null,
+                "features": null,
+                "geometry_types": null,
+                "bbox": null,
+                "properties": null,
+                "warnings": warnings.into_iter().map(problem_json).collect::<Vec<_>>(),
+                "errors": errors,
+            })
+        }
+    }
+}
+
+fn write_text(
+    out: &mut impl std::io::Write,
+    path: &Path,
+    result: &Result<Layer, ReadError>,
+) -> std::io::Result<()> {
+    let file = path.display();
+    let layer = match result {
+        Ok(layer) => layer,
+        Err(ReadError::Io { .. }) => return writeln!(out, "{file}: cannot be read (see stderr)"),
+        Err(e) => {
+            let n = e.problems().iter().filter(|p| p.is_error()).count();
+            let plural = if n == 1 { "" } else { "s" };
+            return writeln!(
+                out,
+                "{file}: not valid GeoJSON ({n} error{plural}, listed on stderr)"
+            );
+        }
+    };
+    let s = summarize(layer);
+    let plural = if s.features == 1 { "" } else { "s" };
+    writeln!(
+        out,
+        "{file}: valid GeoJSON {}, {} feature{plural}",
+        s.kind, s.features
+    )?;
+    let types: Vec<String> = s
+        .geometry_types
+        .iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect();
+    writeln!(out, "  geometry types: {}", or_none(&types.join(", ")))?;
+    match s.bbox {
+        Some([w, south, e, n]) => writeln!(
+            out,
+            "  bbox (lon/lat degrees W,S,E,N): {w}, {south}, {e}, {n}"
+        )?,
+        None => writeln!(out, "  bbox: none (no feature has a position)")?,
+    }
+    let props: Vec<String> = s
+        .properties
+        .iter()
+        .map(|(k, n)| format!("{k} ({n})"))
+        .collect();
+    writeln!(out, "  properties: {}", or_none(&props.join(", ")))?;
+    match layer.warnings.len() {
+        0 => writeln!(out, "  warnings: none"),
+        n => writeln!(out, "  warnings: {n} (listed on stderr)"),
+    }
+}
+
+fn or_none(s: &str) -> &str {
+    if s.is_empty() { "none" } else { s }
 }

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use super::json::{Seg, TopLevel, TopMember, parse_value};
 use super::locate::{At, Text, offset_of_line_col};
-use super::validate::{Checker, GEOMETRY_TYPES};
+use super::validate::{Checker, GEOMETRY_TYPES, Known};
 use crate::model::{Feature, Layer, LayerKind, Problem, Root};
 
 /// A bare Geometry read as a feature keeps this text around the geometry's own text, so the
@@ -235,12 +235,17 @@ fn feature_collection<'a>(
         object.insert(key.to_string(), value);
     }
     c.set_base(root_base, Vec::new());
+    let known = Known::of(&object);
     c.forbidden(
-        members.iter().map(|(k, _)| k.as_ref()),
         "FeatureCollection",
-        &["coordinates", "geometries", "geometry", "properties"],
+        &[
+            ("coordinates", known.coordinates),
+            ("geometries", known.geometries),
+            ("geometry", known.geometry),
+            ("properties", known.properties),
+        ],
     );
-    c.common_members(&object);
+    c.common_members(&known);
     if !object.contains_key("features") {
         c.error(At::Value, "a FeatureCollection needs a \"features\" array");
     }

@@ -104,6 +104,43 @@ struct Pending<'a> {
     place: Place<'a>,
 }
 
+/// The members of an object that the rules look at, found in one pass over it (cheaper than
+/// a hashed lookup per member on every feature of a large file).
+#[derive(Default)]
+pub struct Known<'v> {
+    pub kind: Option<&'v Value>,
+    pub id: Option<&'v Value>,
+    pub geometry: Option<&'v Value>,
+    pub properties: Option<&'v Value>,
+    pub coordinates: Option<&'v Value>,
+    pub geometries: Option<&'v Value>,
+    pub features: Option<&'v Value>,
+    pub bbox: Option<&'v Value>,
+    pub crs: Option<&'v Value>,
+}
+
+impl<'v> Known<'v> {
+    pub fn of(object: &'v Map<String, Value>) -> Self {
+        let mut m = Known::default();
+        for (key, value) in object {
+            let slot = match key.as_str() {
+                "type" => &mut m.kind,
+                "id" => &mut m.id,
+                "geometry" => &mut m.geometry,
+                "properties" => &mut m.properties,
+                "coordinates" => &mut m.coordinates,
+                "geometries" => &mut m.geometries,
+                "features" => &mut m.features,
+                "bbox" => &mut m.bbox,
+                "crs" => &mut m.crs,
+                _ => continue,
+            };
+            *slot = Some(value);
+        }
+        m
+    }
+}
+
 /// Records problems while walking one file.
 pub struct Checker<'a> {
     /// The whole text, which every base is a slice of.
@@ -244,30 +281,26 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Members that RFC 7946 §7.1 reserves for other kinds of object.
-    pub fn forbidden<'k>(
-        &mut self,
-        keys: impl IntoIterator<Item = &'k str>,
-        kind: &str,
-        forbidden: &[&'static str],
-    ) {
-        for key in keys {
-            if let Some(&f) = forbidden.iter().find(|f| **f == key) {
+    /// Members that RFC 7946 §7.1 reserves for other kinds of object: each one present is an
+    /// error at its key.
+    pub fn forbidden(&mut self, kind: &str, members: &[(&'static str, Option<&Value>)]) {
+        for (key, value) in members {
+            if value.is_some() {
                 let message = format!(
-                    "a {kind} must not have a {f:?} member: it would change what the object \
+                    "a {kind} must not have a {key:?} member: it would change what the object \
                      means (RFC 7946 §7.1)"
                 );
-                self.error(Self::member(f), message);
+                self.error(Self::member(key), message);
             }
         }
     }
 
     /// `bbox` and `crs`, which any GeoJSON object may carry.
-    pub fn common_members(&mut self, object: &Map<String, Value>) {
-        if let Some(bbox) = object.get("bbox") {
+    pub fn common_members(&mut self, m: &Known<'_>) {
+        if let Some(bbox) = m.bbox {
             self.with(Seg::key("bbox"), |c| c.bbox(bbox));
         }
-        if object.contains_key("crs") {
+        if m.crs.is_some() {
             self.warn(Warn::Crs, Self::member("crs"));
         }
     }
@@ -310,7 +343,8 @@ impl<'a> Checker<'a> {
     /// A Feature object at the current path; returns its geometry (`None` for `null`).
     pub fn feature(&mut self, object: &Map<String, Value>) -> Checked<Option<Geometry<f64>>> {
         let errors = self.errors;
-        match object.get("type") {
+        let m = Known::of(object);
+        match m.kind {
             None => self.error(At::Value, "a Feature needs \"type\": \"Feature\""),
             Some(Value::String(t)) if t == "Feature" => {}
             Some(other) => {
@@ -324,7 +358,7 @@ impl<'a> Checker<'a> {
                 self.with(Seg::key("type"), |c| c.error(At::Value, message));
             }
         }
-        if let Some(id) = object.get("id")
+        if let Some(id) = m.id
             && !(id.is_string() || id.is_number())
         {
             let message = format!(
@@ -334,12 +368,15 @@ impl<'a> Checker<'a> {
             self.with(Seg::key("id"), |c| c.error(At::Value, message));
         }
         self.forbidden(
-            object.keys().map(String::as_str),
             "Feature",
-            &["coordinates", "geometries", "features"],
+            &[
+                ("coordinates", m.coordinates),
+                ("geometries", m.geometries),
+                ("features", m.features),
+            ],
         );
-        self.common_members(object);
-        match object.get("properties") {
+        self.common_members(&m);
+        match m.properties {
             None => self.error(
                 At::Value,
                 "a Feature needs a \"properties\" member (an object, or null)",
@@ -353,7 +390,7 @@ impl<'a> Checker<'a> {
                 self.with(Seg::key("properties"), |c| c.error(At::Value, message));
             }
         }
-        let geometry = match object.get("geometry") {
+        let geometry = match m.geometry {
             None => {
                 self.error(
                     At::Value,
@@ -386,7 +423,8 @@ impl<'a> Checker<'a> {
         object: &Map<String, Value>,
         in_collection: bool,
     ) -> Checked<Option<Geometry<f64>>> {
-        let kind = match object.get("type") {
+        let m = Known::of(object);
+        let kind = match m.kind {
             Some(Value::String(t)) if GEOMETRY_TYPES.contains(&t.as_str()) => t.as_str(),
             found => {
                 let message = match found {
@@ -403,18 +441,26 @@ impl<'a> Checker<'a> {
         };
         let errors = self.errors;
         let collection = kind == "GeometryCollection";
-        let misplaced: &[&'static str] = if collection {
-            &["properties", "geometry", "features", "coordinates"]
+        let (misplaced, misplaced_value) = if collection {
+            ("coordinates", m.coordinates)
         } else {
-            &["properties", "geometry", "features", "geometries"]
+            ("geometries", m.geometries)
         };
-        self.forbidden(object.keys().map(String::as_str), kind, misplaced);
-        self.common_members(object);
+        self.forbidden(
+            kind,
+            &[
+                ("properties", m.properties),
+                ("geometry", m.geometry),
+                ("features", m.features),
+                (misplaced, misplaced_value),
+            ],
+        );
+        self.common_members(&m);
         if collection {
             if in_collection {
                 self.warn(Warn::NestedCollection, At::Value);
             }
-            let Some(members) = object.get("geometries") else {
+            let Some(members) = m.geometries else {
                 self.error(
                     At::Value,
                     "a GeometryCollection needs a \"geometries\" array",
@@ -428,7 +474,7 @@ impl<'a> Checker<'a> {
                 result
             };
         }
-        let Some(coordinates) = object.get("coordinates") else {
+        let Some(coordinates) = m.coordinates else {
             self.error(
                 At::Value,
                 format!("a {kind} needs a \"coordinates\" member"),
@@ -659,10 +705,7 @@ impl<'a> Checker<'a> {
             p.message = if *n == 1 {
                 kind.message().to_owned()
             } else {
-                format!(
-                    "{} ({n} times in this file; the first is shown)",
-                    kind.message()
-                )
+                format!("{}; found {n} times, the first is shown", kind.message())
             };
             Some(p)
         });
