@@ -199,10 +199,13 @@ fn text_positions(kind: LabelKind, anchor_px: [f32; 2], size_px: [f32; 2]) -> [P
 ///
 /// `labels` must be sorted with [`sort_by_importance`]. `measure` gives a label's text size in
 /// screen pixels (and a payload kept with it), or `None` to skip it; it is only called for labels
-/// in view at this zoom. Placed labels are appended to `out`, which is cleared first.
+/// in view at this zoom. `reserved` are screen areas already taken (e.g. the labels of the user's
+/// data, which matter more than the basemap's). Placed labels are appended to `out`, which is
+/// cleared first.
 pub fn place_labels<T>(
     labels: &[Label],
     viewport: &Viewport,
+    reserved: &[PxRect],
     mut measure: impl FnMut(&Label) -> Option<([f32; 2], T)>,
     out: &mut Vec<PlacedLabel<T>>,
 ) {
@@ -211,7 +214,8 @@ pub fn place_labels<T>(
     let screen = viewport.rect_px.expand(-EDGE_MARGIN_PX);
     // Anything whose anchor is further out than this cannot fit on the screen.
     let near_view = viewport.world_rect(400.0);
-    let mut occupied: Vec<PxRect> = Vec::with_capacity(64);
+    let mut occupied: Vec<PxRect> = Vec::with_capacity(64 + reserved.len());
+    occupied.extend_from_slice(reserved);
 
     for (label_index, label) in labels.iter().enumerate() {
         if zoom < label.min_zoom || zoom >= label.max_zoom {

@@ -147,7 +147,7 @@ fn at_low_zoom_phnom_penh_is_labelled_and_no_labels_overlap() {
     ] {
         let view = viewport(104.9, 12.5, zoom, width, height);
         let mut placed = Vec::new();
-        place_labels(&basemap().labels, &view, estimated_size, &mut placed);
+        place_labels(&basemap().labels, &view, &[], estimated_size, &mut placed);
         let texts: Vec<&str> = placed
             .iter()
             .map(|p| basemap().labels[p.label_index].text.as_str())
@@ -180,7 +180,7 @@ fn more_towns_are_labelled_as_one_zooms_in() {
     let count_towns = |zoom: f64| {
         let view = viewport(104.9, 11.6, zoom, 1280.0, 900.0);
         let mut placed = Vec::new();
-        place_labels(&basemap().labels, &view, estimated_size, &mut placed);
+        place_labels(&basemap().labels, &view, &[], estimated_size, &mut placed);
         placed
             .iter()
             .filter(|p| basemap().labels[p.label_index].kind.has_dot())

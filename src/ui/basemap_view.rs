@@ -16,7 +16,7 @@
 //!
 //! // Every frame, either inside Map::show's closure, before painting anything else ...
 //! walkers::Map::new(None, &mut memory, my_position).show(ui, |ui, _response, projector, _memory| {
-//!     paint_basemap(ui.painter(), projector, &style);
+//!     paint_basemap(ui.painter(), projector, &style, &[]);
 //!     // ... the app's own overlays ...
 //! });
 //! // ... or as the first plugin: `.with_plugin(BasemapPlugin { style: &style })`.
@@ -127,14 +127,20 @@ impl Plugin for BasemapPlugin<'_> {
         projector: &Projector,
         _map_memory: &MapMemory,
     ) {
-        paint_basemap(ui.painter(), projector, self.style);
+        paint_basemap(ui.painter(), projector, self.style, &[]);
     }
 }
 
 /// Paint the basemap, clipped to the map's rectangle, with what is painted later on top.
-pub fn paint_basemap(painter: &Painter, projector: &Projector, style: &BasemapStyle) {
+/// `reserved` are screen areas where no basemap label may go (the data's own labels).
+pub fn paint_basemap(
+    painter: &Painter,
+    projector: &Projector,
+    style: &BasemapStyle,
+    reserved: &[Rect],
+) {
     let mut shapes = Vec::new();
-    basemap_shapes(painter, projector, style, &mut shapes);
+    basemap_shapes(painter, projector, style, reserved, &mut shapes);
     let clip = painter.clip_rect().intersect(projector.clip_rect());
     painter.with_clip_rect(clip).extend(shapes);
 }
@@ -145,6 +151,7 @@ pub fn basemap_shapes(
     painter: &Painter,
     projector: &Projector,
     style: &BasemapStyle,
+    reserved: &[Rect],
     out: &mut Vec<Shape>,
 ) {
     let basemap = Basemap::embedded();
@@ -258,7 +265,8 @@ pub fn basemap_shapes(
         if let Some(coverage) = coverage_px {
             label_view.rect_px = px_rect(rect.intersect(coverage));
         }
-        label_shapes(painter, basemap, &label_view, style, out);
+        let reserved: Vec<PxRect> = reserved.iter().map(|r| px_rect(*r)).collect();
+        label_shapes(painter, basemap, &label_view, style, &reserved, out);
     }
     if style.show_attribution {
         attribution_shapes(painter, rect, style, out);
@@ -535,12 +543,14 @@ fn label_shapes(
     basemap: &Basemap,
     viewport: &Viewport,
     style: &BasemapStyle,
+    reserved: &[PxRect],
     out: &mut Vec<Shape>,
 ) {
     let mut placed: Vec<PlacedLabel<Arc<Galley>>> = Vec::new();
     place_labels(
         &basemap.labels,
         viewport,
+        reserved,
         |label| {
             let galley = painter.layout_job(label_job(label, style));
             let size = galley.size();

@@ -124,7 +124,11 @@ fn value_ui(ui: &mut egui::Ui, key: &str, value: &Value) {
         }
         Value::Array(items) => {
             ui.vertical(|ui| {
-                egui::CollapsingHeader::new(format!("{} items", items.len()))
+                let count = match items.len() {
+                    1 => "1 item".to_owned(),
+                    n => format!("{n} items"),
+                };
+                egui::CollapsingHeader::new(count)
                     .id_salt(("arr", key, ui.next_auto_id()))
                     .default_open(items.len() <= 3)
                     .show(ui, |ui| {

@@ -125,12 +125,18 @@ impl MapView {
         let basemap_style = &self.basemap_style;
         let response = Map::new(None, &mut self.memory, center)
             .double_click_to_zoom(true)
+            // The mouse wheel zooms, as in every web map; dragging pans.
+            .zoom_with_ctrl(false)
             .show(ui, |ui, response, projector, _memory| {
                 let painter = ui.painter().with_clip_rect(response.rect);
-                paint_basemap(&painter, projector, basemap_style);
                 let visible = visible_area(projector, response.rect);
+                // The data's labels are placed first, so the basemap's give way to them.
+                let labels = place_data_labels(&painter, projector, doc, views, visible);
+                let reserved: Vec<ScreenRect> = labels.iter().map(|l| l.rect).collect();
+                paint_basemap(&painter, projector, basemap_style, &reserved);
                 paint_layers(&painter, projector, doc, views, visible, fills);
                 paint_highlights(&painter, projector, doc, overlay);
+                paint_labels(&painter, labels);
                 paint_measurement(&painter, projector, overlay);
 
                 let pointer = response.hover_pos();
@@ -165,14 +171,15 @@ fn fit(memory: &mut MapMemory, area: Rect<f64>, size: Vec2) {
     let p = MercatorProjection;
     let a = p.project(lon_lat(area.min().x, area.max().y), 0.0);
     let b = p.project(lon_lat(area.max().x, area.min().y), 0.0);
-    let width0 = (b.x() - a.x()).abs().max(1e-9);
-    let height0 = (b.y() - a.y()).abs().max(1e-9);
-    let zoom_x = (f64::from(size.x.max(100.0)) * 0.9 / width0).log2();
-    let zoom_y = (f64::from(size.y.max(100.0)) * 0.9 / height0).log2();
-    // A single point has no extent: show it at street-block scale or closer, never at 26.
+    let width0 = (b.x() - a.x()).abs();
+    let height0 = (b.y() - a.y()).abs();
+    // A single point has no extent: centre on it, close enough to see the district around it
+    // (zoom 9 or the current zoom if closer) but never at the maximum zoom.
     let zoom = if width0 < 1e-9 && height0 < 1e-9 {
-        memory.zoom().max(11.0)
+        memory.zoom().max(9.0)
     } else {
+        let zoom_x = (f64::from(size.x.max(100.0)) * 0.9 / width0.max(1e-12)).log2();
+        let zoom_y = (f64::from(size.y.max(100.0)) * 0.9 / height0.max(1e-12)).log2();
         zoom_x.min(zoom_y).clamp(2.0, 16.0)
     };
     let middle = p.unproject(
@@ -207,36 +214,99 @@ fn paint_layers(
     visible: Rect<f64>,
     fills: &mut HashMap<FeatureRef, Vec<[Coord<f64>; 3]>>,
 ) {
-    let mut labels = Labels::default();
-    for (layer_id, layer) in doc.layers() {
-        let Some(view) = views.get(&layer_id).filter(|v| v.visible) else {
+    for (layer_id, layer, view, index) in in_view(doc, views, visible) {
+        let Some(geometry) = layer.features[index].geometry() else {
             continue;
         };
-        let mut indices: Vec<usize> = view.index.intersecting(visible).collect();
+        let r = FeatureRef {
+            layer: layer_id,
+            index,
+        };
+        paint_geometry(painter, projector, geometry, view, r, fills);
+    }
+}
+
+/// Every visible layer's features whose box meets `visible`, bottom layer first, each layer in
+/// feature order.
+fn in_view<'a>(
+    doc: &'a Document,
+    views: &'a HashMap<LayerId, LayerView>,
+    visible: Rect<f64>,
+) -> impl Iterator<Item = (LayerId, &'a crate::model::Layer, &'a LayerView, usize)> + 'a {
+    doc.layers().flat_map(move |(layer_id, layer)| {
+        let view = views.get(&layer_id).filter(|v| v.visible);
+        let mut indices: Vec<usize> = view
+            .map(|v| v.index.intersecting(visible).collect())
+            .unwrap_or_default();
         indices.sort_unstable();
-        for index in indices {
-            let feature = &layer.features[index];
-            let Some(geometry) = feature.geometry() else {
-                continue;
-            };
-            let r = FeatureRef {
-                layer: layer_id,
-                index,
-            };
-            paint_geometry(painter, projector, geometry, view, r, fills);
-            if view.color == MEASUREMENT_COLOR {
-                if let (Some(d), Some(mid)) = (
-                    feature.property("distance_m").and_then(serde_json::Value::as_f64),
-                    measure::representative_point(geometry),
-                ) {
-                    labels.add(painter, screen(projector, mid.0.0), &measure::format_distance(d), true);
-                }
-            } else if let (Geometry::Point(p), Some(name)) = (geometry, feature.name())
-                && projector.zoom() >= 6.5
-            {
-                labels.add(painter, screen(projector, p.0), name, false);
+        indices
+            .into_iter()
+            .filter_map(move |i| Some((layer_id, layer, view?, i)))
+    })
+}
+
+/// A label of the data, placed and laid out.
+struct DataLabel {
+    rect: ScreenRect,
+    text_pos: Pos2,
+    galley: std::sync::Arc<egui::Galley>,
+}
+
+/// Labels for the data: point names (from zoom 6.5) and kept measurements' distances. Placed
+/// greedily, top layer first; a label that would overlap a placed one is left out.
+fn place_data_labels(
+    painter: &egui::Painter,
+    projector: &Projector,
+    doc: &Document,
+    views: &HashMap<LayerId, LayerView>,
+    visible: Rect<f64>,
+) -> Vec<DataLabel> {
+    let mut wanted: Vec<(Pos2, String, bool)> = Vec::new();
+    for (_, layer, view, index) in in_view(doc, views, visible) {
+        let feature = &layer.features[index];
+        let Some(geometry) = feature.geometry() else {
+            continue;
+        };
+        if view.color == MEASUREMENT_COLOR {
+            if let (Some(d), Some((mid, _))) = (
+                feature.property("distance_m").and_then(serde_json::Value::as_f64),
+                measure::representative_point(geometry),
+            ) {
+                wanted.push((screen(projector, mid.0), measure::format_distance(d), true));
             }
+        } else if let (Geometry::Point(p), Some(name)) = (geometry, feature.name())
+            && projector.zoom() >= 6.5
+        {
+            wanted.push((screen(projector, p.0), name.to_owned(), false));
         }
+    }
+    let mut placed: Vec<DataLabel> = Vec::new();
+    // Top layer first: its labels win.
+    for (anchor, text, centered) in wanted.into_iter().rev() {
+        let galley = painter.layout_no_wrap(text, FontId::proportional(12.5), Color32::from_gray(20));
+        let size = galley.size();
+        let min = if centered {
+            anchor - vec2(size.x / 2.0, size.y + 6.0)
+        } else {
+            anchor + vec2(POINT_RADIUS_PX + 6.0, -size.y / 2.0)
+        };
+        let rect = ScreenRect::from_min_size(min, size).expand(2.0);
+        if !painter.clip_rect().intersects(rect) || placed.iter().any(|l| l.rect.intersects(rect)) {
+            continue;
+        }
+        placed.push(DataLabel {
+            rect,
+            text_pos: min,
+            galley,
+        });
+    }
+    placed
+}
+
+fn paint_labels(painter: &egui::Painter, labels: Vec<DataLabel>) {
+    for label in labels {
+        painter.rect_filled(label.rect, 3.0, Color32::from_white_alpha(210));
+        painter.galley(label.text_pos, label.galley, Color32::from_gray(20));
     }
 }
 
@@ -421,31 +491,6 @@ fn paint_measurement(painter: &egui::Painter, projector: &Projector, overlay: &O
     painter.galley(rect.min + vec2(6.0, 3.0), galley, Color32::WHITE);
 }
 
-/// Labels placed greedily; one that would overlap an earlier one is left out.
-#[derive(Default)]
-struct Labels {
-    taken: Vec<ScreenRect>,
-}
-
-impl Labels {
-    fn add(&mut self, painter: &egui::Painter, anchor: Pos2, text: &str, centered: bool) {
-        let galley = painter.layout_no_wrap(text.to_owned(), FontId::proportional(12.5), Color32::from_gray(20));
-        let size = galley.size();
-        let min = if centered {
-            anchor - vec2(size.x / 2.0, size.y + 6.0)
-        } else {
-            anchor + vec2(POINT_RADIUS_PX + 6.0, -size.y / 2.0)
-        };
-        let rect = ScreenRect::from_min_size(min, size).expand(2.0);
-        if !painter.clip_rect().intersects(rect) || self.taken.iter().any(|t| t.intersects(rect)) {
-            return;
-        }
-        self.taken.push(rect);
-        painter.rect_filled(rect, 3.0, Color32::from_white_alpha(200));
-        painter.galley(min, galley, Color32::from_gray(20));
-    }
-}
-
 /// The topmost feature under `pos`: points and lines within the pick tolerance first, then
 /// polygons containing the pointer.
 fn hit_test(
@@ -561,5 +606,16 @@ mod tests {
         assert!((7.0..8.5).contains(&memory.zoom()), "zoom {}", memory.zoom());
         let c = memory.detached().expect("centred on an exact position");
         assert!((104.0..106.0).contains(&c.x()) && (12.0..13.0).contains(&c.y()));
+    }
+
+    #[test]
+    fn fitting_a_single_point_centres_on_it_without_zooming_to_the_maximum() {
+        let mut memory = MapMemory::default();
+        let _ = memory.set_zoom(7.0);
+        let p = Coord { x: 104.716, y: 11.202 };
+        fit(&mut memory, Rect::new(p, p), vec2(1100.0, 850.0));
+        assert_eq!(memory.zoom(), 9.0);
+        let c = memory.detached().expect("centred on an exact position");
+        assert!((c.x() - p.x).abs() < 1e-9 && (c.y() - p.y).abs() < 1e-9);
     }
 }
