@@ -1,1 +1,6 @@
+//! The one integration-test binary (so the GUI crate links once).
+
 mod cli_geojson;
+mod cli_measure;
+mod gui;
+mod sample_data;
