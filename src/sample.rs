@@ -13,5 +13,8 @@ pub const FILES: [(&str, &str); 2] = [
 /// Read the bundled layers. They are checked by the tests, so an error here is a build defect,
 /// but it is still reported rather than panicking.
 pub fn layers() -> Result<Vec<Layer>, ReadError> {
-    FILES.iter().map(|(name, text)| read_str(text, name)).collect()
+    FILES
+        .iter()
+        .map(|(name, text)| read_str(text, name))
+        .collect()
 }

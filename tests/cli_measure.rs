@@ -13,20 +13,34 @@ fn raidmap(args: &[&str]) -> Output {
 
 fn json(args: &[&str]) -> Value {
     let out = raidmap(args);
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("one JSON object on stdout")
 }
 
 #[test]
 fn mango_park_to_mango_park_2_is_about_9_km_on_the_bundled_data() {
-    let v = json(&["measure", "--json", "--from", "Mango Park", "--to", "Mango Park 2"]);
+    let v = json(&[
+        "measure",
+        "--json",
+        "--from",
+        "Mango Park",
+        "--to",
+        "Mango Park 2",
+    ]);
     let d = v["distance_m"].as_f64().expect("distance_m");
     assert!((8500.0..=9500.0).contains(&d), "{d}");
     assert_eq!(v["method"], "geodesic-wgs84");
     assert_eq!(v["from"]["label"], "Mango Park");
     assert_eq!(v["to"]["label"], "Mango Park 2");
     let bearing = v["initial_bearing_deg"].as_f64().expect("bearing");
-    assert!((90.0..180.0).contains(&bearing), "Mango Park 2 lies south-east: {bearing}");
+    assert!(
+        (90.0..180.0).contains(&bearing),
+        "Mango Park 2 lies south-east: {bearing}"
+    );
 }
 
 #[test]
@@ -34,7 +48,13 @@ fn coordinates_may_be_negative_and_match_geographiclib() {
     // GeographicLib (Karney), WGS84: Phnom Penh (11.5564 N, 104.9282 E) to Cape Town
     // (33.9249 S, 18.4241 E): s12 = 10,403,601.164 m (Python geographiclib 2.1,
     // Geodesic.WGS84.Inverse(11.5564, 104.9282, -33.9249, 18.4241)["s12"]).
-    let v = json(&["measure", "--json", "--from", "11.5564,104.9282", "--to=-33.9249,18.4241"]);
+    let v = json(&[
+        "measure",
+        "--json",
+        "--from",
+        "11.5564,104.9282",
+        "--to=-33.9249,18.4241",
+    ]);
     let d = v["distance_m"].as_f64().expect("distance_m");
     assert!((d - REFERENCE_M).abs() < 0.001, "{d}");
     assert_eq!(v["to"]["lat"], -33.9249);
@@ -47,7 +67,16 @@ const REFERENCE_M: f64 = 10_403_601.164_230_79;
 #[test]
 fn ids_and_names_ignoring_case_are_found_and_layers_can_be_given() {
     let sites = format!("{}/data/sites.geojson", env!("CARGO_MANIFEST_DIR"));
-    let v = json(&["measure", "--json", "--layer", &sites, "--from", "KH-S-001", "--to", "mango park 2"]);
+    let v = json(&[
+        "measure",
+        "--json",
+        "--layer",
+        &sites,
+        "--from",
+        "KH-S-001",
+        "--to",
+        "mango park 2",
+    ]);
     assert_eq!(v["from"]["label"], "Mango Park");
     assert_eq!(v["to"]["label"], "Mango Park 2");
 }
@@ -57,7 +86,10 @@ fn an_unknown_name_fails_with_candidates_and_exit_code_1() {
     let out = raidmap(&["measure", "--from", "Mango", "--to", "Poipet compound"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("Mango Park 2") && err.contains("Mango Park"), "{err}");
+    assert!(
+        err.contains("Mango Park 2") && err.contains("Mango Park"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -71,7 +103,15 @@ fn a_name_matching_several_features_is_ambiguous() {
         {"type":"Feature","id":2,"geometry":{"type":"Point","coordinates":[105,12]},"properties":{"name":"Twin"}}]}"#,
     )
     .expect("write");
-    let out = raidmap(&["measure", "--layer", path.to_str().expect("utf-8 path"), "--from", "Twin", "--to", "1"]);
+    let out = raidmap(&[
+        "measure",
+        "--layer",
+        path.to_str().expect("utf-8 path"),
+        "--from",
+        "Twin",
+        "--to",
+        "1",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("matches 2 features"), "{err}");
@@ -88,14 +128,34 @@ fn a_polygon_is_measured_from_its_centroid_and_the_output_says_so() {
     )
     .expect("write");
     let layer = path.to_str().expect("utf-8 path");
-    let v = json(&["measure", "--json", "--layer", layer, "--from", "Block", "--to", "11.1,104.1"]);
+    let v = json(&[
+        "measure",
+        "--json",
+        "--layer",
+        layer,
+        "--from",
+        "Block",
+        "--to",
+        "11.1,104.1",
+    ]);
     assert_eq!(v["from"]["centroid"], true);
     assert!(v["distance_m"].as_f64().expect("distance") < 1.0);
-    let text = raidmap(&["measure", "--layer", layer, "--from", "Block", "--to", "11.1,104.1"]);
+    let text = raidmap(&[
+        "measure",
+        "--layer",
+        layer,
+        "--from",
+        "Block",
+        "--to",
+        "11.1,104.1",
+    ]);
     assert!(String::from_utf8_lossy(&text.stdout).contains("centroid"));
 }
 
 #[test]
 fn missing_arguments_are_a_usage_error() {
-    assert_eq!(raidmap(&["measure", "--from", "Mango Park"]).status.code(), Some(2));
+    assert_eq!(
+        raidmap(&["measure", "--from", "Mango Park"]).status.code(),
+        Some(2)
+    );
 }

@@ -105,14 +105,22 @@ fn clicking_a_site_on_the_map_selects_it_and_shows_its_properties() {
 #[test]
 fn measuring_mango_park_to_mango_park_2_by_name_shows_about_9_km_and_keeps_it() {
     let mut harness = sample_app();
-    harness.get_by_role_and_label(Role::TextInput, "From").click();
+    harness
+        .get_by_role_and_label(Role::TextInput, "From")
+        .click();
     harness.run();
-    harness.get_by_role_and_label(Role::TextInput, "From").type_text("Mango Park");
+    harness
+        .get_by_role_and_label(Role::TextInput, "From")
+        .type_text("Mango Park");
     harness.get_by_role_and_label(Role::TextInput, "To").click();
     harness.run();
-    harness.get_by_role_and_label(Role::TextInput, "To").type_text("Mango Park 2");
+    harness
+        .get_by_role_and_label(Role::TextInput, "To")
+        .type_text("Mango Park 2");
     harness.run();
-    harness.get_by_role_and_label(Role::Button, "Measure").click();
+    harness
+        .get_by_role_and_label(Role::Button, "Measure")
+        .click();
     harness.run();
     let km = shown_km(&harness);
     assert!((8.5..=9.5).contains(&km), "shown {km} km");
@@ -130,7 +138,10 @@ fn measuring_mango_park_to_mango_park_2_by_name_shows_about_9_km_and_keeps_it() 
         .property("distance_m")
         .and_then(serde_json::Value::as_f64)
         .expect("distance_m");
-    assert!((kept / 1000.0 - km).abs() < 0.01, "kept {kept} m, shown {km} km");
+    assert!(
+        (kept / 1000.0 - km).abs() < 0.01,
+        "kept {kept} m, shown {km} km"
+    );
 }
 
 #[test]
@@ -146,7 +157,10 @@ fn picking_two_sites_on_the_map_measures_between_them() {
     click_at(&mut harness, pb);
     let expected_km = raidmap::measure::distance_m(a, b) / 1000.0;
     let km = shown_km(&harness);
-    assert!((km - expected_km).abs() < 0.1, "shown {km} km, expected {expected_km}");
+    assert!(
+        (km - expected_km).abs() < 0.1,
+        "shown {km} km, expected {expected_km}"
+    );
     // Picking measures; it does not change the selection.
     assert_eq!(harness.state().selection, None);
 }
@@ -155,7 +169,11 @@ fn picking_two_sites_on_the_map_measures_between_them() {
 fn a_file_that_fails_to_load_is_reported_and_changes_nothing_else() {
     let dir = tempfile::tempdir().expect("temp dir");
     let bad = dir.path().join("broken.geojson");
-    std::fs::write(&bad, "{\"type\": \"FeatureCollection\", \"features\": [\n  {\"type\": \"Feature\"").expect("write");
+    std::fs::write(
+        &bad,
+        "{\"type\": \"FeatureCollection\", \"features\": [\n  {\"type\": \"Feature\"",
+    )
+    .expect("write");
     let good = format!("{}/data/sites.geojson", env!("CARGO_MANIFEST_DIR"));
     let harness = harness(RaidmapApp::with_files(vec![good.into(), bad.clone()]));
     let app = harness.state();
@@ -167,9 +185,10 @@ fn a_file_that_fails_to_load_is_reported_and_changes_nothing_else() {
 
 #[test]
 fn the_sample_map_looks_as_expected() {
-    let mut harness = builder()
-        .wgpu()
-        .build_ui_state(|ui, app: &mut RaidmapApp| app.ui(ui), RaidmapApp::with_files(Vec::new()));
+    let mut harness = builder().wgpu().build_ui_state(
+        |ui, app: &mut RaidmapApp| app.ui(ui),
+        RaidmapApp::with_files(Vec::new()),
+    );
     harness.run();
     harness.snapshot("sample_map");
 }

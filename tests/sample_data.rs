@@ -13,7 +13,11 @@ use serde_json::Value;
 fn layer(name: &str) -> Layer {
     let path = format!("{}/data/{name}", env!("CARGO_MANIFEST_DIR"));
     let layer = read_path(path.as_ref()).unwrap_or_else(|e| panic!("{name}: {e}"));
-    assert!(layer.warnings.is_empty(), "{name} has warnings: {:?}", layer.warnings);
+    assert!(
+        layer.warnings.is_empty(),
+        "{name} has warnings: {:?}",
+        layer.warnings
+    );
     layer
 }
 
@@ -30,7 +34,11 @@ fn every_sample_point_lies_in_the_province_it_names() {
         for f in &layer(file).features {
             let province = text(f, "province");
             let Some(Geometry::Point(p)) = f.geometry() else {
-                assert!(f.geometry().is_none(), "{:?}: only points or null", f.name());
+                assert!(
+                    f.geometry().is_none(),
+                    "{:?}: only points or null",
+                    f.name()
+                );
                 continue;
             };
             let found = basemap
@@ -69,10 +77,16 @@ fn raids_have_iso_dates_and_the_reported_numbers() {
         let date = text(f, "date");
         let parts: Vec<u32> = date.split('-').filter_map(|p| p.parse().ok()).collect();
         assert!(
-            date.len() == 10 && parts.len() == 3 && (1..=12).contains(&parts[1]) && (1..=31).contains(&parts[2]),
+            date.len() == 10
+                && parts.len() == 3
+                && (1..=12).contains(&parts[1])
+                && (1..=31).contains(&parts[2]),
             "{date} is not an ISO 8601 date"
         );
-        assert!(f.property("detained").is_some_and(|d| d.is_null() || d.is_u64()));
+        assert!(
+            f.property("detained")
+                .is_some_and(|d| d.is_null() || d.is_u64())
+        );
         assert!(f.property("nationalities").is_some_and(Value::is_array));
     }
     let by_name = |n: &str| {
@@ -86,15 +100,28 @@ fn raids_have_iso_dates_and_the_reported_numbers() {
     assert_eq!(text(by_name("Poipet raid"), "date"), "2025-07-16");
     assert_eq!(text(by_name("Preah Sihanouk raid"), "date"), "2025-07-15");
     assert_eq!(text(by_name("Toul Kork raid"), "date"), "2025-07-14");
-    assert_eq!(by_name("Kong Pisey raid").property("detained"), Some(&Value::from(63)));
-    assert_eq!(text(by_name("Mango Park raid (2024)"), "date"), "2024-10-24");
+    assert_eq!(
+        by_name("Kong Pisey raid").property("detained"),
+        Some(&Value::from(63))
+    );
+    assert_eq!(
+        text(by_name("Mango Park raid (2024)"), "date"),
+        "2024-10-24"
+    );
     let provinces: std::collections::BTreeSet<&str> = raids
         .features
         .iter()
         .filter(|f| text(f, "date").starts_with("2025-07"))
         .map(|f| text(f, "province"))
         .collect();
-    let reported = ["Banteay Meanchey", "Kampong Speu", "Kratie", "Phnom Penh", "Preah Sihanouk", "Pursat"];
+    let reported = [
+        "Banteay Meanchey",
+        "Kampong Speu",
+        "Kratie",
+        "Phnom Penh",
+        "Preah Sihanouk",
+        "Pursat",
+    ];
     assert_eq!(provinces.into_iter().collect::<Vec<_>>(), reported);
 }
 

@@ -52,7 +52,10 @@ mod tests {
         let a = place("Mango Park", 104.66, 11.262);
         let b = place("Mango Park 2", 104.716, 11.202);
         let f = measurement_feature(&a, &b);
-        let d = f.property("distance_m").and_then(Value::as_f64).expect("distance_m");
+        let d = f
+            .property("distance_m")
+            .and_then(Value::as_f64)
+            .expect("distance_m");
         assert_eq!(d, distance_m(a.point, b.point));
         assert_eq!(f.property("method"), Some(&json!("geodesic-wgs84")));
         assert!(matches!(f.geometry(), Some(Geometry::LineString(l)) if l.0.len() == 2));

@@ -100,8 +100,9 @@ pub fn resolve(query: &str, layers: &[(LayerId, &Layer)]) -> Result<Place, Place
             let folded = query.to_lowercase();
             let mut candidates: Vec<String> = all()
                 .filter(|(_, f)| {
-                    f.name()
-                        .is_some_and(|n| n.to_lowercase().contains(&folded) || folded.contains(&n.to_lowercase()))
+                    f.name().is_some_and(|n| {
+                        n.to_lowercase().contains(&folded) || folded.contains(&n.to_lowercase())
+                    })
                 })
                 .map(|m| describe(&m))
                 .collect();
@@ -114,10 +115,12 @@ pub fn resolve(query: &str, layers: &[(LayerId, &Layer)]) -> Result<Place, Place
         [one] => {
             let (r, f) = one;
             let label = f.label(r.index);
-            let (point, from_centroid) = f
-                .geometry()
-                .and_then(representative_point)
-                .ok_or_else(|| PlaceError::NoGeometry { label: label.clone() })?;
+            let (point, from_centroid) =
+                f.geometry().and_then(representative_point).ok_or_else(|| {
+                    PlaceError::NoGeometry {
+                        label: label.clone(),
+                    }
+                })?;
             Ok(Place {
                 label,
                 point,
@@ -182,10 +185,22 @@ mod tests {
     fn names_match_exactly_first_then_ignoring_case_then_by_id() {
         let l = layer();
         let layers = [(LayerId(0), &l)];
-        assert_eq!(resolve("Mango Park", &layers).map(|p| p.label), Ok("Mango Park".into()));
-        assert_eq!(resolve("mango park 2", &layers).map(|p| p.label), Ok("Mango Park 2".into()));
-        assert_eq!(resolve("2", &layers).map(|p| p.label), Ok("Mango Park 2".into()));
-        assert_eq!(resolve("mp", &layers).map(|p| p.label), Ok("Mango Park".into()));
+        assert_eq!(
+            resolve("Mango Park", &layers).map(|p| p.label),
+            Ok("Mango Park".into())
+        );
+        assert_eq!(
+            resolve("mango park 2", &layers).map(|p| p.label),
+            Ok("Mango Park 2".into())
+        );
+        assert_eq!(
+            resolve("2", &layers).map(|p| p.label),
+            Ok("Mango Park 2".into())
+        );
+        assert_eq!(
+            resolve("mp", &layers).map(|p| p.label),
+            Ok("Mango Park".into())
+        );
     }
 
     #[test]
@@ -202,7 +217,10 @@ mod tests {
     fn coordinates_are_latitude_first_and_may_be_negative() {
         let p = resolve("-33.9, 18.4", &[]).expect("a valid coordinate");
         assert_eq!(p.point, Point::new(18.4, -33.9));
-        assert!(matches!(resolve("104.6,11.2", &[]), Err(PlaceError::BadCoordinate { .. })));
+        assert!(matches!(
+            resolve("104.6,11.2", &[]),
+            Err(PlaceError::BadCoordinate { .. })
+        ));
     }
 
     #[test]

@@ -44,7 +44,10 @@ impl Document {
     }
 
     pub fn layer_mut(&mut self, id: LayerId) -> Option<&mut Layer> {
-        self.layers.iter_mut().find(|(i, _)| *i == id).map(|(_, l)| l)
+        self.layers
+            .iter_mut()
+            .find(|(i, _)| *i == id)
+            .map(|(_, l)| l)
     }
 
     pub fn feature(&self, r: FeatureRef) -> Option<&Feature> {

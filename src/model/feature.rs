@@ -37,8 +37,8 @@ impl Feature {
 
     /// A new feature made by the program (a kept measurement, a new site).
     pub fn new(geometry: Geometry<f64>, properties: Map<String, Value>) -> Self {
-        let geometry_json = serde_json::to_value(geojson::Geometry::from(&geometry))
-            .unwrap_or(Value::Null);
+        let geometry_json =
+            serde_json::to_value(geojson::Geometry::from(&geometry)).unwrap_or(Value::Null);
         let mut object = Map::new();
         object.insert("type".into(), Value::String("Feature".into()));
         object.insert("geometry".into(), geometry_json);
@@ -137,8 +137,14 @@ mod tests {
 
     #[test]
     fn label_prefers_name_then_id_then_index() {
-        assert_eq!(feature(json!({"id": 7, "properties": {"name": "Mango Park"}})).label(3), "Mango Park");
-        assert_eq!(feature(json!({"id": "site-7", "properties": {}})).label(3), "site-7");
+        assert_eq!(
+            feature(json!({"id": 7, "properties": {"name": "Mango Park"}})).label(3),
+            "Mango Park"
+        );
+        assert_eq!(
+            feature(json!({"id": "site-7", "properties": {}})).label(3),
+            "site-7"
+        );
         assert_eq!(feature(json!({"id": 7, "properties": null})).label(3), "7");
         assert_eq!(feature(json!({"properties": null})).label(3), "#3");
     }

@@ -34,7 +34,8 @@ impl SpatialIndex {
 
     /// Indices of the features whose bounding box meets `area` (lon/lat degrees).
     pub fn intersecting(&self, area: Rect<f64>) -> impl Iterator<Item = usize> + '_ {
-        let envelope = AABB::from_corners([area.min().x, area.min().y], [area.max().x, area.max().y]);
+        let envelope =
+            AABB::from_corners([area.min().x, area.min().y], [area.max().x, area.max().y]);
         self.tree
             .locate_in_envelope_intersecting(&envelope)
             .map(|e| e.data)
@@ -68,11 +69,17 @@ mod tests {
         let index = SpatialIndex::build(&layer);
         assert_eq!(index.len(), 2);
         let near_mango: Vec<_> = index
-            .intersecting(Rect::new(coord! {x: 104.6, y: 11.2}, coord! {x: 104.7, y: 11.3}))
+            .intersecting(Rect::new(
+                coord! {x: 104.6, y: 11.2},
+                coord! {x: 104.7, y: 11.3},
+            ))
             .collect();
         assert_eq!(near_mango, [0]);
         let mid_line: Vec<_> = index
-            .intersecting(Rect::new(coord! {x: 102.4, y: 13.4}, coord! {x: 102.5, y: 13.5}))
+            .intersecting(Rect::new(
+                coord! {x: 102.4, y: 13.4},
+                coord! {x: 102.5, y: 13.5},
+            ))
             .collect();
         assert_eq!(mid_line, [2]);
     }

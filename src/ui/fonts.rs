@@ -13,7 +13,10 @@ const NOTO_SANS_KHMER: &[u8] = include_bytes!("fonts/NotoSansKhmer-Regular.ttf")
 /// egui's default fonts plus the bundled fallbacks.
 pub fn definitions() -> FontDefinitions {
     let mut fonts = FontDefinitions::default();
-    for (name, bytes) in [("noto-sans", NOTO_SANS), ("noto-sans-khmer", NOTO_SANS_KHMER)] {
+    for (name, bytes) in [
+        ("noto-sans", NOTO_SANS),
+        ("noto-sans-khmer", NOTO_SANS_KHMER),
+    ] {
         fonts
             .font_data
             .insert(name.to_owned(), Arc::new(FontData::from_static(bytes)));

@@ -46,7 +46,10 @@ pub fn inspector_ui(ui: &mut egui::Ui, doc: &Document, selection: Option<Feature
             if let Some(id) = feature.id() {
                 ui.label(RichText::new("id").weak());
                 let kind = if id.is_string() { "text" } else { "number" };
-                ui.label(format!("{} ({kind})", feature.id_text().unwrap_or_default()));
+                ui.label(format!(
+                    "{} ({kind})",
+                    feature.id_text().unwrap_or_default()
+                ));
                 ui.end_row();
             }
             ui.label(RichText::new("geometry").weak());
@@ -120,7 +123,14 @@ fn value_ui(ui: &mut egui::Ui, key: &str, value: &Value) {
         }
         Value::Array(items) if items.iter().all(is_scalar) => {
             let text = items.iter().map(scalar_text).collect::<Vec<_>>().join(", ");
-            ui.add(egui::Label::new(if text.is_empty() { "[ ]".to_owned() } else { text }).wrap());
+            ui.add(
+                egui::Label::new(if text.is_empty() {
+                    "[ ]".to_owned()
+                } else {
+                    text
+                })
+                .wrap(),
+            );
         }
         Value::Array(items) => {
             ui.vertical(|ui| {

@@ -6,9 +6,9 @@ use crate::model::{Layer, LayerKind, SpatialIndex};
 
 /// Calm, distinguishable colours for data layers, in the order layers are opened.
 const PALETTE: [Color32; 6] = [
-    Color32::from_rgb(214, 39, 40),  // red: the first layer, usually the sites
+    Color32::from_rgb(214, 39, 40), // red: the first layer, usually the sites
     Color32::from_rgb(31, 119, 180), // blue
-    Color32::from_rgb(44, 160, 44),  // green
+    Color32::from_rgb(44, 160, 44), // green
     Color32::from_rgb(148, 103, 189), // purple
     Color32::from_rgb(255, 127, 14), // orange
     Color32::from_rgb(23, 190, 207), // teal

@@ -85,7 +85,11 @@ fn problems_ui(ui: &mut egui::Ui, problems: &mut Vec<ProblemReport>) {
             .corner_radius(4.0)
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
-                    ui.label(RichText::new(&report.title).strong().color(Color32::from_rgb(150, 20, 10)));
+                    ui.label(
+                        RichText::new(&report.title)
+                            .strong()
+                            .color(Color32::from_rgb(150, 20, 10)),
+                    );
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                         if ui.small_button("Dismiss").clicked() {
                             dismissed = Some(i);
@@ -153,8 +157,18 @@ fn layer_row(
     if !layer.warnings.is_empty() {
         ui.horizontal(|ui| {
             ui.add_space(24.0);
-            ui.label(RichText::new(format!("{} warnings", layer.warnings.len())).color(Color32::from_rgb(170, 110, 0)))
-                .on_hover_text(layer.warnings.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"));
+            ui.label(
+                RichText::new(format!("{} warnings", layer.warnings.len()))
+                    .color(Color32::from_rgb(170, 110, 0)),
+            )
+            .on_hover_text(
+                layer
+                    .warnings
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            );
         });
     }
     egui::CollapsingHeader::new(format!("{} features", layer.name))

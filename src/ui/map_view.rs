@@ -140,8 +140,7 @@ impl MapView {
                 paint_measurement(&painter, projector, overlay);
 
                 let pointer = response.hover_pos();
-                let hovered =
-                    pointer.and_then(|pos| hit_test(doc, views, projector, pos, visible));
+                let hovered = pointer.and_then(|pos| hit_test(doc, views, projector, pos, visible));
                 let cursor = pointer.map(|pos| projector.unproject(pos.to_vec2()));
                 let clicked = if response.clicked() {
                     response.interact_pointer_pos().map(|pos| Click {
@@ -269,7 +268,9 @@ fn place_data_labels(
         };
         if view.color == MEASUREMENT_COLOR {
             if let (Some(d), Some((mid, _))) = (
-                feature.property("distance_m").and_then(serde_json::Value::as_f64),
+                feature
+                    .property("distance_m")
+                    .and_then(serde_json::Value::as_f64),
                 measure::representative_point(geometry),
             ) {
                 wanted.push((screen(projector, mid.0), measure::format_distance(d), true));
@@ -283,7 +284,8 @@ fn place_data_labels(
     let mut placed: Vec<DataLabel> = Vec::new();
     // Top layer first: its labels win.
     for (anchor, text, centered) in wanted.into_iter().rev() {
-        let galley = painter.layout_no_wrap(text, FontId::proportional(12.5), Color32::from_gray(20));
+        let galley =
+            painter.layout_no_wrap(text, FontId::proportional(12.5), Color32::from_gray(20));
         let size = galley.size();
         let min = if centered {
             anchor - vec2(size.x / 2.0, size.y + 6.0)
@@ -335,7 +337,10 @@ fn paint_geometry(
                 painter.add(Shape::line(line_points(projector, l), line_stroke));
             }
         }
-        Geometry::Polygon(_) | Geometry::MultiPolygon(_) | Geometry::Rect(_) | Geometry::Triangle(_) => {
+        Geometry::Polygon(_)
+        | Geometry::MultiPolygon(_)
+        | Geometry::Rect(_)
+        | Geometry::Triangle(_) => {
             let triangles = fills.entry(r).or_insert_with(|| triangulate(geometry));
             let mut mesh = egui::Mesh::default();
             let fill = color.gamma_multiply(0.25);
@@ -348,7 +353,10 @@ fn paint_geometry(
             }
             painter.add(Shape::mesh(mesh));
             for ring in rings(geometry) {
-                painter.add(Shape::closed_line(line_points(projector, ring), Stroke::new(1.8, color)));
+                painter.add(Shape::closed_line(
+                    line_points(projector, ring),
+                    Stroke::new(1.8, color),
+                ));
             }
         }
         Geometry::GeometryCollection(gc) => {
@@ -379,7 +387,12 @@ pub fn paint_point(painter: &egui::Painter, at: Pos2, view: &LayerView) {
         }
         Symbol::Diamond => {
             let d = r * 1.3;
-            let points = vec![at - vec2(0.0, d), at + vec2(d, 0.0), at + vec2(0.0, d), at - vec2(d, 0.0)];
+            let points = vec![
+                at - vec2(0.0, d),
+                at + vec2(d, 0.0),
+                at + vec2(0.0, d),
+                at - vec2(d, 0.0),
+            ];
             painter.add(Shape::convex_polygon(points, view.color, halo));
         }
         Symbol::Square => {
@@ -421,20 +434,42 @@ fn rings(geometry: &Geometry<f64>) -> Vec<&LineString<f64>> {
         .collect()
 }
 
-fn paint_highlights(painter: &egui::Painter, projector: &Projector, doc: &Document, overlay: &Overlay<'_>) {
+fn paint_highlights(
+    painter: &egui::Painter,
+    projector: &Projector,
+    doc: &Document,
+    overlay: &Overlay<'_>,
+) {
     let rings = [
-        (overlay.hover, Stroke::new(2.0, Color32::from_rgba_unmultiplied(40, 40, 40, 160)), 9.0),
-        (overlay.selection, Stroke::new(3.0, Color32::from_rgb(250, 200, 0)), 10.0),
+        (
+            overlay.hover,
+            Stroke::new(2.0, Color32::from_rgba_unmultiplied(40, 40, 40, 160)),
+            9.0,
+        ),
+        (
+            overlay.selection,
+            Stroke::new(3.0, Color32::from_rgb(250, 200, 0)),
+            10.0,
+        ),
     ];
     for (which, stroke, radius) in rings {
-        let Some(geometry) = which.and_then(|r| doc.feature(r)).and_then(|f| f.geometry()) else {
+        let Some(geometry) = which
+            .and_then(|r| doc.feature(r))
+            .and_then(|f| f.geometry())
+        else {
             continue;
         };
         highlight(painter, projector, geometry, stroke, radius);
     }
 }
 
-fn highlight(painter: &egui::Painter, projector: &Projector, geometry: &Geometry<f64>, stroke: Stroke, radius: f32) {
+fn highlight(
+    painter: &egui::Painter,
+    projector: &Projector,
+    geometry: &Geometry<f64>,
+    stroke: Stroke,
+    radius: f32,
+) {
     match geometry {
         Geometry::Point(p) => {
             painter.circle_stroke(screen(projector, p.0), radius, stroke);
@@ -445,11 +480,17 @@ fn highlight(painter: &egui::Painter, projector: &Projector, geometry: &Geometry
             }
         }
         Geometry::LineString(l) => {
-            painter.add(Shape::line(line_points(projector, l), Stroke::new(stroke.width + 3.0, stroke.color)));
+            painter.add(Shape::line(
+                line_points(projector, l),
+                Stroke::new(stroke.width + 3.0, stroke.color),
+            ));
         }
         Geometry::MultiLineString(ml) => {
             for l in ml {
-                painter.add(Shape::line(line_points(projector, l), Stroke::new(stroke.width + 3.0, stroke.color)));
+                painter.add(Shape::line(
+                    line_points(projector, l),
+                    Stroke::new(stroke.width + 3.0, stroke.color),
+                ));
             }
         }
         Geometry::GeometryCollection(gc) => {
@@ -469,7 +510,12 @@ fn highlight(painter: &egui::Painter, projector: &Projector, geometry: &Geometry
 fn paint_measurement(painter: &egui::Painter, projector: &Projector, overlay: &Overlay<'_>) {
     let ink = Color32::from_rgb(20, 20, 20);
     if let Some(from) = overlay.measure_from {
-        painter.circle(screen(projector, from.point.0), 4.5, Color32::WHITE, Stroke::new(2.0, ink));
+        painter.circle(
+            screen(projector, from.point.0),
+            4.5,
+            Color32::WHITE,
+            Stroke::new(2.0, ink),
+        );
     }
     let (Some(from), Some(to)) = (overlay.measure_from, overlay.measure_to) else {
         return;
@@ -479,10 +525,19 @@ fn paint_measurement(painter: &egui::Painter, projector: &Projector, overlay: &O
         .map(|p| screen(projector, p.0))
         .collect();
     painter.extend(Shape::dashed_line(&path, Stroke::new(2.5, ink), 8.0, 5.0));
-    painter.circle(screen(projector, to.point.0), 4.5, Color32::WHITE, Stroke::new(2.0, ink));
+    painter.circle(
+        screen(projector, to.point.0),
+        4.5,
+        Color32::WHITE,
+        Stroke::new(2.0, ink),
+    );
     let d = measure::distance_m(from.point, to.point);
     let mid = path[path.len() / 2];
-    let text = format!("{} · {}", measure::format_distance(d), measure::METHOD_SHORT);
+    let text = format!(
+        "{} · {}",
+        measure::format_distance(d),
+        measure::METHOD_SHORT
+    );
     let galley = painter.layout_no_wrap(text, FontId::proportional(14.0), Color32::WHITE);
     let rect = Align2::CENTER_BOTTOM
         .anchor_size(mid - vec2(0.0, 8.0), galley.size())
@@ -537,7 +592,12 @@ fn hit_test(
 
 /// (rank, screen distance) of a geometry from the pointer, if it is close enough to pick.
 /// Rank 0 is a point, 1 a line, 2 the inside of a polygon.
-fn pick_distance(projector: &Projector, geometry: &Geometry<f64>, pos: Pos2, here: Position) -> Option<(u8, f32)> {
+fn pick_distance(
+    projector: &Projector,
+    geometry: &Geometry<f64>,
+    pos: Pos2,
+    here: Position,
+) -> Option<(u8, f32)> {
     let near = |d: f32| (d <= PICK_TOLERANCE_PX).then_some(d);
     match geometry {
         Geometry::Point(p) => near(screen(projector, p.0).distance(pos)).map(|d| (0, d)),
@@ -546,7 +606,9 @@ fn pick_distance(projector: &Projector, geometry: &Geometry<f64>, pos: Pos2, her
             .filter_map(|p| near(screen(projector, p.0).distance(pos)))
             .reduce(f32::min)
             .map(|d| (0, d)),
-        Geometry::LineString(l) => near(polyline_distance(&line_points(projector, l), pos)).map(|d| (1, d)),
+        Geometry::LineString(l) => {
+            near(polyline_distance(&line_points(projector, l), pos)).map(|d| (1, d))
+        }
         Geometry::MultiLineString(ml) => ml
             .iter()
             .filter_map(|l| near(polyline_distance(&line_points(projector, l), pos)))
@@ -603,7 +665,11 @@ mod tests {
     fn fitting_cambodia_into_a_window_zooms_to_about_seven() {
         let mut memory = MapMemory::default();
         fit(&mut memory, cambodia(), vec2(1100.0, 850.0));
-        assert!((7.0..8.5).contains(&memory.zoom()), "zoom {}", memory.zoom());
+        assert!(
+            (7.0..8.5).contains(&memory.zoom()),
+            "zoom {}",
+            memory.zoom()
+        );
         let c = memory.detached().expect("centred on an exact position");
         assert!((104.0..106.0).contains(&c.x()) && (12.0..13.0).contains(&c.y()));
     }
@@ -612,7 +678,10 @@ mod tests {
     fn fitting_a_single_point_centres_on_it_without_zooming_to_the_maximum() {
         let mut memory = MapMemory::default();
         let _ = memory.set_zoom(7.0);
-        let p = Coord { x: 104.716, y: 11.202 };
+        let p = Coord {
+            x: 104.716,
+            y: 11.202,
+        };
         fit(&mut memory, Rect::new(p, p), vec2(1100.0, 850.0));
         assert_eq!(memory.zoom(), 9.0);
         let c = memory.detached().expect("centred on an exact position");

@@ -62,28 +62,30 @@ impl MeasurePanel {
             });
         });
         let mut submit = false;
-        egui::Grid::new("measure-ends").num_columns(2).show(ui, |ui| {
-            let label = ui.label("From");
-            let from = ui
-                .add(
-                    egui::TextEdit::singleline(&mut self.from_text)
-                        .hint_text("name, id or lat,lon")
-                        .desired_width(f32::INFINITY),
-                )
-                .labelled_by(label.id);
-            ui.end_row();
-            let label = ui.label("To");
-            let to = ui
-                .add(
-                    egui::TextEdit::singleline(&mut self.to_text)
-                        .hint_text("name, id or lat,lon")
-                        .desired_width(f32::INFINITY),
-                )
-                .labelled_by(label.id);
-            ui.end_row();
-            let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
-            submit |= (from.lost_focus() || to.lost_focus()) && enter;
-        });
+        egui::Grid::new("measure-ends")
+            .num_columns(2)
+            .show(ui, |ui| {
+                let label = ui.label("From");
+                let from = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut self.from_text)
+                            .hint_text("name, id or lat,lon")
+                            .desired_width(f32::INFINITY),
+                    )
+                    .labelled_by(label.id);
+                ui.end_row();
+                let label = ui.label("To");
+                let to = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut self.to_text)
+                            .hint_text("name, id or lat,lon")
+                            .desired_width(f32::INFINITY),
+                    )
+                    .labelled_by(label.id);
+                ui.end_row();
+                let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+                submit |= (from.lost_focus() || to.lost_focus()) && enter;
+            });
         ui.horizontal(|ui| {
             submit |= ui.button("Measure").clicked();
             if ui.button("Clear").clicked() {
@@ -97,16 +99,20 @@ impl MeasurePanel {
             self.resolve_texts(doc);
         }
         if let Some(error) = &self.error {
-            ui.add(egui::Label::new(RichText::new(error).color(ui.visuals().error_fg_color)).wrap());
+            ui.add(
+                egui::Label::new(RichText::new(error).color(ui.visuals().error_fg_color)).wrap(),
+            );
         }
         let (Some(from), Some(to)) = (&self.from, &self.to) else {
             if self.picking {
-                ui.label(RichText::new(if self.from.is_none() {
-                    "Click the first place on the map."
-                } else {
-                    "Click the second place on the map."
-                })
-                .weak());
+                ui.label(
+                    RichText::new(if self.from.is_none() {
+                        "Click the first place on the map."
+                    } else {
+                        "Click the second place on the map."
+                    })
+                    .weak(),
+                );
             }
             return;
         };
@@ -114,14 +120,21 @@ impl MeasurePanel {
         let bearing = measure::initial_bearing_deg(from.point, to.point);
         ui.add_space(4.0);
         ui.label(
-            RichText::new(format!("{} · {}", measure::format_distance(d), measure::METHOD_SHORT))
-                .size(22.0)
-                .strong(),
+            RichText::new(format!(
+                "{} · {}",
+                measure::format_distance(d),
+                measure::METHOD_SHORT
+            ))
+            .size(22.0)
+            .strong(),
         );
         ui.label(format!("{d:.1} m · initial bearing {bearing:.1}°"));
         ui.label(RichText::new("Geodesic distance on the WGS84 ellipsoid (Karney).").weak());
         if from.from_centroid || to.from_centroid {
-            ui.label(RichText::new("A feature that is not a point is measured from its centroid.").weak());
+            ui.label(
+                RichText::new("A feature that is not a point is measured from its centroid.")
+                    .weak(),
+            );
         }
         ui.horizontal(|ui| {
             if ui
