@@ -192,3 +192,103 @@ fn the_sample_map_looks_as_expected() {
     harness.run();
     harness.snapshot("sample_map");
 }
+
+/// A file dropped on the window, as the windowing layer hands it to egui.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn a_dropped_geojson_file_becomes_a_layer() {
+    let mut harness = sample_app();
+    let path = format!(
+        "{}/tests/fixtures/geojson/valid/collection.geojson",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path.into())));
+    harness.run();
+    assert_eq!(harness.state().doc.len(), 3);
+    harness.get_by_label("collection.geojson");
+}
+
+#[test]
+fn exporting_a_layer_from_the_gui_writes_it_unchanged_and_keeps_measurements() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = sample_app();
+    let sites = harness
+        .state()
+        .doc
+        .layers()
+        .find(|(_, l)| l.name == "sites.geojson")
+        .map(|(id, _)| id)
+        .expect("sites layer");
+    let out = dir.path().join("sites-out.geojson");
+    harness
+        .state_mut()
+        .push(raidmap::ui::command::Command::Export(sites, out.clone()));
+    harness.run();
+    let written = std::fs::read_to_string(&out).expect("exported file");
+    let original = include_str!("../data/sites.geojson");
+    let as_value = |t: &str| serde_json::from_str::<serde_json::Value>(t).expect("JSON");
+    assert_eq!(as_value(&written), as_value(original));
+    harness.get_by_label_contains("Exported sites.geojson");
+
+    // A kept measurement is exported as a LineString with its distance and read back.
+    harness
+        .get_by_role_and_label(Role::TextInput, "From")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "From")
+        .type_text("Mango Park");
+    harness.get_by_role_and_label(Role::TextInput, "To").click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "To")
+        .type_text("Poipet compound");
+    harness
+        .get_by_role_and_label(Role::Button, "Measure")
+        .click();
+    harness.run();
+    harness.get_by_label("Keep").click();
+    harness.run();
+    let measurements = harness
+        .state()
+        .doc
+        .layers()
+        .find(|(_, l)| l.kind == LayerKind::Measurements)
+        .map(|(id, _)| id)
+        .expect("measurements layer");
+    let kept = dir.path().join("measurements.geojson");
+    harness
+        .state_mut()
+        .push(raidmap::ui::command::Command::Export(
+            measurements,
+            kept.clone(),
+        ));
+    harness.run();
+    let layer = raidmap::io::read_path(&kept).expect("the export reads back");
+    assert_eq!(layer.features.len(), 1);
+    let f = &layer.features[0];
+    assert_eq!(
+        f.property("from").and_then(serde_json::Value::as_str),
+        Some("Mango Park")
+    );
+    assert_eq!(
+        f.property("method").and_then(serde_json::Value::as_str),
+        Some("geodesic-wgs84")
+    );
+    assert!(matches!(f.geometry(), Some(geo::Geometry::LineString(_))));
+}

@@ -28,6 +28,8 @@ pub struct RaidmapApp {
     layers_panel: LayersPanel,
     dialogs: FileDialogs,
     cursor: Option<Point<f64>>,
+    /// A typed export path, asked for when no native dialog is available.
+    export_prompt: Option<ExportPrompt>,
     /// The last thing that happened, for the status bar.
     status: String,
     commands: Vec<Command>,
@@ -48,6 +50,7 @@ impl RaidmapApp {
             layers_panel: LayersPanel::default(),
             dialogs: FileDialogs::default(),
             cursor: None,
+            export_prompt: None,
             status: String::new(),
             commands: Vec::new(),
             opened: 0,
@@ -109,14 +112,19 @@ impl RaidmapApp {
     }
 
     /// Apply every queued command, in order. The only place the document changes.
-    pub fn apply(&mut self) {
+    pub fn apply(&mut self, ctx: &egui::Context) {
+        if self.commands.is_empty() {
+            return;
+        }
+        // What the commands change is shown in the next frame: ask for it.
+        ctx.request_repaint();
         for command in std::mem::take(&mut self.commands) {
             match command {
-                Command::AskOpen => self.dialogs.open(),
+                Command::AskOpen => self.dialogs.open(ctx),
                 Command::AskExport(id) => {
                     if let Some(layer) = self.doc.layer(id) {
                         let name = suggested_export_name(layer);
-                        self.dialogs.export(id, name);
+                        self.dialogs.export(ctx, id, name);
                     }
                 }
                 Command::Open(paths) => self.open(paths),
@@ -184,6 +192,21 @@ impl RaidmapApp {
             match answer {
                 Answer::Open(paths) => self.push(Command::Open(paths)),
                 Answer::Export(id, path) => self.push(Command::Export(id, path)),
+                Answer::Unavailable { export: None } => self.problems.push(ProblemReport {
+                    title: "No file dialog is available on this system".into(),
+                    lines: vec![
+                        "raidmap uses the XDG desktop portal or zenity to show one.".into(),
+                        "Type the file's path in the box under Open… and press Enter, or drop the file on the window.".into(),
+                    ],
+                }),
+                Answer::Unavailable { export: Some(id) } => {
+                    if let Some(layer) = self.doc.layer(id) {
+                        self.export_prompt = Some(ExportPrompt {
+                            layer: id,
+                            path: suggested_export_path(layer),
+                        });
+                    }
+                }
             }
         }
         let dropped: Vec<PathBuf> = ui.ctx().input(|i| {
@@ -241,7 +264,47 @@ impl RaidmapApp {
                     }
                 }
             });
-        self.apply();
+        self.export_prompt_ui(ui.ctx());
+        self.apply(ui.ctx());
+    }
+
+    /// Where to export, typed, when no native dialog could be shown.
+    fn export_prompt_ui(&mut self, ctx: &egui::Context) {
+        let Some(prompt) = &mut self.export_prompt else {
+            return;
+        };
+        let mut close = false;
+        let layer_name = self
+            .doc
+            .layer(prompt.layer)
+            .map(|l| l.name.clone())
+            .unwrap_or_default();
+        egui::Window::new("Export layer")
+            .collapsible(false)
+            .resizable(false)
+            .show(ctx, |ui| {
+                ui.label(format!(
+                    "No file dialog is available. Export {layer_name} as GeoJSON to:"
+                ));
+                let edit =
+                    ui.add(egui::TextEdit::singleline(&mut prompt.path).desired_width(420.0));
+                let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                ui.horizontal(|ui| {
+                    if ui.button("Export").clicked() || enter {
+                        self.commands.push(Command::Export(
+                            prompt.layer,
+                            PathBuf::from(prompt.path.trim()),
+                        ));
+                        close = true;
+                    }
+                    if ui.button("Cancel").clicked() {
+                        close = true;
+                    }
+                });
+            });
+        if close {
+            self.export_prompt = None;
+        }
     }
 
     fn status_bar_ui(&self, ui: &mut egui::Ui) {
@@ -285,6 +348,25 @@ fn error_chain(err: &dyn std::error::Error) -> Vec<String> {
         source = cause.source();
     }
     lines
+}
+
+/// The layer to export and the path typed so far.
+struct ExportPrompt {
+    layer: LayerId,
+    path: String,
+}
+
+/// Next to the layer's file (or in the current folder), with `-annotated` added to the name.
+fn suggested_export_path(layer: &Layer) -> String {
+    let name = suggested_export_name(layer);
+    let dir = match layer.path.as_ref().and_then(|p| p.parent()) {
+        Some(dir) if !dir.as_os_str().is_empty() => Some(dir.to_path_buf()),
+        _ => std::env::current_dir().ok(),
+    };
+    match dir {
+        Some(dir) => dir.join(name).display().to_string(),
+        None => name,
+    }
 }
 
 fn suggested_export_name(layer: &Layer) -> String {

@@ -1,16 +1,29 @@
 //! Native file dialogs (rfd) run on a background thread so the window keeps drawing while one is
 //! open; the answer arrives through a channel polled once per frame.
+//!
+//! On Linux rfd uses the XDG desktop portal, else zenity. Where neither exists the dialog
+//! "returns" at once with nothing; a dialog that closes faster than a person could cancel it is
+//! reported as [`Answer::Unavailable`], so the app can offer to type a path instead.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::{Duration, Instant};
 
 use crate::model::LayerId;
+
+/// A dialog that closed faster than this without an answer could not be shown at all.
+const TOO_FAST_TO_CANCEL: Duration = Duration::from_millis(300);
 
 /// What a dialog answered.
 #[derive(Debug)]
 pub enum Answer {
     Open(Vec<PathBuf>),
     Export(LayerId, PathBuf),
+    /// No dialog could be shown; `export` says which layer was to be exported, if that was
+    /// the question.
+    Unavailable {
+        export: Option<LayerId>,
+    },
 }
 
 pub struct FileDialogs {
@@ -27,8 +40,8 @@ impl Default for FileDialogs {
 
 impl FileDialogs {
     /// Ask for GeoJSON files to open.
-    pub fn open(&mut self) {
-        self.spawn(|| {
+    pub fn open(&mut self, ctx: &egui::Context) {
+        self.spawn(ctx, None, || {
             rfd::FileDialog::new()
                 .set_title("Open GeoJSON layers")
                 .add_filter("GeoJSON", &["geojson", "json"])
@@ -39,8 +52,8 @@ impl FileDialogs {
     }
 
     /// Ask where to export a layer.
-    pub fn export(&mut self, layer: LayerId, suggested_name: String) {
-        self.spawn(move || {
+    pub fn export(&mut self, ctx: &egui::Context, layer: LayerId, suggested_name: String) {
+        self.spawn(ctx, Some(layer), move || {
             rfd::FileDialog::new()
                 .set_title("Export layer as GeoJSON")
                 .add_filter("GeoJSON", &["geojson"])
@@ -55,18 +68,31 @@ impl FileDialogs {
         self.rx.try_recv().ok()
     }
 
-    fn spawn(&mut self, ask: impl FnOnce() -> Option<Answer> + Send + 'static) {
+    fn spawn(
+        &mut self,
+        ctx: &egui::Context,
+        export: Option<LayerId>,
+        ask: impl FnOnce() -> Option<Answer> + Send + 'static,
+    ) {
         let tx = self.tx.clone();
+        let ctx = ctx.clone();
         let spawned = std::thread::Builder::new()
             .name("file-dialog".into())
             .spawn(move || {
-                if let Some(answer) = ask() {
+                let started = Instant::now();
+                let answer = ask().or_else(|| {
+                    (started.elapsed() < TOO_FAST_TO_CANCEL)
+                        .then_some(Answer::Unavailable { export })
+                });
+                if let Some(answer) = answer {
                     // The app may have closed meanwhile; then nobody needs the answer.
                     let _ = tx.send(answer);
+                    ctx.request_repaint();
                 }
             });
         if let Err(err) = spawned {
             log::error!("could not start the file dialog: {err}");
+            let _ = self.tx.send(Answer::Unavailable { export });
         }
     }
 }
