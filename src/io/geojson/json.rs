@@ -6,6 +6,7 @@
 //! the file's text, so a member's byte offset is `raw.get().as_ptr() - text.as_ptr()`.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -372,8 +373,8 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
             self.scratch.entries.push((key, value));
         }
         let mut out = Map::with_capacity(self.scratch.entries.len() - start);
-        // Occurrence counts of repeated keys; only touched when a key repeats.
-        let mut repeats: Vec<(String, usize)> = Vec::new();
+        // Occurrence counts of repeated keys; only allocated when a key repeats.
+        let mut repeats: HashMap<String, usize> = HashMap::new();
         for (key, value) in self.scratch.entries.drain(start..) {
             match out.entry(key) {
                 Entry::Vacant(slot) => {
@@ -381,16 +382,9 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
                 }
                 Entry::Occupied(mut slot) => {
                     let key = slot.key().clone();
-                    let nth = match repeats.iter_mut().find(|(k, _)| *k == key) {
-                        Some((_, n)) => {
-                            *n += 1;
-                            *n
-                        }
-                        None => {
-                            repeats.push((key.clone(), 1));
-                            1
-                        }
-                    };
+                    let n = repeats.entry(key.clone()).or_insert(0);
+                    *n += 1;
+                    let nth = *n;
                     self.scratch.dups.push(Duplicate {
                         object: self.at.path(),
                         key,

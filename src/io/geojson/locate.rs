@@ -5,9 +5,13 @@
 //! of the value found is turned into a line and a column. Columns count characters, not bytes,
 //! so a Khmer name before a mistake does not push the column off.
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
+use std::collections::HashMap;
 
-use super::json::{Seg, elements, members};
+use serde_json::value::RawValue;
+
+use super::json::{Members, Seg, elements, members};
 
 /// What in the value at a path a problem is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,20 +44,58 @@ impl<'a> Text<'a> {
         (at >= start && at + sub.len() <= start + self.text.len()).then(|| at - start)
     }
 
+    fn starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
+    }
+
     /// 1-based line and character column of a byte offset (clamped to the text).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let mut offset = offset.min(self.text.len());
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let starts = self.line_starts.get_or_init(|| {
-            std::iter::once(0)
-                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect()
-        });
+        let starts = self.starts();
         let line = starts.partition_point(|&s| s <= offset);
         let line_start = starts[line.saturating_sub(1)];
         (line, self.text[line_start..offset].chars().count() + 1)
+    }
+}
+
+impl Text<'_> {
+    /// [`Text::line_col`] of many offsets at once, in time linear in the text even when they
+    /// all lie on one huge line (minified GeoJSON).
+    pub fn line_cols(&self, offsets: &[usize]) -> Vec<(usize, usize)> {
+        let mut order: Vec<usize> = (0..offsets.len()).collect();
+        order.sort_by_key(|&i| offsets[i]);
+        let mut out = vec![(0, 0); offsets.len()];
+        // The last place computed: (byte offset, line, column).
+        let mut last: Option<(usize, usize, usize)> = None;
+        for i in order {
+            let mut offset = offsets[i].min(self.text.len());
+            while !self.text.is_char_boundary(offset) {
+                offset -= 1;
+            }
+            let (line, _) = self.line_col_of_line_start(offset);
+            let place = match last {
+                Some((prev, prev_line, prev_col)) if prev_line == line => {
+                    (line, prev_col + self.text[prev..offset].chars().count())
+                }
+                _ => self.line_col(offset),
+            };
+            last = Some((offset, place.0, place.1));
+            out[i] = place;
+        }
+        out
+    }
+
+    /// The line of `offset` (the column is left at 1; cheap).
+    fn line_col_of_line_start(&self, offset: usize) -> (usize, usize) {
+        let starts = self.starts();
+        (starts.partition_point(|&s| s <= offset), 1)
     }
 }
 
@@ -70,31 +112,76 @@ pub fn offset_of_line_col(text: &str, line: usize, column: usize) -> usize {
     (line_start + column.saturating_sub(1)).min(text.len())
 }
 
-/// The slice of `base` (one JSON value) where the problem at `path` + `at` starts.
-pub fn locate<'a>(base: &'a str, path: &[Seg], at: &At) -> Option<&'a str> {
-    let mut current = base;
-    for seg in path {
-        current = match seg {
-            // With repeated keys the last one counts, as it does when the value is read.
-            Seg::Key(key) => members(current)?
-                .into_iter()
-                .rev()
-                .find(|(k, _)| k == key)?
-                .1
-                .get(),
-            Seg::Index(i) => elements(current)?.get(*i)?.get(),
-        };
+/// Finds places in one file, remembering every object and array it has split, so locating
+/// many problems in one huge object (thousands of duplicate keys, thousands of bad rings in
+/// one country outline) stays linear in the size of the file.
+#[derive(Default)]
+pub struct Locator<'a> {
+    objects: HashMap<(usize, usize), Option<Object<'a>>>,
+    arrays: HashMap<(usize, usize), Option<Vec<&'a RawValue>>>,
+}
+
+/// An object split into its members, with where each key occurs.
+struct Object<'a> {
+    members: Members<'a>,
+    by_key: HashMap<Cow<'a, str>, Vec<usize>>,
+}
+
+impl<'a> Object<'a> {
+    fn new(members: Members<'a>) -> Self {
+        let mut by_key: HashMap<Cow<'a, str>, Vec<usize>> = HashMap::new();
+        for (i, (key, _)) in members.iter().enumerate() {
+            by_key.entry(key.clone()).or_default().push(i);
+        }
+        Self { members, by_key }
     }
-    match at {
-        At::Value => Some(current),
-        At::Member { key, nth } => {
-            let value = members(current)?
-                .into_iter()
-                .filter(|(k, _)| k == key)
-                .nth(*nth)?
-                .1
-                .get();
-            Some(key_before(current, value).unwrap_or(value))
+
+    /// The value of the `nth` member called `key`, or of the last one.
+    fn value(&self, key: &str, nth: Option<usize>) -> Option<&'a RawValue> {
+        let places = self.by_key.get(key)?;
+        let i = match nth {
+            Some(n) => places.get(n)?,
+            None => places.last()?,
+        };
+        Some(self.members[*i].1)
+    }
+}
+
+fn key_of(text: &str) -> (usize, usize) {
+    (text.as_ptr() as usize, text.len())
+}
+
+impl<'a> Locator<'a> {
+    fn object(&mut self, text: &'a str) -> Option<&Object<'a>> {
+        self.objects
+            .entry(key_of(text))
+            .or_insert_with(|| members(text).map(Object::new))
+            .as_ref()
+    }
+
+    fn elements(&mut self, array: &'a str) -> Option<&Vec<&'a RawValue>> {
+        self.arrays
+            .entry(key_of(array))
+            .or_insert_with(|| elements(array))
+            .as_ref()
+    }
+
+    /// The slice of `base` (one JSON value) where the problem at `path` + `at` starts.
+    pub fn locate(&mut self, base: &'a str, path: &[Seg], at: &At) -> Option<&'a str> {
+        let mut current = base;
+        for seg in path {
+            current = match seg {
+                // With repeated keys the last one counts, as it does when the value is read.
+                Seg::Key(key) => self.object(current)?.value(key, None)?.get(),
+                Seg::Index(i) => self.elements(current)?.get(*i)?.get(),
+            };
+        }
+        match at {
+            At::Value => Some(current),
+            At::Member { key, nth } => {
+                let value = self.object(current)?.value(key, Some(*nth))?.get();
+                Some(key_before(current, value).unwrap_or(value))
+            }
         }
     }
 }
@@ -138,7 +225,7 @@ mod tests {
 
     fn place(text: &str, path: &[Seg], at: At) -> Option<(usize, usize)> {
         let t = Text::new(text);
-        let found = locate(text, path, &at)?;
+        let found = Locator::default().locate(text, path, &at)?;
         Some(t.line_col(t.offset_of(found)?))
     }
 

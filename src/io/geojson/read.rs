@@ -6,6 +6,8 @@
 //! verbatim export. Nothing here can panic on bad input: `serde_json` refuses nesting deeper
 //! than 128 levels and numbers out of range, and both are reported like any syntax error.
 
+use std::collections::HashMap;
+
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -192,10 +194,11 @@ fn feature_collection<'a>(
     let mut object = Map::new();
     let mut member_texts = Vec::new();
     let mut features: Option<Vec<&'a RawValue>> = None;
-    let mut seen: Vec<&str> = Vec::with_capacity(members.len());
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(members.len());
     for (key, member) in &members {
-        let nth = seen.iter().filter(|k| **k == key.as_ref()).count();
-        seen.push(key);
+        let count = seen.entry(key.as_ref()).or_insert(0);
+        let nth = *count;
+        *count += 1;
         if nth > 0 {
             c.set_base(root_base, Vec::new());
             c.error(

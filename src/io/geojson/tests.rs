@@ -465,3 +465,87 @@ fn the_bundled_sample_data_is_valid_without_warnings() {
         );
     }
 }
+
+// ---- hostile sizes: locating must stay linear ----
+
+#[test]
+fn many_errors_on_one_long_line_are_each_placed_at_their_column() {
+    let feature = r#"{"type":"Feature","geometry":null}"#;
+    let n = 20_000;
+    let text = format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        vec![feature; n].join(",")
+    );
+    let errors = errors(&text);
+    assert_eq!(errors.len(), n);
+    let first = text.find(feature).expect("a feature") + 1;
+    for (i, e) in errors.iter().enumerate() {
+        assert_eq!(e.line, Some(1));
+        assert_eq!(e.column, Some(first + i * (feature.len() + 1)), "{e}");
+    }
+}
+
+#[test]
+fn thousands_of_duplicate_keys_in_one_object_are_all_reported() {
+    let n = 20_000;
+    let members: Vec<String> = (0..n).map(|i| format!(r#""k{i}":1,"k{i}":2"#)).collect();
+    let text = format!(
+        r#"{{"type":"Feature","geometry":null,"properties":{{{}}}}}"#,
+        members.join(",")
+    );
+    let errors = errors(&text);
+    assert_eq!(errors.len(), n);
+    let last = &errors[n - 1];
+    let second = text
+        .rfind(&format!(r#""k{}":2"#, n - 1))
+        .expect("the last key")
+        + 1;
+    assert_eq!(last.column, Some(second), "{last}");
+    assert_eq!(last.path, format!("properties.k{}", n - 1));
+}
+
+// ---- writing what the program made or changed ----
+
+#[test]
+fn an_edited_bare_geometry_with_properties_is_written_as_a_feature() {
+    let mut layer = read_str(r#"{"type":"Point","coordinates":[104.5,11.5]}"#, "g").expect("valid");
+    layer.features[0].set_property("name", json!("Kong Pisey"));
+    let value: Value = serde_json::from_str(&to_string(&layer)).expect("JSON");
+    assert_eq!(value["type"], "Feature");
+    assert_eq!(value["properties"]["name"], "Kong Pisey");
+    assert_eq!(value["geometry"]["coordinates"], json!([104.5, 11.5]));
+}
+
+#[test]
+fn a_bare_feature_layer_that_gained_a_feature_is_written_as_a_collection() {
+    let mut layer = read_str(&point_feature("[104.5, 11.5]"), "f").expect("valid");
+    let point = geo::Geometry::Point(geo::Point::new(104.0, 11.0));
+    layer
+        .features
+        .push(crate::model::Feature::new(point, serde_json::Map::new()));
+    let again = read_str(&to_string(&layer), "again").expect("valid output");
+    assert!(matches!(again.root, Root::FeatureCollection { .. }));
+    assert_eq!(again.features.len(), 2);
+    assert_eq!(
+        again.features[0].original_text(),
+        Some(point_feature("[104.5, 11.5]").as_str())
+    );
+}
+
+#[test]
+fn a_new_layer_of_new_features_reads_back_as_valid_geojson() {
+    let mut layer = crate::model::Layer::new("Measurements", crate::model::LayerKind::Measurements);
+    let line = geo::LineString::from(vec![(104.66, 11.262), (104.716, 11.202)]);
+    let mut props = serde_json::Map::new();
+    props.insert("distance_m".into(), json!(9012.345678901234));
+    layer
+        .features
+        .push(crate::model::Feature::new(line.into(), props));
+    let text = to_string(&layer);
+    let again = read_str(&text, "again").expect("valid output");
+    assert_eq!(
+        again.features[0].property("distance_m"),
+        Some(&json!(9012.345678901234))
+    );
+    assert!(again.warnings.is_empty(), "{:?}", again.warnings);
+}

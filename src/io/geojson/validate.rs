@@ -13,7 +13,7 @@ use geo::{
 use serde_json::{Map, Value};
 
 use super::json::{Duplicate, Seg, describe, push_path};
-use super::locate::{At, Text, locate};
+use super::locate::{At, Locator, Text};
 use crate::model::{Problem, Severity};
 
 /// The geometry types of RFC 7946 §1.4.
@@ -709,41 +709,44 @@ impl<'a> Checker<'a> {
             };
             Some(p)
         });
-        let mut out: Vec<Problem> = self
-            .problems
+        let pending: Vec<Pending<'_>> = self.problems.iter().cloned().chain(counted).collect();
+        let mut locator = Locator::default();
+        let offsets: Vec<Option<usize>> = pending
             .iter()
-            .cloned()
-            .chain(counted)
-            .map(|p| place(p, text))
+            .map(|p| match &p.place {
+                Place::Offset(offset) => Some(*offset),
+                Place::Path { base, depth, at } => locator
+                    .locate(base, &p.path[*depth..], at)
+                    .or_else(|| locator.locate(base, &p.path[*depth..], &At::Value))
+                    .and_then(|found| text.offset_of(found)),
+            })
+            .collect();
+        let known: Vec<usize> = offsets.iter().flatten().copied().collect();
+        let mut places = text.line_cols(&known).into_iter();
+        let mut out: Vec<Problem> = pending
+            .into_iter()
+            .zip(offsets)
+            .map(|(p, offset)| problem(p, offset.and_then(|_| places.next())))
             .collect();
         out.sort_by_key(|p| (p.line.is_none(), p.line, p.column));
         out
     }
 }
 
-fn place(p: Pending<'_>, text: &Text<'_>) -> Problem {
-    let offset = match &p.place {
-        Place::Offset(offset) => Some(*offset),
-        Place::Path { base, depth, at } => locate(base, &p.path[*depth..], at)
-            .or_else(|| locate(base, &p.path[*depth..], &At::Value))
-            .and_then(|found| text.offset_of(found)),
-    };
-    let (line, column) = match offset.map(|o| text.line_col(o)) {
-        Some((l, c)) => (Some(l), Some(c)),
-        None => (None, None),
-    };
+fn problem(p: Pending<'_>, place: Option<(usize, usize)>) -> Problem {
     let mut path = String::new();
     push_path(&mut path, &p.path);
-    if let At::Member { key, .. } = match &p.place {
-        Place::Path { at, .. } => at,
-        Place::Offset(_) => &At::Value,
-    } {
+    if let Place::Path {
+        at: At::Member { key, .. },
+        ..
+    } = &p.place
+    {
         push_path(&mut path, &[Seg::Key(key.clone().into())]);
     }
     Problem {
         severity: p.severity,
-        line,
-        column,
+        line: place.map(|(line, _)| line),
+        column: place.map(|(_, column)| column),
         path,
         message: p.message,
     }

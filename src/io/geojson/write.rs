@@ -22,6 +22,7 @@
 //! The layout is the one of the bundled sample data: one top-level member per line and one
 //! feature per line, so a file in that layout comes back byte for byte.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 use serde_json::value::RawValue;
@@ -75,6 +76,10 @@ fn write_collection<'f, W: Write>(
     features: impl Iterator<Item = &'f Feature>,
     out: &mut W,
 ) -> io::Result<()> {
+    let texts: HashMap<&str, &RawValue> = member_texts
+        .iter()
+        .map(|(key, text)| (key.as_str(), &**text))
+        .collect();
     let mut features = Some(features);
     let mut first = true;
     let mut member = |out: &mut W, key: &str| -> io::Result<()> {
@@ -93,10 +98,8 @@ fn write_collection<'f, W: Write>(
             write_features(features.take(), out)?;
         } else if !(edited && key == "bbox") {
             member(out, key)?;
-            match member_texts.iter().rev().find(|(k, _)| k == key) {
-                Some((_, text)) if same_value(text, value) => {
-                    out.write_all(text.get().as_bytes())?
-                }
+            match texts.get(key.as_str()) {
+                Some(text) if same_value(text, value) => out.write_all(text.get().as_bytes())?,
                 _ => serde_json::to_writer(&mut *out, value)?,
             }
         }
