@@ -641,3 +641,16 @@ fn usage_errors_exit_2() {
         Some(2)
     );
 }
+
+#[test]
+fn export_to_a_dash_writes_to_stdout() {
+    let input = fixture("valid/feature.geojson");
+    let out = raidmap(&[
+        OsStr::new("export"),
+        input.as_os_str(),
+        OsStr::new("-o"),
+        OsStr::new("-"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), fs::read_to_string(&input).expect("input"));
+}

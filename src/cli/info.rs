@@ -19,7 +19,7 @@ use crate::model::{Layer, Root};
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = HELP)]
 pub struct Args {
-    /// Print one JSON object on stdout instead of text (shape below).
+    /// Print one JSON object on stdout instead of text (its shape is in `--help`).
     #[arg(long)]
     pub json: bool,
     /// GeoJSON files to check.
