@@ -29,6 +29,39 @@ fn sample_app() -> Harness<'static, RaidmapApp> {
     harness(RaidmapApp::with_files(Vec::new()))
 }
 
+/// Show the measure tool in the right-hand panel.
+fn open_measure_tab(harness: &mut Harness<'_, RaidmapApp>) {
+    harness
+        .get_by_role_and_label(Role::Button, "Measure")
+        .click();
+    harness.run();
+}
+
+/// The measure tool's "Measure" button (the tab has the same name; the button comes after it).
+fn measure_button<'a>(harness: &'a Harness<'_, RaidmapApp>) -> egui_kittest::Node<'a> {
+    harness
+        .get_all_by_role_and_label(Role::Button, "Measure")
+        .last()
+        .expect("the Measure button")
+}
+
+/// Type two places in the measure tool and press its Measure button.
+fn measure_by_name(harness: &mut Harness<'_, RaidmapApp>, from: &str, to: &str) {
+    open_measure_tab(harness);
+    for (field, text) in [("From", from), ("To", to)] {
+        harness
+            .get_by_role_and_label(Role::TextInput, field)
+            .click();
+        harness.run();
+        harness
+            .get_by_role_and_label(Role::TextInput, field)
+            .type_text(text);
+        harness.run();
+    }
+    measure_button(harness).click();
+    harness.run();
+}
+
 /// The sample feature with this name.
 fn feature_named(app: &RaidmapApp, name: &str) -> (FeatureRef, Point<f64>) {
     for (layer, l) in app.doc.layers() {
@@ -105,23 +138,7 @@ fn clicking_a_site_on_the_map_selects_it_and_shows_its_properties() {
 #[test]
 fn measuring_mango_park_to_mango_park_2_by_name_shows_about_9_km_and_keeps_it() {
     let mut harness = sample_app();
-    harness
-        .get_by_role_and_label(Role::TextInput, "From")
-        .click();
-    harness.run();
-    harness
-        .get_by_role_and_label(Role::TextInput, "From")
-        .type_text("Mango Park");
-    harness.get_by_role_and_label(Role::TextInput, "To").click();
-    harness.run();
-    harness
-        .get_by_role_and_label(Role::TextInput, "To")
-        .type_text("Mango Park 2");
-    harness.run();
-    harness
-        .get_by_role_and_label(Role::Button, "Measure")
-        .click();
-    harness.run();
+    measure_by_name(&mut harness, "Mango Park", "Mango Park 2");
     let km = shown_km(&harness);
     assert!((8.5..=9.5).contains(&km), "shown {km} km");
 
@@ -147,6 +164,7 @@ fn measuring_mango_park_to_mango_park_2_by_name_shows_about_9_km_and_keeps_it() 
 #[test]
 fn picking_two_sites_on_the_map_measures_between_them() {
     let mut harness = sample_app();
+    open_measure_tab(&mut harness);
     harness.get_by_label("Pick on map").click();
     harness.run();
     let (_, a) = feature_named(harness.state(), "Mango Park");
@@ -246,22 +264,7 @@ fn exporting_a_layer_from_the_gui_writes_it_unchanged_and_keeps_measurements() {
     harness.get_by_label_contains("Exported sites.geojson");
 
     // A kept measurement is exported as a LineString with its distance and read back.
-    harness
-        .get_by_role_and_label(Role::TextInput, "From")
-        .click();
-    harness.run();
-    harness
-        .get_by_role_and_label(Role::TextInput, "From")
-        .type_text("Mango Park");
-    harness.get_by_role_and_label(Role::TextInput, "To").click();
-    harness.run();
-    harness
-        .get_by_role_and_label(Role::TextInput, "To")
-        .type_text("Poipet compound");
-    harness
-        .get_by_role_and_label(Role::Button, "Measure")
-        .click();
-    harness.run();
+    measure_by_name(&mut harness, "Mango Park", "Poipet compound");
     harness.get_by_label("Keep").click();
     harness.run();
     let measurements = harness

@@ -16,6 +16,15 @@ use crate::ui::layers_panel::{LayersPanel, ProblemReport};
 use crate::ui::map_view::{MapView, Overlay};
 use crate::ui::measure_panel::MeasurePanel;
 
+/// The tabs of the right-hand panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    /// The inspector of the selected feature.
+    Feature,
+    /// The measure tool.
+    Measure,
+}
+
 /// The whole GUI state. `doc` is the document; everything else is how it is shown.
 pub struct RaidmapApp {
     pub doc: Document,
@@ -24,6 +33,8 @@ pub struct RaidmapApp {
     pub selection: Option<FeatureRef>,
     pub hover: Option<FeatureRef>,
     pub measure: MeasurePanel,
+    /// Which tab the right-hand panel shows.
+    pub tab: Tab,
     pub problems: Vec<ProblemReport>,
     layers_panel: LayersPanel,
     dialogs: FileDialogs,
@@ -46,6 +57,7 @@ impl RaidmapApp {
             selection: None,
             hover: None,
             measure: MeasurePanel::default(),
+            tab: Tab::Feature,
             problems: Vec::new(),
             layers_panel: LayersPanel::default(),
             dialogs: FileDialogs::default(),
@@ -143,7 +155,12 @@ impl RaidmapApp {
                         self.selection = None;
                     }
                 }
-                Command::Select(selection) => self.selection = selection,
+                Command::Select(selection) => {
+                    self.selection = selection;
+                    if selection.is_some() {
+                        self.tab = Tab::Feature;
+                    }
+                }
                 Command::KeepMeasurement(feature) => {
                     let label = feature.name().unwrap_or("measurement").to_owned();
                     let (id, layer) = self.doc.measurements_mut();
@@ -238,10 +255,19 @@ impl RaidmapApp {
             .resizable(true)
             .default_size(330.0)
             .show(ui, |ui| {
-                self.measure.ui(ui, &self.doc, &mut self.commands);
+                ui.horizontal(|ui| {
+                    for (tab, label) in [(Tab::Feature, "Feature"), (Tab::Measure, "Measure")] {
+                        ui.selectable_value(&mut self.tab, tab, RichText::new(label).strong());
+                    }
+                });
                 ui.separator();
-                if inspector_ui(ui, &self.doc, self.selection) {
-                    self.commands.push(Command::Select(None));
+                match self.tab {
+                    Tab::Feature => {
+                        if inspector_ui(ui, &self.doc, self.selection) {
+                            self.commands.push(Command::Select(None));
+                        }
+                    }
+                    Tab::Measure => self.measure.ui(ui, &self.doc, &mut self.commands),
                 }
             });
         egui::CentralPanel::default()

@@ -55,7 +55,7 @@ impl MeasurePanel {
 
     pub fn ui(&mut self, ui: &mut egui::Ui, doc: &Document, commands: &mut Vec<Command>) {
         ui.horizontal(|ui| {
-            ui.heading("Measure");
+            ui.label(RichText::new("Geodesic distance between two places").weak());
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.toggle_value(&mut self.picking, "Pick on map")
                     .on_hover_text("Click two features or places on the map (snaps to features)");
