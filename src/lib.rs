@@ -6,8 +6,10 @@
 
 pub mod basemap;
 pub mod cli;
+pub mod coverage;
 pub mod io;
 pub mod measure;
 pub mod model;
 pub mod sample;
+pub mod timeline;
 pub mod ui;

@@ -146,3 +146,42 @@ fn mango_park_and_mango_park_2_are_about_9_km_apart_in_their_provinces() {
     let km = distance_m(a, b) / 1000.0;
     assert!((8.5..=9.5).contains(&km), "{km} km");
 }
+
+#[test]
+fn every_site_says_whether_the_article_reports_it_raided_in_july_2025_and_coverage_agrees() {
+    use raidmap::coverage::{Status, classify};
+    use raidmap::timeline::{Day, LayerTimes, TimeField, Window};
+    let sites = layer("sites.geojson");
+    let raids = layer("raids.geojson");
+    let times = LayerTimes::read(&raids, TimeField::Single("date".into()));
+    assert!(times.unreadable.is_empty(), "{:?}", times.unreadable);
+    let day = |t: &str| Day::parse_bound(t, false).expect("a day");
+    let windows = [
+        Window::days(day("2025-07-14"), day("2025-07-16")),
+        Window::days(day("2025-07-01"), day("2025-07-31")),
+    ];
+    let mut reported = 0;
+    for window in windows {
+        let coverage = classify(&sites, &raids, Some(&times), 5_000.0, window);
+        for (f, answer) in sites.features.iter().zip(&coverage.sites) {
+            let flag = f
+                .property("raided_in_july_2025")
+                .unwrap_or_else(|| panic!("{:?} has no raided_in_july_2025", f.name()));
+            match flag {
+                Value::Bool(raided) => {
+                    reported += 1;
+                    let expected = if *raided {
+                        Status::Raided
+                    } else {
+                        Status::Untouched
+                    };
+                    assert_eq!(answer.status, expected, "{:?} in {window}", f.name());
+                }
+                Value::Null => {}
+                other => panic!("{:?}: raided_in_july_2025 is {other}", f.name()),
+            }
+        }
+    }
+    // Mango Park 2 (untouched) and the four raided sites, in both windows.
+    assert_eq!(reported, 10);
+}

@@ -1,5 +1,6 @@
 //! The one integration-test binary (so the GUI crate links once).
 
+mod cli_coverage;
 mod cli_geojson;
 mod cli_measure;
 mod gui;

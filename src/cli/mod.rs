@@ -4,6 +4,7 @@
 //! found), 2 usage (unknown flags, missing arguments). Each subcommand has one `Args` struct and
 //! one `run()` in its own module; doc comments become `--help`.
 
+pub mod coverage;
 pub mod export;
 pub mod info;
 pub mod measure;
@@ -34,6 +35,8 @@ pub enum Command {
     Measure(measure::Args),
     /// Write layers as GeoJSON (several inputs merge into one FeatureCollection).
     Export(export::Args),
+    /// Which sites a raid came near in a window of days, and which were left untouched.
+    Coverage(coverage::Args),
 }
 
 /// Exit code for bad input.
@@ -47,6 +50,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Info(args) => info::run(&args),
         Command::Measure(args) => measure::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Coverage(args) => coverage::run(&args),
     };
     match result {
         Ok(code) => code,
