@@ -1,4 +1,5 @@
-//! `raidmap export FILE... -o OUT`: write layers as GeoJSON, atomically.
+//! `raidmap export FILE... -o OUT`: write layers as GeoJSON (or CSV), atomically; read
+//! GeoJSON, KML, KMZ, CSV and TSV.
 //!
 //! Every input is read and checked first; if any is invalid nothing is written, so an
 //! existing OUT is never damaged. OUT is written through [`crate::io::write_atomic`], so it may
@@ -15,11 +16,12 @@ use super::EXIT_BAD_INPUT;
 use super::info::report_problems;
 use crate::io;
 
-/// Write layers as GeoJSON (several inputs merge into one FeatureCollection).
+/// Write layers as GeoJSON (several inputs merge into one FeatureCollection), or as CSV when
+/// OUT ends in `.csv`. Inputs may be GeoJSON, KML, KMZ, CSV or TSV (by extension).
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = HELP)]
 pub struct Args {
-    /// Input GeoJSON files.
+    /// Input files: GeoJSON, or KML/KMZ/CSV/TSV by their extension.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// Output file (`-` for stdout). Written atomically: a failure leaves an existing file as it
@@ -40,6 +42,15 @@ FILE:LINE:COLUMN: message. If any input is invalid, nothing is written.
 
 OUT may be one of the inputs: all inputs are read before OUT is replaced.
 
+KML/KMZ inputs come in with one feature per placemark: name, description as plain text,
+ExtendedData as text properties, a \"folder\" property naming its folder path, altitudes kept.
+CSV/TSV inputs need latitude/longitude columns (lat/latitude/y, lon/lng/long/longitude/x) or a
+WKT column; other columns become text properties, rows that cannot be read are reported with
+their line and left out.
+
+When OUT ends in .csv the features are written as CSV: id, latitude, longitude (points), wkt
+(other geometries), then one column per property (lists and objects as JSON text).
+
 Exit status: 0 written, 1 an input is invalid or unreadable or OUT could not be written (it is
 then unchanged), 2 usage errors.";
 
@@ -47,7 +58,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let mut layers = Vec::with_capacity(args.files.len());
     let mut invalid = 0;
     for path in &args.files {
-        let result = io::read_path(path);
+        let result = io::read_any(path);
         report_problems(path, &result, true);
         match result {
             Ok(layer) => layers.push(layer),
@@ -67,7 +78,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(EXIT_BAD_INPUT));
     }
     let refs: Vec<_> = layers.iter().collect();
+    let as_csv = io::Format::of(&args.output) == io::Format::Csv;
     let write = |w: &mut dyn std::io::Write| match refs.as_slice() {
+        _ if as_csv => io::csv::write_csv(&refs, &mut &mut *w),
         [one] => io::write_layer(one, &mut &mut *w),
         many => io::write_merged(many, &mut &mut *w),
     };

@@ -1,4 +1,5 @@
-//! `raidmap info [--json] FILE...`: read and check GeoJSON files and summarize each one.
+//! `raidmap info [--json] FILE...`: read and check GeoJSON (or KML, KMZ, CSV) files and
+//! summarize each one.
 //!
 //! Every file is read with the same checking reader the GUI uses, so the problems printed here
 //! are the ones the map window would show. Output shapes are documented in `--help` and are
@@ -15,14 +16,15 @@ use super::EXIT_BAD_INPUT;
 use crate::io::{self, Problem, ReadError};
 use crate::model::{Layer, Root};
 
-/// Read and check GeoJSON files (RFC 7946) and summarize each one.
+/// Read and check GeoJSON files (RFC 7946) and summarize each one; KML, KMZ, CSV and TSV files
+/// (by extension) are read too.
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = HELP)]
 pub struct Args {
     /// Print one JSON object on stdout instead of text (its shape is in `--help`).
     #[arg(long)]
     pub json: bool,
-    /// GeoJSON files to check.
+    /// Files to check: GeoJSON, or KML/KMZ/CSV/TSV by their extension.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 }
@@ -57,6 +59,11 @@ property keys with the number of features that have them.
   warnings), and null for \"type\", \"features\", \"geometry_types\", \"bbox\" and \"properties\";
   its errors are also printed on stderr.
 
+KML and KMZ files (Google My Maps, Google Earth) and CSV/TSV files with latitude/longitude or
+WKT columns are read by their extension and summarized the same way (all folders of a KML file
+together); their problems (XML errors, rows or placemarks that could not be read) are reported
+with their line.
+
 Exit status: 0 when every file is valid (warnings allowed), 1 when any file is invalid or cannot
 be read, 2 for usage errors.";
 
@@ -66,7 +73,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for path in &args.files {
-        let result = io::read_path(path);
+        let result = io::read_any(path);
         all_valid &= result.is_ok();
         report_problems(path, &result, !args.json);
         if args.json {
@@ -251,19 +258,27 @@ fn write_text(
         Err(e) => {
             let n = e.problems().iter().filter(|p| p.is_error()).count();
             let plural = if n == 1 { "" } else { "s" };
-            return writeln!(
-                out,
-                "{file}: not valid GeoJSON ({n} error{plural}, listed on stderr)"
-            );
+            let what = match e {
+                ReadError::Format { format, .. } => format!("a readable {format} file"),
+                _ => "valid GeoJSON".to_owned(),
+            };
+            return writeln!(out, "{file}: not {what} ({n} error{plural}, listed on stderr)");
         }
     };
     let s = summarize(layer);
     let plural = if s.features == 1 { "" } else { "s" };
-    writeln!(
-        out,
-        "{file}: valid GeoJSON {}, {} feature{plural}",
-        s.kind, s.features
-    )?;
+    match io::Format::of(path) {
+        io::Format::GeoJson => writeln!(
+            out,
+            "{file}: valid GeoJSON {}, {} feature{plural}",
+            s.kind, s.features
+        )?,
+        format => writeln!(
+            out,
+            "{file}: read as {format:?} (converted to GeoJSON), {} feature{plural}",
+            s.features
+        )?,
+    }
     let types: Vec<String> = s
         .geometry_types
         .iter()

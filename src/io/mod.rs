@@ -1,11 +1,15 @@
-//! Reading and writing layers: GeoJSON in and out, atomic file writes.
+//! Reading and writing layers: GeoJSON, KML/KMZ and CSV/TSV in; GeoJSON and CSV out; atomic
+//! file writes.
 //!
-//! The reader checks RFC 7946 itself and reports every problem with its place; the writer
-//! reproduces unedited features byte for byte; [`atomic::write_atomic`] never leaves a
-//! half-written file behind.
+//! The GeoJSON reader checks RFC 7946 itself and reports every problem with its place; the
+//! writer reproduces unedited features byte for byte; [`atomic::write_atomic`] never leaves a
+//! half-written file behind. [`read_layers`] picks the reader by the file's extension, so the
+//! GUI and every command accept the same formats.
 
 pub mod atomic;
+pub mod csv;
 pub mod geojson;
+pub mod kml;
 
 pub use self::atomic::{AtomicWriteError, write_atomic};
 pub use self::geojson::{
@@ -17,12 +21,131 @@ use std::path::Path;
 
 use crate::model::Layer;
 
+/// The file formats raidmap reads (`Debug` gives the name shown to people).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    GeoJson,
+    Kml,
+    Kmz,
+    Csv,
+}
+
+impl std::fmt::Debug for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Format::GeoJson => "GeoJSON",
+            Format::Kml => "KML",
+            Format::Kmz => "KMZ",
+            Format::Csv => "CSV",
+        })
+    }
+}
+
+impl Format {
+    /// The format a path's extension names; GeoJSON for anything else (`.geojson`, `.json`…).
+    pub fn of(path: &Path) -> Self {
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        match ext.as_str() {
+            "kml" => Format::Kml,
+            "kmz" => Format::Kmz,
+            "csv" | "tsv" => Format::Csv,
+            _ => Format::GeoJson,
+        }
+    }
+}
+
+/// Read a file as layers, by its extension: a GeoJSON or CSV file gives one layer, a KML or KMZ
+/// file one per folder. Each layer remembers the path.
+pub fn read_layers(path: &Path) -> Result<Vec<Layer>, ReadError> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    let text = |bytes: Vec<u8>, format: &'static str| {
+        String::from_utf8(bytes).map_err(|e| {
+            format_error(
+                &name,
+                format,
+                None,
+                format!(
+                    "not UTF-8 text (byte {} is invalid); save it as UTF-8",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+        })
+    };
+    let read = || {
+        std::fs::read(path).map_err(|source| ReadError::Io {
+            path: path.to_owned(),
+            source,
+        })
+    };
+    let mut layers = match Format::of(path) {
+        Format::GeoJson => return read_path(path).map(|l| vec![l]),
+        Format::Kml => kml::read_kml(&text(read()?, "KML")?, &name)?,
+        Format::Kmz => kml::read_kmz(&read()?, &name)?,
+        Format::Csv => vec![csv::read_csv(&text(read()?, "CSV")?, &name)?],
+    };
+    for layer in &mut layers {
+        layer.path = Some(path.to_owned());
+    }
+    Ok(layers)
+}
+
+/// Read a file of any format as one layer: a KML or KMZ file with several folders becomes one
+/// layer holding every folder's features in order (each keeps its `folder` property).
+pub fn read_any(path: &Path) -> Result<Layer, ReadError> {
+    let mut layers = read_layers(path)?;
+    if layers.len() == 1 {
+        return Ok(layers.remove(0));
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    let mut merged = Layer::new(name, crate::model::LayerKind::Data);
+    merged.path = Some(path.to_owned());
+    for layer in layers {
+        merged.features.extend(layer.features);
+        merged.warnings.extend(layer.warnings);
+    }
+    Ok(merged)
+}
+
+/// A [`ReadError`] for a KML, KMZ or CSV file, with one problem at `place` (line, column).
+pub(crate) fn format_error(
+    name: &str,
+    format: &'static str,
+    place: Option<(usize, usize)>,
+    message: String,
+) -> ReadError {
+    ReadError::Format {
+        name: name.to_owned(),
+        format,
+        problems: vec![Problem {
+            severity: Severity::Error,
+            line: place.map(|p| p.0),
+            column: place.map(|p| p.1),
+            path: String::new(),
+            message,
+        }],
+    }
+}
+
 /// Save `layer` as GeoJSON at `path`, atomically (see [`geojson::write`] for what is kept).
 pub fn write_layer_file(layer: &Layer, path: &Path) -> Result<(), AtomicWriteError> {
     write_atomic(path, |w| write_layer(layer, w))
 }
 
-/// Save every feature of `layers` as one FeatureCollection at `path`, atomically.
+/// Save every feature of `layers` at `path`, atomically: as CSV when the path ends in `.csv`,
+/// else as one GeoJSON FeatureCollection.
 pub fn write_merged_file(layers: &[&Layer], path: &Path) -> Result<(), AtomicWriteError> {
-    write_atomic(path, |w| write_merged(layers, w))
+    if Format::of(path) == Format::Csv {
+        write_atomic(path, |w| csv::write_csv(layers, w))
+    } else {
+        write_atomic(path, |w| write_merged(layers, w))
+    }
 }

@@ -43,8 +43,11 @@ impl FileDialogs {
     pub fn open(&mut self, ctx: &egui::Context) {
         self.spawn(ctx, None, || {
             rfd::FileDialog::new()
-                .set_title("Open GeoJSON layers")
+                .set_title("Open layers")
+                .add_filter("Map data", &["geojson", "json", "kml", "kmz", "csv", "tsv"])
                 .add_filter("GeoJSON", &["geojson", "json"])
+                .add_filter("KML / KMZ", &["kml", "kmz"])
+                .add_filter("CSV / TSV", &["csv", "tsv"])
                 .add_filter("All files", &["*"])
                 .pick_files()
                 .map(Answer::Open)

@@ -49,6 +49,13 @@ pub enum ReadError {
         name: String,
         problems: Vec<Problem>,
     },
+    /// A KML, KMZ or CSV file that could not be read; `problems` says what and where.
+    #[error("{name} is not a readable {format} file: {}{}", first_error(.problems), more(.problems))]
+    Format {
+        name: String,
+        format: &'static str,
+        problems: Vec<Problem>,
+    },
 }
 
 impl ReadError {
@@ -56,7 +63,7 @@ impl ReadError {
     pub fn problems(&self) -> &[Problem] {
         match self {
             ReadError::Io { .. } => &[],
-            ReadError::Invalid { problems, .. } => problems,
+            ReadError::Invalid { problems, .. } | ReadError::Format { problems, .. } => problems,
         }
     }
 }

@@ -1,0 +1,149 @@
+//! KML, KMZ, CSV and TSV in through `info` and `export`; CSV out.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn raidmap(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_raidmap"))
+        .args(args)
+        .output()
+        .expect("the raidmap binary runs")
+}
+
+fn fixture(path: &str) -> String {
+    format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn export_to_geojson(input: &str) -> (Value, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out: PathBuf = dir.path().join("out.geojson");
+    let run = raidmap(&["export", input, "-o", out.to_str().expect("utf-8 path")]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = std::fs::read_to_string(&out).expect("written");
+    let value = serde_json::from_str(&text).expect("GeoJSON out");
+    (value, String::from_utf8_lossy(&run.stderr).into_owned())
+}
+
+#[test]
+fn a_my_maps_kml_export_converts_with_folders_names_descriptions_and_data() {
+    let (v, stderr) = export_to_geojson(&fixture("kml/my_maps_export.kml"));
+    let features = v["features"].as_array().expect("features");
+    let names: Vec<&str> = features
+        .iter()
+        .filter_map(|f| f["properties"]["name"].as_str())
+        .collect();
+    assert_eq!(names, ["Mango Park 2", "ម៉ាងហ្គោ ផាក", "Walled compound"]);
+    let mp2 = &features[0]["properties"];
+    assert_eq!(mp2["folder"], "Suspected sites");
+    assert_eq!(mp2["province"], "Takeo");
+    assert_eq!(
+        mp2["description"],
+        "Seen on watchdog channels.\nNot raided in July 2025.\nsource"
+    );
+    assert_eq!(
+        features[0]["geometry"]["coordinates"],
+        serde_json::json!([104.716, 11.202, 0.0])
+    );
+    assert_eq!(features[2]["geometry"]["type"], "Polygon");
+    // The placemark without readable coordinates is reported with its line.
+    assert!(
+        stderr.contains("my_maps_export.kml:32:1: warning:"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("\"No position\" skipped"), "{stderr}");
+}
+
+#[test]
+fn info_reads_kml_and_csv_and_reports_skipped_rows_with_their_line() {
+    let out = raidmap(&[
+        "info",
+        "--json",
+        &fixture("kml/my_maps_export.kml"),
+        &fixture("csv/sites_semicolon.csv"),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["files"][0]["features"], 3);
+    assert_eq!(v["files"][1]["features"], 2);
+    let warning = &v["files"][1]["warnings"][0];
+    assert_eq!(warning["line"], 4);
+    assert!(
+        warning["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("\"north\""))
+    );
+}
+
+#[test]
+fn csv_values_stay_text_and_decimal_commas_are_read_in_semicolon_files() {
+    let (v, _) = export_to_geojson(&fixture("csv/sites_semicolon.csv"));
+    let features = v["features"].as_array().expect("features");
+    assert_eq!(
+        features[0]["geometry"]["coordinates"],
+        serde_json::json!([104.66, 11.262])
+    );
+    assert_eq!(features[1]["properties"]["Detained"], "007");
+    let (tsv, _) = export_to_geojson(&fixture("csv/raids.tsv"));
+    assert_eq!(tsv["features"][0]["properties"]["name"], "Kratie raid");
+}
+
+#[test]
+fn exporting_to_csv_writes_points_as_coordinates_and_reads_back() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("sites.csv");
+    let out_s = out.to_str().expect("utf-8 path");
+    let sites = format!("{}/data/sites.geojson", env!("CARGO_MANIFEST_DIR"));
+    assert!(raidmap(&["export", &sites, "-o", out_s]).status.success());
+    let text = std::fs::read_to_string(&out).expect("written");
+    assert!(
+        text.starts_with("id,latitude,longitude,wkt,name,"),
+        "{text}"
+    );
+    assert!(
+        text.contains("KH-S-002,11.202,104.716,,Mango Park 2,"),
+        "{text}"
+    );
+    let back = raidmap(&["info", "--json", out_s]);
+    let v: Value = serde_json::from_slice(&back.stdout).expect("JSON");
+    // The site without geometry comes back without geometry.
+    assert_eq!(v["files"][0]["geometry_types"]["null"], 1);
+    assert_eq!(v["files"][0]["features"], 7);
+}
+
+#[test]
+fn broken_kml_and_csv_are_errors_with_their_line_and_exit_1() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let kml = dir.path().join("bad.kml");
+    std::fs::write(
+        &kml,
+        "<kml>\n<Document>\n  <Placemark><name>x</nam></Placemark>\n</Document>\n</kml>\n",
+    )
+    .expect("write");
+    let out = raidmap(&["info", kml.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("bad.kml:3:"), "{stderr}");
+    let csv = dir.path().join("no_coords.csv");
+    std::fs::write(&csv, "name,province\nx,Takeo\n").expect("write");
+    let out = raidmap(&["info", csv.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("latitude"));
+    let garbage = dir.path().join("garbage.kmz");
+    std::fs::write(&garbage, [0u8, 159, 146, 150, 1, 2, 3]).expect("write");
+    assert_eq!(
+        raidmap(&["info", garbage.to_str().expect("utf-8")])
+            .status
+            .code(),
+        Some(1)
+    );
+}
