@@ -295,3 +295,149 @@ fn exporting_a_layer_from_the_gui_writes_it_unchanged_and_keeps_measurements() {
     );
     assert!(matches!(f.geometry(), Some(geo::Geometry::LineString(_))));
 }
+
+/// Type a window of days into the timeline and press Apply.
+fn type_window(harness: &mut Harness<'_, RaidmapApp>, from: &str, to: &str) {
+    for (field, text) in [("from", from), ("to", to)] {
+        harness
+            .get_by_role_and_label(Role::TextInput, field)
+            .click();
+        harness.run();
+        harness
+            .get_by_role_and_label(Role::TextInput, field)
+            .type_text(text);
+        harness.run();
+    }
+    harness.get_by_label("Apply").click();
+    harness.run();
+}
+
+#[test]
+fn with_the_window_on_july_2025_the_coverage_tab_lists_mango_park_2_untouched() {
+    let mut harness = sample_app();
+    type_window(&mut harness, "2025-07-01", "2025-07-31");
+    harness.get_by_label("Coverage").click();
+    harness.run();
+    // The Coverage tab follows the timeline's window.
+    harness.get_by_label("2025-07-01 to 2025-07-31 (UTC days, inclusive)");
+    // The line a user reads the answer from, and the table row.
+    let untouched = harness.get_by_label_contains("Untouched:");
+    let ak = untouched.accesskit_node();
+    let text = ak.label().or(ak.value()).unwrap_or_default();
+    assert!(text.contains("Mango Park 2"), "{text}");
+    assert!(!text.contains("Poipet compound"), "{text}");
+    harness.get_by_label("16.41 km");
+    let app = harness.state();
+    let result = app.coverage.result().expect("a coverage answer");
+    let status = |name: &str| {
+        result
+            .sites
+            .iter()
+            .find(|s| s.label == name)
+            .map(|s| s.status)
+            .unwrap_or_else(|| panic!("no site {name}"))
+    };
+    use raidmap::coverage::Status;
+    assert_eq!(status("Mango Park 2"), Status::Untouched);
+    assert_eq!(status("Poipet compound"), Status::Raided);
+    assert_eq!(result.radius_m, 5_000.0);
+
+    // Widening the radius past the nearest July raid (Kong Pisey, 16.4 km) flips it.
+    harness.state_mut().coverage.radius_km = 17.0;
+    harness.run();
+    let result = harness.state().coverage.result().expect("an answer");
+    assert!(
+        result
+            .sites
+            .iter()
+            .any(|s| s.label == "Mango Park 2" && s.status == Status::Raided)
+    );
+}
+
+#[test]
+fn the_timeline_window_hides_raids_outside_it_from_the_map() {
+    let mut harness = sample_app();
+    let (raid_2024, point) = feature_named(harness.state(), "Mango Park raid (2024)");
+    let (mango_site, _) = feature_named(harness.state(), "Mango Park");
+    // The 2024 raid is drawn over the Mango Park site: a click picks the raid.
+    let pos = on_screen(&harness, point);
+    click_at(&mut harness, pos);
+    assert_eq!(harness.state().selection, Some(raid_2024));
+
+    // One click on the July 2025 month: the 2024 raid is neither drawn nor picked.
+    harness.get_by_label("Jul 2025 (6)").click();
+    harness.run();
+    let pos = on_screen(&harness, point);
+    click_at(&mut harness, pos);
+    assert_eq!(harness.state().selection, Some(mango_site));
+    let view = &harness.state().views[&raid_2024.layer];
+    assert!(!view.shows(raid_2024.index));
+    assert_eq!(
+        (0..7).filter(|&i| view.shows(i)).count(),
+        6,
+        "the six July raids stay"
+    );
+    // The site layer has no dates: the window hides none of its features.
+    assert!(
+        harness.state().views[&mango_site.layer]
+            .time_filter
+            .is_none()
+    );
+    harness.get_by_label_contains("6 of 7 raids.geojson shown");
+
+    // All dates again: the raid is back.
+    harness.get_by_label("All dates").click();
+    harness.run();
+    let pos = on_screen(&harness, point);
+    click_at(&mut harness, pos);
+    assert_eq!(harness.state().selection, Some(raid_2024));
+}
+
+#[test]
+fn a_layer_taken_off_the_timeline_is_no_longer_filtered() {
+    let mut harness = sample_app();
+    let (raid_2024, _) = feature_named(harness.state(), "Mango Park raid (2024)");
+    type_window(&mut harness, "2025-07-14", "2025-07-16");
+    assert!(!harness.state().views[&raid_2024.layer].shows(raid_2024.index));
+    harness
+        .state_mut()
+        .push(raidmap::ui::command::Command::SetTimeField(
+            raid_2024.layer,
+            None,
+        ));
+    harness.run();
+    assert!(harness.state().views[&raid_2024.layer].shows(raid_2024.index));
+}
+
+#[test]
+fn the_classified_sites_are_exported_from_the_coverage_tab() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = sample_app();
+    type_window(&mut harness, "2025-07-14", "2025-07-16");
+    harness.get_by_label("Coverage").click();
+    harness.run();
+    let out = dir.path().join("sites-coverage.geojson");
+    harness
+        .state_mut()
+        .push(raidmap::ui::command::Command::ExportCoverage(out.clone()));
+    harness.run();
+    let layer = raidmap::io::read_path(&out).expect("the export reads back");
+    let mango2 = layer
+        .features
+        .iter()
+        .find(|f| f.name() == Some("Mango Park 2"))
+        .expect("Mango Park 2");
+    assert_eq!(
+        mango2
+            .property("coverage_status")
+            .and_then(serde_json::Value::as_str),
+        Some("untouched")
+    );
+    assert_eq!(
+        mango2
+            .property("nearest_raid")
+            .and_then(serde_json::Value::as_str),
+        Some("Kong Pisey raid")
+    );
+    harness.get_by_label_contains("Exported 7 classified sites");
+}

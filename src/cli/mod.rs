@@ -4,7 +4,9 @@
 //! found), 2 usage (unknown flags, missing arguments). Each subcommand has one `Args` struct and
 //! one `run()` in its own module; doc comments become `--help`.
 
+pub mod area;
 pub mod coverage;
+pub mod distances;
 pub mod export;
 pub mod info;
 pub mod measure;
@@ -31,8 +33,12 @@ pub struct Cli {
 pub enum Command {
     /// Read and check GeoJSON files (RFC 7946) and summarize each one.
     Info(info::Args),
-    /// Measure the geodesic distance between two features or coordinates.
+    /// Measure the geodesic distance between two features or coordinates, or along a path.
     Measure(measure::Args),
+    /// Distances and bearings from one place to every feature, nearest first.
+    Distances(distances::Args),
+    /// Geodesic area and perimeter of a Polygon or MultiPolygon feature.
+    Area(area::Args),
     /// Write layers as GeoJSON (several inputs merge into one FeatureCollection).
     Export(export::Args),
     /// Which sites a raid came near in a window of days, and which were left untouched.
@@ -49,6 +55,8 @@ pub fn run(command: Command) -> ExitCode {
     let result = match command {
         Command::Info(args) => info::run(&args),
         Command::Measure(args) => measure::run(&args),
+        Command::Distances(args) => distances::run(&args),
+        Command::Area(args) => area::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Coverage(args) => coverage::run(&args),
     };

@@ -217,10 +217,12 @@ fn parse_single(text: &str) -> Result<When, DateError> {
     if looks_like_calendar(text) {
         return Err(DateError::NoSuchDay);
     }
-    let b = text.as_bytes();
-    let has_time =
-        b.len() > 10 && looks_like_calendar(&text[..10]) && matches!(b[10], b'T' | b't' | b' ');
-    if !has_time {
+    // `get` rather than indexing: the text may be anything, Khmer included.
+    let (Some(date), Some(sep), Some(time)) = (text.get(..10), text.get(10..11), text.get(11..))
+    else {
+        return Err(DateError::NotADate);
+    };
+    if !looks_like_calendar(date) || !matches!(sep, "T" | "t" | " ") || time.is_empty() {
         return Err(DateError::NotADate);
     }
     match text.parse::<jiff::Timestamp>() {
@@ -236,7 +238,7 @@ fn parse_single(text: &str) -> Result<When, DateError> {
             })
         }
         Err(err) => {
-            if !has_offset(&text[11..]) {
+            if !has_offset(time) {
                 Err(DateError::NoOffset(text.to_owned()))
             } else {
                 Err(DateError::BadDateTime(err.to_string()))
@@ -368,6 +370,12 @@ mod tests {
         assert_eq!(parse_when("2024"), Err(DateError::NotADate));
         assert_eq!(parse_when("16/07/2025"), Err(DateError::NotADate));
         assert_eq!(parse_when(""), Err(DateError::NotADate));
+        assert_eq!(parse_when("ម៉ាងហ្គោ ប៉ាក"), Err(DateError::NotADate));
+        assert_eq!(parse_when("2025-07-1ង"), Err(DateError::NotADate));
+        assert_eq!(
+            parse_when("2025-07-16Tង"),
+            Err(DateError::NoOffset("2025-07-16Tង".into()))
+        );
         assert!(matches!(
             parse_when("2025-07-16T25:00:00Z"),
             Err(DateError::BadDateTime(_))

@@ -88,12 +88,12 @@ impl TimeField {
     }
 }
 
-/// `date`, or `start → end` for a pair.
+/// `date`, or `start – end` for a pair.
 impl fmt::Display for TimeField {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TimeField::Single(k) => f.write_str(k),
-            TimeField::Range { start, end } => write!(f, "{start} → {end}"),
+            TimeField::Range { start, end } => write!(f, "{start} – {end}"),
         }
     }
 }

@@ -9,12 +9,14 @@ use geo::Point;
 use crate::io;
 use crate::model::{Document, FeatureRef, Layer, LayerId};
 use crate::ui::command::Command;
+use crate::ui::coverage_panel::CoveragePanel;
 use crate::ui::file_dialog::{Answer, FileDialogs};
 use crate::ui::inspector::inspector_ui;
 use crate::ui::layer_view::LayerView;
 use crate::ui::layers_panel::{LayersPanel, ProblemReport};
 use crate::ui::map_view::{MapView, Overlay};
 use crate::ui::measure_panel::MeasurePanel;
+use crate::ui::timeline_panel::TimelinePanel;
 
 /// The tabs of the right-hand panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +25,8 @@ pub enum Tab {
     Feature,
     /// The measure tool.
     Measure,
+    /// Which sites a raid came near in the window.
+    Coverage,
 }
 
 /// The whole GUI state. `doc` is the document; everything else is how it is shown.
@@ -35,6 +39,12 @@ pub struct RaidmapApp {
     pub measure: MeasurePanel,
     /// Which tab the right-hand panel shows.
     pub tab: Tab,
+    /// The timeline (bottom): the window of days the map shows.
+    pub timeline: TimelinePanel,
+    /// The Coverage tab.
+    pub coverage: CoveragePanel,
+    /// The timeline state the layer views were last filtered for.
+    filtered_generation: Option<u64>,
     pub problems: Vec<ProblemReport>,
     layers_panel: LayersPanel,
     dialogs: FileDialogs,
@@ -58,6 +68,9 @@ impl RaidmapApp {
             hover: None,
             measure: MeasurePanel::default(),
             tab: Tab::Feature,
+            timeline: TimelinePanel::default(),
+            coverage: CoveragePanel::default(),
+            filtered_generation: None,
             problems: Vec::new(),
             layers_panel: LayersPanel::default(),
             dialogs: FileDialogs::default(),
@@ -176,6 +189,25 @@ impl RaidmapApp {
                 }
                 Command::Export(id, path) => self.export(id, &path),
                 Command::ZoomTo(area) => self.map.zoom_to(area),
+                Command::SetTimeWindow(window) => {
+                    self.timeline.set_window(window);
+                    self.status = if window.is_unbounded() {
+                        "Showing all dates.".into()
+                    } else {
+                        format!("Showing {window} (UTC days, inclusive).")
+                    };
+                }
+                Command::SetTimeField(id, field) => self.timeline.set_field(&self.doc, id, field),
+                Command::AskExportCoverage => {
+                    let name = self
+                        .coverage
+                        .sites_layer()
+                        .and_then(|id| self.doc.layer(id))
+                        .map(|l| coverage_export_name(&l.name))
+                        .unwrap_or_else(|| "sites-coverage.geojson".into());
+                    self.dialogs.export_coverage(ctx, name);
+                }
+                Command::ExportCoverage(path) => self.export_coverage(&path),
             }
         }
     }
@@ -203,12 +235,66 @@ impl RaidmapApp {
         }
     }
 
+    /// Write the Coverage tab's classified sites as GeoJSON, atomically.
+    fn export_coverage(&mut self, path: &std::path::Path) {
+        let (Some(result), Some(id)) = (self.coverage.result(), self.coverage.sites_layer()) else {
+            self.status = "Nothing to export: choose a site and a raid layer first.".into();
+            return;
+        };
+        let Some(sites) = self.doc.layer(id) else {
+            return;
+        };
+        let annotated = crate::coverage::annotate(sites, result);
+        let untouched = result.count(crate::coverage::Status::Untouched);
+        match io::write_layer_file(&annotated, path) {
+            Ok(()) => {
+                self.status = format!(
+                    "Exported {} classified sites ({untouched} untouched) to {}.",
+                    annotated.features.len(),
+                    path.display()
+                );
+            }
+            Err(err) => {
+                self.status =
+                    "Export of the classified sites failed; nothing was overwritten.".into();
+                self.problems.push(ProblemReport {
+                    title: "Could not export the classified sites".into(),
+                    lines: error_chain(&err),
+                });
+            }
+        }
+    }
+
+    /// Read the dates of new layers and hide what the timeline's window leaves out.
+    fn sync_timeline(&mut self) {
+        self.timeline.sync(&self.doc);
+        if self.filtered_generation == Some(self.timeline.generation()) {
+            return;
+        }
+        for (id, view) in &mut self.views {
+            view.time_filter = self.timeline.shown(*id);
+        }
+        self.filtered_generation = Some(self.timeline.generation());
+    }
+
     /// Draw the whole window content and handle input. Called every frame.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         if let Some(answer) = self.dialogs.poll() {
             match answer {
                 Answer::Open(paths) => self.push(Command::Open(paths)),
                 Answer::Export(id, path) => self.push(Command::Export(id, path)),
+                Answer::ExportCoverage(path) => self.push(Command::ExportCoverage(path)),
+                Answer::CoverageUnavailable => {
+                    self.tab = Tab::Coverage;
+                    let name = self
+                        .coverage
+                        .sites_layer()
+                        .and_then(|id| self.doc.layer(id))
+                        .map(|l| coverage_export_name(&l.name))
+                        .unwrap_or_else(|| "sites-coverage.geojson".into());
+                    let dir = std::env::current_dir().unwrap_or_default();
+                    self.coverage.export_path = Some(dir.join(name).display().to_string());
+                }
                 Answer::Unavailable { export: None } => self.problems.push(ProblemReport {
                     title: "No file dialog is available on this system".into(),
                     lines: vec![
@@ -237,7 +323,14 @@ impl RaidmapApp {
             self.push(Command::Open(dropped));
         }
 
+        self.sync_timeline();
         egui::Panel::bottom("status-bar").show(ui, |ui| self.status_bar_ui(ui));
+        egui::Panel::bottom("timeline")
+            .resizable(false)
+            .show(ui, |ui| {
+                self.timeline
+                    .ui(ui, &self.doc, &self.views, &mut self.commands);
+            });
         egui::Panel::left("layers")
             .resizable(true)
             .default_size(290.0)
@@ -256,7 +349,11 @@ impl RaidmapApp {
             .default_size(330.0)
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
-                    for (tab, label) in [(Tab::Feature, "Feature"), (Tab::Measure, "Measure")] {
+                    for (tab, label) in [
+                        (Tab::Feature, "Feature"),
+                        (Tab::Measure, "Measure"),
+                        (Tab::Coverage, "Coverage"),
+                    ] {
                         ui.selectable_value(&mut self.tab, tab, RichText::new(label).strong());
                     }
                 });
@@ -268,6 +365,10 @@ impl RaidmapApp {
                         }
                     }
                     Tab::Measure => self.measure.ui(ui, &self.doc, &mut self.commands),
+                    Tab::Coverage => {
+                        self.coverage
+                            .ui(ui, &self.doc, &self.timeline, &mut self.commands);
+                    }
                 }
             });
         egui::CentralPanel::default()
@@ -282,6 +383,9 @@ impl RaidmapApp {
                 let out = self.map.ui(ui, &self.doc, &self.views, &overlay);
                 self.hover = out.hovered;
                 self.cursor = out.cursor;
+                if let Some(marks) = self.coverage.marks() {
+                    marks.paint(ui.painter(), &self.map);
+                }
                 if let Some(click) = out.clicked {
                     if self.measure.picking {
                         self.measure.pick(&self.doc, click.position, click.feature);
@@ -393,6 +497,14 @@ fn suggested_export_path(layer: &Layer) -> String {
         Some(dir) => dir.join(name).display().to_string(),
         None => name,
     }
+}
+
+/// `sites-coverage.geojson` for a layer called `sites.geojson`.
+fn coverage_export_name(layer_name: &str) -> String {
+    let stem = layer_name
+        .trim_end_matches(".geojson")
+        .trim_end_matches(".json");
+    format!("{stem}-coverage.geojson")
 }
 
 fn suggested_export_name(layer: &Layer) -> String {

@@ -30,4 +30,13 @@ pub enum Command {
     Export(LayerId, PathBuf),
     /// Move and zoom the map so the area fills the view.
     ZoomTo(Rect<f64>),
+    /// Show only the dated features in this window of days (`Window::ALL`: everything).
+    SetTimeWindow(crate::timeline::Window),
+    /// Date a layer by this field, or take it off the timeline (`None`).
+    SetTimeField(LayerId, Option<crate::timeline::TimeField>),
+    /// Ask the user where to export the classified sites of the Coverage tab.
+    AskExportCoverage,
+    /// Write the classified sites (with `coverage_status`, `nearest_raid`,
+    /// `nearest_raid_distance_m`) as GeoJSON, atomically.
+    ExportCoverage(PathBuf),
 }

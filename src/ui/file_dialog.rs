@@ -19,6 +19,10 @@ const TOO_FAST_TO_CANCEL: Duration = Duration::from_millis(300);
 pub enum Answer {
     Open(Vec<PathBuf>),
     Export(LayerId, PathBuf),
+    /// Where to export the classified sites of the Coverage tab.
+    ExportCoverage(PathBuf),
+    /// No dialog could be shown for the coverage export.
+    CoverageUnavailable,
     /// No dialog could be shown; `export` says which layer was to be exported, if that was
     /// the question.
     Unavailable {
@@ -64,6 +68,35 @@ impl FileDialogs {
                 .save_file()
                 .map(|path| Answer::Export(layer, path))
         });
+    }
+
+    /// Ask where to export the classified sites.
+    pub fn export_coverage(&mut self, ctx: &egui::Context, suggested_name: String) {
+        let tx = self.tx.clone();
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("file-dialog".into())
+            .spawn(move || {
+                let started = Instant::now();
+                let answer = rfd::FileDialog::new()
+                    .set_title("Export classified sites as GeoJSON")
+                    .add_filter("GeoJSON", &["geojson"])
+                    .set_file_name(suggested_name)
+                    .save_file()
+                    .map(Answer::ExportCoverage)
+                    .or_else(|| {
+                        (started.elapsed() < TOO_FAST_TO_CANCEL)
+                            .then_some(Answer::CoverageUnavailable)
+                    });
+                if let Some(answer) = answer {
+                    let _ = tx.send(answer);
+                    ctx.request_repaint();
+                }
+            });
+        if let Err(err) = spawned {
+            log::error!("could not start the file dialog: {err}");
+            let _ = self.tx.send(Answer::CoverageUnavailable);
+        }
     }
 
     /// The answer of a finished dialog, if any. A cancelled dialog yields nothing.

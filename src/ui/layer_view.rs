@@ -38,6 +38,9 @@ pub struct LayerView {
     pub index: SpatialIndex,
     /// Feature count when the index was built; the index is rebuilt when it changes.
     indexed_count: usize,
+    /// Which features the timeline's window lets the map draw and pick, by index; `None`
+    /// shows all (no window, or the layer has no dates).
+    pub time_filter: Option<Vec<bool>>,
 }
 
 impl LayerView {
@@ -53,7 +56,15 @@ impl LayerView {
             symbol: SYMBOLS[nth % SYMBOLS.len()],
             index: SpatialIndex::build(layer),
             indexed_count: layer.features.len(),
+            time_filter: None,
         }
+    }
+
+    /// Whether the timeline lets the map show feature `index`.
+    pub fn shows(&self, index: usize) -> bool {
+        self.time_filter
+            .as_ref()
+            .is_none_or(|f| f.get(index).copied().unwrap_or(true))
     }
 
     /// Rebuild the index if the layer gained or lost features.

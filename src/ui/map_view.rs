@@ -235,7 +235,12 @@ fn in_view<'a>(
     doc.layers().flat_map(move |(layer_id, layer)| {
         let view = views.get(&layer_id).filter(|v| v.visible);
         let mut indices: Vec<usize> = view
-            .map(|v| v.index.intersecting(visible).collect())
+            .map(|v| {
+                v.index
+                    .intersecting(visible)
+                    .filter(|i| v.shows(*i))
+                    .collect()
+            })
             .unwrap_or_default();
         indices.sort_unstable();
         indices
@@ -568,7 +573,7 @@ fn hit_test(
         let Some(view) = views.get(&layer_id).filter(|v| v.visible) else {
             continue;
         };
-        for index in view.index.intersecting(area) {
+        for index in view.index.intersecting(area).filter(|i| view.shows(*i)) {
             let Some(geometry) = layer.features[index].geometry() else {
                 continue;
             };

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod basemap_view;
 pub mod command;
+pub mod coverage_panel;
 pub mod file_dialog;
 pub mod fonts;
 pub mod inspector;
@@ -14,6 +15,7 @@ pub mod layer_view;
 pub mod layers_panel;
 pub mod map_view;
 pub mod measure_panel;
+pub mod timeline_panel;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
