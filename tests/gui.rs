@@ -296,6 +296,306 @@ fn exporting_a_layer_from_the_gui_writes_it_unchanged_and_keeps_measurements() {
     assert!(matches!(f.geometry(), Some(geo::Geometry::LineString(_))));
 }
 
+/// Choose a mode of the measure tool (which also turns on picking on the map).
+fn choose_mode(harness: &mut Harness<'_, RaidmapApp>, mode: &str) {
+    if harness.state().tab != raidmap::ui::app::Tab::Measure {
+        open_measure_tab(harness);
+    }
+    harness.get_by_label(mode).click();
+    harness.run();
+}
+
+/// Type into a labelled field of the measure tool.
+fn type_into(harness: &mut Harness<'_, RaidmapApp>, field: &str, text: &str) {
+    harness
+        .get_by_role_and_label(Role::TextInput, field)
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, field)
+        .type_text(text);
+    harness.run();
+}
+
+/// The features of the Measurements layer.
+fn kept(app: &RaidmapApp) -> Vec<raidmap::model::Feature> {
+    app.doc
+        .layers()
+        .find(|(_, l)| l.kind == LayerKind::Measurements)
+        .map(|(_, l)| l.features.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_path_through_three_clicked_places_shows_each_leg_and_the_total() {
+    use raidmap::measure::Units;
+    let mut harness = sample_app();
+    choose_mode(&mut harness, "Path");
+    assert!(
+        harness.state().measure.picking,
+        "choosing Path turns picking on"
+    );
+    for name in ["Poipet compound", "Pursat raid", "Kratie raid"] {
+        let (_, p) = feature_named(harness.state(), name);
+        let pos = on_screen(&harness, p);
+        click_at(&mut harness, pos);
+    }
+    let places = harness.state().measure.path.places.clone();
+    assert_eq!(places.len(), 3);
+    // Clicks snap to the features: Poipet's raid is drawn on top of the compound.
+    assert!(places[0].label.starts_with("Poipet"), "{}", places[0].label);
+    assert_eq!(places[1].label, "Pursat raid");
+    assert_eq!(places[2].label, "Kratie raid");
+    let legs: Vec<f64> = places
+        .windows(2)
+        .map(|w| raidmap::measure::distance_m(w[0].point, w[1].point))
+        .collect();
+    for leg in &legs {
+        // Each leg is listed (the first one also as the distance so far).
+        let shown = Units::Metric.format_length(*leg);
+        assert!(harness.get_all_by_label(&shown).next().is_some(), "{shown}");
+    }
+    let total = Units::Metric.format_length(legs.iter().sum());
+    harness.get_by_label(&format!("Total {total} · ellipsoidal"));
+    // Picking measures; it does not select.
+    assert_eq!(harness.state().selection, None);
+
+    harness.get_by_label("Keep").click();
+    harness.run();
+    let kept = kept(harness.state());
+    assert_eq!(kept.len(), 1);
+    let legs_m: Vec<f64> = kept[0]
+        .property("legs_m")
+        .and_then(serde_json::Value::as_array)
+        .expect("legs_m")
+        .iter()
+        .filter_map(serde_json::Value::as_f64)
+        .collect();
+    assert_eq!(legs_m, legs);
+}
+
+#[test]
+fn the_one_to_all_table_from_mango_park_lists_mango_park_2_at_about_9_km() {
+    let mut harness = sample_app();
+    choose_mode(&mut harness, "One to all");
+    type_into(&mut harness, "From", "Mango Park");
+    harness.get_by_label("Measure to all").click();
+    harness.run();
+    // Sites only: the raids layer is filtered out.
+    harness
+        .get_by_role_and_label(Role::CheckBox, "raids.geojson")
+        .click();
+    harness.run();
+    let state = harness.state_mut();
+    let listing = state.measure.table_listing(&state.doc);
+    let labels: Vec<&str> = listing.iter().map(|(l, _)| l.as_str()).collect();
+    // Five other sites with a position (Mango Park itself and the site without geometry are
+    // left out), nearest first.
+    assert_eq!(labels.len(), 5, "{labels:?}");
+    assert!(!labels.contains(&"Mango Park"));
+    assert!(labels.iter().all(|l| !l.contains("raid (")), "{labels:?}");
+    assert!(listing.windows(2).all(|w| w[0].1 <= w[1].1));
+    let mango_2 = listing
+        .iter()
+        .position(|(l, _)| l == "Mango Park 2")
+        .expect("Mango Park 2 listed");
+    // The sample data puts the Kong Pisey compound 7.8 km away, so Mango Park 2 is second.
+    assert!(mango_2 <= 1, "{labels:?}");
+    assert!((listing[mango_2].1 - 9024.7).abs() < 1.0);
+    harness.get_by_label("9.02 km");
+    harness.get_by_label_contains("without geometry left out");
+
+    // The header sorts; a second click reverses.
+    harness.get_by_label("Distance ˄").click();
+    harness.run();
+    let state = harness.state_mut();
+    let listing = state.measure.table_listing(&state.doc);
+    assert!(listing.windows(2).all(|w| w[0].1 >= w[1].1), "{listing:?}");
+    assert_eq!(listing[0].0, "Poipet compound");
+}
+
+#[test]
+fn rings_around_a_site_are_drawn_counted_and_kept_as_features() {
+    let mut harness = sample_app();
+    choose_mode(&mut harness, "Rings");
+    type_into(&mut harness, "Centre", "Mango Park");
+    harness.get_by_label("Draw rings").click();
+    harness.run();
+    for shown in ["r = 1.00 km", "r = 5.00 km", "r = 10.00 km"] {
+        harness.get_by_label(shown);
+    }
+    // Within 10 km of Mango Park: its own raid, Kong Pisey's compound and raid, Mango Park 2.
+    harness.get_by_label("4 features within");
+    assert!(!harness.state_mut().measure.drawing().lines.is_empty());
+
+    harness.get_by_label("Keep").click();
+    harness.run();
+    let kept = kept(harness.state());
+    let radii: Vec<f64> = kept
+        .iter()
+        .filter_map(|f| f.property("radius_m").and_then(serde_json::Value::as_f64))
+        .collect();
+    assert_eq!(radii, [1000.0, 5000.0, 10_000.0]);
+    for f in &kept {
+        assert_eq!(
+            f.property("method").and_then(serde_json::Value::as_str),
+            Some("geodesic-wgs84")
+        );
+        assert_eq!(
+            f.property("center").and_then(serde_json::Value::as_str),
+            Some("Mango Park")
+        );
+        assert!(matches!(f.geometry(), Some(geo::Geometry::LineString(l)) if l.is_closed()));
+    }
+}
+
+#[test]
+fn switching_units_changes_the_numbers_shown() {
+    let mut harness = sample_app();
+    measure_by_name(&mut harness, "Mango Park", "Mango Park 2");
+    harness.get_by_label("9.02 km · ellipsoidal");
+    harness.get_by_label("mi").click();
+    harness.run();
+    // 9024.7 m is 5.608 statute miles and 4.873 nautical miles.
+    harness.get_by_label("5.61 mi · ellipsoidal");
+    harness.get_by_label("nmi").click();
+    harness.run();
+    harness.get_by_label("4.87 nmi · ellipsoidal");
+    // The same switch applies in the other modes.
+    choose_mode(&mut harness, "Rings");
+    type_into(&mut harness, "Centre", "Mango Park");
+    harness.get_by_label("Draw rings").click();
+    harness.run();
+    harness.get_by_label("r = 0.540 nmi");
+}
+
+#[test]
+fn a_polygon_drawn_by_clicking_is_measured_and_kept_with_its_area() {
+    let mut harness = sample_app();
+    choose_mode(&mut harness, "Area");
+    // Three corners in an empty part of the map (north-east Cambodia).
+    let corners = [(106.5, 13.9), (107.2, 13.9), (106.9, 14.4)];
+    for (lon, lat) in corners {
+        let pos = on_screen(&harness, Point::new(lon, lat));
+        click_at(&mut harness, pos);
+    }
+    let clicked = harness.state().measure.area.corners.clone();
+    assert_eq!(clicked.len(), 3);
+    let polygon = raidmap::measure::drawn_polygon(&clicked).expect("three corners");
+    let expected = raidmap::measure::polygon_area(&geo::Geometry::Polygon(polygon)).expect("area");
+    let shown = raidmap::measure::Units::Metric.format_area(expected.area_m2);
+    harness.get_by_label(&format!("{shown} · ellipsoidal"));
+    assert!(shown.ends_with(" km²"), "{shown}");
+
+    harness.get_by_label("Keep").click();
+    harness.run();
+    let kept = kept(harness.state());
+    assert_eq!(kept.len(), 1);
+    assert_eq!(
+        kept[0]
+            .property("area_m2")
+            .and_then(serde_json::Value::as_f64),
+        Some(expected.area_m2)
+    );
+    assert!(matches!(
+        kept[0].geometry(),
+        Some(geo::Geometry::Polygon(_))
+    ));
+}
+
+#[test]
+fn the_nearest_three_to_a_site_are_listed_nearest_first() {
+    let mut harness = sample_app();
+    choose_mode(&mut harness, "Nearest");
+    type_into(&mut harness, "From", "Toul Kork ring");
+    harness.get_by_label("Find nearest").click();
+    harness.run();
+    harness.get_by_label("1.");
+    harness.get_by_label("5.");
+    // Toul Kork's own raid is at the same place.
+    harness.get_by_label("0.0 m");
+    harness.get_by_label("Keep").click();
+    harness.run();
+    let kept = kept(harness.state());
+    assert_eq!(kept.len(), 5);
+    let ranks: Vec<u64> = kept
+        .iter()
+        .filter_map(|f| f.property("rank").and_then(serde_json::Value::as_u64))
+        .collect();
+    assert_eq!(ranks, [1, 2, 3, 4, 5]);
+}
+
+#[test]
+fn kept_measurements_survive_export_and_come_back_as_measurements() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = sample_app();
+    choose_mode(&mut harness, "Rings");
+    type_into(&mut harness, "Centre", "Mango Park");
+    harness.get_by_label("Draw rings").click();
+    harness.run();
+    harness.get_by_label("Keep").click();
+    harness.run();
+    choose_mode(&mut harness, "Distance");
+    for (field, text) in [("From", "Mango Park"), ("To", "Poipet compound")] {
+        type_into(&mut harness, field, text);
+    }
+    measure_button(&harness).click();
+    harness.run();
+    harness.get_by_label("Keep").click();
+    harness.run();
+    let (measurements, layer) = harness
+        .state()
+        .doc
+        .layers()
+        .find(|(_, l)| l.kind == LayerKind::Measurements)
+        .map(|(id, l)| (id, l.features.len()))
+        .expect("measurements layer");
+    assert_eq!(layer, 4);
+    let path = dir.path().join("kept.geojson");
+    harness
+        .state_mut()
+        .push(raidmap::ui::command::Command::Export(
+            measurements,
+            path.clone(),
+        ));
+    harness.run();
+    // Closed and opened again: a Measurements layer with the same numbers and labels.
+    harness
+        .state_mut()
+        .push(raidmap::ui::command::Command::Remove(measurements));
+    harness.run();
+    harness
+        .state_mut()
+        .push(raidmap::ui::command::Command::Open(vec![path]));
+    harness.run();
+    let app = harness.state();
+    let (reopened_id, reopened) = app
+        .doc
+        .layers()
+        .find(|(_, l)| l.name == "kept.geojson")
+        .expect("reopened");
+    assert_eq!(reopened.kind, LayerKind::Measurements);
+    assert_eq!(reopened.features.len(), 4);
+    let labels: Vec<String> = reopened
+        .features
+        .iter()
+        .filter_map(|f| raidmap::measure::measurement_label(f, raidmap::measure::Units::Metric))
+        .collect();
+    assert_eq!(labels[..3], ["r = 1.00 km", "r = 5.00 km", "r = 10.00 km"]);
+    assert!(labels[3].ends_with(" km"), "{labels:?}");
+    harness.get_by_label_contains("kept.geojson: 4 kept measurements");
+    // Readable in the inspector.
+    harness
+        .state_mut()
+        .push(raidmap::ui::command::Command::Select(Some(FeatureRef {
+            layer: reopened_id,
+            index: 3,
+        })));
+    harness.run();
+    harness.get_by_label("distance_m");
+    harness.get_by_label("geodesic-wgs84");
+}
+
 /// Type a window of days into the timeline and press Apply.
 fn type_window(harness: &mut Harness<'_, RaidmapApp>, from: &str, to: &str) {
     for (field, text) in [("from", from), ("to", to)] {

@@ -117,11 +117,20 @@ impl RaidmapApp {
     fn open(&mut self, paths: Vec<PathBuf>) {
         for path in paths {
             match io::read_path(&path) {
-                Ok(layer) => {
+                Ok(mut layer) => {
                     let n = layer.features.len();
                     let name = layer.name.clone();
+                    // A file of kept measurements (exported earlier) comes back as one.
+                    let kept = crate::measure::is_measurement_layer(&layer);
+                    if kept {
+                        layer.kind = crate::model::LayerKind::Measurements;
+                    }
                     self.add_layer(layer);
-                    self.status = format!("Opened {name}: {n} features.");
+                    self.status = if kept {
+                        format!("Opened {name}: {n} kept measurements.")
+                    } else {
+                        format!("Opened {name}: {n} features.")
+                    };
                 }
                 Err(err) => {
                     self.status = format!("Could not open {}.", path.display());
@@ -374,11 +383,12 @@ impl RaidmapApp {
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| {
+                let units = self.measure.units;
                 let overlay = Overlay {
                     selection: self.selection,
                     hover: self.hover,
-                    measure_from: self.measure.from.as_ref(),
-                    measure_to: self.measure.to.as_ref(),
+                    measure: Some(self.measure.drawing()),
+                    units,
                 };
                 let out = self.map.ui(ui, &self.doc, &self.views, &overlay);
                 self.hover = out.hovered;
@@ -387,8 +397,10 @@ impl RaidmapApp {
                     marks.paint(ui.painter(), &self.map);
                 }
                 if let Some(click) = out.clicked {
-                    if self.measure.picking {
-                        self.measure.pick(&self.doc, click.position, click.feature);
+                    if self.tab == Tab::Measure && self.measure.picking {
+                        self.measure.click(&self.doc, click.position, click.feature);
+                        // The map shows the new measurement in the next frame.
+                        ui.ctx().request_repaint();
                     } else {
                         self.commands.push(Command::Select(click.feature));
                     }

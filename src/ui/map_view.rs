@@ -6,14 +6,15 @@
 
 use std::collections::HashMap;
 
-use egui::{Align2, Color32, FontId, Pos2, Rect as ScreenRect, Sense, Shape, Stroke, Vec2, vec2};
+use egui::{Color32, FontId, Pos2, Rect as ScreenRect, Sense, Shape, Stroke, Vec2, vec2};
 use geo::{Coord, Geometry, Intersects, LineString, Point, Polygon, Rect, TriangulateEarcut};
 use walkers::{Map, MapMemory, MercatorProjection, Position, Projection, Projector, lon_lat};
 
-use crate::measure::{self, Place};
+use crate::measure::{self, Units};
 use crate::model::{Document, FeatureRef, LayerId};
 use crate::ui::basemap_view::{BasemapStyle, paint_basemap};
-use crate::ui::layer_view::{LayerView, MEASUREMENT_COLOR, Symbol};
+use crate::ui::layer_view::{LayerView, Symbol};
+use crate::ui::measure_overlay::{MeasureDrawing, paint_measure_drawing};
 
 /// Cambodia's extent (lon/lat degrees), the view the app opens on.
 pub fn cambodia() -> Rect<f64> {
@@ -29,8 +30,10 @@ const POINT_RADIUS_PX: f32 = 6.0;
 pub struct Overlay<'a> {
     pub selection: Option<FeatureRef>,
     pub hover: Option<FeatureRef>,
-    pub measure_from: Option<&'a Place>,
-    pub measure_to: Option<&'a Place>,
+    /// What the measure tool shows (lines, rings, areas, numbers).
+    pub measure: Option<&'a MeasureDrawing>,
+    /// How distances and areas are written on the map (kept measurements' labels).
+    pub units: Units,
 }
 
 /// A click on the map: where, and the feature under the pointer if any.
@@ -131,13 +134,16 @@ impl MapView {
                 let painter = ui.painter().with_clip_rect(response.rect);
                 let visible = visible_area(projector, response.rect);
                 // The data's labels are placed first, so the basemap's give way to them.
-                let labels = place_data_labels(&painter, projector, doc, views, visible);
+                let labels =
+                    place_data_labels(&painter, projector, doc, views, visible, overlay.units);
                 let reserved: Vec<ScreenRect> = labels.iter().map(|l| l.rect).collect();
                 paint_basemap(&painter, projector, basemap_style, &reserved);
                 paint_layers(&painter, projector, doc, views, visible, fills);
                 paint_highlights(&painter, projector, doc, overlay);
                 paint_labels(&painter, labels);
-                paint_measurement(&painter, projector, overlay);
+                if let Some(drawing) = overlay.measure {
+                    paint_measure_drawing(&painter, projector, drawing);
+                }
 
                 let pointer = response.hover_pos();
                 let hovered = pointer.and_then(|pos| hit_test(doc, views, projector, pos, visible));
@@ -256,29 +262,26 @@ struct DataLabel {
     galley: std::sync::Arc<egui::Galley>,
 }
 
-/// Labels for the data: point names (from zoom 6.5) and kept measurements' distances. Placed
-/// greedily, top layer first; a label that would overlap a placed one is left out.
+/// Labels for the data: point names (from zoom 6.5) and kept measurements' distances, areas
+/// and radii (in `units`). Placed greedily, top layer first; a label that would overlap a
+/// placed one is left out.
 fn place_data_labels(
     painter: &egui::Painter,
     projector: &Projector,
     doc: &Document,
     views: &HashMap<LayerId, LayerView>,
     visible: Rect<f64>,
+    units: Units,
 ) -> Vec<DataLabel> {
     let mut wanted: Vec<(Pos2, String, bool)> = Vec::new();
-    for (_, layer, view, index) in in_view(doc, views, visible) {
+    for (_, layer, _view, index) in in_view(doc, views, visible) {
         let feature = &layer.features[index];
         let Some(geometry) = feature.geometry() else {
             continue;
         };
-        if view.color == MEASUREMENT_COLOR {
-            if let (Some(d), Some((mid, _))) = (
-                feature
-                    .property("distance_m")
-                    .and_then(serde_json::Value::as_f64),
-                measure::representative_point(geometry),
-            ) {
-                wanted.push((screen(projector, mid.0), measure::format_distance(d), true));
+        if let Some(text) = measure::measurement_label(feature, units) {
+            if let Some(anchor) = measure::measurement_anchor(feature) {
+                wanted.push((screen(projector, anchor.0), text, true));
             }
         } else if let (Geometry::Point(p), Some(name)) = (geometry, feature.name())
             && projector.zoom() >= 6.5
@@ -509,46 +512,6 @@ fn highlight(
             }
         }
     }
-}
-
-/// The measurement being made: the true geodesic between the two places and its length.
-fn paint_measurement(painter: &egui::Painter, projector: &Projector, overlay: &Overlay<'_>) {
-    let ink = Color32::from_rgb(20, 20, 20);
-    if let Some(from) = overlay.measure_from {
-        painter.circle(
-            screen(projector, from.point.0),
-            4.5,
-            Color32::WHITE,
-            Stroke::new(2.0, ink),
-        );
-    }
-    let (Some(from), Some(to)) = (overlay.measure_from, overlay.measure_to) else {
-        return;
-    };
-    let path: Vec<Pos2> = measure::geodesic_path(from.point, to.point, 64)
-        .into_iter()
-        .map(|p| screen(projector, p.0))
-        .collect();
-    painter.extend(Shape::dashed_line(&path, Stroke::new(2.5, ink), 8.0, 5.0));
-    painter.circle(
-        screen(projector, to.point.0),
-        4.5,
-        Color32::WHITE,
-        Stroke::new(2.0, ink),
-    );
-    let d = measure::distance_m(from.point, to.point);
-    let mid = path[path.len() / 2];
-    let text = format!(
-        "{} · {}",
-        measure::format_distance(d),
-        measure::METHOD_SHORT
-    );
-    let galley = painter.layout_no_wrap(text, FontId::proportional(14.0), Color32::WHITE);
-    let rect = Align2::CENTER_BOTTOM
-        .anchor_size(mid - vec2(0.0, 8.0), galley.size())
-        .expand2(vec2(6.0, 3.0));
-    painter.rect_filled(rect, 4.0, ink.gamma_multiply(0.85));
-    painter.galley(rect.min + vec2(6.0, 3.0), galley, Color32::WHITE);
 }
 
 /// The topmost feature under `pos`: points and lines within the pick tolerance first, then

@@ -78,8 +78,9 @@ impl NearestTool {
     ) {
         self.origin.ui(ui, doc, "From", "Find nearest");
         ui.horizontal(|ui| {
-            ui.label("How many");
-            ui.add(egui::DragValue::new(&mut self.count).range(1..=100));
+            let label = ui.label("How many");
+            ui.add(egui::DragValue::new(&mut self.count).range(1..=100))
+                .labelled_by(label.id);
         });
         self.filter.ui(ui, doc);
         let Some(origin) = self.origin.place.clone() else {

@@ -14,7 +14,13 @@ pub mod inspector;
 pub mod layer_view;
 pub mod layers_panel;
 pub mod map_view;
+pub mod measure_area;
+pub mod measure_nearest;
+pub mod measure_overlay;
 pub mod measure_panel;
+pub mod measure_path;
+pub mod measure_rings;
+pub mod measure_table;
 pub mod timeline_panel;
 
 use std::path::PathBuf;
