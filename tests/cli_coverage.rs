@@ -392,3 +392,37 @@ fn bad_input_exits_1() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn raids_may_come_from_a_csv_file_with_a_date_column() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let raids = dir.path().join("raids.csv");
+    std::fs::write(
+        &raids,
+        "name,date,lat,lon\nPoipet raid,2025-07-16,13.659,102.563\nOld raid,2024-10-24,11.202,104.716\n",
+    )
+    .expect("write");
+    let sites = data("sites.geojson");
+    let raids = raids.display().to_string();
+    let v = json_of(&raidmap(&[
+        "coverage",
+        "--json",
+        "--sites",
+        &sites,
+        "--raids",
+        &raids,
+        "--radius-km",
+        "5",
+        "--from",
+        "2025-07-14",
+        "--to",
+        "2025-07-16",
+    ]));
+    assert_eq!(site(&v, "Poipet compound")["status"], "raided");
+    assert_eq!(
+        site(&v, "Poipet compound")["nearest_raid"]["date"],
+        "2025-07-16"
+    );
+    // The 2024 raid at Mango Park 2's point lies outside the window.
+    assert_eq!(site(&v, "Mango Park 2")["status"], "untouched");
+}

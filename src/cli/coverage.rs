@@ -30,10 +30,10 @@ pub struct Args {
     /// Print CSV, one row per site, instead of a table.
     #[arg(long)]
     pub csv: bool,
-    /// GeoJSON layer of sites (compounds).
+    /// Layer of sites (compounds): GeoJSON, KML/KMZ or CSV, read as `raidmap info` reads it.
     #[arg(long, value_name = "FILE")]
     pub sites: PathBuf,
-    /// GeoJSON layer of raid events.
+    /// Layer of raid events: GeoJSON, KML/KMZ or CSV.
     #[arg(long, value_name = "FILE")]
     pub raids: PathBuf,
     /// A raid within this geodesic distance of a site (kilometres, inclusive) covers it.
@@ -122,7 +122,7 @@ fn parse_field(text: &str) -> Result<TimeField, String> {
 
 /// Read a layer, printing its problems; `None` (reported) when it cannot be read.
 fn read(path: &Path) -> Option<Layer> {
-    let result = io::read_path(path);
+    let result = io::read_any(path);
     report_problems(path, &result, false);
     result.ok()
 }
