@@ -741,3 +741,43 @@ fn the_classified_sites_are_exported_from_the_coverage_tab() {
     );
     harness.get_by_label_contains("Exported 7 classified sites");
 }
+
+#[test]
+fn dragging_across_the_histogram_sets_the_window_to_the_dragged_days() {
+    use raidmap::timeline::{Day, Window};
+    let mut harness = sample_app();
+    let day = |t: &str| Day::parse_bound(t, false).expect("a day");
+    let timeline = &harness.state().timeline;
+    let a = timeline
+        .histogram_pos(day("2025-07-14"))
+        .expect("the histogram was drawn");
+    let b = timeline
+        .histogram_pos(day("2025-07-16"))
+        .expect("the histogram was drawn");
+    assert!(b.x - a.x > 8.0, "two days apart on screen: {a:?} {b:?}");
+    harness.hover_at(a);
+    harness.run();
+    harness.event(Event::PointerButton {
+        pos: a,
+        button: PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    harness.run();
+    for k in 1..=4 {
+        harness.hover_at(a + (b - a) * (k as f32 / 4.0));
+        harness.run();
+    }
+    harness.event(Event::PointerButton {
+        pos: b,
+        button: PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    harness.run();
+    assert_eq!(
+        harness.state().timeline.window(),
+        Window::days(day("2025-07-14"), day("2025-07-16"))
+    );
+    harness.get_by_label_contains("Window: 2025-07-14 to 2025-07-16");
+}

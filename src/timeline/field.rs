@@ -318,6 +318,30 @@ mod tests {
     }
 
     #[test]
+    fn a_date_named_property_is_offered_even_when_most_of_its_values_are_unreadable() {
+        let l = layer(
+            &[
+                f(r#"{"raid_date":"2025-07-16","ref":"2025-07-16"}"#),
+                f(r#"{"raid_date":"16/07/2025","ref":"A-1"}"#),
+                f(r#"{"raid_date":"last week","ref":"A-2"}"#),
+            ]
+            .join(","),
+        );
+        let names: Vec<String> = candidates(&l).iter().map(|c| c.field.to_string()).collect();
+        assert_eq!(
+            names,
+            ["raid_date"],
+            "ref reads as a date only once in three"
+        );
+        let times = LayerTimes::read(&l, TimeField::Single("raid_date".into()));
+        assert_eq!(
+            times.unreadable.len(),
+            2,
+            "the user sees the two it cannot read"
+        );
+    }
+
+    #[test]
     fn a_start_and_end_pair_is_offered_as_one_field_before_its_parts() {
         let l = layer(
             &[

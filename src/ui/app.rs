@@ -277,6 +277,11 @@ impl RaidmapApp {
     /// Read the dates of new layers and hide what the timeline's window leaves out.
     fn sync_timeline(&mut self) {
         self.timeline.sync(&self.doc);
+        // Keep the coverage answer (and its rings on the map) in step with the window, also
+        // while another tab is shown. It is recomputed only when an input changed.
+        if self.coverage.result().is_some() {
+            self.coverage.refresh(&self.doc, &self.timeline);
+        }
         if self.filtered_generation == Some(self.timeline.generation()) {
             return;
         }

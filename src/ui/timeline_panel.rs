@@ -60,6 +60,8 @@ pub struct TimelinePanel {
     layers: HashMap<LayerId, Temporal>,
     /// Where a drag on the histogram started (day number).
     drag_start: Option<f64>,
+    /// How the histogram mapped days to the screen in the last frame.
+    histogram_transform: Option<egui_plot::PlotTransform>,
     /// Bumped whenever what the map should hide changes.
     generation: u64,
 }
@@ -80,6 +82,7 @@ impl Default for TimelinePanel {
             play_carry: 0.0,
             layers: HashMap::new(),
             drag_start: None,
+            histogram_transform: None,
             generation: 0,
         }
     }
@@ -89,6 +92,14 @@ impl TimelinePanel {
     /// The window the map shows.
     pub fn window(&self) -> Window {
         self.window
+    }
+
+    /// Where the middle of `day` was on the histogram in the last frame (for tests and for
+    /// anything that points at a date).
+    pub fn histogram_pos(&self, day: Day) -> Option<egui::Pos2> {
+        let t = self.histogram_transform.as_ref()?;
+        let x = t.position_from_point_x(day.0 as f64 + 0.5);
+        Some(egui::pos2(x, t.frame().center().y))
     }
 
     /// Counter that changes whenever the window or a layer's dates change.
@@ -659,9 +670,14 @@ impl TimelinePanel {
         commands: &mut Vec<Command>,
     ) {
         let response = &plot.response;
+        self.histogram_transform = Some(plot.transform);
         let day_at = |pos: egui::Pos2| plot.transform.value_from_position(pos).x;
+        // A drag is recognised only after the pointer moved a little: start where it was pressed.
         if response.drag_started()
-            && let Some(pos) = response.interact_pointer_pos()
+            && let Some(pos) = response
+                .ctx
+                .input(|i| i.pointer.press_origin())
+                .or_else(|| response.interact_pointer_pos())
         {
             self.drag_start = Some(day_at(pos));
         }
@@ -671,10 +687,11 @@ impl TimelinePanel {
             let end = day_at(pos);
             let (a, b) = (start.min(end), start.max(end));
             self.playing = false;
-            commands.push(Command::SetTimeWindow(Window::days(
-                Day(a.floor() as i64),
-                Day(b.floor() as i64),
-            )));
+            let dragged = Window::days(Day(a.floor() as i64), Day(b.floor() as i64));
+            // Only a change is a command: a held drag must not repaint for ever.
+            if dragged != self.window {
+                commands.push(Command::SetTimeWindow(dragged));
+            }
             if response.drag_stopped() {
                 self.drag_start = None;
             }
