@@ -40,7 +40,9 @@ fn sites() -> Layer {
         let point = Point::new(rng.range(102.3, 107.65), rng.range(10.4, 14.7));
         let mut props = Map::new();
         props.insert("name".into(), Value::String(format!("Site {i:05}")));
-        layer.features.push(Feature::new(Geometry::Point(point), props));
+        layer
+            .features
+            .push(Feature::new(Geometry::Point(point), props));
     }
     layer
 }
@@ -63,7 +65,9 @@ fn bench(c: &mut Criterion) {
             )
         })
     });
-    let rows = one_to_all(origin.point, &targets.targets, Some(origin.feature), |_| true);
+    let rows = one_to_all(origin.point, &targets.targets, Some(origin.feature), |_| {
+        true
+    });
     group.bench_function("sort_10000_rows_by_name", |b| {
         b.iter(|| {
             let mut rows = rows.clone();

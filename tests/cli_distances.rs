@@ -296,7 +296,7 @@ fn csv_has_a_header_and_quotes_a_label_with_a_comma() {
 
 #[test]
 fn text_output_gives_units_and_the_method() {
-    let out = raidmap(&["distances", "--from", "Mango Park", "--nearest", "2"]);
+    let out = raidmap(&["distances", "--from", "Mango Park 2", "--nearest", "2"]);
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("WGS84"), "{text}");

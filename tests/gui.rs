@@ -402,8 +402,19 @@ fn the_one_to_all_table_from_mango_park_lists_mango_park_2_at_about_9_km() {
     // The sample data puts the Kong Pisey compound 7.8 km away, so Mango Park 2 is second.
     assert!(mango_2 <= 1, "{labels:?}");
     assert!((listing[mango_2].1 - 9024.7).abs() < 1.0);
-    harness.get_by_label("9.02 km");
     harness.get_by_label_contains("without geometry left out");
+    // Clicking a row draws that line on the map.
+    harness.get_by_label("9.02 km").click();
+    harness.run();
+    let drawing = harness.state_mut().measure.drawing().clone();
+    let (_, mango_2_point) = feature_named(harness.state(), "Mango Park 2");
+    assert!(drawing.markers.contains(&mango_2_point), "{drawing:?}");
+    assert!(
+        drawing
+            .labels
+            .iter()
+            .any(|(_, l)| l == "9.02 km · ellipsoidal")
+    );
 
     // The header sorts; a second click reverses.
     harness.get_by_label("Distance ˄").click();

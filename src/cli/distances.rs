@@ -134,11 +134,17 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         for (i, r) in rows.iter().enumerate() {
             let t = &all.targets[r.target];
             let centroid = if t.from_centroid { "  (centroid)" } else { "" };
+            // A bearing to the origin's own place means nothing.
+            let bearing = if r.distance_m == 0.0 {
+                "–".to_owned()
+            } else {
+                format!("{:.2}°", r.bearing_deg)
+            };
             println!(
-                "{:>4}  {:>12}  {:>7.2}°  {:<width$}  {}{centroid}",
+                "{:>4}  {:>12}  {:>8}  {:<width$}  {}{centroid}",
                 i + 1,
                 measure::format_distance(r.distance_m),
-                r.bearing_deg,
+                bearing,
                 t.label,
                 t.layer_name
             );

@@ -10,7 +10,7 @@ use crate::model::{Document, LayerId};
 use crate::ui::command::Command;
 use crate::ui::measure_overlay::MeasureDrawing;
 use crate::ui::measure_panel::{copyable, method_note_ui, point_bits};
-use crate::ui::measure_table::{CachedTargets, LayerFilter, Origin};
+use crate::ui::measure_table::{CachedTargets, LayerFilter, Origin, bearing_text};
 
 type NearestKey = (Vec<u64>, u64, Vec<(LayerId, bool)>, usize);
 
@@ -114,6 +114,7 @@ impl NearestTool {
                 }
             })
             .clone();
+        let before = point_bits(self.listed.iter().map(|(p, _)| &p.point));
         self.listed = rows
             .iter()
             .filter_map(|r| {
@@ -129,6 +130,12 @@ impl NearestTool {
                 ))
             })
             .collect();
+        // New results: show the place and all of them.
+        if point_bits(self.listed.iter().map(|(p, _)| &p.point)) != before
+            && let Some(area) = extent(&origin, &self.listed)
+        {
+            commands.push(Command::ZoomTo(area));
+        }
         if rows.is_empty() {
             ui.label(RichText::new("No features in the chosen layers.").weak());
             return;
@@ -155,7 +162,7 @@ impl NearestTool {
                             );
                             copyable(
                                 ui,
-                                format!("{:.1}°", r.bearing_deg),
+                                bearing_text(r.distance_m, r.bearing_deg),
                                 format!("{:.4}°", r.bearing_deg),
                             );
                             ui.end_row();
@@ -188,4 +195,13 @@ impl NearestTool {
             }
         });
     }
+}
+
+/// The lon/lat box around the origin and the listed places.
+fn extent(origin: &Place, listed: &[(Place, f64)]) -> Option<geo::Rect<f64>> {
+    use geo::BoundingRect;
+    let points: geo::MultiPoint<f64> = std::iter::once(origin.point)
+        .chain(listed.iter().map(|(p, _)| p.point))
+        .collect();
+    points.bounding_rect()
 }

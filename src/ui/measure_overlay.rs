@@ -122,6 +122,9 @@ pub fn paint_measure_drawing(
             Stroke::new(2.0, INK),
         );
     }
+    // A label that would cover one already drawn is left out (rings around one centre at a
+    // low zoom, legs that are short on screen); the panel lists every number anyway.
+    let mut placed: Vec<egui::Rect> = Vec::new();
     for (anchor, text) in &drawing.labels {
         let at = screen(projector, *anchor);
         let galley =
@@ -129,6 +132,10 @@ pub fn paint_measure_drawing(
         let rect = Align2::CENTER_BOTTOM
             .anchor_size(at - vec2(0.0, 8.0), galley.size())
             .expand2(vec2(6.0, 3.0));
+        if placed.iter().any(|p| p.intersects(rect)) {
+            continue;
+        }
+        placed.push(rect);
         painter.rect_filled(rect, 4.0, INK.gamma_multiply(0.85));
         painter.galley(rect.min + vec2(6.0, 3.0), galley, Color32::WHITE);
     }

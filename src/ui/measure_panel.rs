@@ -272,6 +272,9 @@ pub fn coordinate_place(position: Point<f64>) -> Place {
 
 /// Resolve typed text (a name, an id or `LAT,LON`) against every open layer.
 pub fn resolve_text(doc: &Document, text: &str) -> Result<Place, String> {
+    if text.trim().is_empty() {
+        return Err("type a name, an id or lat,lon".to_owned());
+    }
     let layers: Vec<(LayerId, &Layer)> = doc.layers().collect();
     measure::resolve(text.trim(), &layers).map_err(|e| e.to_string())
 }
@@ -412,6 +415,9 @@ impl DistanceTool {
             error_ui(ui, error);
         }
         let (Some(from), Some(to)) = (&self.from, &self.to) else {
+            if self.from.is_some() && !picking {
+                ui.label(RichText::new("Now type the second place in To.").weak());
+            }
             if picking {
                 ui.label(
                     RichText::new(if self.from.is_none() {
@@ -467,9 +473,14 @@ impl DistanceTool {
         self.from = resolve_text(doc, &self.from_text)
             .map_err(|e| errors.push(format!("From: {e}")))
             .ok();
-        self.to = resolve_text(doc, &self.to_text)
-            .map_err(|e| errors.push(format!("To: {e}")))
-            .ok();
+        // Enter in "From" before "To" is filled is not a mistake: the hint asks for "To".
+        self.to = if self.to_text.trim().is_empty() && errors.is_empty() {
+            None
+        } else {
+            resolve_text(doc, &self.to_text)
+                .map_err(|e| errors.push(format!("To: {e}")))
+                .ok()
+        };
         self.error = (!errors.is_empty()).then(|| errors.join("\n"));
     }
 }

@@ -22,6 +22,8 @@ pub struct RingsTool {
     pub filter: LayerFilter,
     /// Features within each radius (the centre feature left out).
     counts: Memo<CountKey, Vec<usize>>,
+    /// Set when the centre was picked on the map, so the next frame shows the rings whole.
+    center_changed: bool,
 }
 
 impl Default for RingsTool {
@@ -33,6 +35,7 @@ impl Default for RingsTool {
             radii_error: None,
             filter: LayerFilter::default(),
             counts: Memo::default(),
+            center_changed: false,
         }
     }
 }
@@ -40,6 +43,15 @@ impl Default for RingsTool {
 impl RingsTool {
     pub fn set_center(&mut self, place: Place) {
         self.center.set(place);
+        self.center_changed = true;
+    }
+
+    /// The lon/lat box around the largest ring, if there are rings.
+    pub fn extent(&self) -> Option<geo::Rect<f64>> {
+        use geo::BoundingRect;
+        let center = self.center.place.as_ref()?;
+        let radius_m = self.radii_m.iter().copied().reduce(f64::max)?;
+        measure::geodesic_ring(center.point, radius_m, 64).bounding_rect()
     }
 
     /// Read the radii; `units` gives the unit of numbers typed without one.
@@ -88,6 +100,7 @@ impl RingsTool {
         commands: &mut Vec<Command>,
     ) {
         let had_center = self.center.place.is_some();
+        let before = self.drawing_key();
         self.center.ui(ui, doc, "Centre", "Draw rings");
         let mut read = false;
         ui.horizontal(|ui| {
@@ -109,6 +122,13 @@ impl RingsTool {
         let new_center = !had_center && self.center.place.is_some();
         if read || new_center || (self.radii_m.is_empty() && self.radii_error.is_none()) {
             self.read_radii(units);
+        }
+        // New rings (another centre or other radii): show them whole.
+        if self.drawing_key() != before || self.center_changed {
+            if let Some(area) = self.extent() {
+                commands.push(Command::ZoomTo(area));
+            }
+            self.center_changed = false;
         }
         self.filter.ui(ui, doc);
         if let Some(error) = &self.radii_error {

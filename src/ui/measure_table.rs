@@ -341,10 +341,10 @@ impl TableTool {
             .resizable(true)
             .sense(egui::Sense::click())
             .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-            .column(Column::remainder().at_least(90.0).clip(true))
-            .column(Column::auto().at_least(50.0).clip(true))
-            .column(Column::auto().at_least(70.0))
-            .column(Column::auto().at_least(55.0))
+            .column(Column::remainder().at_least(110.0).clip(true))
+            .column(Column::initial(72.0).at_least(40.0).clip(true))
+            .column(Column::auto().at_least(62.0))
+            .column(Column::auto().at_least(46.0))
             .min_scrolled_height(0.0)
             .max_scroll_height(available.max(120.0))
             .header(22.0, |mut header_row| {
@@ -367,19 +367,21 @@ impl TableTool {
                     };
                     row.set_selected(self.picked == Some(r.target));
                     row.col(|ui| {
-                        let label = ui.label(&t.label);
-                        if t.from_centroid {
-                            label.on_hover_text("Not a point: measured from its centroid");
-                        }
+                        let hover = if t.from_centroid {
+                            format!("{} (not a point: measured from its centroid)", t.label)
+                        } else {
+                            t.label.clone()
+                        };
+                        cell(ui, &t.label).on_hover_text(hover);
                     });
                     row.col(|ui| {
-                        ui.label(&t.layer_name);
+                        cell(ui, &t.layer_name).on_hover_text(&t.layer_name);
                     });
                     row.col(|ui| {
-                        ui.label(units.format_length(r.distance_m));
+                        cell(ui, &units.format_length(r.distance_m));
                     });
                     row.col(|ui| {
-                        ui.label(format!("{:.1}°", r.bearing_deg));
+                        cell(ui, &bearing_text(r.distance_m, r.bearing_deg));
                     });
                     let response = row.response();
                     if response.clicked() {
@@ -424,4 +426,18 @@ impl TableTool {
             self.picked_point = targets.get(r.target).map(|t| t.point);
         }
     }
+}
+
+/// A bearing for the table: none for a place at the origin itself, where it means nothing.
+pub fn bearing_text(distance_m: f64, bearing_deg: f64) -> String {
+    if distance_m == 0.0 {
+        "–".to_owned()
+    } else {
+        format!("{bearing_deg:.1}°")
+    }
+}
+
+/// A table cell's text. Not selectable, so a click anywhere on the row picks the row.
+fn cell(ui: &mut egui::Ui, text: &str) -> egui::Response {
+    ui.add(egui::Label::new(text).selectable(false))
 }
