@@ -607,6 +607,44 @@ fn kept_measurements_survive_export_and_come_back_as_measurements() {
     harness.get_by_label("geodesic-wgs84");
 }
 
+#[test]
+fn the_area_of_a_polygon_feature_with_a_hole_is_shown_and_kept() {
+    let fixture = format!(
+        "{}/tests/fixtures/measure/places.geojson",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let mut harness = harness(RaidmapApp::with_files(vec![fixture.into()]));
+    choose_mode(&mut harness, "Area");
+    harness.get_by_label("Polygon feature").click();
+    harness.run();
+    type_into(&mut harness, "Polygon", "Walled compound");
+    harness.get_by_label("Measure area").click();
+    harness.run();
+    // GeographicLib's area for this polygon, its courtyard subtracted (reference.json).
+    harness.get_by_label("137,088 m² · ellipsoidal");
+    harness.get_by_label("Holes are subtracted; the perimeter includes them.");
+    harness.get_by_label("Keep").click();
+    harness.run();
+    let kept = kept(harness.state());
+    assert_eq!(kept.len(), 1);
+    assert_eq!(
+        kept[0].property("of").and_then(serde_json::Value::as_str),
+        Some("Walled compound")
+    );
+    let area = kept[0]
+        .property("area_m2")
+        .and_then(serde_json::Value::as_f64)
+        .expect("area_m2");
+    assert!((area - 137_087.542_710).abs() < 0.01, "{area}");
+    // A point is not a polygon: the panel says so.
+    harness.get_by_label("Clear").click();
+    harness.run();
+    type_into(&mut harness, "Polygon", "Origin");
+    harness.get_by_label("Measure area").click();
+    harness.run();
+    harness.get_by_label_contains("Origin: a Point has no area");
+}
+
 /// Type a window of days into the timeline and press Apply.
 fn type_window(harness: &mut Harness<'_, RaidmapApp>, from: &str, to: &str) {
     for (field, text) in [("from", from), ("to", to)] {

@@ -100,7 +100,7 @@ impl Units {
         }
     }
 
-    /// An area for people, always with its unit: "52300 m²", "3.142 km²", "12.93 acres",
+    /// An area for people, always with its unit: "52,300 m²", "3.142 km²", "12.93 acres",
     /// "0.9164 nmi²".
     pub fn format_area(self, square_metres: f64) -> String {
         if !square_metres.is_finite() {
@@ -109,8 +109,9 @@ impl Units {
         let abs = square_metres.abs();
         match self {
             Units::Metric => {
-                if abs < 100_000.0 {
-                    format!("{square_metres:.0} m²")
+                // Compounds and blocks are read in square metres, districts in km².
+                if abs < 1e6 {
+                    format!("{} m²", group_thousands(square_metres))
                 } else if abs < 1e9 {
                     format!("{:.3} km²", square_metres / 1e6)
                 } else {
@@ -138,6 +139,22 @@ impl Units {
             }
         }
     }
+}
+
+/// A number rounded to a whole and written with thousands separators: "137,088".
+fn group_thousands(value: f64) -> String {
+    let digits = format!("{:.0}", value.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if value < -0.5 {
+        out.insert(0, '-');
+    }
+    out
 }
 
 /// Why typed lengths could not be read.
@@ -260,7 +277,10 @@ mod tests {
 
     #[test]
     fn areas_carry_square_units() {
-        assert_eq!(Units::Metric.format_area(52_300.4), "52300 m²");
+        assert_eq!(Units::Metric.format_area(52_300.4), "52,300 m²");
+        assert_eq!(Units::Metric.format_area(137_087.54), "137,088 m²");
+        assert_eq!(Units::Metric.format_area(999.6), "1,000 m²");
+        assert_eq!(Units::Metric.format_area(12.0), "12 m²");
         assert_eq!(Units::Metric.format_area(3_141_592.0), "3.142 km²");
         // One square mile is 640 acres.
         assert_eq!(
