@@ -605,7 +605,7 @@ impl TimelinePanel {
         }
         let window = self.window;
         let x_fmt = |mark: egui_plot::GridMark, _: &std::ops::RangeInclusive<f64>| {
-            Day(mark.value.floor() as i64).to_string()
+            Day(mark.value.round() as i64).to_string()
         };
         let response = Plot::new("timeline-histogram")
             .height(ui.available_height().clamp(70.0, 120.0))
@@ -615,8 +615,16 @@ impl TimelinePanel {
             .allow_boxed_zoom(false)
             .allow_double_click_reset(false)
             .show_grid([false, true])
+            .x_grid_spacer(day_grid)
             .x_axis_formatter(x_fmt)
-            .y_axis_formatter(|mark, _| format!("{}", mark.value))
+            // Counts are whole numbers: no label between them.
+            .y_axis_formatter(|mark, _| {
+                if mark.value.fract() == 0.0 {
+                    format!("{}", mark.value)
+                } else {
+                    String::new()
+                }
+            })
             .y_axis_min_width(18.0)
             .include_y(0.0)
             .include_x(first.0 as f64 - 0.5)
@@ -708,6 +716,98 @@ impl TimelinePanel {
     }
 }
 
+/// Marks on whole days only, far enough apart for a date label: every 1 or 2 days, every
+/// Monday or second Monday, or on the first of every 1, 3, 6, 12, 24 or 60 months.
+fn day_grid(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    const LABEL_SPACING_PX: f64 = 110.0;
+    let (lo, hi) = input.bounds;
+    // `base_step_size` is the plot width of 8 points.
+    let min_days = input.base_step_size / 8.0 * LABEL_SPACING_PX;
+    let (first, last) = (Day(lo.ceil() as i64), Day(hi.floor() as i64));
+    let mut marks = Vec::new();
+    if !(lo.is_finite() && hi.is_finite()) || last.0 - first.0 > 200_000 {
+        return marks;
+    }
+    if let Some(step) = [1_i64, 2, 7, 14]
+        .into_iter()
+        .find(|s| *s as f64 >= min_days)
+    {
+        let mut d = match step {
+            1 => first,
+            2 => Day(first.0 + first.0.rem_euclid(2)),
+            _ => Bin::Week.start_of(first),
+        };
+        while d <= last {
+            if d >= first {
+                marks.push(egui_plot::GridMark {
+                    value: d.0 as f64,
+                    step_size: step as f64,
+                });
+            }
+            d = d.plus(step);
+        }
+        return marks;
+    }
+    let months = [1_u32, 3, 6, 12, 24, 60]
+        .into_iter()
+        .find(|m| f64::from(*m) * 30.44 >= min_days)
+        .unwrap_or(60);
+    let mut d = Bin::Month.start_of(first);
+    while d <= last {
+        let (y, m, _) = d.ymd();
+        let index = y * 12 + i64::from(m) - 1;
+        if d >= first && index.rem_euclid(i64::from(months)) == 0 {
+            marks.push(egui_plot::GridMark {
+                value: d.0 as f64,
+                step_size: f64::from(months) * 30.44,
+            });
+        }
+        d = Bin::Month.next(d);
+    }
+    marks
+}
+
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> Day {
+        Day::parse_bound(text, false).expect("a day")
+    }
+
+    fn marks(from: &str, to: &str, width_px: f64) -> Vec<String> {
+        let (lo, hi) = (day(from).0 as f64, day(to).0 as f64);
+        let input = egui_plot::GridInput {
+            bounds: (lo, hi),
+            base_step_size: (hi - lo) / width_px * 8.0,
+        };
+        day_grid(input)
+            .into_iter()
+            .map(|m| {
+                assert_eq!(m.value.fract(), 0.0, "whole days only");
+                Day(m.value as i64).to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn histogram_marks_fall_on_whole_days_mondays_or_first_of_months() {
+        // Three days over 1,400 px: every day.
+        assert_eq!(
+            marks("2025-07-14", "2025-07-16", 1400.0),
+            ["2025-07-14", "2025-07-15", "2025-07-16"]
+        );
+        // Two months over 1,000 px: Mondays.
+        let weekly = marks("2025-06-01", "2025-07-31", 1000.0);
+        assert!(weekly.contains(&"2025-07-14".to_owned()), "{weekly:?}");
+        assert!(weekly.iter().all(|d| Bin::Week.start_of(day(d)) == day(d)));
+        // Nine months over 1,400 px: first days of months.
+        let monthly = marks("2024-10-23", "2025-07-18", 1400.0);
+        assert!(monthly.iter().all(|d| d.ends_with("-01")), "{monthly:?}");
+        assert!(monthly.contains(&"2025-01-01".to_owned()), "{monthly:?}");
+    }
+}
