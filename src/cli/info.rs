@@ -262,7 +262,10 @@ fn write_text(
                 ReadError::Format { format, .. } => format!("a readable {format} file"),
                 _ => "valid GeoJSON".to_owned(),
             };
-            return writeln!(out, "{file}: not {what} ({n} error{plural}, listed on stderr)");
+            return writeln!(
+                out,
+                "{file}: not {what} ({n} error{plural}, listed on stderr)"
+            );
         }
     };
     let s = summarize(layer);
