@@ -11,5 +11,6 @@ pub mod io;
 pub mod measure;
 pub mod model;
 pub mod sample;
+pub mod tiles;
 pub mod timeline;
 pub mod ui;

@@ -9,7 +9,11 @@ fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let cli = Cli::parse();
     match cli.command {
+        Some(_) if cli.basemap.is_some() => {
+            eprintln!("raidmap: --basemap applies to the map window, not to subcommands");
+            ExitCode::from(cli::EXIT_USAGE)
+        }
         Some(command) => cli::run(command),
-        None => raidmap::ui::run_app(cli.files),
+        None => raidmap::ui::run_app(cli.files, cli.basemap),
     }
 }

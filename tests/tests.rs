@@ -1,9 +1,15 @@
 //! The one integration-test binary (so the GUI crate links once).
 
+mod cli_basemap;
 mod cli_coverage;
 mod cli_distances;
 mod cli_geojson;
 mod cli_measure;
 mod geodesic_reference;
 mod gui;
+mod gui_basemap;
+#[cfg(target_os = "linux")]
+mod privacy;
 mod sample_data;
+mod tile_server;
+mod tiles;

@@ -27,6 +27,21 @@ pub struct Cli {
     pub command: Option<Command>,
     /// GeoJSON files to open in the map window.
     pub files: Vec<PathBuf>,
+    /// The basemap to start the map window with. SOURCE is `offline` (the default: built in,
+    /// nothing is sent over the network), `osm` (OpenStreetMap), `satellite` (Esri World
+    /// Imagery), `topo` (OpenTopoMap), an XYZ tile URL template such as
+    /// `https://tiles.example.org/{z}/{x}/{y}.png` (`{-y}` for TMS rows, `{s}` for a/b/c
+    /// subdomains), or the path of a `.mbtiles` or `.pmtiles` file. `osm`, `satellite`, `topo`
+    /// and templates download tiles from their servers. Overrides the basemap remembered from
+    /// the last run.
+    #[arg(long, value_name = "SOURCE", value_parser = parse_basemap)]
+    pub basemap: Option<crate::tiles::Source>,
+}
+
+/// `--basemap`'s value, fully checked (a file is opened and read) so a mistake stops the
+/// program with exit code 2 before any window opens.
+fn parse_basemap(value: &str) -> Result<crate::tiles::Source, String> {
+    crate::tiles::Source::parse(value).map_err(|err| crate::tiles::describe(&err))
 }
 
 #[derive(Debug, Subcommand)]

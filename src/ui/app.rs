@@ -536,4 +536,14 @@ impl eframe::App for RaidmapApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         RaidmapApp::ui(self, ui);
     }
+
+    /// Remember the basemap choice (source, opacity, what is drawn above imagery, cache limit)
+    /// for the next run.
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(
+            storage,
+            crate::ui::basemap_chooser::SETTINGS_KEY,
+            &self.map.basemap.settings,
+        );
+    }
 }

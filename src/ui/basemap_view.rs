@@ -64,6 +64,9 @@ pub struct BasemapStyle {
     pub country_border_halo: Color32,
     pub province_border_cambodia: Color32,
     pub province_border_neighbours: Color32,
+    /// A soft band under Cambodia's province borders (used over imagery, where a thin dashed
+    /// line alone gets lost), or none.
+    pub province_border_halo: Option<Color32>,
     pub town_text: Color32,
     pub neighbour_town_text: Color32,
     pub province_text: Color32,
@@ -73,12 +76,52 @@ pub struct BasemapStyle {
     pub text_halo: Color32,
     /// Scales every line width (1.0 = as designed).
     pub line_width_scale: f32,
+    /// Sea, land, countries, lakes and the covered box's frame. Off, only lines and labels are
+    /// painted (e.g. borders and names over satellite imagery).
+    pub show_fills: bool,
+    /// Coastline and lake shores.
+    pub show_water_lines: bool,
     pub show_rivers: bool,
+    pub show_country_borders: bool,
     pub show_province_borders: bool,
     pub show_labels: bool,
     /// Paint the data's attribution line at the bottom right (the licences require it somewhere
     /// on the map; turn it off only if the caller paints [`ATTRIBUTION`] itself).
     pub show_attribution: bool,
+}
+
+impl BasemapStyle {
+    /// What is drawn above imagery (online or file tiles): borders and/or place names only, in
+    /// colours that stay visible on photographs and coloured maps.
+    pub fn over_imagery(&self, borders: bool, labels: bool) -> Self {
+        Self {
+            show_fills: false,
+            show_water_lines: false,
+            show_rivers: false,
+            show_country_borders: borders,
+            show_province_borders: borders,
+            show_labels: labels,
+            show_attribution: false,
+            province_border_cambodia: Color32::from_rgb(255, 236, 170),
+            province_border_halo: Some(Color32::from_rgba_unmultiplied(60, 45, 30, 120)),
+            province_border_neighbours: Color32::from_rgba_unmultiplied(255, 236, 170, 150),
+            country_border: Color32::from_rgb(255, 255, 255),
+            country_border_halo: Color32::from_rgba_unmultiplied(40, 30, 40, 110),
+            ..self.clone()
+        }
+    }
+
+    /// What is drawn beneath imagery: the whole basemap except what [`Self::over_imagery`]
+    /// draws above it (so nothing is drawn twice) and the attribution (which would be hidden).
+    pub fn under_imagery(&self, borders: bool, labels: bool) -> Self {
+        Self {
+            show_country_borders: self.show_country_borders && !borders,
+            show_province_borders: self.show_province_borders && !borders,
+            show_labels: self.show_labels && !labels,
+            show_attribution: false,
+            ..self.clone()
+        }
+    }
 }
 
 impl Default for BasemapStyle {
@@ -98,6 +141,7 @@ impl Default for BasemapStyle {
             country_border_halo: Color32::from_rgba_unmultiplied(196, 172, 196, 120),
             province_border_cambodia: Color32::from_rgb(150, 138, 128),
             province_border_neighbours: Color32::from_rgb(196, 194, 188),
+            province_border_halo: None,
             town_text: Color32::from_rgb(35, 35, 38),
             neighbour_town_text: Color32::from_rgb(105, 105, 108),
             province_text: Color32::from_rgb(150, 125, 105),
@@ -105,7 +149,10 @@ impl Default for BasemapStyle {
             water_text: Color32::from_rgb(60, 115, 170),
             text_halo: Color32::from_rgba_unmultiplied(255, 255, 255, 210),
             line_width_scale: 1.0,
+            show_fills: true,
+            show_water_lines: true,
             show_rivers: true,
+            show_country_borders: true,
             show_province_borders: true,
             show_labels: true,
             show_attribution: true,
@@ -162,6 +209,108 @@ pub fn basemap_shapes(
     let coverage_px = basemap
         .coverage_world
         .map(|c| Rect::from_min_max(pos(t.to_px(c.min())), pos(t.to_px(c.max()))));
+    if style.show_fills {
+        fill_shapes(basemap, &viewport, rect, coverage_px, style, out);
+    }
+
+    // Lines, in passes so that e.g. every border's halo lies under every border.
+    let zoom = viewport.zoom();
+    let width = |base_px: f32| base_px * style.line_width_scale * zoom_width_factor(zoom);
+    let mut lines = LinePainter::new(&viewport);
+    if style.show_province_borders {
+        if let Some(halo) = style.province_border_halo {
+            lines.paint(basemap, out, |kind| match kind {
+                LineKind::ProvinceBorder { in_cambodia: true } => {
+                    Some(LineStyle::solid(width(2.6), halo))
+                }
+                _ => None,
+            });
+        }
+        lines.paint(basemap, out, |kind| match kind {
+            LineKind::ProvinceBorder { in_cambodia: false } if zoom >= kind.min_zoom() => Some(
+                LineStyle::solid(width(0.7), style.province_border_neighbours),
+            ),
+            LineKind::ProvinceBorder { in_cambodia: true } => Some(LineStyle::dashed(
+                width(0.9),
+                style.province_border_cambodia,
+                5.0,
+                3.0,
+            )),
+            _ => None,
+        });
+    }
+    if style.show_water_lines {
+        lines.paint(basemap, out, |kind| match kind {
+            LineKind::LakeShore => Some(LineStyle::solid(width(0.7), style.lake_shore)),
+            _ => None,
+        });
+    }
+    if style.show_rivers {
+        lines.paint(basemap, out, |kind| match kind {
+            LineKind::River(class) if zoom >= class.min_zoom() => {
+                Some(river_style(class, style.river, &width))
+            }
+            _ => None,
+        });
+    }
+    if style.show_water_lines {
+        lines.paint(basemap, out, |kind| match kind {
+            LineKind::Coastline => Some(LineStyle::solid(width(0.8), style.coastline)),
+            _ => None,
+        });
+    }
+    if style.show_country_borders {
+        lines.paint(basemap, out, |kind| match kind {
+            LineKind::CountryBorder => {
+                Some(LineStyle::solid(width(5.0), style.country_border_halo))
+            }
+            _ => None,
+        });
+        lines.paint(basemap, out, |kind| match kind {
+            LineKind::CountryBorder => Some(LineStyle::solid(width(1.3), style.country_border)),
+            _ => None,
+        });
+    }
+
+    if let Some(coverage) = coverage_px
+        && style.show_fills
+        && !coverage.contains_rect(rect)
+    {
+        // Only the frame's sides near the view, so no huge coordinates reach the tessellator.
+        let frame = coverage.intersect(rect.expand(4.0));
+        if frame.is_positive() {
+            out.push(Shape::rect_stroke(
+                frame,
+                0.0,
+                Stroke::new(1.0, style.coverage_frame),
+                egui::StrokeKind::Middle,
+            ));
+        }
+    }
+    if style.show_labels {
+        // Labels stay inside the covered box too, off the grey beyond it.
+        let mut label_view = viewport;
+        if let Some(coverage) = coverage_px {
+            label_view.rect_px = px_rect(rect.intersect(coverage));
+        }
+        let reserved: Vec<PxRect> = reserved.iter().map(|r| px_rect(*r)).collect();
+        label_shapes(painter, basemap, &label_view, style, &reserved, out);
+    }
+    if style.show_attribution {
+        attribution_shapes(painter, rect, style, out);
+    }
+}
+
+/// Sea (or "no data" grey beyond the covered box), land, countries and lakes.
+fn fill_shapes(
+    basemap: &Basemap,
+    viewport: &Viewport,
+    rect: Rect,
+    coverage_px: Option<Rect>,
+    style: &BasemapStyle,
+    out: &mut Vec<Shape>,
+) {
+    let t = &viewport.transform;
     match coverage_px {
         Some(coverage) if !coverage.contains_rect(rect) => {
             out.push(Shape::rect_filled(rect, 0.0, style.outside));
@@ -201,76 +350,6 @@ pub fn basemap_shapes(
             .filter(|m| !m.is_empty())
             .map(Shape::mesh),
     );
-
-    // Lines, in passes so that e.g. every border's halo lies under every border.
-    let zoom = viewport.zoom();
-    let width = |base_px: f32| base_px * style.line_width_scale * zoom_width_factor(zoom);
-    let mut lines = LinePainter::new(&viewport);
-    if style.show_province_borders {
-        lines.paint(basemap, out, |kind| match kind {
-            LineKind::ProvinceBorder { in_cambodia: false } if zoom >= kind.min_zoom() => Some(
-                LineStyle::solid(width(0.7), style.province_border_neighbours),
-            ),
-            LineKind::ProvinceBorder { in_cambodia: true } => Some(LineStyle::dashed(
-                width(0.9),
-                style.province_border_cambodia,
-                5.0,
-                3.0,
-            )),
-            _ => None,
-        });
-    }
-    lines.paint(basemap, out, |kind| match kind {
-        LineKind::LakeShore => Some(LineStyle::solid(width(0.7), style.lake_shore)),
-        _ => None,
-    });
-    if style.show_rivers {
-        lines.paint(basemap, out, |kind| match kind {
-            LineKind::River(class) if zoom >= class.min_zoom() => {
-                Some(river_style(class, style.river, &width))
-            }
-            _ => None,
-        });
-    }
-    lines.paint(basemap, out, |kind| match kind {
-        LineKind::Coastline => Some(LineStyle::solid(width(0.8), style.coastline)),
-        _ => None,
-    });
-    lines.paint(basemap, out, |kind| match kind {
-        LineKind::CountryBorder => Some(LineStyle::solid(width(5.0), style.country_border_halo)),
-        _ => None,
-    });
-    lines.paint(basemap, out, |kind| match kind {
-        LineKind::CountryBorder => Some(LineStyle::solid(width(1.3), style.country_border)),
-        _ => None,
-    });
-
-    if let Some(coverage) = coverage_px
-        && !coverage.contains_rect(rect)
-    {
-        // Only the frame's sides near the view, so no huge coordinates reach the tessellator.
-        let frame = coverage.intersect(rect.expand(4.0));
-        if frame.is_positive() {
-            out.push(Shape::rect_stroke(
-                frame,
-                0.0,
-                Stroke::new(1.0, style.coverage_frame),
-                egui::StrokeKind::Middle,
-            ));
-        }
-    }
-    if style.show_labels {
-        // Labels stay inside the covered box too, off the grey beyond it.
-        let mut label_view = viewport;
-        if let Some(coverage) = coverage_px {
-            label_view.rect_px = px_rect(rect.intersect(coverage));
-        }
-        let reserved: Vec<PxRect> = reserved.iter().map(|r| px_rect(*r)).collect();
-        label_shapes(painter, basemap, &label_view, style, &reserved, out);
-    }
-    if style.show_attribution {
-        attribution_shapes(painter, rect, style, out);
-    }
 }
 
 /// The screen transform and visible rectangle of the map, derived from walkers' projector.

@@ -12,9 +12,13 @@ use walkers::{Map, MapMemory, MercatorProjection, Position, Projection, Projecto
 
 use crate::measure::{self, Units};
 use crate::model::{Document, FeatureRef, LayerId};
-use crate::ui::basemap_view::{BasemapStyle, paint_basemap};
+use crate::ui::basemap_chooser::BasemapState;
+use crate::ui::basemap_stack::{StackPlan, paint_basemap_stack, paint_credits, reserve_under};
+use crate::ui::basemap_view::BasemapStyle;
 use crate::ui::layer_view::{LayerView, Symbol};
+use crate::ui::map_controls::{self, Navigation};
 use crate::ui::measure_overlay::{MeasureDrawing, paint_measure_drawing};
+use crate::ui::tiles::ImageryLayer;
 
 /// Cambodia's extent (lon/lat degrees), the view the app opens on.
 pub fn cambodia() -> Rect<f64> {
@@ -62,6 +66,8 @@ pub struct MapView {
     /// Polygon triangulations (lon/lat), computed once per feature.
     fills: HashMap<FeatureRef, Vec<[Coord<f64>; 3]>>,
     basemap_style: BasemapStyle,
+    /// The chosen basemap (offline, online or a tile file) and its tiles.
+    pub basemap: BasemapState,
 }
 
 impl Default for MapView {
@@ -82,6 +88,7 @@ impl MapView {
             last_rect: None,
             fills: HashMap::new(),
             basemap_style: BasemapStyle::default(),
+            basemap: BasemapState::default(),
         }
     }
 
@@ -107,6 +114,11 @@ impl MapView {
         Some(projector.project(position).to_pos2())
     }
 
+    /// The map's rectangle on screen in the last frame.
+    pub fn last_map_rect(&self) -> Option<ScreenRect> {
+        self.last_rect
+    }
+
     fn center(&self) -> Position {
         self.memory.detached().unwrap_or(lon_lat(104.9, 12.55))
     }
@@ -123,10 +135,22 @@ impl MapView {
         if let Some(area) = self.pending_fit.take() {
             fit(&mut self.memory, area, size);
         }
+        let keys = map_controls::keyboard(ui.ctx(), size);
         let center = self.center();
         let fills = &mut self.fills;
         let basemap_style = &self.basemap_style;
+        self.basemap.prepare(ui.ctx());
+        let plan = StackPlan {
+            imagery: self.basemap.tiles().is_some(),
+            borders_above: self.basemap.settings.borders_above,
+            labels_above: self.basemap.settings.labels_above,
+            credit: self.basemap.tiles().and_then(|t| t.attribution_text()),
+        };
+        let opacity = self.basemap.settings.opacity.clamp(0.0, 1.0);
+        // The offline basemap's place, under the tiles walkers paints before the closure.
+        let under = reserve_under(ui);
         let response = Map::new(None, &mut self.memory, center)
+            .with_layer(ImageryLayer(self.basemap.tiles_mut()), opacity)
             .double_click_to_zoom(true)
             // The mouse wheel zooms, as in every web map; dragging pans.
             .zoom_with_ctrl(false)
@@ -137,13 +161,15 @@ impl MapView {
                 let labels =
                     place_data_labels(&painter, projector, doc, views, visible, overlay.units);
                 let reserved: Vec<ScreenRect> = labels.iter().map(|l| l.rect).collect();
-                paint_basemap(&painter, projector, basemap_style, &reserved);
+                paint_basemap_stack(&painter, under, projector, basemap_style, &plan, &reserved);
                 paint_layers(&painter, projector, doc, views, visible, fills);
                 paint_highlights(&painter, projector, doc, overlay);
                 paint_labels(&painter, labels);
                 if let Some(drawing) = overlay.measure {
                     paint_measure_drawing(&painter, projector, drawing);
                 }
+                map_controls::paint_scale_bar(&painter, projector);
+                paint_credits(&painter, projector, basemap_style, &plan);
 
                 let pointer = response.hover_pos();
                 let hovered = pointer.and_then(|pos| hit_test(doc, views, projector, pos, visible));
@@ -167,7 +193,42 @@ impl MapView {
             });
         self.last_rect = Some(response.response.rect);
         let _ = response.response.interact(Sense::click());
+        let rect = response.response.rect;
+        let buttons = map_controls::zoom_buttons(ui.ctx(), rect);
+        self.basemap.chooser_area_ui(ui.ctx(), rect);
+        self.navigate(keys, doc, views);
+        self.navigate(buttons, doc, views);
         response.inner
+    }
+
+    /// Apply zoom buttons and keys (shown from the next frame on).
+    fn navigate(&mut self, nav: Navigation, doc: &Document, views: &HashMap<LayerId, LayerView>) {
+        if nav.is_empty() {
+            return;
+        }
+        for _ in 0..nav.zoom_steps.max(0) {
+            let _ = self.memory.zoom_in();
+        }
+        for _ in 0..(-nav.zoom_steps).max(0) {
+            let _ = self.memory.zoom_out();
+        }
+        if nav.pan != Vec2::ZERO
+            && let Some(rect) = self.last_rect
+        {
+            let center = self.center();
+            let projector = Projector::new(rect, &MercatorProjection, &self.memory, center);
+            let moved = projector.unproject(projector.project(center) + nav.pan);
+            self.memory.center_at(moved);
+        }
+        if nav.zoom_to_all {
+            let all = doc
+                .layers()
+                .filter(|(id, _)| views.get(id).is_some_and(|v| v.visible))
+                .filter_map(|(_, layer)| layer.bbox())
+                .reduce(|a, b| crate::model::union(&a, &b));
+            // With nothing to show, "all" is the country the app is about.
+            self.zoom_to(all.unwrap_or_else(cambodia));
+        }
     }
 }
 

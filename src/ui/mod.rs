@@ -5,6 +5,8 @@
 //! push.
 
 pub mod app;
+pub mod basemap_chooser;
+pub mod basemap_stack;
 pub mod basemap_view;
 pub mod command;
 pub mod coverage_panel;
@@ -13,6 +15,7 @@ pub mod fonts;
 pub mod inspector;
 pub mod layer_view;
 pub mod layers_panel;
+pub mod map_controls;
 pub mod map_view;
 pub mod measure_area;
 pub mod measure_nearest;
@@ -21,6 +24,7 @@ pub mod measure_panel;
 pub mod measure_path;
 pub mod measure_rings;
 pub mod measure_table;
+pub mod tiles;
 pub mod timeline_panel;
 
 use std::path::PathBuf;
@@ -34,7 +38,9 @@ pub fn setup_context(ctx: &egui::Context) {
 }
 
 /// Open the window on the given files (or the bundled sample data) and run until it closes.
-pub fn run_app(files: Vec<PathBuf>) -> ExitCode {
+/// `basemap` (from `--basemap`) overrides the basemap remembered from the last run; without
+/// either, the offline basemap is shown and nothing connects to the network.
+pub fn run_app(files: Vec<PathBuf>, basemap: Option<crate::tiles::Source>) -> ExitCode {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("raidmap")
@@ -53,7 +59,16 @@ pub fn run_app(files: Vec<PathBuf>) -> ExitCode {
         options,
         Box::new(move |cc| {
             setup_context(&cc.egui_ctx);
-            Ok(Box::new(app::RaidmapApp::with_files(files)))
+            let mut settings: basemap_chooser::BasemapSettings = cc
+                .storage
+                .and_then(|s| eframe::get_value(s, basemap_chooser::SETTINGS_KEY))
+                .unwrap_or_default();
+            if let Some(source) = basemap {
+                settings.source = source;
+            }
+            let mut app = app::RaidmapApp::with_files(files);
+            app.map.basemap = basemap_chooser::BasemapState::new(settings);
+            Ok(Box::new(app))
         }),
     );
     match result {
