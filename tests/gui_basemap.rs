@@ -84,7 +84,7 @@ fn share_near(image: &image::RgbaImage, at: Pos2, rgb: [u8; 3]) -> f64 {
 }
 
 #[test]
-fn the_default_basemap_makes_no_tile_layer_and_no_cache() {
+fn the_default_basemap_makes_no_tile_layer() {
     let harness = sample_harness();
     let basemap = &harness.state().map.basemap;
     assert_eq!(basemap.source(), &Source::Offline);

@@ -22,9 +22,10 @@ use std::time::{Duration, Instant};
 
 use crate::tile_server::{TileServer, wait_for};
 
-/// How long the app runs before it is inspected: the window is up and has drawn its first
-/// frames well before this.
-const RUN_FOR: Duration = Duration::from_secs(8);
+/// How long the app may take to open its window (connect to the X server).
+const START_WITHIN: Duration = Duration::from_secs(40);
+/// How long it keeps running, window open and drawing, after that.
+const RUN_AFTER_START: Duration = Duration::from_secs(6);
 
 /// A virtual X display, stopped on drop. One at a time: the tests here run the app one after
 /// the other (they would race for display numbers, and each is heavy).
@@ -100,7 +101,8 @@ fn isolated(command: &mut Command, home: &Path, display: &str) {
         .stderr(Stdio::piped());
 }
 
-/// Run raidmap (with `args`) under strace for [`RUN_FOR`] and return the trace.
+/// Run raidmap (with `args`) under strace until its window is up and for [`RUN_AFTER_START`]
+/// more, and return the trace.
 fn trace(args: &[&str]) -> String {
     let x = Xvfb::start();
     let home = tempfile::tempdir().expect("temp dir");
@@ -119,7 +121,19 @@ fn trace(args: &[&str]) -> String {
     let mut child = command
         .spawn()
         .unwrap_or_else(|e| panic!("cannot run strace ({e}); install it: apt-get install strace"));
-    std::thread::sleep(RUN_FOR);
+    let display_socket = format!("/tmp/.X11-unix/X{}", &x.display[1..]);
+    let connected = |trace: &str| {
+        trace
+            .lines()
+            .any(|l| l.contains("connect(") && l.contains(&display_socket))
+    };
+    let started = wait_for(START_WITHIN, || {
+        connected(&std::fs::read_to_string(&log).unwrap_or_default())
+            || child.try_wait().ok().flatten().is_some()
+    });
+    if started {
+        std::thread::sleep(RUN_AFTER_START);
+    }
     let exited = child.try_wait().expect("wait");
     stop_group(&mut child);
     let output = child.wait_with_output().expect("output");
@@ -129,11 +143,8 @@ fn trace(args: &[&str]) -> String {
         "raidmap exited early ({exited:?}): {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let display_socket = format!("/tmp/.X11-unix/X{}", &x.display[1..]);
     assert!(
-        trace
-            .lines()
-            .any(|l| l.contains("connect(") && l.contains(&display_socket)),
+        connected(&trace),
         "raidmap never connected to the X display, so it did not really start:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
@@ -183,26 +194,34 @@ fn the_strace_check_does_see_an_online_basemap_connect() {
     assert!(!server.paths().is_empty(), "the server saw no request");
 }
 
-/// The inodes of the IPv4/IPv6 sockets process `pid` holds open.
-fn inet_sockets(pid: u32) -> Vec<u64> {
-    let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).expect("the process's fds");
-    let inodes: Vec<u64> = fds
-        .filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())
+/// The inodes of the sockets process `pid` holds open.
+fn socket_inodes(pid: u32) -> Vec<u64> {
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return Vec::new();
+    };
+    fds.filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())
         .filter_map(|target| {
             let t = target.to_string_lossy().into_owned();
             t.strip_prefix("socket:[")?.strip_suffix(']')?.parse().ok()
         })
-        .collect();
+        .collect()
+}
+
+/// Those of `pid`'s sockets that the kernel's `tables` (under /proc/PID/net) list, by the
+/// inode column.
+fn sockets_in(pid: u32, tables: &[&str]) -> Vec<u64> {
+    let inodes = socket_inodes(pid);
     let mut found = Vec::new();
-    for table in ["tcp", "tcp6", "udp", "udp6", "raw", "raw6"] {
+    for table in tables {
         let Ok(text) = std::fs::read_to_string(format!("/proc/{pid}/net/{table}")) else {
             continue;
         };
+        // The inode is the tenth column in the IP tables, the seventh in the Unix one.
+        let column = if *table == "unix" { 6 } else { 9 };
         for line in text.lines().skip(1) {
-            // The inode is the tenth column.
             if let Some(inode) = line
                 .split_whitespace()
-                .nth(9)
+                .nth(column)
                 .and_then(|i| i.parse::<u64>().ok())
                 && inodes.contains(&inode)
             {
@@ -211,6 +230,16 @@ fn inet_sockets(pid: u32) -> Vec<u64> {
         }
     }
     found
+}
+
+/// The inodes of the IPv4/IPv6 sockets process `pid` holds open.
+fn inet_sockets(pid: u32) -> Vec<u64> {
+    sockets_in(pid, &["tcp", "tcp6", "udp", "udp6", "raw", "raw6"])
+}
+
+/// The inodes of the Unix sockets process `pid` holds open.
+fn unix_sockets(pid: u32) -> Vec<u64> {
+    sockets_in(pid, &["unix"])
 }
 
 #[test]
@@ -227,14 +256,23 @@ fn the_offline_default_holds_no_internet_socket() {
     command.process_group(0);
     let mut child = command.spawn().expect("raidmap runs");
     let pid = child.id();
-    let started = Instant::now();
+    let begun = Instant::now();
+    let mut window_up: Option<Instant> = None;
     let mut seen = Vec::new();
-    // Look several times while it starts and draws, not just once.
-    while started.elapsed() < RUN_FOR {
+    // Look every quarter second while it starts, opens its window and draws.
+    loop {
         if child.try_wait().expect("wait").is_some() {
             break;
         }
         seen.extend(inet_sockets(pid));
+        if window_up.is_none() && !unix_sockets(pid).is_empty() {
+            window_up = Some(Instant::now());
+        }
+        match window_up {
+            Some(at) if at.elapsed() >= RUN_AFTER_START => break,
+            None if begun.elapsed() >= START_WITHIN => break,
+            _ => {}
+        }
         std::thread::sleep(Duration::from_millis(250));
     }
     let exited = child.try_wait().expect("wait");
@@ -244,6 +282,11 @@ fn the_offline_default_holds_no_internet_socket() {
         exited.is_none(),
         "raidmap exited early ({exited:?}): {}",
         String::from_utf8_lossy(&output.stderr)
+    );
+    // raidmap opens no socket before its window: its first Unix socket is the X connection.
+    assert!(
+        window_up.is_some(),
+        "raidmap never connected to the X display, so it did not really start"
     );
     assert!(seen.is_empty(), "internet sockets held: {seen:?}");
 }

@@ -318,3 +318,39 @@ fn a_pmtiles_file_gives_its_tiles_and_over_zooms() {
     assert_eq!(info.name.as_deref(), Some("Test imagery"));
     check_tile_file(&source, &tiles, "PMTiles test tiles");
 }
+
+/// A 256 px tile of one colour in another image format.
+fn encoded(rgb: [u8; 3], format: image::ImageFormat) -> Vec<u8> {
+    let image = image::RgbImage::from_pixel(256, 256, image::Rgb(rgb));
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut bytes, format).expect("encode");
+    bytes.into_inner()
+}
+
+#[test]
+fn jpeg_and_webp_tiles_are_decoded_for_the_map() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, format) in [
+        ("jpg", image::ImageFormat::Jpeg),
+        ("webp", image::ImageFormat::WebP),
+    ] {
+        let key = TileKey::new(6, 50, 30);
+        let path = dir.path().join(format!("tiles-{name}.mbtiles"));
+        write_mbtiles(&path, &[(key, encoded([20, 160, 60], format))], name);
+        let source = Source::parse(&path.display().to_string()).expect("a valid file");
+        let mut layer = TileLayer::new(loader(&source, None), egui::Context::default());
+        let id = TileId {
+            x: key.x,
+            y: key.y,
+            zoom: key.z,
+        };
+        assert!(
+            wait_for(Duration::from_secs(10), || {
+                let _ = layer.at(id);
+                layer.is_loaded(key)
+            }),
+            "the {name} tile was not decoded: {:?}",
+            layer.status()
+        );
+    }
+}
