@@ -3,8 +3,10 @@
 mod cli_basemap;
 mod cli_coverage;
 mod cli_distances;
+mod cli_formats;
 mod cli_geojson;
 mod cli_measure;
+mod crash_safety;
 mod geodesic_reference;
 mod gui;
 mod gui_basemap;

@@ -116,20 +116,30 @@ impl RaidmapApp {
     /// Read files as layers; a file that fails is reported and changes nothing else.
     fn open(&mut self, paths: Vec<PathBuf>) {
         for path in paths {
-            match io::read_path(&path) {
-                Ok(mut layer) => {
-                    let n = layer.features.len();
-                    let name = layer.name.clone();
-                    // A file of kept measurements (exported earlier) comes back as one.
-                    let kept = crate::measure::is_measurement_layer(&layer);
-                    if kept {
-                        layer.kind = crate::model::LayerKind::Measurements;
+            match io::read_layers(&path) {
+                Ok(layers) => {
+                    let count = layers.len();
+                    let mut features = 0;
+                    let mut measurements = 0;
+                    for mut layer in layers {
+                        features += layer.features.len();
+                        // A file of kept measurements (exported earlier) comes back as one.
+                        if crate::measure::is_measurement_layer(&layer) {
+                            layer.kind = crate::model::LayerKind::Measurements;
+                            measurements += layer.features.len();
+                        }
+                        self.add_layer(layer);
                     }
-                    self.add_layer(layer);
-                    self.status = if kept {
-                        format!("Opened {name}: {n} kept measurements.")
+                    let file = path.file_name().map(|f| f.to_string_lossy().into_owned());
+                    let file = file.unwrap_or_else(|| path.display().to_string());
+                    self.status = if measurements == features && features > 0 {
+                        format!("Opened {file}: {features} kept measurements.")
+                    } else if count > 1 {
+                        format!(
+                            "Opened {file}: {features} features in {count} layers (its folders)."
+                        )
                     } else {
-                        format!("Opened {name}: {n} features.")
+                        format!("Opened {file}: {features} features.")
                     };
                 }
                 Err(err) => {
