@@ -476,14 +476,18 @@ pub fn paint_point(painter: &egui::Painter, at: Pos2, view: &LayerView) {
     }
 }
 
-/// Triangles covering a (multi)polygon, holes left out.
-fn triangulate(geometry: &Geometry<f64>) -> Vec<[Coord<f64>; 3]> {
-    let polygons: Vec<&Polygon<f64>> = match geometry {
+/// The polygons of a Polygon or MultiPolygon (none for other geometries).
+fn polygons_of(geometry: &Geometry<f64>) -> Vec<&Polygon<f64>> {
+    match geometry {
         Geometry::Polygon(p) => vec![p],
         Geometry::MultiPolygon(mp) => mp.0.iter().collect(),
         _ => Vec::new(),
-    };
-    polygons
+    }
+}
+
+/// Triangles covering a (multi)polygon, holes left out.
+fn triangulate(geometry: &Geometry<f64>) -> Vec<[Coord<f64>; 3]> {
+    polygons_of(geometry)
         .into_iter()
         .flat_map(|p| p.earcut_triangles_iter())
         .map(|t| [t.v1(), t.v2(), t.v3()])
@@ -492,12 +496,7 @@ fn triangulate(geometry: &Geometry<f64>) -> Vec<[Coord<f64>; 3]> {
 
 /// Every ring of a (multi)polygon.
 fn rings(geometry: &Geometry<f64>) -> Vec<&LineString<f64>> {
-    let polygons: Vec<&Polygon<f64>> = match geometry {
-        Geometry::Polygon(p) => vec![p],
-        Geometry::MultiPolygon(mp) => mp.0.iter().collect(),
-        _ => Vec::new(),
-    };
-    polygons
+    polygons_of(geometry)
         .into_iter()
         .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
         .collect()
