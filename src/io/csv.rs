@@ -123,13 +123,13 @@ pub fn read_csv(text: &str, name: &str) -> Result<Layer, ReadError> {
             properties.insert(header.clone(), Value::String(value.to_owned()));
         }
         layer.features.push(match geometry {
-            Some(g) => Feature::new(g, properties),
+            Some(g) => Feature::new(g, properties).as_read(),
             None => {
                 let mut object = Map::new();
                 object.insert("type".into(), Value::String("Feature".into()));
                 object.insert("geometry".into(), Value::Null);
                 object.insert("properties".into(), Value::Object(properties));
-                Feature::from_parts(object, None, None)
+                Feature::from_parts(object, None, None).as_read()
             }
         });
     }
@@ -281,6 +281,7 @@ mod tests {
         ] {
             let layer = read_csv(text, "t.csv").expect("readable");
             assert_eq!(layer.features.len(), 1, "{text}");
+            assert!(!layer.is_edited(), "converted, not edited");
             let f = &layer.features[0];
             assert_eq!(
                 f.geometry(),

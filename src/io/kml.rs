@@ -234,7 +234,7 @@ impl KmlReader {
         };
         object.insert("geometry".into(), geometry_json);
         object.insert("properties".into(), Value::Object(properties));
-        let feature = Feature::from_parts(object, None, geometry_geo);
+        let feature = Feature::from_parts(object, None, geometry_geo).as_read();
 
         let layer_name = if folders.is_empty() {
             document_name.to_owned()
@@ -730,8 +730,11 @@ mod tests {
 
     #[test]
     fn folders_become_layers_in_document_order() {
-        let names: Vec<String> = layers().into_iter().map(|l| l.name).collect();
+        let layers = layers();
+        let names: Vec<&str> = layers.iter().map(|l| l.name.as_str()).collect();
         assert_eq!(names, ["Sites", "Raids"]);
+        // Converted, not edited: nothing is marked as changed since it was opened.
+        assert!(layers.iter().all(|l| !l.is_edited()));
     }
 
     #[test]

@@ -117,6 +117,14 @@ impl Feature {
         }
     }
 
+    /// A feature converted from another format (KML, CSV) as it was read: its text is its JSON
+    /// object written now, so it counts as unedited (and is written back as that text) until it
+    /// is changed.
+    pub fn as_read(mut self) -> Self {
+        self.original = serde_json::value::to_raw_value(&self.object).ok();
+        self
+    }
+
     /// Whether the feature was changed (or created) since it was read.
     pub fn is_edited(&self) -> bool {
         self.original.is_none()
