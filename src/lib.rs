@@ -7,6 +7,7 @@
 pub mod basemap;
 pub mod cli;
 pub mod coverage;
+pub mod edit;
 pub mod io;
 pub mod measure;
 pub mod model;
