@@ -11,6 +11,7 @@ pub mod edit;
 pub mod io;
 pub mod measure;
 pub mod model;
+pub mod project;
 pub mod sample;
 pub mod style;
 pub mod tiles;
