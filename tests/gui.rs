@@ -12,20 +12,20 @@ use raidmap::ui::app::RaidmapApp;
 const WINDOW: egui::Vec2 = vec2(1500.0, 940.0);
 
 /// A harness set up like the app's window: same size, fonts and theme.
-fn builder() -> egui_kittest::HarnessBuilder<RaidmapApp> {
+pub(crate) fn builder() -> egui_kittest::HarnessBuilder<RaidmapApp> {
     Harness::builder()
         .with_size(WINDOW)
         .with_theme(egui::Theme::Light)
         .with_context_setup(raidmap::ui::setup_context)
 }
 
-fn harness(app: RaidmapApp) -> Harness<'static, RaidmapApp> {
+pub(crate) fn harness(app: RaidmapApp) -> Harness<'static, RaidmapApp> {
     let mut harness = builder().build_ui_state(|ui, app: &mut RaidmapApp| app.ui(ui), app);
     harness.run();
     harness
 }
 
-fn sample_app() -> Harness<'static, RaidmapApp> {
+pub(crate) fn sample_app() -> Harness<'static, RaidmapApp> {
     harness(RaidmapApp::with_files(Vec::new()))
 }
 
@@ -63,7 +63,7 @@ fn measure_by_name(harness: &mut Harness<'_, RaidmapApp>, from: &str, to: &str) 
 }
 
 /// The sample feature with this name.
-fn feature_named(app: &RaidmapApp, name: &str) -> (FeatureRef, Point<f64>) {
+pub(crate) fn feature_named(app: &RaidmapApp, name: &str) -> (FeatureRef, Point<f64>) {
     for (layer, l) in app.doc.layers() {
         for (index, f) in l.features.iter().enumerate() {
             if f.name() == Some(name) {
@@ -77,7 +77,7 @@ fn feature_named(app: &RaidmapApp, name: &str) -> (FeatureRef, Point<f64>) {
     panic!("no feature named {name}")
 }
 
-fn click_at(harness: &mut Harness<'_, RaidmapApp>, pos: Pos2) {
+pub(crate) fn click_at(harness: &mut Harness<'_, RaidmapApp>, pos: Pos2) {
     harness.hover_at(pos);
     harness.run();
     for pressed in [true, false] {
@@ -92,7 +92,7 @@ fn click_at(harness: &mut Harness<'_, RaidmapApp>, pos: Pos2) {
 }
 
 /// Where the map drew a point.
-fn on_screen(harness: &Harness<'_, RaidmapApp>, point: Point<f64>) -> Pos2 {
+pub(crate) fn on_screen(harness: &Harness<'_, RaidmapApp>, point: Point<f64>) -> Pos2 {
     harness
         .state()
         .map
@@ -131,7 +131,7 @@ fn clicking_a_site_on_the_map_selects_it_and_shows_its_properties() {
     click_at(&mut harness, pos);
     assert_eq!(harness.state().selection, Some(mango));
     // The inspector lists the properties, e.g. the province and the precision of the position.
-    harness.get_by_label("Takeo");
+    harness.get_by_value("Takeo");
     harness.get_by_label("location_precision");
 }
 
@@ -610,7 +610,7 @@ fn kept_measurements_survive_export_and_come_back_as_measurements() {
         })));
     harness.run();
     harness.get_by_label("distance_m");
-    harness.get_by_label("geodesic-wgs84");
+    harness.get_by_value("geodesic-wgs84");
 }
 
 #[test]

@@ -10,6 +10,7 @@ mod crash_safety;
 mod geodesic_reference;
 mod gui;
 mod gui_basemap;
+mod gui_editing;
 #[cfg(target_os = "linux")]
 mod privacy;
 mod sample_data;
