@@ -11,6 +11,7 @@ pub mod io;
 pub mod measure;
 pub mod model;
 pub mod sample;
+pub mod style;
 pub mod tiles;
 pub mod timeline;
 pub mod ui;

@@ -128,7 +128,9 @@ fn layer_row(
             commands.push(Command::SetVisible(id, visible));
         }
         let (swatch, _) = ui.allocate_exact_size(egui::vec2(22.0, 18.0), egui::Sense::hover());
-        crate::ui::map_view::paint_point(ui.painter(), swatch.center(), view);
+        let style = &view.style;
+        let color = crate::ui::layer_view::color32(style.color.faded(style.opacity));
+        crate::ui::symbols::paint_point(ui.painter(), swatch.center(), style.symbol, color, 6.0);
         let edited = if layer.is_edited() { " •" } else { "" };
         ui.label(RichText::new(format!("{}{edited}", layer.name)).strong())
             .on_hover_text(

@@ -12,12 +12,14 @@ use walkers::{Map, MapMemory, MercatorProjection, Position, Projection, Projecto
 
 use crate::measure::{self, Units};
 use crate::model::{Document, FeatureRef, LayerId};
+use crate::style::FeatureStyle;
 use crate::ui::basemap_chooser::BasemapState;
 use crate::ui::basemap_stack::{StackPlan, paint_basemap_stack, paint_credits, reserve_under};
 use crate::ui::basemap_view::BasemapStyle;
-use crate::ui::layer_view::{LayerView, Symbol};
+use crate::ui::layer_view::{LayerView, color32};
 use crate::ui::map_controls::{self, Navigation};
 use crate::ui::measure_overlay::{MeasureDrawing, paint_measure_drawing};
+use crate::ui::symbols::{paint_point, symbol_extent};
 use crate::ui::tiles::ImageryLayer;
 
 /// Cambodia's extent (lon/lat degrees), the view the app opens on.
@@ -288,7 +290,8 @@ fn paint_layers(
             layer: layer_id,
             index,
         };
-        paint_geometry(painter, projector, geometry, view, r, fills);
+        let style = view.style.feature_style(&layer.features[index]);
+        paint_geometry(painter, projector, geometry, &style, r, fills);
     }
 }
 
@@ -334,32 +337,33 @@ fn place_data_labels(
     visible: Rect<f64>,
     units: Units,
 ) -> Vec<DataLabel> {
-    let mut wanted: Vec<(Pos2, String, bool)> = Vec::new();
-    for (_, layer, _view, index) in in_view(doc, views, visible) {
+    let mut wanted: Vec<(Pos2, String, Option<f32>)> = Vec::new();
+    for (_, layer, view, index) in in_view(doc, views, visible) {
         let feature = &layer.features[index];
         let Some(geometry) = feature.geometry() else {
             continue;
         };
         if let Some(text) = measure::measurement_label(feature, units) {
             if let Some(anchor) = measure::measurement_anchor(feature) {
-                wanted.push((screen(projector, anchor.0), text, true));
+                wanted.push((screen(projector, anchor.0), text, None));
             }
-        } else if let (Geometry::Point(p), Some(name)) = (geometry, feature.name())
+        } else if let (Geometry::Point(p), Some(text)) = (geometry, view.style.label_of(feature))
             && projector.zoom() >= 6.5
         {
-            wanted.push((screen(projector, p.0), name.to_owned(), false));
+            let style = view.style.feature_style(feature);
+            let beside = symbol_extent(style.symbol, style.radius);
+            wanted.push((screen(projector, p.0), text, Some(beside)));
         }
     }
     let mut placed: Vec<DataLabel> = Vec::new();
     // Top layer first: its labels win.
-    for (anchor, text, centered) in wanted.into_iter().rev() {
+    for (anchor, text, beside) in wanted.into_iter().rev() {
         let galley =
             painter.layout_no_wrap(text, FontId::proportional(12.5), Color32::from_gray(20));
         let size = galley.size();
-        let min = if centered {
-            anchor - vec2(size.x / 2.0, size.y + 6.0)
-        } else {
-            anchor + vec2(POINT_RADIUS_PX + 6.0, -size.y / 2.0)
+        let min = match beside {
+            None => anchor - vec2(size.x / 2.0, size.y + 6.0),
+            Some(extent) => anchor + vec2(extent + 5.0, -size.y / 2.0),
         };
         let rect = ScreenRect::from_min_size(min, size).expand(2.0);
         if !painter.clip_rect().intersects(rect) || placed.iter().any(|l| l.rect.intersects(rect)) {
@@ -385,19 +389,24 @@ fn paint_geometry(
     painter: &egui::Painter,
     projector: &Projector,
     geometry: &Geometry<f64>,
-    view: &LayerView,
+    style: &FeatureStyle,
     r: FeatureRef,
     fills: &mut HashMap<FeatureRef, Vec<[Coord<f64>; 3]>>,
 ) {
-    let color = view.color;
-    let line_stroke = Stroke::new(2.5, color);
+    let color = color32(style.color);
+    let line_stroke = Stroke::new(style.line_width, color);
+    let point = |p: &Point<f64>| {
+        paint_point(
+            painter,
+            screen(projector, p.0),
+            style.symbol,
+            color,
+            style.radius,
+        );
+    };
     match geometry {
-        Geometry::Point(p) => paint_point(painter, screen(projector, p.0), view),
-        Geometry::MultiPoint(mp) => {
-            for p in mp {
-                paint_point(painter, screen(projector, p.0), view);
-            }
-        }
+        Geometry::Point(p) => point(p),
+        Geometry::MultiPoint(mp) => mp.iter().for_each(point),
         Geometry::LineString(l) => {
             painter.add(Shape::line(line_points(projector, l), line_stroke));
         }
@@ -412,7 +421,7 @@ fn paint_geometry(
         | Geometry::Triangle(_) => {
             let triangles = fills.entry(r).or_insert_with(|| triangulate(geometry));
             let mut mesh = egui::Mesh::default();
-            let fill = color.gamma_multiply(0.25);
+            let fill = color32(style.fill);
             for tri in triangles.iter() {
                 let base = mesh.vertices.len() as u32;
                 for c in tri {
@@ -424,53 +433,19 @@ fn paint_geometry(
             for ring in rings(geometry) {
                 painter.add(Shape::closed_line(
                     line_points(projector, ring),
-                    Stroke::new(1.8, color),
+                    Stroke::new(style.line_width * 0.72, color),
                 ));
             }
         }
         Geometry::GeometryCollection(gc) => {
             for g in gc {
-                paint_geometry(painter, projector, g, view, r, fills);
+                paint_geometry(painter, projector, g, style, r, fills);
             }
         }
         Geometry::Line(l) => {
             painter.line_segment(
                 [screen(projector, l.start), screen(projector, l.end)],
                 line_stroke,
-            );
-        }
-    }
-}
-
-/// Draw one point with its layer's symbol and colour (also used for the legend swatches).
-pub fn paint_point(painter: &egui::Painter, at: Pos2, view: &LayerView) {
-    let r = POINT_RADIUS_PX;
-    let halo = Stroke::new(1.5, Color32::WHITE);
-    match view.symbol {
-        Symbol::Dot => {
-            painter.circle(at, r, view.color, halo);
-        }
-        Symbol::Ring => {
-            painter.circle_stroke(at, r + 3.5, Stroke::new(4.5, Color32::WHITE));
-            painter.circle_stroke(at, r + 3.5, Stroke::new(2.5, view.color));
-        }
-        Symbol::Diamond => {
-            let d = r * 1.3;
-            let points = vec![
-                at - vec2(0.0, d),
-                at + vec2(d, 0.0),
-                at + vec2(0.0, d),
-                at - vec2(d, 0.0),
-            ];
-            painter.add(Shape::convex_polygon(points, view.color, halo));
-        }
-        Symbol::Square => {
-            painter.rect(
-                ScreenRect::from_center_size(at, vec2(2.0 * r, 2.0 * r)),
-                1.0,
-                view.color,
-                halo,
-                egui::StrokeKind::Outside,
             );
         }
     }

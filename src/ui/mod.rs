@@ -24,6 +24,7 @@ pub mod measure_panel;
 pub mod measure_path;
 pub mod measure_rings;
 pub mod measure_table;
+pub mod symbols;
 pub mod tiles;
 pub mod timeline_panel;
 

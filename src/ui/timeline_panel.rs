@@ -590,7 +590,9 @@ impl TimelinePanel {
             let Some(times) = self.times(id) else {
                 continue;
             };
-            let color = views.get(&id).map_or(Color32::GRAY, |v| v.color);
+            let color = views.get(&id).map_or(Color32::GRAY, |v| {
+                crate::ui::layer_view::color32(v.style.color)
+            });
             let mut counts: Vec<crate::timeline::BinCount> = bins
                 .iter()
                 .map(|b| crate::timeline::BinCount { count: 0, ..*b })
