@@ -249,6 +249,21 @@ impl Feature {
             .unwrap_or_default()
     }
 
+    /// Calls `f` with the `properties` object, parsing it from the text without keeping it
+    /// when the object was not parsed yet: for scans over every feature of a big layer (the
+    /// timeline reading dates, styles by a property), which would otherwise keep a million
+    /// parsed objects.
+    pub fn with_properties<R>(&self, f: impl FnOnce(Option<&Map<String, Value>>) -> R) -> R {
+        if let Some(object) = self.lazy.get().and_then(|l| l.object.get()) {
+            return f(object.get("properties").and_then(Value::as_object));
+        }
+        let parsed = self.original_text().and_then(|text| {
+            let mut de = serde_json::Deserializer::from_str(text);
+            de.deserialize_map(PropertiesOnly).ok().flatten()
+        });
+        f(parsed.as_ref())
+    }
+
     /// The geometry's GeoJSON `type`, `None` for `"geometry": null`. A geometry with empty
     /// coordinates (read as no geometry) still has its type.
     pub fn geometry_type(&self) -> Option<&'static str> {
@@ -359,14 +374,35 @@ impl<'de> Visitor<'de> for PropertyKeys {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut keys = Vec::new();
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            if key == "properties" {
+        while let Some(key) = map.next_key::<BorrowedKey<'de>>()? {
+            if key.0 == "properties" {
                 keys = map.next_value::<Keys<'de>>()?.0;
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
         }
         Ok(keys)
+    }
+}
+
+/// Reads a feature object's text and returns its `properties` object, skipping the rest.
+struct PropertiesOnly;
+
+impl<'de> Visitor<'de> for PropertiesOnly {
+    type Value = Option<Map<String, Value>>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a feature object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut properties = None;
+        while let Some(key) = map.next_key::<BorrowedKey<'de>>()? {
+            if key.0 == "properties" {
+                properties = map.next_value::<Option<Map<String, Value>>>()?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(properties)
     }
 }
 
@@ -469,7 +505,11 @@ mod tests {
         assert_eq!(f.original_text(), Some(text));
         assert!(!f.is_edited());
         assert_eq!(f.property_keys(), ["name", "k"]);
-        assert!(f.lazy.get().is_none(), "listing keys keeps no object");
+        assert_eq!(
+            f.with_properties(|p| p.and_then(|p| p.get("name")).cloned()),
+            Some(json!("Mango"))
+        );
+        assert!(f.lazy.get().is_none(), "scanning keeps no object");
         assert_eq!(f.geometry_type(), Some("Point"));
         assert_eq!(f.point(), Some(Coord { x: 104.9, y: 11.5 }));
         assert_eq!(f.name(), Some("Mango"));
