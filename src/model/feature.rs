@@ -25,8 +25,9 @@ use serde_json::{Map, Value};
 ///
 /// The JSON object is the whole feature object as read, key order kept (`serde_json` with
 /// `preserve_order`), including `id`, `properties`, `geometry` and any foreign member. The
-/// original text is dropped as soon as the feature is edited; while it is present the writer
-/// emits it verbatim.
+/// original text is the exact text the feature was read from. While the feature is unedited the
+/// writer emits it verbatim; once edited it stays as the base the writer compares against, so
+/// every unchanged member and property keeps its exact text.
 #[derive(Debug, Clone)]
 pub struct Feature {
     original: Option<Original>,
@@ -36,13 +37,16 @@ pub struct Feature {
     shape: Shape,
 }
 
-/// The exact text of a feature: `text[start..start + len]`.
+/// The exact text of a feature: `text[start..start + len]`, and whether the feature was
+/// edited since (the top bit of `len_edited`, which keeps a feature at 48 bytes).
 #[derive(Clone)]
 struct Original {
     text: Arc<String>,
     start: u32,
-    len: u32,
+    len_edited: u32,
 }
+
+const EDITED: u32 = 1 << 31;
 
 impl fmt::Debug for Original {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -52,32 +56,35 @@ impl fmt::Debug for Original {
 
 impl Original {
     /// `text[range]`, sharing `text` when the offsets fit in 32 bits (files under 4 GiB),
-    /// else as its own copy. `None` only for a single feature of 4 GiB or more.
+    /// else as its own copy. `None` only for a single feature of 2 GiB or more.
     fn span(text: &Arc<String>, range: Range<usize>) -> Option<Self> {
         match (u32::try_from(range.start), u32::try_from(range.len())) {
-            (Ok(start), Ok(len)) => Some(Self {
+            (Ok(start), Ok(len)) if len < EDITED => Some(Self {
                 text: Arc::clone(text),
                 start,
-                len,
+                len_edited: len,
             }),
             _ => Self::own(text.get(range)?.to_owned()),
         }
     }
 
     fn own(text: String) -> Option<Self> {
-        let len = u32::try_from(text.len()).ok()?;
+        let len = u32::try_from(text.len()).ok().filter(|len| *len < EDITED)?;
         Some(Self {
             text: Arc::new(text),
             start: 0,
-            len,
+            len_edited: len,
         })
     }
 
     fn get(&self) -> &str {
         let start = self.start as usize;
-        self.text
-            .get(start..start + self.len as usize)
-            .unwrap_or_default()
+        let len = (self.len_edited & !EDITED) as usize;
+        self.text.get(start..start + len).unwrap_or_default()
+    }
+
+    fn edited(&self) -> bool {
+        self.len_edited & EDITED != 0
     }
 }
 
@@ -139,7 +146,7 @@ impl Feature {
         let original = Original::span(text, span.clone());
         let lazy = OnceCell::new();
         if original.is_none() {
-            // Too long to share (4 GiB for one feature): keep the object instead.
+            // Too long to keep as text (2 GiB for one feature): keep the object instead.
             let object = text
                 .get(span)
                 .and_then(|t| serde_json::from_str::<Map<String, Value>>(t).ok())
@@ -185,13 +192,24 @@ impl Feature {
     /// The object, to be changed: the feature counts as edited from now on.
     fn object_mut(&mut self) -> &mut Map<String, Value> {
         self.object();
-        self.original = None;
+        if let Some(original) = &mut self.original {
+            original.len_edited |= EDITED;
+        }
         let lazy = self.lazy.get_mut().expect("object() filled the cell");
         lazy.object.get_mut().expect("object() parsed the object")
     }
 
     /// The exact text this feature was read from, if it has not been edited since.
     pub fn original_text(&self) -> Option<&str> {
+        self.original
+            .as_ref()
+            .filter(|o| !o.edited())
+            .map(Original::get)
+    }
+
+    /// The exact text this feature was read from, edited since or not (`None` for a feature
+    /// the program made). The writer keeps every member still equal to its value here verbatim.
+    pub fn base_text(&self) -> Option<&str> {
         self.original.as_ref().map(Original::get)
     }
 
@@ -324,15 +342,54 @@ impl Feature {
 
     /// Set (or replace) one property. The feature counts as edited from now on.
     pub fn set_property(&mut self, key: &str, value: Value) {
-        let props = self
-            .object_mut()
-            .entry("properties")
-            .or_insert_with(|| Value::Object(Map::new()));
-        if !props.is_object() {
-            *props = Value::Object(Map::new());
-        }
-        if let Value::Object(map) = props {
+        self.edit_properties(|map| {
             map.insert(key.to_owned(), value);
+        });
+    }
+
+    /// Change the `properties` object (made an empty object first when it is `null` or
+    /// missing). The feature counts as edited from now on.
+    pub fn edit_properties<R>(&mut self, edit: impl FnOnce(&mut Map<String, Value>) -> R) -> R {
+        let slot = self.object_mut().entry("properties").or_insert(Value::Null);
+        let mut map = match std::mem::take(slot) {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        };
+        let result = edit(&mut map);
+        *slot = Value::Object(map);
+        result
+    }
+
+    /// Replace the `properties` member as a whole (an object or `null`). The feature counts as
+    /// edited from now on.
+    pub fn set_properties(&mut self, properties: Value) {
+        self.object_mut().insert("properties".into(), properties);
+    }
+
+    /// Replace the geometry (`None` writes `"geometry": null`). A `bbox` member, if the feature
+    /// has one, is recomputed from the new geometry. The feature counts as edited from now on.
+    pub fn set_geometry(&mut self, geometry: Option<Geometry<f64>>) {
+        let json = geometry
+            .as_ref()
+            .and_then(|g| serde_json::to_value(geojson::Geometry::from(g)).ok())
+            .unwrap_or(Value::Null);
+        let bbox = geometry.as_ref().and_then(|g| g.bounding_rect());
+        let object = self.object_mut();
+        object.insert("geometry".into(), json);
+        if object.contains_key("bbox") {
+            match bbox {
+                Some(b) => {
+                    let b = serde_json::json!([b.min().x, b.min().y, b.max().x, b.max().y]);
+                    object.insert("bbox".into(), b);
+                }
+                None => {
+                    object.shift_remove("bbox");
+                }
+            }
+        }
+        self.shape = Shape::of(geometry);
+        if let Some(lazy) = self.lazy.get_mut() {
+            lazy.point = OnceCell::new();
         }
     }
 
@@ -348,7 +405,7 @@ impl Feature {
 
     /// Whether the feature was changed (or created) since it was read.
     pub fn is_edited(&self) -> bool {
-        self.original.is_none()
+        self.original.as_ref().is_none_or(Original::edited)
     }
 }
 
@@ -519,9 +576,18 @@ mod tests {
         edited.set_property("k", json!(2));
         assert!(edited.is_edited());
         assert_eq!(edited.original_text(), None);
+        assert_eq!(edited.base_text(), Some(text));
         assert_eq!(edited.property("k"), Some(&json!(2)));
         assert_eq!(edited.property_keys(), ["name", "k"]);
         assert_eq!(f.original_text(), Some(text), "the clone was edited, not f");
+        let mut moved = f.clone();
+        moved.set_geometry(Some(Point::new(105.0, 12.0).into()));
+        assert_eq!(moved.point(), Some(Coord { x: 105.0, y: 12.0 }));
+        assert!(matches!(moved.geometry(), Some(Geometry::Point(p)) if p.x() == 105.0));
+        assert_eq!(
+            moved.object()["geometry"]["coordinates"],
+            json!([105.0, 12.0])
+        );
     }
 
     #[test]
