@@ -71,6 +71,10 @@ pub fn run_app(files: Vec<PathBuf>, basemap: Option<crate::tiles::Source>) -> Ex
                 settings.source = source;
             }
             let mut app = app::RaidmapApp::with_files(files);
+            // Autosave (and recovery after a crash) in the platform data folder.
+            if let Some(dirs) = directories::ProjectDirs::from("", "", "raidmap") {
+                app.enable_autosave(dirs.data_dir().to_owned());
+            }
             app.map.basemap = basemap_chooser::BasemapState::new(settings);
             Ok(Box::new(app))
         }),
