@@ -43,6 +43,8 @@ pub struct RaidmapApp {
     pub timeline: TimelinePanel,
     /// The Coverage tab.
     pub coverage: CoveragePanel,
+    /// Whether the map draws the legend.
+    pub show_legend: bool,
     /// The timeline state the layer views were last filtered for.
     filtered_generation: Option<u64>,
     pub problems: Vec<ProblemReport>,
@@ -70,6 +72,7 @@ impl RaidmapApp {
             tab: Tab::Feature,
             timeline: TimelinePanel::default(),
             coverage: CoveragePanel::default(),
+            show_legend: true,
             filtered_generation: None,
             problems: Vec::new(),
             layers_panel: LayersPanel::default(),
@@ -404,6 +407,7 @@ impl RaidmapApp {
                     hover: self.hover,
                     measure: Some(self.measure.drawing()),
                     units,
+                    legend: self.show_legend,
                 };
                 let out = self.map.ui(ui, &self.doc, &self.views, &overlay);
                 self.hover = out.hovered;

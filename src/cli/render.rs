@@ -1,0 +1,175 @@
+//! `raidmap render --out FILE.png [--width W] [--height H] [--bbox W,S,E,N] [--basemap SOURCE]
+//! [FILE...]`: the map as a PNG image, drawn without a window (no display or GPU needed), with
+//! the same drawing code as the window (`ui::map_image`).
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use geo::{Coord, Rect};
+
+use super::EXIT_BAD_INPUT;
+use super::info::report_problems;
+use crate::io;
+use crate::model::{Document, Layer, LayerKind};
+use crate::ui::map_image::{self, ImageSpec, MAX_SIDE_PX, TileBasemap};
+
+/// Draw the map as a PNG image: the layers over the offline basemap with a title, the legend,
+/// a scale bar, a north arrow and the attribution.
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = HELP)]
+pub struct Args {
+    /// The PNG file to write (atomically: a failure leaves an existing file as it was).
+    #[arg(long, value_name = "FILE.png")]
+    pub out: PathBuf,
+    /// Image width in pixels.
+    #[arg(long, value_name = "W", default_value_t = map_image::DEFAULT_SIZE_PX[0],
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_SIDE_PX)))]
+    pub width: u32,
+    /// Image height in pixels.
+    #[arg(long, value_name = "H", default_value_t = map_image::DEFAULT_SIZE_PX[1],
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_SIDE_PX)))]
+    pub height: u32,
+    /// The area to show, in degrees: west,south,east,north (e.g. `102.3,10.4,107.65,14.7`).
+    /// Without it the image fits the layers, or Cambodia when there are none.
+    #[arg(long, value_name = "W,S,E,N", value_parser = parse_bbox, allow_hyphen_values = true)]
+    pub bbox: Option<Rect<f64>>,
+    /// The basemap under the data: `offline` (the default, built in), `osm`, `satellite`,
+    /// `topo`, an XYZ tile URL template, or a `.mbtiles`/`.pmtiles` file. Online sources
+    /// download the tiles of the image from their servers.
+    #[arg(long, value_name = "SOURCE", value_parser = super::parse_basemap)]
+    pub basemap: Option<crate::tiles::Source>,
+    /// The title at the top left (default: the names of the layers).
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+    /// Layers to draw: GeoJSON, KML/KMZ, CSV/TSV (by extension).
+    pub files: Vec<PathBuf>,
+}
+
+const HELP: &str = "\
+The image is exactly W × H pixels (default 1600 × 1000). Each layer is drawn in its default style
+(the colours and symbols the map window gives layers opened in that order), labelled by its
+`name` property; the legend lists every layer. Text, Khmer included, is shaped as in the window.
+
+Nothing is sent over the network unless --basemap names an online source; tiles that cannot be
+loaded are left out (the offline basemap shows there) and reported on stderr.
+
+Exit status: 0 written, 1 an input is invalid or the image could not be written (an existing
+file is then unchanged), 2 usage errors (a bad size, bbox or basemap).";
+
+/// `W,S,E,N` in degrees, west < east, south < north, latitudes within Web Mercator's ±85°.
+fn parse_bbox(text: &str) -> Result<Rect<f64>, String> {
+    let numbers: Vec<f64> = text
+        .split(',')
+        .map(|p| p.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| format!("{text:?} is not four numbers W,S,E,N (degrees)"))?;
+    let [w, s, e, n] = numbers[..] else {
+        return Err(format!(
+            "{text:?} has {} numbers; give four: W,S,E,N (degrees)",
+            numbers.len()
+        ));
+    };
+    if numbers.iter().any(|v| !v.is_finite()) {
+        return Err(format!("{text:?}: every number must be finite"));
+    }
+    if !(-180.0..=180.0).contains(&w) || !(-180.0..=180.0).contains(&e) {
+        return Err(format!("{text:?}: longitudes must be within -180..180"));
+    }
+    if !(-85.0..=85.0).contains(&s) || !(-85.0..=85.0).contains(&n) {
+        return Err(format!(
+            "{text:?}: latitudes must be within -85..85 (the map's projection)"
+        ));
+    }
+    if w >= e || s >= n {
+        return Err(format!(
+            "{text:?}: west must be less than east and south less than north"
+        ));
+    }
+    Ok(Rect::new(Coord { x: w, y: s }, Coord { x: e, y: n }))
+}
+
+pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    let mut doc = Document::new();
+    let mut invalid = 0;
+    for path in &args.files {
+        match io::read_layers(path) {
+            Ok(layers) => {
+                for mut layer in layers {
+                    report_problems(path, &Ok(layer.clone()), true);
+                    if crate::measure::is_measurement_layer(&layer) {
+                        layer.kind = LayerKind::Measurements;
+                    }
+                    doc.add_layer(layer);
+                }
+            }
+            Err(err) => {
+                report_problems(path, &Err::<Layer, _>(err), false);
+                invalid += 1;
+            }
+        }
+    }
+    if invalid > 0 {
+        eprintln!(
+            "raidmap: no image written to {}: {invalid} input{} not valid",
+            args.out.display(),
+            if invalid == 1 { " is" } else { "s are" }
+        );
+        return Ok(ExitCode::from(EXIT_BAD_INPUT));
+    }
+    let views = crate::ui::layer_view::views_for(&doc);
+    let area = args
+        .bbox
+        .unwrap_or_else(|| map_image::layers_area(&doc, &views));
+    let mut spec = ImageSpec::new(args.width, args.height, area);
+    // A bbox asked for is shown edge to edge; fitted layers keep a margin for the legend.
+    spec.fill = if args.bbox.is_some() { 1.0 } else { 0.85 };
+    spec.title = args.title.clone().or_else(|| default_title(&doc));
+    let tiles = match &args.basemap {
+        Some(source) => source
+            .open(crate::tiles::cache::default_root().map(|root| {
+                std::sync::Arc::new(crate::tiles::DiskCache::new(
+                    root,
+                    crate::tiles::cache::DEFAULT_LIMIT_BYTES,
+                ))
+            }))
+            .with_context(|| format!("cannot open the basemap {}", source.label()))?
+            .map(|loader| TileBasemap {
+                credit: loader.attribution(),
+                loader,
+            }),
+        None => None,
+    };
+    let image = map_image::render_map(&doc, &views, &spec, tiles.as_ref())?;
+    let png = map_image::encode_png(&image)?;
+    io::write_atomic(&args.out, |w| w.write_all(&png))
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    eprintln!(
+        "raidmap: wrote {}×{} pixels to {}",
+        image.width(),
+        image.height(),
+        args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The layers' own names (a FeatureCollection's `name` member) or file names, joined.
+fn default_title(doc: &Document) -> Option<String> {
+    let names: Vec<String> = doc
+        .layers()
+        .filter(|(_, l)| l.kind == LayerKind::Data)
+        .map(|(_, l)| layer_title(l))
+        .collect();
+    (!names.is_empty()).then(|| names.join(" · "))
+}
+
+fn layer_title(layer: &Layer) -> String {
+    if let crate::model::Root::FeatureCollection { members, .. } = &layer.root
+        && let Some(name) = members.get("name").and_then(|v| v.as_str())
+        && !name.trim().is_empty()
+    {
+        return name.trim().to_owned();
+    }
+    layer.name.clone()
+}
