@@ -6,6 +6,7 @@ mod cli_distances;
 mod cli_formats;
 mod cli_geojson;
 mod cli_measure;
+mod cli_render;
 mod crash_safety;
 mod geodesic_reference;
 mod gui;
