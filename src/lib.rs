@@ -7,9 +7,11 @@
 pub mod basemap;
 pub mod cli;
 pub mod coverage;
+pub mod edit;
 pub mod io;
 pub mod measure;
 pub mod model;
+pub mod project;
 pub mod sample;
 pub mod style;
 pub mod tiles;

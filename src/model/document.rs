@@ -14,10 +14,15 @@ pub struct FeatureRef {
 }
 
 /// Every open layer, in drawing order (first drawn first, i.e. at the bottom).
+///
+/// Every change goes through `&mut self` methods, which bump a revision counter: the document's
+/// [`revision`](Self::revision) changes with anything, a layer's
+/// [`layer_revision`](Self::layer_revision) with that layer. Caches key on them.
 #[derive(Debug, Default, Clone)]
 pub struct Document {
-    layers: Vec<(LayerId, Layer)>,
+    layers: Vec<(LayerId, Layer, u64)>,
     next_id: u64,
+    revision: u64,
 }
 
 impl Document {
@@ -29,25 +34,45 @@ impl Document {
     pub fn add_layer(&mut self, layer: Layer) -> LayerId {
         let id = LayerId(self.next_id);
         self.next_id += 1;
-        self.layers.push((id, layer));
+        self.revision += 1;
+        self.layers.push((id, layer, self.revision));
         id
     }
 
     /// Remove a layer; returns it if it existed.
     pub fn remove_layer(&mut self, id: LayerId) -> Option<Layer> {
-        let pos = self.layers.iter().position(|(i, _)| *i == id)?;
+        let pos = self.layers.iter().position(|(i, _, _)| *i == id)?;
+        self.revision += 1;
         Some(self.layers.remove(pos).1)
     }
 
     pub fn layer(&self, id: LayerId) -> Option<&Layer> {
-        self.layers.iter().find(|(i, _)| *i == id).map(|(_, l)| l)
+        self.layers
+            .iter()
+            .find(|(i, _, _)| *i == id)
+            .map(|(_, l, _)| l)
     }
 
+    /// A layer to change; counts as a change of the layer (its revision and the document's go
+    /// up).
     pub fn layer_mut(&mut self, id: LayerId) -> Option<&mut Layer> {
+        let (_, layer, revision) = self.layers.iter_mut().find(|(i, _, _)| *i == id)?;
+        self.revision += 1;
+        *revision = self.revision;
+        Some(layer)
+    }
+
+    /// Goes up with every change to the document (layers added, removed or changed).
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// Goes up with every change to the layer; `None` for a layer that is not open.
+    pub fn layer_revision(&self, id: LayerId) -> Option<u64> {
         self.layers
-            .iter_mut()
-            .find(|(i, _)| *i == id)
-            .map(|(_, l)| l)
+            .iter()
+            .find(|(i, _, _)| *i == id)
+            .map(|(_, _, r)| *r)
     }
 
     pub fn feature(&self, r: FeatureRef) -> Option<&Feature> {
@@ -56,7 +81,7 @@ impl Document {
 
     /// Layers in drawing order, with their ids.
     pub fn layers(&self) -> impl DoubleEndedIterator<Item = (LayerId, &Layer)> {
-        self.layers.iter().map(|(i, l)| (*i, l))
+        self.layers.iter().map(|(i, l, _)| (*i, l))
     }
 
     pub fn len(&self) -> usize {
@@ -72,17 +97,18 @@ impl Document {
         let id = match self
             .layers
             .iter()
-            .find(|(_, l)| l.kind == LayerKind::Measurements)
+            .find(|(_, l, _)| l.kind == LayerKind::Measurements)
         {
-            Some((id, _)) => *id,
+            Some((id, _, _)) => *id,
             None => self.add_layer(Layer::new("Measurements", LayerKind::Measurements)),
         };
-        let layer = self
+        self.revision += 1;
+        let (_, layer, revision) = self
             .layers
             .iter_mut()
-            .find(|(i, _)| *i == id)
-            .map(|(_, l)| l)
+            .find(|(i, _, _)| *i == id)
             .expect("the measurements layer was just found or added");
+        *revision = self.revision;
         (id, layer)
     }
 }

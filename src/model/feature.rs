@@ -8,12 +8,14 @@ use serde_json::{Map, Value};
 ///
 /// `object` is the whole feature object as read, key order kept (`serde_json` with
 /// `preserve_order`), including `id`, `properties`, `geometry` and any foreign member.
-/// `original` is the exact text the feature was read from; it is dropped as soon as the feature
-/// is edited, and while it is present the writer emits it verbatim.
+/// `original` is the exact text the feature was read from. While the feature is unedited the
+/// writer emits it verbatim; once edited (`edited`) it stays as the base the writer compares
+/// against, so every unchanged member and property keeps its exact text.
 #[derive(Debug, Clone)]
 pub struct Feature {
     object: Map<String, Value>,
     original: Option<Box<RawValue>>,
+    edited: bool,
     geometry: Option<Geometry<f64>>,
     bbox: Option<Rect<f64>>,
 }
@@ -30,6 +32,7 @@ impl Feature {
         Self {
             object,
             original,
+            edited: false,
             geometry,
             bbox,
         }
@@ -53,6 +56,15 @@ impl Feature {
 
     /// The exact text this feature was read from, if it has not been edited since.
     pub fn original_text(&self) -> Option<&str> {
+        if self.edited {
+            return None;
+        }
+        self.original.as_deref().map(RawValue::get)
+    }
+
+    /// The exact text this feature was read from, edited since or not (`None` for a feature
+    /// the program made). The writer keeps every member still equal to its value here verbatim.
+    pub fn base_text(&self) -> Option<&str> {
         self.original.as_deref().map(RawValue::get)
     }
 
@@ -104,17 +116,54 @@ impl Feature {
 
     /// Set (or replace) one property. The feature counts as edited from now on.
     pub fn set_property(&mut self, key: &str, value: Value) {
-        self.original = None;
-        let props = self
-            .object
-            .entry("properties")
-            .or_insert_with(|| Value::Object(Map::new()));
-        if !props.is_object() {
-            *props = Value::Object(Map::new());
-        }
-        if let Value::Object(map) = props {
+        self.edit_properties(|map| {
             map.insert(key.to_owned(), value);
+        });
+    }
+
+    /// Change the `properties` object (made an empty object first when it is `null` or
+    /// missing). The feature counts as edited from now on.
+    pub fn edit_properties<R>(&mut self, edit: impl FnOnce(&mut Map<String, Value>) -> R) -> R {
+        self.edited = true;
+        let slot = self.object.entry("properties").or_insert(Value::Null);
+        let mut map = match std::mem::take(slot) {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        };
+        let result = edit(&mut map);
+        *slot = Value::Object(map);
+        result
+    }
+
+    /// Replace the `properties` member as a whole (an object or `null`). The feature counts as
+    /// edited from now on.
+    pub fn set_properties(&mut self, properties: Value) {
+        self.edited = true;
+        self.object.insert("properties".into(), properties);
+    }
+
+    /// Replace the geometry (`None` writes `"geometry": null`). A `bbox` member, if the feature
+    /// has one, is recomputed from the new geometry. The feature counts as edited from now on.
+    pub fn set_geometry(&mut self, geometry: Option<Geometry<f64>>) {
+        self.edited = true;
+        let json = geometry
+            .as_ref()
+            .and_then(|g| serde_json::to_value(geojson::Geometry::from(g)).ok())
+            .unwrap_or(Value::Null);
+        self.object.insert("geometry".into(), json);
+        self.bbox = geometry.as_ref().and_then(|g| g.bounding_rect());
+        if self.object.contains_key("bbox") {
+            let bbox = match self.bbox {
+                Some(b) => serde_json::json!([b.min().x, b.min().y, b.max().x, b.max().y]),
+                None => Value::Null,
+            };
+            if bbox.is_null() {
+                self.object.shift_remove("bbox");
+            } else {
+                self.object.insert("bbox".into(), bbox);
+            }
         }
+        self.geometry = geometry;
     }
 
     /// A feature converted from another format (KML, CSV) as it was read: its text is its JSON
@@ -127,7 +176,7 @@ impl Feature {
 
     /// Whether the feature was changed (or created) since it was read.
     pub fn is_edited(&self) -> bool {
-        self.original.is_none()
+        self.edited || self.original.is_none()
     }
 }
 

@@ -75,16 +75,71 @@ fn an_unedited_collection_in_the_sample_layout_is_written_back_byte_for_byte() {
 }
 
 #[test]
-fn an_edited_feature_is_written_from_its_object_and_the_stale_bbox_is_dropped() {
+fn after_an_edit_the_collection_bbox_is_recomputed_not_copied() {
     let mut layer = read_str(VALID, "sites.geojson").expect("valid");
     layer.features[2].set_property("status", json!("raided"));
     let out = to_string(&layer);
     let value: Value = serde_json::from_str(&out).expect("output is JSON");
-    assert!(value.get("bbox").is_none(), "{out}");
+    // The input's box was looser than its features; after an edit it says what is there.
+    assert_eq!(value["bbox"], json!([104.0, 10.0, 105.0, 11.0]), "{out}");
     assert_eq!(value["name"], "sites");
     assert_eq!(value["features"][2]["properties"]["status"], "raided");
     // The unedited features are still their original text.
     assert!(out.contains("[104.1234567, 11.0, 12.50]}, \"properties\": {\"name\": \"ម៉ាងហ្គោ\", \"n\": 1.0, \"raw\": 104.123456789012345}"), "{out}");
+}
+
+#[test]
+fn a_bbox_that_still_holds_is_kept_as_written_and_a_moved_geometry_updates_it() {
+    let text = "{\"type\": \"FeatureCollection\",\n \"bbox\": [104.0, 11.00, 105.0, 12.0],\n \"features\": [\n  {\"type\": \"Feature\", \"bbox\": [104.0, 11.00, 104.0, 11.00], \"geometry\": {\"type\": \"Point\", \"coordinates\": [104.0, 11.00]}, \"properties\": {\"a\": 1}},\n  {\"type\": \"Feature\", \"geometry\": {\"type\": \"Point\", \"coordinates\": [105.0, 12.0]}, \"properties\": {}}\n ]\n}";
+    let mut layer = read_str(text, "b.geojson").expect("valid");
+    layer.features[0].set_property("a", json!(2));
+    let out = to_string(&layer);
+    assert_eq!(
+        out,
+        format!("{}\n", text.replace("{\"a\": 1}", "{\"a\": 2}"))
+    );
+    layer.features[1].set_geometry(Some(geo::point!(x: 106.5, y: 12.0).into()));
+    let value: Value = serde_json::from_str(&to_string(&layer)).expect("JSON");
+    assert_eq!(value["bbox"], json!([104.0, 11.0, 106.5, 12.0]));
+    layer.features[0].set_geometry(Some(geo::point!(x: 103.5, y: 10.5).into()));
+    let value: Value = serde_json::from_str(&to_string(&layer)).expect("JSON");
+    assert_eq!(
+        value["features"][0]["bbox"],
+        json!([103.5, 10.5, 103.5, 10.5])
+    );
+    assert_eq!(value["bbox"], json!([103.5, 10.5, 106.5, 12.0]));
+}
+
+#[test]
+fn an_edited_feature_keeps_the_exact_text_of_everything_not_edited() {
+    let line = r#"{"type": "Feature", "id": 42.0, "geometry": {"type": "Point", "coordinates": [104.90000, 11.5, 12.0]}, "properties": {"name": "A", "n": 1.50, "deep": {"x": [1.0, 2e3]}, "gone": null}, "foreign": {"keep": 1.0}}"#;
+    let text = format!("{{\"type\": \"FeatureCollection\",\n \"features\": [\n  {line}\n ]\n}}");
+    let mut layer = read_str(&text, "e.geojson").expect("valid");
+    let f = &mut layer.features[0];
+    f.set_property("name", json!("A2"));
+    f.set_property("status", json!("operating"));
+    f.edit_properties(|p| p.shift_remove("gone"));
+    let out = to_string(&layer);
+    let expected = line
+        .replace(r#""name": "A""#, r#""name": "A2""#)
+        .replace(r#", "gone": null}"#, r#", "status": "operating"}"#);
+    assert!(out.contains(&expected), "{out}\nexpected {expected}");
+}
+
+#[test]
+fn a_new_feature_is_written_in_the_layout_of_the_features_read() {
+    let mut layer = read_str(VALID, "sites.geojson").expect("valid");
+    let mut props = serde_json::Map::new();
+    props.insert("name".into(), json!("New"));
+    layer.features.push(crate::model::Feature::new(
+        geo::point!(x: 104.5, y: 11.5).into(),
+        props,
+    ));
+    let out = to_string(&layer);
+    assert!(
+        out.contains(r#"{"type": "Feature", "geometry": {"type": "Point", "coordinates": [104.5, 11.5]}, "properties": {"name": "New"}}"#),
+        "{out}"
+    );
 }
 
 #[test]

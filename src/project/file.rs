@@ -1,0 +1,78 @@
+//! The JSON shape of a `.raidmap` file (serde), version [`FORMAT_VERSION`].
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use crate::style::LayerStyle;
+
+/// The version this raidmap writes and the highest it reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Only the version, read first so a newer file is refused before anything else is read.
+#[derive(Deserialize)]
+pub(super) struct Version {
+    pub raidmap_project: u32,
+}
+
+/// A whole project file.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ProjectFile {
+    /// The format version ([`FORMAT_VERSION`]).
+    pub raidmap_project: u32,
+    /// Layers in drawing order (the first at the bottom).
+    #[serde(default)]
+    pub layers: Vec<LayerEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view: Option<View>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basemap: Option<Value>,
+    #[serde(default)]
+    pub time_window: TimeWindow,
+}
+
+/// One layer: by its file, or embedded as GeoJSON.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct LayerEntry {
+    pub name: String,
+    /// `data` or `measurements`.
+    #[serde(default = "data")]
+    pub kind: String,
+    /// The file the layer came from, relative to the project's folder when under it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<PathBuf>,
+    /// The layer itself, when embedded (edited layers, kept measurements): GeoJSON, written
+    /// into the project as it is (not as a string).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geojson: Option<Box<RawValue>>,
+    #[serde(default = "yes")]
+    pub visible: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<LayerStyle>,
+}
+
+/// The map's centre and zoom.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct View {
+    /// Longitude and latitude in degrees.
+    pub center: [f64; 2],
+    /// Web Mercator zoom level.
+    pub zoom: f64,
+}
+
+/// The timeline's window: first and last UTC day (`YYYY-MM-DD`), either open.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct TimeWindow {
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+fn data() -> String {
+    "data".into()
+}
+
+fn yes() -> bool {
+    true
+}

@@ -1,0 +1,270 @@
+//! Project files (`.raidmap`): the open layers, how each is drawn, the view, the basemap and
+//! the time window, as versioned JSON. The GUI saves and opens them; the command line reads
+//! them (`render`, `export`, `info`).
+//!
+//! Promises:
+//! - A layer is saved by reference (its file's path, relative to the project's folder when it
+//!   lies under it) only while it is unedited and came from a file. An edited layer, the
+//!   Measurements layer and any layer without a file are embedded as GeoJSON written by the
+//!   lossless writer, so every annotation and every byte not edited survives, and the source
+//!   file is never written to.
+//! - A layer that cannot be read back (its file moved) is reported in
+//!   [`Project::problems`]; the other layers still open.
+//! - A project written by a newer raidmap (a higher `raidmap_project` version) is refused in
+//!   words rather than half read. Unknown members are ignored, missing ones take defaults.
+//! - Saving is atomic ([`crate::io::write_atomic`]).
+//!
+//! The format is documented in the README ("Project files").
+
+mod file;
+
+pub use file::{FORMAT_VERSION, LayerEntry, ProjectFile, View};
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use crate::io::{self, AtomicWriteError, ReadError};
+use crate::model::{Layer, LayerKind};
+use crate::style::LayerStyle;
+use crate::timeline::{Day, Window};
+
+/// One layer to save, with how it is shown.
+#[derive(Debug, Clone, Copy)]
+pub struct SaveLayer<'a> {
+    pub layer: &'a Layer,
+    pub visible: bool,
+    pub style: Option<&'a LayerStyle>,
+    /// Embed the layer even when it is unedited and has a file (it was embedded when opened,
+    /// so its file does not hold what the user sees).
+    pub embed: bool,
+}
+
+/// What a project holds besides its layers.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Settings {
+    pub view: Option<View>,
+    /// The GUI's basemap settings (source, opacity, what is drawn above imagery), as it
+    /// serialises them; the project only carries them.
+    pub basemap: Option<Value>,
+    pub time_window: Window,
+}
+
+/// A project read back: its layers in drawing order and its settings.
+#[derive(Debug)]
+pub struct Project {
+    pub layers: Vec<OpenedLayer>,
+    pub settings: Settings,
+    /// Layers that could not be read, one line each (which layer, what went wrong).
+    pub problems: Vec<String>,
+}
+
+/// One layer of a project read back.
+#[derive(Debug)]
+pub struct OpenedLayer {
+    pub layer: Layer,
+    pub visible: bool,
+    pub style: Option<LayerStyle>,
+    /// Whether it was embedded in the project (so it must be embedded again when saved).
+    pub embedded: bool,
+}
+
+/// Why a project could not be saved or opened.
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectError {
+    #[error("cannot read {}", .path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{} is not a raidmap project", .path.display())]
+    NotAProject {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error(
+        "{} was saved by a newer raidmap (project format {found}; this one reads up to {FORMAT_VERSION})",
+        .path.display()
+    )]
+    Newer { path: PathBuf, found: u32 },
+    #[error("cannot save the project")]
+    Write(#[from] AtomicWriteError),
+}
+
+/// Save a project at `path`, atomically.
+pub fn save(
+    path: &Path,
+    layers: &[SaveLayer<'_>],
+    settings: &Settings,
+) -> Result<(), ProjectError> {
+    let file = to_file(path, layers, settings);
+    io::write_atomic(path, |w| {
+        serde_json::to_writer_pretty(&mut *w, &file)?;
+        std::io::Write::write_all(w, b"\n")
+    })?;
+    Ok(())
+}
+
+fn to_file(path: &Path, layers: &[SaveLayer<'_>], settings: &Settings) -> ProjectFile {
+    let folder = path.parent().unwrap_or(Path::new(""));
+    let layers = layers
+        .iter()
+        .map(|s| {
+            let layer = s.layer;
+            let by_path = layer
+                .path
+                .as_ref()
+                .filter(|_| !s.embed && !layer.is_edited() && layer.kind == LayerKind::Data);
+            let geojson = match by_path {
+                Some(_) => None,
+                // The lossless writer's text is valid JSON; a failure here cannot happen,
+                // and would save the layer by path alone.
+                None => RawValue::from_string(io::to_string(layer).trim_end().to_owned()).ok(),
+            };
+            LayerEntry {
+                name: layer.name.clone(),
+                kind: match layer.kind {
+                    LayerKind::Data => "data".into(),
+                    LayerKind::Measurements => "measurements".into(),
+                },
+                source: layer.path.as_ref().map(|p| relative(p, folder)),
+                geojson,
+                visible: s.visible,
+                style: s.style.cloned(),
+            }
+        })
+        .collect();
+    ProjectFile {
+        raidmap_project: FORMAT_VERSION,
+        layers,
+        view: settings.view,
+        basemap: settings.basemap.clone(),
+        time_window: file::TimeWindow {
+            from: settings.time_window.from.map(|d| d.to_string()),
+            to: settings.time_window.to.map(|d| d.to_string()),
+        },
+    }
+}
+
+/// `path` relative to `folder` when it lies under it, else as it is.
+fn relative(path: &Path, folder: &Path) -> PathBuf {
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
+    let (p, f) = (absolute(path), absolute(folder));
+    p.strip_prefix(&f)
+        .map(Path::to_owned)
+        .unwrap_or_else(|_| path.to_owned())
+}
+
+/// Open a project: read its layers (embedded ones from the project, the others from their
+/// files) and its settings.
+pub fn load(path: &Path) -> Result<Project, ProjectError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ProjectError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let version: file::Version =
+        serde_json::from_str(&text).map_err(|source| ProjectError::NotAProject {
+            path: path.to_owned(),
+            source,
+        })?;
+    if version.raidmap_project > FORMAT_VERSION {
+        return Err(ProjectError::Newer {
+            path: path.to_owned(),
+            found: version.raidmap_project,
+        });
+    }
+    let file: ProjectFile =
+        serde_json::from_str(&text).map_err(|source| ProjectError::NotAProject {
+            path: path.to_owned(),
+            source,
+        })?;
+    let folder = path.parent().unwrap_or(Path::new(""));
+    let mut layers = Vec::new();
+    let mut problems = Vec::new();
+    for entry in file.layers {
+        let source = entry.source.as_ref().map(|s| folder.join(s));
+        match read_entry(&entry, source.as_deref()) {
+            Ok(mut layer) => {
+                layer.name = entry.name.clone();
+                layer.path = source;
+                if entry.kind == "measurements" {
+                    layer.kind = LayerKind::Measurements;
+                }
+                layers.push(OpenedLayer {
+                    layer,
+                    visible: entry.visible,
+                    style: entry.style,
+                    embedded: entry.geojson.is_some(),
+                });
+            }
+            Err(err) => problems.push(format!("{}: {}", entry.name, error_text(&err))),
+        }
+    }
+    let day = |s: &Option<String>| s.as_deref().and_then(parse_day);
+    Ok(Project {
+        layers,
+        settings: Settings {
+            view: file.view,
+            basemap: file.basemap,
+            time_window: Window {
+                from: day(&file.time_window.from),
+                to: day(&file.time_window.to),
+            },
+        },
+        problems,
+    })
+}
+
+fn read_entry(entry: &LayerEntry, source: Option<&Path>) -> Result<Layer, ReadError> {
+    if let Some(text) = &entry.geojson {
+        return io::read_str(text.get(), &entry.name);
+    }
+    let Some(source) = source else {
+        return Err(io::format_error(
+            &entry.name,
+            "project",
+            None,
+            "the layer has neither a file nor embedded data".into(),
+        ));
+    };
+    // A KML file gives one layer per folder: the one of this name.
+    let mut layers = io::read_layers(source)?;
+    let index = layers.iter().position(|l| l.name == entry.name);
+    match index {
+        Some(index) => Ok(layers.swap_remove(index)),
+        None if layers.len() == 1 => Ok(layers.swap_remove(0)),
+        None => Err(io::format_error(
+            &entry.name,
+            "project",
+            None,
+            format!("{} has no folder of this name any more", source.display()),
+        )),
+    }
+}
+
+/// An error and its causes on one line.
+fn error_text(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// `2025-07-14` as a day.
+fn parse_day(text: &str) -> Option<Day> {
+    let mut parts = text.trim().splitn(3, '-');
+    let year = parts.next()?.parse().ok()?;
+    let month = parts.next()?.parse().ok()?;
+    let day = parts.next()?.parse().ok()?;
+    Day::from_ymd(year, month, day)
+}
+
+#[cfg(test)]
+mod tests;

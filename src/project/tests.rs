@@ -1,0 +1,179 @@
+use serde_json::json;
+
+use super::*;
+use crate::edit::Edit;
+use crate::model::{Document, Feature, FeatureRef};
+
+const SITES: &str = "{\"type\": \"FeatureCollection\",\n \"name\": \"sites\",\n \"features\": [\n  {\"type\": \"Feature\", \"id\": \"S-1\", \"geometry\": {\"type\": \"Point\", \"coordinates\": [104.90000, 11.5]}, \"properties\": {\"name\": \"A\", \"n\": 1.50}},\n  {\"type\": \"Feature\", \"id\": 2, \"geometry\": {\"type\": \"Point\", \"coordinates\": [104.1, 11.1, 3.0]}, \"properties\": {\"name\": \"B\"}}\n ]\n}\n";
+
+fn saved(layers: &[SaveLayer<'_>], settings: &Settings) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("work.raidmap");
+    save(&path, layers, settings).expect("saves");
+    (dir, path)
+}
+
+fn save_layer(layer: &Layer) -> SaveLayer<'_> {
+    SaveLayer {
+        layer,
+        visible: true,
+        style: None,
+        embed: false,
+    }
+}
+
+#[test]
+fn an_unedited_file_is_saved_by_its_relative_path_and_an_edited_one_embedded() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let source = dir.path().join("sites.geojson");
+    std::fs::write(&source, SITES).expect("writes");
+    let mut doc = Document::new();
+    doc.add_layer(io::read_path(&source).expect("reads"));
+    let edited = doc.add_layer(io::read_path(&source).expect("reads"));
+    Edit::SetProperty {
+        target: FeatureRef {
+            layer: edited,
+            index: 0,
+        },
+        key: "status".into(),
+        value: json!("operating"),
+    }
+    .apply(&mut doc)
+    .expect("edits");
+    let layers: Vec<_> = doc.layers().map(|(_, l)| save_layer(l)).collect();
+    let path = dir.path().join("work.raidmap");
+    save(&path, &layers, &Settings::default()).expect("saves");
+    let text = std::fs::read_to_string(&path).expect("reads");
+    let file: Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(file["raidmap_project"], 1);
+    assert_eq!(file["layers"][0]["source"], "sites.geojson");
+    assert!(file["layers"][0].get("geojson").is_none());
+    assert_eq!(
+        file["layers"][1]["geojson"]["features"][0]["properties"]["status"],
+        "operating"
+    );
+    // The source file was not touched.
+    assert_eq!(std::fs::read_to_string(&source).expect("reads"), SITES);
+
+    let project = load(&path).expect("loads");
+    assert!(project.problems.is_empty(), "{:?}", project.problems);
+    assert_eq!(project.layers.len(), 2);
+    assert!(!project.layers[0].embedded);
+    assert!(project.layers[1].embedded);
+    assert_eq!(io::to_string(&project.layers[0].layer), SITES);
+    // The embedded layer comes back as it was exported, edits and all, unchanged bytes kept.
+    let expected = io::to_string(doc.layer(edited).expect("open"));
+    assert_eq!(io::to_string(&project.layers[1].layer), expected);
+    assert!(expected.contains("[104.1, 11.1, 3.0]"));
+    assert!(
+        expected.contains(r#""n": 1.50, "status": "operating""#),
+        "{expected}"
+    );
+}
+
+#[test]
+fn measurements_styles_view_basemap_and_window_survive_a_round_trip() {
+    let mut kept = Layer::new("Measurements", LayerKind::Measurements);
+    kept.features.push(Feature::new(
+        geo::point!(x: 104.9, y: 11.55).into(),
+        serde_json::Map::new(),
+    ));
+    let style = LayerStyle {
+        label: Some("name".into()),
+        ..LayerStyle::default()
+    };
+    let settings = Settings {
+        view: Some(View {
+            center: [104.9, 11.55],
+            zoom: 12.5,
+        }),
+        basemap: Some(json!({"source": "Offline", "opacity": 0.5})),
+        time_window: Window::days(
+            Day::from_ymd(2025, 7, 14).expect("a day"),
+            Day::from_ymd(2025, 7, 16).expect("a day"),
+        ),
+    };
+    let layer = SaveLayer {
+        layer: &kept,
+        visible: false,
+        style: Some(&style),
+        embed: false,
+    };
+    let (_dir, path) = saved(&[layer], &settings);
+    let project = load(&path).expect("loads");
+    assert_eq!(project.settings, settings);
+    let opened = &project.layers[0];
+    assert_eq!(opened.layer.kind, LayerKind::Measurements);
+    assert_eq!(opened.layer.features.len(), 1);
+    assert!(!opened.visible);
+    assert_eq!(opened.style.as_ref(), Some(&style));
+}
+
+#[test]
+fn a_missing_file_is_a_problem_of_that_layer_only() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("p.raidmap");
+    std::fs::write(
+        &path,
+        r#"{"raidmap_project": 1, "layers": [
+            {"name": "gone", "source": "gone.geojson"},
+            {"name": "here", "geojson": {"type": "FeatureCollection", "features": []}}
+        ]}"#,
+    )
+    .expect("writes");
+    let project = load(&path).expect("loads");
+    assert_eq!(project.layers.len(), 1);
+    assert_eq!(project.layers[0].layer.name, "here");
+    assert_eq!(project.problems.len(), 1);
+    assert!(
+        project.problems[0].starts_with("gone: cannot read"),
+        "{:?}",
+        project.problems
+    );
+}
+
+#[test]
+fn a_newer_project_and_a_non_project_are_refused_in_words() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let newer = dir.path().join("newer.raidmap");
+    std::fs::write(&newer, r#"{"raidmap_project": 9, "layers": []}"#).expect("writes");
+    let err = load(&newer).expect_err("refused");
+    assert!(
+        err.to_string().contains("newer raidmap (project format 9"),
+        "{err}"
+    );
+    let geojson = dir.path().join("x.raidmap");
+    std::fs::write(&geojson, SITES).expect("writes");
+    let err = load(&geojson).expect_err("refused");
+    assert!(
+        err.to_string().ends_with("is not a raidmap project"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_layer_embedded_once_stays_embedded() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let source = dir.path().join("sites.geojson");
+    std::fs::write(&source, SITES).expect("writes");
+    let mut layer = io::read_path(&source).expect("reads");
+    layer.features[0].set_property("status", json!("raided"));
+    let path = dir.path().join("p.raidmap");
+    save(&path, &[save_layer(&layer)], &Settings::default()).expect("saves");
+    let project = load(&path).expect("loads");
+    let opened = &project.layers[0];
+    assert!(
+        !opened.layer.is_edited(),
+        "read back from the project as it was saved"
+    );
+    let again = SaveLayer {
+        embed: opened.embedded,
+        ..save_layer(&opened.layer)
+    };
+    save(&path, &[again], &Settings::default()).expect("saves");
+    let reopened = load(&path).expect("loads");
+    assert_eq!(
+        reopened.layers[0].layer.features[0].property("status"),
+        Some(&json!("raided"))
+    );
+}
