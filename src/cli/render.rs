@@ -13,6 +13,7 @@ use super::EXIT_BAD_INPUT;
 use super::info::report_problems;
 use crate::io;
 use crate::model::{Document, Layer, LayerKind};
+use crate::style::LayerStyle;
 use crate::ui::map_image::{self, ImageSpec, MAX_SIDE_PX, TileBasemap};
 
 /// Draw the map as a PNG image: the layers over the offline basemap with a title, the legend,
@@ -43,14 +44,17 @@ pub struct Args {
     /// The title at the top left (default: the names of the layers).
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
-    /// Layers to draw: GeoJSON, KML/KMZ, CSV/TSV (by extension).
+    /// Layers to draw: GeoJSON, KML/KMZ, CSV/TSV (by extension), or `.raidmap` projects
+    /// (their layers with their styles and visibility).
     pub files: Vec<PathBuf>,
 }
 
 const HELP: &str = "\
-The image is exactly W × H pixels (default 1600 × 1000). Each layer is drawn in its default style
-(the colours and symbols the map window gives layers opened in that order), labelled by its
-`name` property; the legend lists every layer. Text, Khmer included, is shaped as in the window.
+The image is exactly W × H pixels (default 1600 × 1000). A project (`.raidmap`, saved by the
+map window) draws its layers as styled there: colours by category, sizes by number, labels,
+hidden layers left out. Other files are drawn in the default style (the colours and symbols the
+window gives layers opened in that order), labelled by their `name` property. The legend lists
+every visible layer. Text, Khmer included, is shaped as in the window.
 
 Nothing is sent over the network unless --basemap names an online source; tiles that cannot be
 loaded are left out (the offline basemap shows there) and reported on stderr.
@@ -92,8 +96,29 @@ fn parse_bbox(text: &str) -> Result<Rect<f64>, String> {
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let mut doc = Document::new();
+    // Styles and visibility from project files, by layer.
+    let mut shown: Vec<(crate::model::LayerId, bool, Option<LayerStyle>)> = Vec::new();
     let mut invalid = 0;
     for path in &args.files {
+        if is_project(path) {
+            match crate::project::load(path) {
+                Ok(project) => {
+                    for problem in &project.problems {
+                        eprintln!("{}: {problem}", path.display());
+                    }
+                    invalid += usize::from(!project.problems.is_empty());
+                    for opened in project.layers {
+                        let id = doc.add_layer(opened.layer);
+                        shown.push((id, opened.visible, opened.style));
+                    }
+                }
+                Err(err) => {
+                    eprintln!("raidmap: {}", crate::tiles::describe(&err));
+                    invalid += 1;
+                }
+            }
+            continue;
+        }
         match io::read_layers(path) {
             Ok(layers) => {
                 for mut layer in layers {
@@ -118,7 +143,15 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(EXIT_BAD_INPUT));
     }
-    let views = crate::ui::layer_view::views_for(&doc);
+    let mut views = crate::ui::layer_view::views_for(&doc);
+    for (id, visible, style) in shown {
+        if let Some(view) = views.get_mut(&id) {
+            view.visible = visible;
+            if let Some(style) = style {
+                view.style = style;
+            }
+        }
+    }
     let area = args
         .bbox
         .unwrap_or_else(|| map_image::layers_area(&doc, &views));
@@ -172,4 +205,10 @@ fn layer_title(layer: &Layer) -> String {
         return name.trim().to_owned();
     }
     layer.name.clone()
+}
+
+/// Whether a file is a raidmap project (by its `.raidmap` extension).
+fn is_project(path: &std::path::Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("raidmap"))
 }

@@ -9,7 +9,7 @@ use egui::{Color32, FontId, Galley, Pos2, Rect, Stroke, vec2};
 use crate::model::{Document, LayerId};
 use crate::style::{Legend, Swatch};
 use crate::ui::layer_view::{LayerView, color32};
-use crate::ui::symbols::paint_swatch;
+use crate::ui::symbols::{paint_swatch, symbol_extent};
 
 /// The legends of the visible layers that are in the legend, top layer first.
 pub fn legends(doc: &Document, views: &HashMap<LayerId, LayerView>) -> Vec<Legend> {
@@ -28,14 +28,24 @@ const PADDING: f32 = 8.0;
 
 fn row_height(swatch: Swatch) -> f32 {
     match swatch {
-        Swatch::Point { radius, .. } => (2.0 * radius + 8.0).max(18.0),
+        Swatch::Point { symbol, radius } => (2.0 * symbol_extent(symbol, radius) + 4.0).max(18.0),
         _ => 18.0,
+    }
+}
+
+fn swatch_width(swatch: Swatch) -> f32 {
+    match swatch {
+        Swatch::Point { symbol, radius } => {
+            (2.0 * symbol_extent(symbol, radius) + 4.0).max(SWATCH_W)
+        }
+        _ => SWATCH_W,
     }
 }
 
 /// A legend laid out, ready to paint: its size and its texts.
 pub struct LegendLayout {
     pub size: egui::Vec2,
+    swatch_w: f32,
     blocks: Vec<(Arc<Galley>, Vec<Row>)>,
 }
 
@@ -53,6 +63,11 @@ pub fn layout_legend(painter: &egui::Painter, legends: &[Legend]) -> Option<Lege
     }
     let title_font = FontId::proportional(13.0);
     let entry_font = FontId::proportional(12.0);
+    let swatch_w = legends
+        .iter()
+        .flat_map(|l| &l.entries)
+        .map(|e| swatch_width(e.swatch))
+        .fold(SWATCH_W, f32::max);
     let mut blocks = Vec::new();
     let mut width: f32 = 0.0;
     let mut height = PADDING;
@@ -63,7 +78,7 @@ pub fn layout_legend(painter: &egui::Painter, legends: &[Legend]) -> Option<Lege
         let mut rows = Vec::new();
         for entry in &legend.entries {
             let label = painter.layout_no_wrap(entry.label.clone(), entry_font.clone(), INK);
-            width = width.max(SWATCH_W + 6.0 + label.size().x);
+            width = width.max(swatch_w + 6.0 + label.size().x);
             let h = row_height(entry.swatch).max(label.size().y);
             height += h;
             rows.push(Row {
@@ -77,6 +92,7 @@ pub fn layout_legend(painter: &egui::Painter, legends: &[Legend]) -> Option<Lege
         blocks.push((title, rows));
     }
     Some(LegendLayout {
+        swatch_w,
         size: vec2(width + 2.0 * PADDING, height + PADDING - 6.0),
         blocks,
     })
@@ -104,10 +120,14 @@ pub fn paint_legend(painter: &egui::Painter, rect: Rect, layout: LegendLayout) {
         painter.galley(Pos2::new(x, y), title, INK);
         y += h + 4.0;
         for row in rows {
-            let swatch = Rect::from_min_size(Pos2::new(x, y), vec2(SWATCH_W, row.height));
+            let swatch = Rect::from_min_size(Pos2::new(x, y), vec2(layout.swatch_w, row.height));
             paint_swatch(painter, swatch, row.swatch, row.color);
             let label_y = y + (row.height - row.label.size().y) / 2.0;
-            painter.galley(Pos2::new(x + SWATCH_W + 6.0, label_y), row.label, INK);
+            painter.galley(
+                Pos2::new(x + layout.swatch_w + 6.0, label_y),
+                row.label,
+                INK,
+            );
             y += row.height;
         }
         y += 6.0;

@@ -280,6 +280,7 @@ pub fn paint_map(
     );
     let mut reserved: Vec<ScreenRect> = labels.iter().map(|l| l.rect).collect();
     reserved.extend(legend_area);
+    reserved.extend(point_symbol_rects(projector, doc, views, visible));
     paint_basemap_stack(painter, under, projector, basemap_style, plan, &reserved);
     paint_layers(painter, projector, doc, views, visible, fills);
     paint_highlights(painter, projector, doc, overlay);
@@ -377,6 +378,34 @@ fn in_view<'a>(
             .into_iter()
             .filter_map(move |i| Some((layer_id, layer, view?, i)))
     })
+}
+
+/// The most point symbols the basemap's labels keep clear of (beyond that many the map is
+/// full of data anyway, and the check would cost more than it gives).
+const MAX_CLEAR_SYMBOLS: usize = 2000;
+
+/// Where the visible point symbols are drawn, so the basemap's labels keep clear of them.
+fn point_symbol_rects(
+    projector: &Projector,
+    doc: &Document,
+    views: &HashMap<LayerId, LayerView>,
+    visible: Rect<f64>,
+) -> Vec<ScreenRect> {
+    in_view(doc, views, visible)
+        .filter_map(|(_, layer, view, index)| {
+            let feature = &layer.features[index];
+            let Some(Geometry::Point(p)) = feature.geometry() else {
+                return None;
+            };
+            let style = view.style.feature_style(feature);
+            let extent = symbol_extent(style.symbol, style.radius);
+            Some(ScreenRect::from_center_size(
+                screen(projector, p.0),
+                vec2(2.0 * extent, 2.0 * extent),
+            ))
+        })
+        .take(MAX_CLEAR_SYMBOLS)
+        .collect()
 }
 
 /// A label of the data, placed and laid out.
