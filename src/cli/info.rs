@@ -155,31 +155,29 @@ struct Summary {
 fn summarize(layer: &Layer) -> Summary {
     let mut geometry_types = BTreeMap::new();
     let mut properties: Vec<(String, usize)> = Vec::new();
-    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for feature in &layer.features {
-        let kind = match feature.object().get("geometry") {
-            Some(Value::Object(g)) => g.get("type").and_then(Value::as_str).unwrap_or("?"),
-            _ => "null",
-        };
-        *geometry_types.entry(kind.to_owned()).or_insert(0) += 1;
-        for (j, key) in feature
-            .properties()
-            .into_iter()
-            .flat_map(Map::keys)
-            .enumerate()
-        {
+        let kind = feature.geometry_type().unwrap_or("null");
+        match geometry_types.get_mut(kind) {
+            Some(n) => *n += 1,
+            None => {
+                geometry_types.insert(kind.to_owned(), 1);
+            }
+        }
+        // Keys only: a million features' properties are read without keeping them.
+        for (j, key) in feature.property_keys().into_iter().enumerate() {
             // Features of one file mostly list the same keys in the same order: try that first.
             if let Some((known, n)) = properties.get_mut(j)
-                && known == key
+                && *known == *key
             {
                 *n += 1;
                 continue;
             }
-            match index.get(key.as_str()) {
+            match index.get(key.as_ref()) {
                 Some(&i) => properties[i].1 += 1,
                 None => {
-                    index.insert(key, properties.len());
-                    properties.push((key.clone(), 1));
+                    index.insert(key.to_string(), properties.len());
+                    properties.push((key.into_owned(), 1));
                 }
             }
         }

@@ -1,23 +1,125 @@
-//! One GeoJSON feature: its JSON object, its exact original text and its geometry for measuring.
+//! One GeoJSON feature: its exact original text, its JSON object (parsed on first use) and its
+//! geometry for measuring and drawing.
+//!
+//! A layer of a million features must stay small, so a feature read from a file holds only:
+//! a span of the file's text (one shared `Arc<String>` for the whole file), its geometry (a
+//! point inline, anything else boxed with its bounding box), and a lazily filled cell for the
+//! JSON object. The object is parsed from the text the first time [`Feature::object`] (or
+//! `properties`, `property`, `name`, ...) is called and kept from then on; bulk scans that only
+//! need the property keys or the geometry type ([`Feature::property_keys`],
+//! [`Feature::geometry_type`]) read the text without keeping anything.
 
-use geo::{BoundingRect, Geometry, Rect};
+use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+use geo::{BoundingRect, Coord, Geometry, Point, Rect};
+use serde::Deserializer as _;
+use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 /// A GeoJSON Feature.
 ///
-/// `object` is the whole feature object as read, key order kept (`serde_json` with
-/// `preserve_order`), including `id`, `properties`, `geometry` and any foreign member.
-/// `original` is the exact text the feature was read from. While the feature is unedited the
-/// writer emits it verbatim; once edited (`edited`) it stays as the base the writer compares
-/// against, so every unchanged member and property keeps its exact text.
+/// The JSON object is the whole feature object as read, key order kept (`serde_json` with
+/// `preserve_order`), including `id`, `properties`, `geometry` and any foreign member. The
+/// original text is the exact text the feature was read from. While the feature is unedited the
+/// writer emits it verbatim; once edited it stays as the base the writer compares against, so
+/// every unchanged member and property keeps its exact text.
 #[derive(Debug, Clone)]
 pub struct Feature {
-    object: Map<String, Value>,
-    original: Option<Box<RawValue>>,
-    edited: bool,
-    geometry: Option<Geometry<f64>>,
+    original: Option<Original>,
+    /// The object (parsed on first use for a feature read from text) and, for a point, its
+    /// `geo::Geometry` (made on first use of [`Feature::geometry`]).
+    lazy: OnceCell<Box<Lazy>>,
+    shape: Shape,
+}
+
+/// The exact text of a feature: `text[start..start + len]`, and whether the feature was
+/// edited since (the top bit of `len_edited`, which keeps a feature at 48 bytes).
+#[derive(Clone)]
+struct Original {
+    text: Arc<String>,
+    start: u32,
+    len_edited: u32,
+}
+
+const EDITED: u32 = 1 << 31;
+
+impl fmt::Debug for Original {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Original").field(&self.get()).finish()
+    }
+}
+
+impl Original {
+    /// `text[range]`, sharing `text` when the offsets fit in 32 bits (files under 4 GiB),
+    /// else as its own copy. `None` only for a single feature of 2 GiB or more.
+    fn span(text: &Arc<String>, range: Range<usize>) -> Option<Self> {
+        match (u32::try_from(range.start), u32::try_from(range.len())) {
+            (Ok(start), Ok(len)) if len < EDITED => Some(Self {
+                text: Arc::clone(text),
+                start,
+                len_edited: len,
+            }),
+            _ => Self::own(text.get(range)?.to_owned()),
+        }
+    }
+
+    fn own(text: String) -> Option<Self> {
+        let len = u32::try_from(text.len()).ok().filter(|len| *len < EDITED)?;
+        Some(Self {
+            text: Arc::new(text),
+            start: 0,
+            len_edited: len,
+        })
+    }
+
+    fn get(&self) -> &str {
+        let start = self.start as usize;
+        let len = (self.len_edited & !EDITED) as usize;
+        self.text.get(start..start + len).unwrap_or_default()
+    }
+
+    fn edited(&self) -> bool {
+        self.len_edited & EDITED != 0
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+struct Lazy {
+    object: OnceCell<Map<String, Value>>,
+    point: OnceCell<Geometry<f64>>,
+}
+
+/// The geometry, stored compactly: most features of a big layer are points.
+#[derive(Debug, Clone)]
+enum Shape {
+    /// `"geometry": null` or empty coordinates.
+    None,
+    Point(Coord<f64>),
+    Other(Box<Boxed>),
+}
+
+#[derive(Debug, Clone)]
+struct Boxed {
+    geometry: Geometry<f64>,
     bbox: Option<Rect<f64>>,
+}
+
+impl Shape {
+    fn of(geometry: Option<Geometry<f64>>) -> Self {
+        match geometry {
+            None => Shape::None,
+            Some(Geometry::Point(p)) => Shape::Point(p.0),
+            Some(geometry) => {
+                let bbox = geometry.bounding_rect();
+                Shape::Other(Box::new(Boxed { geometry, bbox }))
+            }
+        }
+    }
 }
 
 impl Feature {
@@ -28,13 +130,36 @@ impl Feature {
         original: Option<Box<RawValue>>,
         geometry: Option<Geometry<f64>>,
     ) -> Self {
-        let bbox = geometry.as_ref().and_then(|g| g.bounding_rect());
+        let lazy = Lazy::default();
+        let _ = lazy.object.set(object);
         Self {
-            object,
+            original: original.and_then(|raw| Original::own(String::from(Box::<str>::from(raw)))),
+            lazy: OnceCell::from(Box::new(lazy)),
+            shape: Shape::of(geometry),
+        }
+    }
+
+    /// A feature read from a file whose text was checked: `text[span]` is the feature's exact
+    /// text (a valid GeoJSON Feature object) and `geometry` its converted geometry. The object
+    /// is parsed from the text only when it is first asked for.
+    pub fn read(text: &Arc<String>, span: Range<usize>, geometry: Option<Geometry<f64>>) -> Self {
+        let original = Original::span(text, span.clone());
+        let lazy = OnceCell::new();
+        if original.is_none() {
+            // Too long to keep as text (2 GiB for one feature): keep the object instead.
+            let object = text
+                .get(span)
+                .and_then(|t| serde_json::from_str::<Map<String, Value>>(t).ok())
+                .unwrap_or_default();
+            let _ = lazy.set(Box::new(Lazy {
+                object: OnceCell::from(object),
+                point: OnceCell::new(),
+            }));
+        }
+        Self {
             original,
-            edited: false,
-            geometry,
-            bbox,
+            lazy,
+            shape: Shape::of(geometry),
         }
     }
 
@@ -49,33 +174,53 @@ impl Feature {
         Self::from_parts(object, None, Some(geometry))
     }
 
-    /// The whole JSON object of the feature, in its original key order.
+    fn lazy(&self) -> &Lazy {
+        self.lazy.get_or_init(Box::default)
+    }
+
+    /// The whole JSON object of the feature, in its original key order (parsed from the
+    /// original text on first use, then kept).
     pub fn object(&self) -> &Map<String, Value> {
-        &self.object
+        self.lazy().object.get_or_init(|| {
+            // The text was checked when it was read, so this parse succeeds.
+            self.original_text()
+                .and_then(|text| serde_json::from_str(text).ok())
+                .unwrap_or_default()
+        })
+    }
+
+    /// The object, to be changed: the feature counts as edited from now on.
+    fn object_mut(&mut self) -> &mut Map<String, Value> {
+        self.object();
+        if let Some(original) = &mut self.original {
+            original.len_edited |= EDITED;
+        }
+        let lazy = self.lazy.get_mut().expect("object() filled the cell");
+        lazy.object.get_mut().expect("object() parsed the object")
     }
 
     /// The exact text this feature was read from, if it has not been edited since.
     pub fn original_text(&self) -> Option<&str> {
-        if self.edited {
-            return None;
-        }
-        self.original.as_deref().map(RawValue::get)
+        self.original
+            .as_ref()
+            .filter(|o| !o.edited())
+            .map(Original::get)
     }
 
     /// The exact text this feature was read from, edited since or not (`None` for a feature
     /// the program made). The writer keeps every member still equal to its value here verbatim.
     pub fn base_text(&self) -> Option<&str> {
-        self.original.as_deref().map(RawValue::get)
+        self.original.as_ref().map(Original::get)
     }
 
     /// The feature's `id` member (a string or a number), if any.
     pub fn id(&self) -> Option<&Value> {
-        self.object.get("id")
+        self.object().get("id")
     }
 
     /// The `properties` object; `None` when it is `null` or missing.
     pub fn properties(&self) -> Option<&Map<String, Value>> {
-        self.object.get("properties").and_then(Value::as_object)
+        self.object().get("properties").and_then(Value::as_object)
     }
 
     /// One property by key.
@@ -104,14 +249,95 @@ impl Feature {
         self.id_text().unwrap_or_else(|| format!("#{index}"))
     }
 
+    /// The keys of `properties`, in order, without keeping the parsed object: for scans over
+    /// every feature of a big layer (a million parsed objects would not fit in memory).
+    pub fn property_keys(&self) -> Vec<Cow<'_, str>> {
+        if let Some(object) = self.lazy.get().and_then(|l| l.object.get()) {
+            return object
+                .get("properties")
+                .and_then(Value::as_object)
+                .map(|p| p.keys().map(|k| Cow::Borrowed(k.as_str())).collect())
+                .unwrap_or_default();
+        }
+        self.original_text()
+            .and_then(|text| {
+                let mut de = serde_json::Deserializer::from_str(text);
+                de.deserialize_map(PropertyKeys).ok()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Calls `f` with the `properties` object, parsing it from the text without keeping it
+    /// when the object was not parsed yet: for scans over every feature of a big layer (the
+    /// timeline reading dates, styles by a property), which would otherwise keep a million
+    /// parsed objects.
+    pub fn with_properties<R>(&self, f: impl FnOnce(Option<&Map<String, Value>>) -> R) -> R {
+        if let Some(object) = self.lazy.get().and_then(|l| l.object.get()) {
+            return f(object.get("properties").and_then(Value::as_object));
+        }
+        let parsed = self.original_text().and_then(|text| {
+            let mut de = serde_json::Deserializer::from_str(text);
+            de.deserialize_map(PropertiesOnly).ok().flatten()
+        });
+        f(parsed.as_ref())
+    }
+
+    /// The geometry's GeoJSON `type`, `None` for `"geometry": null`. A geometry with empty
+    /// coordinates (read as no geometry) still has its type.
+    pub fn geometry_type(&self) -> Option<&'static str> {
+        match &self.shape {
+            Shape::Point(_) => Some("Point"),
+            Shape::Other(b) => Some(match &b.geometry {
+                Geometry::Point(_) => "Point",
+                Geometry::Line(_) | Geometry::LineString(_) => "LineString",
+                Geometry::Polygon(_) | Geometry::Rect(_) | Geometry::Triangle(_) => "Polygon",
+                Geometry::MultiPoint(_) => "MultiPoint",
+                Geometry::MultiLineString(_) => "MultiLineString",
+                Geometry::MultiPolygon(_) => "MultiPolygon",
+                Geometry::GeometryCollection(_) => "GeometryCollection",
+            }),
+            Shape::None => {
+                // Not kept: a layer of a million features without geometry stays small.
+                let parsed;
+                let object = match self.lazy.get().and_then(|l| l.object.get()) {
+                    Some(object) => object,
+                    None => {
+                        parsed = serde_json::from_str::<Map<String, Value>>(self.original_text()?)
+                            .ok()?;
+                        &parsed
+                    }
+                };
+                let kind = object.get("geometry")?.get("type")?.as_str()?;
+                GEOMETRY_TYPES.into_iter().find(|t| *t == kind)
+            }
+        }
+    }
+
     /// The geometry in lon/lat degrees, `None` for `"geometry": null`.
     pub fn geometry(&self) -> Option<&Geometry<f64>> {
-        self.geometry.as_ref()
+        match &self.shape {
+            Shape::None => None,
+            Shape::Point(c) => Some(self.lazy().point.get_or_init(|| Point(*c).into())),
+            Shape::Other(b) => Some(&b.geometry),
+        }
+    }
+
+    /// The position of a point feature, without making a `geo::Geometry` for it (drawing and
+    /// indexing a million points).
+    pub fn point(&self) -> Option<Coord<f64>> {
+        match &self.shape {
+            Shape::Point(c) => Some(*c),
+            _ => None,
+        }
     }
 
     /// Bounding box of the geometry in lon/lat degrees.
     pub fn bbox(&self) -> Option<Rect<f64>> {
-        self.bbox
+        match &self.shape {
+            Shape::None => None,
+            Shape::Point(c) => Some(Rect::new(*c, *c)),
+            Shape::Other(b) => b.bbox,
+        }
     }
 
     /// Set (or replace) one property. The feature counts as edited from now on.
@@ -124,8 +350,7 @@ impl Feature {
     /// Change the `properties` object (made an empty object first when it is `null` or
     /// missing). The feature counts as edited from now on.
     pub fn edit_properties<R>(&mut self, edit: impl FnOnce(&mut Map<String, Value>) -> R) -> R {
-        self.edited = true;
-        let slot = self.object.entry("properties").or_insert(Value::Null);
+        let slot = self.object_mut().entry("properties").or_insert(Value::Null);
         let mut map = match std::mem::take(slot) {
             Value::Object(map) => map,
             _ => Map::new(),
@@ -138,45 +363,153 @@ impl Feature {
     /// Replace the `properties` member as a whole (an object or `null`). The feature counts as
     /// edited from now on.
     pub fn set_properties(&mut self, properties: Value) {
-        self.edited = true;
-        self.object.insert("properties".into(), properties);
+        self.object_mut().insert("properties".into(), properties);
     }
 
     /// Replace the geometry (`None` writes `"geometry": null`). A `bbox` member, if the feature
     /// has one, is recomputed from the new geometry. The feature counts as edited from now on.
     pub fn set_geometry(&mut self, geometry: Option<Geometry<f64>>) {
-        self.edited = true;
         let json = geometry
             .as_ref()
             .and_then(|g| serde_json::to_value(geojson::Geometry::from(g)).ok())
             .unwrap_or(Value::Null);
-        self.object.insert("geometry".into(), json);
-        self.bbox = geometry.as_ref().and_then(|g| g.bounding_rect());
-        if self.object.contains_key("bbox") {
-            let bbox = match self.bbox {
-                Some(b) => serde_json::json!([b.min().x, b.min().y, b.max().x, b.max().y]),
-                None => Value::Null,
-            };
-            if bbox.is_null() {
-                self.object.shift_remove("bbox");
-            } else {
-                self.object.insert("bbox".into(), bbox);
+        let bbox = geometry.as_ref().and_then(|g| g.bounding_rect());
+        let object = self.object_mut();
+        object.insert("geometry".into(), json);
+        if object.contains_key("bbox") {
+            match bbox {
+                Some(b) => {
+                    let b = serde_json::json!([b.min().x, b.min().y, b.max().x, b.max().y]);
+                    object.insert("bbox".into(), b);
+                }
+                None => {
+                    object.shift_remove("bbox");
+                }
             }
         }
-        self.geometry = geometry;
+        self.shape = Shape::of(geometry);
+        if let Some(lazy) = self.lazy.get_mut() {
+            lazy.point = OnceCell::new();
+        }
     }
 
     /// A feature converted from another format (KML, CSV) as it was read: its text is its JSON
     /// object written now, so it counts as unedited (and is written back as that text) until it
     /// is changed.
     pub fn as_read(mut self) -> Self {
-        self.original = serde_json::value::to_raw_value(&self.object).ok();
+        self.original = serde_json::to_string(self.object())
+            .ok()
+            .and_then(Original::own);
         self
     }
 
     /// Whether the feature was changed (or created) since it was read.
     pub fn is_edited(&self) -> bool {
-        self.edited || self.original.is_none()
+        self.original.as_ref().is_none_or(Original::edited)
+    }
+}
+
+/// The geometry types of RFC 7946 §1.4.
+const GEOMETRY_TYPES: [&str; 7] = [
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+    "GeometryCollection",
+];
+
+/// Reads a feature object's text and returns the keys of its `properties` (borrowed from the
+/// text unless they hold escapes), skipping every value.
+struct PropertyKeys;
+
+impl<'de> Visitor<'de> for PropertyKeys {
+    type Value = Vec<Cow<'de, str>>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a feature object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut keys = Vec::new();
+        while let Some(key) = map.next_key::<BorrowedKey<'de>>()? {
+            if key.0 == "properties" {
+                keys = map.next_value::<Keys<'de>>()?.0;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(keys)
+    }
+}
+
+/// Reads a feature object's text and returns its `properties` object, skipping the rest.
+struct PropertiesOnly;
+
+impl<'de> Visitor<'de> for PropertiesOnly {
+    type Value = Option<Map<String, Value>>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a feature object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut properties = None;
+        while let Some(key) = map.next_key::<BorrowedKey<'de>>()? {
+            if key.0 == "properties" {
+                properties = map.next_value::<Option<Map<String, Value>>>()?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(properties)
+    }
+}
+
+/// The keys of an object (none for `null` or anything else).
+struct Keys<'de>(Vec<Cow<'de, str>>);
+
+impl<'de> de::Deserialize<'de> for Keys<'de> {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Keys<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object or null")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(key) = map.next_key::<BorrowedKey<'de>>()? {
+                    map.next_value::<IgnoredAny>()?;
+                    keys.push(key.0);
+                }
+                Ok(Keys(keys))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Keys(Vec::new()))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+/// A key borrowed from the text when it has no escapes (`Cow`'s own `Deserialize` always
+/// copies).
+struct BorrowedKey<'de>(Cow<'de, str>);
+
+impl<'de> de::Deserialize<'de> for BorrowedKey<'de> {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = BorrowedKey<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(BorrowedKey(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(BorrowedKey(Cow::Owned(v.to_owned())))
+            }
+        }
+        deserializer.deserialize_str(V)
     }
 }
 
@@ -190,6 +523,12 @@ mod tests {
             panic!("not an object")
         };
         Feature::from_parts(map, None, None)
+    }
+
+    fn read(text: &str) -> Feature {
+        let text = Arc::new(format!("[{text}]"));
+        let span = 1..text.len() - 1;
+        Feature::read(&text, span, Some(Point::new(104.9, 11.5).into()))
     }
 
     #[test]
@@ -214,5 +553,46 @@ mod tests {
         let keys: Vec<_> = f.properties().into_iter().flat_map(|p| p.keys()).collect();
         assert_eq!(keys, ["b", "a", "c"]);
         assert!(f.is_edited());
+    }
+
+    #[test]
+    fn a_read_feature_is_its_span_of_text_and_parses_its_object_on_demand() {
+        let text = r#"{"type":"Feature","id":3,"geometry":{"type":"Point","coordinates":[104.9,11.5]},"properties":{"n\u0061me":"Mango","k":[1]}}"#;
+        let f = read(text);
+        assert_eq!(f.original_text(), Some(text));
+        assert!(!f.is_edited());
+        assert_eq!(f.property_keys(), ["name", "k"]);
+        assert_eq!(
+            f.with_properties(|p| p.and_then(|p| p.get("name")).cloned()),
+            Some(json!("Mango"))
+        );
+        assert!(f.lazy.get().is_none(), "scanning keeps no object");
+        assert_eq!(f.geometry_type(), Some("Point"));
+        assert_eq!(f.point(), Some(Coord { x: 104.9, y: 11.5 }));
+        assert_eq!(f.name(), Some("Mango"));
+        assert_eq!(f.id_text().as_deref(), Some("3"));
+        assert!(matches!(f.geometry(), Some(Geometry::Point(p)) if p.x() == 104.9));
+        let mut edited = f.clone();
+        edited.set_property("k", json!(2));
+        assert!(edited.is_edited());
+        assert_eq!(edited.original_text(), None);
+        assert_eq!(edited.base_text(), Some(text));
+        assert_eq!(edited.property("k"), Some(&json!(2)));
+        assert_eq!(edited.property_keys(), ["name", "k"]);
+        assert_eq!(f.original_text(), Some(text), "the clone was edited, not f");
+        let mut moved = f.clone();
+        moved.set_geometry(Some(Point::new(105.0, 12.0).into()));
+        assert_eq!(moved.point(), Some(Coord { x: 105.0, y: 12.0 }));
+        assert!(matches!(moved.geometry(), Some(Geometry::Point(p)) if p.x() == 105.0));
+        assert_eq!(
+            moved.object()["geometry"]["coordinates"],
+            json!([105.0, 12.0])
+        );
+    }
+
+    #[test]
+    fn a_feature_stays_small() {
+        // 1M points: the text once, plus this much per feature.
+        assert!(std::mem::size_of::<Feature>() <= 48);
     }
 }

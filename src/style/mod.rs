@@ -322,9 +322,10 @@ pub fn value_number(value: &Value) -> Option<f64> {
 pub fn property_keys(layer: &Layer) -> Vec<String> {
     let mut keys: Vec<String> = Vec::new();
     for feature in &layer.features {
-        for key in feature.properties().into_iter().flat_map(|p| p.keys()) {
-            if !keys.iter().any(|k| k == key) {
-                keys.push(key.clone());
+        // Keys only, without keeping parsed properties (a layer may have a million features).
+        for key in feature.property_keys() {
+            if !keys.iter().any(|k| **k == *key) {
+                keys.push(key.into_owned());
             }
         }
     }

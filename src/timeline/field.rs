@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::date::{DateError, When, parse_when};
 use crate::model::{Feature, Layer};
@@ -52,18 +52,24 @@ impl TimeField {
 
     /// When the feature happened according to this field.
     pub fn when(&self, feature: &Feature) -> Result<When, Unreadable> {
+        // Read without keeping the parsed properties: a layer may have a million features.
+        feature.with_properties(|properties| self.when_in(properties))
+    }
+
+    fn when_in(&self, properties: Option<&Map<String, Value>>) -> Result<When, Unreadable> {
+        let property = |key: &str| properties.and_then(|p| p.get(key));
         match self {
-            TimeField::Single(key) => read_value(key, feature.property(key)),
+            TimeField::Single(key) => read_value(key, property(key)),
             TimeField::Range { start, end } => {
-                let first = read_value(start, feature.property(start))?;
-                let last = match feature.property(end) {
+                let first = read_value(start, property(start))?;
+                let last = match property(end) {
                     None | Some(Value::Null) => return Ok(first),
                     v => read_value(end, v)?,
                 };
                 if last.last_s < first.first_s {
                     return Err(Unreadable::Bad {
                         key: end.clone(),
-                        text: value_text(feature.property(end)),
+                        text: value_text(property(end)),
                         error: DateError::EndsBeforeStart,
                     });
                 }
@@ -162,18 +168,20 @@ pub fn candidates(layer: &Layer) -> Vec<Candidate> {
     let mut counts: Vec<(String, usize, usize)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     for feature in &layer.features {
-        for (key, value) in feature.properties().into_iter().flatten() {
-            let i = *index.entry(key.clone()).or_insert_with(|| {
-                counts.push((key.clone(), 0, 0));
-                counts.len() - 1
-            });
-            if !value.is_null() {
-                counts[i].2 += 1;
+        feature.with_properties(|properties| {
+            for (key, value) in properties.into_iter().flatten() {
+                let i = *index.entry(key.clone()).or_insert_with(|| {
+                    counts.push((key.clone(), 0, 0));
+                    counts.len() - 1
+                });
+                if !value.is_null() {
+                    counts[i].2 += 1;
+                }
+                if value.as_str().is_some_and(|s| parse_when(s).is_ok()) {
+                    counts[i].1 += 1;
+                }
             }
-            if value.as_str().is_some_and(|s| parse_when(s).is_ok()) {
-                counts[i].1 += 1;
-            }
-        }
+        });
     }
     let named_like_a_date = |key: &str| {
         let k = key.to_lowercase();

@@ -19,6 +19,7 @@
 //! Writing ([`write_layer`], [`write_merged`], [`to_string`]) puts unedited features out as
 //! their exact original text and edited ones from their JSON object; see [`write`].
 
+mod fast;
 mod json;
 mod locate;
 mod read;
@@ -26,6 +27,7 @@ mod validate;
 pub mod write;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::model::Layer;
 pub use crate::model::{Problem, Severity};
@@ -92,16 +94,24 @@ pub fn read_path(path: &Path) -> Result<Layer, ReadError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
-    let mut layer = read_bytes(&bytes, &name)?;
+    let mut layer = read_owned(bytes, &name)?;
     layer.path = Some(path.to_owned());
     Ok(layer)
 }
 
 /// Read and check GeoJSON bytes, which must be UTF-8.
 pub fn read_bytes(bytes: &[u8], name: &str) -> Result<Layer, ReadError> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => read_str(text, name),
+    read_owned(bytes.to_vec(), name)
+}
+
+/// Read and check GeoJSON bytes, which must be UTF-8, keeping them (without a copy) as the
+/// features' original text.
+pub fn read_owned(bytes: Vec<u8>, name: &str) -> Result<Layer, ReadError> {
+    match String::from_utf8(bytes) {
+        Ok(text) => read_shared(&Arc::new(text), name),
         Err(e) => {
+            let bytes = e.as_bytes();
+            let e = e.utf8_error();
             let valid = &bytes[..e.valid_up_to()];
             // The prefix up to the first bad byte is valid by definition.
             let prefix = std::str::from_utf8(valid).unwrap_or_default();
@@ -126,6 +136,10 @@ pub fn read_bytes(bytes: &[u8], name: &str) -> Result<Layer, ReadError> {
 
 /// Read and check GeoJSON text; `name` becomes the layer's name.
 pub fn read_str(text: &str, name: &str) -> Result<Layer, ReadError> {
+    read_shared(&Arc::new(text.to_owned()), name)
+}
+
+fn read_shared(text: &Arc<String>, name: &str) -> Result<Layer, ReadError> {
     match read::read_text(text, name) {
         (Some(layer), _) => Ok(layer),
         (None, problems) => Err(ReadError::Invalid {
@@ -138,7 +152,7 @@ pub fn read_str(text: &str, name: &str) -> Result<Layer, ReadError> {
 /// Read and check GeoJSON text, returning every problem even when the file is valid (the
 /// warnings) and the layer only when it is.
 pub fn check_str(text: &str, name: &str) -> (Option<Layer>, Vec<Problem>) {
-    read::read_text(text, name)
+    read::read_text(&Arc::new(text.to_owned()), name)
 }
 
 #[cfg(test)]

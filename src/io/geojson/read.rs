@@ -7,14 +7,16 @@
 //! than 128 levels and numbers out of range, and both are reported like any syntax error.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use super::fast;
 use super::json::{Seg, TopLevel, TopMember, parse_value};
 use super::locate::{At, Text, offset_of_line_col};
-use super::validate::{Checker, GEOMETRY_TYPES, Known};
+use super::validate::{Checker, GEOMETRY_TYPES, Invalid, Known};
 use crate::model::{Feature, Layer, LayerKind, Problem, Root};
 
 /// A bare Geometry read as a feature keeps this text around the geometry's own text, so the
@@ -26,11 +28,12 @@ pub const GEOMETRY_FEATURE_SUFFIX: &str = r#","properties":null}"#;
 const JSON_WHITESPACE: [char; 4] = [' ', '\t', '\n', '\r'];
 
 /// Read and check `text`. Returns the layer when there is no error, and every problem found
-/// (warnings only, when there is a layer), sorted by place.
-pub fn read_text(text: &str, name: &str) -> (Option<Layer>, Vec<Problem>) {
+/// (warnings only, when there is a layer), sorted by place. The layer's features keep spans of
+/// `text` as their original text.
+pub fn read_text(text: &Arc<String>, name: &str) -> (Option<Layer>, Vec<Problem>) {
     let (body, bom) = match text.strip_prefix('\u{feff}') {
         Some(rest) => (rest, true),
-        None => (text, false),
+        None => (text.as_str(), false),
     };
     let positions = Text::new(body);
     let mut checker = Checker::new(body);
@@ -41,7 +44,7 @@ pub fn read_text(text: &str, name: &str) -> (Option<Layer>, Vec<Problem>) {
              not begin with one",
         );
     }
-    let layer = read_body(body, name, &mut checker);
+    let layer = read_body(text, body, name, &mut checker);
     let problems = checker.finish(&positions);
     if problems.iter().any(Problem::is_error) {
         return (None, problems);
@@ -53,7 +56,12 @@ pub fn read_text(text: &str, name: &str) -> (Option<Layer>, Vec<Problem>) {
     (layer, problems)
 }
 
-fn read_body<'a>(body: &'a str, name: &str, c: &mut Checker<'a>) -> Option<Layer> {
+fn read_body<'a>(
+    text: &Arc<String>,
+    body: &'a str,
+    name: &str,
+    c: &mut Checker<'a>,
+) -> Option<Layer> {
     let root = body.trim_matches(JSON_WHITESPACE);
     c.set_base(root, Vec::new());
     if root.is_empty() {
@@ -84,7 +92,11 @@ fn read_body<'a>(body: &'a str, name: &str, c: &mut Checker<'a>) -> Option<Layer
     let kind = root_kind(&members, c)?;
     let mut layer = Layer::new(name, LayerKind::Data);
     match kind {
-        Kind::FeatureCollection => feature_collection(members, &mut layer, c),
+        Kind::FeatureCollection => {
+            // Where `body` starts in `text` (after a byte order mark).
+            let body_start = text.len() - body.len();
+            feature_collection(members, &mut layer, c, (text, body_start));
+        }
         Kind::Feature => {
             let object = parse_object(root, Vec::new(), c)?;
             let geometry = c.feature(&object).ok()?;
@@ -185,10 +197,13 @@ fn root_kind<'a>(
     }
 }
 
+/// `text` is the whole file and `body_start` where the checked text (the checker's file)
+/// starts in it.
 fn feature_collection<'a>(
     members: Vec<(std::borrow::Cow<'a, str>, TopMember<'a>)>,
     layer: &mut Layer,
     c: &mut Checker<'a>,
+    (text, body_start): (&Arc<String>, usize),
 ) {
     let root_base = c.base();
     let mut object = Map::new();
@@ -260,6 +275,26 @@ fn feature_collection<'a>(
     layer.features.reserve_exact(features.len());
     for (i, raw) in features.into_iter().enumerate() {
         let path = vec![Seg::key("features"), Seg::Index(i)];
+        if let Some(plain) = fast::feature(raw.get()) {
+            let geometry = match plain {
+                fast::Geometry::Null => Ok(None),
+                fast::Geometry::Point(c) => Ok(Some(geo::Point(c).into())),
+                fast::Geometry::Other(g) => {
+                    let mut path = path;
+                    path.push(Seg::key("geometry"));
+                    match parse_value_at(g, path, c) {
+                        Some(Value::Object(object)) => c.geometry(&object, false),
+                        _ => Err(Invalid),
+                    }
+                }
+            };
+            if let (Ok(geometry), 0) = (geometry, c.error_count()) {
+                let start = body_start + c.offset_in_file(raw.get());
+                let span = start..start + raw.get().len();
+                layer.features.push(Feature::read(text, span, geometry));
+            }
+            continue;
+        }
         let Some(value) = parse_value_at(raw.get(), path, c) else {
             continue;
         };
@@ -276,9 +311,9 @@ fn feature_collection<'a>(
         let geometry = c.feature(&object);
         // After the first error no layer is returned, so stop building one.
         if let (Ok(geometry), 0) = (geometry, c.error_count()) {
-            layer
-                .features
-                .push(Feature::from_parts(object, Some(raw.to_owned()), geometry));
+            let start = body_start + c.offset_in_file(raw.get());
+            let span = start..start + raw.get().len();
+            layer.features.push(Feature::read(text, span, geometry));
         }
     }
 }
