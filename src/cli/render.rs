@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use geo::{Coord, Rect};
+use geo::Rect;
 
 use super::EXIT_BAD_INPUT;
 use super::info::report_problems;
@@ -34,7 +34,7 @@ pub struct Args {
     pub height: u32,
     /// The area to show, in degrees: west,south,east,north (e.g. `102.3,10.4,107.65,14.7`).
     /// Without it the image fits the layers, or Cambodia when there are none.
-    #[arg(long, value_name = "W,S,E,N", value_parser = parse_bbox, allow_hyphen_values = true)]
+    #[arg(long, value_name = "W,S,E,N", value_parser = map_image::parse_bbox, allow_hyphen_values = true)]
     pub bbox: Option<Rect<f64>>,
     /// The basemap under the data: `offline` (the default, built in), `osm`, `satellite`,
     /// `topo`, an XYZ tile URL template, or a `.mbtiles`/`.pmtiles` file. Online sources
@@ -61,38 +61,6 @@ loaded are left out (the offline basemap shows there) and reported on stderr.
 
 Exit status: 0 written, 1 an input is invalid or the image could not be written (an existing
 file is then unchanged), 2 usage errors (a bad size, bbox or basemap).";
-
-/// `W,S,E,N` in degrees, west < east, south < north, latitudes within Web Mercator's ±85°.
-fn parse_bbox(text: &str) -> Result<Rect<f64>, String> {
-    let numbers: Vec<f64> = text
-        .split(',')
-        .map(|p| p.trim().parse::<f64>())
-        .collect::<Result<_, _>>()
-        .map_err(|_| format!("{text:?} is not four numbers W,S,E,N (degrees)"))?;
-    let [w, s, e, n] = numbers[..] else {
-        return Err(format!(
-            "{text:?} has {} numbers; give four: W,S,E,N (degrees)",
-            numbers.len()
-        ));
-    };
-    if numbers.iter().any(|v| !v.is_finite()) {
-        return Err(format!("{text:?}: every number must be finite"));
-    }
-    if !(-180.0..=180.0).contains(&w) || !(-180.0..=180.0).contains(&e) {
-        return Err(format!("{text:?}: longitudes must be within -180..180"));
-    }
-    if !(-85.0..=85.0).contains(&s) || !(-85.0..=85.0).contains(&n) {
-        return Err(format!(
-            "{text:?}: latitudes must be within -85..85 (the map's projection)"
-        ));
-    }
-    if w >= e || s >= n {
-        return Err(format!(
-            "{text:?}: west must be less than east and south less than north"
-        ));
-    }
-    Ok(Rect::new(Coord { x: w, y: s }, Coord { x: e, y: n }))
-}
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let mut doc = Document::new();
@@ -158,7 +126,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let mut spec = ImageSpec::new(args.width, args.height, area);
     // A bbox asked for is shown edge to edge; fitted layers keep a margin for the legend.
     spec.fill = if args.bbox.is_some() { 1.0 } else { 0.85 };
-    spec.title = args.title.clone().or_else(|| default_title(&doc));
+    spec.title = args
+        .title
+        .clone()
+        .or_else(|| map_image::default_title(&doc, &views));
     let tiles = match &args.basemap {
         Some(source) => source
             .open(crate::tiles::cache::default_root().map(|root| {
@@ -185,26 +156,6 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         args.out.display()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// The layers' own names (a FeatureCollection's `name` member) or file names, joined.
-fn default_title(doc: &Document) -> Option<String> {
-    let names: Vec<String> = doc
-        .layers()
-        .filter(|(_, l)| l.kind == LayerKind::Data)
-        .map(|(_, l)| layer_title(l))
-        .collect();
-    (!names.is_empty()).then(|| names.join(" · "))
-}
-
-fn layer_title(layer: &Layer) -> String {
-    if let crate::model::Root::FeatureCollection { members, .. } = &layer.root
-        && let Some(name) = members.get("name").and_then(|v| v.as_str())
-        && !name.trim().is_empty()
-    {
-        return name.trim().to_owned();
-    }
-    layer.name.clone()
 }
 
 /// Whether a file is a raidmap project (by its `.raidmap` extension).

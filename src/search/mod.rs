@@ -1,5 +1,5 @@
 //! Finding features by what is written in them: every text of every property (names, aliases,
-//! notes, nested lists), numbers and the `id`, across all layers, forgiving case, accents,
+//! notes, nested lists) and numbers, across all layers, forgiving case, accents,
 //! word order and small typos. Shared by the GUI's search box and the tests.
 //!
 //! Ranking, best first: the whole text equals the query; the text starts with it; a word starts
@@ -17,7 +17,7 @@ pub struct Hit {
     pub feature: FeatureRef,
     /// Higher is better.
     pub score: u32,
-    /// The property (or `id`) whose text matched.
+    /// The property whose text matched (`sources.title` inside nested objects).
     pub key: String,
     /// That text.
     pub text: String,
@@ -65,17 +65,16 @@ pub fn search(doc: &Document, query: &str, limit: usize) -> Vec<Hit> {
 /// The best-matching text of a feature: (score, key, text).
 fn best_match(query: &Query, feature: &Feature) -> Option<(u32, String, String)> {
     let mut texts: Vec<(String, String)> = Vec::new();
-    if let Some(id) = feature.id_text() {
-        texts.push(("id".into(), id));
-    }
-    if let Some(props) = feature.properties() {
-        for (key, value) in props {
+    // Read without keeping the parsed properties: a search scans every feature of layers
+    // that may hold a million.
+    feature.with_properties(|props| {
+        for (key, value) in props.into_iter().flatten() {
             collect_texts(key, value, &mut texts, 0);
             if texts.len() >= MAX_TEXTS {
                 break;
             }
         }
-    }
+    });
     let mut best: Option<(u32, String, String)> = None;
     for (key, text) in texts {
         let Some(score) = query.score(&text) else {
@@ -83,8 +82,6 @@ fn best_match(query: &Query, feature: &Feature) -> Option<(u32, String, String)>
         };
         let bonus = if NAME_KEYS.contains(&key.to_lowercase().as_str()) {
             100
-        } else if key == "id" {
-            50
         } else {
             0
         };

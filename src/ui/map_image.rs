@@ -12,11 +12,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use egui::{Color32, FontId, Pos2, Rect as ScreenRect, Shape, Stroke, pos2, vec2};
-use geo::Rect;
+use geo::{Coord, Rect};
 use walkers::{MapMemory, MercatorProjection, Projector, lon_lat};
 
 use crate::measure::Units;
-use crate::model::{Document, LayerId};
+use crate::model::{Document, Layer, LayerId, LayerKind};
 use crate::tiles::{TileKey, TileLoader};
 use crate::ui::basemap_stack::StackPlan;
 use crate::ui::basemap_view::BasemapStyle;
@@ -316,4 +316,58 @@ pub fn layers_area(doc: &Document, views: &HashMap<LayerId, LayerView>) -> Rect<
         .filter_map(|(_, layer)| layer.bbox())
         .reduce(|a, b| crate::model::union(&a, &b))
         .unwrap_or_else(crate::ui::map_view::cambodia)
+}
+
+/// `W,S,E,N` in degrees (`raidmap render --bbox`, the export window's box): west < east,
+/// south < north, latitudes within Web Mercator's ±85°.
+pub fn parse_bbox(text: &str) -> Result<Rect<f64>, String> {
+    let numbers: Vec<f64> = text
+        .split(',')
+        .map(|p| p.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| format!("{text:?} is not four numbers W,S,E,N (degrees)"))?;
+    let [w, s, e, n] = numbers[..] else {
+        return Err(format!(
+            "{text:?} has {} numbers; give four: W,S,E,N (degrees)",
+            numbers.len()
+        ));
+    };
+    if numbers.iter().any(|v| !v.is_finite()) {
+        return Err(format!("{text:?}: every number must be finite"));
+    }
+    if !(-180.0..=180.0).contains(&w) || !(-180.0..=180.0).contains(&e) {
+        return Err(format!("{text:?}: longitudes must be within -180..180"));
+    }
+    if !(-85.0..=85.0).contains(&s) || !(-85.0..=85.0).contains(&n) {
+        return Err(format!(
+            "{text:?}: latitudes must be within -85..85 (the map's projection)"
+        ));
+    }
+    if w >= e || s >= n {
+        return Err(format!(
+            "{text:?}: west must be less than east and south less than north"
+        ));
+    }
+    Ok(Rect::new(Coord { x: w, y: s }, Coord { x: e, y: n }))
+}
+
+/// The default title: the visible data layers' own names (a FeatureCollection's `name`
+/// member) or file names, joined.
+pub fn default_title(doc: &Document, views: &HashMap<LayerId, LayerView>) -> Option<String> {
+    let names: Vec<String> = doc
+        .layers()
+        .filter(|(id, l)| l.kind == LayerKind::Data && views.get(id).is_none_or(|v| v.visible))
+        .map(|(_, l)| layer_title(l))
+        .collect();
+    (!names.is_empty()).then(|| names.join(" · "))
+}
+
+fn layer_title(layer: &Layer) -> String {
+    if let crate::model::Root::FeatureCollection { members, .. } = &layer.root
+        && let Some(name) = members.get("name").and_then(|v| v.as_str())
+        && !name.trim().is_empty()
+    {
+        return name.trim().to_owned();
+    }
+    layer.name.clone()
 }

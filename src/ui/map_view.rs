@@ -120,6 +120,15 @@ impl MapView {
         Some(projector.project(position).to_pos2())
     }
 
+    /// The lon/lat rectangle the map showed in the last frame.
+    pub fn view_area(&self) -> Option<Rect<f64>> {
+        let rect = self.last_rect?;
+        let projector = Projector::new(rect, &MercatorProjection, &self.memory, self.center());
+        let a = projector.unproject(rect.left_top().to_vec2());
+        let b = projector.unproject(rect.right_bottom().to_vec2());
+        Some(Rect::new(a.0, b.0))
+    }
+
     /// The map's rectangle on screen in the last frame.
     pub fn last_map_rect(&self) -> Option<ScreenRect> {
         self.last_rect

@@ -4,6 +4,7 @@
 //! the document only through [`app::RaidmapApp::apply`], which applies the commands the panels
 //! push.
 
+pub mod a11y;
 pub mod app;
 pub mod basemap_chooser;
 pub mod basemap_stack;
@@ -12,6 +13,8 @@ pub mod command;
 pub mod coverage_panel;
 pub mod file_dialog;
 pub mod fonts;
+pub mod help_panel;
+pub mod image_export;
 pub mod inspector;
 pub mod layer_view;
 pub mod layers_panel;
@@ -27,6 +30,8 @@ pub mod measure_path;
 pub mod measure_rings;
 pub mod measure_table;
 pub mod raster;
+pub mod search_box;
+pub mod style_editor;
 pub mod symbols;
 pub mod tiles;
 pub mod timeline_panel;
