@@ -226,3 +226,62 @@ fn an_invalid_layer_is_bad_input_and_leaves_an_existing_image_alone() {
     ]);
     assert_eq!(run.status.code(), Some(1));
 }
+
+/// The README's image: `raidmap render` of `data/sample.raidmap` (sites coloured by status,
+/// raids sized by the people detained, with the legend). Refresh it with the command in the
+/// README when the map's drawing changes on purpose.
+#[test]
+fn the_readme_image_is_what_render_makes_of_the_sample_project() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = out_in(&dir);
+    let run = render(&[
+        "--out",
+        out.to_str().expect("utf-8"),
+        &data("sample.raidmap"),
+        "--title",
+        "Scam compounds and police raids in Cambodia, 2024–2025 (approximate positions)",
+    ]);
+    ok(&run);
+    let made = read_png(&out);
+    let reference = read_png(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/snapshots/render_sample.png"
+    )));
+    assert_eq!(made.dimensions(), reference.dimensions());
+    let differing = made
+        .pixels()
+        .zip(reference.pixels())
+        .filter(|(a, b)| {
+            a.0.iter()
+                .zip(b.0)
+                .any(|(x, y)| (i32::from(*x) - i32::from(y)).abs() > 16)
+        })
+        .count();
+    assert!(
+        differing <= 1600,
+        "{differing} pixels differ from the README's image"
+    );
+}
+
+#[test]
+fn the_sample_project_styles_sites_by_status_and_raids_by_detainees() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = out_in(&dir);
+    let run = render(&[
+        "--out",
+        out.to_str().expect("utf-8"),
+        &data("sample.raidmap"),
+    ]);
+    ok(&run);
+    let image = read_png(&out);
+    let count = |rgb: [u8; 3]| {
+        image
+            .pixels()
+            .filter(|p| p.0[..3] == rgb && p.0[3] == 255)
+            .count()
+    };
+    // Raided sites blue, suspected ones orange, raids purple: on the map and in the legend.
+    assert!(count([31, 119, 180]) > 100, "raided");
+    assert!(count([255, 152, 0]) > 50, "suspected");
+    assert!(count([94, 60, 153]) > 100, "raids");
+}

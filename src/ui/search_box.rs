@@ -32,6 +32,19 @@ impl SearchBox {
         if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, Key::F)) {
             ui.memory_mut(|m| m.request_focus(Self::field_id()));
         }
+        // ↑/↓ choose a match while the field has the keyboard (taken before the field sees
+        // them, so they do not move its cursor).
+        if ui.memory(|m| m.has_focus(Self::field_id())) {
+            ui.input_mut(|i| {
+                if i.consume_key(egui::Modifiers::NONE, Key::ArrowDown) {
+                    self.chosen = (self.chosen + 1).min(self.hits.len().saturating_sub(1));
+                    self.open = true;
+                }
+                if i.consume_key(egui::Modifiers::NONE, Key::ArrowUp) {
+                    self.chosen = self.chosen.saturating_sub(1);
+                }
+            });
+        }
         let edit = ui.add(
             egui::TextEdit::singleline(&mut self.query)
                 .id(Self::field_id())
@@ -47,17 +60,6 @@ impl SearchBox {
             self.chosen = 0;
             self.open = !self.hits.is_empty();
         }
-        if edit.has_focus() {
-            ui.input_mut(|i| {
-                if i.consume_key(egui::Modifiers::NONE, Key::ArrowDown) {
-                    self.chosen = (self.chosen + 1).min(self.hits.len().saturating_sub(1));
-                    self.open = true;
-                }
-                if i.consume_key(egui::Modifiers::NONE, Key::ArrowUp) {
-                    self.chosen = self.chosen.saturating_sub(1);
-                }
-            });
-        }
         let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
         if edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Escape)) {
             self.open = false;
@@ -69,7 +71,7 @@ impl SearchBox {
         if self.query.trim().is_empty() {
             self.open = false;
         }
-        if self.open && (edit.has_focus() || edit.lost_focus() || self.open) {
+        if self.open {
             self.results_ui(ui, edit.rect, doc, commands);
         }
         if !self.query.trim().is_empty() && self.hits.is_empty() {

@@ -50,13 +50,14 @@ impl StyleEditor {
                 ui.end_row();
 
                 ui.label("Symbol");
-                ComboBox::from_id_salt(("symbol", id))
+                let r = ComboBox::from_id_salt(("symbol", id))
                     .selected_text(s.symbol.name())
                     .show_ui(ui, |ui| {
                         for symbol in Symbol::ALL {
                             ui.selectable_value(&mut s.symbol, symbol, symbol.name());
                         }
                     });
+                a11y::name(&r.response, format!("Symbol of {name}"));
                 ui.end_row();
 
                 ui.label("Point size");
@@ -82,7 +83,14 @@ impl StyleEditor {
                 ui.label("Colour by");
                 let by = s.categories.as_ref().map(|c| c.property.clone());
                 let mut chosen = by.clone();
-                property_combo(ui, ("colour-by", id), &mut chosen, keys, "single colour");
+                property_combo(
+                    ui,
+                    ("colour-by", id),
+                    &mut chosen,
+                    keys,
+                    "single colour",
+                    "Colour by",
+                );
                 if chosen != by {
                     s.categories = chosen.map(|p| Categories::from_layer(&p, layer));
                 }
@@ -102,7 +110,14 @@ impl StyleEditor {
                 ui.label("Size by");
                 let by = s.graduated.as_ref().map(|g| g.property.clone());
                 let mut chosen = by.clone();
-                property_combo(ui, ("size-by", id), &mut chosen, numeric, "fixed size");
+                property_combo(
+                    ui,
+                    ("size-by", id),
+                    &mut chosen,
+                    numeric,
+                    "fixed size",
+                    "Size by",
+                );
                 if chosen != by {
                     s.graduated = chosen.and_then(|p| Graduated::from_layer(&p, layer));
                 }
@@ -129,7 +144,14 @@ impl StyleEditor {
                 }
 
                 ui.label("Labels");
-                property_combo(ui, ("label-by", id), &mut s.label, keys, "no labels");
+                property_combo(
+                    ui,
+                    ("label-by", id),
+                    &mut s.label,
+                    keys,
+                    "no labels",
+                    "Labels from",
+                );
                 ui.end_row();
 
                 ui.label("Legend");
@@ -153,10 +175,11 @@ fn property_combo(
     chosen: &mut Option<String>,
     keys: &[String],
     none: &str,
+    what: &str,
 ) {
     let text = chosen.clone().unwrap_or_else(|| none.to_owned());
-    ComboBox::from_id_salt(id)
-        .selected_text(text)
+    let r = ComboBox::from_id_salt(id)
+        .selected_text(text.clone())
         .width(150.0)
         .show_ui(ui, |ui| {
             ui.selectable_value(chosen, None, none);
@@ -164,4 +187,5 @@ fn property_combo(
                 ui.selectable_value(chosen, Some(key.clone()), key);
             }
         });
+    a11y::name(&r.response, format!("{what}: {text}"));
 }
