@@ -322,7 +322,7 @@ fn choose_mode(harness: &mut Harness<'_, RaidmapApp>, mode: &str) {
 }
 
 /// Type into a labelled field of the measure tool.
-fn type_into(harness: &mut Harness<'_, RaidmapApp>, field: &str, text: &str) {
+pub(crate) fn type_into(harness: &mut Harness<'_, RaidmapApp>, field: &str, text: &str) {
     harness
         .get_by_role_and_label(Role::TextInput, field)
         .click();

@@ -21,6 +21,8 @@ pub enum Command {
     Open(Vec<PathBuf>),
     /// Show or hide a layer.
     SetVisible(LayerId, bool),
+    /// Draw a layer with this style.
+    SetStyle(LayerId, crate::style::LayerStyle),
     /// Close a layer.
     Remove(LayerId),
     /// Select a feature (or clear the selection).
@@ -56,4 +58,6 @@ pub enum Command {
     OpenProject(PathBuf),
     /// Save the project at this path and remember it as the project's file.
     SaveProjectAs(PathBuf),
+    /// Write the map as a PNG image, atomically.
+    ExportImage(crate::ui::image_export::ImageRequest),
 }

@@ -4,6 +4,7 @@
 //! the document only through [`app::RaidmapApp::apply`], which applies the commands the panels
 //! push.
 
+pub mod a11y;
 pub mod app;
 pub mod basemap_chooser;
 pub mod basemap_stack;
@@ -13,10 +14,14 @@ pub mod coverage_panel;
 pub mod editing;
 pub mod file_dialog;
 pub mod fonts;
+pub mod help_panel;
+pub mod image_export;
 pub mod inspector;
 pub mod layer_view;
 pub mod layers_panel;
 pub mod map_controls;
+pub mod map_image;
+pub mod map_legend;
 pub mod map_view;
 pub mod measure_area;
 pub mod measure_nearest;
@@ -27,6 +32,9 @@ pub mod measure_rings;
 pub mod measure_table;
 pub mod project_files;
 pub mod property_editor;
+pub mod raster;
+pub mod search_box;
+pub mod style_editor;
 pub mod symbols;
 pub mod tiles;
 pub mod timeline_panel;
