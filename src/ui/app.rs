@@ -318,6 +318,8 @@ impl RaidmapApp {
                 | Command::AskSaveProject
                 | Command::SaveProject
                 | Command::OpenProject(_)
+                | Command::OpenProjectDiscarding(_)
+                | Command::RecoverAutosave(_)
                 | Command::SaveProjectAs(_)) => self.project_command(ctx, command),
                 Command::Export(id, path) => self.export(id, &path),
                 Command::ZoomTo(area) => self.map.zoom_to(area),
