@@ -77,7 +77,7 @@ pub(crate) fn feature_named(app: &RaidmapApp, name: &str) -> (FeatureRef, Point<
     panic!("no feature named {name}")
 }
 
-fn click_at(harness: &mut Harness<'_, RaidmapApp>, pos: Pos2) {
+pub(crate) fn click_at(harness: &mut Harness<'_, RaidmapApp>, pos: Pos2) {
     harness.hover_at(pos);
     harness.run();
     for pressed in [true, false] {
@@ -92,7 +92,7 @@ fn click_at(harness: &mut Harness<'_, RaidmapApp>, pos: Pos2) {
 }
 
 /// Where the map drew a point.
-fn on_screen(harness: &Harness<'_, RaidmapApp>, point: Point<f64>) -> Pos2 {
+pub(crate) fn on_screen(harness: &Harness<'_, RaidmapApp>, point: Point<f64>) -> Pos2 {
     harness
         .state()
         .map
