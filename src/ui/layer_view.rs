@@ -18,8 +18,8 @@ pub struct LayerView {
     /// How the layer is drawn (saved with the project).
     pub style: LayerStyle,
     pub index: SpatialIndex,
-    /// Feature count when the index was built; the index is rebuilt when it changes.
-    indexed_count: usize,
+    /// The layer's revision when the index was built; the index is rebuilt when it changes.
+    indexed_revision: Option<u64>,
     /// Which features the timeline's window lets the map draw and pick, by index; `None`
     /// shows all (no window, or the layer has no dates).
     pub time_filter: Option<Vec<bool>>,
@@ -32,7 +32,7 @@ impl LayerView {
             visible: true,
             style: LayerStyle::nth(layer, nth),
             index: SpatialIndex::build(layer),
-            indexed_count: layer.features.len(),
+            indexed_revision: None,
             time_filter: None,
         }
     }
@@ -44,12 +44,21 @@ impl LayerView {
             .is_none_or(|f| f.get(index).copied().unwrap_or(true))
     }
 
-    /// Rebuild the index if the layer gained or lost features.
-    pub fn refresh(&mut self, layer: &Layer) {
-        if layer.features.len() != self.indexed_count {
-            self.index = SpatialIndex::build(layer);
-            self.indexed_count = layer.features.len();
+    /// The index was built from the layer at `revision` (a view made for a layer just added).
+    pub fn mark_indexed(&mut self, revision: Option<u64>) {
+        self.indexed_revision = revision;
+    }
+
+    /// Rebuild the index if the layer changed since it was built (`revision` is the
+    /// document's [`layer_revision`](crate::model::Document::layer_revision)).
+    /// Returns whether it was rebuilt.
+    pub fn refresh(&mut self, layer: &Layer, revision: Option<u64>) -> bool {
+        if revision == self.indexed_revision {
+            return false;
         }
+        self.index = SpatialIndex::build(layer);
+        self.indexed_revision = revision;
+        true
     }
 }
 

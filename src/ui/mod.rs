@@ -11,6 +11,7 @@ pub mod basemap_stack;
 pub mod basemap_view;
 pub mod command;
 pub mod coverage_panel;
+pub mod editing;
 pub mod file_dialog;
 pub mod fonts;
 pub mod help_panel;
@@ -29,6 +30,8 @@ pub mod measure_panel;
 pub mod measure_path;
 pub mod measure_rings;
 pub mod measure_table;
+pub mod project_files;
+pub mod property_editor;
 pub mod raster;
 pub mod search_box;
 pub mod style_editor;
@@ -76,6 +79,10 @@ pub fn run_app(files: Vec<PathBuf>, basemap: Option<crate::tiles::Source>) -> Ex
                 settings.source = source;
             }
             let mut app = app::RaidmapApp::with_files(files);
+            // Autosave (and recovery after a crash) in the platform data folder.
+            if let Some(dirs) = directories::ProjectDirs::from("", "", "raidmap") {
+                app.enable_autosave(dirs.data_dir().to_owned());
+            }
             app.map.basemap = basemap_chooser::BasemapState::new(settings);
             Ok(Box::new(app))
         }),

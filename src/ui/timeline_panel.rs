@@ -36,8 +36,8 @@ struct Temporal {
     /// Read with the chosen field; `None` when the layer has no date field or the user took
     /// it off the timeline.
     times: Option<LayerTimes>,
-    /// Feature count when read; the layer is read again when it changes.
-    count: usize,
+    /// The layer's revision when read; the layer is read again when it changes (an edit).
+    revision: Option<u64>,
 }
 
 pub struct TimelinePanel {
@@ -136,7 +136,7 @@ impl TimelinePanel {
             if self
                 .layers
                 .get(&id)
-                .is_some_and(|t| t.count == layer.features.len())
+                .is_some_and(|t| t.revision == doc.layer_revision(id))
             {
                 continue;
             }
@@ -151,7 +151,7 @@ impl TimelinePanel {
                 Temporal {
                     candidates,
                     times: field.map(|f| LayerTimes::read(layer, f)),
-                    count: layer.features.len(),
+                    revision: doc.layer_revision(id),
                 },
             );
             changed = true;
