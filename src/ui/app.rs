@@ -417,6 +417,7 @@ impl RaidmapApp {
         };
         spec.title = Some(request.title.clone()).filter(|t| !t.is_empty());
         spec.units = self.measure.units;
+        spec.pixels_per_point = request.scale;
         // The basemap chosen in the window (tiles only when the user chose a tile source).
         let tiles = match self.map.basemap.settings.source.open(None) {
             Ok(loader) => loader.map(|loader| TileBasemap {
@@ -722,10 +723,11 @@ impl RaidmapApp {
         help_ui(ui.ctx(), &mut self.help_open);
         let view_px = self.map.last_map_rect().map(|r| {
             let ppp = ui.ctx().pixels_per_point();
-            [
+            let size = [
                 (r.width() * ppp).round() as u32,
                 (r.height() * ppp).round() as u32,
-            ]
+            ];
+            (size, ppp)
         });
         match self.image_export.ui(ui.ctx(), view_px) {
             Some(ExportAction::ChoosePath) => {
