@@ -136,7 +136,7 @@ fn a_project_saved_to_a_full_disk_stays_unsaved_and_says_why() {
         .push(Command::SaveProjectAs(project.clone()));
     harness.run();
     let app: &RaidmapApp = harness.state();
-    assert!(app.project.is_dirty(&app.doc));
+    assert!(app.has_unsaved_changes());
     assert!(!project.exists());
     use egui_kittest::kittest::Queryable as _;
     assert!(

@@ -166,7 +166,7 @@ fn annotate_add_undo_redo_save_reopen_and_export_changes_only_what_was_edited() 
         .state_mut()
         .push(Command::SaveProjectAs(project.clone()));
     harness.run();
-    assert!(!harness.state().project.is_dirty(&harness.state().doc));
+    assert!(!harness.state().has_unsaved_changes());
     let point_position = harness
         .state()
         .doc
@@ -268,7 +268,7 @@ fn work_autosaved_before_a_crash_is_offered_back_at_the_next_start() {
     let f = second.state().doc.feature(mango).expect("there");
     assert_eq!(f.property("status"), Some(&json!("operating")));
     assert!(
-        second.state().project.is_dirty(&second.state().doc),
+        second.state().has_unsaved_changes(),
         "recovered work is not saved in a project yet"
     );
 
@@ -408,7 +408,7 @@ fn a_save_that_fails_keeps_the_changes_and_says_why() {
         .state_mut()
         .push(Command::SaveProjectAs(folder.clone()));
     harness.run();
-    assert!(harness.state().project.is_dirty(&harness.state().doc));
+    assert!(harness.state().has_unsaved_changes());
     assert!(harness.state().project.path.is_none());
     harness.get_by_label_contains("it is a folder, not a file");
     harness.get_by_label_contains("The project was not saved; your changes are kept");
@@ -423,7 +423,7 @@ fn a_save_that_fails_keeps_the_changes_and_says_why() {
             .next()
             .is_some()
     );
-    assert!(harness.state().project.is_dirty(&harness.state().doc));
+    assert!(harness.state().has_unsaved_changes());
 }
 
 #[test]
@@ -480,5 +480,29 @@ fn opening_a_project_over_unsaved_changes_asks_first() {
         Some(json!("raided")),
         "the saved project is back"
     );
-    assert!(!harness.state().project.is_dirty(&harness.state().doc));
+    assert!(!harness.state().has_unsaved_changes());
+}
+
+#[test]
+fn a_style_change_is_an_unsaved_change_and_is_saved_with_the_project() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = sample_app();
+    assert!(!harness.state().has_unsaved_changes());
+    let sites = sites_layer(harness.state());
+    if let Some(view) = harness.state_mut().views.get_mut(&sites) {
+        view.style.point_radius = 11.0;
+    }
+    harness.run();
+    assert!(harness.state().has_unsaved_changes());
+    let project = dir.path().join("styled.raidmap");
+    harness
+        .state_mut()
+        .push(Command::SaveProjectAs(project.clone()));
+    harness.run();
+    assert!(!harness.state().has_unsaved_changes());
+    let mut reopened = harness_with(RaidmapApp::empty());
+    reopened.state_mut().push(Command::OpenProject(project));
+    reopened.run();
+    let sites = sites_layer(reopened.state());
+    assert_eq!(reopened.state().views[&sites].style.point_radius, 11.0);
 }

@@ -80,7 +80,7 @@ pub struct RaidmapApp {
 impl RaidmapApp {
     /// An app with no layers.
     pub fn empty() -> Self {
-        Self {
+        let mut app = Self {
             doc: Document::new(),
             views: HashMap::new(),
             map: MapView::new(),
@@ -106,7 +106,9 @@ impl RaidmapApp {
             status: String::new(),
             commands: Vec::new(),
             opened: 0,
-        }
+        };
+        app.mark_saved();
+        app
     }
 
     /// An app showing the given files, or the bundled sample data when there are none.
@@ -129,7 +131,7 @@ impl RaidmapApp {
             app.open(files);
         }
         // What was opened at start is what "unsaved changes" are counted from.
-        app.project.mark_saved(&app.doc);
+        app.mark_saved();
         app
     }
 

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use egui::RichText;
 
-use crate::model::{Document, LayerId};
+use crate::model::LayerId;
 use crate::project::{self, SaveLayer, Settings};
 use crate::ui::app::RaidmapApp;
 use crate::ui::basemap_chooser::BasemapSettings;
@@ -33,6 +33,8 @@ pub struct ProjectFiles {
     pub path: Option<PathBuf>,
     /// The document's revision when last saved or opened.
     saved_revision: u64,
+    /// The layers' styles and visibility then ([`RaidmapApp::views_fingerprint`]).
+    saved_views: u64,
     /// Layers that were embedded in the opened project: saved embedded again.
     pub embedded: HashSet<LayerId>,
     autosave: Option<Autosave>,
@@ -47,20 +49,11 @@ pub struct ProjectFiles {
 struct Autosave {
     dir: PathBuf,
     last: Instant,
-    revision: Option<u64>,
+    /// The document revision and views fingerprint last autosaved.
+    saved: Option<(u64, u64)>,
 }
 
 impl ProjectFiles {
-    /// Whether the document changed since it was last saved or opened.
-    pub fn is_dirty(&self, doc: &Document) -> bool {
-        doc.revision() != self.saved_revision
-    }
-
-    /// The document as it is now counts as saved (after start-up or a project was opened).
-    pub fn mark_saved(&mut self, doc: &Document) {
-        self.saved_revision = doc.revision();
-    }
-
     /// Where autosaves go.
     pub fn autosave_path(&self) -> Option<PathBuf> {
         self.autosave.as_ref().map(|a| a.dir.join(AUTOSAVE_FILE))
@@ -75,6 +68,35 @@ fn suggested_name(path: Option<&Path>) -> String {
 }
 
 impl RaidmapApp {
+    /// What identifies how the layers are shown (styles, visibility), to notice unsaved style
+    /// changes.
+    fn views_fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for (id, _) in self.doc.layers() {
+            if let Some(view) = self.views.get(&id) {
+                view.visible.hash(&mut hasher);
+                serde_json::to_string(&view.style)
+                    .unwrap_or_default()
+                    .hash(&mut hasher);
+            }
+        }
+        hasher.finish()
+    }
+
+    /// Whether the data, a style or a layer's visibility changed since the project was last
+    /// saved or opened (or since start-up).
+    pub fn has_unsaved_changes(&self) -> bool {
+        self.doc.revision() != self.project.saved_revision
+            || self.views_fingerprint() != self.project.saved_views
+    }
+
+    /// What is shown now counts as saved.
+    pub(crate) fn mark_saved(&mut self) {
+        self.project.saved_revision = self.doc.revision();
+        self.project.saved_views = self.views_fingerprint();
+    }
+
     /// Autosave into `dir` (made if needed) every minute while there are unsaved changes. If
     /// the last run left autosaved work behind (it crashed, or closed with unsaved changes),
     /// offer to recover it.
@@ -86,7 +108,7 @@ impl RaidmapApp {
         self.project.autosave = Some(Autosave {
             dir,
             last: Instant::now(),
-            revision: None,
+            saved: None,
         });
     }
 
@@ -117,7 +139,7 @@ impl RaidmapApp {
         match result {
             Ok(()) => {
                 self.project.path = Some(path.to_owned());
-                self.project.mark_saved(&self.doc);
+                self.mark_saved();
                 self.status = format!("Saved the project to {}.", path.display());
             }
             Err(err) => {
@@ -133,7 +155,7 @@ impl RaidmapApp {
 
     /// Open a project in place of what is shown; asks first when there are unsaved changes.
     pub fn open_project(&mut self, path: &Path, discard_changes: bool) {
-        if !discard_changes && self.project.is_dirty(&self.doc) {
+        if !discard_changes && self.has_unsaved_changes() {
             self.project.confirm_open = Some(path.to_owned());
             return;
         }
@@ -210,7 +232,7 @@ impl RaidmapApp {
                 lines: vec![problem],
             });
         }
-        self.project.mark_saved(&self.doc);
+        self.mark_saved();
     }
 
     /// Apply a project command (from [`RaidmapApp::apply`]).
@@ -255,12 +277,11 @@ impl RaidmapApp {
 
     /// Autosave when a minute has passed with unsaved changes; wake up in time for the next.
     pub fn autosave_tick(&mut self, ctx: &egui::Context) {
-        let dirty = self.project.is_dirty(&self.doc);
-        let revision = self.doc.revision();
         let Some(autosave) = &self.project.autosave else {
             return;
         };
-        if !dirty || autosave.revision == Some(revision) {
+        let now_shown = (self.doc.revision(), self.views_fingerprint());
+        if !self.has_unsaved_changes() || autosave.saved == Some(now_shown) {
             return;
         }
         let due = autosave.last + AUTOSAVE_EVERY;
@@ -290,11 +311,11 @@ impl RaidmapApp {
                 project::save(&dir.join(AUTOSAVE_FILE), &layers, &settings)
                     .map_err(|e| crate::ui::app::error_chain(&e).join(": "))
             });
-        let revision = self.doc.revision();
+        let now_shown = (self.doc.revision(), self.views_fingerprint());
         if let Some(autosave) = &mut self.project.autosave {
             autosave.last = Instant::now();
             match result {
-                Ok(()) => autosave.revision = Some(revision),
+                Ok(()) => autosave.saved = Some(now_shown),
                 Err(err) => {
                     log::warn!("autosave failed: {err}");
                     self.status = format!("Autosave failed: {err}");
@@ -309,7 +330,7 @@ impl RaidmapApp {
         let Some(dir) = self.project.autosave.as_ref().map(|a| a.dir.clone()) else {
             return;
         };
-        if self.project.is_dirty(&self.doc) {
+        if self.has_unsaved_changes() {
             self.autosave_now();
         } else {
             let _ = std::fs::remove_file(dir.join(RUNNING_FILE));
@@ -344,7 +365,7 @@ impl RaidmapApp {
                     |n| n.to_string_lossy().into_owned(),
                 );
             ui.label(RichText::new(name).strong());
-            if self.project.is_dirty(&self.doc) {
+            if self.has_unsaved_changes() {
                 ui.label(RichText::new("(unsaved changes)").weak());
             }
         });
