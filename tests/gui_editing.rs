@@ -506,3 +506,22 @@ fn a_style_change_is_an_unsaved_change_and_is_saved_with_the_project() {
     let sites = sites_layer(reopened.state());
     assert_eq!(reopened.state().views[&sites].style.point_radius, 11.0);
 }
+
+#[test]
+fn a_project_with_an_online_basemap_does_not_switch_it_on() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path().join("online.raidmap");
+    std::fs::write(
+        &project,
+        r#"{"raidmap_project": 1, "layers": [],
+            "basemap": {"source": {"kind": "open_street_map"}, "opacity": 0.6}}"#,
+    )
+    .expect("written");
+    let mut harness = harness_with(RaidmapApp::empty());
+    harness.state_mut().push(Command::OpenProject(project));
+    harness.run();
+    let basemap = &harness.state().map.basemap;
+    assert_eq!(basemap.source(), &raidmap::tiles::Source::Offline);
+    assert!((basemap.settings.opacity - 0.6).abs() < 1e-6);
+    harness.get_by_label("The project's basemap is online");
+}
