@@ -344,6 +344,44 @@ fn a_polygon_drawn_with_the_polygon_tool_becomes_a_feature() {
         panic!("a polygon")
     };
     assert_eq!(polygon.exterior().0.len(), 4, "three corners, closed");
+
+    // Pull a vertex out of the first side's middle, then remove it with a right-click.
+    let corners = |h: &Harness<'_, RaidmapApp>| match h
+        .state()
+        .doc
+        .feature(selected)
+        .and_then(|f| f.geometry().cloned())
+    {
+        Some(geo::Geometry::Polygon(p)) => p.exterior().0.len() - 1,
+        other => panic!("not a polygon: {other:?}"),
+    };
+    let a = on_screen(&harness, geo::Point(polygon.exterior().0[0]));
+    let b = on_screen(&harness, geo::Point(polygon.exterior().0[1]));
+    let middle = a + (b - a) / 2.0;
+    drag(&mut harness, middle, middle + egui::vec2(0.0, -30.0));
+    assert_eq!(corners(&harness), 4, "a vertex was added");
+    let added = middle + egui::vec2(0.0, -30.0);
+    harness.hover_at(added);
+    harness.run();
+    for pressed in [true, false] {
+        harness.event(Event::PointerButton {
+            pos: added,
+            button: PointerButton::Secondary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+    }
+    harness.run();
+    assert_eq!(corners(&harness), 3, "the vertex was removed");
+    let history = &harness.state().editing.history;
+    let steps: Vec<&str> = history
+        .done()
+        .iter()
+        .map(|e| e.description.as_str())
+        .collect();
+    assert_eq!(steps.len(), 3, "{steps:?}");
+    assert!(steps[1].starts_with("Add a vertex"), "{steps:?}");
+    assert!(steps[2].starts_with("Remove a vertex"), "{steps:?}");
 }
 
 #[test]

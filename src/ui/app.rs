@@ -688,8 +688,13 @@ impl RaidmapApp {
                     legend: self.show_legend,
                 };
                 let out = self.map.ui(ui, &self.doc, &self.views, &overlay);
-                self.editing
-                    .after_map(ui.ctx(), &self.doc, &mut self.commands);
+                self.editing.after_map(
+                    ui.ctx(),
+                    &self.map,
+                    &self.doc,
+                    self.selection,
+                    &mut self.commands,
+                );
                 self.hover = out.hovered;
                 self.cursor = out.cursor;
                 if let Some(marks) = self.coverage.marks() {

@@ -1,5 +1,6 @@
 //! Editing on the map and the undo history: the tools (add a point, draw a line or a polygon),
-//! dragging the selected feature's vertices, selecting several features (Ctrl+click), the
+//! dragging the selected feature's vertices (or a segment's middle, which adds a vertex there),
+//! right-click on a vertex to remove it, selecting several features (Ctrl+click), the
 //! Undo/Redo buttons and keys, and the history list.
 //!
 //! Nothing here changes the document: every decision becomes a [`Command::Edit`], applied
@@ -29,13 +30,25 @@ pub enum Tool {
     DrawPolygon,
 }
 
-/// A vertex being dragged.
+/// A vertex being dragged (or, with `insert`, a new vertex pulled out of a segment's middle).
 #[derive(Debug, Clone)]
 struct Drag {
     feature: FeatureRef,
     vertex: VertexId,
     to: Coord<f64>,
     moved: bool,
+    insert: bool,
+}
+
+impl Drag {
+    /// The dragged geometry with the vertex where the pointer is.
+    fn apply(&self, geometry: &Geometry<f64>) -> Option<Geometry<f64>> {
+        if self.insert {
+            vertex::insert_vertex(geometry, self.vertex, self.to)
+        } else {
+            vertex::move_vertex(geometry, self.vertex, self.to)
+        }
+    }
 }
 
 /// The editing state of the GUI.
@@ -75,6 +88,8 @@ pub struct EditDrawing {
     pub drawing: Vec<Coord<f64>>,
     pub closed: bool,
     pub handles: Vec<Coord<f64>>,
+    /// Segment middles: drag one to add a vertex there.
+    pub midpoints: Vec<Coord<f64>>,
     pub preview: Option<Geometry<f64>>,
 }
 
@@ -191,8 +206,41 @@ impl Editing {
         true
     }
 
-    /// After the map was drawn: a finished drag becomes an edit.
-    pub fn after_map(&mut self, ctx: &egui::Context, doc: &Document, commands: &mut Vec<Command>) {
+    /// After the map was drawn: a finished drag becomes an edit, and so does a right-click on
+    /// a vertex of the selected line or polygon (it removes the vertex).
+    pub fn after_map(
+        &mut self,
+        ctx: &egui::Context,
+        map: &MapView,
+        doc: &Document,
+        selection: Option<FeatureRef>,
+        commands: &mut Vec<Command>,
+    ) {
+        let right_click = ctx.input(|i| {
+            i.pointer
+                .button_clicked(egui::PointerButton::Secondary)
+                .then(|| i.pointer.interact_pos())
+                .flatten()
+        });
+        if let Some(pos) = right_click
+            && self.tool == Tool::Select
+            && let Some(grabbed) = grab(map, doc, selection, pos).filter(|d| !d.insert)
+            && let Some(feature) = doc.feature(grabbed.feature)
+            && let Some(geometry) = feature.geometry()
+            && !matches!(geometry, Geometry::Point(_) | Geometry::MultiPoint(_))
+            && let Some(fewer) = vertex::remove_vertex(geometry, grabbed.vertex)
+        {
+            commands.push(Command::Edit(
+                Edit::SetGeometry {
+                    target: grabbed.feature,
+                    geometry: Some(fewer),
+                },
+                format!(
+                    "Remove a vertex of {}",
+                    feature.label(grabbed.feature.index)
+                ),
+            ));
+        }
         if self.drag.is_none() || ctx.input(|i| i.pointer.primary_down()) {
             return;
         }
@@ -203,16 +251,16 @@ impl Editing {
         let Some(feature) = doc.feature(drag.feature) else {
             return;
         };
-        let Some(moved) = feature
-            .geometry()
-            .and_then(|g| vertex::move_vertex(g, drag.vertex, drag.to))
-        else {
+        let Some(moved) = feature.geometry().and_then(|g| drag.apply(g)) else {
             return;
         };
-        let what = if matches!(moved, Geometry::Point(_)) {
-            format!("Move {}", feature.label(drag.feature.index))
+        let label = feature.label(drag.feature.index);
+        let what = if drag.insert {
+            format!("Add a vertex to {label}")
+        } else if matches!(moved, Geometry::Point(_)) {
+            format!("Move {label}")
         } else {
-            format!("Move a vertex of {}", feature.label(drag.feature.index))
+            format!("Move a vertex of {label}")
         };
         commands.push(Command::Edit(
             Edit::SetGeometry {
@@ -315,16 +363,19 @@ impl Editing {
     pub fn drawing(&self, doc: &Document, selection: Option<FeatureRef>) -> EditDrawing {
         let preview = self.drag.as_ref().filter(|d| d.moved).and_then(|d| {
             let g = doc.feature(d.feature)?.geometry()?;
-            vertex::move_vertex(g, d.vertex, d.to)
+            d.apply(g)
         });
-        let handles = match (self.tool, selection.and_then(|r| doc.feature(r))) {
-            (Tool::Select, Some(f)) => f
-                .geometry()
-                .filter(|g| !matches!(g, Geometry::Point(_)))
-                .map(|g| vertex::vertices(g).into_iter().map(|(_, c)| c).collect())
-                .unwrap_or_default(),
-            _ => Vec::new(),
+        let shape = match (self.tool, selection.and_then(|r| doc.feature(r))) {
+            (Tool::Select, Some(f)) => f.geometry().filter(|g| !matches!(g, Geometry::Point(_))),
+            _ => None,
         };
+        let coords = |list: Vec<(VertexId, Coord<f64>)>| list.into_iter().map(|(_, c)| c).collect();
+        let handles = shape
+            .map(|g| coords(vertex::vertices(g)))
+            .unwrap_or_default();
+        let midpoints = shape
+            .map(|g| coords(vertex::midpoints(g)))
+            .unwrap_or_default();
         EditDrawing {
             also_selected: self
                 .also_selected
@@ -334,6 +385,7 @@ impl Editing {
             drawing: self.drawing.clone(),
             closed: self.tool == Tool::DrawPolygon,
             handles,
+            midpoints,
             preview,
         }
     }
@@ -395,7 +447,11 @@ impl Editing {
                 .on_hover_text("The layer new features go into");
         });
         let hint = match self.tool {
-            Tool::Select => None,
+            Tool::Select => Some(
+                "Select a line or polygon to edit it: drag a vertex to move it, a middle to add \
+                 one; right-click a vertex to remove it."
+                    .to_owned(),
+            ),
             Tool::AddPoint => Some("Click the map to add a point. Esc stops.".to_owned()),
             Tool::DrawLine | Tool::DrawPolygon => Some(format!(
                 "Click the map to place vertices ({} so far); Enter or Finish ends, Esc cancels.",
@@ -453,23 +509,31 @@ impl Editing {
     }
 }
 
-/// The vertex of the selected feature under a press at `pos`, if any.
+/// The vertex (or segment middle) of the selected feature under a press at `pos`, if any;
+/// vertices win over middles.
 fn grab(map: &MapView, doc: &Document, selection: Option<FeatureRef>, pos: Pos2) -> Option<Drag> {
     let r = selection?;
     let geometry = doc.feature(r)?.geometry()?;
-    vertex::vertices(geometry)
+    let vertices = vertex::vertices(geometry)
         .into_iter()
-        .filter_map(|(id, c)| {
+        .map(|(id, c)| (id, c, false));
+    let middles = vertex::midpoints(geometry)
+        .into_iter()
+        .map(|(id, c)| (id, c, true));
+    vertices
+        .chain(middles)
+        .filter_map(|(id, c, insert)| {
             let at = map.screen_pos(Point(c))?;
-            let d = at.distance(pos);
-            (d <= GRAB_RADIUS).then_some((d, id, c))
+            let d = at.distance(pos) + if insert { 0.5 } else { 0.0 };
+            (d <= GRAB_RADIUS).then_some((d, id, c, insert))
         })
         .min_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, vertex, to)| Drag {
+        .map(|(_, vertex, to, insert)| Drag {
             feature: r,
             vertex,
             to,
             moved: false,
+            insert,
         })
 }
 
@@ -522,6 +586,14 @@ pub fn paint(painter: &egui::Painter, projector: &Projector, drawing: &EditDrawi
         for p in points {
             painter.circle_filled(p, 5.0, blue);
         }
+    }
+    for c in &drawing.midpoints {
+        painter.circle(
+            screen(*c),
+            3.0,
+            Color32::from_rgba_unmultiplied(255, 255, 255, 170),
+            Stroke::new(1.0, blue.gamma_multiply(0.7)),
+        );
     }
     for c in &drawing.handles {
         painter.circle(screen(*c), 4.5, Color32::WHITE, Stroke::new(1.5, blue));
