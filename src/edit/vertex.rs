@@ -4,7 +4,7 @@
 //! vertex moves the closing position too, so the ring stays closed. A line keeps at least two
 //! vertices and a ring at least three corners: removing one more is refused (`None`).
 
-use geo::{Coord, Geometry, LineString, Polygon};
+use geo::{Coord, Geometry, LineString, Point, Polygon};
 
 /// Where a vertex is: the part of a Multi* geometry, the ring of a polygon (0 = exterior) and
 /// the position in that line or ring.
@@ -87,51 +87,33 @@ pub fn move_vertex(
     id: VertexId,
     to: Coord<f64>,
 ) -> Option<Geometry<f64>> {
-    fn in_line(ls: &mut LineString<f64>, index: usize, to: Coord<f64>, closed: bool) -> Option<()> {
-        let n = ls.0.len();
-        if closed && n >= 2 && index < n - 1 {
-            ls.0[index] = to;
-            if index == 0 {
-                ls.0[n - 1] = to;
-            }
-            return Some(());
-        }
-        if closed {
-            return None;
-        }
-        *ls.0.get_mut(index)? = to;
-        Some(())
-    }
-    fn in_polygon(p: &mut Polygon<f64>, ring: usize, index: usize, to: Coord<f64>) -> Option<()> {
-        let mut done = None;
-        if ring == 0 {
-            p.exterior_mut(|ls| done = in_line(ls, index, to, true));
-        } else if ring <= p.interiors().len() {
-            p.interiors_mut(|holes| done = in_line(&mut holes[ring - 1], index, to, true));
-        }
-        done
-    }
-    let mut g = geometry.clone();
     let VertexId { part, ring, index } = id;
-    let done = match &mut g {
-        Geometry::Point(p) if part == 0 && ring == 0 && index == 0 => {
-            p.0 = to;
+    match geometry {
+        Geometry::Point(_) => (part == 0 && ring == 0 && index == 0).then(|| Point(to).into()),
+        Geometry::MultiPoint(mp) => {
+            if ring != 0 || index != 0 {
+                return None;
+            }
+            let mut mp = mp.clone();
+            mp.0.get_mut(part)?.0 = to;
+            Some(mp.into())
+        }
+        _ => with_line(geometry, id, |ls, closed| {
+            let n = ls.0.len();
+            if closed {
+                if n < 2 || index >= n - 1 {
+                    return None;
+                }
+                ls.0[index] = to;
+                if index == 0 {
+                    ls.0[n - 1] = to;
+                }
+            } else {
+                *ls.0.get_mut(index)? = to;
+            }
             Some(())
-        }
-        Geometry::MultiPoint(mp) if ring == 0 && index == 0 => mp.0.get_mut(part).map(|p| p.0 = to),
-        Geometry::LineString(ls) if part == 0 && ring == 0 => in_line(ls, index, to, false),
-        Geometry::MultiLineString(mls) if ring == 0 => mls
-            .0
-            .get_mut(part)
-            .and_then(|ls| in_line(ls, index, to, false)),
-        Geometry::Polygon(p) if part == 0 => in_polygon(p, ring, index, to),
-        Geometry::MultiPolygon(mp) => {
-            mp.0.get_mut(part)
-                .and_then(|p| in_polygon(p, ring, index, to))
-        }
-        _ => None,
-    };
-    done.map(|()| g)
+        }),
+    }
 }
 
 /// The middle of every segment (lon/lat average: a place to grab, not a measurement), with
@@ -178,16 +160,15 @@ pub fn midpoints(geometry: &Geometry<f64>) -> Vec<(VertexId, Coord<f64>)> {
     out
 }
 
-/// Change the line or ring at `id`'s part and ring; `None` when there is none.
-fn with_line(
-    geometry: &Geometry<f64>,
-    id: VertexId,
-    change: impl FnOnce(&mut LineString<f64>, bool) -> Option<()>,
-) -> Option<Geometry<f64>> {
+/// Change the line or ring at `id`'s part and ring (`change` learns whether it is a closed
+/// ring); `None` when there is none or `change` refused.
+fn with_line<F>(geometry: &Geometry<f64>, id: VertexId, change: F) -> Option<Geometry<f64>>
+where
+    F: FnOnce(&mut LineString<f64>, bool) -> Option<()>,
+{
     let mut g = geometry.clone();
     let VertexId { part, ring, .. } = id;
-    let in_polygon = |p: &mut Polygon<f64>, change: &mut Option<_>| -> Option<()> {
-        let change: Box<dyn FnOnce(&mut LineString<f64>, bool) -> Option<()>> = change.take()?;
+    let polygon = |p: &mut Polygon<f64>, change: F| {
         let mut done = None;
         if ring == 0 {
             p.exterior_mut(|ls| done = change(ls, true));
@@ -196,13 +177,11 @@ fn with_line(
         }
         done
     };
-    let mut change: Option<Box<dyn FnOnce(&mut LineString<f64>, bool) -> Option<()>>> =
-        Some(Box::new(change));
     let done = match &mut g {
-        Geometry::LineString(ls) if part == 0 && ring == 0 => change.take()?(ls, false),
-        Geometry::MultiLineString(mls) if ring == 0 => change.take()?(mls.0.get_mut(part)?, false),
-        Geometry::Polygon(p) if part == 0 => in_polygon(p, &mut change),
-        Geometry::MultiPolygon(mp) => in_polygon(mp.0.get_mut(part)?, &mut change),
+        Geometry::LineString(ls) if part == 0 && ring == 0 => change(ls, false),
+        Geometry::MultiLineString(mls) if ring == 0 => change(mls.0.get_mut(part)?, false),
+        Geometry::Polygon(p) if part == 0 => polygon(p, change),
+        Geometry::MultiPolygon(mp) => polygon(mp.0.get_mut(part)?, change),
         _ => None,
     };
     done.map(|()| g)
