@@ -200,6 +200,11 @@ impl RaidmapApp {
     /// Read files as layers; a file that fails is reported and changes nothing else.
     fn open(&mut self, paths: Vec<PathBuf>) {
         for path in paths {
+            // A project given with the files (`raidmap data/sample.raidmap`, a dropped file).
+            if crate::project::is_project_file(&path) {
+                self.open_project(&path, false);
+                continue;
+            }
             match io::read_layers(&path) {
                 Ok(layers) => {
                     let count = layers.len();
