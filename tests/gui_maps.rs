@@ -268,10 +268,8 @@ fn on_a_hidpi_screen_the_map_picks_and_exports_at_its_own_pixel_size() {
 
 #[test]
 fn the_readme_image_comes_out_of_the_window_too() {
-    let project = std::path::PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/data/sample.raidmap"
-    ));
+    let project =
+        std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/data/sample.raidmap"));
     let mut harness = harness(RaidmapApp::with_files(vec![project]));
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("readme.png");
@@ -286,7 +284,9 @@ fn the_readme_image_comes_out_of_the_window_too() {
             "Scam compounds and police raids in Cambodia, 2024–2025 (approximate positions)".into();
     }
     harness.run();
-    harness.get_by_role_and_label(Role::RadioButton, "all layers").click();
+    harness
+        .get_by_role_and_label(Role::RadioButton, "all layers")
+        .click();
     harness.run();
     harness
         .get_by_role_and_label(Role::Button, "Export PNG")
@@ -307,5 +307,8 @@ fn the_readme_image_comes_out_of_the_window_too() {
         .zip(reference.pixels())
         .filter(|(a, b)| a.0 != b.0)
         .count();
-    assert!(differing <= 1600, "{differing} pixels differ from the README's image");
+    assert!(
+        differing <= 1600,
+        "{differing} pixels differ from the README's image"
+    );
 }
