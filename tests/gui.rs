@@ -19,7 +19,9 @@ fn builder() -> egui_kittest::HarnessBuilder<RaidmapApp> {
         .with_context_setup(raidmap::ui::setup_context)
 }
 
-fn harness(app: RaidmapApp) -> Harness<'static, RaidmapApp> {
+fn harness(mut app: RaidmapApp) -> Harness<'static, RaidmapApp> {
+    // Files are read in the background; these tests look at them once read.
+    app.finish_loading();
     let mut harness = builder().build_ui_state(|ui, app: &mut RaidmapApp| app.ui(ui), app);
     harness.run();
     harness
@@ -584,6 +586,8 @@ fn kept_measurements_survive_export_and_come_back_as_measurements() {
     harness
         .state_mut()
         .push(raidmap::ui::command::Command::Open(vec![path]));
+    harness.run();
+    harness.state_mut().finish_loading();
     harness.run();
     let app = harness.state();
     let (reopened_id, reopened) = app

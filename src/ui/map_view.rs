@@ -15,10 +15,12 @@ use crate::model::{Document, FeatureRef, LayerId};
 use crate::style::FeatureStyle;
 use crate::ui::basemap_chooser::BasemapState;
 use crate::ui::basemap_stack::{StackPlan, paint_basemap_stack, paint_credits, reserve_under};
-use crate::ui::basemap_view::BasemapStyle;
+use crate::ui::basemap_view::{BasemapStyle, viewport_of};
+use crate::ui::density_view::{Plan, paint_cells};
 use crate::ui::layer_view::{LayerView, color32};
 use crate::ui::map_controls::{self, Navigation};
 use crate::ui::measure_overlay::{MeasureDrawing, paint_measure_drawing};
+use crate::ui::point_mesh::{MESH_FROM, paint_points};
 use crate::ui::symbols::{paint_point, symbol_extent};
 use crate::ui::tiles::ImageryLayer;
 
@@ -94,6 +96,13 @@ impl MapView {
         }
     }
 
+    /// Centre the view on `position` at `zoom` (from the next frame on).
+    pub fn center_on(&mut self, position: Point<f64>, zoom: f64) {
+        self.pending_fit = None;
+        self.memory.center_at(lon_lat(position.x(), position.y()));
+        let _ = self.memory.set_zoom(zoom);
+    }
+
     /// Fit `area` into the view on the next frame.
     pub fn zoom_to(&mut self, area: Rect<f64>) {
         self.pending_fit = Some(area);
@@ -159,14 +168,23 @@ impl MapView {
             .show(ui, |ui, response, projector, _memory| {
                 let painter = ui.painter().with_clip_rect(response.rect);
                 let visible = visible_area(projector, response.rect);
+                let viewport = viewport_of(projector);
+                // Big layers with many features in view are drawn as density grids.
+                let lod = Plan::new(doc, views, &viewport);
                 // The data's labels are placed first, so the basemap's give way to them.
-                let labels =
-                    place_data_labels(&painter, projector, doc, views, visible, overlay.units);
+                let labels = place_data_labels(
+                    &painter,
+                    projector,
+                    (doc, views, &lod),
+                    visible,
+                    overlay.units,
+                );
                 let reserved: Vec<ScreenRect> = labels.iter().map(|l| l.rect).collect();
                 paint_basemap_stack(&painter, under, projector, basemap_style, &plan, &reserved);
-                paint_layers(&painter, projector, doc, views, visible, fills);
+                paint_layers(&painter, projector, (doc, views, &lod), visible, fills);
                 paint_highlights(&painter, projector, doc, overlay);
                 paint_labels(&painter, labels);
+                lod.paint_note(&painter, &viewport, doc);
                 if let Some(drawing) = overlay.measure {
                     paint_measure_drawing(&painter, projector, drawing);
                 }
@@ -270,53 +288,102 @@ fn screen(projector: &Projector, c: Coord<f64>) -> Pos2 {
     projector.project(Point(c)).to_pos2()
 }
 
+/// The screen points of a line, simplified for the zoom: a vertex closer than
+/// [`SIMPLIFY_PX`] to the last one kept is left out (the last vertex always stays).
 fn line_points(projector: &Projector, line: &LineString<f64>) -> Vec<Pos2> {
-    line.0.iter().map(|c| screen(projector, *c)).collect()
+    let mut out: Vec<Pos2> = Vec::with_capacity(line.0.len());
+    let last = line.0.len().saturating_sub(1);
+    for (i, c) in line.0.iter().enumerate() {
+        let p = screen(projector, *c);
+        let far = out
+            .last()
+            .is_none_or(|q| q.distance_sq(p) >= SIMPLIFY_PX * SIMPLIFY_PX);
+        if far || i == last {
+            out.push(p);
+        }
+    }
+    out
 }
+
+/// Vertices closer than this (screen points) to the previous one drawn are skipped.
+const SIMPLIFY_PX: f32 = 0.75;
+
+/// The document, the views and this frame's drawing plan.
+type Layers<'a> = (&'a Document, &'a HashMap<LayerId, LayerView>, &'a Plan);
 
 fn paint_layers(
     painter: &egui::Painter,
     projector: &Projector,
-    doc: &Document,
-    views: &HashMap<LayerId, LayerView>,
+    (doc, views, lod): Layers<'_>,
     visible: Rect<f64>,
     fills: &mut HashMap<FeatureRef, Vec<[Coord<f64>; 3]>>,
 ) {
-    for (layer_id, layer, view, index) in in_view(doc, views, visible) {
-        let Some(geometry) = layer.features[index].geometry() else {
+    let viewport = viewport_of(projector);
+    for (layer_id, layer) in doc.layers() {
+        let Some(view) = views.get(&layer_id).filter(|v| v.visible) else {
             continue;
         };
-        let r = FeatureRef {
-            layer: layer_id,
-            index,
-        };
-        let style = view.style.feature_style(&layer.features[index]);
-        paint_geometry(painter, projector, geometry, &style, r, fills);
+        if let Some(cells) = lod.dense(layer_id) {
+            paint_cells(painter, &viewport, cells, color32(view.style.color));
+            continue;
+        }
+        let indices = layer_in_view(layer, view, visible);
+        // Thousands of points go into one mesh; a few are drawn as exact shapes.
+        let mut points = Vec::new();
+        let many = indices.len() >= MESH_FROM;
+        for index in indices {
+            let feature = &layer.features[index];
+            let style = view.style.feature_style(feature);
+            if let Some(c) = feature.point() {
+                let (at, color) = (screen(projector, c), color32(style.color));
+                if many {
+                    points.push((at, color, style.radius));
+                } else {
+                    paint_point(painter, at, style.symbol, color, style.radius);
+                }
+                continue;
+            }
+            let Some(geometry) = feature.geometry() else {
+                continue;
+            };
+            let r = FeatureRef {
+                layer: layer_id,
+                index,
+            };
+            paint_geometry(painter, projector, geometry, &style, r, fills);
+        }
+        paint_points(painter, &points, view.style.symbol);
     }
 }
 
 /// Every visible layer's features whose box meets `visible`, bottom layer first, each layer in
-/// feature order.
+/// feature order; layers drawn as density are left out.
 fn in_view<'a>(
-    doc: &'a Document,
-    views: &'a HashMap<LayerId, LayerView>,
+    (doc, views, lod): Layers<'a>,
     visible: Rect<f64>,
 ) -> impl Iterator<Item = (LayerId, &'a crate::model::Layer, &'a LayerView, usize)> + 'a {
     doc.layers().flat_map(move |(layer_id, layer)| {
-        let view = views.get(&layer_id).filter(|v| v.visible);
-        let mut indices: Vec<usize> = view
-            .map(|v| {
-                v.index
-                    .intersecting(visible)
-                    .filter(|i| v.shows(*i))
-                    .collect()
-            })
+        let view = views
+            .get(&layer_id)
+            .filter(|v| v.visible && lod.dense(layer_id).is_none());
+        let indices = view
+            .map(|v| layer_in_view(layer, v, visible))
             .unwrap_or_default();
-        indices.sort_unstable();
         indices
             .into_iter()
             .filter_map(move |i| Some((layer_id, layer, view?, i)))
     })
+}
+
+/// The features of one layer whose box meets `visible` and that the timeline shows, in order.
+fn layer_in_view(layer: &crate::model::Layer, view: &LayerView, visible: Rect<f64>) -> Vec<usize> {
+    let mut indices: Vec<usize> = view
+        .index
+        .intersecting(layer, visible)
+        .filter(|i| view.shows(*i))
+        .collect();
+    indices.sort_unstable();
+    indices
 }
 
 /// A label of the data, placed and laid out.
@@ -332,27 +399,30 @@ struct DataLabel {
 fn place_data_labels(
     painter: &egui::Painter,
     projector: &Projector,
-    doc: &Document,
-    views: &HashMap<LayerId, LayerView>,
+    layers: Layers<'_>,
     visible: Rect<f64>,
     units: Units,
 ) -> Vec<DataLabel> {
     let mut wanted: Vec<(Pos2, String, Option<f32>)> = Vec::new();
-    for (_, layer, view, index) in in_view(doc, views, visible) {
+    if !layers.2.labels() {
+        // Too many features in view to label them: none is labelled.
+        return Vec::new();
+    }
+    for (_, layer, view, index) in in_view(layers, visible) {
         let feature = &layer.features[index];
-        let Some(geometry) = feature.geometry() else {
+        if feature.bbox().is_none() {
             continue;
-        };
+        }
         if let Some(text) = measure::measurement_label(feature, units) {
             if let Some(anchor) = measure::measurement_anchor(feature) {
                 wanted.push((screen(projector, anchor.0), text, None));
             }
-        } else if let (Geometry::Point(p), Some(text)) = (geometry, view.style.label_of(feature))
+        } else if let (Some(p), Some(text)) = (feature.point(), view.style.label_of(feature))
             && projector.zoom() >= 6.5
         {
             let style = view.style.feature_style(feature);
             let beside = symbol_extent(style.symbol, style.radius);
-            wanted.push((screen(projector, p.0), text, Some(beside)));
+            wanted.push((screen(projector, p), text, Some(beside)));
         }
     }
     let mut placed: Vec<DataLabel> = Vec::new();
@@ -571,11 +641,22 @@ fn hit_test(
         let Some(view) = views.get(&layer_id).filter(|v| v.visible) else {
             continue;
         };
-        for index in view.index.intersecting(area).filter(|i| view.shows(*i)) {
-            let Some(geometry) = layer.features[index].geometry() else {
-                continue;
+        for index in view
+            .index
+            .intersecting(layer, area)
+            .filter(|i| view.shows(*i))
+        {
+            let feature = &layer.features[index];
+            // A point is measured without making its `geo::Geometry`.
+            let picked = match (feature.point(), feature.geometry()) {
+                (Some(c), _) => {
+                    let d = screen(projector, c).distance(pos);
+                    (d <= PICK_TOLERANCE_PX).then_some((0, d))
+                }
+                (None, Some(geometry)) => pick_distance(projector, geometry, pos, here),
+                (None, None) => None,
             };
-            if let Some((rank, dist)) = pick_distance(projector, geometry, pos, here) {
+            if let Some((rank, dist)) = picked {
                 let r = FeatureRef {
                     layer: layer_id,
                     index,
