@@ -13,6 +13,7 @@ pub mod measure;
 pub mod model;
 pub mod project;
 pub mod sample;
+pub mod search;
 pub mod style;
 pub mod tiles;
 pub mod timeline;

@@ -12,14 +12,14 @@ use raidmap::ui::app::RaidmapApp;
 const WINDOW: egui::Vec2 = vec2(1500.0, 940.0);
 
 /// A harness set up like the app's window: same size, fonts and theme.
-fn builder() -> egui_kittest::HarnessBuilder<RaidmapApp> {
+pub(crate) fn builder() -> egui_kittest::HarnessBuilder<RaidmapApp> {
     Harness::builder()
         .with_size(WINDOW)
         .with_theme(egui::Theme::Light)
         .with_context_setup(raidmap::ui::setup_context)
 }
 
-fn harness(mut app: RaidmapApp) -> Harness<'static, RaidmapApp> {
+pub(crate) fn harness(mut app: RaidmapApp) -> Harness<'static, RaidmapApp> {
     // Files are read in the background; these tests look at them once read.
     app.finish_loading();
     let mut harness = builder().build_ui_state(|ui, app: &mut RaidmapApp| app.ui(ui), app);
@@ -27,7 +27,7 @@ fn harness(mut app: RaidmapApp) -> Harness<'static, RaidmapApp> {
     harness
 }
 
-fn sample_app() -> Harness<'static, RaidmapApp> {
+pub(crate) fn sample_app() -> Harness<'static, RaidmapApp> {
     harness(RaidmapApp::with_files(Vec::new()))
 }
 
@@ -65,7 +65,7 @@ fn measure_by_name(harness: &mut Harness<'_, RaidmapApp>, from: &str, to: &str) 
 }
 
 /// The sample feature with this name.
-fn feature_named(app: &RaidmapApp, name: &str) -> (FeatureRef, Point<f64>) {
+pub(crate) fn feature_named(app: &RaidmapApp, name: &str) -> (FeatureRef, Point<f64>) {
     for (layer, l) in app.doc.layers() {
         for (index, f) in l.features.iter().enumerate() {
             if f.name() == Some(name) {
@@ -314,7 +314,7 @@ fn choose_mode(harness: &mut Harness<'_, RaidmapApp>, mode: &str) {
 }
 
 /// Type into a labelled field of the measure tool.
-fn type_into(harness: &mut Harness<'_, RaidmapApp>, field: &str, text: &str) {
+pub(crate) fn type_into(harness: &mut Harness<'_, RaidmapApp>, field: &str, text: &str) {
     harness
         .get_by_role_and_label(Role::TextInput, field)
         .click();

@@ -6,10 +6,12 @@ mod cli_distances;
 mod cli_formats;
 mod cli_geojson;
 mod cli_measure;
+mod cli_render;
 mod crash_safety;
 mod geodesic_reference;
 mod gui;
 mod gui_basemap;
+mod gui_maps;
 #[cfg(target_os = "linux")]
 mod privacy;
 mod sample_data;

@@ -10,6 +10,7 @@ pub mod distances;
 pub mod export;
 pub mod info;
 pub mod measure;
+pub mod render;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -46,7 +47,7 @@ pub struct Cli {
 
 /// `--basemap`'s value, fully checked (a file is opened and read) so a mistake stops the
 /// program with exit code 2 before any window opens.
-fn parse_basemap(value: &str) -> Result<crate::tiles::Source, String> {
+pub(crate) fn parse_basemap(value: &str) -> Result<crate::tiles::Source, String> {
     crate::tiles::Source::parse(value).map_err(|err| crate::tiles::describe(&err))
 }
 
@@ -64,6 +65,9 @@ pub enum Command {
     Export(export::Args),
     /// Which sites a raid came near in a window of days, and which were left untouched.
     Coverage(coverage::Args),
+    /// Draw the map as a PNG image (no window or display needed): legend, scale bar, north
+    /// arrow, title and attribution.
+    Render(render::Args),
 }
 
 /// Exit code for bad input.
@@ -80,6 +84,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Area(args) => area::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Coverage(args) => coverage::run(&args),
+        Command::Render(args) => render::run(&args),
     };
     match result {
         Ok(code) => code,

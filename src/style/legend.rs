@@ -3,7 +3,7 @@
 
 use geo::Geometry;
 
-use super::{LayerStyle, Rgba, Symbol, value_number, value_text};
+use super::{LayerStyle, NO_VALUE_OPACITY, Rgba, Symbol, value_number, value_text};
 use crate::model::Layer;
 
 /// How an entry's sample is drawn.
@@ -153,15 +153,17 @@ impl LayerStyle {
             if missing {
                 entries.push(LegendEntry {
                     label: "no value".into(),
-                    color,
+                    color: color.faded(NO_VALUE_OPACITY),
                     swatch: point(g.min_radius),
                 });
             }
-            title = match colored_by {
-                Some(p) => format!("{title}: {p}, size by {}", g.property),
-                None => format!("{title}: size by {}", g.property),
-            };
-        } else if let Some(p) = colored_by {
+            if self.title.is_none() {
+                title = match colored_by {
+                    Some(p) => format!("{title}: {p}, size by {}", g.property),
+                    None => format!("{title}: size by {}", g.property),
+                };
+            }
+        } else if let Some(p) = colored_by.filter(|_| self.title.is_none()) {
             title = format!("{title}: {p}");
         }
         Legend { title, entries }

@@ -63,6 +63,10 @@ pub const PALETTE: [Rgba; 8] = [
 /// Colour of the Measurements layer.
 pub const MEASUREMENT_COLOR: Rgba = Rgba::rgb(120, 20, 60);
 
+/// How opaque a feature without a value for its graduated size is drawn (relative to the
+/// layer), so it does not read as the smallest value.
+pub const NO_VALUE_OPACITY: f32 = 0.5;
+
 /// Colour of features whose category is not listed (or have no value).
 pub const OTHER_COLOR: Rgba = Rgba::rgb(150, 150, 150);
 
@@ -182,12 +186,17 @@ impl LayerStyle {
             Some(c) => c.color_of(feature.property(&c.property)),
             None => self.color,
         };
-        let radius = match &self.graduated {
-            Some(g) => g.radius_of(feature.property(&g.property)),
-            None => self.point_radius,
+        let (radius, opacity) = match &self.graduated {
+            Some(g) => {
+                let value = feature.property(&g.property);
+                let known = value.and_then(value_number).is_some();
+                let opacity = if known { 1.0 } else { NO_VALUE_OPACITY };
+                (g.radius_of(value), opacity)
+            }
+            None => (self.point_radius, 1.0),
         };
         FeatureStyle {
-            color: color.faded(self.opacity),
+            color: color.faded(self.opacity * opacity),
             fill: color.faded(self.opacity * self.fill_opacity),
             symbol: self.symbol,
             radius,

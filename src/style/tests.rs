@@ -211,3 +211,30 @@ fn numeric_keys_are_the_properties_with_a_number() {
     assert_eq!(property_keys(&layer), ["name", "detained"]);
     assert_eq!(numeric_keys(&layer), ["detained"]);
 }
+
+#[test]
+fn a_chosen_title_heads_the_legend_as_it_is() {
+    let layer = sites();
+    let style = LayerStyle {
+        categories: Some(Categories::from_layer("status", &layer)),
+        title: Some("Compounds by status".into()),
+        ..LayerStyle::default()
+    };
+    assert_eq!(style.legend(&layer).title, "Compounds by status");
+}
+
+#[test]
+fn features_without_a_size_value_are_drawn_fainter() {
+    let layer = layer(&[
+        point(json!({"detained": 5})),
+        point(json!({"detained": null})),
+    ]);
+    let style = LayerStyle {
+        graduated: Graduated::from_layer("detained", &layer),
+        ..LayerStyle::default()
+    };
+    let known = style.feature_style(&layer.features[0]).color;
+    let unknown = style.feature_style(&layer.features[1]).color;
+    assert_eq!(known.0[3], 255);
+    assert!(unknown.0[3] < 200);
+}

@@ -11,12 +11,15 @@ use crate::model::{Document, FeatureRef, Layer, LayerId};
 use crate::ui::command::Command;
 use crate::ui::coverage_panel::CoveragePanel;
 use crate::ui::file_dialog::{Answer, FileDialogs};
+use crate::ui::help_panel::help_ui;
+use crate::ui::image_export::{Area, ExportAction, ImageExport, ImageRequest};
 use crate::ui::inspector::inspector_ui;
 use crate::ui::layer_view::{LayerView, Prepared};
 use crate::ui::layers_panel::{LayersPanel, ProblemReport};
 use crate::ui::loading::{Finished, Loading};
 use crate::ui::map_view::{MapView, Overlay};
 use crate::ui::measure_panel::MeasurePanel;
+use crate::ui::search_box::SearchBox;
 use crate::ui::timeline_panel::TimelinePanel;
 
 /// The tabs of the right-hand panel.
@@ -44,6 +47,14 @@ pub struct RaidmapApp {
     pub timeline: TimelinePanel,
     /// The Coverage tab.
     pub coverage: CoveragePanel,
+    /// Whether the map draws the legend.
+    pub show_legend: bool,
+    /// The search box in the toolbar.
+    pub search: SearchBox,
+    /// Whether the keyboard shortcuts are shown.
+    pub help_open: bool,
+    /// The "Export image…" window.
+    pub image_export: ImageExport,
     /// The timeline state the layer views were last filtered for.
     filtered_generation: Option<u64>,
     pub problems: Vec<ProblemReport>,
@@ -73,6 +84,10 @@ impl RaidmapApp {
             tab: Tab::Feature,
             timeline: TimelinePanel::default(),
             coverage: CoveragePanel::default(),
+            show_legend: true,
+            search: SearchBox::default(),
+            help_open: false,
+            image_export: ImageExport::default(),
             filtered_generation: None,
             problems: Vec::new(),
             layers_panel: LayersPanel::default(),
@@ -202,6 +217,11 @@ impl RaidmapApp {
                     }
                 }
                 Command::Open(paths) => self.open(paths),
+                Command::SetStyle(id, style) => {
+                    if let Some(view) = self.views.get_mut(&id) {
+                        view.style = style;
+                    }
+                }
                 Command::SetVisible(id, visible) => {
                     if let Some(view) = self.views.get_mut(&id) {
                         view.visible = visible;
@@ -257,6 +277,7 @@ impl RaidmapApp {
                     self.dialogs.export_coverage(ctx, name);
                 }
                 Command::ExportCoverage(path) => self.export_coverage(&path),
+                Command::ExportImage(request) => self.export_image(&request),
             }
         }
     }
@@ -314,6 +335,136 @@ impl RaidmapApp {
         }
     }
 
+    /// Write the map as a PNG, drawn as `raidmap render` draws it.
+    fn export_image(&mut self, request: &ImageRequest) {
+        use crate::ui::map_image::{self, ImageSpec, TileBasemap};
+        let layers = || map_image::layers_area(&self.doc, &self.views);
+        let area = match request.area {
+            Area::View => self.map.view_area().unwrap_or_else(layers),
+            Area::Layers => layers(),
+            Area::Box => request.bbox.unwrap_or_else(layers),
+        };
+        let mut spec = ImageSpec::new(request.width_px, request.height_px, area);
+        spec.fill = if request.area == Area::Layers {
+            0.85
+        } else {
+            1.0
+        };
+        spec.title = Some(request.title.clone()).filter(|t| !t.is_empty());
+        spec.units = self.measure.units;
+        // The basemap chosen in the window (tiles only when the user chose a tile source).
+        let tiles = match self.map.basemap.settings.source.open(None) {
+            Ok(loader) => loader.map(|loader| TileBasemap {
+                credit: loader.attribution(),
+                loader,
+            }),
+            Err(err) => {
+                self.status = format!(
+                    "The basemap cannot be drawn ({}); the image uses the offline basemap.",
+                    crate::tiles::describe(&err)
+                );
+                None
+            }
+        };
+        let written = map_image::render_map(&self.doc, &self.views, &spec, tiles.as_ref())
+            .map_err(anyhow::Error::from)
+            .and_then(|image| Ok(map_image::encode_png(&image)?))
+            .and_then(|png| {
+                Ok(io::write_atomic(&request.path, |w| {
+                    std::io::Write::write_all(w, &png)
+                })?)
+            });
+        match written {
+            Ok(()) => {
+                self.status = format!(
+                    "Exported a {}×{} pixel image to {}.",
+                    request.width_px,
+                    request.height_px,
+                    request.path.display()
+                );
+            }
+            Err(err) => {
+                self.status = "The image export failed; nothing was overwritten.".into();
+                self.problems.push(ProblemReport {
+                    title: format!("Could not export the image to {}", request.path.display()),
+                    lines: err.chain().map(ToString::to_string).collect(),
+                });
+            }
+        }
+    }
+
+    /// Keyboard shortcuts that work anywhere (the map's own keys are in `map_controls`).
+    fn shortcuts(&mut self, ctx: &egui::Context) {
+        use egui::{Key, Modifiers};
+        let (help, export, legend, theme) = ctx.input_mut(|i| {
+            (
+                i.consume_key(Modifiers::NONE, Key::F1),
+                i.consume_key(Modifiers::COMMAND, Key::E),
+                i.consume_key(Modifiers::COMMAND, Key::L),
+                i.consume_key(Modifiers::COMMAND | Modifiers::SHIFT, Key::D),
+            )
+        });
+        if help {
+            self.help_open = !self.help_open;
+        }
+        if export {
+            self.open_image_export();
+        }
+        if legend {
+            self.show_legend = !self.show_legend;
+        }
+        if theme {
+            let dark = ctx.theme() == egui::Theme::Dark;
+            ctx.set_theme(if dark {
+                egui::Theme::Light
+            } else {
+                egui::Theme::Dark
+            });
+        }
+    }
+
+    fn open_image_export(&mut self) {
+        if self.image_export.title.is_empty()
+            && let Some(title) = crate::ui::map_image::default_title(&self.doc, &self.views)
+        {
+            self.image_export.title = title;
+        }
+        self.image_export.open = true;
+    }
+
+    /// The toolbar: search, legend, theme, image export and help.
+    fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            self.search.ui(ui, &self.doc, &mut self.commands);
+            ui.separator();
+            ui.checkbox(&mut self.show_legend, "Legend")
+                .on_hover_text("Draw the legend on the map (Ctrl+L)");
+            ui.separator();
+            let mut theme = ui.ctx().theme();
+            ui.label("Theme");
+            ui.selectable_value(&mut theme, egui::Theme::Light, "Light");
+            ui.selectable_value(&mut theme, egui::Theme::Dark, "Dark");
+            if theme != ui.ctx().theme() {
+                ui.ctx().set_theme(theme);
+            }
+            ui.separator();
+            if ui
+                .button("Export image…")
+                .on_hover_text("Save the map as a PNG image (Ctrl+E)")
+                .clicked()
+            {
+                self.open_image_export();
+            }
+            if ui
+                .button("Help")
+                .on_hover_text("Keyboard shortcuts (F1)")
+                .clicked()
+            {
+                self.help_open = !self.help_open;
+            }
+        });
+    }
+
     /// Read the dates of new layers and hide what the timeline's window leaves out.
     fn sync_timeline(&mut self) {
         self.timeline.sync(&self.doc);
@@ -342,6 +493,9 @@ impl RaidmapApp {
                 Answer::Open(paths) => self.push(Command::Open(paths)),
                 Answer::Export(id, path) => self.push(Command::Export(id, path)),
                 Answer::ExportCoverage(path) => self.push(Command::ExportCoverage(path)),
+                Answer::ImagePath(path) => {
+                    self.image_export.path = path.display().to_string();
+                }
                 Answer::CoverageUnavailable => {
                     self.tab = Tab::Coverage;
                     let name = self
@@ -382,6 +536,8 @@ impl RaidmapApp {
         }
 
         self.sync_timeline();
+        self.shortcuts(ui.ctx());
+        egui::Panel::top("toolbar").show(ui, |ui| self.toolbar_ui(ui));
         egui::Panel::bottom("status-bar").show(ui, |ui| self.status_bar_ui(ui));
         egui::Panel::bottom("timeline")
             .resizable(false)
@@ -438,6 +594,7 @@ impl RaidmapApp {
                     hover: self.hover,
                     measure: Some(self.measure.drawing()),
                     units,
+                    legend: self.show_legend,
                 };
                 let out = self.map.ui(ui, &self.doc, &self.views, &overlay);
                 self.hover = out.hovered;
@@ -456,6 +613,25 @@ impl RaidmapApp {
                 }
             });
         self.export_prompt_ui(ui.ctx());
+        help_ui(ui.ctx(), &mut self.help_open);
+        let view_px = self.map.last_map_rect().map(|r| {
+            let ppp = ui.ctx().pixels_per_point();
+            [
+                (r.width() * ppp).round() as u32,
+                (r.height() * ppp).round() as u32,
+            ]
+        });
+        match self.image_export.ui(ui.ctx(), view_px) {
+            Some(ExportAction::ChoosePath) => {
+                let name = std::path::Path::new(&self.image_export.path)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "map.png".into());
+                self.dialogs.image_path(ui.ctx(), name);
+            }
+            Some(ExportAction::Export(request)) => self.push(Command::ExportImage(request)),
+            None => {}
+        }
         self.apply(ui.ctx());
     }
 

@@ -20,6 +20,8 @@ pub enum Command {
     Open(Vec<PathBuf>),
     /// Show or hide a layer.
     SetVisible(LayerId, bool),
+    /// Draw a layer with this style.
+    SetStyle(LayerId, crate::style::LayerStyle),
     /// Close a layer.
     Remove(LayerId),
     /// Select a feature (or clear the selection).
@@ -39,4 +41,6 @@ pub enum Command {
     /// Write the classified sites (with `coverage_status`, `nearest_raid`,
     /// `nearest_raid_distance_m`) as GeoJSON, atomically.
     ExportCoverage(PathBuf),
+    /// Write the map as a PNG image, atomically.
+    ExportImage(crate::ui::image_export::ImageRequest),
 }

@@ -23,6 +23,8 @@ pub enum Answer {
     ExportCoverage(PathBuf),
     /// No dialog could be shown for the coverage export.
     CoverageUnavailable,
+    /// Where to write a map image.
+    ImagePath(PathBuf),
     /// No dialog could be shown; `export` says which layer was to be exported, if that was
     /// the question.
     Unavailable {
@@ -100,6 +102,29 @@ impl FileDialogs {
     }
 
     /// The answer of a finished dialog, if any. A cancelled dialog yields nothing.
+    /// Ask where to save a map image. Without a dialog nothing comes back: the export window
+    /// keeps its typed path.
+    pub fn image_path(&mut self, ctx: &egui::Context, suggested_name: String) {
+        let tx = self.tx.clone();
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("file-dialog".into())
+            .spawn(move || {
+                let answer = rfd::FileDialog::new()
+                    .set_title("Export the map as a PNG image")
+                    .add_filter("PNG image", &["png"])
+                    .set_file_name(suggested_name)
+                    .save_file();
+                if let Some(path) = answer {
+                    let _ = tx.send(Answer::ImagePath(path));
+                    ctx.request_repaint();
+                }
+            });
+        if let Err(err) = spawned {
+            log::error!("could not start the file dialog: {err}");
+        }
+    }
+
     pub fn poll(&mut self) -> Option<Answer> {
         self.rx.try_recv().ok()
     }

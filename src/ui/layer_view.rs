@@ -112,3 +112,13 @@ impl LayerView {
         }
     }
 }
+
+/// Default views for every layer of `doc`, as the window gives layers opened in that order.
+pub fn views_for(
+    doc: &crate::model::Document,
+) -> std::collections::HashMap<crate::model::LayerId, LayerView> {
+    doc.layers()
+        .enumerate()
+        .map(|(nth, (id, layer))| (id, LayerView::new(layer, nth)))
+        .collect()
+}

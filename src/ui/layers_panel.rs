@@ -9,6 +9,7 @@ use egui::{Color32, RichText};
 use crate::model::{Document, FeatureRef, LayerId};
 use crate::ui::command::Command;
 use crate::ui::layer_view::LayerView;
+use crate::ui::style_editor::StyleEditor;
 
 /// A file that could not be opened or written, with every problem found.
 #[derive(Debug, Clone)]
@@ -24,6 +25,7 @@ pub struct LayersPanel {
     /// Whether each layer has edits, by the layer revision it was found for (looking costs a
     /// pass over every feature, too much for every frame with a million).
     edited: HashMap<LayerId, (u64, bool)>,
+    styles: StyleEditor,
 }
 
 impl LayersPanel {
@@ -82,6 +84,14 @@ impl LayersPanel {
                         }
                     };
                     layer_row(ui, (id, layer, edited), view, selection, commands);
+                    egui::CollapsingHeader::new("Style")
+                        .id_salt(("style", id))
+                        .show(ui, |ui| {
+                            if let Some(style) = self.styles.ui(ui, id, layer, &view.style) {
+                                commands.push(Command::SetStyle(id, style));
+                            }
+                        });
+                    ui.separator();
                 }
             });
     }
@@ -132,11 +142,11 @@ fn layer_row(
 ) {
     ui.horizontal(|ui| {
         let mut visible = view.visible;
-        if ui
+        let shown = ui
             .checkbox(&mut visible, "")
-            .on_hover_text("Show or hide this layer")
-            .changed()
-        {
+            .on_hover_text("Show or hide this layer");
+        crate::ui::a11y::name(&shown, format!("Show {}", layer.name));
+        if shown.changed() {
             commands.push(Command::SetVisible(id, visible));
         }
         let (swatch, _) = ui.allocate_exact_size(egui::vec2(22.0, 18.0), egui::Sense::hover());
@@ -203,5 +213,4 @@ fn layer_row(
                 }
             }
         });
-    ui.separator();
 }

@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use egui::layers::ShapeIdx;
 use egui::{Color32, FontId, Pos2, Rect as ScreenRect, Sense, Shape, Stroke, Vec2, vec2};
 use geo::{Coord, Geometry, Intersects, LineString, Point, Polygon, Rect, TriangulateEarcut};
 use walkers::{Map, MapMemory, MercatorProjection, Position, Projection, Projector, lon_lat};
@@ -19,6 +20,7 @@ use crate::ui::basemap_view::{BasemapStyle, viewport_of};
 use crate::ui::density_view::{Plan, paint_cells};
 use crate::ui::layer_view::{LayerView, color32};
 use crate::ui::map_controls::{self, Navigation};
+use crate::ui::map_legend::{layout_legend, legend_rect, legends, paint_legend};
 use crate::ui::measure_overlay::{MeasureDrawing, paint_measure_drawing};
 use crate::ui::point_mesh::{MESH_FROM, paint_points};
 use crate::ui::symbols::{paint_point, symbol_extent};
@@ -42,6 +44,8 @@ pub struct Overlay<'a> {
     pub measure: Option<&'a MeasureDrawing>,
     /// How distances and areas are written on the map (kept measurements' labels).
     pub units: Units,
+    /// Draw the legend of the visible layers.
+    pub legend: bool,
 }
 
 /// A click on the map: where, and the feature under the pointer if any.
@@ -125,6 +129,15 @@ impl MapView {
         Some(projector.project(position).to_pos2())
     }
 
+    /// The lon/lat rectangle the map showed in the last frame.
+    pub fn view_area(&self) -> Option<Rect<f64>> {
+        let rect = self.last_rect?;
+        let projector = Projector::new(rect, &MercatorProjection, &self.memory, self.center());
+        let a = projector.unproject(rect.left_top().to_vec2());
+        let b = projector.unproject(rect.right_bottom().to_vec2());
+        Some(Rect::new(a.0, b.0))
+    }
+
     /// The map's rectangle on screen in the last frame.
     pub fn last_map_rect(&self) -> Option<ScreenRect> {
         self.last_rect
@@ -144,7 +157,7 @@ impl MapView {
     ) -> MapOutput {
         let size = ui.available_size();
         if let Some(area) = self.pending_fit.take() {
-            fit(&mut self.memory, area, size);
+            fit(&mut self.memory, area, size, 0.9);
         }
         let keys = map_controls::keyboard(ui.ctx(), size);
         let center = self.center();
@@ -168,28 +181,14 @@ impl MapView {
             .show(ui, |ui, response, projector, _memory| {
                 let painter = ui.painter().with_clip_rect(response.rect);
                 let visible = visible_area(projector, response.rect);
-                let viewport = viewport_of(projector);
-                // Big layers with many features in view are drawn as density grids.
-                let lod = Plan::new(doc, views, &viewport);
-                // The data's labels are placed first, so the basemap's give way to them.
-                let labels = place_data_labels(
-                    &painter,
-                    projector,
-                    (doc, views, &lod),
-                    visible,
-                    overlay.units,
-                );
-                let reserved: Vec<ScreenRect> = labels.iter().map(|l| l.rect).collect();
-                paint_basemap_stack(&painter, under, projector, basemap_style, &plan, &reserved);
-                paint_layers(&painter, projector, (doc, views, &lod), visible, fills);
-                paint_highlights(&painter, projector, doc, overlay);
-                paint_labels(&painter, labels);
-                lod.paint_note(&painter, &viewport, doc);
-                if let Some(drawing) = overlay.measure {
-                    paint_measure_drawing(&painter, projector, drawing);
-                }
-                map_controls::paint_scale_bar(&painter, projector);
-                paint_credits(&painter, projector, basemap_style, &plan);
+                let scene = MapScene {
+                    doc,
+                    views,
+                    overlay,
+                    basemap_style,
+                    plan: &plan,
+                };
+                paint_map(&painter, under, projector, &scene, fills);
 
                 let pointer = response.hover_pos();
                 let hovered = pointer.and_then(|pos| hit_test(doc, views, projector, pos, visible));
@@ -252,8 +251,74 @@ impl MapView {
     }
 }
 
-/// Centre and zoom `memory` so `area` fills a view of `size` points with a margin.
-fn fit(memory: &mut MapMemory, area: Rect<f64>, size: Vec2) {
+/// What a map shows: the document as the layer views style it, the overlay, and the basemap.
+pub struct MapScene<'a> {
+    pub doc: &'a Document,
+    pub views: &'a HashMap<LayerId, LayerView>,
+    pub overlay: &'a Overlay<'a>,
+    pub basemap_style: &'a BasemapStyle,
+    pub plan: &'a StackPlan,
+}
+
+/// Paint everything the map shows inside `projector`'s rectangle, bottom to top: the offline
+/// basemap (into the slot `under`, reserved before any tiles), the layers, highlights, labels,
+/// the measurement being made, the scale bar, the legend and the credits. The window and
+/// exported images both draw through here. `fills` caches polygon triangulations.
+pub fn paint_map(
+    painter: &egui::Painter,
+    under: ShapeIdx,
+    projector: &Projector,
+    scene: &MapScene<'_>,
+    fills: &mut HashMap<FeatureRef, Vec<[Coord<f64>; 3]>>,
+) {
+    let MapScene {
+        doc,
+        views,
+        overlay,
+        basemap_style,
+        plan,
+    } = *scene;
+    let map_rect = projector.clip_rect();
+    let visible = visible_area(projector, map_rect);
+    let viewport = viewport_of(projector);
+    // Big layers with many features in view are drawn as density grids.
+    let lod = Plan::new(doc, views, &viewport);
+    let layers = (doc, views, &lod);
+    let legend = overlay
+        .legend
+        .then(|| layout_legend(painter, &legends(doc, views)))
+        .flatten()
+        .map(|layout| (legend_rect(map_rect, layout.size), layout));
+    // The data's labels are placed first (clear of the legend), so the basemap's give way.
+    let legend_area: Vec<ScreenRect> = legend.iter().map(|(rect, _)| *rect).collect();
+    let labels = place_data_labels(
+        painter,
+        projector,
+        layers,
+        visible,
+        overlay.units,
+        &legend_area,
+    );
+    let mut reserved: Vec<ScreenRect> = labels.iter().map(|l| l.rect).collect();
+    reserved.extend(legend_area);
+    reserved.extend(point_symbol_rects(projector, layers, visible));
+    paint_basemap_stack(painter, under, projector, basemap_style, plan, &reserved);
+    paint_layers(painter, projector, layers, visible, fills);
+    paint_highlights(painter, projector, doc, overlay);
+    paint_labels(painter, labels);
+    lod.paint_note(painter, &viewport, doc);
+    if let Some(drawing) = overlay.measure {
+        paint_measure_drawing(painter, projector, drawing);
+    }
+    map_controls::paint_scale_bar(painter, projector);
+    if let Some((rect, layout)) = legend {
+        paint_legend(painter, rect, layout);
+    }
+    paint_credits(painter, projector, basemap_style, plan);
+}
+
+/// Centre and zoom `memory` so `area` fills the fraction `fill` of a view of `size` points.
+pub fn fit(memory: &mut MapMemory, area: Rect<f64>, size: Vec2, fill: f64) {
     let p = MercatorProjection;
     let a = p.project(lon_lat(area.min().x, area.max().y), 0.0);
     let b = p.project(lon_lat(area.max().x, area.min().y), 0.0);
@@ -264,8 +329,8 @@ fn fit(memory: &mut MapMemory, area: Rect<f64>, size: Vec2) {
     let zoom = if width0 < 1e-9 && height0 < 1e-9 {
         memory.zoom().max(9.0)
     } else {
-        let zoom_x = (f64::from(size.x.max(100.0)) * 0.9 / width0.max(1e-12)).log2();
-        let zoom_y = (f64::from(size.y.max(100.0)) * 0.9 / height0.max(1e-12)).log2();
+        let zoom_x = (f64::from(size.x.max(100.0)) * fill / width0.max(1e-12)).log2();
+        let zoom_y = (f64::from(size.y.max(100.0)) * fill / height0.max(1e-12)).log2();
         zoom_x.min(zoom_y).clamp(2.0, 16.0)
     };
     let middle = p.unproject(
@@ -386,6 +451,35 @@ fn layer_in_view(layer: &crate::model::Layer, view: &LayerView, visible: Rect<f6
     indices
 }
 
+/// The most point symbols the basemap's labels keep clear of (beyond that many the map is
+/// full of data anyway, and the check would cost more than it gives).
+const MAX_CLEAR_SYMBOLS: usize = 2000;
+
+/// Where the visible point symbols are drawn, so the basemap's labels keep clear of them.
+fn point_symbol_rects(
+    projector: &Projector,
+    layers: Layers<'_>,
+    visible: Rect<f64>,
+) -> Vec<ScreenRect> {
+    if !layers.2.labels() {
+        // So many features in view that the map is full of data: no need to keep clear.
+        return Vec::new();
+    }
+    in_view(layers, visible)
+        .filter_map(|(_, layer, view, index)| {
+            let feature = &layer.features[index];
+            let p = feature.point()?;
+            let style = view.style.feature_style(feature);
+            let extent = symbol_extent(style.symbol, style.radius);
+            Some(ScreenRect::from_center_size(
+                screen(projector, p),
+                vec2(2.0 * extent, 2.0 * extent),
+            ))
+        })
+        .take(MAX_CLEAR_SYMBOLS)
+        .collect()
+}
+
 /// A label of the data, placed and laid out.
 struct DataLabel {
     rect: ScreenRect,
@@ -402,6 +496,7 @@ fn place_data_labels(
     layers: Layers<'_>,
     visible: Rect<f64>,
     units: Units,
+    keep_clear: &[ScreenRect],
 ) -> Vec<DataLabel> {
     let mut wanted: Vec<(Pos2, String, Option<f32>)> = Vec::new();
     if !layers.2.labels() {
@@ -436,7 +531,10 @@ fn place_data_labels(
             Some(extent) => anchor + vec2(extent + 5.0, -size.y / 2.0),
         };
         let rect = ScreenRect::from_min_size(min, size).expand(2.0);
-        if !painter.clip_rect().intersects(rect) || placed.iter().any(|l| l.rect.intersects(rect)) {
+        if !painter.clip_rect().intersects(rect)
+            || placed.iter().any(|l| l.rect.intersects(rect))
+            || keep_clear.iter().any(|r| r.intersects(rect))
+        {
             continue;
         }
         placed.push(DataLabel {
@@ -748,7 +846,7 @@ mod tests {
     #[test]
     fn fitting_cambodia_into_a_window_zooms_to_about_seven() {
         let mut memory = MapMemory::default();
-        fit(&mut memory, cambodia(), vec2(1100.0, 850.0));
+        fit(&mut memory, cambodia(), vec2(1100.0, 850.0), 0.9);
         assert!(
             (7.0..8.5).contains(&memory.zoom()),
             "zoom {}",
@@ -766,7 +864,7 @@ mod tests {
             x: 104.716,
             y: 11.202,
         };
-        fit(&mut memory, Rect::new(p, p), vec2(1100.0, 850.0));
+        fit(&mut memory, Rect::new(p, p), vec2(1100.0, 850.0), 0.9);
         assert_eq!(memory.zoom(), 9.0);
         let c = memory.detached().expect("centred on an exact position");
         assert!((c.x() - p.x).abs() < 1e-9 && (c.y() - p.y).abs() < 1e-9);

@@ -4,6 +4,7 @@
 //! the document only through [`app::RaidmapApp::apply`], which applies the commands the panels
 //! push.
 
+pub mod a11y;
 pub mod app;
 pub mod basemap_chooser;
 pub mod basemap_stack;
@@ -14,11 +15,15 @@ pub mod coverage_panel;
 pub mod density_view;
 pub mod file_dialog;
 pub mod fonts;
+pub mod help_panel;
+pub mod image_export;
 pub mod inspector;
 pub mod layer_view;
 pub mod layers_panel;
 pub mod loading;
 pub mod map_controls;
+pub mod map_image;
+pub mod map_legend;
 pub mod map_view;
 pub mod measure_area;
 pub mod measure_nearest;
@@ -28,6 +33,9 @@ pub mod measure_path;
 pub mod measure_rings;
 pub mod measure_table;
 pub mod point_mesh;
+pub mod raster;
+pub mod search_box;
+pub mod style_editor;
 pub mod symbols;
 pub mod tiles;
 pub mod timeline_panel;

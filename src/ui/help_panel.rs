@@ -1,0 +1,48 @@
+//! The help panel: every keyboard shortcut, opened with F1 or the toolbar's Help button.
+
+/// The shortcuts, as (keys, what they do). The map's keys work while no text field has the
+/// keyboard.
+pub const SHORTCUTS: [(&str, &str); 12] = [
+    ("Ctrl+F", "Search features by any property"),
+    (
+        "Up / Down, Enter",
+        "Choose a search match, go to it and select it",
+    ),
+    ("Esc", "Close the search matches, this help or a dialog"),
+    ("Arrow keys", "Pan the map"),
+    ("+ / -", "Zoom the map in or out"),
+    ("Double-click", "Zoom in on the map"),
+    ("Mouse wheel", "Zoom the map"),
+    ("Ctrl+O", "Open layers"),
+    ("Ctrl+E", "Export the map as an image"),
+    ("Ctrl+L", "Show or hide the legend"),
+    ("Ctrl+Shift+D", "Switch between the light and dark theme"),
+    ("F1", "Show or hide this help"),
+];
+
+/// The help window, while `open`.
+pub fn help_ui(ctx: &egui::Context, open: &mut bool) {
+    if ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
+        *open = false;
+    }
+    egui::Window::new("Keyboard shortcuts")
+        .open(open)
+        .collapsible(false)
+        .resizable(false)
+        .default_pos(ctx.content_rect().center() - egui::vec2(200.0, 180.0))
+        .show(ctx, |ui| {
+            egui::Grid::new("shortcuts")
+                .num_columns(2)
+                .striped(true)
+                .spacing([16.0, 6.0])
+                .show(ui, |ui| {
+                    for (keys, what) in SHORTCUTS {
+                        ui.label(egui::RichText::new(keys).monospace().strong());
+                        ui.label(what);
+                        ui.end_row();
+                    }
+                });
+            ui.add_space(6.0);
+            ui.label("The map's keys work while no text field has the keyboard.");
+        });
+}

@@ -1,0 +1,287 @@
+//! `raidmap render`: PNG images of the map made without a window (the tests unset DISPLAY).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn render(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_raidmap"))
+        .arg("render")
+        .args(args)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("the raidmap binary runs")
+}
+
+fn data(name: &str) -> String {
+    format!("{}/data/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn out_in(dir: &tempfile::TempDir) -> PathBuf {
+    dir.path().join("map.png")
+}
+
+fn read_png(path: &Path) -> image::RgbaImage {
+    image::open(path).expect("a PNG was written").to_rgba8()
+}
+
+fn ok(run: &Output) {
+    assert!(
+        run.status.success(),
+        "exit {:?}: {}",
+        run.status.code(),
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
+/// The x (or y, with `lat`) of a position in an image of `size_px` showing `bbox` edge to edge
+/// along that axis, through Web Mercator.
+fn mercator_y(lat: f64) -> f64 {
+    let phi = lat.to_radians();
+    (std::f64::consts::FRAC_PI_4 + phi / 2.0).tan().ln()
+}
+
+#[test]
+fn the_sample_renders_at_the_default_size_without_a_display() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = out_in(&dir);
+    let run = render(&[
+        "--out",
+        out.to_str().expect("utf-8"),
+        &data("sites.geojson"),
+        &data("raids.geojson"),
+    ]);
+    ok(&run);
+    let image = read_png(&out);
+    assert_eq!(image.dimensions(), (1600, 1000));
+    // The sites' red (the first layer's colour) is drawn: on the map and in the legend.
+    let red = image.pixels().filter(|p| p.0 == [214, 39, 40, 255]).count();
+    assert!(red > 200, "{red} red pixels");
+    // Everything is opaque (the basemap covers the whole image).
+    assert!(image.pixels().all(|p| p.0[3] == 255));
+}
+
+#[test]
+fn the_image_has_exactly_the_size_asked_for() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = out_in(&dir);
+    for (w, h) in [("640", "400"), ("333", "777"), ("1", "1")] {
+        let run = render(&[
+            "--out",
+            out.to_str().expect("utf-8"),
+            "--width",
+            w,
+            "--height",
+            h,
+            &data("sites.geojson"),
+        ]);
+        ok(&run);
+        let image = read_png(&out);
+        assert_eq!(
+            image.dimensions(),
+            (w.parse().expect("n"), h.parse().expect("n"))
+        );
+    }
+}
+
+#[test]
+fn a_bbox_centres_the_image_on_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = out_in(&dir);
+    // The Poipet compound (102.563, 13.659) in the middle of a small box: the centre pixel is
+    // the sites' red dot.
+    let bbox = "102.513,13.609,102.613,13.709";
+    let run = render(&[
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--width",
+        "600",
+        "--height",
+        "600",
+        "--bbox",
+        bbox,
+        &data("sites.geojson"),
+    ]);
+    ok(&run);
+    let image = read_png(&out);
+    assert_eq!(image.get_pixel(300, 300).0, [214, 39, 40, 255]);
+    // A box shifted east by its width: the site is just outside the left edge (so not drawn
+    // at the centre). Its x lies one image width to the left of the centre.
+    let run = render(&[
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--width",
+        "600",
+        "--height",
+        "600",
+        "--bbox",
+        "102.613,13.609,102.713,13.709",
+        &data("sites.geojson"),
+    ]);
+    ok(&run);
+    let image = read_png(&out);
+    assert_ne!(image.get_pixel(300, 300).0, [214, 39, 40, 255]);
+
+    // A wide box on a square image: longitudes fill the width, and the point a quarter of the
+    // way across lands a quarter of the way across the image.
+    let (w, e): (f64, f64) = (102.363, 102.963);
+    let lon = w + (e - w) / 4.0;
+    let (s, n): (f64, f64) = (13.609, 13.709);
+    let bbox = format!("{w},{s},{e},{n}");
+    let site = format!(
+        r#"{{"type":"Feature","geometry":{{"type":"Point","coordinates":[{lon},{lat}]}},"properties":{{}}}}"#,
+        lat = (s + n) / 2.0
+    );
+    let site_path = dir.path().join("one.geojson");
+    std::fs::write(&site_path, site).expect("written");
+    let run = render(&[
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--width",
+        "800",
+        "--height",
+        "800",
+        "--bbox",
+        &bbox,
+        site_path.to_str().expect("utf-8"),
+    ]);
+    ok(&run);
+    let image = read_png(&out);
+    // Mercator centre in y: the middle latitude is not quite the middle row.
+    let y_mid = (mercator_y(s) + mercator_y(n)) / 2.0;
+    let row = 400.0 - (mercator_y((s + n) / 2.0) - y_mid) / ((e - w).to_radians()) * 800.0;
+    assert_eq!(
+        image.get_pixel(200, row.round() as u32).0,
+        [214, 39, 40, 255]
+    );
+}
+
+#[test]
+fn without_layers_the_image_shows_cambodia() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = out_in(&dir);
+    let run = render(&["--out", out.to_str().expect("utf-8")]);
+    ok(&run);
+    let image = read_png(&out);
+    assert_eq!(image.dimensions(), (1600, 1000));
+    // Cambodia's land colour (the basemap's highlight) fills much of the image.
+    let cambodia = image
+        .pixels()
+        .filter(|p| p.0 == [253, 249, 237, 255])
+        .count();
+    let share = cambodia as f64 / (1600.0 * 1000.0);
+    assert!(share > 0.3, "{share}");
+}
+
+#[test]
+fn bad_arguments_are_usage_errors_and_write_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = out_in(&dir);
+    let out_s = out.to_str().expect("utf-8");
+    let cases: [&[&str]; 8] = [
+        &["--out", out_s, "--width", "0"],
+        &["--out", out_s, "--height", "-5"],
+        &["--out", out_s, "--width", "big"],
+        &["--out", out_s, "--bbox", "1,2,3"],
+        &["--out", out_s, "--bbox", "105,12,104,13"],
+        &["--out", out_s, "--bbox", "100,-89,110,13"],
+        &["--out", out_s, "--basemap", "no-such-source"],
+        &["--width", "100"],
+    ];
+    for args in cases {
+        let run = render(args);
+        assert_eq!(run.status.code(), Some(2), "{args:?}");
+        assert!(!run.stderr.is_empty(), "{args:?}: says why");
+        assert!(!out.exists(), "{args:?}");
+    }
+    let run = render(&["--out", out_s, "--bbox", "1,2,3"]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("W,S,E,N"), "{stderr}");
+}
+
+#[test]
+fn an_invalid_layer_is_bad_input_and_leaves_an_existing_image_alone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = out_in(&dir);
+    std::fs::write(&out, b"old image").expect("written");
+    let bad = dir.path().join("bad.geojson");
+    std::fs::write(
+        &bad,
+        r#"{"type": "FeatureCollection", "features": [{"type": "Feature"}]}"#,
+    )
+    .expect("written");
+    let run = render(&[
+        "--out",
+        out.to_str().expect("utf-8"),
+        bad.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("bad.geojson"), "{stderr}");
+    assert_eq!(std::fs::read(&out).expect("still there"), b"old image");
+    let run = render(&[
+        "--out",
+        out.to_str().expect("utf-8"),
+        dir.path().join("missing.geojson").to_str().expect("utf-8"),
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+}
+
+/// The README's image: `raidmap render` of `data/sample.raidmap` (sites coloured by status,
+/// raids sized by the people detained, with the legend). Refresh it with the command in the
+/// README when the map's drawing changes on purpose.
+#[test]
+fn the_readme_image_is_what_render_makes_of_the_sample_project() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = out_in(&dir);
+    let run = render(&[
+        "--out",
+        out.to_str().expect("utf-8"),
+        &data("sample.raidmap"),
+        "--title",
+        "Scam compounds and police raids in Cambodia, 2024–2025 (approximate positions)",
+    ]);
+    ok(&run);
+    let made = read_png(&out);
+    let reference = read_png(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/snapshots/render_sample.png"
+    )));
+    assert_eq!(made.dimensions(), reference.dimensions());
+    let differing = made
+        .pixels()
+        .zip(reference.pixels())
+        .filter(|(a, b)| {
+            a.0.iter()
+                .zip(b.0)
+                .any(|(x, y)| (i32::from(*x) - i32::from(y)).abs() > 16)
+        })
+        .count();
+    assert!(
+        differing <= 1600,
+        "{differing} pixels differ from the README's image"
+    );
+}
+
+#[test]
+fn the_sample_project_styles_sites_by_status_and_raids_by_detainees() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = out_in(&dir);
+    let run = render(&[
+        "--out",
+        out.to_str().expect("utf-8"),
+        &data("sample.raidmap"),
+    ]);
+    ok(&run);
+    let image = read_png(&out);
+    let count = |rgb: [u8; 3]| {
+        image
+            .pixels()
+            .filter(|p| p.0[..3] == rgb && p.0[3] == 255)
+            .count()
+    };
+    // Raided sites blue, suspected ones orange, raids purple: on the map and in the legend.
+    assert!(count([31, 119, 180]) > 100, "raided");
+    assert!(count([255, 152, 0]) > 50, "suspected");
+    assert!(count([94, 60, 153]) > 100, "raids");
+}

@@ -1,0 +1,223 @@
+//! The GUI's map-making tools: search, styles, legend, theme, help and image export.
+
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::kittest::Queryable;
+use raidmap::ui::app::RaidmapApp;
+
+use crate::gui::{feature_named, harness, sample_app, type_into};
+
+#[test]
+fn searching_an_alias_and_pressing_enter_selects_and_zooms_to_it() {
+    let mut harness = sample_app();
+    let zoom_before = harness.state().map.zoom();
+    type_into(&mut harness, "Search features", "mango park ii");
+    // The match is listed under the box.
+    harness.get_by_label_contains("Mango Park 2 · sites.geojson");
+    harness.key_press(Key::Enter);
+    for _ in 0..3 {
+        harness.run();
+    }
+    let (mango2, _) = feature_named(harness.state(), "Mango Park 2");
+    assert_eq!(harness.state().selection, Some(mango2));
+    assert!(
+        harness.state().map.zoom() > zoom_before + 1.0,
+        "zoomed in from {zoom_before} to {}",
+        harness.state().map.zoom()
+    );
+}
+
+#[test]
+fn a_typo_still_finds_the_site_and_down_chooses_the_next_match() {
+    let mut harness = sample_app();
+    type_into(&mut harness, "Search features", "poiept");
+    harness.get_by_label_contains("Poipet compound · sites");
+    harness.key_press(Key::ArrowDown);
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    // The second match (the compound and the raid at Poipet match alike; the shorter name
+    // comes first).
+    let hits = raidmap::search::search(&harness.state().doc, "poiept", 8);
+    let names: Vec<String> = hits
+        .iter()
+        .filter_map(|h| harness.state().doc.feature(h.feature))
+        .filter_map(|f| f.name().map(str::to_owned))
+        .collect();
+    assert_eq!(names[..2], ["Poipet raid", "Poipet compound"]);
+    assert_eq!(harness.state().selection, Some(hits[1].feature));
+}
+
+#[test]
+fn the_theme_switches_between_light_and_dark() {
+    let mut harness = sample_app();
+    assert_eq!(harness.ctx.theme(), egui::Theme::Light);
+    harness.get_by_role_and_label(Role::Button, "Dark").click();
+    harness.run();
+    assert_eq!(harness.ctx.theme(), egui::Theme::Dark);
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::D);
+    harness.run();
+    assert_eq!(harness.ctx.theme(), egui::Theme::Light);
+}
+
+#[test]
+fn f1_opens_the_keyboard_shortcuts() {
+    let mut harness = sample_app();
+    assert!(harness.query_by_label("Keyboard shortcuts").is_none());
+    harness.key_press(Key::F1);
+    harness.run();
+    harness.get_by_label("Keyboard shortcuts");
+    for (keys, what) in raidmap::ui::help_panel::SHORTCUTS {
+        harness.get_by_label(keys);
+        harness.get_by_label(what);
+    }
+    harness.get_by_role_and_label(Role::Button, "Help").click();
+    harness.run();
+    assert!(harness.query_by_label("Keyboard shortcuts").is_none());
+}
+
+#[test]
+fn the_legend_toggles_from_the_toolbar_and_the_keyboard() {
+    let mut harness = sample_app();
+    assert!(harness.state().show_legend);
+    harness
+        .get_by_role_and_label(Role::CheckBox, "Legend")
+        .click();
+    harness.run();
+    assert!(!harness.state().show_legend);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    harness.run();
+    assert!(harness.state().show_legend);
+}
+
+#[test]
+fn colouring_raids_by_province_in_the_style_section_changes_their_style() {
+    let mut harness = sample_app();
+    let raids = harness
+        .state()
+        .doc
+        .layers()
+        .find(|(_, l)| l.name == "raids.geojson")
+        .map(|(id, _)| id)
+        .expect("raids");
+    // The raids are the top layer, listed first: theirs is the first Style section.
+    harness
+        .get_all_by_label("Style")
+        .next()
+        .expect("a Style section")
+        .click();
+    harness.run();
+    harness
+        .get_all_by_label("Colour by: single colour")
+        .next()
+        .expect("the Colour by choice")
+        .click();
+    harness.run();
+    harness.get_by_label("province").click();
+    harness.run();
+    let style = &harness.state().views[&raids].style;
+    let categories = style.categories.as_ref().expect("coloured by category");
+    assert_eq!(categories.property, "province");
+    let provinces: std::collections::BTreeSet<String> = harness
+        .state()
+        .doc
+        .layers()
+        .find(|(id, _)| *id == raids)
+        .map(|(_, l)| {
+            l.features
+                .iter()
+                .filter_map(|f| f.property("province")?.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(categories.classes.len(), provinces.len());
+    // The legend on the map lists them.
+    let legend = raidmap::ui::map_legend::legends(&harness.state().doc, &harness.state().views);
+    let labels: Vec<&str> = legend
+        .iter()
+        .flat_map(|l| l.entries.iter().map(|e| e.label.as_str()))
+        .collect();
+    assert!(labels.contains(&"Kampong Speu"), "{labels:?}");
+}
+
+#[test]
+fn the_image_exported_from_the_window_is_the_one_render_makes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let from_gui = dir.path().join("gui.png");
+    let mut harness = sample_app();
+    harness
+        .get_by_role_and_label(Role::Button, "Export image…")
+        .click();
+    harness.run();
+    harness.state_mut().image_export.path = from_gui.display().to_string();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Export PNG")
+        .click();
+    for _ in 0..2 {
+        harness.run();
+    }
+    let gui = image::open(&from_gui)
+        .expect("the window wrote a PNG")
+        .to_rgba8();
+    assert_eq!(gui.dimensions(), (1600, 1000));
+
+    let from_cli = dir.path().join("cli.png");
+    let data = |name: &str| format!("{}/data/{name}", env!("CARGO_MANIFEST_DIR"));
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_raidmap"))
+        .args(["render", "--out"])
+        .arg(&from_cli)
+        .args([data("sites.geojson"), data("raids.geojson")])
+        .env_remove("DISPLAY")
+        .output()
+        .expect("runs");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let cli = image::open(&from_cli)
+        .expect("render wrote a PNG")
+        .to_rgba8();
+    assert!(gui == cli, "the window's image differs from render's");
+}
+
+#[test]
+fn khmer_names_show_in_the_layers_panel_the_inspector_and_images() {
+    // kittest fails on any glyph missing from the bundled fonts.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("khmer.geojson");
+    std::fs::write(
+        &path,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature",
+            "geometry":{"type":"Point","coordinates":[104.92,11.56]},
+            "properties":{"name":"ភ្នំពេញ","status":"សង្ស័យ"}}]}"#,
+    )
+    .expect("written");
+    let mut harness = harness(RaidmapApp::with_files(vec![path.clone()]));
+    harness.get_by_label("ភ្នំពេញ").click();
+    harness.run();
+    harness.get_by_label_contains("សង្ស័យ");
+    let image = dir.path().join("khmer.png");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_raidmap"))
+        .args(["render", "--width", "400", "--height", "300", "--bbox"])
+        .arg("104.8,11.5,105.0,11.62")
+        .arg("--out")
+        .arg(&image)
+        .arg(&path)
+        .env_remove("DISPLAY")
+        .output()
+        .expect("runs");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    // The label is drawn right of the point in dark ink (its shaped glyphs, not boxes).
+    let png = image::open(&image).expect("written").to_rgba8();
+    let ink = (205..300)
+        .flat_map(|x| (140..165).map(move |y| (x, y)))
+        .filter(|&(x, y)| png.get_pixel(x, y).0[0] < 90)
+        .count();
+    assert!(ink > 40, "{ink} dark pixels where the label is");
+}
