@@ -79,7 +79,7 @@ pub(crate) fn feature_named(app: &RaidmapApp, name: &str) -> (FeatureRef, Point<
     panic!("no feature named {name}")
 }
 
-fn click_at(harness: &mut Harness<'_, RaidmapApp>, pos: Pos2) {
+pub(crate) fn click_at(harness: &mut Harness<'_, RaidmapApp>, pos: Pos2) {
     harness.hover_at(pos);
     harness.run();
     for pressed in [true, false] {
@@ -93,8 +93,18 @@ fn click_at(harness: &mut Harness<'_, RaidmapApp>, pos: Pos2) {
     harness.run();
 }
 
+/// Whether a text field (the inspector's property editor) holds this value.
+pub(crate) fn shows_value(harness: &Harness<'_, RaidmapApp>, value: &str) -> bool {
+    harness.get_all_by_value(value).any(|n| {
+        matches!(
+            n.accesskit_node().role(),
+            Role::TextInput | Role::MultilineTextInput
+        )
+    })
+}
+
 /// Where the map drew a point.
-fn on_screen(harness: &Harness<'_, RaidmapApp>, point: Point<f64>) -> Pos2 {
+pub(crate) fn on_screen(harness: &Harness<'_, RaidmapApp>, point: Point<f64>) -> Pos2 {
     harness
         .state()
         .map
@@ -133,7 +143,7 @@ fn clicking_a_site_on_the_map_selects_it_and_shows_its_properties() {
     click_at(&mut harness, pos);
     assert_eq!(harness.state().selection, Some(mango));
     // The inspector lists the properties, e.g. the province and the precision of the position.
-    harness.get_by_label("Takeo");
+    assert!(shows_value(&harness, "Takeo"));
     harness.get_by_label("location_precision");
 }
 
@@ -234,6 +244,42 @@ impl egui::DroppedFile for Dropped {
 }
 
 #[test]
+fn frames_keep_coming_while_a_file_loads_and_cancel_stops_it() {
+    // A named pipe that nobody writes to: the reading thread waits on it for as long as the
+    // test wants, so "still loading" is certain, not a race.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pipe = dir.path().join("big.geojson");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let app = RaidmapApp::with_files(vec![pipe.clone()]);
+    let mut harness = builder().build_ui_state(|ui, app: &mut RaidmapApp| app.ui(ui), app);
+    for _ in 0..5 {
+        harness.step();
+    }
+    assert!(harness.state().loading.is_busy());
+    harness.get_by_label("big.geojson");
+    harness.get_by_label("Cancel").click();
+    harness.step();
+    // Let the reader's open() return; it then sees the cancel before reading anything.
+    drop(
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&pipe)
+            .expect("open the pipe"),
+    );
+    harness.state_mut().finish_loading();
+    harness.run();
+    let app = harness.state();
+    assert!(!app.loading.is_busy());
+    assert_eq!(app.doc.len(), 0, "a cancelled file adds no layer");
+    assert!(app.problems.is_empty(), "a cancel is not a problem");
+    harness.get_by_label_contains("was cancelled");
+}
+
+#[test]
 fn a_dropped_geojson_file_becomes_a_layer() {
     let mut harness = sample_app();
     let path = format!(
@@ -244,6 +290,9 @@ fn a_dropped_geojson_file_becomes_a_layer() {
         .input_mut()
         .dropped_files
         .push(std::sync::Arc::new(Dropped(path.into())));
+    harness.run();
+    // Read in the background: wait for it, then show it.
+    harness.state_mut().finish_loading();
     harness.run();
     assert_eq!(harness.state().doc.len(), 3);
     harness.get_by_label("collection.geojson");
@@ -614,7 +663,7 @@ fn kept_measurements_survive_export_and_come_back_as_measurements() {
         })));
     harness.run();
     harness.get_by_label("distance_m");
-    harness.get_by_label("geodesic-wgs84");
+    assert!(shows_value(&harness, "geodesic-wgs84"));
 }
 
 #[test]

@@ -11,6 +11,7 @@ mod crash_safety;
 mod geodesic_reference;
 mod gui;
 mod gui_basemap;
+mod gui_editing;
 mod gui_maps;
 #[cfg(target_os = "linux")]
 mod privacy;

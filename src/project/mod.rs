@@ -149,13 +149,14 @@ fn to_file(path: &Path, layers: &[SaveLayer<'_>], settings: &Settings) -> Projec
     }
 }
 
-/// `path` relative to `folder` when it lies under it, else as it is.
+/// `path` relative to `folder` when it lies under it, else absolute.
 fn relative(path: &Path, folder: &Path) -> PathBuf {
     let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
     let (p, f) = (absolute(path), absolute(folder));
-    p.strip_prefix(&f)
-        .map(Path::to_owned)
-        .unwrap_or_else(|_| path.to_owned())
+    match p.strip_prefix(&f) {
+        Ok(inside) => inside.to_owned(),
+        Err(_) => p,
+    }
 }
 
 /// Open a project: read its layers (embedded ones from the project, the others from their

@@ -6,10 +6,12 @@ use std::path::PathBuf;
 use egui::RichText;
 use geo::Point;
 
+use crate::edit::Edit;
 use crate::io;
 use crate::model::{Document, FeatureRef, Layer, LayerId};
 use crate::ui::command::Command;
 use crate::ui::coverage_panel::CoveragePanel;
+use crate::ui::editing::Editing;
 use crate::ui::file_dialog::{Answer, FileDialogs};
 use crate::ui::help_panel::help_ui;
 use crate::ui::image_export::{Area, ExportAction, ImageExport, ImageRequest};
@@ -19,6 +21,8 @@ use crate::ui::layers_panel::{LayersPanel, ProblemReport};
 use crate::ui::loading::{Finished, Loading};
 use crate::ui::map_view::{MapView, Overlay};
 use crate::ui::measure_panel::MeasurePanel;
+use crate::ui::project_files::ProjectFiles;
+use crate::ui::property_editor::PropertyEditor;
 use crate::ui::search_box::SearchBox;
 use crate::ui::timeline_panel::TimelinePanel;
 
@@ -58,13 +62,18 @@ pub struct RaidmapApp {
     /// The timeline state the layer views were last filtered for.
     filtered_generation: Option<u64>,
     pub problems: Vec<ProblemReport>,
+    /// Undo history, map editing tools, multiple selection.
+    pub editing: Editing,
+    /// The project's file, unsaved changes, autosave and recovery.
+    pub project: ProjectFiles,
+    property_editor: PropertyEditor,
     layers_panel: LayersPanel,
-    dialogs: FileDialogs,
+    pub(crate) dialogs: FileDialogs,
     cursor: Option<Point<f64>>,
     /// A typed export path, asked for when no native dialog is available.
     export_prompt: Option<ExportPrompt>,
     /// The last thing that happened, for the status bar.
-    status: String,
+    pub(crate) status: String,
     commands: Vec<Command>,
     opened: usize,
     /// Files being read in the background.
@@ -90,6 +99,9 @@ impl RaidmapApp {
             image_export: ImageExport::default(),
             filtered_generation: None,
             problems: Vec::new(),
+            editing: Editing::default(),
+            project: ProjectFiles::default(),
+            property_editor: PropertyEditor::default(),
             layers_panel: LayersPanel::default(),
             dialogs: FileDialogs::default(),
             cursor: None,
@@ -118,8 +130,12 @@ impl RaidmapApp {
                 }),
             }
         } else {
-            app.open(files);
+            for path in files {
+                app.loading.start(path, true);
+            }
         }
+        // What was opened at start is what "unsaved changes" are counted from.
+        app.project.mark_saved(&app.doc);
         app
     }
 
@@ -132,21 +148,76 @@ impl RaidmapApp {
     /// Add a layer whose index was built already (by the thread that read it).
     fn add_prepared(&mut self, layer: Layer, mut prepared: Prepared) -> LayerId {
         let dates = prepared.dates.take();
-        let count = layer.features.len();
-        let view = LayerView::prepared(&layer, self.opened, prepared);
+        let mut view = LayerView::prepared(&layer, self.opened, prepared);
         self.opened += 1;
         let id = self.doc.add_layer(layer);
+        view.mark_indexed(self.doc.layer_revision(id));
         if let Some(dates) = dates {
-            self.timeline.add_read(id, count, dates);
+            self.timeline
+                .add_read(id, self.doc.layer_revision(id), dates);
         }
         self.views.insert(id, view);
         id
     }
 
+    /// Apply an edit through the undo history and show what happened.
+    fn edit(&mut self, edit: Edit, description: String) {
+        match self
+            .editing
+            .history
+            .apply(&mut self.doc, edit, description.clone())
+        {
+            Ok(()) => self.status = format!("{description}."),
+            Err(err) => self.status = format!("{description}: not done, {err}."),
+        }
+        self.after_edit();
+    }
+
+    /// Undo or redo the last step.
+    fn step(&mut self, undo: bool) {
+        let history = &mut self.editing.history;
+        let result = if undo {
+            history.undo(&mut self.doc)
+        } else {
+            history.redo(&mut self.doc)
+        };
+        let verb = if undo { "Undid" } else { "Redid" };
+        self.status = match result {
+            None if undo => "Nothing to undo.".into(),
+            None => "Nothing to redo.".into(),
+            Some(Ok(what)) => format!("{verb}: {what}."),
+            Some(Err(err)) => format!("Could not {}: {err}.", verb.to_lowercase()),
+        };
+        self.after_edit();
+    }
+
+    /// Keep the selection pointing at features that exist.
+    fn after_edit(&mut self) {
+        if self
+            .selection
+            .is_some_and(|r| self.doc.feature(r).is_none())
+        {
+            self.selection = None;
+        }
+        self.editing.after_edit(&self.doc);
+    }
+
+    /// Rebuild what is cached per layer (spatial index, triangulations) for changed layers.
+    fn sync_views(&mut self) {
+        for (id, layer) in self.doc.layers() {
+            let revision = self.doc.layer_revision(id);
+            if let Some(view) = self.views.get_mut(&id)
+                && view.refresh(layer, revision)
+            {
+                self.map.forget_layer(id);
+            }
+        }
+    }
+
     /// Start reading files as layers, in the background; they are added when read.
     fn open(&mut self, paths: Vec<PathBuf>) {
         for path in paths {
-            self.loading.start(path);
+            self.loading.start(path, false);
         }
     }
 
@@ -160,7 +231,14 @@ impl RaidmapApp {
     /// Add the layers of a file that was read; a file that failed is reported and changes
     /// nothing else.
     fn loaded(&mut self, finished: Finished) {
-        let Finished { path, result, .. } = finished;
+        let Finished {
+            path,
+            result,
+            at_start,
+            ..
+        } = finished;
+        // Files given at start are what "unsaved changes" are counted from.
+        let baseline = at_start && !self.project.is_dirty(&self.doc);
         match result {
             Err(io::ReadError::Cancelled { .. }) => {
                 self.status = format!("Opening {} was cancelled.", path.display());
@@ -192,6 +270,9 @@ impl RaidmapApp {
                 self.status = format!("Could not open {}.", path.display());
                 self.problems.push(report_of(&path, &err));
             }
+        }
+        if baseline {
+            self.project.mark_saved(&self.doc);
         }
     }
 
@@ -246,16 +327,40 @@ impl RaidmapApp {
                 Command::KeepMeasurement(feature) => {
                     let label = feature.name().unwrap_or("measurement").to_owned();
                     let (id, layer) = self.doc.measurements_mut();
-                    layer.features.push(feature);
-                    let index = layer.features.len() - 1;
-                    let view = self
-                        .views
+                    let index = layer.features.len();
+                    self.views
                         .entry(id)
                         .or_insert_with(|| LayerView::new(layer, 0));
-                    view.refresh(layer);
+                    let edit = Edit::InsertFeature {
+                        layer: id,
+                        index,
+                        feature,
+                    };
+                    self.edit(edit, format!("Keep {label}"));
                     self.selection = Some(FeatureRef { layer: id, index });
                     self.status = format!("Kept {label} in the Measurements layer.");
                 }
+                Command::Edit(edit, description) => {
+                    let select = match &edit {
+                        Edit::InsertFeature { layer, index, .. } => Some(FeatureRef {
+                            layer: *layer,
+                            index: *index,
+                        }),
+                        _ => None,
+                    };
+                    self.edit(edit, description);
+                    if select.is_some_and(|r| self.doc.feature(r).is_some()) {
+                        self.selection = select;
+                        self.tab = Tab::Feature;
+                    }
+                }
+                Command::Undo => self.step(true),
+                Command::Redo => self.step(false),
+                command @ (Command::AskOpenProject
+                | Command::AskSaveProject
+                | Command::SaveProject
+                | Command::OpenProject(_)
+                | Command::SaveProjectAs(_)) => self.project_command(ctx, command),
                 Command::Export(id, path) => self.export(id, &path),
                 Command::ZoomTo(area) => self.map.zoom_to(area),
                 Command::SetTimeWindow(window) => {
@@ -507,6 +612,9 @@ impl RaidmapApp {
                     let dir = std::env::current_dir().unwrap_or_default();
                     self.coverage.export_path = Some(dir.join(name).display().to_string());
                 }
+                Answer::OpenProject(path) => self.push(Command::OpenProject(path)),
+                Answer::SaveProject(path) => self.push(Command::SaveProjectAs(path)),
+                Answer::ProjectUnavailable { save } => self.ask_project_path(save),
                 Answer::Unavailable { export: None } => self.problems.push(ProblemReport {
                     title: "No file dialog is available on this system".into(),
                     lines: vec![
@@ -535,9 +643,18 @@ impl RaidmapApp {
             self.push(Command::Open(dropped));
         }
 
+        self.sync_views();
         self.sync_timeline();
         self.shortcuts(ui.ctx());
-        egui::Panel::top("toolbar").show(ui, |ui| self.toolbar_ui(ui));
+        self.editing
+            .keys(ui.ctx(), &self.doc, self.selection, &mut self.commands);
+        egui::Panel::top("toolbar").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                self.project_bar_ui(ui);
+                ui.separator();
+                self.toolbar_ui(ui);
+            });
+        });
         egui::Panel::bottom("status-bar").show(ui, |ui| self.status_bar_ui(ui));
         egui::Panel::bottom("timeline")
             .resizable(false)
@@ -574,7 +691,17 @@ impl RaidmapApp {
                 ui.separator();
                 match self.tab {
                     Tab::Feature => {
-                        if inspector_ui(ui, &self.doc, self.selection) {
+                        self.editing.toolbar_ui(ui, &self.doc, &mut self.commands);
+                        ui.separator();
+                        let selected = self.editing.selected(self.selection);
+                        if inspector_ui(
+                            ui,
+                            &self.doc,
+                            &selected,
+                            &mut self.property_editor,
+                            &mut self.commands,
+                        ) {
+                            self.editing.also_selected.clear();
                             self.commands.push(Command::Select(None));
                         }
                     }
@@ -589,30 +716,53 @@ impl RaidmapApp {
             .frame(egui::Frame::NONE)
             .show(ui, |ui| {
                 let units = self.measure.units;
+                self.map.panning =
+                    self.editing
+                        .before_map(ui.ctx(), &self.map, &self.doc, self.selection);
+                let editing = self.editing.drawing(&self.doc, self.selection);
                 let overlay = Overlay {
                     selection: self.selection,
                     hover: self.hover,
                     measure: Some(self.measure.drawing()),
                     units,
+                    editing: Some(&editing),
                     legend: self.show_legend,
                 };
                 let out = self.map.ui(ui, &self.doc, &self.views, &overlay);
+                self.editing
+                    .after_map(ui.ctx(), &self.doc, &mut self.commands);
                 self.hover = out.hovered;
                 self.cursor = out.cursor;
                 if let Some(marks) = self.coverage.marks() {
                     marks.paint(ui.painter(), &self.map);
                 }
                 if let Some(click) = out.clicked {
+                    // Ctrl (Cmd) held on the click: from the release event itself too, since
+                    // the modifiers state may lag behind it.
+                    let ctrl = ui.input(|i| {
+                        i.modifiers.command
+                            || i.events.iter().any(|e| {
+                                matches!(e, egui::Event::PointerButton { pressed: false, modifiers, .. } if modifiers.command)
+                            })
+                    });
                     if self.tab == Tab::Measure && self.measure.picking {
                         self.measure.click(&self.doc, click.position, click.feature);
                         // The map shows the new measurement in the next frame.
                         ui.ctx().request_repaint();
-                    } else {
+                    } else if !self.editing.click(
+                        &self.doc,
+                        click,
+                        ctrl,
+                        self.selection,
+                        &mut self.commands,
+                    ) {
                         self.commands.push(Command::Select(click.feature));
                     }
                 }
             });
         self.export_prompt_ui(ui.ctx());
+        self.editing.history_ui(ui.ctx());
+        self.project_windows_ui(ui.ctx());
         help_ui(ui.ctx(), &mut self.help_open);
         let view_px = self.map.last_map_rect().map(|r| {
             let ppp = ui.ctx().pixels_per_point();
@@ -633,6 +783,7 @@ impl RaidmapApp {
             None => {}
         }
         self.apply(ui.ctx());
+        self.autosave_tick(ui.ctx());
     }
 
     /// Where to export, typed, when no native dialog could be shown.
@@ -707,7 +858,7 @@ fn report_of(path: &std::path::Path, err: &io::ReadError) -> ProblemReport {
 }
 
 /// An error and its causes, one per line.
-fn error_chain(err: &dyn std::error::Error) -> Vec<String> {
+pub(crate) fn error_chain(err: &dyn std::error::Error) -> Vec<String> {
     let mut lines = vec![err.to_string()];
     let mut source = err.source();
     while let Some(cause) = source {
@@ -759,6 +910,10 @@ impl eframe::App for RaidmapApp {
 
     /// Remember the basemap choice (source, opacity, what is drawn above imagery, cache limit)
     /// for the next run.
+    fn on_exit(&mut self) {
+        RaidmapApp::on_exit(self);
+    }
+
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(
             storage,

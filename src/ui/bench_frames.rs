@@ -15,7 +15,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use geo::Point;
 use serde_json::json;
 
 use crate::ui::app::RaidmapApp;
@@ -49,7 +48,10 @@ pub fn run(frames: usize, files: Vec<PathBuf>) -> ExitCode {
     for frame in 0..frames {
         let deadline = Instant::now() + frame_time;
         let (lon, lat, zoom) = view_at(frame);
-        app.map.center_on(Point::new(lon, lat), zoom);
+        app.map.set_view(crate::project::View {
+            center: [lon, lat],
+            zoom,
+        });
         let input = egui::RawInput {
             screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, SIZE)),
             time: Some(started.elapsed().as_secs_f64()),

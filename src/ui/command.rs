@@ -1,13 +1,14 @@
 //! Everything the GUI may change in the document or the view, as commands.
 //!
 //! Panels never mutate the document directly: they push a [`Command`], and
-//! [`crate::ui::app::RaidmapApp::apply`] applies the queue once per frame. Undo and redo will
-//! hang off this one place.
+//! [`crate::ui::app::RaidmapApp::apply`] applies the queue once per frame. Changes of the data
+//! are [`Edit`]s, applied through the undo history there.
 
 use std::path::PathBuf;
 
 use geo::Rect;
 
+use crate::edit::Edit;
 use crate::model::{Feature, FeatureRef, LayerId};
 
 #[derive(Debug)]
@@ -41,6 +42,22 @@ pub enum Command {
     /// Write the classified sites (with `coverage_status`, `nearest_raid`,
     /// `nearest_raid_distance_m`) as GeoJSON, atomically.
     ExportCoverage(PathBuf),
+    /// Change the data, as one step of the undo history with this description.
+    Edit(Edit, String),
+    /// Undo the last edit.
+    Undo,
+    /// Redo the last undone edit.
+    Redo,
+    /// Ask which project to open (native dialog, or a typed path).
+    AskOpenProject,
+    /// Ask where to save the project (Save As).
+    AskSaveProject,
+    /// Save the project where it was last saved, else ask where.
+    SaveProject,
+    /// Open a project in place of what is shown (asks first when there are unsaved changes).
+    OpenProject(PathBuf),
+    /// Save the project at this path and remember it as the project's file.
+    SaveProjectAs(PathBuf),
     /// Write the map as a PNG image, atomically.
     ExportImage(crate::ui::image_export::ImageRequest),
 }

@@ -39,8 +39,9 @@ pub enum Column {
 struct Inputs {
     sites: LayerId,
     raids: LayerId,
-    site_count: usize,
-    raid_count: usize,
+    /// The layers' revisions: any edit of either recomputes.
+    site_revision: Option<u64>,
+    raid_revision: Option<u64>,
     radius_m: f64,
     window: Window,
     field: Option<TimeField>,
@@ -139,8 +140,8 @@ impl CoveragePanel {
         let inputs = Inputs {
             sites: sites_id,
             raids: raids_id,
-            site_count: sites.features.len(),
-            raid_count: raids.features.len(),
+            site_revision: doc.layer_revision(sites_id),
+            raid_revision: doc.layer_revision(raids_id),
             radius_m: self.radius_km * 1000.0,
             window: self.window(timeline),
             field: times.map(|t| t.field.clone()),

@@ -23,6 +23,14 @@ pub enum Answer {
     ExportCoverage(PathBuf),
     /// No dialog could be shown for the coverage export.
     CoverageUnavailable,
+    /// A project to open.
+    OpenProject(PathBuf),
+    /// Where to save the project.
+    SaveProject(PathBuf),
+    /// No dialog could be shown for a project; `save` says whether it was Save As.
+    ProjectUnavailable {
+        save: bool,
+    },
     /// Where to write a map image.
     ImagePath(PathBuf),
     /// No dialog could be shown; `export` says which layer was to be exported, if that was
@@ -101,6 +109,30 @@ impl FileDialogs {
         }
     }
 
+    /// Ask for a project file to open.
+    pub fn open_project(&mut self, ctx: &egui::Context) {
+        self.spawn_with(ctx, Answer::ProjectUnavailable { save: false }, || {
+            rfd::FileDialog::new()
+                .set_title("Open project")
+                .add_filter("raidmap project", &["raidmap"])
+                .add_filter("All files", &["*"])
+                .pick_file()
+                .map(Answer::OpenProject)
+        });
+    }
+
+    /// Ask where to save the project.
+    pub fn save_project(&mut self, ctx: &egui::Context, suggested_name: String) {
+        self.spawn_with(ctx, Answer::ProjectUnavailable { save: true }, move || {
+            rfd::FileDialog::new()
+                .set_title("Save project")
+                .add_filter("raidmap project", &["raidmap"])
+                .set_file_name(suggested_name)
+                .save_file()
+                .map(Answer::SaveProject)
+        });
+    }
+
     /// The answer of a finished dialog, if any. A cancelled dialog yields nothing.
     /// Ask where to save a map image. Without a dialog nothing comes back: the export window
     /// keeps its typed path.
@@ -135,16 +167,24 @@ impl FileDialogs {
         export: Option<LayerId>,
         ask: impl FnOnce() -> Option<Answer> + Send + 'static,
     ) {
+        self.spawn_with(ctx, Answer::Unavailable { export }, ask);
+    }
+
+    /// Run `ask` on a thread; `unavailable` is the answer when no dialog could be shown.
+    fn spawn_with(
+        &mut self,
+        ctx: &egui::Context,
+        unavailable: Answer,
+        ask: impl FnOnce() -> Option<Answer> + Send + 'static,
+    ) {
         let tx = self.tx.clone();
         let ctx = ctx.clone();
         let spawned = std::thread::Builder::new()
             .name("file-dialog".into())
             .spawn(move || {
                 let started = Instant::now();
-                let answer = ask().or_else(|| {
-                    (started.elapsed() < TOO_FAST_TO_CANCEL)
-                        .then_some(Answer::Unavailable { export })
-                });
+                let answer = ask()
+                    .or_else(|| (started.elapsed() < TOO_FAST_TO_CANCEL).then_some(unavailable));
                 if let Some(answer) = answer {
                     // The app may have closed meanwhile; then nobody needs the answer.
                     let _ = tx.send(answer);
@@ -153,7 +193,8 @@ impl FileDialogs {
             });
         if let Err(err) = spawned {
             log::error!("could not start the file dialog: {err}");
-            let _ = self.tx.send(Answer::Unavailable { export });
+            // The answer went into the closure that could not run; ask for a typed path.
+            let _ = self.tx.send(Answer::Unavailable { export: None });
         }
     }
 }

@@ -1,15 +1,30 @@
-//! The inspector: every property of the selected feature, nested values readable, plus its id
-//! (with its JSON type) and geometry.
+//! The inspector: the selected feature's id (with its JSON type), geometry, annotation and
+//! every property, editable ([`PropertyEditor`]); for several selected features, one property
+//! set on all of them.
 
-use egui::{Color32, RichText};
+use egui::RichText;
 use geo::Geometry;
 use serde_json::Value;
 
 use crate::measure;
 use crate::model::{Document, FeatureRef};
+use crate::ui::command::Command;
+use crate::ui::editing::delete_command;
+use crate::ui::property_editor::PropertyEditor;
 
-/// Show the selected feature. Returns true when the user asked to clear the selection.
-pub fn inspector_ui(ui: &mut egui::Ui, doc: &Document, selection: Option<FeatureRef>) -> bool {
+/// Show the selected features (`selected[0]` is the main selection). Returns true when the
+/// user asked to clear the selection.
+pub fn inspector_ui(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    selected: &[FeatureRef],
+    editor: &mut PropertyEditor,
+    commands: &mut Vec<Command>,
+) -> bool {
+    let selection = selected.first().copied();
+    if selected.len() > 1 {
+        return many_ui(ui, doc, selected, editor, commands);
+    }
     ui.heading("Feature");
     let Some((r, layer, feature)) = selection.and_then(|r| {
         let layer = doc.layer(r.layer)?;
@@ -24,6 +39,14 @@ pub fn inspector_ui(ui: &mut egui::Ui, doc: &Document, selection: Option<Feature
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.small_button("Deselect").clicked() {
                 clear = true;
+            }
+            if ui
+                .small_button("Delete")
+                .on_hover_text("Delete this feature (Del)")
+                .clicked()
+                && let Some(command) = delete_command(doc, &[r])
+            {
+                commands.push(command);
             }
             if ui
                 .small_button("Copy JSON")
@@ -60,27 +83,38 @@ pub fn inspector_ui(ui: &mut egui::Ui, doc: &Document, selection: Option<Feature
     egui::ScrollArea::vertical()
         .id_salt("inspector-scroll")
         .auto_shrink([false, true])
-        .show(ui, |ui| match feature.object().get("properties") {
-            Some(Value::Object(props)) if !props.is_empty() => {
-                egui::Grid::new(("props", r.layer, r.index))
-                    .num_columns(2)
-                    .striped(true)
-                    .min_col_width(70.0)
-                    .show(ui, |ui| {
-                        for (key, value) in props {
-                            ui.label(RichText::new(key).strong());
-                            value_ui(ui, key, value);
-                            ui.end_row();
-                        }
-                    });
-            }
-            Some(Value::Object(_)) => {
-                ui.label(RichText::new("No properties.").weak());
-            }
-            _ => {
-                ui.label(RichText::new("properties: null").weak());
-            }
-        });
+        .show(ui, |ui| editor.feature_ui(ui, doc, r, commands));
+    clear
+}
+
+/// Several features selected: their names, Delete all, and one property set on all.
+fn many_ui(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    selected: &[FeatureRef],
+    editor: &mut PropertyEditor,
+    commands: &mut Vec<Command>,
+) -> bool {
+    ui.heading(format!("{} features selected", selected.len()));
+    ui.label(RichText::new("Ctrl+click on the map adds or removes one.").weak());
+    let mut clear = false;
+    ui.horizontal(|ui| {
+        if ui.small_button("Deselect").clicked() {
+            clear = true;
+        }
+        if ui.small_button("Delete all").clicked()
+            && let Some(command) = delete_command(doc, selected)
+        {
+            commands.push(command);
+        }
+    });
+    for r in selected {
+        if let (Some(layer), Some(feature)) = (doc.layer(r.layer), doc.feature(*r)) {
+            ui.label(format!("{} ({})", feature.label(r.index), layer.name));
+        }
+    }
+    ui.separator();
+    editor.many_ui(ui, doc, selected, commands);
     clear
 }
 
@@ -103,77 +137,5 @@ fn geometry_summary(geometry: Option<&Geometry<f64>>) -> String {
                 None => name.to_owned(),
             }
         }
-    }
-}
-
-/// One value: scalars inline, arrays and objects as collapsible trees.
-fn value_ui(ui: &mut egui::Ui, key: &str, value: &Value) {
-    match value {
-        Value::Null => {
-            ui.label(RichText::new("null").italics().weak());
-        }
-        Value::Bool(b) => {
-            ui.label(b.to_string());
-        }
-        Value::Number(n) => {
-            ui.label(RichText::new(n.to_string()).monospace());
-        }
-        Value::String(s) => {
-            ui.add(egui::Label::new(s.as_str()).wrap());
-        }
-        Value::Array(items) if items.iter().all(is_scalar) => {
-            let text = items.iter().map(scalar_text).collect::<Vec<_>>().join(", ");
-            ui.add(
-                egui::Label::new(if text.is_empty() {
-                    "[ ]".to_owned()
-                } else {
-                    text
-                })
-                .wrap(),
-            );
-        }
-        Value::Array(items) => {
-            ui.vertical(|ui| {
-                let count = match items.len() {
-                    1 => "1 item".to_owned(),
-                    n => format!("{n} items"),
-                };
-                egui::CollapsingHeader::new(count)
-                    .id_salt(("arr", key, ui.next_auto_id()))
-                    .default_open(items.len() <= 3)
-                    .show(ui, |ui| {
-                        for (i, item) in items.iter().enumerate() {
-                            ui.horizontal_top(|ui| {
-                                ui.label(RichText::new(format!("{i}.")).weak());
-                                value_ui(ui, &format!("{key}[{i}]"), item);
-                            });
-                        }
-                    });
-            });
-        }
-        Value::Object(map) => {
-            ui.vertical(|ui| {
-                egui::Grid::new(("obj", key, ui.next_auto_id()))
-                    .num_columns(2)
-                    .show(ui, |ui| {
-                        for (k, v) in map {
-                            ui.label(RichText::new(k).color(Color32::GRAY));
-                            value_ui(ui, &format!("{key}.{k}"), v);
-                            ui.end_row();
-                        }
-                    });
-            });
-        }
-    }
-}
-
-fn is_scalar(v: &Value) -> bool {
-    !matches!(v, Value::Array(_) | Value::Object(_))
-}
-
-fn scalar_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
     }
 }

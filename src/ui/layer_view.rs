@@ -21,8 +21,8 @@ pub struct LayerView {
     /// How the layer is drawn (saved with the project).
     pub style: LayerStyle,
     pub index: SpatialIndex,
-    /// Feature count when the index was built; the index is rebuilt when it changes.
-    indexed_count: usize,
+    /// The layer's revision when the index was built; the index is rebuilt when it changes.
+    indexed_revision: Option<u64>,
     /// Which features the timeline's window lets the map draw and pick, by index; `None`
     /// shows all (no window, or the layer has no dates). Set with [`LayerView::set_time_filter`].
     pub time_filter: Option<Vec<bool>>,
@@ -71,7 +71,7 @@ impl LayerView {
             visible: true,
             style: LayerStyle::nth(layer, nth),
             index: prepared.index,
-            indexed_count: layer.features.len(),
+            indexed_revision: None,
             time_filter: None,
             density: prepared.density,
             filtered_density: OnceCell::new(),
@@ -101,15 +101,24 @@ impl LayerView {
             .is_none_or(|f| f.get(index).copied().unwrap_or(true))
     }
 
-    /// Rebuild the index if the layer gained or lost features.
-    pub fn refresh(&mut self, layer: &Layer) {
-        if layer.features.len() != self.indexed_count {
-            let Prepared { index, density, .. } = Prepared::of(layer);
-            self.index = index;
-            self.density = density;
-            self.filtered_density = OnceCell::new();
-            self.indexed_count = layer.features.len();
+    /// The index was built from the layer at `revision` (a view made for a layer just added).
+    pub fn mark_indexed(&mut self, revision: Option<u64>) {
+        self.indexed_revision = revision;
+    }
+
+    /// Rebuild the index and density grids if the layer changed since it was built (`revision` is the
+    /// document's [`layer_revision`](crate::model::Document::layer_revision)).
+    /// Returns whether it was rebuilt.
+    pub fn refresh(&mut self, layer: &Layer, revision: Option<u64>) -> bool {
+        if revision == self.indexed_revision {
+            return false;
         }
+        let Prepared { index, density, .. } = Prepared::of(layer);
+        self.index = index;
+        self.density = density;
+        self.filtered_density = OnceCell::new();
+        self.indexed_revision = revision;
+        true
     }
 }
 

@@ -20,6 +20,8 @@ pub type Ready = Vec<(Layer, Prepared)>;
 /// A file whose reading ended.
 pub struct Finished {
     pub path: PathBuf,
+    /// Whether it was one of the files the program was started with.
+    pub at_start: bool,
     pub result: Result<Ready, ReadError>,
     /// From the start of the reading to its end.
     pub elapsed: Duration,
@@ -27,6 +29,7 @@ pub struct Finished {
 
 struct Job {
     path: PathBuf,
+    at_start: bool,
     name: String,
     progress: Arc<Progress>,
     result: Receiver<Result<Ready, ReadError>>,
@@ -40,8 +43,9 @@ pub struct Loading {
 }
 
 impl Loading {
-    /// Start reading `path` on its own thread.
-    pub fn start(&mut self, path: PathBuf) {
+    /// Start reading `path` on its own thread (`at_start`: one of the files the program was
+    /// started with).
+    pub fn start(&mut self, path: PathBuf, at_start: bool) {
         let progress = Arc::new(Progress::default());
         let (send, result) = channel();
         let name = path
@@ -50,6 +54,7 @@ impl Loading {
             .unwrap_or_else(|| path.display().to_string());
         let job = Job {
             path: path.clone(),
+            at_start,
             name,
             progress: Arc::clone(&progress),
             result,
@@ -95,6 +100,7 @@ impl Loading {
             };
             done.push(Finished {
                 path: job.path.clone(),
+                at_start: job.at_start,
                 result,
                 elapsed: job.started.elapsed(),
             });
@@ -108,6 +114,7 @@ impl Loading {
         self.jobs
             .drain(..)
             .map(|job| Finished {
+                at_start: job.at_start,
                 result: job.result.recv().unwrap_or(Err(ReadError::Cancelled {
                     name: job.name.clone(),
                 })),
@@ -199,7 +206,7 @@ mod tests {
         )
         .expect("write");
         let mut loading = Loading::default();
-        loading.start(path.clone());
+        loading.start(path.clone(), false);
         assert!(loading.is_busy());
         let finished = loading.wait();
         assert!(!loading.is_busy());

@@ -44,6 +44,8 @@ pub struct Overlay<'a> {
     pub measure: Option<&'a MeasureDrawing>,
     /// How distances and areas are written on the map (kept measurements' labels).
     pub units: Units,
+    /// What editing shows (other selected features, a shape being drawn, vertices).
+    pub editing: Option<&'a crate::ui::editing::EditDrawing>,
     /// Draw the legend of the visible layers.
     pub legend: bool,
 }
@@ -76,6 +78,8 @@ pub struct MapView {
     basemap_style: BasemapStyle,
     /// The chosen basemap (offline, online or a tile file) and its tiles.
     pub basemap: BasemapState,
+    /// Dragging pans the map (off while a vertex is dragged).
+    pub panning: bool,
 }
 
 impl Default for MapView {
@@ -97,14 +101,33 @@ impl MapView {
             fills: HashMap::new(),
             basemap_style: BasemapStyle::default(),
             basemap: BasemapState::default(),
+            panning: true,
         }
     }
 
-    /// Centre the view on `position` at `zoom` (from the next frame on).
-    pub fn center_on(&mut self, position: Point<f64>, zoom: f64) {
+    /// The geographic position at a screen position, by the last frame's projection.
+    pub fn geo_pos(&self, pos: Pos2) -> Option<Point<f64>> {
+        let rect = self.last_rect?;
+        let center = self.center();
+        let projector = Projector::new(rect, &MercatorProjection, &self.memory, center);
+        Some(projector.unproject(pos.to_vec2()))
+    }
+
+    /// The centre and zoom (for project files).
+    pub fn view(&self) -> crate::project::View {
+        let c = self.center();
+        crate::project::View {
+            center: [c.x(), c.y()],
+            zoom: self.memory.zoom(),
+        }
+    }
+
+    /// Show this centre and zoom (from a project file) instead of fitting the data.
+    pub fn set_view(&mut self, view: crate::project::View) {
         self.pending_fit = None;
-        self.memory.center_at(lon_lat(position.x(), position.y()));
-        let _ = self.memory.set_zoom(zoom);
+        self.memory
+            .center_at(lon_lat(view.center[0], view.center[1]));
+        let _ = self.memory.set_zoom(view.zoom.clamp(2.0, 19.0));
     }
 
     /// Fit `area` into the view on the next frame.
@@ -176,6 +199,11 @@ impl MapView {
         let response = Map::new(None, &mut self.memory, center)
             .with_layer(ImageryLayer(self.basemap.tiles_mut()), opacity)
             .double_click_to_zoom(true)
+            .drag_pan_buttons(if self.panning {
+                egui::DragPanButtons::PRIMARY
+            } else {
+                egui::DragPanButtons::empty()
+            })
             // The mouse wheel zooms, as in every web map; dragging pans.
             .zoom_with_ctrl(false)
             .show(ui, |ui, response, projector, _memory| {
@@ -309,6 +337,9 @@ pub fn paint_map(
     lod.paint_note(painter, &viewport, doc);
     if let Some(drawing) = overlay.measure {
         paint_measure_drawing(painter, projector, drawing);
+    }
+    if let Some(editing) = overlay.editing {
+        crate::ui::editing::paint(painter, projector, editing);
     }
     map_controls::paint_scale_bar(painter, projector);
     if let Some((rect, layout)) = legend {

@@ -18,11 +18,10 @@ use crate::ui::command::Command;
 use crate::ui::measure_overlay::{DrawnLine, MeasureDrawing, Memo, PICKED};
 use crate::ui::measure_panel::{error_ui, place_field, point_bits, resolve_text};
 
-/// What identifies the open layers' content for the cache: each layer and its feature count.
-/// Layers are only added, removed or appended to for now; in-place edits of geometry (issue 6)
-/// must change this key too.
-fn doc_key(doc: &Document) -> Vec<(LayerId, usize)> {
-    doc.layers().map(|(id, l)| (id, l.features.len())).collect()
+/// What identifies the open layers' content for the cache: the document's revision, which
+/// every change (layers opened or closed, features added, edited or deleted) moves.
+fn doc_key(doc: &Document) -> u64 {
+    doc.revision()
 }
 
 /// The targets of the open layers and their nearest-neighbour index.
@@ -37,14 +36,14 @@ pub struct CachedTargets {
 /// [`CachedTargets`], rebuilt only when the layers change.
 #[derive(Default)]
 pub struct TargetsCache {
-    key: Option<Vec<(LayerId, usize)>>,
+    key: Option<u64>,
     cached: CachedTargets,
 }
 
 impl TargetsCache {
     pub fn get(&mut self, doc: &Document) -> &CachedTargets {
         let key = doc_key(doc);
-        if self.key.as_ref() != Some(&key) {
+        if self.key != Some(key) {
             let layers: Vec<_> = doc.layers().collect();
             let targets = Targets::collect(&layers);
             let index = NearestIndex::build(&targets.targets);

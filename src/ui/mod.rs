@@ -13,6 +13,7 @@ pub mod bench_frames;
 pub mod command;
 pub mod coverage_panel;
 pub mod density_view;
+pub mod editing;
 pub mod file_dialog;
 pub mod fonts;
 pub mod help_panel;
@@ -33,6 +34,8 @@ pub mod measure_path;
 pub mod measure_rings;
 pub mod measure_table;
 pub mod point_mesh;
+pub mod project_files;
+pub mod property_editor;
 pub mod raster;
 pub mod search_box;
 pub mod style_editor;
@@ -80,6 +83,10 @@ pub fn run_app(files: Vec<PathBuf>, basemap: Option<crate::tiles::Source>) -> Ex
                 settings.source = source;
             }
             let mut app = app::RaidmapApp::with_files(files);
+            // Autosave (and recovery after a crash) in the platform data folder.
+            if let Some(dirs) = directories::ProjectDirs::from("", "", "raidmap") {
+                app.enable_autosave(dirs.data_dir().to_owned());
+            }
             app.map.basemap = basemap_chooser::BasemapState::new(settings);
             Ok(Box::new(app))
         }),

@@ -54,8 +54,8 @@ struct Temporal {
     /// Read with the chosen field; `None` when the layer has no date field or the user took
     /// it off the timeline.
     times: Option<LayerTimes>,
-    /// Feature count when read; the layer is read again when it changes.
-    count: usize,
+    /// The layer's revision when read; the layer is read again when it changes (an edit).
+    revision: Option<u64>,
 }
 
 pub struct TimelinePanel {
@@ -147,13 +147,14 @@ impl TimelinePanel {
 
     /// Take the dates of a new layer read elsewhere (by the thread that read its file, so the
     /// window does not scan a big layer): its candidate fields and its dates by the first.
-    pub fn add_read(&mut self, id: LayerId, count: usize, dates: LayerDates) {
+    /// `revision` is the layer's revision in the document.
+    pub fn add_read(&mut self, id: LayerId, revision: Option<u64>, dates: LayerDates) {
         self.layers.insert(
             id,
             Temporal {
                 candidates: dates.candidates,
                 times: dates.times,
-                count,
+                revision,
             },
         );
         self.generation += 1;
@@ -168,7 +169,7 @@ impl TimelinePanel {
             if self
                 .layers
                 .get(&id)
-                .is_some_and(|t| t.count == layer.features.len())
+                .is_some_and(|t| t.revision == doc.layer_revision(id))
             {
                 continue;
             }
@@ -183,7 +184,7 @@ impl TimelinePanel {
                 Temporal {
                     candidates,
                     times: field.map(|f| LayerTimes::read(layer, f)),
-                    count: layer.features.len(),
+                    revision: doc.layer_revision(id),
                 },
             );
             changed = true;
