@@ -285,3 +285,88 @@ fn the_sample_project_styles_sites_by_status_and_raids_by_detainees() {
     assert!(count([255, 152, 0]) > 50, "suspected");
     assert!(count([94, 60, 153]) > 100, "raids");
 }
+
+#[test]
+fn a_tile_basemap_named_on_the_command_line_is_drawn_under_the_data() {
+    let server = crate::tile_server::TileServer::solid([200, 30, 200]);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = out_in(&dir);
+    let template = server.url("/{z}/{x}/{y}.png");
+    // In the Gulf of Thailand: sea on the offline basemap, magenta from the tiles.
+    let run = Command::new(env!("CARGO_BIN_EXE_raidmap"))
+        .args(["render", "--width", "300", "--height", "200", "--bbox"])
+        .arg("103.0,10.0,103.5,10.3")
+        .arg("--basemap")
+        .arg(&template)
+        .arg("--out")
+        .arg(&out)
+        .env_remove("DISPLAY")
+        // The tile cache goes to the test's folder, not the user's.
+        .env("XDG_CACHE_HOME", dir.path().join("cache"))
+        .env("HOME", dir.path())
+        .output()
+        .expect("runs");
+    ok(&run);
+    let image = read_png(&out);
+    assert_eq!(image.get_pixel(150, 100).0, [200, 30, 200, 255]);
+    // Only tiles of one zoom level were asked for, each once.
+    let paths = server.paths();
+    assert!(!paths.is_empty());
+    let zooms: std::collections::HashSet<&str> =
+        paths.iter().filter_map(|p| p.split('/').nth(1)).collect();
+    assert_eq!(zooms.len(), 1, "{paths:?}");
+    let unique: std::collections::HashSet<&String> = paths.iter().collect();
+    assert_eq!(unique.len(), paths.len(), "{paths:?}");
+}
+
+#[test]
+fn without_basemap_render_uses_the_offline_map() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = out_in(&dir);
+    let run = render(&[
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--width",
+        "300",
+        "--height",
+        "200",
+        "--bbox",
+        "103.0,10.0,103.5,10.3",
+    ]);
+    ok(&run);
+    // The offline basemap's sea.
+    let sea = read_png(&out).get_pixel(150, 100).0;
+    assert!(sea[2] > sea[0] && sea[2] > 200, "{sea:?}");
+}
+
+#[test]
+fn a_scale_enlarges_text_but_keeps_the_pixel_size() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dark = |scale: &str| {
+        let out = dir.path().join(format!("scale-{scale}.png"));
+        let run = render(&[
+            "--out",
+            out.to_str().expect("utf-8"),
+            "--width",
+            "800",
+            "--height",
+            "500",
+            "--scale",
+            scale,
+            "--title",
+            "Title",
+        ]);
+        ok(&run);
+        let image = read_png(&out);
+        assert_eq!(image.dimensions(), (800, 500));
+        // Dark title ink in the top left corner.
+        (0..300)
+            .flat_map(|x| (0..80).map(move |y| (x, y)))
+            .filter(|&(x, y)| image.get_pixel(x, y).0[0] < 60)
+            .count()
+    };
+    let (one, two) = (dark("1"), dark("2"));
+    assert!(two > 3 * one, "ink at scale 1: {one}, at 2: {two}");
+    let run = render(&["--out", "x.png", "--scale", "0"]);
+    assert_eq!(run.status.code(), Some(2));
+}

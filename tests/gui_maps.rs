@@ -222,3 +222,46 @@ fn khmer_names_show_in_the_layers_panel_the_inspector_and_images() {
         .count();
     assert!(ink > 40, "{ink} dark pixels where the label is");
 }
+
+#[test]
+fn on_a_hidpi_screen_the_map_picks_and_exports_at_its_own_pixel_size() {
+    let mut harness = crate::gui::builder()
+        .with_pixels_per_point(2.0)
+        .build_ui_state(
+            |ui, app: &mut RaidmapApp| app.ui(ui),
+            RaidmapApp::with_files(Vec::new()),
+        );
+    harness.run();
+    // Positions are in points: a click where a site is drawn selects it.
+    let (mango, point) = feature_named(harness.state(), "Mango Park 2");
+    let pos = crate::gui::on_screen(&harness, point);
+    crate::gui::click_at(&mut harness, pos);
+    assert_eq!(harness.state().selection, Some(mango));
+    // "as on screen" exports the map's size in physical pixels, at the screen's scale.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("hidpi.png");
+    harness
+        .get_by_role_and_label(Role::Button, "Export image…")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "as on screen")
+        .click();
+    harness.run();
+    harness.state_mut().image_export.path = path.display().to_string();
+    harness
+        .get_by_role_and_label(Role::Button, "Export PNG")
+        .click();
+    for _ in 0..2 {
+        harness.run();
+    }
+    let rect = harness.state().map.last_map_rect().expect("drawn");
+    let image = image::open(&path).expect("written").to_rgba8();
+    assert_eq!(
+        image.dimensions(),
+        (
+            (rect.width() * 2.0).round() as u32,
+            (rect.height() * 2.0).round() as u32
+        )
+    );
+}

@@ -360,6 +360,8 @@ impl RaidmapApp {
                 | Command::AskSaveProject
                 | Command::SaveProject
                 | Command::OpenProject(_)
+                | Command::OpenProjectDiscarding(_)
+                | Command::RecoverAutosave(_)
                 | Command::SaveProjectAs(_)) => self.project_command(ctx, command),
                 Command::Export(id, path) => self.export(id, &path),
                 Command::ZoomTo(area) => self.map.zoom_to(area),
@@ -457,6 +459,7 @@ impl RaidmapApp {
         };
         spec.title = Some(request.title.clone()).filter(|t| !t.is_empty());
         spec.units = self.measure.units;
+        spec.pixels_per_point = request.scale;
         // The basemap chosen in the window (tiles only when the user chose a tile source).
         let tiles = match self.map.basemap.settings.source.open(None) {
             Ok(loader) => loader.map(|loader| TileBasemap {
@@ -766,10 +769,11 @@ impl RaidmapApp {
         help_ui(ui.ctx(), &mut self.help_open);
         let view_px = self.map.last_map_rect().map(|r| {
             let ppp = ui.ctx().pixels_per_point();
-            [
+            let size = [
                 (r.width() * ppp).round() as u32,
                 (r.height() * ppp).round() as u32,
-            ]
+            ];
+            (size, ppp)
         });
         match self.image_export.ui(ui.ctx(), view_px) {
             Some(ExportAction::ChoosePath) => {

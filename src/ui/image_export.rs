@@ -26,6 +26,8 @@ pub enum Area {
 pub struct ImageRequest {
     pub width_px: u32,
     pub height_px: u32,
+    /// Pixels per point (text and symbols this many pixels per point).
+    pub scale: f32,
     pub area: Area,
     /// With [`Area::Box`]: west, south, east, north in degrees.
     pub bbox: Option<Rect<f64>>,
@@ -37,6 +39,7 @@ pub struct ImageExport {
     pub open: bool,
     width_px: u32,
     height_px: u32,
+    scale: f32,
     area: Area,
     bbox_text: String,
     pub title: String,
@@ -51,6 +54,7 @@ impl Default for ImageExport {
             open: false,
             width_px: DEFAULT_SIZE_PX[0],
             height_px: DEFAULT_SIZE_PX[1],
+            scale: 1.0,
             area: Area::Layers,
             bbox_text: "102.3,10.4,107.65,14.7".into(),
             title: String::new(),
@@ -69,8 +73,13 @@ pub enum ExportAction {
 }
 
 impl ImageExport {
-    /// The window, while open. `view_px` is the map's size on screen in pixels.
-    pub fn ui(&mut self, ctx: &egui::Context, view_px: Option<[u32; 2]>) -> Option<ExportAction> {
+    /// The window, while open. `view_px` is the map's size on screen in pixels and the
+    /// screen's pixels per point.
+    pub fn ui(
+        &mut self,
+        ctx: &egui::Context,
+        view_px: Option<([u32; 2], f32)>,
+    ) -> Option<ExportAction> {
         if !self.open {
             return None;
         }
@@ -120,13 +129,23 @@ impl ImageExport {
                                     .suffix(" px"),
                             );
                             a11y::name(&r, "Image height");
-                            if let Some([w, h]) = view_px
+                            if let Some(([w, h], ppp)) = view_px
                                 && ui.small_button("as on screen").clicked()
                             {
                                 self.width_px = w.clamp(1, MAX_SIDE_PX);
                                 self.height_px = h.clamp(1, MAX_SIDE_PX);
+                                self.scale = ppp.clamp(0.25, 8.0);
                             }
                         });
+                        ui.end_row();
+                        ui.label("Scale");
+                        let r = ui.add(
+                            DragValue::new(&mut self.scale)
+                                .range(0.25..=8.0)
+                                .speed(0.05)
+                                .suffix(" px per pt"),
+                        );
+                        a11y::name(&r, "Image scale");
                         ui.end_row();
                         ui.label("Title");
                         let r = ui.add(
@@ -179,6 +198,7 @@ impl ImageExport {
         Ok(ImageRequest {
             width_px: self.width_px,
             height_px: self.height_px,
+            scale: self.scale,
             area: self.area,
             bbox,
             title: self.title.trim().to_owned(),

@@ -118,9 +118,7 @@ pub fn render_map(
     let warm_up = ctx.run_ui(input(), |_| {});
     textures.apply(&warm_up.textures_delta);
 
-    let mut memory = MapMemory::default();
-    fit(&mut memory, spec.area, size_pt, spec.fill);
-    let center = memory.detached().unwrap_or(lon_lat(104.9, 12.55));
+    let title = spec.title.as_deref().filter(|t| !t.trim().is_empty());
     let basemap_style = BasemapStyle::default();
     let plan = StackPlan {
         imagery: tiles.is_some(),
@@ -140,23 +138,40 @@ pub fn render_map(
         basemap_style: &basemap_style,
         plan: &plan,
     };
+    // Tile textures, kept until the image is rasterised.
+    let mut tile_textures = Vec::new();
     let output = ctx.run_ui(input(), |ui| {
         let painter = ui.painter().with_clip_rect(rect);
+        let title = title.map(|t| layout_title(&painter, rect, t));
+        let mut memory = MapMemory::default();
+        fit(&mut memory, spec.area, size_pt, spec.fill);
+        let mut center = memory.detached().unwrap_or(lon_lat(104.9, 12.55));
+        // Fitted layers (not an exact box) are kept clear of the title: fitted into the space
+        // below it, and centred there.
+        if let Some(galley) = title.as_ref().filter(|_| spec.fill < 1.0) {
+            let top = galley.size().y + 30.0;
+            fit(&mut memory, spec.area, size_pt - vec2(0.0, top), spec.fill);
+            let fitted = memory.detached().unwrap_or(center);
+            let projector = Projector::new(rect, &MercatorProjection, &memory, fitted);
+            center = projector.unproject(rect.center().to_vec2() - vec2(0.0, top / 2.0));
+            memory.center_at(center);
+        }
         let projector = Projector::new(rect, &MercatorProjection, &memory, center);
         let under = painter.add(Shape::Noop);
         if let Some(tiles) = tiles {
-            paint_tiles(&painter, &projector, tiles);
+            tile_textures = paint_tiles(&painter, &projector, tiles);
         }
         paint_map(&painter, under, &projector, &scene, &mut HashMap::new());
         paint_north_arrow(&painter, rect);
-        if let Some(title) = spec.title.as_deref().filter(|t| !t.trim().is_empty()) {
-            paint_title(&painter, rect, title);
+        if let Some(galley) = title {
+            paint_title(&painter, rect, galley);
         }
     });
     textures.apply(&output.textures_delta);
     let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
     let mut canvas = Canvas::new(w as usize, h as usize, basemap_style.outside);
     canvas.paint(&primitives, &textures, ppp);
+    drop(tile_textures);
     let pixels = canvas.to_rgba8();
     Ok(image::RgbaImage::from_raw(w, h, pixels).expect("the canvas has w × h pixels"))
 }
@@ -171,11 +186,23 @@ pub fn encode_png(image: &image::RgbaImage) -> Result<Vec<u8>, ImageError> {
     Ok(bytes)
 }
 
-/// The title in a box at the top left.
-fn paint_title(painter: &egui::Painter, rect: ScreenRect, title: &str) {
-    let ink = Color32::from_rgb(20, 20, 24);
+/// The title's colour.
+const TITLE_INK: Color32 = Color32::from_rgb(20, 20, 24);
+
+/// The title laid out, wrapped clear of the north arrow.
+fn layout_title(painter: &egui::Painter, rect: ScreenRect, title: &str) -> Arc<egui::Galley> {
     let wrap = (rect.width() - 120.0).max(100.0);
-    let galley = painter.layout(title.to_owned(), FontId::proportional(22.0), ink, wrap);
+    painter.layout(
+        title.to_owned(),
+        FontId::proportional(22.0),
+        TITLE_INK,
+        wrap,
+    )
+}
+
+/// The title in a box at the top left.
+fn paint_title(painter: &egui::Painter, rect: ScreenRect, galley: Arc<egui::Galley>) {
+    let ink = TITLE_INK;
     let min = rect.min + vec2(12.0, 12.0);
     let back = ScreenRect::from_min_size(min, galley.size()).expand2(vec2(10.0, 6.0));
     painter.rect_filled(back, 4.0, Color32::from_white_alpha(230));
@@ -218,7 +245,12 @@ fn paint_north_arrow(painter: &egui::Painter, rect: ScreenRect) {
 
 /// Paint the tiles covering the view at the zoom nearest the map's (within the loader's
 /// range), each as a textured rectangle between its projected corners.
-fn paint_tiles(painter: &egui::Painter, projector: &Projector, tiles: &TileBasemap) {
+/// Returns the tiles' texture handles: they must live until the frame is rasterised.
+fn paint_tiles(
+    painter: &egui::Painter,
+    projector: &Projector,
+    tiles: &TileBasemap,
+) -> Vec<egui::TextureHandle> {
     let range = tiles.loader.zoom_range();
     let z =
         (projector.zoom().round() as i64).clamp(i64::from(*range.start()), i64::from(*range.end()));
@@ -256,6 +288,7 @@ fn paint_tiles(painter: &egui::Painter, projector: &Projector, tiles: &TileBasem
             }
         }
     }
+    let mut handles = Vec::new();
     for (key, bytes) in loaded {
         let image = match image::load_from_memory(&bytes) {
             Ok(image) => image.to_rgba8(),
@@ -283,9 +316,9 @@ fn paint_tiles(painter: &egui::Painter, projector: &Projector, tiles: &TileBasem
             Color32::WHITE,
         );
         painter.add(Shape::mesh(mesh));
-        // The handle must outlive the frame: the texture is freed when the last one drops.
-        std::mem::forget(texture);
+        handles.push(texture);
     }
+    handles
 }
 
 /// The XYZ tile holding a lon/lat position at zoom `z`.

@@ -12,6 +12,10 @@ use crate::ui::command::Command;
 /// How many matches the list shows.
 const SHOWN: usize = 8;
 
+/// With more features than this, the search runs once typing pauses rather than on every key.
+const QUIET_SEARCH_ABOVE: usize = 20_000;
+const TYPING_PAUSE_S: f64 = 0.3;
+
 #[derive(Default)]
 pub struct SearchBox {
     pub query: String,
@@ -20,6 +24,8 @@ pub struct SearchBox {
     searched: Option<(String, usize)>,
     chosen: usize,
     open: bool,
+    /// When the query last changed (egui's input time, seconds).
+    typed_at: f64,
 }
 
 impl SearchBox {
@@ -54,13 +60,23 @@ impl SearchBox {
         a11y::name(&edit, "Search features");
         let size: usize = doc.layers().map(|(_, l)| l.features.len()).sum();
         let key = (self.query.clone(), size);
-        if self.searched.as_ref() != Some(&key) {
+        let now = ui.input(|i| i.time);
+        if edit.changed() {
+            self.typed_at = now;
+        }
+        // A search reads every feature: in big documents it waits until typing pauses.
+        let settled = size < QUIET_SEARCH_ABOVE || now - self.typed_at >= TYPING_PAUSE_S;
+        if !settled {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs_f64(TYPING_PAUSE_S));
+        }
+        let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+        if self.searched.as_ref() != Some(&key) && (settled || enter) {
             self.hits = search(doc, &self.query, SHOWN);
             self.searched = Some(key);
             self.chosen = 0;
             self.open = !self.hits.is_empty();
         }
-        let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
         if edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Escape)) {
             self.open = false;
         }
