@@ -425,3 +425,60 @@ fn a_save_that_fails_keeps_the_changes_and_says_why() {
     );
     assert!(harness.state().project.is_dirty(&harness.state().doc));
 }
+
+#[test]
+fn opening_a_project_over_unsaved_changes_asks_first() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path().join("p.raidmap");
+    let mut harness = sample_app();
+    harness
+        .state_mut()
+        .push(Command::SaveProjectAs(project.clone()));
+    harness.run();
+    let (mango, _) = feature_named(harness.state(), "Mango Park");
+    let edit = |value: &str| {
+        Command::Edit(
+            raidmap::edit::Edit::SetProperty {
+                target: mango,
+                key: "status".into(),
+                value: json!(value),
+            },
+            "Set status".into(),
+        )
+    };
+    harness.state_mut().push(edit("closed"));
+    harness.run();
+    harness
+        .state_mut()
+        .push(Command::OpenProject(project.clone()));
+    harness.run();
+    harness.get_by_label("Unsaved changes");
+    harness
+        .get_by_role_and_label(Role::Button, "Cancel")
+        .click();
+    harness.run();
+    let status = |h: &Harness<'_, RaidmapApp>| {
+        let (m, _) = feature_named(h.state(), "Mango Park");
+        h.state()
+            .doc
+            .feature(m)
+            .and_then(|f| f.property("status").cloned())
+    };
+    assert_eq!(
+        status(&harness),
+        Some(json!("closed")),
+        "cancel keeps the changes"
+    );
+    harness.state_mut().push(Command::OpenProject(project));
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Discard changes and open")
+        .click();
+    harness.run();
+    assert_eq!(
+        status(&harness),
+        Some(json!("raided")),
+        "the saved project is back"
+    );
+    assert!(!harness.state().project.is_dirty(&harness.state().doc));
+}

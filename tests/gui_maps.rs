@@ -271,6 +271,8 @@ fn the_readme_image_comes_out_of_the_window_too() {
     let project =
         std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/data/sample.raidmap"));
     let mut harness = harness(RaidmapApp::with_files(vec![project]));
+    harness.state_mut().finish_loading();
+    harness.run();
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("readme.png");
     harness

@@ -28,6 +28,11 @@ pub struct Args {
     /// was.
     #[arg(short = 'o', long = "output", required = true)]
     pub output: PathBuf,
+    /// From a project (`.raidmap`) input, export only the layer of this name (as the project
+    /// and the app name it, e.g. `sites.geojson`); without it every layer of the project is
+    /// exported.
+    #[arg(long = "layer", value_name = "NAME")]
+    pub layer: Option<String>,
 }
 
 const HELP: &str = "\
@@ -48,6 +53,10 @@ CSV/TSV inputs need latitude/longitude columns (lat/latitude/y, lon/lng/long/lon
 WKT column; other columns become text properties, rows that cannot be read are reported with
 their line and left out.
 
+A project file (.raidmap) gives its layers as the app shows them, edits and annotations
+included (--layer NAME picks one): an edited layer comes out with every unedited byte as it was
+read.
+
 When OUT ends in .csv the features are written as CSV: id, latitude, longitude (points), wkt
 (other geometries), then one column per property (lists and objects as JSON text).
 
@@ -58,6 +67,19 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let mut layers = Vec::with_capacity(args.files.len());
     let mut invalid = 0;
     for path in &args.files {
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("raidmap"))
+        {
+            match project_layers(path, args.layer.as_deref()) {
+                Ok(found) => layers.extend(found),
+                Err(err) => {
+                    eprintln!("raidmap: {err:#}");
+                    invalid += 1;
+                }
+            }
+            continue;
+        }
         let result = io::read_any(path);
         report_problems(path, &result, true);
         match result {
@@ -99,4 +121,29 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The layers of a project (or the one named `only`); a layer that could not be read is an
+/// error, so nothing is exported without it.
+fn project_layers(
+    path: &std::path::Path,
+    only: Option<&str>,
+) -> anyhow::Result<Vec<crate::model::Layer>> {
+    let project = crate::project::load(path)?;
+    if let Some(problem) = project.problems.first() {
+        anyhow::bail!("{}: a layer could not be read: {problem}", path.display());
+    }
+    let mut layers: Vec<_> = project.layers.into_iter().map(|l| l.layer).collect();
+    if let Some(name) = only {
+        let names: Vec<String> = layers.iter().map(|l| l.name.clone()).collect();
+        layers.retain(|l| l.name == name);
+        if layers.is_empty() {
+            anyhow::bail!(
+                "{} has no layer {name:?} (its layers: {})",
+                path.display(),
+                names.join(", ")
+            );
+        }
+    }
+    Ok(layers)
 }

@@ -56,6 +56,11 @@ pub enum Command {
     SaveProject,
     /// Open a project in place of what is shown (asks first when there are unsaved changes).
     OpenProject(PathBuf),
+    /// Open a project in place of what is shown, the user having agreed to lose unsaved
+    /// changes.
+    OpenProjectDiscarding(PathBuf),
+    /// Open the autosaved work left by a run that did not close cleanly (unsaved, no file).
+    RecoverAutosave(PathBuf),
     /// Save the project at this path and remember it as the project's file.
     SaveProjectAs(PathBuf),
     /// Write the map as a PNG image, atomically.

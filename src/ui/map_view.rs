@@ -16,11 +16,13 @@ use crate::model::{Document, FeatureRef, LayerId};
 use crate::style::FeatureStyle;
 use crate::ui::basemap_chooser::BasemapState;
 use crate::ui::basemap_stack::{StackPlan, paint_basemap_stack, paint_credits, reserve_under};
-use crate::ui::basemap_view::BasemapStyle;
+use crate::ui::basemap_view::{BasemapStyle, viewport_of};
+use crate::ui::density_view::{Plan, paint_cells};
 use crate::ui::layer_view::{LayerView, color32};
 use crate::ui::map_controls::{self, Navigation};
 use crate::ui::map_legend::{layout_legend, legend_rect, legends, paint_legend};
 use crate::ui::measure_overlay::{MeasureDrawing, paint_measure_drawing};
+use crate::ui::point_mesh::{MESH_FROM, paint_points};
 use crate::ui::symbols::{paint_point, symbol_extent};
 use crate::ui::tiles::ImageryLayer;
 
@@ -306,6 +308,10 @@ pub fn paint_map(
     } = *scene;
     let map_rect = projector.clip_rect();
     let visible = visible_area(projector, map_rect);
+    let viewport = viewport_of(projector);
+    // Big layers with many features in view are drawn as density grids.
+    let lod = Plan::new(doc, views, &viewport);
+    let layers = (doc, views, &lod);
     let legend = overlay
         .legend
         .then(|| layout_legend(painter, &legends(doc, views)))
@@ -314,12 +320,11 @@ pub fn paint_map(
     // The data's labels are placed first (clear of the legend), so the basemap's give way.
     let legend_area: Vec<ScreenRect> = legend.iter().map(|(rect, _)| *rect).collect();
     // Labels keep clear of the legend, and of point symbols where they can.
-    let symbols = point_symbol_rects(projector, doc, views, visible);
+    let symbols = point_symbol_rects(projector, layers, visible);
     let labels = place_data_labels(
         painter,
         projector,
-        doc,
-        views,
+        layers,
         visible,
         overlay.units,
         &legend_area,
@@ -329,9 +334,10 @@ pub fn paint_map(
     reserved.extend(legend_area);
     reserved.extend(symbols);
     paint_basemap_stack(painter, under, projector, basemap_style, plan, &reserved);
-    paint_layers(painter, projector, doc, views, visible, fills);
+    paint_layers(painter, projector, layers, visible, fills);
     paint_highlights(painter, projector, doc, overlay);
     paint_labels(painter, labels);
+    lod.paint_note(painter, &viewport, doc);
     if let Some(drawing) = overlay.measure {
         paint_measure_drawing(painter, projector, drawing);
     }
@@ -381,53 +387,102 @@ fn screen(projector: &Projector, c: Coord<f64>) -> Pos2 {
     projector.project(Point(c)).to_pos2()
 }
 
+/// The screen points of a line, simplified for the zoom: a vertex closer than
+/// [`SIMPLIFY_PX`] to the last one kept is left out (the last vertex always stays).
 fn line_points(projector: &Projector, line: &LineString<f64>) -> Vec<Pos2> {
-    line.0.iter().map(|c| screen(projector, *c)).collect()
+    let mut out: Vec<Pos2> = Vec::with_capacity(line.0.len());
+    let last = line.0.len().saturating_sub(1);
+    for (i, c) in line.0.iter().enumerate() {
+        let p = screen(projector, *c);
+        let far = out
+            .last()
+            .is_none_or(|q| q.distance_sq(p) >= SIMPLIFY_PX * SIMPLIFY_PX);
+        if far || i == last {
+            out.push(p);
+        }
+    }
+    out
 }
+
+/// Vertices closer than this (screen points) to the previous one drawn are skipped.
+const SIMPLIFY_PX: f32 = 0.75;
+
+/// The document, the views and this frame's drawing plan.
+type Layers<'a> = (&'a Document, &'a HashMap<LayerId, LayerView>, &'a Plan);
 
 fn paint_layers(
     painter: &egui::Painter,
     projector: &Projector,
-    doc: &Document,
-    views: &HashMap<LayerId, LayerView>,
+    (doc, views, lod): Layers<'_>,
     visible: Rect<f64>,
     fills: &mut HashMap<FeatureRef, Vec<[Coord<f64>; 3]>>,
 ) {
-    for (layer_id, layer, view, index) in in_view(doc, views, visible) {
-        let Some(geometry) = layer.features[index].geometry() else {
+    let viewport = viewport_of(projector);
+    for (layer_id, layer) in doc.layers() {
+        let Some(view) = views.get(&layer_id).filter(|v| v.visible) else {
             continue;
         };
-        let r = FeatureRef {
-            layer: layer_id,
-            index,
-        };
-        let style = view.style.feature_style(&layer.features[index]);
-        paint_geometry(painter, projector, geometry, &style, r, fills);
+        if let Some(cells) = lod.dense(layer_id) {
+            paint_cells(painter, &viewport, cells, color32(view.style.color));
+            continue;
+        }
+        let indices = layer_in_view(layer, view, visible);
+        // Thousands of points go into one mesh; a few are drawn as exact shapes.
+        let mut points = Vec::new();
+        let many = indices.len() >= MESH_FROM;
+        for index in indices {
+            let feature = &layer.features[index];
+            let style = view.style.feature_style(feature);
+            if let Some(c) = feature.point() {
+                let (at, color) = (screen(projector, c), color32(style.color));
+                if many {
+                    points.push((at, color, style.radius));
+                } else {
+                    paint_point(painter, at, style.symbol, color, style.radius);
+                }
+                continue;
+            }
+            let Some(geometry) = feature.geometry() else {
+                continue;
+            };
+            let r = FeatureRef {
+                layer: layer_id,
+                index,
+            };
+            paint_geometry(painter, projector, geometry, &style, r, fills);
+        }
+        paint_points(painter, &points, view.style.symbol);
     }
 }
 
 /// Every visible layer's features whose box meets `visible`, bottom layer first, each layer in
-/// feature order.
+/// feature order; layers drawn as density are left out.
 fn in_view<'a>(
-    doc: &'a Document,
-    views: &'a HashMap<LayerId, LayerView>,
+    (doc, views, lod): Layers<'a>,
     visible: Rect<f64>,
 ) -> impl Iterator<Item = (LayerId, &'a crate::model::Layer, &'a LayerView, usize)> + 'a {
     doc.layers().flat_map(move |(layer_id, layer)| {
-        let view = views.get(&layer_id).filter(|v| v.visible);
-        let mut indices: Vec<usize> = view
-            .map(|v| {
-                v.index
-                    .intersecting(visible)
-                    .filter(|i| v.shows(*i))
-                    .collect()
-            })
+        let view = views
+            .get(&layer_id)
+            .filter(|v| v.visible && lod.dense(layer_id).is_none());
+        let indices = view
+            .map(|v| layer_in_view(layer, v, visible))
             .unwrap_or_default();
-        indices.sort_unstable();
         indices
             .into_iter()
             .filter_map(move |i| Some((layer_id, layer, view?, i)))
     })
+}
+
+/// The features of one layer whose box meets `visible` and that the timeline shows, in order.
+fn layer_in_view(layer: &crate::model::Layer, view: &LayerView, visible: Rect<f64>) -> Vec<usize> {
+    let mut indices: Vec<usize> = view
+        .index
+        .intersecting(layer, visible)
+        .filter(|i| view.shows(*i))
+        .collect();
+    indices.sort_unstable();
+    indices
 }
 
 /// The most point symbols the basemap's labels keep clear of (beyond that many the map is
@@ -437,20 +492,21 @@ const MAX_CLEAR_SYMBOLS: usize = 2000;
 /// Where the visible point symbols are drawn, so the basemap's labels keep clear of them.
 fn point_symbol_rects(
     projector: &Projector,
-    doc: &Document,
-    views: &HashMap<LayerId, LayerView>,
+    layers: Layers<'_>,
     visible: Rect<f64>,
 ) -> Vec<ScreenRect> {
-    in_view(doc, views, visible)
+    if !layers.2.labels() {
+        // So many features in view that the map is full of data: no need to keep clear.
+        return Vec::new();
+    }
+    in_view(layers, visible)
         .filter_map(|(_, layer, view, index)| {
             let feature = &layer.features[index];
-            let Some(Geometry::Point(p)) = feature.geometry() else {
-                return None;
-            };
+            let p = feature.point()?;
             let style = view.style.feature_style(feature);
             let extent = symbol_extent(style.symbol, style.radius);
             Some(ScreenRect::from_center_size(
-                screen(projector, p.0),
+                screen(projector, p),
                 vec2(2.0 * extent, 2.0 * extent),
             ))
         })
@@ -486,19 +542,22 @@ struct DataLabel {
 fn place_data_labels(
     painter: &egui::Painter,
     projector: &Projector,
-    doc: &Document,
-    views: &HashMap<LayerId, LayerView>,
+    layers: Layers<'_>,
     visible: Rect<f64>,
     units: Units,
     keep_clear: &[ScreenRect],
     rather_clear: &[ScreenRect],
 ) -> Vec<DataLabel> {
     let mut wanted: Vec<(Pos2, String, Option<f32>)> = Vec::new();
-    for (_, layer, view, index) in in_view(doc, views, visible) {
+    if !layers.2.labels() {
+        // Too many features in view to label them: none is labelled.
+        return Vec::new();
+    }
+    for (_, layer, view, index) in in_view(layers, visible) {
         let feature = &layer.features[index];
-        let Some(geometry) = feature.geometry() else {
+        if feature.bbox().is_none() {
             continue;
-        };
+        }
         if let Some(text) = measure::measurement_label(feature, units) {
             if let Some(anchor) = measure::measurement_anchor(feature) {
                 wanted.push((screen(projector, anchor.0), text, None));
@@ -506,20 +565,15 @@ fn place_data_labels(
         } else if projector.zoom() >= 6.5
             && let Some(text) = view.style.label_of(feature)
         {
-            match geometry {
-                Geometry::Point(p) => {
-                    let style = view.style.feature_style(feature);
-                    let beside = symbol_extent(style.symbol, style.radius);
-                    wanted.push((screen(projector, p.0), text, Some(beside)));
-                }
+            if let Some(p) = feature.point() {
+                let style = view.style.feature_style(feature);
+                let beside = symbol_extent(style.symbol, style.radius);
+                wanted.push((screen(projector, p), text, Some(beside)));
+            } else if let Some(anchor) = feature.geometry().and_then(label_anchor) {
                 // Areas and lines: centred on a point inside the area, or on the line's
                 // middle vertex.
-                other => {
-                    if let Some(anchor) = label_anchor(other) {
-                        let at = screen(projector, anchor) + vec2(0.0, 8.0);
-                        wanted.push((at, text, None));
-                    }
-                }
+                let at = screen(projector, anchor) + vec2(0.0, 8.0);
+                wanted.push((at, text, None));
             }
         }
     }
@@ -768,11 +822,22 @@ fn hit_test(
         let Some(view) = views.get(&layer_id).filter(|v| v.visible) else {
             continue;
         };
-        for index in view.index.intersecting(area).filter(|i| view.shows(*i)) {
-            let Some(geometry) = layer.features[index].geometry() else {
-                continue;
+        for index in view
+            .index
+            .intersecting(layer, area)
+            .filter(|i| view.shows(*i))
+        {
+            let feature = &layer.features[index];
+            // A point is measured without making its `geo::Geometry`.
+            let picked = match (feature.point(), feature.geometry()) {
+                (Some(c), _) => {
+                    let d = screen(projector, c).distance(pos);
+                    (d <= PICK_TOLERANCE_PX).then_some((0, d))
+                }
+                (None, Some(geometry)) => pick_distance(projector, geometry, pos, here),
+                (None, None) => None,
             };
-            if let Some((rank, dist)) = pick_distance(projector, geometry, pos, here) {
+            if let Some((rank, dist)) = picked {
                 let r = FeatureRef {
                     layer: layer_id,
                     index,
@@ -874,11 +939,11 @@ mod tests {
             let center = memory.detached().expect("centred");
             let projector = Projector::new(screen, &MercatorProjection, &memory, center);
             let visible = visible_area(&projector, screen);
+            let lod = Plan::new(&doc, &views, &viewport_of(&projector));
             let labels = place_data_labels(
                 ui.painter(),
                 &projector,
-                &doc,
-                &views,
+                (&doc, &views, &lod),
                 visible,
                 Units::default(),
                 &[],

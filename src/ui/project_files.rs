@@ -229,6 +229,14 @@ impl RaidmapApp {
                 }
             },
             Command::OpenProject(path) => self.open_project(&path, false),
+            Command::OpenProjectDiscarding(path) => self.open_project(&path, true),
+            Command::RecoverAutosave(path) => {
+                self.open_project(&path, true);
+                // Recovered work is saved nowhere but in the autosave yet.
+                self.project.path = None;
+                self.project.saved_revision = u64::MAX;
+                self.status = "Recovered the autosaved work: save it as a project.".into();
+            }
             Command::SaveProjectAs(path) => self.save_project(&path),
             _ => {}
         }
@@ -395,7 +403,7 @@ impl RaidmapApp {
                     ui.horizontal(|ui| {
                         if ui.button("Discard changes and open").clicked() {
                             self.project.confirm_open = None;
-                            self.open_project(&path, true);
+                            self.push(Command::OpenProjectDiscarding(path.clone()));
                         }
                         if ui.button("Cancel").clicked() {
                             self.project.confirm_open = None;
@@ -426,12 +434,7 @@ impl RaidmapApp {
                     ui.horizontal(|ui| {
                         if ui.button("Recover").clicked() {
                             self.project.recovery = None;
-                            self.open_project(&path, true);
-                            // Recovered work is not saved anywhere but the autosave yet.
-                            self.project.path = None;
-                            self.project.saved_revision = u64::MAX;
-                            self.status =
-                                "Recovered the autosaved work: save it as a project.".into();
+                            self.push(Command::RecoverAutosave(path.clone()));
                         }
                         if ui.button("Discard").clicked() {
                             self.project.recovery = None;
