@@ -13,7 +13,14 @@ fn main() -> ExitCode {
             eprintln!("raidmap: --basemap applies to the map window, not to subcommands");
             ExitCode::from(cli::EXIT_USAGE)
         }
+        Some(_) if cli.bench_frames.is_some() => {
+            eprintln!("raidmap: --bench-frames runs the map, not a subcommand");
+            ExitCode::from(cli::EXIT_USAGE)
+        }
         Some(command) => cli::run(command),
-        None => raidmap::ui::run_app(cli.files, cli.basemap),
+        None => match cli.bench_frames {
+            Some(frames) => raidmap::ui::bench_frames::run(frames, cli.files),
+            None => raidmap::ui::run_app(cli.files, cli.basemap),
+        },
     }
 }

@@ -19,7 +19,9 @@ pub(crate) fn builder() -> egui_kittest::HarnessBuilder<RaidmapApp> {
         .with_context_setup(raidmap::ui::setup_context)
 }
 
-pub(crate) fn harness(app: RaidmapApp) -> Harness<'static, RaidmapApp> {
+pub(crate) fn harness(mut app: RaidmapApp) -> Harness<'static, RaidmapApp> {
+    // Files are read in the background; these tests look at them once read.
+    app.finish_loading();
     let mut harness = builder().build_ui_state(|ui, app: &mut RaidmapApp| app.ui(ui), app);
     harness.run();
     harness
@@ -242,6 +244,42 @@ impl egui::DroppedFile for Dropped {
 }
 
 #[test]
+fn frames_keep_coming_while_a_file_loads_and_cancel_stops_it() {
+    // A named pipe that nobody writes to: the reading thread waits on it for as long as the
+    // test wants, so "still loading" is certain, not a race.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pipe = dir.path().join("big.geojson");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let app = RaidmapApp::with_files(vec![pipe.clone()]);
+    let mut harness = builder().build_ui_state(|ui, app: &mut RaidmapApp| app.ui(ui), app);
+    for _ in 0..5 {
+        harness.step();
+    }
+    assert!(harness.state().loading.is_busy());
+    harness.get_by_label("big.geojson");
+    harness.get_by_label("Cancel").click();
+    harness.step();
+    // Let the reader's open() return; it then sees the cancel before reading anything.
+    drop(
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&pipe)
+            .expect("open the pipe"),
+    );
+    harness.state_mut().finish_loading();
+    harness.run();
+    let app = harness.state();
+    assert!(!app.loading.is_busy());
+    assert_eq!(app.doc.len(), 0, "a cancelled file adds no layer");
+    assert!(app.problems.is_empty(), "a cancel is not a problem");
+    harness.get_by_label_contains("was cancelled");
+}
+
+#[test]
 fn a_dropped_geojson_file_becomes_a_layer() {
     let mut harness = sample_app();
     let path = format!(
@@ -252,6 +290,10 @@ fn a_dropped_geojson_file_becomes_a_layer() {
         .input_mut()
         .dropped_files
         .push(std::sync::Arc::new(Dropped(path.into())));
+    // One frame takes the drop and starts reading the file in the background (`run` would
+    // keep stepping while the progress bar asks for frames); wait for it, then show it.
+    harness.step();
+    harness.state_mut().finish_loading();
     harness.run();
     assert_eq!(harness.state().doc.len(), 3);
     harness.get_by_label("collection.geojson");
@@ -594,6 +636,8 @@ fn kept_measurements_survive_export_and_come_back_as_measurements() {
     harness
         .state_mut()
         .push(raidmap::ui::command::Command::Open(vec![path]));
+    harness.step();
+    harness.state_mut().finish_loading();
     harness.run();
     let app = harness.state();
     let (reopened_id, reopened) = app

@@ -37,6 +37,12 @@ pub struct Cli {
     /// the last run.
     #[arg(long, value_name = "SOURCE", value_parser = parse_basemap)]
     pub basemap: Option<crate::tiles::Source>,
+    /// Benchmark instead of opening the window: run the map without a window for N frames at
+    /// 60 a second, panning and zooming along a fixed path while FILES are read, and print
+    /// `{"frames":N,"ui_ms_p50":…,"ui_ms_p95":…,"ui_ms_max":…,"load_s":…}` (CPU time of the
+    /// app's update and tessellation per frame, in ms; seconds until the files were loaded).
+    #[arg(long, value_name = "N")]
+    pub bench_frames: Option<usize>,
 }
 
 /// `--basemap`'s value, fully checked (a file is opened and read) so a mistake stops the

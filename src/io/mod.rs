@@ -10,12 +10,14 @@ pub mod atomic;
 pub mod csv;
 pub mod geojson;
 pub mod kml;
+pub mod progress;
 
 pub use self::atomic::{AtomicWriteError, write_atomic};
 pub use self::geojson::{
-    Problem, ReadError, Severity, check_str, read_bytes, read_path, read_str, to_string,
-    write_layer, write_merged,
+    Problem, ReadError, Severity, check_str, read_bytes, read_path, read_path_with, read_str,
+    to_string, write_layer, write_merged,
 };
+pub use self::progress::{Progress, Stage};
 
 use std::path::Path;
 
@@ -60,6 +62,13 @@ impl Format {
 /// Read a file as layers, by its extension: a GeoJSON or CSV file gives one layer, a KML or KMZ
 /// file one per folder. Each layer remembers the path.
 pub fn read_layers(path: &Path) -> Result<Vec<Layer>, ReadError> {
+    read_layers_with(path, &Progress::default())
+}
+
+/// [`read_layers`], reporting how far it got to `progress` and stopping with
+/// [`ReadError::Cancelled`] when it is cancelled (GeoJSON is read in steps; KML and CSV files
+/// are checked for a cancel once read).
+pub fn read_layers_with(path: &Path, progress: &Progress) -> Result<Vec<Layer>, ReadError> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -84,11 +93,14 @@ pub fn read_layers(path: &Path) -> Result<Vec<Layer>, ReadError> {
         })
     };
     let mut layers = match Format::of(path) {
-        Format::GeoJson => return read_path(path).map(|l| vec![l]),
+        Format::GeoJson => return read_path_with(path, progress).map(|l| vec![l]),
         Format::Kml => kml::read_kml(&text(read()?, "KML")?, &name)?,
         Format::Kmz => kml::read_kmz(&read()?, &name)?,
         Format::Csv => vec![csv::read_csv(&text(read()?, "CSV")?, &name)?],
     };
+    if progress.cancelled() {
+        return Err(ReadError::Cancelled { name });
+    }
     for layer in &mut layers {
         layer.path = Some(path.to_owned());
     }

@@ -29,4 +29,4 @@ pub use path::{PathLength, path_length};
 pub use place::{Place, PlaceError, representative_point, resolve};
 pub use rings::{RING_STEPS, geodesic_ring};
 pub use table::{Row, SortKey, Target, Targets, one_to_all, sort_rows};
-pub use units::{LengthsError, MAX_LENGTH_M, Units, parse_lengths};
+pub use units::{LengthsError, MAX_LENGTH_M, Units, group_thousands, parse_lengths};

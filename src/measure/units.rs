@@ -142,7 +142,7 @@ impl Units {
 }
 
 /// A number rounded to a whole and written with thousands separators: "137,088".
-fn group_thousands(value: f64) -> String {
+pub fn group_thousands(value: f64) -> String {
     let digits = format!("{:.0}", value.abs());
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

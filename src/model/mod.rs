@@ -5,12 +5,14 @@
 //! foreign members, `id` with its type) and, until it is edited, its exact original text, so an
 //! export of unedited data reproduces the input.
 
+pub mod density;
 mod document;
 mod feature;
 mod layer;
 mod problem;
 mod spatial;
 
+pub use density::Density;
 pub use document::{Document, FeatureRef, LayerId};
 pub use feature::Feature;
 pub use layer::{Layer, LayerKind, Root, union};

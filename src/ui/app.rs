@@ -16,8 +16,9 @@ use crate::ui::file_dialog::{Answer, FileDialogs};
 use crate::ui::help_panel::help_ui;
 use crate::ui::image_export::{Area, ExportAction, ImageExport, ImageRequest};
 use crate::ui::inspector::inspector_ui;
-use crate::ui::layer_view::LayerView;
+use crate::ui::layer_view::{LayerView, Prepared};
 use crate::ui::layers_panel::{LayersPanel, ProblemReport};
+use crate::ui::loading::{Finished, Loading};
 use crate::ui::map_view::{MapView, Overlay};
 use crate::ui::measure_panel::MeasurePanel;
 use crate::ui::project_files::ProjectFiles;
@@ -75,6 +76,8 @@ pub struct RaidmapApp {
     pub(crate) status: String,
     commands: Vec<Command>,
     opened: usize,
+    /// Files being read in the background.
+    pub loading: Loading,
 }
 
 impl RaidmapApp {
@@ -106,6 +109,7 @@ impl RaidmapApp {
             status: String::new(),
             commands: Vec::new(),
             opened: 0,
+            loading: Loading::default(),
         };
         app.mark_saved();
         app
@@ -128,7 +132,14 @@ impl RaidmapApp {
                 }),
             }
         } else {
-            app.open(files);
+            for path in files {
+                // A project on the command line (`raidmap data/sample.raidmap`).
+                if crate::project::is_project_file(&path) {
+                    app.open_project(&path, true);
+                } else {
+                    app.loading.start(path, true);
+                }
+            }
         }
         // What was opened at start is what "unsaved changes" are counted from.
         app.mark_saved();
@@ -137,10 +148,21 @@ impl RaidmapApp {
 
     /// Add a layer and its view.
     pub fn add_layer(&mut self, layer: Layer) -> LayerId {
-        let mut view = LayerView::new(&layer, self.opened);
+        let prepared = Prepared::of(&layer);
+        self.add_prepared(layer, prepared)
+    }
+
+    /// Add a layer whose index was built already (by the thread that read it).
+    fn add_prepared(&mut self, layer: Layer, mut prepared: Prepared) -> LayerId {
+        let dates = prepared.dates.take();
+        let mut view = LayerView::prepared(&layer, self.opened, prepared);
         self.opened += 1;
         let id = self.doc.add_layer(layer);
         view.mark_indexed(self.doc.layer_revision(id));
+        if let Some(dates) = dates {
+            self.timeline
+                .add_read(id, self.doc.layer_revision(id), dates);
+        }
         self.views.insert(id, view);
         id
     }
@@ -199,40 +221,70 @@ impl RaidmapApp {
         }
     }
 
-    /// Read files as layers; a file that fails is reported and changes nothing else.
+    /// Start reading files as layers, in the background; they are added when read.
     fn open(&mut self, paths: Vec<PathBuf>) {
         for path in paths {
-            match io::read_layers(&path) {
-                Ok(layers) => {
-                    let count = layers.len();
-                    let mut features = 0;
-                    let mut measurements = 0;
-                    for mut layer in layers {
-                        features += layer.features.len();
-                        // A file of kept measurements (exported earlier) comes back as one.
-                        if crate::measure::is_measurement_layer(&layer) {
-                            layer.kind = crate::model::LayerKind::Measurements;
-                            measurements += layer.features.len();
-                        }
-                        self.add_layer(layer);
-                    }
-                    let file = path.file_name().map(|f| f.to_string_lossy().into_owned());
-                    let file = file.unwrap_or_else(|| path.display().to_string());
-                    self.status = if measurements == features && features > 0 {
-                        format!("Opened {file}: {features} kept measurements.")
-                    } else if count > 1 {
-                        format!(
-                            "Opened {file}: {features} features in {count} layers (its folders)."
-                        )
-                    } else {
-                        format!("Opened {file}: {features} features.")
-                    };
-                }
-                Err(err) => {
-                    self.status = format!("Could not open {}.", path.display());
-                    self.problems.push(report_of(&path, &err));
-                }
+            // A project given with the files (`raidmap data/sample.raidmap`, a dropped file).
+            if crate::project::is_project_file(&path) {
+                self.open_project(&path, false);
+                continue;
             }
+            self.loading.start(path, false);
+        }
+    }
+
+    /// Wait until every file being read is read, and add its layers (tests, `--bench-frames`).
+    pub fn finish_loading(&mut self) {
+        for finished in self.loading.wait() {
+            self.loaded(finished);
+        }
+    }
+
+    /// Add the layers of a file that was read; a file that failed is reported and changes
+    /// nothing else.
+    fn loaded(&mut self, finished: Finished) {
+        let Finished {
+            path,
+            result,
+            at_start,
+            ..
+        } = finished;
+        // Files given at start are what "unsaved changes" are counted from.
+        let baseline = at_start && !self.has_unsaved_changes();
+        match result {
+            Err(io::ReadError::Cancelled { .. }) => {
+                self.status = format!("Opening {} was cancelled.", path.display());
+            }
+            Ok(layers) => {
+                let count = layers.len();
+                let mut features = 0;
+                let mut measurements = 0;
+                for (mut layer, prepared) in layers {
+                    features += layer.features.len();
+                    // A file of kept measurements (exported earlier) comes back as one.
+                    if crate::measure::is_measurement_layer(&layer) {
+                        layer.kind = crate::model::LayerKind::Measurements;
+                        measurements += layer.features.len();
+                    }
+                    self.add_prepared(layer, prepared);
+                }
+                let file = path.file_name().map(|f| f.to_string_lossy().into_owned());
+                let file = file.unwrap_or_else(|| path.display().to_string());
+                self.status = if measurements == features && features > 0 {
+                    format!("Opened {file}: {features} kept measurements.")
+                } else if count > 1 {
+                    format!("Opened {file}: {features} features in {count} layers (its folders).")
+                } else {
+                    format!("Opened {file}: {features} features.")
+                };
+            }
+            Err(err) => {
+                self.status = format!("Could not open {}.", path.display());
+                self.problems.push(report_of(&path, &err));
+            }
+        }
+        if baseline {
+            self.mark_saved();
         }
     }
 
@@ -545,13 +597,17 @@ impl RaidmapApp {
             return;
         }
         for (id, view) in &mut self.views {
-            view.time_filter = self.timeline.shown(*id);
+            view.set_time_filter(self.timeline.shown(*id));
         }
         self.filtered_generation = Some(self.timeline.generation());
     }
 
     /// Draw the whole window content and handle input. Called every frame.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
+        for finished in self.loading.poll() {
+            self.loaded(finished);
+        }
+        self.loading.ui(ui.ctx());
         if let Some(answer) = self.dialogs.poll() {
             match answer {
                 Answer::Open(paths) => self.push(Command::Open(paths)),

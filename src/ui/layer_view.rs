@@ -1,10 +1,13 @@
-//! How each open layer is shown: visibility, its style (`crate::style`), the timeline's filter
-//! and its spatial index.
+//! How each open layer is shown: visibility, its style (`crate::style`), the timeline's filter,
+//! its spatial index and its density grids.
+
+use std::cell::OnceCell;
 
 use egui::Color32;
 
-use crate::model::{Layer, SpatialIndex};
+use crate::model::{Density, Layer, SpatialIndex};
 use crate::style::{LayerStyle, Rgba};
+use crate::ui::timeline_panel::LayerDates;
 
 /// An egui colour from a style colour (straight alpha).
 pub fn color32(color: Rgba) -> Color32 {
@@ -21,19 +24,73 @@ pub struct LayerView {
     /// The layer's revision when the index was built; the index is rebuilt when it changes.
     indexed_revision: Option<u64>,
     /// Which features the timeline's window lets the map draw and pick, by index; `None`
-    /// shows all (no window, or the layer has no dates).
+    /// shows all (no window, or the layer has no dates). Set with [`LayerView::set_time_filter`].
     pub time_filter: Option<Vec<bool>>,
+    /// Feature counts per cell, for drawing a big layer at low zoom (every feature).
+    density: Density,
+    /// The same for the features `time_filter` shows, counted when first needed.
+    filtered_density: OnceCell<Density>,
+}
+
+/// What a file's reading thread prepares besides the layer, so the window gets it ready.
+pub struct Prepared {
+    pub index: SpatialIndex,
+    pub density: Density,
+    /// The layer's date fields and dates, for the timeline (`None`: the timeline reads them).
+    pub dates: Option<LayerDates>,
+}
+
+impl Prepared {
+    /// The index and density grids of `layer`.
+    pub fn of(layer: &Layer) -> Self {
+        Self {
+            index: SpatialIndex::build(layer),
+            density: Density::build(layer, None),
+            dates: None,
+        }
+    }
+
+    /// Everything, dates included (on the thread that read the file).
+    pub fn all(layer: &Layer) -> Self {
+        Self {
+            dates: Some(LayerDates::read(layer)),
+            ..Self::of(layer)
+        }
+    }
 }
 
 impl LayerView {
     /// The view for the `nth` layer opened.
     pub fn new(layer: &Layer, nth: usize) -> Self {
+        Self::prepared(layer, nth, Prepared::of(layer))
+    }
+
+    /// The view for the `nth` layer opened, with its index already built.
+    pub fn prepared(layer: &Layer, nth: usize, prepared: Prepared) -> Self {
         Self {
             visible: true,
             style: LayerStyle::nth(layer, nth),
-            index: SpatialIndex::build(layer),
+            index: prepared.index,
             indexed_revision: None,
             time_filter: None,
+            density: prepared.density,
+            filtered_density: OnceCell::new(),
+        }
+    }
+
+    /// Show only the features `filter` lets through (by index), or all.
+    pub fn set_time_filter(&mut self, filter: Option<Vec<bool>>) {
+        self.time_filter = filter;
+        self.filtered_density = OnceCell::new();
+    }
+
+    /// Counts per cell of the features the map shows (`layer` is this view's layer).
+    pub fn density(&self, layer: &Layer) -> &Density {
+        match &self.time_filter {
+            None => &self.density,
+            Some(filter) => self
+                .filtered_density
+                .get_or_init(|| Density::build(layer, Some(filter))),
         }
     }
 
@@ -49,14 +106,17 @@ impl LayerView {
         self.indexed_revision = revision;
     }
 
-    /// Rebuild the index if the layer changed since it was built (`revision` is the
+    /// Rebuild the index and density grids if the layer changed since it was built (`revision` is the
     /// document's [`layer_revision`](crate::model::Document::layer_revision)).
     /// Returns whether it was rebuilt.
     pub fn refresh(&mut self, layer: &Layer, revision: Option<u64>) -> bool {
         if revision == self.indexed_revision {
             return false;
         }
-        self.index = SpatialIndex::build(layer);
+        let Prepared { index, density, .. } = Prepared::of(layer);
+        self.index = index;
+        self.density = density;
+        self.filtered_density = OnceCell::new();
         self.indexed_revision = revision;
         true
     }

@@ -22,6 +22,9 @@ pub struct ProblemReport {
 pub struct LayersPanel {
     /// Typed path for "Open path" (for machines without a native file dialog).
     path_text: String,
+    /// Whether each layer has edits, by the layer revision it was found for (looking costs a
+    /// pass over every feature, too much for every frame with a million).
+    edited: HashMap<LayerId, (u64, bool)>,
     styles: StyleEditor,
 }
 
@@ -71,7 +74,16 @@ impl LayersPanel {
             .show(ui, |ui| {
                 for (id, layer) in doc.layers().rev() {
                     let Some(view) = views.get(&id) else { continue };
-                    layer_row(ui, id, layer, view, selection, commands);
+                    let revision = doc.layer_revision(id).unwrap_or_default();
+                    let edited = match self.edited.get(&id) {
+                        Some(&(r, edited)) if r == revision => edited,
+                        _ => {
+                            let edited = layer.is_edited();
+                            self.edited.insert(id, (revision, edited));
+                            edited
+                        }
+                    };
+                    layer_row(ui, (id, layer, edited), view, selection, commands);
                     egui::CollapsingHeader::new("Style")
                         .id_salt(("style", id))
                         .show(ui, |ui| {
@@ -120,10 +132,10 @@ fn problems_ui(ui: &mut egui::Ui, problems: &mut Vec<ProblemReport>) {
     }
 }
 
+/// `layer` with its id and whether it has edits.
 fn layer_row(
     ui: &mut egui::Ui,
-    id: LayerId,
-    layer: &crate::model::Layer,
+    (id, layer, edited): (LayerId, &crate::model::Layer, bool),
     view: &LayerView,
     selection: Option<FeatureRef>,
     commands: &mut Vec<Command>,
@@ -139,9 +151,12 @@ fn layer_row(
         }
         let (swatch, _) = ui.allocate_exact_size(egui::vec2(22.0, 18.0), egui::Sense::hover());
         let style = &view.style;
-        let color = crate::ui::layer_view::color32(style.color.faded(style.opacity));
+        // Coloured by category: the first category's colour stands for the layer.
+        let first = style.categories.as_ref().and_then(|c| c.classes.first());
+        let color = first.map_or(style.color, |c| c.color);
+        let color = crate::ui::layer_view::color32(color.faded(style.opacity));
         crate::ui::symbols::paint_point(ui.painter(), swatch.center(), style.symbol, color, 6.0);
-        let edited = if layer.is_edited() { " •" } else { "" };
+        let edited = if edited { " •" } else { "" };
         ui.label(RichText::new(format!("{}{edited}", layer.name)).strong())
             .on_hover_text(
                 layer

@@ -16,11 +16,13 @@ use crate::model::{Document, FeatureRef, LayerId};
 use crate::style::FeatureStyle;
 use crate::ui::basemap_chooser::BasemapState;
 use crate::ui::basemap_stack::{StackPlan, paint_basemap_stack, paint_credits, reserve_under};
-use crate::ui::basemap_view::BasemapStyle;
+use crate::ui::basemap_view::{BasemapStyle, viewport_of};
+use crate::ui::density_view::{Plan, paint_cells};
 use crate::ui::layer_view::{LayerView, color32};
 use crate::ui::map_controls::{self, Navigation};
 use crate::ui::map_legend::{layout_legend, legend_rect, legends, paint_legend};
 use crate::ui::measure_overlay::{MeasureDrawing, paint_measure_drawing};
+use crate::ui::point_mesh::{MESH_FROM, paint_points};
 use crate::ui::symbols::{paint_point, symbol_extent};
 use crate::ui::tiles::ImageryLayer;
 
@@ -306,6 +308,10 @@ pub fn paint_map(
     } = *scene;
     let map_rect = projector.clip_rect();
     let visible = visible_area(projector, map_rect);
+    let viewport = viewport_of(projector);
+    // Big layers with many features in view are drawn as density grids.
+    let lod = Plan::new(doc, views, &viewport);
+    let layers = (doc, views, &lod);
     let legend = overlay
         .legend
         .then(|| layout_legend(painter, &legends(doc, views)))
@@ -313,22 +319,25 @@ pub fn paint_map(
         .map(|layout| (legend_rect(map_rect, layout.size), layout));
     // The data's labels are placed first (clear of the legend), so the basemap's give way.
     let legend_area: Vec<ScreenRect> = legend.iter().map(|(rect, _)| *rect).collect();
+    // Labels keep clear of the legend, and of point symbols where they can.
+    let symbols = point_symbol_rects(projector, layers, visible);
     let labels = place_data_labels(
         painter,
         projector,
-        doc,
-        views,
+        layers,
         visible,
         overlay.units,
         &legend_area,
+        &symbols,
     );
     let mut reserved: Vec<ScreenRect> = labels.iter().map(|l| l.rect).collect();
     reserved.extend(legend_area);
-    reserved.extend(point_symbol_rects(projector, doc, views, visible));
+    reserved.extend(symbols);
     paint_basemap_stack(painter, under, projector, basemap_style, plan, &reserved);
-    paint_layers(painter, projector, doc, views, visible, fills);
+    paint_layers(painter, projector, layers, visible, fills);
     paint_highlights(painter, projector, doc, overlay);
     paint_labels(painter, labels);
+    lod.paint_note(painter, &viewport, doc);
     if let Some(drawing) = overlay.measure {
         paint_measure_drawing(painter, projector, drawing);
     }
@@ -378,53 +387,102 @@ fn screen(projector: &Projector, c: Coord<f64>) -> Pos2 {
     projector.project(Point(c)).to_pos2()
 }
 
+/// The screen points of a line, simplified for the zoom: a vertex closer than
+/// [`SIMPLIFY_PX`] to the last one kept is left out (the last vertex always stays).
 fn line_points(projector: &Projector, line: &LineString<f64>) -> Vec<Pos2> {
-    line.0.iter().map(|c| screen(projector, *c)).collect()
+    let mut out: Vec<Pos2> = Vec::with_capacity(line.0.len());
+    let last = line.0.len().saturating_sub(1);
+    for (i, c) in line.0.iter().enumerate() {
+        let p = screen(projector, *c);
+        let far = out
+            .last()
+            .is_none_or(|q| q.distance_sq(p) >= SIMPLIFY_PX * SIMPLIFY_PX);
+        if far || i == last {
+            out.push(p);
+        }
+    }
+    out
 }
+
+/// Vertices closer than this (screen points) to the previous one drawn are skipped.
+const SIMPLIFY_PX: f32 = 0.75;
+
+/// The document, the views and this frame's drawing plan.
+type Layers<'a> = (&'a Document, &'a HashMap<LayerId, LayerView>, &'a Plan);
 
 fn paint_layers(
     painter: &egui::Painter,
     projector: &Projector,
-    doc: &Document,
-    views: &HashMap<LayerId, LayerView>,
+    (doc, views, lod): Layers<'_>,
     visible: Rect<f64>,
     fills: &mut HashMap<FeatureRef, Vec<[Coord<f64>; 3]>>,
 ) {
-    for (layer_id, layer, view, index) in in_view(doc, views, visible) {
-        let Some(geometry) = layer.features[index].geometry() else {
+    let viewport = viewport_of(projector);
+    for (layer_id, layer) in doc.layers() {
+        let Some(view) = views.get(&layer_id).filter(|v| v.visible) else {
             continue;
         };
-        let r = FeatureRef {
-            layer: layer_id,
-            index,
-        };
-        let style = view.style.feature_style(&layer.features[index]);
-        paint_geometry(painter, projector, geometry, &style, r, fills);
+        if let Some(cells) = lod.dense(layer_id) {
+            paint_cells(painter, &viewport, cells, color32(view.style.color));
+            continue;
+        }
+        let indices = layer_in_view(layer, view, visible);
+        // Thousands of points go into one mesh; a few are drawn as exact shapes.
+        let mut points = Vec::new();
+        let many = indices.len() >= MESH_FROM;
+        for index in indices {
+            let feature = &layer.features[index];
+            let style = view.style.feature_style(feature);
+            if let Some(c) = feature.point() {
+                let (at, color) = (screen(projector, c), color32(style.color));
+                if many {
+                    points.push((at, color, style.radius));
+                } else {
+                    paint_point(painter, at, style.symbol, color, style.radius);
+                }
+                continue;
+            }
+            let Some(geometry) = feature.geometry() else {
+                continue;
+            };
+            let r = FeatureRef {
+                layer: layer_id,
+                index,
+            };
+            paint_geometry(painter, projector, geometry, &style, r, fills);
+        }
+        paint_points(painter, &points, view.style.symbol);
     }
 }
 
 /// Every visible layer's features whose box meets `visible`, bottom layer first, each layer in
-/// feature order.
+/// feature order; layers drawn as density are left out.
 fn in_view<'a>(
-    doc: &'a Document,
-    views: &'a HashMap<LayerId, LayerView>,
+    (doc, views, lod): Layers<'a>,
     visible: Rect<f64>,
 ) -> impl Iterator<Item = (LayerId, &'a crate::model::Layer, &'a LayerView, usize)> + 'a {
     doc.layers().flat_map(move |(layer_id, layer)| {
-        let view = views.get(&layer_id).filter(|v| v.visible);
-        let mut indices: Vec<usize> = view
-            .map(|v| {
-                v.index
-                    .intersecting(visible)
-                    .filter(|i| v.shows(*i))
-                    .collect()
-            })
+        let view = views
+            .get(&layer_id)
+            .filter(|v| v.visible && lod.dense(layer_id).is_none());
+        let indices = view
+            .map(|v| layer_in_view(layer, v, visible))
             .unwrap_or_default();
-        indices.sort_unstable();
         indices
             .into_iter()
             .filter_map(move |i| Some((layer_id, layer, view?, i)))
     })
+}
+
+/// The features of one layer whose box meets `visible` and that the timeline shows, in order.
+fn layer_in_view(layer: &crate::model::Layer, view: &LayerView, visible: Rect<f64>) -> Vec<usize> {
+    let mut indices: Vec<usize> = view
+        .index
+        .intersecting(layer, visible)
+        .filter(|i| view.shows(*i))
+        .collect();
+    indices.sort_unstable();
+    indices
 }
 
 /// The most point symbols the basemap's labels keep clear of (beyond that many the map is
@@ -434,25 +492,41 @@ const MAX_CLEAR_SYMBOLS: usize = 2000;
 /// Where the visible point symbols are drawn, so the basemap's labels keep clear of them.
 fn point_symbol_rects(
     projector: &Projector,
-    doc: &Document,
-    views: &HashMap<LayerId, LayerView>,
+    layers: Layers<'_>,
     visible: Rect<f64>,
 ) -> Vec<ScreenRect> {
-    in_view(doc, views, visible)
+    if !layers.2.labels() {
+        // So many features in view that the map is full of data: no need to keep clear.
+        return Vec::new();
+    }
+    in_view(layers, visible)
         .filter_map(|(_, layer, view, index)| {
             let feature = &layer.features[index];
-            let Some(Geometry::Point(p)) = feature.geometry() else {
-                return None;
-            };
+            let p = feature.point()?;
             let style = view.style.feature_style(feature);
             let extent = symbol_extent(style.symbol, style.radius);
             Some(ScreenRect::from_center_size(
-                screen(projector, p.0),
+                screen(projector, p),
                 vec2(2.0 * extent, 2.0 * extent),
             ))
         })
         .take(MAX_CLEAR_SYMBOLS)
         .collect()
+}
+
+/// Where the label of an area or a line goes: a point inside the area (not its centroid,
+/// which may lie outside), or the line's middle vertex.
+fn label_anchor(geometry: &Geometry<f64>) -> Option<Coord<f64>> {
+    use geo::InteriorPoint;
+    match geometry {
+        Geometry::LineString(l) => l.0.get(l.0.len() / 2).copied(),
+        Geometry::MultiLineString(ml) => ml.0.first().and_then(|l| l.0.get(l.0.len() / 2).copied()),
+        Geometry::Polygon(_)
+        | Geometry::MultiPolygon(_)
+        | Geometry::Rect(_)
+        | Geometry::Triangle(_) => geometry.interior_point().map(|p| p.0),
+        _ => None,
+    }
 }
 
 /// A label of the data, placed and laid out.
@@ -468,28 +542,39 @@ struct DataLabel {
 fn place_data_labels(
     painter: &egui::Painter,
     projector: &Projector,
-    doc: &Document,
-    views: &HashMap<LayerId, LayerView>,
+    layers: Layers<'_>,
     visible: Rect<f64>,
     units: Units,
     keep_clear: &[ScreenRect],
+    rather_clear: &[ScreenRect],
 ) -> Vec<DataLabel> {
     let mut wanted: Vec<(Pos2, String, Option<f32>)> = Vec::new();
-    for (_, layer, view, index) in in_view(doc, views, visible) {
+    if !layers.2.labels() {
+        // Too many features in view to label them: none is labelled.
+        return Vec::new();
+    }
+    for (_, layer, view, index) in in_view(layers, visible) {
         let feature = &layer.features[index];
-        let Some(geometry) = feature.geometry() else {
+        if feature.bbox().is_none() {
             continue;
-        };
+        }
         if let Some(text) = measure::measurement_label(feature, units) {
             if let Some(anchor) = measure::measurement_anchor(feature) {
                 wanted.push((screen(projector, anchor.0), text, None));
             }
-        } else if let (Geometry::Point(p), Some(text)) = (geometry, view.style.label_of(feature))
-            && projector.zoom() >= 6.5
+        } else if projector.zoom() >= 6.5
+            && let Some(text) = view.style.label_of(feature)
         {
-            let style = view.style.feature_style(feature);
-            let beside = symbol_extent(style.symbol, style.radius);
-            wanted.push((screen(projector, p.0), text, Some(beside)));
+            if let Some(p) = feature.point() {
+                let style = view.style.feature_style(feature);
+                let beside = symbol_extent(style.symbol, style.radius);
+                wanted.push((screen(projector, p), text, Some(beside)));
+            } else if let Some(anchor) = feature.geometry().and_then(label_anchor) {
+                // Areas and lines: centred on a point inside the area, or on the line's
+                // middle vertex.
+                let at = screen(projector, anchor) + vec2(0.0, 8.0);
+                wanted.push((at, text, None));
+            }
         }
     }
     let mut placed: Vec<DataLabel> = Vec::new();
@@ -498,22 +583,48 @@ fn place_data_labels(
         let galley =
             painter.layout_no_wrap(text, FontId::proportional(12.5), Color32::from_gray(20));
         let size = galley.size();
-        let min = match beside {
-            None => anchor - vec2(size.x / 2.0, size.y + 6.0),
-            Some(extent) => anchor + vec2(extent + 5.0, -size.y / 2.0),
+        // Beside a point: right, left, above, below, then the diagonals; the first place
+        // that is free wins. Other labels are centred above their anchor.
+        let candidates: Vec<Pos2> = match beside {
+            None => vec![anchor - vec2(size.x / 2.0, size.y + 6.0)],
+            Some(extent) => {
+                let gap = extent + 5.0;
+                let (w, h) = (size.x, size.y);
+                [
+                    vec2(gap, -h / 2.0),
+                    vec2(-gap - w, -h / 2.0),
+                    vec2(-w / 2.0, -extent - 3.0 - h),
+                    vec2(-w / 2.0, extent + 3.0),
+                    vec2(gap * 0.7, -gap * 0.7 - h),
+                    vec2(gap * 0.7, gap * 0.7),
+                    vec2(-gap * 0.7 - w, -gap * 0.7 - h),
+                    vec2(-gap * 0.7 - w, gap * 0.7),
+                ]
+                .into_iter()
+                .map(|offset| anchor + offset)
+                .collect()
+            }
         };
-        let rect = ScreenRect::from_min_size(min, size).expand(2.0);
-        if !painter.clip_rect().intersects(rect)
-            || placed.iter().any(|l| l.rect.intersects(rect))
-            || keep_clear.iter().any(|r| r.intersects(rect))
-        {
-            continue;
+        // A place clear of the symbols too if there is one, else one that only overlaps
+        // symbols (a big graduated ring must not hide the names around it).
+        let free = |avoid_symbols: bool| {
+            candidates.iter().find_map(|&min| {
+                let rect = ScreenRect::from_min_size(min, size).expand(2.0);
+                let taken = !painter.clip_rect().contains_rect(rect)
+                    || placed.iter().any(|l| l.rect.intersects(rect))
+                    || keep_clear.iter().any(|r| r.intersects(rect))
+                    || (avoid_symbols && rather_clear.iter().any(|r| r.intersects(rect)));
+                (!taken).then_some((min, rect))
+            })
+        };
+        let free = free(true).or_else(|| free(false));
+        if let Some((min, rect)) = free {
+            placed.push(DataLabel {
+                rect,
+                text_pos: min,
+                galley,
+            });
         }
-        placed.push(DataLabel {
-            rect,
-            text_pos: min,
-            galley,
-        });
     }
     placed
 }
@@ -711,11 +822,22 @@ fn hit_test(
         let Some(view) = views.get(&layer_id).filter(|v| v.visible) else {
             continue;
         };
-        for index in view.index.intersecting(area).filter(|i| view.shows(*i)) {
-            let Some(geometry) = layer.features[index].geometry() else {
-                continue;
+        for index in view
+            .index
+            .intersecting(layer, area)
+            .filter(|i| view.shows(*i))
+        {
+            let feature = &layer.features[index];
+            // A point is measured without making its `geo::Geometry`.
+            let picked = match (feature.point(), feature.geometry()) {
+                (Some(c), _) => {
+                    let d = screen(projector, c).distance(pos);
+                    (d <= PICK_TOLERANCE_PX).then_some((0, d))
+                }
+                (None, Some(geometry)) => pick_distance(projector, geometry, pos, here),
+                (None, None) => None,
             };
-            if let Some((rank, dist)) = pick_distance(projector, geometry, pos, here) {
+            if let Some((rank, dist)) = picked {
                 let r = FeatureRef {
                     layer: layer_id,
                     index,
@@ -795,6 +917,83 @@ fn segment_distance(a: Pos2, b: Pos2, p: Pos2) -> f32 {
 mod tests {
     use super::*;
     use egui::pos2;
+
+    /// Place the labels of `geojson`'s features in a 600×400 view of `area`.
+    fn placed_labels(geojson: &str, area: Rect<f64>) -> Vec<ScreenRect> {
+        let mut doc = Document::new();
+        let layer = crate::io::read_str(geojson, "points.geojson").expect("valid");
+        doc.add_layer(layer);
+        let views = crate::ui::layer_view::views_for(&doc);
+        let ctx = egui::Context::default();
+        crate::ui::setup_context(&ctx);
+        let screen = ScreenRect::from_min_size(Pos2::ZERO, vec2(600.0, 400.0));
+        let input = || egui::RawInput {
+            screen_rect: Some(screen),
+            ..Default::default()
+        };
+        let _ = ctx.run_ui(input(), |_| {});
+        let mut rects = Vec::new();
+        let _ = ctx.run_ui(input(), |ui| {
+            let mut memory = MapMemory::default();
+            fit(&mut memory, area, screen.size(), 0.5);
+            let center = memory.detached().expect("centred");
+            let projector = Projector::new(screen, &MercatorProjection, &memory, center);
+            let visible = visible_area(&projector, screen);
+            let lod = Plan::new(&doc, &views, &viewport_of(&projector));
+            let labels = place_data_labels(
+                ui.painter(),
+                &projector,
+                (&doc, &views, &lod),
+                visible,
+                Units::default(),
+                &[],
+                &[],
+            );
+            rects = labels.iter().map(|l| l.rect).collect();
+        });
+        rects
+    }
+
+    #[test]
+    fn labels_of_nearby_points_move_aside_instead_of_overlapping() {
+        // Three points a few pixels apart: each label finds its own side.
+        let geojson = r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","geometry":{"type":"Point","coordinates":[104.900,11.550]},"properties":{"name":"Alpha compound"}},
+            {"type":"Feature","geometry":{"type":"Point","coordinates":[104.904,11.550]},"properties":{"name":"Bravo compound"}},
+            {"type":"Feature","geometry":{"type":"Point","coordinates":[104.902,11.556]},"properties":{"name":"Charlie compound"}}]}"#;
+        let area = Rect::new(Coord { x: 104.85, y: 11.5 }, Coord { x: 104.95, y: 11.6 });
+        let rects = placed_labels(geojson, area);
+        assert_eq!(rects.len(), 3, "{rects:?}");
+        for (i, a) in rects.iter().enumerate() {
+            for b in &rects[i + 1..] {
+                assert!(!a.intersects(*b), "{a:?} overlaps {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn labels_that_cannot_be_placed_are_left_out() {
+        // Twenty points on one spot: only as many labels as fit around it.
+        let features: Vec<String> = (0..20)
+            .map(|i| {
+                format!(
+                    r#"{{"type":"Feature","geometry":{{"type":"Point","coordinates":[104.9,11.55]}},"properties":{{"name":"Site number {i}"}}}}"#
+                )
+            })
+            .collect();
+        let geojson = format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        );
+        let area = Rect::new(Coord { x: 104.8, y: 11.5 }, Coord { x: 105.0, y: 11.6 });
+        let rects = placed_labels(&geojson, area);
+        assert!((2..=8).contains(&rects.len()), "{} labels", rects.len());
+        for (i, a) in rects.iter().enumerate() {
+            for b in &rects[i + 1..] {
+                assert!(!a.intersects(*b));
+            }
+        }
+    }
 
     #[test]
     fn segment_distance_is_perpendicular_inside_and_to_the_end_outside() {

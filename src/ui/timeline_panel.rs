@@ -30,6 +30,24 @@ pub enum PlayMode {
     MovingWindow,
 }
 
+/// A layer's date fields and its dates by the best one, found when it was read.
+pub struct LayerDates {
+    candidates: Vec<Candidate>,
+    times: Option<LayerTimes>,
+}
+
+impl LayerDates {
+    /// Find the date fields of `layer` and read its dates by the best one (as
+    /// [`TimelinePanel::sync`] does for a layer it has not seen).
+    pub fn read(layer: &crate::model::Layer) -> Self {
+        let candidates = candidates(layer);
+        let times = candidates
+            .first()
+            .map(|c| LayerTimes::read(layer, c.field.clone()));
+        Self { candidates, times }
+    }
+}
+
 /// The dates of one layer.
 struct Temporal {
     candidates: Vec<Candidate>,
@@ -125,6 +143,21 @@ impl TimelinePanel {
             t.times = field.map(|f| LayerTimes::read(layer, f));
             self.generation += 1;
         }
+    }
+
+    /// Take the dates of a new layer read elsewhere (by the thread that read its file, so the
+    /// window does not scan a big layer): its candidate fields and its dates by the first.
+    /// `revision` is the layer's revision in the document.
+    pub fn add_read(&mut self, id: LayerId, revision: Option<u64>, dates: LayerDates) {
+        self.layers.insert(
+            id,
+            Temporal {
+                candidates: dates.candidates,
+                times: dates.times,
+                revision,
+            },
+        );
+        self.generation += 1;
     }
 
     /// Detect and read the dates of new or changed layers; forget closed ones.

@@ -29,6 +29,7 @@ pub mod write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::io::progress::{Progress, Stage};
 use crate::model::Layer;
 pub use crate::model::{Problem, Severity};
 pub use write::{to_string, write_layer, write_merged};
@@ -51,6 +52,9 @@ pub enum ReadError {
         name: String,
         problems: Vec<Problem>,
     },
+    /// Reading was cancelled (the Cancel button next to its progress bar).
+    #[error("reading {name} was cancelled")]
+    Cancelled { name: String },
     /// A KML, KMZ or CSV file that could not be read; `problems` says what and where.
     #[error("{name} is not a readable {format} file: {}{}", first_error(.problems), more(.problems))]
     Format {
@@ -64,7 +68,7 @@ impl ReadError {
     /// Every problem found (errors and warnings); empty for an I/O error.
     pub fn problems(&self) -> &[Problem] {
         match self {
-            ReadError::Io { .. } => &[],
+            ReadError::Io { .. } | ReadError::Cancelled { .. } => &[],
             ReadError::Invalid { problems, .. } | ReadError::Format { problems, .. } => problems,
         }
     }
@@ -86,18 +90,45 @@ fn more(problems: &[Problem]) -> String {
 
 /// Read and check a GeoJSON file. The layer is named after the file and remembers its path.
 pub fn read_path(path: &Path) -> Result<Layer, ReadError> {
-    let bytes = std::fs::read(path).map_err(|source| ReadError::Io {
-        path: path.to_owned(),
-        source,
-    })?;
+    read_path_with(path, &Progress::default())
+}
+
+/// [`read_path`], reporting how far it got to `progress` (bytes read, then features checked)
+/// and stopping with [`ReadError::Cancelled`] soon after it is cancelled.
+pub fn read_path_with(path: &Path, progress: &Progress) -> Result<Layer, ReadError> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
-    let mut layer = read_owned(bytes, &name)?;
+    let io_error = |source| ReadError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let mut file = std::fs::File::open(path).map_err(io_error)?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    progress.start(Stage::Reading, size);
+    // Read in steps (to show progress and allow a cancel) into one buffer of the file's size,
+    // which becomes the features' shared text without a copy.
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
+    let mut chunk = std::io::Read::take(&mut file, 0);
+    loop {
+        if progress.cancelled() {
+            return Err(ReadError::Cancelled { name });
+        }
+        chunk.set_limit(READ_STEP);
+        match std::io::Read::read_to_end(&mut chunk, &mut bytes) {
+            Ok(0) => break,
+            Ok(_) => progress.advance(bytes.len() as u64),
+            Err(e) => return Err(io_error(e)),
+        }
+    }
+    let mut layer = read_owned_with(bytes, &name, progress)?;
     layer.path = Some(path.to_owned());
     Ok(layer)
 }
+
+/// How much of a file is read between two progress reports.
+const READ_STEP: u64 = 8 << 20;
 
 /// Read and check GeoJSON bytes, which must be UTF-8.
 pub fn read_bytes(bytes: &[u8], name: &str) -> Result<Layer, ReadError> {
@@ -107,8 +138,12 @@ pub fn read_bytes(bytes: &[u8], name: &str) -> Result<Layer, ReadError> {
 /// Read and check GeoJSON bytes, which must be UTF-8, keeping them (without a copy) as the
 /// features' original text.
 pub fn read_owned(bytes: Vec<u8>, name: &str) -> Result<Layer, ReadError> {
+    read_owned_with(bytes, name, &Progress::default())
+}
+
+fn read_owned_with(bytes: Vec<u8>, name: &str, progress: &Progress) -> Result<Layer, ReadError> {
     match String::from_utf8(bytes) {
-        Ok(text) => read_shared(&Arc::new(text), name),
+        Ok(text) => read_shared(&Arc::new(text), name, progress),
         Err(e) => {
             let bytes = e.as_bytes();
             let e = e.utf8_error();
@@ -136,11 +171,17 @@ pub fn read_owned(bytes: Vec<u8>, name: &str) -> Result<Layer, ReadError> {
 
 /// Read and check GeoJSON text; `name` becomes the layer's name.
 pub fn read_str(text: &str, name: &str) -> Result<Layer, ReadError> {
-    read_shared(&Arc::new(text.to_owned()), name)
+    read_shared(&Arc::new(text.to_owned()), name, &Progress::default())
 }
 
-fn read_shared(text: &Arc<String>, name: &str) -> Result<Layer, ReadError> {
-    match read::read_text(text, name) {
+fn read_shared(text: &Arc<String>, name: &str, progress: &Progress) -> Result<Layer, ReadError> {
+    let read = read::read_text(text, name, progress);
+    if progress.cancelled() {
+        return Err(ReadError::Cancelled {
+            name: name.to_owned(),
+        });
+    }
+    match read {
         (Some(layer), _) => Ok(layer),
         (None, problems) => Err(ReadError::Invalid {
             name: name.to_owned(),
@@ -152,7 +193,7 @@ fn read_shared(text: &Arc<String>, name: &str) -> Result<Layer, ReadError> {
 /// Read and check GeoJSON text, returning every problem even when the file is valid (the
 /// warnings) and the layer only when it is.
 pub fn check_str(text: &str, name: &str) -> (Option<Layer>, Vec<Problem>) {
-    read::read_text(&Arc::new(text.to_owned()), name)
+    read::read_text(&Arc::new(text.to_owned()), name, &Progress::default())
 }
 
 #[cfg(test)]

@@ -17,7 +17,11 @@ use super::fast;
 use super::json::{Seg, TopLevel, TopMember, parse_value};
 use super::locate::{At, Text, offset_of_line_col};
 use super::validate::{Checker, GEOMETRY_TYPES, Invalid, Known};
+use crate::io::progress::{Progress, Stage};
 use crate::model::{Feature, Layer, LayerKind, Problem, Root};
+
+/// Features checked between two progress reports.
+const PROGRESS_STEP: usize = 16_384;
 
 /// A bare Geometry read as a feature keeps this text around the geometry's own text, so the
 /// feature's original text is always a Feature object's text.
@@ -30,7 +34,13 @@ const JSON_WHITESPACE: [char; 4] = [' ', '\t', '\n', '\r'];
 /// Read and check `text`. Returns the layer when there is no error, and every problem found
 /// (warnings only, when there is a layer), sorted by place. The layer's features keep spans of
 /// `text` as their original text.
-pub fn read_text(text: &Arc<String>, name: &str) -> (Option<Layer>, Vec<Problem>) {
+/// Progress is reported to `progress` (features checked), and the reading stops early (with
+/// no layer) when it is cancelled.
+pub fn read_text(
+    text: &Arc<String>,
+    name: &str,
+    progress: &Progress,
+) -> (Option<Layer>, Vec<Problem>) {
     let (body, bom) = match text.strip_prefix('\u{feff}') {
         Some(rest) => (rest, true),
         None => (text.as_str(), false),
@@ -44,7 +54,7 @@ pub fn read_text(text: &Arc<String>, name: &str) -> (Option<Layer>, Vec<Problem>
              not begin with one",
         );
     }
-    let layer = read_body(text, body, name, &mut checker);
+    let layer = read_body(text, body, name, &mut checker, progress);
     let problems = checker.finish(&positions);
     if problems.iter().any(Problem::is_error) {
         return (None, problems);
@@ -61,6 +71,7 @@ fn read_body<'a>(
     body: &'a str,
     name: &str,
     c: &mut Checker<'a>,
+    progress: &Progress,
 ) -> Option<Layer> {
     let root = body.trim_matches(JSON_WHITESPACE);
     c.set_base(root, Vec::new());
@@ -95,7 +106,7 @@ fn read_body<'a>(
         Kind::FeatureCollection => {
             // Where `body` starts in `text` (after a byte order mark).
             let body_start = text.len() - body.len();
-            feature_collection(members, &mut layer, c, (text, body_start));
+            feature_collection(members, &mut layer, c, (text, body_start), progress);
         }
         Kind::Feature => {
             let object = parse_object(root, Vec::new(), c)?;
@@ -204,6 +215,7 @@ fn feature_collection<'a>(
     layer: &mut Layer,
     c: &mut Checker<'a>,
     (text, body_start): (&Arc<String>, usize),
+    progress: &Progress,
 ) {
     let root_base = c.base();
     let mut object = Map::new();
@@ -273,7 +285,14 @@ fn feature_collection<'a>(
     };
     let features = features.unwrap_or_default();
     layer.features.reserve_exact(features.len());
+    progress.start(Stage::Checking, features.len() as u64);
     for (i, raw) in features.into_iter().enumerate() {
+        if i % PROGRESS_STEP == 0 {
+            progress.advance(i as u64);
+            if progress.cancelled() {
+                return;
+            }
+        }
         let path = vec![Seg::key("features"), Seg::Index(i)];
         if let Some(plain) = fast::feature(raw.get()) {
             let geometry = match plain {
