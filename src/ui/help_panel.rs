@@ -4,7 +4,10 @@
 /// keyboard.
 pub const SHORTCUTS: [(&str, &str); 18] = [
     ("Ctrl+F", "Search features by any property"),
-    ("Up / Down, Enter", "Choose a search match, go to it and select it"),
+    (
+        "Up / Down, Enter",
+        "Choose a search match, go to it and select it",
+    ),
     ("Esc", "Close the search matches or this help; stop drawing"),
     ("Arrow keys", "Pan the map"),
     ("+ / -", "Zoom the map in or out"),
@@ -20,7 +23,10 @@ pub const SHORTCUTS: [(&str, &str); 18] = [
     ("Ctrl+L", "Show or hide the legend"),
     ("Ctrl+Shift+D", "Switch between the light and dark theme"),
     ("F1", "Show or hide this help"),
-    ("Ctrl+Plus / Ctrl+Minus", "Make the whole interface larger or smaller"),
+    (
+        "Ctrl+Plus / Ctrl+Minus",
+        "Make the whole interface larger or smaller",
+    ),
 ];
 
 /// The help window, while `open`.
