@@ -84,7 +84,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let mut shown: Vec<(crate::model::LayerId, bool, Option<LayerStyle>)> = Vec::new();
     let mut invalid = 0;
     for path in &args.files {
-        if is_project(path) {
+        if crate::project::is_project_file(path) {
             match crate::project::load(path) {
                 Ok(project) => {
                     for problem in &project.problems {
@@ -173,10 +173,4 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         args.out.display()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// Whether a file is a raidmap project (by its `.raidmap` extension).
-fn is_project(path: &std::path::Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("raidmap"))
 }

@@ -94,6 +94,13 @@ pub enum ProjectError {
     Write(#[from] AtomicWriteError),
 }
 
+/// Whether a path names a project file (by its `.raidmap` extension), for the places that
+/// take layers and projects alike (the window's Open and command line, `render`).
+pub fn is_project_file(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("raidmap"))
+}
+
 /// Save a project at `path`, atomically.
 pub fn save(
     path: &Path,

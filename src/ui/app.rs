@@ -131,7 +131,12 @@ impl RaidmapApp {
             }
         } else {
             for path in files {
-                app.loading.start(path, true);
+                // A project on the command line (`raidmap data/sample.raidmap`).
+                if crate::project::is_project_file(&path) {
+                    app.open_project(&path, true);
+                } else {
+                    app.loading.start(path, true);
+                }
             }
         }
         // What was opened at start is what "unsaved changes" are counted from.
@@ -217,6 +222,11 @@ impl RaidmapApp {
     /// Start reading files as layers, in the background; they are added when read.
     fn open(&mut self, paths: Vec<PathBuf>) {
         for path in paths {
+            // A project given with the files (`raidmap data/sample.raidmap`, a dropped file).
+            if crate::project::is_project_file(&path) {
+                self.open_project(&path, false);
+                continue;
+            }
             self.loading.start(path, false);
         }
     }

@@ -154,7 +154,10 @@ fn layer_row(
         }
         let (swatch, _) = ui.allocate_exact_size(egui::vec2(22.0, 18.0), egui::Sense::hover());
         let style = &view.style;
-        let color = crate::ui::layer_view::color32(style.color.faded(style.opacity));
+        // Coloured by category: the first category's colour stands for the layer.
+        let first = style.categories.as_ref().and_then(|c| c.classes.first());
+        let color = first.map_or(style.color, |c| c.color);
+        let color = crate::ui::layer_view::color32(color.faded(style.opacity));
         crate::ui::symbols::paint_point(ui.painter(), swatch.center(), style.symbol, color, 6.0);
         let edited = if edited { " •" } else { "" };
         ui.label(RichText::new(format!("{}{edited}", layer.name)).strong())

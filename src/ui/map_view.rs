@@ -333,6 +333,8 @@ pub fn paint_map(
         .map(|layout| (legend_rect(map_rect, layout.size), layout));
     // The data's labels are placed first (clear of the legend), so the basemap's give way.
     let legend_area: Vec<ScreenRect> = legend.iter().map(|(rect, _)| *rect).collect();
+    // Labels keep clear of the legend, and of point symbols where they can.
+    let symbols = point_symbol_rects(projector, layers, visible);
     let labels = place_data_labels(
         painter,
         projector,
@@ -340,10 +342,11 @@ pub fn paint_map(
         visible,
         overlay.units,
         &legend_area,
+        &symbols,
     );
     let mut reserved: Vec<ScreenRect> = labels.iter().map(|l| l.rect).collect();
     reserved.extend(legend_area);
-    reserved.extend(point_symbol_rects(projector, layers, visible));
+    reserved.extend(symbols);
     paint_basemap_stack(painter, under, projector, basemap_style, plan, &reserved);
     paint_layers(painter, projector, layers, visible, fills);
     paint_highlights(painter, projector, doc, overlay);
@@ -525,6 +528,21 @@ fn point_symbol_rects(
         .collect()
 }
 
+/// Where the label of an area or a line goes: a point inside the area (not its centroid,
+/// which may lie outside), or the line's middle vertex.
+fn label_anchor(geometry: &Geometry<f64>) -> Option<Coord<f64>> {
+    use geo::InteriorPoint;
+    match geometry {
+        Geometry::LineString(l) => l.0.get(l.0.len() / 2).copied(),
+        Geometry::MultiLineString(ml) => ml.0.first().and_then(|l| l.0.get(l.0.len() / 2).copied()),
+        Geometry::Polygon(_)
+        | Geometry::MultiPolygon(_)
+        | Geometry::Rect(_)
+        | Geometry::Triangle(_) => geometry.interior_point().map(|p| p.0),
+        _ => None,
+    }
+}
+
 /// A label of the data, placed and laid out.
 struct DataLabel {
     rect: ScreenRect,
@@ -542,6 +560,7 @@ fn place_data_labels(
     visible: Rect<f64>,
     units: Units,
     keep_clear: &[ScreenRect],
+    rather_clear: &[ScreenRect],
 ) -> Vec<DataLabel> {
     let mut wanted: Vec<(Pos2, String, Option<f32>)> = Vec::new();
     if !layers.2.labels() {
@@ -557,12 +576,19 @@ fn place_data_labels(
             if let Some(anchor) = measure::measurement_anchor(feature) {
                 wanted.push((screen(projector, anchor.0), text, None));
             }
-        } else if let (Some(p), Some(text)) = (feature.point(), view.style.label_of(feature))
-            && projector.zoom() >= 6.5
+        } else if projector.zoom() >= 6.5
+            && let Some(text) = view.style.label_of(feature)
         {
-            let style = view.style.feature_style(feature);
-            let beside = symbol_extent(style.symbol, style.radius);
-            wanted.push((screen(projector, p), text, Some(beside)));
+            if let Some(p) = feature.point() {
+                let style = view.style.feature_style(feature);
+                let beside = symbol_extent(style.symbol, style.radius);
+                wanted.push((screen(projector, p), text, Some(beside)));
+            } else if let Some(anchor) = feature.geometry().and_then(label_anchor) {
+                // Areas and lines: centred on a point inside the area, or on the line's
+                // middle vertex.
+                let at = screen(projector, anchor) + vec2(0.0, 8.0);
+                wanted.push((at, text, None));
+            }
         }
     }
     let mut placed: Vec<DataLabel> = Vec::new();
@@ -571,22 +597,48 @@ fn place_data_labels(
         let galley =
             painter.layout_no_wrap(text, FontId::proportional(12.5), Color32::from_gray(20));
         let size = galley.size();
-        let min = match beside {
-            None => anchor - vec2(size.x / 2.0, size.y + 6.0),
-            Some(extent) => anchor + vec2(extent + 5.0, -size.y / 2.0),
+        // Beside a point: right, left, above, below, then the diagonals; the first place
+        // that is free wins. Other labels are centred above their anchor.
+        let candidates: Vec<Pos2> = match beside {
+            None => vec![anchor - vec2(size.x / 2.0, size.y + 6.0)],
+            Some(extent) => {
+                let gap = extent + 5.0;
+                let (w, h) = (size.x, size.y);
+                [
+                    vec2(gap, -h / 2.0),
+                    vec2(-gap - w, -h / 2.0),
+                    vec2(-w / 2.0, -extent - 3.0 - h),
+                    vec2(-w / 2.0, extent + 3.0),
+                    vec2(gap * 0.7, -gap * 0.7 - h),
+                    vec2(gap * 0.7, gap * 0.7),
+                    vec2(-gap * 0.7 - w, -gap * 0.7 - h),
+                    vec2(-gap * 0.7 - w, gap * 0.7),
+                ]
+                .into_iter()
+                .map(|offset| anchor + offset)
+                .collect()
+            }
         };
-        let rect = ScreenRect::from_min_size(min, size).expand(2.0);
-        if !painter.clip_rect().intersects(rect)
-            || placed.iter().any(|l| l.rect.intersects(rect))
-            || keep_clear.iter().any(|r| r.intersects(rect))
-        {
-            continue;
+        // A place clear of the symbols too if there is one, else one that only overlaps
+        // symbols (a big graduated ring must not hide the names around it).
+        let free = |avoid_symbols: bool| {
+            candidates.iter().find_map(|&min| {
+                let rect = ScreenRect::from_min_size(min, size).expand(2.0);
+                let taken = !painter.clip_rect().contains_rect(rect)
+                    || placed.iter().any(|l| l.rect.intersects(rect))
+                    || keep_clear.iter().any(|r| r.intersects(rect))
+                    || (avoid_symbols && rather_clear.iter().any(|r| r.intersects(rect)));
+                (!taken).then_some((min, rect))
+            })
+        };
+        let free = free(true).or_else(|| free(false));
+        if let Some((min, rect)) = free {
+            placed.push(DataLabel {
+                rect,
+                text_pos: min,
+                galley,
+            });
         }
-        placed.push(DataLabel {
-            rect,
-            text_pos: min,
-            galley,
-        });
     }
     placed
 }
@@ -879,6 +931,83 @@ fn segment_distance(a: Pos2, b: Pos2, p: Pos2) -> f32 {
 mod tests {
     use super::*;
     use egui::pos2;
+
+    /// Place the labels of `geojson`'s features in a 600×400 view of `area`.
+    fn placed_labels(geojson: &str, area: Rect<f64>) -> Vec<ScreenRect> {
+        let mut doc = Document::new();
+        let layer = crate::io::read_str(geojson, "points.geojson").expect("valid");
+        doc.add_layer(layer);
+        let views = crate::ui::layer_view::views_for(&doc);
+        let ctx = egui::Context::default();
+        crate::ui::setup_context(&ctx);
+        let screen = ScreenRect::from_min_size(Pos2::ZERO, vec2(600.0, 400.0));
+        let input = || egui::RawInput {
+            screen_rect: Some(screen),
+            ..Default::default()
+        };
+        let _ = ctx.run_ui(input(), |_| {});
+        let mut rects = Vec::new();
+        let _ = ctx.run_ui(input(), |ui| {
+            let mut memory = MapMemory::default();
+            fit(&mut memory, area, screen.size(), 0.5);
+            let center = memory.detached().expect("centred");
+            let projector = Projector::new(screen, &MercatorProjection, &memory, center);
+            let visible = visible_area(&projector, screen);
+            let lod = Plan::new(&doc, &views, &viewport_of(&projector));
+            let labels = place_data_labels(
+                ui.painter(),
+                &projector,
+                (&doc, &views, &lod),
+                visible,
+                Units::default(),
+                &[],
+                &[],
+            );
+            rects = labels.iter().map(|l| l.rect).collect();
+        });
+        rects
+    }
+
+    #[test]
+    fn labels_of_nearby_points_move_aside_instead_of_overlapping() {
+        // Three points a few pixels apart: each label finds its own side.
+        let geojson = r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","geometry":{"type":"Point","coordinates":[104.900,11.550]},"properties":{"name":"Alpha compound"}},
+            {"type":"Feature","geometry":{"type":"Point","coordinates":[104.904,11.550]},"properties":{"name":"Bravo compound"}},
+            {"type":"Feature","geometry":{"type":"Point","coordinates":[104.902,11.556]},"properties":{"name":"Charlie compound"}}]}"#;
+        let area = Rect::new(Coord { x: 104.85, y: 11.5 }, Coord { x: 104.95, y: 11.6 });
+        let rects = placed_labels(geojson, area);
+        assert_eq!(rects.len(), 3, "{rects:?}");
+        for (i, a) in rects.iter().enumerate() {
+            for b in &rects[i + 1..] {
+                assert!(!a.intersects(*b), "{a:?} overlaps {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn labels_that_cannot_be_placed_are_left_out() {
+        // Twenty points on one spot: only as many labels as fit around it.
+        let features: Vec<String> = (0..20)
+            .map(|i| {
+                format!(
+                    r#"{{"type":"Feature","geometry":{{"type":"Point","coordinates":[104.9,11.55]}},"properties":{{"name":"Site number {i}"}}}}"#
+                )
+            })
+            .collect();
+        let geojson = format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        );
+        let area = Rect::new(Coord { x: 104.8, y: 11.5 }, Coord { x: 105.0, y: 11.6 });
+        let rects = placed_labels(&geojson, area);
+        assert!((2..=8).contains(&rects.len()), "{} labels", rects.len());
+        for (i, a) in rects.iter().enumerate() {
+            for b in &rects[i + 1..] {
+                assert!(!a.intersects(*b));
+            }
+        }
+    }
 
     #[test]
     fn segment_distance_is_perpendicular_inside_and_to_the_end_outside() {
