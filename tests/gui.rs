@@ -290,8 +290,9 @@ fn a_dropped_geojson_file_becomes_a_layer() {
         .input_mut()
         .dropped_files
         .push(std::sync::Arc::new(Dropped(path.into())));
-    harness.run();
-    // Read in the background: wait for it, then show it.
+    // One frame takes the drop and starts reading the file in the background (`run` would
+    // keep stepping while the progress bar asks for frames); wait for it, then show it.
+    harness.step();
     harness.state_mut().finish_loading();
     harness.run();
     assert_eq!(harness.state().doc.len(), 3);
@@ -635,7 +636,7 @@ fn kept_measurements_survive_export_and_come_back_as_measurements() {
     harness
         .state_mut()
         .push(raidmap::ui::command::Command::Open(vec![path]));
-    harness.run();
+    harness.step();
     harness.state_mut().finish_loading();
     harness.run();
     let app = harness.state();
