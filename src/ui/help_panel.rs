@@ -2,22 +2,31 @@
 
 /// The shortcuts, as (keys, what they do). The map's keys work while no text field has the
 /// keyboard.
-pub const SHORTCUTS: [(&str, &str); 12] = [
+pub const SHORTCUTS: [(&str, &str); 18] = [
     ("Ctrl+F", "Search features by any property"),
     (
         "Up / Down, Enter",
         "Choose a search match, go to it and select it",
     ),
-    ("Esc", "Close the search matches, this help or a dialog"),
+    ("Esc", "Close the search matches or this help; stop drawing"),
     ("Arrow keys", "Pan the map"),
     ("+ / -", "Zoom the map in or out"),
     ("Double-click", "Zoom in on the map"),
     ("Mouse wheel", "Zoom the map"),
-    ("Ctrl+O", "Open layers"),
+    ("Ctrl+click", "Add a feature to the selection"),
+    ("Enter", "Finish the line or polygon being drawn"),
+    ("Delete", "Delete the selected features"),
+    ("Ctrl+Z", "Undo"),
+    ("Ctrl+Shift+Z / Ctrl+Y", "Redo"),
+    ("Ctrl+S", "Save the project"),
     ("Ctrl+E", "Export the map as an image"),
     ("Ctrl+L", "Show or hide the legend"),
     ("Ctrl+Shift+D", "Switch between the light and dark theme"),
     ("F1", "Show or hide this help"),
+    (
+        "Ctrl+Plus / Ctrl+Minus",
+        "Make the whole interface larger or smaller",
+    ),
 ];
 
 /// The help window, while `open`.

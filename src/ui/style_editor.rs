@@ -158,6 +158,19 @@ impl StyleEditor {
                 let r = ui.checkbox(&mut s.in_legend, "in the legend");
                 a11y::name(&r, format!("{name} in the legend"));
                 ui.end_row();
+
+                ui.label("Legend title");
+                let mut title = s.title.clone().unwrap_or_default();
+                let r = ui.add(
+                    egui::TextEdit::singleline(&mut title)
+                        .hint_text(name.as_str())
+                        .desired_width(150.0),
+                );
+                a11y::name(&r, format!("Legend title of {name}"));
+                if r.changed() {
+                    s.title = Some(title).filter(|t| !t.trim().is_empty());
+                }
+                ui.end_row();
             });
         (s != *current).then_some(s)
     }
