@@ -206,9 +206,27 @@ fn from_wkt(text: Option<&str>) -> Result<Option<geo::Geometry<f64>>, String> {
     let parsed: wkt::Wkt<f64> = text
         .parse()
         .map_err(|e| format!("WKT {:?} cannot be read: {e}", truncate(text)))?;
-    geo::Geometry::try_from(parsed)
-        .map(Some)
-        .map_err(|e| format!("WKT {:?} is not a supported geometry: {e}", truncate(text)))
+    let geometry = geo::Geometry::try_from(parsed)
+        .map_err(|e| format!("WKT {:?} is not a supported geometry: {e}", truncate(text)))?;
+    checked(geometry, text).map(Some)
+}
+
+/// `geometry` if GeoJSON can carry it (RFC 7946: rings of four positions or more, lines of
+/// two, finite numbers), judged by the GeoJSON reader itself, so a converted file always
+/// reads back. WKT allows `POLYGON ((104 11, 104 11))`; GeoJSON does not.
+fn checked(geometry: geo::Geometry<f64>, text: &str) -> Result<geo::Geometry<f64>, String> {
+    let json = serde_json::to_string(&geojson::Geometry::from(&geometry))
+        .map_err(|e| format!("WKT {:?} cannot be written as GeoJSON: {e}", truncate(text)))?;
+    let feature = format!(r#"{{"type":"Feature","geometry":{json},"properties":null}}"#);
+    let (_, problems) = super::geojson::check_str(&feature, "wkt");
+    match problems.iter().find(|p| p.is_error()) {
+        Some(problem) => Err(format!(
+            "WKT {:?} is not a valid GeoJSON geometry: {}",
+            truncate(text),
+            problem.message
+        )),
+        None => Ok(geometry),
+    }
 }
 
 fn truncate(text: &str) -> String {
@@ -315,6 +333,25 @@ mod tests {
         let f = &layer.features[0];
         assert_eq!(f.property("id"), Some(&Value::String("007".into())));
         assert_eq!(f.property("detained"), Some(&Value::String("63".into())));
+    }
+
+    #[test]
+    fn a_wkt_geometry_geojson_cannot_carry_is_an_unreadable_row() {
+        // Found by the fuzzer: a two-position ring was read and then written as invalid GeoJSON.
+        let text = "id\twkt\n1\tPOLYGON ((104 11, 104 11))\n2\tPOINT (104.9 11.5)\n3\tLINESTRING (104 11)\n";
+        let layer = read_csv(text, "t.tsv").expect("readable");
+        assert_eq!(layer.features.len(), 1);
+        let lines: Vec<_> = layer.warnings.iter().map(|w| w.line).collect();
+        assert_eq!(lines, [Some(2), Some(4)]);
+        assert!(
+            layer.warnings[0]
+                .message
+                .contains("linear ring needs at least 4 positions"),
+            "{}",
+            layer.warnings[0]
+        );
+        let again = crate::io::read_str(&crate::io::to_string(&layer), "again");
+        assert!(again.is_ok());
     }
 
     #[test]

@@ -396,13 +396,17 @@ fn multi_geometry(element: &Element) -> Result<Both, String> {
     Ok((Value::Object(json), geo))
 }
 
-/// A ring's positions, closed if the file left it open; at least four positions.
+/// A ring's positions, closed if the file left it open; at least four positions. A ring
+/// that ends where it starts but at another altitude (or without one) ends exactly at its
+/// first position: GeoJSON's rings end on the very position they start with.
 fn ring(element: &Element) -> Result<Vec<Vec<f64>>, String> {
     let mut positions = coordinates(element)?;
-    if let (Some(first), Some(last)) = (positions.first(), positions.last())
-        && first[..2] != last[..2]
-    {
-        positions.push(first.clone());
+    if let (Some(first), Some(last)) = (positions.first().cloned(), positions.last_mut()) {
+        if first[..2] != last[..2] {
+            positions.push(first);
+        } else {
+            *last = first;
+        }
     }
     if positions.len() < 4 {
         return Err(format!(
@@ -785,6 +789,23 @@ mod tests {
         // The open hole was closed.
         let hole = &polygon.object()["geometry"]["coordinates"][1];
         assert_eq!(hole.as_array().map(Vec::len), Some(4));
+    }
+
+    #[test]
+    fn a_ring_closed_at_another_altitude_ends_on_its_first_position() {
+        // Found by the fuzzer: the GeoJSON written from it did not read back.
+        let kml = r#"<kml><Placemark><Polygon><outerBoundaryIs><LinearRing><coordinates>
+            104.6,11.3,10.4 104.7,11.3,0 104.7,11.4,0 104.6,11.3,0
+            </coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark></kml>"#;
+        let layers = read_kml(kml, "r.kml").expect("readable");
+        let text = crate::io::to_string(&layers[0]);
+        assert!(
+            text.contains(
+                "[[[104.6,11.3,10.4],[104.7,11.3,0.0],[104.7,11.4,0.0],[104.6,11.3,10.4]]]"
+            ),
+            "{text}"
+        );
+        assert!(crate::io::read_str(&text, "again").is_ok());
     }
 
     #[test]
