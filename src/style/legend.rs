@@ -1,8 +1,6 @@
 //! What the legend shows for a layer: a heading and one entry per colour or size, as data the
 //! GUI and exported images draw the same way.
 
-use geo::Geometry;
-
 use super::{LayerStyle, NO_VALUE_OPACITY, Rgba, Symbol, value_number, value_text};
 use crate::model::Layer;
 
@@ -30,23 +28,20 @@ pub struct Legend {
 
 /// The kinds of geometry a layer holds, for choosing the swatch.
 fn swatch_of(style: &LayerStyle, layer: &Layer, radius: f32) -> Swatch {
-    let mut points = false;
-    let mut lines = false;
-    for g in layer.features.iter().filter_map(|f| f.geometry()) {
-        match g {
-            Geometry::Point(_) | Geometry::MultiPoint(_) => points = true,
-            Geometry::LineString(_) | Geometry::MultiLineString(_) | Geometry::Line(_) => {
-                lines = true;
+    let (mut points, mut lines, mut has_areas) = (false, false, false);
+    // By type name, without making a `geo::Geometry` per point; the legend is laid out every
+    // frame, and a layer may hold a million points (any point decides the swatch).
+    for f in layer.features.iter().filter(|f| f.bbox().is_some()) {
+        match f.geometry_type() {
+            Some("Point" | "MultiPoint") => {
+                points = true;
+                break;
             }
+            Some("LineString" | "MultiLineString") => lines = true,
+            Some("Polygon" | "MultiPolygon") => has_areas = true,
             _ => {}
         }
     }
-    let has_areas = layer.features.iter().filter_map(|f| f.geometry()).any(|g| {
-        matches!(
-            g,
-            Geometry::Polygon(_) | Geometry::MultiPolygon(_) | Geometry::Rect(_)
-        )
-    });
     if points || (!lines && !has_areas) {
         Swatch::Point {
             symbol: style.symbol,

@@ -70,11 +70,12 @@ pub fn visible_cells(viewport: &Viewport, density: &Density) -> Cells {
     }
 }
 
-/// Paint the cells as squares of `color`, more opaque where there are more features (log
-/// scale, against the fullest cell in view).
+/// Paint the cells as squares of `color`, more opaque where there are more features (by the
+/// square root of the count against the fullest cell in view, so clusters stand out from a
+/// thin spread while a cell with a single feature stays visible).
 pub fn paint_cells(painter: &egui::Painter, viewport: &Viewport, cells: &Cells, color: Color32) {
     let side = f64::from(1_u32 << cells.level);
-    let scale = ((f64::from(cells.max) + 1.0).ln()).max(f64::MIN_POSITIVE);
+    let fullest = f64::from(cells.max.max(1));
     let mut mesh = Mesh::default();
     mesh.reserve_triangles(cells.cells.len() * 2);
     mesh.reserve_vertices(cells.cells.len() * 4);
@@ -84,9 +85,9 @@ pub fn paint_cells(painter: &egui::Painter, viewport: &Viewport, cells: &Cells, 
         let min = t.to_px(geo::coord! { x: f64::from(c) / side, y: f64::from(r) / side });
         let max = t.to_px(geo::coord! { x: f64::from(c + 1) / side, y: f64::from(r + 1) / side });
         let rect = ScreenRect::from_min_max(Pos2::new(min[0], min[1]), Pos2::new(max[0], max[1]));
-        let weight = ((f64::from(n) + 1.0).ln() / scale) as f32;
-        let alpha = 0.18 + 0.72 * weight;
-        mesh.add_colored_rect(rect.shrink(0.5), color.gamma_multiply(alpha));
+        let weight = (f64::from(n) / fullest).sqrt() as f32;
+        let alpha = 0.12 + 0.83 * weight;
+        mesh.add_colored_rect(rect, color.gamma_multiply(alpha));
         if rect.width() >= COUNT_CELL_PX {
             counted.push((rect.center(), n));
         }
@@ -142,7 +143,8 @@ fn paint_note(painter: &egui::Painter, viewport: &Viewport, drawn: &[(String, &C
         420.0,
     );
     let rect = painter.clip_rect();
-    let min = Pos2::new(rect.left() + 12.0, rect.top() + 12.0);
+    // Right of the zoom buttons.
+    let min = Pos2::new(rect.left() + 56.0, rect.top() + 12.0);
     let frame = ScreenRect::from_min_size(min, galley.size()).expand(6.0);
     painter.rect_filled(frame, 4.0, Color32::from_white_alpha(225));
     painter.galley(min, galley, Color32::from_gray(20));

@@ -132,6 +132,9 @@ fn problems_ui(ui: &mut egui::Ui, problems: &mut Vec<ProblemReport>) {
     }
 }
 
+/// Layers with up to this many features list them all; bigger ones in a scrolled box.
+const LISTED_IN_FULL: usize = 500;
+
 /// `layer` with its id and whether it has edits.
 fn layer_row(
     ui: &mut egui::Ui,
@@ -202,10 +205,13 @@ fn layer_row(
         .id_salt(("features", id))
         .default_open(layer.features.len() <= 12)
         .show(ui, |ui| {
-            for (index, feature) in layer.features.iter().enumerate() {
+            let mut row = |ui: &mut egui::Ui, index: usize| {
+                let Some(feature) = layer.features.get(index) else {
+                    return;
+                };
                 let r = FeatureRef { layer: id, index };
                 let mut text = feature.label(index);
-                if feature.geometry().is_none() {
+                if feature.bbox().is_none() {
                     text.push_str("  (no geometry)");
                 }
                 if ui.selectable_label(selection == Some(r), text).clicked() {
@@ -214,6 +220,19 @@ fn layer_row(
                         commands.push(Command::ZoomTo(bbox));
                     }
                 }
+            };
+            let count = layer.features.len();
+            if count <= LISTED_IN_FULL {
+                (0..count).for_each(|index| row(ui, index));
+            } else {
+                // A big layer: only the rows scrolled into view are laid out (and parsed).
+                let height = ui.spacing().interact_size.y;
+                egui::ScrollArea::vertical()
+                    .id_salt(("feature-list", id))
+                    .max_height(320.0)
+                    .show_rows(ui, height, count, |ui, rows| {
+                        rows.for_each(|index| row(ui, index));
+                    });
             }
         });
 }

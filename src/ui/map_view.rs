@@ -113,6 +113,20 @@ impl MapView {
         Some(projector.unproject(pos.to_vec2()))
     }
 
+    /// The feature a click at `pos` would pick, by the last frame's projection (the same
+    /// hit-test the pointer uses, through the layers' spatial indexes).
+    pub fn feature_at(
+        &self,
+        doc: &Document,
+        views: &HashMap<LayerId, LayerView>,
+        pos: Pos2,
+    ) -> Option<FeatureRef> {
+        let rect = self.last_rect?;
+        let center = self.center();
+        let projector = Projector::new(rect, &MercatorProjection, &self.memory, center);
+        hit_test(doc, views, &projector, pos, visible_area(&projector, rect))
+    }
+
     /// The centre and zoom (for project files).
     pub fn view(&self) -> crate::project::View {
         let c = self.center();
