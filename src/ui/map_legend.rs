@@ -17,7 +17,8 @@ pub fn legends(doc: &Document, views: &HashMap<LayerId, LayerView>) -> Vec<Legen
         .rev()
         .filter_map(|(id, layer)| {
             let view = views.get(&id).filter(|v| v.visible && v.style.in_legend)?;
-            Some(view.style.legend(layer)).filter(|l| !l.entries.is_empty())
+            let revision = doc.layer_revision(id).unwrap_or_default();
+            Some(view.legend(layer, revision)).filter(|l| !l.entries.is_empty())
         })
         .collect()
 }
