@@ -109,7 +109,10 @@ impl LayerStyle {
             None => {
                 if self.graduated.is_none() {
                     entries.push(LegendEntry {
-                        label: format!("{} features", layer.features.len()),
+                        label: format!(
+                            "{} features",
+                            crate::measure::group_thousands(layer.features.len() as f64)
+                        ),
                         color: self.color.faded(self.opacity),
                         swatch: base,
                     });

@@ -271,7 +271,9 @@ impl RaidmapApp {
                 }
                 let file = path.file_name().map(|f| f.to_string_lossy().into_owned());
                 let file = file.unwrap_or_else(|| path.display().to_string());
-                self.status = if measurements == features && features > 0 {
+                let all_measurements = measurements == features && features > 0;
+                let features = crate::measure::group_thousands(features as f64);
+                self.status = if all_measurements {
                     format!("Opened {file}: {features} kept measurements.")
                 } else if count > 1 {
                     format!("Opened {file}: {features} features in {count} layers (its folders).")
