@@ -12,22 +12,9 @@ use raidmap::model::{Feature, Layer, LayerKind};
 use raidmap::timeline::{Day, LayerTimes, TimeField, Window};
 use serde_json::{Map, Value, json};
 
-/// SplitMix64: a tiny deterministic generator, so every run measures the same data.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next_f64(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn range(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * self.next_f64()
-    }
-}
+#[path = "support/split_mix.rs"]
+mod split_mix;
+use split_mix::SplitMix;
 
 /// `n` points in Cambodia's box with the properties `extra` makes for each.
 fn layer(

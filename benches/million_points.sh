@@ -55,16 +55,19 @@ echo "file: $file, $size bytes ($(( size / 1000000 )) MB)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "ogrinfo: $(ogrinfo --version)"
 
-# One timed run: prints "SECONDS MAX_RSS_KB".
-timed() { /usr/bin/time -f '%e %M' "$@" 2>&1 >/dev/null | tail -1; }
+# One timed run: prints "WALL_S CPU_S MAX_RSS_KB" (CPU = user + system).
+timed() {
+  /usr/bin/time -f '%e %U %S %M' "$@" 2>&1 >/dev/null | tail -1 |
+    awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }'
+}
 
 echo
-echo "run  ogrinfo_s  ogrinfo_peak_MB  raidmap_info_s  raidmap_info_peak_MB  ratio"
+echo "run | ogrinfo wall s | ogrinfo CPU s | ogrinfo peak MB | info wall s | info CPU s | info peak MB | wall ratio | CPU ratio"
 for run in $(seq 1 "$RUNS"); do
-  read -r o_s o_kb < <(timed ogrinfo -ro -al -so "$file")
-  read -r r_s r_kb < <(timed "$raidmap" info "$file")
-  ratio=$(python3 -c "print(f'{$r_s / $o_s:.3f}')")
-  echo "$run    $o_s      $(( o_kb / 1000 ))              $r_s            $(( r_kb / 1000 ))                   $ratio"
+  read -r o_s o_cpu o_kb < <(timed ogrinfo -ro -al -so "$file")
+  read -r r_s r_cpu r_kb < <(timed "$raidmap" info "$file")
+  ratios=$(python3 -c "print(f'{$r_s / $o_s:.3f} | {$r_cpu / $o_cpu:.3f}')")
+  echo "$run | $o_s | $o_cpu | $(( o_kb / 1000 )) | $r_s | $r_cpu | $(( r_kb / 1000 )) | $ratios"
 done
 
 echo

@@ -654,3 +654,53 @@ fn export_to_a_dash_writes_to_stdout() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), fs::read_to_string(&input).expect("input"));
 }
+
+/// `info` on a project summarizes each of its layers, named `PROJECT [LAYER]`; a project whose
+/// layer file is missing, or a file that is not a project, is invalid and says why.
+#[test]
+fn info_reads_a_project_layer_by_layer() {
+    let project = root().join("data/sample.raidmap");
+    let out = raidmap(&[
+        OsStr::new("info"),
+        OsStr::new("--json"),
+        project.as_os_str(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    let files = json["files"].as_array().expect("files");
+    let names: Vec<&str> = files.iter().filter_map(|f| f["path"].as_str()).collect();
+    let shown = project.display();
+    assert_eq!(
+        names,
+        [
+            format!("{shown} [sites.geojson]"),
+            format!("{shown} [raids.geojson]")
+        ]
+    );
+    let sites: Value = serde_json::from_str(
+        &fs::read_to_string(root().join("data/sites.geojson")).expect("the sample sites"),
+    )
+    .expect("the sample sites are JSON");
+    assert_eq!(
+        files[0]["features"].as_u64(),
+        sites["features"].as_array().map(|f| f.len() as u64)
+    );
+
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let broken = dir.path().join("moved.raidmap");
+    fs::write(
+        &broken,
+        r#"{"raidmap_project": 1, "layers": [{"name": "gone", "kind": "data", "source": "gone.geojson", "visible": true}]}"#,
+    )
+    .expect("write the project");
+    let not_a_project = dir.path().join("notes.raidmap");
+    fs::write(&not_a_project, "my notes").expect("write the file");
+    for (path, says) in [
+        (&broken, "gone.geojson"),
+        (&not_a_project, "not a raidmap project"),
+    ] {
+        let out = raidmap(&[OsStr::new("info"), path.as_os_str()]);
+        assert_eq!(out.status.code(), Some(1), "{}", path.display());
+        assert!(stderr(&out).contains(says), "{}", stderr(&out));
+    }
+}

@@ -92,7 +92,7 @@ fn the_legend_toggles_from_the_toolbar_and_the_keyboard() {
 }
 
 #[test]
-fn colouring_raids_by_province_in_the_style_section_changes_their_style() {
+fn colouring_raids_by_province_and_sizing_them_by_detainees_in_the_style_section() {
     let mut harness = sample_app();
     let raids = harness
         .state()
@@ -139,6 +139,31 @@ fn colouring_raids_by_province_in_the_style_section_changes_their_style() {
         .flat_map(|l| l.entries.iter().map(|e| e.label.as_str()))
         .collect();
     assert!(labels.contains(&"Kampong Speu"), "{labels:?}");
+
+    // Size by the number of people detained: the raid with 63 is the largest symbol.
+    harness
+        .get_all_by_label("Size by: fixed size")
+        .next()
+        .expect("the Size by choice")
+        .click();
+    harness.run();
+    harness.get_by_label("detained").click();
+    harness.run();
+    let app = harness.state();
+    let style = &app.views[&raids].style;
+    let graduated = style.graduated.as_ref().expect("sized by a number");
+    assert_eq!(graduated.property, "detained");
+    assert_eq!(graduated.max_value, 63.0);
+    let layer = app.doc.layer(raids).expect("raids");
+    let biggest = layer
+        .features
+        .iter()
+        .max_by(|a, b| {
+            let r = |f| style.feature_style(f).radius;
+            r(a).total_cmp(&r(b))
+        })
+        .and_then(|f| f.name());
+    assert_eq!(biggest, Some("Kong Pisey raid"));
 }
 
 #[test]

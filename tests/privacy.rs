@@ -13,6 +13,9 @@
 //! on 127.0.0.1 sees the IPv4 socket (and the server sees the requests), and the `/proc` check
 //! finds a listening socket this test process opens itself.
 //!
+//! `raidmap render` (no display) is checked the same way under strace: offline, no network
+//! call; with a 127.0.0.1 tile server named by `--basemap`, the check sees the connection.
+//!
 //! Needs `Xvfb` and `strace` (`.ci/run` installs them); the test fails, saying so, without them.
 
 use std::os::unix::process::CommandExt;
@@ -289,4 +292,58 @@ fn the_offline_default_holds_no_internet_socket() {
         "raidmap never connected to the X display, so it did not really start"
     );
     assert!(seen.is_empty(), "internet sockets held: {seen:?}");
+}
+
+/// Run `raidmap render` (with `args`, writing into a temporary folder) to its end under strace,
+/// with no display, and return the trace.
+fn trace_render(args: &[&str]) -> String {
+    let home = tempfile::tempdir().expect("temp dir");
+    let log = home.path().join("strace.log");
+    let out = home.path().join("map.png");
+    let output = Command::new("strace")
+        .args(["-f", "-qq", "-s", "200", "-e"])
+        .arg("trace=socket,connect,sendto,sendmsg,openat")
+        .arg("-o")
+        .arg(&log)
+        .arg(env!("CARGO_BIN_EXE_raidmap"))
+        .args(["render", "--width", "400", "--height", "300", "--out"])
+        .arg(&out)
+        .args(args)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("HOME", home.path())
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run strace ({e}); install it: apt-get install strace"));
+    assert!(
+        output.status.success(),
+        "render failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(out.exists(), "no image written");
+    std::fs::read_to_string(&log).unwrap_or_default()
+}
+
+#[test]
+fn render_with_the_offline_basemap_makes_no_network_call() {
+    let sites = concat!(env!("CARGO_MANIFEST_DIR"), "/data/sample.raidmap");
+    let trace = trace_render(&[sites]);
+    let calls = network_calls(&trace);
+    assert!(
+        calls.is_empty(),
+        "network system calls while rendering offline:\n{}",
+        calls.join("\n")
+    );
+}
+
+#[test]
+fn the_render_check_does_see_a_tile_basemap_connect() {
+    let server = TileServer::solid([90, 140, 90]);
+    let template = server.url("/{z}/{x}/{y}.png");
+    let trace = trace_render(&["--basemap", &template]);
+    assert!(
+        network_calls(&trace).iter().any(|l| l.contains("AF_INET")),
+        "the check missed the tile downloads"
+    );
+    assert!(!server.paths().is_empty(), "the server saw no request");
 }

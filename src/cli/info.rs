@@ -17,7 +17,7 @@ use crate::io::{self, Problem, ReadError};
 use crate::model::{Layer, Root};
 
 /// Read and check GeoJSON files (RFC 7946) and summarize each one; KML, KMZ, CSV and TSV files
-/// (by extension) are read too.
+/// (by extension) are read too, and a `.raidmap` project is summarized layer by layer.
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = HELP)]
 pub struct Args {
@@ -64,6 +64,9 @@ WKT columns are read by their extension and summarized the same way (all folders
 together); their problems (XML errors, rows or placemarks that could not be read) are reported
 with their line.
 
+A project file (.raidmap) is summarized layer by layer, each named \"PROJECT [LAYER]\" (with
+the project's edits applied); a layer it names that cannot be read makes it invalid.
+
 Exit status: 0 when every file is valid (warnings allowed), 1 when any file is invalid or cannot
 be read, 2 for usage errors.";
 
@@ -72,14 +75,13 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let mut files = Vec::with_capacity(args.files.len());
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    for path in &args.files {
-        let result = io::read_any(path);
+    for (path, result) in args.files.iter().flat_map(|path| inputs(path)) {
         all_valid &= result.is_ok();
-        report_problems(path, &result, !args.json);
+        report_problems(&path, &result, !args.json);
         if args.json {
-            files.push(file_json(path, &result));
+            files.push(file_json(&path, &result));
         } else {
-            write_text(&mut out, path, &result)?;
+            write_text(&mut out, &path, &result)?;
         }
     }
     if args.json {
@@ -92,6 +94,48 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(EXIT_BAD_INPUT)
     })
+}
+
+/// What to summarize for one path: the file itself, or each layer of a `.raidmap` project,
+/// named `PROJECT [LAYER]` (a project that cannot be opened is one unreadable input).
+fn inputs(path: &Path) -> Vec<(PathBuf, Result<Layer, ReadError>)> {
+    if !crate::project::is_project_file(path) {
+        return vec![(path.to_owned(), io::read_any(path))];
+    }
+    match crate::project::load(path) {
+        Ok(project) => {
+            let mut inputs: Vec<_> = project
+                .layers
+                .into_iter()
+                .map(|opened| {
+                    let name = PathBuf::from(format!("{} [{}]", path.display(), opened.layer.name));
+                    (name, Ok(opened.layer))
+                })
+                .collect();
+            // A layer the project names but that cannot be read (its file moved, say).
+            for problem in project.problems {
+                let source = std::io::Error::other(problem);
+                inputs.push((
+                    path.to_owned(),
+                    Err(ReadError::Io {
+                        path: path.to_owned(),
+                        source,
+                    }),
+                ));
+            }
+            inputs
+        }
+        Err(e) => {
+            let source = std::io::Error::other(format!("{:#}", anyhow::Error::from(e)));
+            vec![(
+                path.to_owned(),
+                Err(ReadError::Io {
+                    path: path.to_owned(),
+                    source,
+                }),
+            )]
+        }
+    }
 }
 
 /// Print the problems of one file on stderr in the `FILE:LINE:COLUMN: message` form: always

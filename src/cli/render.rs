@@ -164,8 +164,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     };
     let image = map_image::render_map(&doc, &views, &spec, tiles.as_ref())?;
     let png = map_image::encode_png(&image)?;
-    io::write_atomic(&args.out, |w| w.write_all(&png))
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    io::write_atomic(&args.out, |w| w.write_all(&png))?;
     eprintln!(
         "raidmap: wrote {}×{} pixels to {}",
         image.width(),

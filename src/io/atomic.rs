@@ -18,12 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 #[derive(Debug, thiserror::Error)]
 pub enum AtomicWriteError {
     #[error("cannot save {}: the folder {} does not exist", .path.display(), .folder.display())]
-    NoFolder {
-        path: PathBuf,
-        folder: PathBuf,
-        #[source]
-        source: io::Error,
-    },
+    NoFolder { path: PathBuf, folder: PathBuf },
     #[error("cannot save {}: no permission to create files in {} (read-only folder?)", .path.display(), .folder.display())]
     ReadOnly {
         path: PathBuf,
@@ -63,11 +58,7 @@ impl AtomicWriteError {
     fn classify(path: &Path, folder: &Path, source: io::Error) -> Self {
         let (path, folder) = (path.to_owned(), folder.to_owned());
         match source.kind() {
-            ErrorKind::NotFound => AtomicWriteError::NoFolder {
-                path,
-                folder,
-                source,
-            },
+            ErrorKind::NotFound => AtomicWriteError::NoFolder { path, folder },
             ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => {
                 AtomicWriteError::ReadOnly {
                     path,
@@ -110,10 +101,10 @@ where
     };
     let fail = |source: io::Error| AtomicWriteError::classify(path, &folder, source);
     if !folder.is_dir() {
-        return Err(fail(io::Error::new(
-            ErrorKind::NotFound,
-            "the folder does not exist",
-        )));
+        return Err(AtomicWriteError::NoFolder {
+            path: path.to_owned(),
+            folder,
+        });
     }
     let (file, temp) = create_temp(&folder, &target).map_err(fail)?;
     // From here on the temporary file is removed unless it was renamed into place.

@@ -475,7 +475,7 @@ impl<'de> de::Deserialize<'de> for Keys<'de> {
                 f.write_str("an object or null")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut keys = Vec::new();
+                let mut keys = Vec::with_capacity(8);
                 while let Some(key) = map.next_key::<BorrowedKey<'de>>()? {
                     map.next_value::<IgnoredAny>()?;
                     keys.push(key.0);

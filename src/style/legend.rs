@@ -78,7 +78,12 @@ impl LayerStyle {
                 let values: Vec<Option<String>> = layer
                     .features
                     .iter()
-                    .map(|f| f.property(&c.property).and_then(value_text))
+                    // Read without keeping each feature's parsed object (a million of them).
+                    .map(|f| {
+                        f.with_properties(|p| {
+                            p.and_then(|p| p.get(&c.property)).and_then(value_text)
+                        })
+                    })
                     .collect();
                 for class in &c.classes {
                     if values.iter().any(|v| v.as_deref() == Some(&class.value)) {
@@ -104,7 +109,10 @@ impl LayerStyle {
             None => {
                 if self.graduated.is_none() {
                     entries.push(LegendEntry {
-                        label: format!("{} features", layer.features.len()),
+                        label: format!(
+                            "{} features",
+                            crate::measure::group_thousands(layer.features.len() as f64)
+                        ),
                         color: self.color.faded(self.opacity),
                         swatch: base,
                     });
@@ -141,10 +149,13 @@ impl LayerStyle {
                     swatch: point(g.radius_for(v)),
                 });
             }
-            let missing = layer
-                .features
-                .iter()
-                .any(|f| f.property(&g.property).and_then(value_number).is_none());
+            let missing = layer.features.iter().any(|f| {
+                f.with_properties(|p| {
+                    p.and_then(|p| p.get(&g.property))
+                        .and_then(value_number)
+                        .is_none()
+                })
+            });
             if missing {
                 entries.push(LegendEntry {
                     label: "no value".into(),

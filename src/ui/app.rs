@@ -53,6 +53,8 @@ pub struct RaidmapApp {
     pub coverage: CoveragePanel,
     /// Whether the map draws the legend.
     pub show_legend: bool,
+    /// Whether the dark theme was on in the last frame (saved for the next run).
+    dark_theme: bool,
     /// The search box in the toolbar.
     pub search: SearchBox,
     /// Whether the keyboard shortcuts are shown.
@@ -94,6 +96,7 @@ impl RaidmapApp {
             timeline: TimelinePanel::default(),
             coverage: CoveragePanel::default(),
             show_legend: true,
+            dark_theme: false,
             search: SearchBox::default(),
             help_open: false,
             image_export: ImageExport::default(),
@@ -270,7 +273,9 @@ impl RaidmapApp {
                 }
                 let file = path.file_name().map(|f| f.to_string_lossy().into_owned());
                 let file = file.unwrap_or_else(|| path.display().to_string());
-                self.status = if measurements == features && features > 0 {
+                let all_measurements = measurements == features && features > 0;
+                let features = crate::measure::group_thousands(features as f64);
+                self.status = if all_measurements {
                     format!("Opened {file}: {features} kept measurements.")
                 } else if count > 1 {
                     format!("Opened {file}: {features} features in {count} layers (its folders).")
@@ -927,10 +932,12 @@ fn suggested_export_name(layer: &Layer) -> String {
 impl eframe::App for RaidmapApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         RaidmapApp::ui(self, ui);
+        // Remembered for the next run (`save`).
+        self.dark_theme = ui.ctx().theme() == egui::Theme::Dark;
     }
 
     /// Remember the basemap choice (source, opacity, what is drawn above imagery, cache limit)
-    /// for the next run.
+    /// and the theme for the next run.
     fn on_exit(&mut self) {
         RaidmapApp::on_exit(self);
     }
@@ -941,5 +948,6 @@ impl eframe::App for RaidmapApp {
             crate::ui::basemap_chooser::SETTINGS_KEY,
             &self.map.basemap.settings,
         );
+        eframe::set_value(storage, crate::ui::DARK_THEME_KEY, &self.dark_theme);
     }
 }

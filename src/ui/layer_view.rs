@@ -1,12 +1,12 @@
 //! How each open layer is shown: visibility, its style (`crate::style`), the timeline's filter,
 //! its spatial index and its density grids.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 
 use egui::Color32;
 
 use crate::model::{Density, Layer, SpatialIndex};
-use crate::style::{LayerStyle, Rgba};
+use crate::style::{LayerStyle, Legend, Rgba};
 use crate::ui::timeline_panel::LayerDates;
 
 /// An egui colour from a style colour (straight alpha).
@@ -30,6 +30,9 @@ pub struct LayerView {
     density: Density,
     /// The same for the features `time_filter` shows, counted when first needed.
     filtered_density: OnceCell<Density>,
+    /// The legend, with the layer revision and style it was made for (making it reads every
+    /// feature's property, which must not happen every frame).
+    legend: RefCell<Option<(u64, LayerStyle, Legend)>>,
 }
 
 /// What a file's reading thread prepares besides the layer, so the window gets it ready.
@@ -60,6 +63,20 @@ impl Prepared {
 }
 
 impl LayerView {
+    /// The layer's legend in its current style, made again only when the layer (its
+    /// `revision`) or the style changed.
+    pub fn legend(&self, layer: &Layer, revision: u64) -> Legend {
+        let mut memo = self.legend.borrow_mut();
+        match &*memo {
+            Some((r, style, legend)) if *r == revision && *style == self.style => legend.clone(),
+            _ => {
+                let legend = self.style.legend(layer);
+                *memo = Some((revision, self.style.clone(), legend.clone()));
+                legend
+            }
+        }
+    }
+
     /// The view for the `nth` layer opened.
     pub fn new(layer: &Layer, nth: usize) -> Self {
         Self::prepared(layer, nth, Prepared::of(layer))
@@ -75,6 +92,7 @@ impl LayerView {
             time_filter: None,
             density: prepared.density,
             filtered_density: OnceCell::new(),
+            legend: RefCell::new(None),
         }
     }
 

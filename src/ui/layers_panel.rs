@@ -168,7 +168,10 @@ fn layer_row(
                     .map(|p| p.display().to_string())
                     .unwrap_or_else(|| "made in raidmap".into()),
             );
-        ui.label(format!("{} features", layer.features.len()));
+        ui.label(format!(
+            "{} features",
+            crate::measure::group_thousands(layer.features.len() as f64)
+        ));
     });
     ui.horizontal(|ui| {
         ui.add_space(24.0);

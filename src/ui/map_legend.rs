@@ -17,7 +17,8 @@ pub fn legends(doc: &Document, views: &HashMap<LayerId, LayerView>) -> Vec<Legen
         .rev()
         .filter_map(|(id, layer)| {
             let view = views.get(&id).filter(|v| v.visible && v.style.in_legend)?;
-            Some(view.style.legend(layer)).filter(|l| !l.entries.is_empty())
+            let revision = doc.layer_revision(id).unwrap_or_default();
+            Some(view.legend(layer, revision)).filter(|l| !l.entries.is_empty())
         })
         .collect()
 }
@@ -98,10 +99,25 @@ pub fn layout_legend(painter: &egui::Painter, legends: &[Legend]) -> Option<Lege
     })
 }
 
-/// Where a legend of `size` goes on a map: at the bottom left, above the scale bar.
-pub fn legend_rect(map_rect: Rect, size: egui::Vec2) -> Rect {
-    let bottom_left = map_rect.left_bottom() + vec2(8.0, -36.0);
-    Rect::from_min_size(bottom_left - vec2(0.0, size.y), size)
+/// Where the legend of `size` goes in `map_rect`: the corner (bottom left first, then bottom
+/// right, top right and top left, each clear of the map's own controls and credits) whose
+/// rectangle covers the fewest of the data's point symbols (`symbols`).
+pub fn legend_rect(map_rect: Rect, size: egui::Vec2, symbols: &[Rect]) -> Rect {
+    let candidates = [
+        Rect::from_min_size(map_rect.left_bottom() + vec2(8.0, -36.0 - size.y), size),
+        Rect::from_min_size(
+            map_rect.right_bottom() + vec2(-8.0 - size.x, -36.0 - size.y),
+            size,
+        ),
+        Rect::from_min_size(map_rect.right_top() + vec2(-8.0 - size.x, 64.0), size),
+        Rect::from_min_size(map_rect.left_top() + vec2(56.0, 48.0), size),
+    ];
+    let covered = |rect: &Rect| symbols.iter().filter(|s| s.intersects(*rect)).count();
+    // `min_by_key` keeps the first of equals: bottom left unless another corner covers less.
+    candidates
+        .into_iter()
+        .min_by_key(covered)
+        .unwrap_or(candidates[0])
 }
 
 /// Paint a laid-out legend in `rect`.
@@ -131,5 +147,27 @@ pub fn paint_legend(painter: &egui::Painter, rect: Rect, layout: LegendLayout) {
             y += row.height;
         }
         y += 6.0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn legend_goes_where_it_hides_the_fewest_symbols() {
+        let map = Rect::from_min_size(Pos2::ZERO, vec2(1000.0, 600.0));
+        let size = vec2(200.0, 150.0);
+        let at = |x: f32, y: f32| Rect::from_center_size(Pos2::new(x, y), vec2(10.0, 10.0));
+        // Nothing hidden anywhere: bottom left.
+        let free = legend_rect(map, size, &[]);
+        assert_eq!(free.left_bottom(), Pos2::new(8.0, 564.0));
+        // A symbol in the bottom-left corner: the next corner, bottom right.
+        let moved = legend_rect(map, size, &[at(50.0, 500.0)]);
+        assert_eq!(moved.right_bottom(), Pos2::new(992.0, 564.0));
+        // Symbols in both bottom corners: the top right, below the map's buttons.
+        let top = legend_rect(map, size, &[at(50.0, 500.0), at(950.0, 500.0)]);
+        assert_eq!(top.right_top(), Pos2::new(992.0, 64.0));
+        assert!(map.contains_rect(top));
     }
 }

@@ -326,15 +326,16 @@ pub fn paint_map(
     // Big layers with many features in view are drawn as density grids.
     let lod = Plan::new(doc, views, &viewport);
     let layers = (doc, views, &lod);
+    let symbols = point_symbol_rects(projector, layers, visible);
+    // The legend goes in the corner where it hides the fewest symbols.
     let legend = overlay
         .legend
         .then(|| layout_legend(painter, &legends(doc, views)))
         .flatten()
-        .map(|layout| (legend_rect(map_rect, layout.size), layout));
+        .map(|layout| (legend_rect(map_rect, layout.size, &symbols), layout));
     // The data's labels are placed first (clear of the legend), so the basemap's give way.
     let legend_area: Vec<ScreenRect> = legend.iter().map(|(rect, _)| *rect).collect();
     // Labels keep clear of the legend, and of point symbols where they can.
-    let symbols = point_symbol_rects(projector, layers, visible);
     let labels = place_data_labels(
         painter,
         projector,

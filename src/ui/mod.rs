@@ -46,6 +46,9 @@ pub mod timeline_panel;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// The eframe storage key of the theme chosen in the last run (`true`: dark).
+pub const DARK_THEME_KEY: &str = "raidmap-dark-theme";
+
 /// What every egui context showing raidmap needs (the window's and the tests'): the bundled
 /// fonts and the light theme that matches the atlas-style basemap.
 pub fn setup_context(ctx: &egui::Context) {
@@ -75,6 +78,13 @@ pub fn run_app(files: Vec<PathBuf>, basemap: Option<crate::tiles::Source>) -> Ex
         options,
         Box::new(move |cc| {
             setup_context(&cc.egui_ctx);
+            let dark = cc
+                .storage
+                .and_then(|s| eframe::get_value::<bool>(s, DARK_THEME_KEY))
+                .unwrap_or(false);
+            if dark {
+                cc.egui_ctx.set_theme(egui::Theme::Dark);
+            }
             let mut settings: basemap_chooser::BasemapSettings = cc
                 .storage
                 .and_then(|s| eframe::get_value(s, basemap_chooser::SETTINGS_KEY))

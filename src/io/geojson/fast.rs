@@ -76,8 +76,14 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
 }
 
 /// Keys seen in one object; a repeated key makes the object not plain.
-#[derive(Default)]
 struct Seen<'de>(Vec<Cow<'de, str>>);
+
+impl Default for Seen<'_> {
+    fn default() -> Self {
+        // Room for a typical feature's or properties' keys without growing.
+        Self(Vec::with_capacity(8))
+    }
+}
 
 impl<'de> Seen<'de> {
     fn add<E: de::Error>(&mut self, key: Cow<'de, str>) -> Result<(), E> {

@@ -286,15 +286,19 @@ fn feature_collection<'a>(
     let features = features.unwrap_or_default();
     layer.features.reserve_exact(features.len());
     progress.start(Stage::Checking, features.len() as u64);
-    for (i, raw) in features.into_iter().enumerate() {
+    // The one-pass check of plain features runs on two threads, a block of features at a
+    // time; everything else (the precise checker, building the layer) stays in order here.
+    let mut plain = Vec::new().into_iter();
+    for (i, raw) in features.iter().copied().enumerate() {
         if i % PROGRESS_STEP == 0 {
             progress.advance(i as u64);
             if progress.cancelled() {
                 return;
             }
+            plain = plain_features(features.get(i..).unwrap_or_default()).into_iter();
         }
         let path = vec![Seg::key("features"), Seg::Index(i)];
-        if let Some(plain) = fast::feature(raw.get()) {
+        if let Some(plain) = plain.next().flatten() {
             let geometry = match plain {
                 fast::Geometry::Null => Ok(None),
                 fast::Geometry::Point(c) => Ok(Some(geo::Point(c).into())),
@@ -335,6 +339,25 @@ fn feature_collection<'a>(
             layer.features.push(Feature::read(text, span, geometry));
         }
     }
+}
+
+/// [`fast::feature`] of the first [`PROGRESS_STEP`] of `raws`, on two threads.
+fn plain_features<'a>(raws: &[&'a RawValue]) -> Vec<Option<fast::Geometry<'a>>> {
+    let block = raws.get(..PROGRESS_STEP).unwrap_or(raws);
+    let check = |part: &[&'a RawValue]| -> Vec<Option<fast::Geometry<'a>>> {
+        part.iter().map(|raw| fast::feature(raw.get())).collect()
+    };
+    if block.len() < 4096 {
+        return check(block);
+    }
+    let (first, second) = block.split_at(block.len() / 2);
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| check(second));
+        let mut out = check(first);
+        // The check cannot panic; if the thread could not run, check here instead.
+        out.extend(other.join().unwrap_or_else(|_| check(second)));
+        out
+    })
 }
 
 /// Parse `raw` (the value at `path`) into a value, reporting duplicate keys and parse errors.
