@@ -488,7 +488,13 @@ fn warning(line: Option<usize>, message: &str) -> Problem {
 fn parse_xml(text: &str) -> Result<Element, (usize, usize, String)> {
     let mut reader = Reader::from_str(text);
     let line_col = |offset: usize| {
-        let before = &text[..offset.min(text.len())];
+        // The reader's positions need not fall on a character boundary (a byte order mark
+        // is skipped, for one): step back to one.
+        let mut end = offset.min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let before = &text[..end];
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         (line, column)
@@ -789,6 +795,13 @@ mod tests {
         // The open hole was closed.
         let hole = &polygon.object()["geometry"]["coordinates"][1];
         assert_eq!(hole.as_array().map(Vec::len), Some(4));
+    }
+
+    #[test]
+    fn an_error_right_after_a_byte_order_mark_is_placed_without_panicking() {
+        // Found by the fuzzer: the error's position fell inside the byte order mark.
+        let err = read_kml("\u{feff})</vauspe'tEd.\u{18}3*>\nD", "bom.kml").expect_err("not KML");
+        assert!(err.to_string().contains("bom.kml"), "{err}");
     }
 
     #[test]
