@@ -82,6 +82,21 @@ pub struct TimelinePanel {
     histogram_transform: Option<egui_plot::PlotTransform>,
     /// Bumped whenever what the map should hide changes.
     generation: u64,
+    /// Bumped whenever any layer's dates are read (again).
+    dates_read: u64,
+    /// The bars of the last histogram and what they were counted from, so a frame does not
+    /// count every feature's date again.
+    bars: Option<(BarsKey, Vec<Vec<crate::timeline::BinCount>>)>,
+}
+
+/// What the histogram's bars depend on: the dates read, the bin and the extent, the layers.
+#[derive(PartialEq)]
+struct BarsKey {
+    dates_read: u64,
+    bin: Bin,
+    first: Day,
+    last: Day,
+    layers: Vec<LayerId>,
 }
 
 impl Default for TimelinePanel {
@@ -99,6 +114,8 @@ impl Default for TimelinePanel {
             moving_days: 3,
             play_carry: 0.0,
             layers: HashMap::new(),
+            dates_read: 0,
+            bars: None,
             drag_start: None,
             histogram_transform: None,
             generation: 0,
@@ -142,6 +159,7 @@ impl TimelinePanel {
         if let Some(t) = self.layers.get_mut(&id) {
             t.times = field.map(|f| LayerTimes::read(layer, f));
             self.generation += 1;
+            self.dates_read += 1;
         }
     }
 
@@ -158,6 +176,7 @@ impl TimelinePanel {
             },
         );
         self.generation += 1;
+        self.dates_read += 1;
     }
 
     /// Detect and read the dates of new or changed layers; forget closed ones.
@@ -191,6 +210,7 @@ impl TimelinePanel {
         }
         if changed {
             self.generation += 1;
+            self.dates_read += 1;
         }
     }
 
@@ -619,24 +639,34 @@ impl TimelinePanel {
                 (None, _) => bin = Bin::Month,
             }
         };
-        for (id, layer) in doc.layers() {
-            let Some(times) = self.times(id) else {
+        let dated: Vec<LayerId> = doc
+            .layers()
+            .filter(|(id, _)| self.times(*id).is_some())
+            .map(|(id, _)| id)
+            .collect();
+        let key = BarsKey {
+            dates_read: self.dates_read,
+            bin,
+            first,
+            last,
+            layers: dated.clone(),
+        };
+        if self.bars.as_ref().is_none_or(|(k, _)| *k != key) {
+            let counted = dated
+                .iter()
+                .map(|id| count_bars(&bins, bin, self.times(*id)))
+                .collect();
+            self.bars = Some((key, counted));
+        }
+        let counted = self.bars.as_ref().map_or(&[][..], |(_, c)| c.as_slice());
+        for (id, counts) in dated.iter().zip(counted) {
+            let Some(layer) = doc.layer(*id) else {
                 continue;
             };
-            let color = views.get(&id).map_or(Color32::GRAY, |v| {
+            let color = views.get(id).map_or(Color32::GRAY, |v| {
                 crate::ui::layer_view::color32(v.style.color)
             });
-            let mut counts: Vec<crate::timeline::BinCount> = bins
-                .iter()
-                .map(|b| crate::timeline::BinCount { count: 0, ..*b })
-                .collect();
-            for w in times.whens.iter().flatten() {
-                let start = bin.start_of(w.first_day());
-                if let Ok(i) = counts.binary_search_by_key(&start, |b| b.first) {
-                    counts[i].count += 1;
-                }
-            }
-            series.push((layer.name.clone(), color, counts));
+            series.push((layer.name.clone(), color, counts.clone()));
         }
         let window = self.window;
         let x_fmt = |mark: egui_plot::GridMark, _: &std::ops::RangeInclusive<f64>| {
@@ -805,6 +835,25 @@ fn day_grid(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
+
+/// How many of a layer's dated features start in each of `bins` (of width `bin`).
+fn count_bars(
+    bins: &[crate::timeline::BinCount],
+    bin: Bin,
+    times: Option<&LayerTimes>,
+) -> Vec<crate::timeline::BinCount> {
+    let mut counts: Vec<crate::timeline::BinCount> = bins
+        .iter()
+        .map(|b| crate::timeline::BinCount { count: 0, ..*b })
+        .collect();
+    for w in times.into_iter().flat_map(|t| t.whens.iter().flatten()) {
+        let start = bin.start_of(w.first_day());
+        if let Ok(i) = counts.binary_search_by_key(&start, |b| b.first) {
+            counts[i].count += 1;
+        }
+    }
+    counts
+}
 
 #[cfg(test)]
 mod tests {
