@@ -179,6 +179,9 @@ fn annotate_add_undo_redo_save_reopen_and_export_changes_only_what_was_edited() 
         .state_mut()
         .push(Command::OpenProject(project.clone()));
     reopened.run();
+    // The project is read on its own thread: wait for it.
+    reopened.state_mut().finish_loading();
+    reopened.run();
     let app = reopened.state();
     assert_eq!(app.doc.len(), 2, "both layers are back");
     let sites = sites_layer(app);
@@ -263,6 +266,9 @@ fn work_autosaved_before_a_crash_is_offered_back_at_the_next_start() {
     second
         .get_by_role_and_label(Role::Button, "Recover")
         .click();
+    second.run();
+    // The project is read on its own thread: wait for it.
+    second.state_mut().finish_loading();
     second.run();
     let (mango, _) = feature_named(second.state(), "Mango Park");
     let f = second.state().doc.feature(mango).expect("there");
@@ -513,6 +519,9 @@ fn opening_a_project_over_unsaved_changes_asks_first() {
         .get_by_role_and_label(Role::Button, "Discard changes and open")
         .click();
     harness.run();
+    // The project is read on its own thread: wait for it.
+    harness.state_mut().finish_loading();
+    harness.run();
     assert_eq!(
         status(&harness),
         Some(json!("raided")),
@@ -541,6 +550,9 @@ fn a_style_change_is_an_unsaved_change_and_is_saved_with_the_project() {
     let mut reopened = harness_with(RaidmapApp::empty());
     reopened.state_mut().push(Command::OpenProject(project));
     reopened.run();
+    // The project is read on its own thread: wait for it.
+    reopened.state_mut().finish_loading();
+    reopened.run();
     let sites = sites_layer(reopened.state());
     assert_eq!(reopened.state().views[&sites].style.point_radius, 11.0);
 }
@@ -557,6 +569,9 @@ fn a_project_with_an_online_basemap_does_not_switch_it_on() {
     .expect("written");
     let mut harness = harness_with(RaidmapApp::empty());
     harness.state_mut().push(Command::OpenProject(project));
+    harness.run();
+    // The project is read on its own thread: wait for it.
+    harness.state_mut().finish_loading();
     harness.run();
     let basemap = &harness.state().map.basemap;
     assert_eq!(basemap.source(), &raidmap::tiles::Source::Offline);

@@ -156,7 +156,7 @@ impl RaidmapApp {
     }
 
     /// Add a layer whose index was built already (by the thread that read it).
-    fn add_prepared(&mut self, layer: Layer, mut prepared: Prepared) -> LayerId {
+    pub(crate) fn add_prepared(&mut self, layer: Layer, mut prepared: Prepared) -> LayerId {
         let dates = prepared.dates.take();
         let mut view = LayerView::prepared(&layer, self.opened, prepared);
         self.opened += 1;
@@ -238,6 +238,7 @@ impl RaidmapApp {
 
     /// Wait until every file being read is read, and add its layers (tests, `--bench-frames`).
     pub fn finish_loading(&mut self) {
+        self.poll_project(true);
         for finished in self.loading.wait() {
             self.loaded(finished);
         }
@@ -611,6 +612,12 @@ impl RaidmapApp {
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         for finished in self.loading.poll() {
             self.loaded(finished);
+        }
+        self.poll_project(false);
+        if self.is_opening_project() {
+            // Keep polling while the project's files are read.
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(50));
         }
         self.loading.ui(ui.ctx());
         if let Some(answer) = self.dialogs.poll() {

@@ -8,6 +8,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::time::{Duration, Instant, SystemTime};
 
 use egui::RichText;
@@ -17,6 +18,7 @@ use crate::project::{self, SaveLayer, Settings};
 use crate::ui::app::RaidmapApp;
 use crate::ui::basemap_chooser::BasemapSettings;
 use crate::ui::command::Command;
+use crate::ui::layer_view::Prepared;
 use crate::ui::layers_panel::ProblemReport;
 
 /// How often unsaved work is autosaved.
@@ -44,6 +46,16 @@ pub struct ProjectFiles {
     confirm_open: Option<PathBuf>,
     /// Autosaved work found at start, offered for recovery.
     pub recovery: Option<PathBuf>,
+    /// A project being read on its own thread (its layers can be big files).
+    opening: Option<Opening>,
+}
+
+/// A project being read: where from, whether it is recovered work, and the reading thread's
+/// answer (the project with each layer's index and dates prepared).
+struct Opening {
+    path: PathBuf,
+    recovered: bool,
+    result: Receiver<Result<(project::Project, Vec<Prepared>), project::ProjectError>>,
 }
 
 struct Autosave {
@@ -154,16 +166,82 @@ impl RaidmapApp {
     }
 
     /// Open a project in place of what is shown; asks first when there are unsaved changes.
+    /// The project and its layers are read on a thread, so the window keeps drawing.
     pub fn open_project(&mut self, path: &Path, discard_changes: bool) {
         if !discard_changes && self.has_unsaved_changes() {
             self.project.confirm_open = Some(path.to_owned());
             return;
         }
-        match project::load(path) {
-            Ok(opened) => {
-                self.replace_with(opened);
-                self.project.path = Some(path.to_owned());
-                self.status = format!("Opened the project {}.", path.display());
+        self.start_opening(path, false);
+    }
+
+    fn start_opening(&mut self, path: &Path, recovered: bool) {
+        let (send, result) = channel();
+        let reading = path.to_owned();
+        let spawned = std::thread::Builder::new()
+            .name("read-project".into())
+            .spawn(move || {
+                let read = project::load(&reading).map(|opened| {
+                    let prepared = opened
+                        .layers
+                        .iter()
+                        .map(|l| Prepared::all(&l.layer))
+                        .collect();
+                    (opened, prepared)
+                });
+                let _ = send.send(read);
+            });
+        if let Err(e) = spawned {
+            log::error!("cannot start a thread to read {}: {e}", path.display());
+        }
+        self.status = format!("Opening the project {}…", path.display());
+        self.project.opening = Some(Opening {
+            path: path.to_owned(),
+            recovered,
+            result,
+        });
+    }
+
+    /// Take the project being read once it is ready (every frame); `wait` blocks until it is
+    /// (tests, `--bench-frames`).
+    pub fn poll_project(&mut self, wait: bool) {
+        let Some(opening) = &self.project.opening else {
+            return;
+        };
+        let result = if wait {
+            opening
+                .result
+                .recv()
+                .map_err(|_| TryRecvError::Disconnected)
+        } else {
+            opening.result.try_recv()
+        };
+        let result = match result {
+            Ok(result) => result,
+            Err(TryRecvError::Empty) => return,
+            Err(TryRecvError::Disconnected) => {
+                self.project.opening = None;
+                return;
+            }
+        };
+        let Some(Opening {
+            path, recovered, ..
+        }) = self.project.opening.take()
+        else {
+            return;
+        };
+        match result {
+            Ok((opened, prepared)) => {
+                self.replace_with(opened, prepared);
+                if recovered {
+                    // Recovered work is saved nowhere but in the autosave yet.
+                    self.project.path = None;
+                    self.project.saved_revision = u64::MAX;
+                    self.status = "Recovered the autosaved work: save it as a project.".into();
+                } else {
+                    self.project.path = Some(path.clone());
+                    self.status = format!("Opened the project {}.", path.display());
+                }
             }
             Err(err) => {
                 self.status = format!("Could not open {}.", path.display());
@@ -175,8 +253,13 @@ impl RaidmapApp {
         }
     }
 
+    /// Whether a project is being read.
+    pub fn is_opening_project(&self) -> bool {
+        self.project.opening.is_some()
+    }
+
     /// Show a project's layers and settings instead of the current ones.
-    fn replace_with(&mut self, opened: project::Project) {
+    fn replace_with(&mut self, opened: project::Project, prepared: Vec<Prepared>) {
         let old: Vec<LayerId> = self.doc.layers().map(|(id, _)| id).collect();
         for id in old {
             self.doc.remove_layer(id);
@@ -187,8 +270,8 @@ impl RaidmapApp {
         self.hover = None;
         self.editing = Default::default();
         self.project.embedded.clear();
-        for layer in opened.layers {
-            let id = self.add_layer(layer.layer);
+        for (layer, prepared) in opened.layers.into_iter().zip(prepared) {
+            let id = self.add_prepared(layer.layer, prepared);
             if let Some(view) = self.views.get_mut(&id) {
                 view.visible = layer.visible;
                 if let Some(style) = layer.style {
@@ -252,13 +335,7 @@ impl RaidmapApp {
             },
             Command::OpenProject(path) => self.open_project(&path, false),
             Command::OpenProjectDiscarding(path) => self.open_project(&path, true),
-            Command::RecoverAutosave(path) => {
-                self.open_project(&path, true);
-                // Recovered work is saved nowhere but in the autosave yet.
-                self.project.path = None;
-                self.project.saved_revision = u64::MAX;
-                self.status = "Recovered the autosaved work: save it as a project.".into();
-            }
+            Command::RecoverAutosave(path) => self.start_opening(&path, true),
             Command::SaveProjectAs(path) => self.save_project(&path),
             _ => {}
         }
