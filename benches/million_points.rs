@@ -13,8 +13,8 @@ use egui::{Pos2, RawInput, Rect, vec2};
 use raidmap::io::geojson::read_owned;
 use raidmap::model::Layer;
 use raidmap::project::View;
+use raidmap::render::layer_view::Prepared;
 use raidmap::ui::app::RaidmapApp;
-use raidmap::ui::layer_view::Prepared;
 
 #[path = "support/split_mix.rs"]
 mod split_mix;
@@ -76,7 +76,7 @@ const CITY: View = View {
 /// The app showing `layer`, and an egui context that has drawn a few frames of it.
 fn app_with(layer: Layer) -> (RaidmapApp, egui::Context) {
     let ctx = egui::Context::default();
-    raidmap::ui::setup_context(&ctx);
+    raidmap::render::setup_context(&ctx);
     let mut app = RaidmapApp::empty();
     app.add_layer(layer);
     for view in [COUNTRY, CITY, COUNTRY] {

@@ -8,9 +8,9 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use geo::{Geometry, Point};
 use raidmap::model::{Document, Feature, Layer, LayerKind};
+use raidmap::render::image::{ImageSpec, layers_area, render_map};
+use raidmap::render::layer_view::views_for;
 use raidmap::style::{Categories, LayerStyle};
-use raidmap::ui::layer_view::views_for;
-use raidmap::ui::map_image::{ImageSpec, layers_area, render_map};
 use serde_json::{Map, Value};
 
 #[path = "support/split_mix.rs"]

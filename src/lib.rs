@@ -12,6 +12,7 @@ pub mod io;
 pub mod measure;
 pub mod model;
 pub mod project;
+pub mod render;
 pub mod sample;
 pub mod search;
 pub mod style;

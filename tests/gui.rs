@@ -16,7 +16,7 @@ pub(crate) fn builder() -> egui_kittest::HarnessBuilder<RaidmapApp> {
     Harness::builder()
         .with_size(WINDOW)
         .with_theme(egui::Theme::Light)
-        .with_context_setup(raidmap::ui::setup_context)
+        .with_context_setup(raidmap::render::setup_context)
 }
 
 pub(crate) fn harness(mut app: RaidmapApp) -> Harness<'static, RaidmapApp> {

@@ -12,7 +12,7 @@ use egui_kittest::kittest::Queryable;
 use geo::Point;
 use raidmap::tiles::Source;
 use raidmap::ui::app::RaidmapApp;
-use raidmap::ui::basemap_chooser::{BasemapSettings, SETTINGS_KEY};
+use raidmap::ui::map::basemap_chooser::{BasemapSettings, SETTINGS_KEY};
 
 use crate::tile_server::TileServer;
 
@@ -31,7 +31,7 @@ fn rendering_harness(app: RaidmapApp) -> Harness<'static, RaidmapApp> {
     let mut harness = Harness::builder()
         .with_size(vec2(1500.0, 940.0))
         .with_theme(egui::Theme::Light)
-        .with_context_setup(raidmap::ui::setup_context)
+        .with_context_setup(raidmap::render::setup_context)
         .wgpu()
         .build_ui_state(|ui, app: &mut RaidmapApp| app.ui(ui), app);
     harness.run_ok();
@@ -177,7 +177,7 @@ fn failing_tiles_leave_the_offline_basemap_in_view() {
 fn sample_harness() -> Harness<'static, RaidmapApp> {
     let mut harness = Harness::builder()
         .with_size(vec2(1500.0, 940.0))
-        .with_context_setup(raidmap::ui::setup_context)
+        .with_context_setup(raidmap::render::setup_context)
         .build_ui_state(
             |ui, app: &mut RaidmapApp| app.ui(ui),
             RaidmapApp::with_files(Vec::new()),

@@ -68,7 +68,7 @@ fn f1_opens_the_keyboard_shortcuts() {
     harness.run();
     harness.get_by_label("Keyboard shortcuts");
     // Every shortcut is listed (a few words, like "Undo", also name buttons elsewhere).
-    for (keys, what) in raidmap::ui::help_panel::SHORTCUTS {
+    for (keys, what) in raidmap::ui::panels::help::SHORTCUTS {
         assert!(harness.get_all_by_label(keys).next().is_some(), "{keys}");
         assert!(harness.get_all_by_label(what).next().is_some(), "{what}");
     }
@@ -133,7 +133,7 @@ fn colouring_raids_by_province_and_sizing_them_by_detainees_in_the_style_section
         .unwrap_or_default();
     assert_eq!(categories.classes.len(), provinces.len());
     // The legend on the map lists them.
-    let legend = raidmap::ui::map_legend::legends(&harness.state().doc, &harness.state().views);
+    let legend = raidmap::render::legend::legends(&harness.state().doc, &harness.state().views);
     let labels: Vec<&str> = legend
         .iter()
         .flat_map(|l| l.entries.iter().map(|e| e.label.as_str()))

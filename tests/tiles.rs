@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 
 use raidmap::tiles::cache::DEFAULT_LIMIT_BYTES;
 use raidmap::tiles::{DiskCache, Source, TileKey, TileLoader};
-use raidmap::ui::tiles::TileLayer;
+use raidmap::ui::map::tiles::TileLayer;
 use walkers::{TileId, Tiles};
 
 use crate::tile_server::{TileServer, key_png, parse_tile_path, solid_png, wait_for};

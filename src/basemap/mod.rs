@@ -7,7 +7,7 @@
 //! boxes for the lines ([`lines`]), and label candidates sorted by importance ([`labels`]).
 //! [`Basemap::embedded`] does this once, on first use, and shares the result.
 //!
-//! Promises: nothing here names egui, eframe or walkers (the drawing is `ui::basemap_view`);
+//! Promises: nothing here names egui, eframe or walkers (the drawing is `render::basemap`);
 //! building never panics on bad data, a layer that cannot be read is left empty and reported in
 //! [`Basemap::problems`]; a frame only transforms the prepared vertices.
 //!

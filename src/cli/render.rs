@@ -1,6 +1,6 @@
 //! `raidmap render --out FILE.png [--width W] [--height H] [--bbox W,S,E,N] [--basemap SOURCE]
 //! [FILE...]`: the map as a PNG image, drawn without a window (no display or GPU needed), with
-//! the same drawing code as the window (`ui::map_image`).
+//! the same drawing code as the window (`render::image`).
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -13,8 +13,8 @@ use super::EXIT_BAD_INPUT;
 use super::info::report_problems;
 use crate::io;
 use crate::model::{Document, Layer, LayerKind};
+use crate::render::image::{self, ImageSpec, MAX_SIDE_PX, TileBasemap};
 use crate::style::LayerStyle;
-use crate::ui::map_image::{self, ImageSpec, MAX_SIDE_PX, TileBasemap};
 
 /// Draw the map as a PNG image: the layers over the offline basemap with a title, the legend,
 /// a scale bar, a north arrow and the attribution.
@@ -25,16 +25,16 @@ pub struct Args {
     #[arg(long, value_name = "FILE.png")]
     pub out: PathBuf,
     /// Image width in pixels.
-    #[arg(long, value_name = "W", default_value_t = map_image::DEFAULT_SIZE_PX[0],
+    #[arg(long, value_name = "W", default_value_t = image::DEFAULT_SIZE_PX[0],
           value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_SIDE_PX)))]
     pub width: u32,
     /// Image height in pixels.
-    #[arg(long, value_name = "H", default_value_t = map_image::DEFAULT_SIZE_PX[1],
+    #[arg(long, value_name = "H", default_value_t = image::DEFAULT_SIZE_PX[1],
           value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_SIDE_PX)))]
     pub height: u32,
     /// The area to show, in degrees: west,south,east,north (e.g. `102.3,10.4,107.65,14.7`).
     /// Without it the image fits the layers, or Cambodia when there are none.
-    #[arg(long, value_name = "W,S,E,N", value_parser = map_image::parse_bbox, allow_hyphen_values = true)]
+    #[arg(long, value_name = "W,S,E,N", value_parser = image::parse_bbox, allow_hyphen_values = true)]
     pub bbox: Option<Rect<f64>>,
     /// The basemap under the data: `offline` (the default, built in), `osm`, `satellite`,
     /// `topo`, an XYZ tile URL template, or a `.mbtiles`/`.pmtiles` file. Online sources
@@ -127,7 +127,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(EXIT_BAD_INPUT));
     }
-    let mut views = crate::ui::layer_view::views_for(&doc);
+    let mut views = crate::render::layer_view::views_for(&doc);
     for (id, visible, style) in shown {
         if let Some(view) = views.get_mut(&id) {
             view.visible = visible;
@@ -138,7 +138,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     }
     let area = args
         .bbox
-        .unwrap_or_else(|| map_image::layers_area(&doc, &views));
+        .unwrap_or_else(|| image::layers_area(&doc, &views));
     let mut spec = ImageSpec::new(args.width, args.height, area);
     // A bbox asked for is shown edge to edge; fitted layers keep a margin for the legend.
     spec.fill = if args.bbox.is_some() { 1.0 } else { 0.85 };
@@ -146,7 +146,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     spec.title = args
         .title
         .clone()
-        .or_else(|| map_image::default_title(&doc, &views));
+        .or_else(|| image::default_title(&doc, &views));
     let tiles = match &args.basemap {
         Some(source) => source
             .open(crate::tiles::cache::default_root().map(|root| {
@@ -162,8 +162,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             }),
         None => None,
     };
-    let image = map_image::render_map(&doc, &views, &spec, tiles.as_ref())?;
-    let png = map_image::encode_png(&image)?;
+    let image = image::render_map(&doc, &views, &spec, tiles.as_ref())?;
+    let png = image::encode_png(&image)?;
     io::write_atomic(&args.out, |w| w.write_all(&png))?;
     eprintln!(
         "raidmap: wrote {}×{} pixels to {}",

@@ -1,5 +1,5 @@
 //! Raster tile sources for the basemap: what they are, where their tiles come from, and the disk
-//! cache for downloaded ones. Plain data and blocking I/O; the GUI (`ui::tiles`) runs loaders on
+//! cache for downloaded ones. Plain data and blocking I/O; the GUI (`ui::map::tiles`) runs loaders on
 //! worker threads and turns their bytes into textures.
 //!
 //! What it promises:

@@ -289,6 +289,24 @@ impl LayerTimes {
     }
 }
 
+/// A layer's date fields and its dates by the best one, found when it was read (on the
+/// loading thread, so the window need not scan the layer).
+pub struct LayerDates {
+    pub candidates: Vec<Candidate>,
+    pub times: Option<LayerTimes>,
+}
+
+impl LayerDates {
+    /// Find the date fields of `layer` and read its dates by the best one.
+    pub fn read(layer: &Layer) -> Self {
+        let candidates = candidates(layer);
+        let times = candidates
+            .first()
+            .map(|c| LayerTimes::read(layer, c.field.clone()));
+        Self { candidates, times }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,5 +14,7 @@ mod field;
 mod window;
 
 pub use date::{DateError, Day, SECONDS_PER_DAY, When, parse_when};
-pub use field::{Candidate, LayerTimes, TimeField, Unreadable, UnreadableFeature, candidates};
+pub use field::{
+    Candidate, LayerDates, LayerTimes, TimeField, Unreadable, UnreadableFeature, candidates,
+};
 pub use window::{Bin, BinCount, Window, histogram};

@@ -64,5 +64,5 @@ pub enum Command {
     /// Save the project at this path and remember it as the project's file.
     SaveProjectAs(PathBuf),
     /// Write the map as a PNG image, atomically.
-    ExportImage(crate::ui::image_export::ImageRequest),
+    ExportImage(crate::ui::panels::image_export::ImageRequest),
 }

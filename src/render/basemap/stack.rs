@@ -1,0 +1,86 @@
+//! How the offline basemap and tile imagery are stacked on the map.
+//!
+//! walkers paints its tile layers before the `Map::show` closure, so the offline basemap gets its
+//! place first: [`reserve_under`] adds an empty shape before `Map::show`, and inside the closure
+//! [`paint_basemap_stack`] fills it. From bottom to top:
+//! 1. the offline basemap (always: it shows wherever a tile is missing, loading or failed, and
+//!    through imagery made translucent with the opacity slider);
+//! 2. the imagery (walkers' tile layer, with the chosen opacity);
+//! 3. borders and place names, when the user wants them above imagery (otherwise they are part
+//!    of 1; nothing is drawn twice);
+//! 4. the data, then the credits: the imagery's above the offline basemap's.
+//!
+//! Without imagery the result is exactly the offline basemap as before.
+
+use egui::Shape;
+use egui::layers::ShapeIdx;
+use walkers::Projector;
+
+use crate::basemap::ATTRIBUTION;
+use crate::render::basemap::{BasemapStyle, basemap_shapes};
+use crate::render::scale_bar::paint_credit;
+
+/// What this frame's map shows of the basemap.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StackPlan {
+    /// Imagery (online or file tiles) is drawn above the offline basemap.
+    pub imagery: bool,
+    pub borders_above: bool,
+    pub labels_above: bool,
+    /// The imagery's credit line.
+    pub credit: Option<String>,
+}
+
+/// Reserve the offline basemap's place under the tile layers. Call right before `Map::show`.
+pub fn reserve_under(ui: &egui::Ui) -> ShapeIdx {
+    ui.painter().add(Shape::Noop)
+}
+
+/// Fill the reserved place with the offline basemap and, over imagery, paint the borders and
+/// names asked for. Call inside the `Map::show` closure before the data. `reserved` are screen
+/// areas the basemap's labels keep clear of.
+pub fn paint_basemap_stack(
+    painter: &egui::Painter,
+    under: ShapeIdx,
+    projector: &Projector,
+    style: &BasemapStyle,
+    plan: &StackPlan,
+    reserved: &[egui::Rect],
+) {
+    let clip = painter.clip_rect().intersect(projector.clip_rect());
+    let painter = painter.with_clip_rect(clip);
+    let under_style = if plan.imagery {
+        style.under_imagery(plan.borders_above, plan.labels_above)
+    } else {
+        style.clone()
+    };
+    let mut shapes = Vec::new();
+    basemap_shapes(&painter, projector, &under_style, reserved, &mut shapes);
+    painter.set(under, Shape::Vec(shapes));
+    if plan.imagery && (plan.borders_above || plan.labels_above) {
+        let over = style.over_imagery(plan.borders_above, plan.labels_above);
+        let mut shapes = Vec::new();
+        basemap_shapes(&painter, projector, &over, reserved, &mut shapes);
+        painter.extend(shapes);
+    }
+}
+
+/// With imagery, the credit lines at the bottom right, above everything: the offline basemap's
+/// and the imagery's (without imagery the offline basemap paints its own).
+pub fn paint_credits(
+    painter: &egui::Painter,
+    projector: &Projector,
+    style: &BasemapStyle,
+    plan: &StackPlan,
+) {
+    if !plan.imagery {
+        return;
+    }
+    let rect = projector.clip_rect();
+    if style.show_attribution {
+        paint_credit(painter, rect, 0, ATTRIBUTION);
+    }
+    if let Some(credit) = plan.credit.as_deref().filter(|c| !c.trim().is_empty()) {
+        paint_credit(painter, rect, 1, credit);
+    }
+}

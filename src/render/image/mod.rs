@@ -1,0 +1,408 @@
+//! Map images: the map drawn without a window, at an exact pixel size, with a title, the
+//! legend, a geodesic scale bar, a north arrow and the attribution, as RGBA pixels or a PNG.
+//!
+//! One drawing path for the window and images: the map is painted by
+//! [`crate::render::scene::paint_map`] into a headless egui context, tessellated by epaint (whose
+//! feathering anti-aliases edges) and rasterised on the CPU ([`crate::render::image::raster`]), so the
+//! `render` command needs no display and no GPU, and text (Khmer too) is shaped exactly as on
+//! screen. Tiles of an online or file basemap are drawn only when a loader is given (the
+//! user chose that source); the default is the offline basemap.
+
+pub mod raster;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use egui::{Color32, FontId, Pos2, Rect as ScreenRect, Shape, Stroke, pos2, vec2};
+use geo::{Coord, Rect};
+use walkers::{MapMemory, MercatorProjection, Projector, lon_lat};
+
+use crate::measure::Units;
+use crate::model::{Document, Layer, LayerId, LayerKind};
+use crate::render::basemap::BasemapStyle;
+use crate::render::basemap::stack::StackPlan;
+use crate::render::image::raster::{Canvas, Textures};
+use crate::render::layer_view::LayerView;
+use crate::render::scene::{MapScene, Overlay, fit, paint_map};
+use crate::tiles::{TileKey, TileLoader};
+
+/// The default image size of `raidmap render`, in pixels.
+pub const DEFAULT_SIZE_PX: [u32; 2] = [1600, 1000];
+
+/// The largest side accepted, in pixels (a 16k × 16k image already takes 4 GiB of memory while
+/// drawing).
+pub const MAX_SIDE_PX: u32 = 12_000;
+
+/// What to draw and how big.
+#[derive(Debug, Clone)]
+pub struct ImageSpec {
+    pub width_px: u32,
+    pub height_px: u32,
+    /// The lon/lat area the image shows, fitted inside it (the image's other dimension shows
+    /// more around it).
+    pub area: Rect<f64>,
+    /// How much of the image the area fills (1.0: edge to edge; less leaves a margin).
+    pub fill: f64,
+    /// The title at the top left; `None` or empty draws none.
+    pub title: Option<String>,
+    /// Pixels per point: text, symbols and lines are this many pixels per screen point.
+    pub pixels_per_point: f32,
+    /// How kept measurements' numbers are written.
+    pub units: Units,
+}
+
+impl ImageSpec {
+    /// An image of `width_px × height_px` showing `area` with a small margin.
+    pub fn new(width_px: u32, height_px: u32, area: Rect<f64>) -> Self {
+        Self {
+            width_px,
+            height_px,
+            area,
+            fill: 0.9,
+            title: None,
+            pixels_per_point: 1.0,
+            units: Units::default(),
+        }
+    }
+}
+
+/// Tiles drawn under the data instead of the offline basemap's land and sea (the offline
+/// borders and names stay on top), with their credit line.
+pub struct TileBasemap {
+    pub loader: Arc<dyn TileLoader>,
+    pub credit: Option<String>,
+}
+
+/// Why an image could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ImageError {
+    #[error("the image size {0}×{1} pixels is not allowed: each side must be 1 to {MAX_SIDE_PX}")]
+    BadSize(u32, u32),
+    #[error("could not encode the PNG")]
+    Encode(#[from] image::ImageError),
+}
+
+/// Draw the map described by `spec` and return its pixels (straight-alpha RGBA, exactly
+/// `width_px × height_px`). Tiles that fail to load are left out (reported on the log); the
+/// offline basemap shows there.
+pub fn render_map(
+    doc: &Document,
+    views: &HashMap<LayerId, LayerView>,
+    spec: &ImageSpec,
+    tiles: Option<&TileBasemap>,
+) -> Result<image::RgbaImage, ImageError> {
+    let (w, h) = (spec.width_px, spec.height_px);
+    if !(1..=MAX_SIDE_PX).contains(&w) || !(1..=MAX_SIDE_PX).contains(&h) {
+        return Err(ImageError::BadSize(w, h));
+    }
+    let ppp = if spec.pixels_per_point.is_finite() && spec.pixels_per_point > 0.0 {
+        spec.pixels_per_point
+    } else {
+        1.0
+    };
+    let size_pt = vec2(w as f32 / ppp, h as f32 / ppp);
+    let rect = ScreenRect::from_min_size(Pos2::ZERO, size_pt);
+    let ctx = egui::Context::default();
+    crate::render::setup_context(&ctx);
+    let input = || {
+        let mut input = egui::RawInput {
+            screen_rect: Some(rect),
+            max_texture_side: Some(8192),
+            ..Default::default()
+        };
+        if let Some(viewport) = input.viewports.get_mut(&egui::ViewportId::ROOT) {
+            viewport.native_pixels_per_point = Some(ppp);
+        }
+        input
+    };
+    let mut textures = Textures::default();
+    // The fonts set up above are installed at the start of the next pass.
+    let warm_up = ctx.run_ui(input(), |_| {});
+    textures.apply(&warm_up.textures_delta);
+
+    let title = spec.title.as_deref().filter(|t| !t.trim().is_empty());
+    let basemap_style = BasemapStyle::default();
+    let plan = StackPlan {
+        imagery: tiles.is_some(),
+        borders_above: true,
+        labels_above: true,
+        credit: tiles.and_then(|t| t.credit.clone()),
+    };
+    let overlay = Overlay {
+        units: spec.units,
+        legend: true,
+        ..Overlay::default()
+    };
+    let scene = MapScene {
+        doc,
+        views,
+        overlay: &overlay,
+        basemap_style: &basemap_style,
+        plan: &plan,
+    };
+    // Tile textures, kept until the image is rasterised.
+    let mut tile_textures = Vec::new();
+    let output = ctx.run_ui(input(), |ui| {
+        let painter = ui.painter().with_clip_rect(rect);
+        let title = title.map(|t| layout_title(&painter, rect, t));
+        let mut memory = MapMemory::default();
+        fit(&mut memory, spec.area, size_pt, spec.fill);
+        let mut center = memory.detached().unwrap_or(lon_lat(104.9, 12.55));
+        // Fitted layers (not an exact box) are kept clear of the title: fitted into the space
+        // below it, and centred there.
+        if let Some(galley) = title.as_ref().filter(|_| spec.fill < 1.0) {
+            let top = galley.size().y + 30.0;
+            fit(&mut memory, spec.area, size_pt - vec2(0.0, top), spec.fill);
+            let fitted = memory.detached().unwrap_or(center);
+            let projector = Projector::new(rect, &MercatorProjection, &memory, fitted);
+            center = projector.unproject(rect.center().to_vec2() - vec2(0.0, top / 2.0));
+            memory.center_at(center);
+        }
+        let projector = Projector::new(rect, &MercatorProjection, &memory, center);
+        let under = painter.add(Shape::Noop);
+        if let Some(tiles) = tiles {
+            tile_textures = paint_tiles(&painter, &projector, tiles);
+        }
+        paint_map(&painter, under, &projector, &scene, &mut HashMap::new());
+        paint_north_arrow(&painter, rect);
+        if let Some(galley) = title {
+            paint_title(&painter, rect, galley);
+        }
+    });
+    textures.apply(&output.textures_delta);
+    let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
+    let mut canvas = Canvas::new(w as usize, h as usize, basemap_style.outside);
+    canvas.paint(&primitives, &textures, ppp);
+    drop(tile_textures);
+    let pixels = canvas.to_rgba8();
+    Ok(image::RgbaImage::from_raw(w, h, pixels).expect("the canvas has w × h pixels"))
+}
+
+/// Encode pixels as PNG.
+pub fn encode_png(image: &image::RgbaImage) -> Result<Vec<u8>, ImageError> {
+    let mut bytes = Vec::new();
+    image.write_to(
+        &mut std::io::Cursor::new(&mut bytes),
+        image::ImageFormat::Png,
+    )?;
+    Ok(bytes)
+}
+
+/// The title's colour.
+const TITLE_INK: Color32 = Color32::from_rgb(20, 20, 24);
+
+/// The title laid out, wrapped clear of the north arrow.
+fn layout_title(painter: &egui::Painter, rect: ScreenRect, title: &str) -> Arc<egui::Galley> {
+    let wrap = (rect.width() - 120.0).max(100.0);
+    painter.layout(
+        title.to_owned(),
+        FontId::proportional(22.0),
+        TITLE_INK,
+        wrap,
+    )
+}
+
+/// The title in a box at the top left.
+fn paint_title(painter: &egui::Painter, rect: ScreenRect, galley: Arc<egui::Galley>) {
+    let ink = TITLE_INK;
+    let min = rect.min + vec2(12.0, 12.0);
+    let back = ScreenRect::from_min_size(min, galley.size()).expand2(vec2(10.0, 6.0));
+    painter.rect_filled(back, 4.0, Color32::from_white_alpha(230));
+    painter.galley(min, galley, ink);
+}
+
+/// A north arrow at the top right (Web Mercator keeps north straight up).
+fn paint_north_arrow(painter: &egui::Painter, rect: ScreenRect) {
+    let ink = Color32::from_rgb(30, 30, 34);
+    let center = pos2(rect.right() - 34.0, rect.top() + 48.0);
+    painter.circle(
+        center,
+        24.0,
+        Color32::from_white_alpha(225),
+        Stroke::new(1.0, Color32::from_gray(170)),
+    );
+    let tip = center - vec2(0.0, 6.0);
+    let base = center + vec2(0.0, 17.0);
+    let notch = center + vec2(0.0, 12.0);
+    let left = base - vec2(8.0, 0.0);
+    let right = base + vec2(8.0, 0.0);
+    painter.add(Shape::convex_polygon(
+        vec![tip, notch, left],
+        ink,
+        Stroke::NONE,
+    ));
+    painter.add(Shape::convex_polygon(
+        vec![tip, right, notch],
+        Color32::from_gray(150),
+        Stroke::NONE,
+    ));
+    painter.text(
+        center - vec2(0.0, 13.0),
+        egui::Align2::CENTER_CENTER,
+        "N",
+        FontId::proportional(13.0),
+        ink,
+    );
+}
+
+/// Paint the tiles covering the view at the zoom nearest the map's (within the loader's
+/// range), each as a textured rectangle between its projected corners.
+/// Returns the tiles' texture handles: they must live until the frame is rasterised.
+fn paint_tiles(
+    painter: &egui::Painter,
+    projector: &Projector,
+    tiles: &TileBasemap,
+) -> Vec<egui::TextureHandle> {
+    let range = tiles.loader.zoom_range();
+    let z =
+        (projector.zoom().round() as i64).clamp(i64::from(*range.start()), i64::from(*range.end()));
+    let z = z.clamp(0, 22) as u8;
+    let rect = projector.clip_rect();
+    let a = projector.unproject(rect.left_top().to_vec2());
+    let b = projector.unproject(rect.right_bottom().to_vec2());
+    let (x0, y0) = tile_of(a.x(), a.y(), z);
+    let (x1, y1) = tile_of(b.x(), b.y(), z);
+    let mut keys = Vec::new();
+    for y in y0.min(y1)..=y0.max(y1) {
+        for x in x0.min(x1)..=x0.max(x1) {
+            keys.push(TileKey::new(z, x, y));
+        }
+    }
+    // A few loads at once, as the loader allows.
+    let parallelism = tiles.loader.parallelism().clamp(1, 8);
+    let mut loaded: Vec<(TileKey, Vec<u8>)> = Vec::new();
+    for chunk in keys.chunks(parallelism) {
+        let results: Vec<_> = std::thread::scope(|s| {
+            let handles: Vec<_> = chunk
+                .iter()
+                .map(|key| {
+                    let loader = &tiles.loader;
+                    s.spawn(move || (*key, loader.load(*key)))
+                })
+                .collect();
+            handles.into_iter().filter_map(|h| h.join().ok()).collect()
+        });
+        for (key, result) in results {
+            match result {
+                Ok(Some(bytes)) => loaded.push((key, bytes)),
+                Ok(None) => {}
+                Err(err) => log::warn!("tile {key}: {}", crate::tiles::describe(&err)),
+            }
+        }
+    }
+    let mut handles = Vec::new();
+    for (key, bytes) in loaded {
+        let image = match image::load_from_memory(&bytes) {
+            Ok(image) => image.to_rgba8(),
+            Err(err) => {
+                log::warn!("tile {key}: not an image: {err}");
+                continue;
+            }
+        };
+        let size = [image.width() as usize, image.height() as usize];
+        let color = egui::ColorImage::from_rgba_unmultiplied(size, image.as_raw());
+        let texture =
+            painter
+                .ctx()
+                .load_texture(format!("tile-{key}"), color, egui::TextureOptions::LINEAR);
+        let corner = |x: u32, y: u32| {
+            let (lon, lat) = tile_corner(x, y, key.z);
+            projector.project(lon_lat(lon, lat)).to_pos2()
+        };
+        let min = corner(key.x, key.y);
+        let max = corner(key.x + 1, key.y + 1);
+        let mut mesh = egui::Mesh::with_texture(texture.id());
+        mesh.add_rect_with_uv(
+            ScreenRect::from_min_max(min, max),
+            ScreenRect::from_min_max(Pos2::ZERO, pos2(1.0, 1.0)),
+            Color32::WHITE,
+        );
+        painter.add(Shape::mesh(mesh));
+        handles.push(texture);
+    }
+    handles
+}
+
+/// The XYZ tile holding a lon/lat position at zoom `z`.
+fn tile_of(lon: f64, lat: f64, z: u8) -> (u32, u32) {
+    let n = f64::from(1u32 << z);
+    let lat = lat.clamp(-85.0511, 85.0511).to_radians();
+    let x = ((lon + 180.0) / 360.0 * n).floor();
+    let y = ((1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * n).floor();
+    let max = n - 1.0;
+    (x.clamp(0.0, max) as u32, y.clamp(0.0, max) as u32)
+}
+
+/// The north-west corner of tile (x, y) at zoom `z`, as lon/lat degrees.
+fn tile_corner(x: u32, y: u32, z: u8) -> (f64, f64) {
+    let n = f64::from(1u32 << z);
+    let lon = f64::from(x) / n * 360.0 - 180.0;
+    let lat = (std::f64::consts::PI * (1.0 - 2.0 * f64::from(y) / n))
+        .sinh()
+        .atan()
+        .to_degrees();
+    (lon, lat)
+}
+
+/// The area that holds every visible layer, or Cambodia when there is nothing to show.
+pub fn layers_area(doc: &Document, views: &HashMap<LayerId, LayerView>) -> Rect<f64> {
+    doc.layers()
+        .filter(|(id, _)| views.get(id).is_none_or(|v| v.visible))
+        .filter_map(|(_, layer)| layer.bbox())
+        .reduce(|a, b| crate::model::union(&a, &b))
+        .unwrap_or_else(crate::render::scene::cambodia)
+}
+
+/// `W,S,E,N` in degrees (`raidmap render --bbox`, the export window's box): west < east,
+/// south < north, latitudes within Web Mercator's ±85°.
+pub fn parse_bbox(text: &str) -> Result<Rect<f64>, String> {
+    let numbers: Vec<f64> = text
+        .split(',')
+        .map(|p| p.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| format!("{text:?} is not four numbers W,S,E,N (degrees)"))?;
+    let [w, s, e, n] = numbers[..] else {
+        return Err(format!(
+            "{text:?} has {} numbers; give four: W,S,E,N (degrees)",
+            numbers.len()
+        ));
+    };
+    if numbers.iter().any(|v| !v.is_finite()) {
+        return Err(format!("{text:?}: every number must be finite"));
+    }
+    if !(-180.0..=180.0).contains(&w) || !(-180.0..=180.0).contains(&e) {
+        return Err(format!("{text:?}: longitudes must be within -180..180"));
+    }
+    if !(-85.0..=85.0).contains(&s) || !(-85.0..=85.0).contains(&n) {
+        return Err(format!(
+            "{text:?}: latitudes must be within -85..85 (the map's projection)"
+        ));
+    }
+    if w >= e || s >= n {
+        return Err(format!(
+            "{text:?}: west must be less than east and south less than north"
+        ));
+    }
+    Ok(Rect::new(Coord { x: w, y: s }, Coord { x: e, y: n }))
+}
+
+/// The default title: the visible data layers' own names (a FeatureCollection's `name`
+/// member) or file names, joined.
+pub fn default_title(doc: &Document, views: &HashMap<LayerId, LayerView>) -> Option<String> {
+    let names: Vec<String> = doc
+        .layers()
+        .filter(|(id, l)| l.kind == LayerKind::Data && views.get(id).is_none_or(|v| v.visible))
+        .map(|(_, l)| layer_title(l))
+        .collect();
+    (!names.is_empty()).then(|| names.join(" · "))
+}
+
+fn layer_title(layer: &Layer) -> String {
+    if let crate::model::Root::FeatureCollection { members, .. } = &layer.root
+        && let Some(name) = members.get("name").and_then(|v| v.as_str())
+        && !name.trim().is_empty()
+    {
+        return name.trim().to_owned();
+    }
+    layer.name.clone()
+}

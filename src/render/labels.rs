@@ -1,0 +1,250 @@
+//! Labels of the data (point names, kept measurements' numbers) placed greedily so none
+//! overlaps another, the legend or, where possible, a point symbol.
+
+use egui::{Color32, FontId, Pos2, Rect as ScreenRect, vec2};
+use geo::{Coord, Geometry, Rect};
+use walkers::Projector;
+
+use crate::measure::{self, Units};
+use crate::render::features::{Layers, in_view};
+use crate::render::screen::screen;
+use crate::render::symbols::symbol_extent;
+
+/// The most point symbols the basemap's labels keep clear of (beyond that many the map is
+/// full of data anyway, and the check would cost more than it gives).
+const MAX_CLEAR_SYMBOLS: usize = 2000;
+
+/// Where the visible point symbols are drawn, so the basemap's labels keep clear of them.
+pub(crate) fn point_symbol_rects(
+    projector: &Projector,
+    layers: Layers<'_>,
+    visible: Rect<f64>,
+) -> Vec<ScreenRect> {
+    if !layers.2.labels() {
+        // So many features in view that the map is full of data: no need to keep clear.
+        return Vec::new();
+    }
+    in_view(layers, visible)
+        .filter_map(|(_, layer, view, index)| {
+            let feature = &layer.features[index];
+            let p = feature.point()?;
+            let style = view.style.feature_style(feature);
+            let extent = symbol_extent(style.symbol, style.radius);
+            Some(ScreenRect::from_center_size(
+                screen(projector, p),
+                vec2(2.0 * extent, 2.0 * extent),
+            ))
+        })
+        .take(MAX_CLEAR_SYMBOLS)
+        .collect()
+}
+
+/// Where the label of an area or a line goes: a point inside the area (not its centroid,
+/// which may lie outside), or the line's middle vertex.
+fn label_anchor(geometry: &Geometry<f64>) -> Option<Coord<f64>> {
+    use geo::InteriorPoint;
+    match geometry {
+        Geometry::LineString(l) => l.0.get(l.0.len() / 2).copied(),
+        Geometry::MultiLineString(ml) => ml.0.first().and_then(|l| l.0.get(l.0.len() / 2).copied()),
+        Geometry::Polygon(_)
+        | Geometry::MultiPolygon(_)
+        | Geometry::Rect(_)
+        | Geometry::Triangle(_) => geometry.interior_point().map(|p| p.0),
+        _ => None,
+    }
+}
+
+/// A label of the data, placed and laid out.
+pub(crate) struct DataLabel {
+    pub(crate) rect: ScreenRect,
+    text_pos: Pos2,
+    galley: std::sync::Arc<egui::Galley>,
+}
+
+/// Labels for the data: point names (from zoom 6.5) and kept measurements' distances, areas
+/// and radii (in `units`). Placed greedily, top layer first; a label that would overlap a
+/// placed one is left out.
+pub(crate) fn place_data_labels(
+    painter: &egui::Painter,
+    projector: &Projector,
+    layers: Layers<'_>,
+    visible: Rect<f64>,
+    units: Units,
+    keep_clear: &[ScreenRect],
+    rather_clear: &[ScreenRect],
+) -> Vec<DataLabel> {
+    let mut wanted: Vec<(Pos2, String, Option<f32>)> = Vec::new();
+    if !layers.2.labels() {
+        // Too many features in view to label them: none is labelled.
+        return Vec::new();
+    }
+    for (_, layer, view, index) in in_view(layers, visible) {
+        let feature = &layer.features[index];
+        if feature.bbox().is_none() {
+            continue;
+        }
+        if let Some(text) = measure::measurement_label(feature, units) {
+            if let Some(anchor) = measure::measurement_anchor(feature) {
+                wanted.push((screen(projector, anchor.0), text, None));
+            }
+        } else if projector.zoom() >= 6.5
+            && let Some(text) = view.style.label_of(feature)
+        {
+            if let Some(p) = feature.point() {
+                let style = view.style.feature_style(feature);
+                let beside = symbol_extent(style.symbol, style.radius);
+                wanted.push((screen(projector, p), text, Some(beside)));
+            } else if let Some(anchor) = feature.geometry().and_then(label_anchor) {
+                // Areas and lines: centred on a point inside the area, or on the line's
+                // middle vertex.
+                let at = screen(projector, anchor) + vec2(0.0, 8.0);
+                wanted.push((at, text, None));
+            }
+        }
+    }
+    let mut placed: Vec<DataLabel> = Vec::new();
+    // Top layer first: its labels win.
+    for (anchor, text, beside) in wanted.into_iter().rev() {
+        let galley =
+            painter.layout_no_wrap(text, FontId::proportional(12.5), Color32::from_gray(20));
+        let size = galley.size();
+        // Beside a point: right, left, above, below, then the diagonals; the first place
+        // that is free wins. Other labels are centred above their anchor.
+        let candidates: Vec<Pos2> = match beside {
+            None => vec![anchor - vec2(size.x / 2.0, size.y + 6.0)],
+            Some(extent) => {
+                let gap = extent + 5.0;
+                let (w, h) = (size.x, size.y);
+                [
+                    vec2(gap, -h / 2.0),
+                    vec2(-gap - w, -h / 2.0),
+                    vec2(-w / 2.0, -extent - 3.0 - h),
+                    vec2(-w / 2.0, extent + 3.0),
+                    vec2(gap * 0.7, -gap * 0.7 - h),
+                    vec2(gap * 0.7, gap * 0.7),
+                    vec2(-gap * 0.7 - w, -gap * 0.7 - h),
+                    vec2(-gap * 0.7 - w, gap * 0.7),
+                ]
+                .into_iter()
+                .map(|offset| anchor + offset)
+                .collect()
+            }
+        };
+        // A place clear of the symbols too if there is one, else one that only overlaps
+        // symbols (a big graduated ring must not hide the names around it).
+        let free = |avoid_symbols: bool| {
+            candidates.iter().find_map(|&min| {
+                let rect = ScreenRect::from_min_size(min, size).expand(2.0);
+                let taken = !painter.clip_rect().contains_rect(rect)
+                    || placed.iter().any(|l| l.rect.intersects(rect))
+                    || keep_clear.iter().any(|r| r.intersects(rect))
+                    || (avoid_symbols && rather_clear.iter().any(|r| r.intersects(rect)));
+                (!taken).then_some((min, rect))
+            })
+        };
+        let free = free(true).or_else(|| free(false));
+        if let Some((min, rect)) = free {
+            placed.push(DataLabel {
+                rect,
+                text_pos: min,
+                galley,
+            });
+        }
+    }
+    placed
+}
+
+pub(crate) fn paint_labels(painter: &egui::Painter, labels: Vec<DataLabel>) {
+    for label in labels {
+        painter.rect_filled(label.rect, 3.0, Color32::from_white_alpha(210));
+        painter.galley(label.text_pos, label.galley, Color32::from_gray(20));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Document;
+    use crate::render::basemap::viewport_of;
+    use crate::render::density::Plan;
+    use crate::render::scene::fit;
+    use crate::render::screen::visible_area;
+    use walkers::{MapMemory, MercatorProjection};
+
+    /// Place the labels of `geojson`'s features in a 600×400 view of `area`.
+    fn placed_labels(geojson: &str, area: Rect<f64>) -> Vec<ScreenRect> {
+        let mut doc = Document::new();
+        let layer = crate::io::read_str(geojson, "points.geojson").expect("valid");
+        doc.add_layer(layer);
+        let views = crate::render::layer_view::views_for(&doc);
+        let ctx = egui::Context::default();
+        crate::render::setup_context(&ctx);
+        let screen = ScreenRect::from_min_size(Pos2::ZERO, vec2(600.0, 400.0));
+        let input = || egui::RawInput {
+            screen_rect: Some(screen),
+            ..Default::default()
+        };
+        let _ = ctx.run_ui(input(), |_| {});
+        let mut rects = Vec::new();
+        let _ = ctx.run_ui(input(), |ui| {
+            let mut memory = MapMemory::default();
+            fit(&mut memory, area, screen.size(), 0.5);
+            let center = memory.detached().expect("centred");
+            let projector = Projector::new(screen, &MercatorProjection, &memory, center);
+            let visible = visible_area(&projector, screen);
+            let lod = Plan::new(&doc, &views, &viewport_of(&projector));
+            let labels = place_data_labels(
+                ui.painter(),
+                &projector,
+                (&doc, &views, &lod),
+                visible,
+                Units::default(),
+                &[],
+                &[],
+            );
+            rects = labels.iter().map(|l| l.rect).collect();
+        });
+        rects
+    }
+
+    #[test]
+    fn labels_of_nearby_points_move_aside_instead_of_overlapping() {
+        // Three points a few pixels apart: each label finds its own side.
+        let geojson = r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","geometry":{"type":"Point","coordinates":[104.900,11.550]},"properties":{"name":"Alpha compound"}},
+            {"type":"Feature","geometry":{"type":"Point","coordinates":[104.904,11.550]},"properties":{"name":"Bravo compound"}},
+            {"type":"Feature","geometry":{"type":"Point","coordinates":[104.902,11.556]},"properties":{"name":"Charlie compound"}}]}"#;
+        let area = Rect::new(Coord { x: 104.85, y: 11.5 }, Coord { x: 104.95, y: 11.6 });
+        let rects = placed_labels(geojson, area);
+        assert_eq!(rects.len(), 3, "{rects:?}");
+        for (i, a) in rects.iter().enumerate() {
+            for b in &rects[i + 1..] {
+                assert!(!a.intersects(*b), "{a:?} overlaps {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn labels_that_cannot_be_placed_are_left_out() {
+        // Twenty points on one spot: only as many labels as fit around it.
+        let features: Vec<String> = (0..20)
+            .map(|i| {
+                format!(
+                    r#"{{"type":"Feature","geometry":{{"type":"Point","coordinates":[104.9,11.55]}},"properties":{{"name":"Site number {i}"}}}}"#
+                )
+            })
+            .collect();
+        let geojson = format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        );
+        let area = Rect::new(Coord { x: 104.8, y: 11.5 }, Coord { x: 105.0, y: 11.6 });
+        let rects = placed_labels(&geojson, area);
+        assert!((2..=8).contains(&rects.len()), "{} labels", rects.len());
+        for (i, a) in rects.iter().enumerate() {
+            for b in &rects[i + 1..] {
+                assert!(!a.intersects(*b));
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! A map scene painted into an egui painter: the one drawing path for the window and for images
+//! (basemap, layers, highlights, labels, overlays, scale bar, legend, credits).
+
+use std::collections::HashMap;
+
+use egui::layers::ShapeIdx;
+use egui::{Rect as ScreenRect, Vec2};
+use geo::{Coord, Rect};
+use walkers::{MapMemory, MercatorProjection, Projection, Projector, lon_lat};
+
+use crate::measure::Units;
+use crate::model::{Document, FeatureRef, LayerId};
+use crate::render::basemap::stack::{StackPlan, paint_basemap_stack, paint_credits};
+use crate::render::basemap::{BasemapStyle, viewport_of};
+use crate::render::density::Plan;
+use crate::render::features::{paint_highlights, paint_layers};
+use crate::render::labels::{paint_labels, place_data_labels, point_symbol_rects};
+use crate::render::layer_view::LayerView;
+use crate::render::legend::{layout_legend, legend_rect, legends, paint_legend};
+use crate::render::overlay::MapDrawing;
+use crate::render::scale_bar::paint_scale_bar;
+use crate::render::screen::visible_area;
+
+/// Cambodia's extent (lon/lat degrees), the view the app opens on.
+pub fn cambodia() -> Rect<f64> {
+    Rect::new(Coord { x: 102.3, y: 10.4 }, Coord { x: 107.65, y: 14.7 })
+}
+
+/// What the map should draw on top of the layers this frame.
+#[derive(Default)]
+pub struct Overlay<'a> {
+    pub selection: Option<FeatureRef>,
+    pub hover: Option<FeatureRef>,
+    /// How distances and areas are written on the map (kept measurements' labels).
+    pub units: Units,
+    /// Drawings over the data, bottom first: the measure tool's lines and rings, coverage
+    /// marks, what editing shows (other selected features, a shape being drawn, vertices).
+    pub drawings: Vec<&'a dyn MapDrawing>,
+    /// Draw the legend of the visible layers.
+    pub legend: bool,
+}
+
+/// What a map shows: the document as the layer views style it, the overlay, and the basemap.
+pub struct MapScene<'a> {
+    pub doc: &'a Document,
+    pub views: &'a HashMap<LayerId, LayerView>,
+    pub overlay: &'a Overlay<'a>,
+    pub basemap_style: &'a BasemapStyle,
+    pub plan: &'a StackPlan,
+}
+
+/// Paint everything the map shows inside `projector`'s rectangle, bottom to top: the offline
+/// basemap (into the slot `under`, reserved before any tiles), the layers, highlights, labels,
+/// the measurement being made, the scale bar, the legend and the credits. The window and
+/// exported images both draw through here. `fills` caches polygon triangulations.
+pub fn paint_map(
+    painter: &egui::Painter,
+    under: ShapeIdx,
+    projector: &Projector,
+    scene: &MapScene<'_>,
+    fills: &mut HashMap<FeatureRef, Vec<[Coord<f64>; 3]>>,
+) {
+    let MapScene {
+        doc,
+        views,
+        overlay,
+        basemap_style,
+        plan,
+    } = *scene;
+    let map_rect = projector.clip_rect();
+    let visible = visible_area(projector, map_rect);
+    let viewport = viewport_of(projector);
+    // Big layers with many features in view are drawn as density grids.
+    let lod = Plan::new(doc, views, &viewport);
+    let layers = (doc, views, &lod);
+    let symbols = point_symbol_rects(projector, layers, visible);
+    // The legend goes in the corner where it hides the fewest symbols.
+    let legend = overlay
+        .legend
+        .then(|| layout_legend(painter, &legends(doc, views)))
+        .flatten()
+        .map(|layout| (legend_rect(map_rect, layout.size, &symbols), layout));
+    // The data's labels are placed first (clear of the legend), so the basemap's give way.
+    let legend_area: Vec<ScreenRect> = legend.iter().map(|(rect, _)| *rect).collect();
+    // Labels keep clear of the legend, and of point symbols where they can.
+    let labels = place_data_labels(
+        painter,
+        projector,
+        layers,
+        visible,
+        overlay.units,
+        &legend_area,
+        &symbols,
+    );
+    let mut reserved: Vec<ScreenRect> = labels.iter().map(|l| l.rect).collect();
+    reserved.extend(legend_area);
+    reserved.extend(symbols);
+    paint_basemap_stack(painter, under, projector, basemap_style, plan, &reserved);
+    paint_layers(painter, projector, layers, visible, fills);
+    paint_highlights(painter, projector, doc, overlay);
+    paint_labels(painter, labels);
+    lod.paint_note(painter, &viewport, doc);
+    for drawing in &overlay.drawings {
+        drawing.paint(painter, projector);
+    }
+    paint_scale_bar(painter, projector);
+    if let Some((rect, layout)) = legend {
+        paint_legend(painter, rect, layout);
+    }
+    paint_credits(painter, projector, basemap_style, plan);
+}
+
+/// Centre and zoom `memory` so `area` fills the fraction `fill` of a view of `size` points.
+pub fn fit(memory: &mut MapMemory, area: Rect<f64>, size: Vec2, fill: f64) {
+    let p = MercatorProjection;
+    let a = p.project(lon_lat(area.min().x, area.max().y), 0.0);
+    let b = p.project(lon_lat(area.max().x, area.min().y), 0.0);
+    let width0 = (b.x() - a.x()).abs();
+    let height0 = (b.y() - a.y()).abs();
+    // A single point has no extent: centre on it, close enough to see the district around it
+    // (zoom 9 or the current zoom if closer) but never at the maximum zoom.
+    let zoom = if width0 < 1e-9 && height0 < 1e-9 {
+        memory.zoom().max(9.0)
+    } else {
+        let zoom_x = (f64::from(size.x.max(100.0)) * fill / width0.max(1e-12)).log2();
+        let zoom_y = (f64::from(size.y.max(100.0)) * fill / height0.max(1e-12)).log2();
+        zoom_x.min(zoom_y).clamp(2.0, 16.0)
+    };
+    let middle = p.unproject(
+        walkers::Pixels::new((a.x() + b.x()) / 2.0, (a.y() + b.y()) / 2.0),
+        0.0,
+    );
+    memory.center_at(middle);
+    let _ = memory.set_zoom(zoom);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use egui::vec2;
+
+    #[test]
+    fn fitting_cambodia_into_a_window_zooms_to_about_seven() {
+        let mut memory = MapMemory::default();
+        fit(&mut memory, cambodia(), vec2(1100.0, 850.0), 0.9);
+        assert!(
+            (7.0..8.5).contains(&memory.zoom()),
+            "zoom {}",
+            memory.zoom()
+        );
+        let c = memory.detached().expect("centred on an exact position");
+        assert!((104.0..106.0).contains(&c.x()) && (12.0..13.0).contains(&c.y()));
+    }
+
+    #[test]
+    fn fitting_a_single_point_centres_on_it_without_zooming_to_the_maximum() {
+        let mut memory = MapMemory::default();
+        let _ = memory.set_zoom(7.0);
+        let p = Coord {
+            x: 104.716,
+            y: 11.202,
+        };
+        fit(&mut memory, Rect::new(p, p), vec2(1100.0, 850.0), 0.9);
+        assert_eq!(memory.zoom(), 9.0);
+        let c = memory.detached().expect("centred on an exact position");
+        assert!((c.x() - p.x).abs() < 1e-9 && (c.y() - p.y).abs() < 1e-9);
+    }
+}

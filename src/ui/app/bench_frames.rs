@@ -1,0 +1,189 @@
+//! `raidmap --bench-frames N [FILE...]`: the real app, without a window, panned and zoomed
+//! along a fixed path over Cambodia for N frames at 60 frames a second, starting while the
+//! files are still being read. Prints one JSON line on stdout:
+//! `{"frames":N,"ui_ms_p50":…,"ui_ms_p95":…,"ui_ms_max":…,"load_s":…}`.
+//!
+//! A frame's time is the CPU time of the thread running it (not the wall clock, so other
+//! programs on the machine do not count) for the app's own update (`RaidmapApp::ui`, the whole
+//! egui pass) and the tessellation of what it drew into triangles; only painting on a GPU is
+//! left out. `load_s` is the wall-clock time from the start until every file was read, checked
+//! and indexed (null when that did not happen within the frames). The same figures split into
+//! the frames before and after the files were loaded, and the resident memory at the end
+//! (`/proc/self/status`), go to stderr as a second JSON line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::ui::app::RaidmapApp;
+
+/// The window size the frames are laid out for (the app's default window).
+const SIZE: egui::Vec2 = egui::vec2(1500.0, 940.0);
+
+/// (longitude, latitude, zoom) the path passes through, in order; it loops.
+const PATH: [(f64, f64, f64); 7] = [
+    (104.9, 12.55, 7.3),   // the whole country
+    (104.92, 11.56, 9.0),  // towards Phnom Penh
+    (104.92, 11.56, 12.5), // a city
+    (103.6, 13.3, 11.0),   // north-west, panning across the country at district zoom
+    (105.8, 12.0, 10.0),
+    (106.5, 13.5, 8.0),
+    (104.9, 12.55, 6.8), // back out
+];
+
+/// Frames between two points of the path.
+const FRAMES_PER_LEG: usize = 90;
+
+/// Run the benchmark and print its line.
+pub fn run(frames: usize, files: Vec<PathBuf>) -> ExitCode {
+    let ctx = egui::Context::default();
+    crate::render::setup_context(&ctx);
+    let started = Instant::now();
+    let mut app = RaidmapApp::with_files(files);
+    let mut times: Vec<(f64, bool)> = Vec::with_capacity(frames);
+    let mut load_s = None;
+    let frame_time = Duration::from_secs_f64(1.0 / 60.0);
+    for frame in 0..frames {
+        let deadline = Instant::now() + frame_time;
+        let (lon, lat, zoom) = view_at(frame);
+        app.map.set_view(crate::project::View {
+            center: [lon, lat],
+            zoom,
+        });
+        let input = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, SIZE)),
+            time: Some(started.elapsed().as_secs_f64()),
+            predicted_dt: frame_time.as_secs_f32(),
+            ..Default::default()
+        };
+        let loading = app.loading.is_busy();
+        let cpu = thread_cpu_s();
+        let output = ctx.run_ui(input, |ui| app.ui(ui));
+        let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
+        let spent = thread_cpu_s() - cpu;
+        std::hint::black_box(primitives);
+        times.push((spent * 1000.0, loading));
+        if load_s.is_none() && !app.loading.is_busy() {
+            load_s = Some(started.elapsed().as_secs_f64());
+        }
+        if let Some(rest) = deadline.checked_duration_since(Instant::now()) {
+            std::thread::sleep(rest);
+        }
+    }
+    let all: Vec<f64> = times.iter().map(|t| t.0).collect();
+    let loaded: Vec<f64> = times.iter().filter(|t| !t.1).map(|t| t.0).collect();
+    let during: Vec<f64> = times.iter().filter(|t| t.1).map(|t| t.0).collect();
+    println!(
+        "{}",
+        json!({
+            "frames": frames,
+            "ui_ms_p50": round(percentile(&all, 0.50)),
+            "ui_ms_p95": round(percentile(&all, 0.95)),
+            "ui_ms_max": round(percentile(&all, 1.0)),
+            "load_s": load_s.map(round),
+        })
+    );
+    eprintln!(
+        "{}",
+        json!({
+            "frames_while_loading": during.len(),
+            "while_loading_ms_p95": round(percentile(&during, 0.95)),
+            "frames_loaded": loaded.len(),
+            "loaded_ms_p50": round(percentile(&loaded, 0.50)),
+            "loaded_ms_p95": round(percentile(&loaded, 0.95)),
+            "loaded_ms_max": round(percentile(&loaded, 1.0)),
+            "layers": app.doc.len(),
+            "features": app.doc.layers().map(|(_, l)| l.features.len()).sum::<usize>(),
+            "rss_mb": memory_mb("VmRSS:"),
+            "peak_rss_mb": memory_mb("VmHWM:"),
+        })
+    );
+    ExitCode::SUCCESS
+}
+
+/// Where the path is at `frame`: straight lines in longitude, latitude and zoom between its
+/// points.
+fn view_at(frame: usize) -> (f64, f64, f64) {
+    let leg = (frame / FRAMES_PER_LEG) % (PATH.len() - 1);
+    let t = (frame % FRAMES_PER_LEG) as f64 / FRAMES_PER_LEG as f64;
+    let (a, b) = (PATH[leg], PATH[leg + 1]);
+    (
+        a.0 + (b.0 - a.0) * t,
+        a.1 + (b.1 - a.1) * t,
+        a.2 + (b.2 - a.2) * t,
+    )
+}
+
+/// The value below which `q` of the values are (nearest rank); 0 when there are none.
+fn percentile(values: &[f64], q: f64) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
+}
+
+fn round(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// A memory figure of this process from `/proc/self/status` (`VmRSS:` resident now, `VmHWM:`
+/// the peak), in MB; `None` where there is no such file.
+fn memory_mb(key: &str) -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
+    let kb: f64 = line
+        .trim_start_matches(key)
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(round(kb / 1000.0))
+}
+
+/// CPU time used by this thread so far, in seconds.
+#[cfg(unix)]
+fn thread_cpu_s() -> f64 {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    t.tv_sec as f64 + t.tv_nsec as f64 * 1e-9
+}
+
+/// Elsewhere the wall clock stands in for the thread's CPU time.
+#[cfg(not(unix))]
+fn thread_cpu_s() -> f64 {
+    use std::sync::OnceLock;
+    static START: OnceLock<Instant> = OnceLock::new();
+    START.get_or_init(Instant::now).elapsed().as_secs_f64()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_path_starts_on_the_country_and_loops() {
+        assert_eq!(view_at(0), PATH[0]);
+        let (_, _, zoom) = view_at(2 * FRAMES_PER_LEG);
+        assert_eq!(zoom, PATH[2].2);
+        assert_eq!(view_at((PATH.len() - 1) * FRAMES_PER_LEG), PATH[0]);
+    }
+
+    #[test]
+    fn percentiles_are_nearest_rank() {
+        let v: Vec<f64> = (1..=100).map(f64::from).collect();
+        assert_eq!(percentile(&v, 0.5), 50.0);
+        assert_eq!(percentile(&v, 0.95), 95.0);
+        assert_eq!(percentile(&v, 1.0), 100.0);
+        assert_eq!(percentile(&[], 0.95), 0.0);
+    }
+
+    #[test]
+    fn three_frames_of_the_sample_data_run_without_a_window() {
+        assert_eq!(run(3, Vec::new()), ExitCode::SUCCESS);
+    }
+}

@@ -1,0 +1,968 @@
+//! The application: panels around the map, the command queue, and what happens to the document.
+
+pub mod bench_frames;
+pub mod file_dialog;
+pub mod loading;
+pub mod project;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use egui::RichText;
+use geo::Point;
+
+use crate::edit::Edit;
+use crate::io;
+use crate::model::{Document, FeatureRef, Layer, LayerId};
+use crate::render::layer_view::{LayerView, Prepared};
+use crate::render::overlay::MapDrawing;
+use crate::render::scene::Overlay;
+use crate::ui::app::file_dialog::{Answer, FileDialogs};
+use crate::ui::app::loading::{Finished, Loading};
+use crate::ui::app::project::ProjectFiles;
+use crate::ui::command::Command;
+use crate::ui::map::MapView;
+use crate::ui::map::editing::Editing;
+use crate::ui::measure::MeasurePanel;
+use crate::ui::panels::coverage::CoveragePanel;
+use crate::ui::panels::help::help_ui;
+use crate::ui::panels::image_export::{Area, ExportAction, ImageExport, ImageRequest};
+use crate::ui::panels::inspector::inspector_ui;
+use crate::ui::panels::layers::{LayersPanel, ProblemReport};
+use crate::ui::panels::property_editor::PropertyEditor;
+use crate::ui::panels::search_box::SearchBox;
+use crate::ui::timeline::TimelinePanel;
+
+/// The tabs of the right-hand panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    /// The inspector of the selected feature.
+    Feature,
+    /// The measure tool.
+    Measure,
+    /// Which sites a raid came near in the window.
+    Coverage,
+}
+
+/// The whole GUI state. `doc` is the document; everything else is how it is shown.
+pub struct RaidmapApp {
+    pub doc: Document,
+    pub views: HashMap<LayerId, LayerView>,
+    pub map: MapView,
+    pub selection: Option<FeatureRef>,
+    pub hover: Option<FeatureRef>,
+    pub measure: MeasurePanel,
+    /// Which tab the right-hand panel shows.
+    pub tab: Tab,
+    /// The timeline (bottom): the window of days the map shows.
+    pub timeline: TimelinePanel,
+    /// The Coverage tab.
+    pub coverage: CoveragePanel,
+    /// Whether the map draws the legend.
+    pub show_legend: bool,
+    /// Whether the dark theme was on in the last frame (saved for the next run).
+    dark_theme: bool,
+    /// The search box in the toolbar.
+    pub search: SearchBox,
+    /// Whether the keyboard shortcuts are shown.
+    pub help_open: bool,
+    /// The "Export image…" window.
+    pub image_export: ImageExport,
+    /// The timeline state the layer views were last filtered for.
+    filtered_generation: Option<u64>,
+    pub problems: Vec<ProblemReport>,
+    /// Undo history, map editing tools, multiple selection.
+    pub editing: Editing,
+    /// The project's file, unsaved changes, autosave and recovery.
+    pub project: ProjectFiles,
+    property_editor: PropertyEditor,
+    layers_panel: LayersPanel,
+    pub(crate) dialogs: FileDialogs,
+    cursor: Option<Point<f64>>,
+    /// A typed export path, asked for when no native dialog is available.
+    export_prompt: Option<ExportPrompt>,
+    /// The last thing that happened, for the status bar.
+    pub(crate) status: String,
+    commands: Vec<Command>,
+    opened: usize,
+    /// Files being read in the background.
+    pub loading: Loading,
+}
+
+impl RaidmapApp {
+    /// An app with no layers.
+    pub fn empty() -> Self {
+        let mut app = Self {
+            doc: Document::new(),
+            views: HashMap::new(),
+            map: MapView::new(),
+            selection: None,
+            hover: None,
+            measure: MeasurePanel::default(),
+            tab: Tab::Feature,
+            timeline: TimelinePanel::default(),
+            coverage: CoveragePanel::default(),
+            show_legend: true,
+            dark_theme: false,
+            search: SearchBox::default(),
+            help_open: false,
+            image_export: ImageExport::default(),
+            filtered_generation: None,
+            problems: Vec::new(),
+            editing: Editing::default(),
+            project: ProjectFiles::default(),
+            property_editor: PropertyEditor::default(),
+            layers_panel: LayersPanel::default(),
+            dialogs: FileDialogs::default(),
+            cursor: None,
+            export_prompt: None,
+            status: String::new(),
+            commands: Vec::new(),
+            opened: 0,
+            loading: Loading::default(),
+        };
+        app.mark_saved();
+        app
+    }
+
+    /// An app showing the given files, or the bundled sample data when there are none.
+    pub fn with_files(files: Vec<PathBuf>) -> Self {
+        let mut app = Self::empty();
+        if files.is_empty() {
+            match crate::sample::layers() {
+                Ok(layers) => {
+                    for layer in layers {
+                        app.add_layer(layer);
+                    }
+                    app.status = "Showing the bundled sample data (approximate positions).".into();
+                }
+                Err(err) => app.problems.push(ProblemReport {
+                    title: "The bundled sample data could not be read".into(),
+                    lines: vec![err.to_string()],
+                }),
+            }
+        } else {
+            for path in files {
+                // A project on the command line (`raidmap data/sample.raidmap`).
+                if crate::project::is_project_file(&path) {
+                    app.open_project(&path, true);
+                } else {
+                    app.loading.start(path, true);
+                }
+            }
+        }
+        // What was opened at start is what "unsaved changes" are counted from.
+        app.mark_saved();
+        app
+    }
+
+    /// Add a layer and its view.
+    pub fn add_layer(&mut self, layer: Layer) -> LayerId {
+        let prepared = Prepared::of(&layer);
+        self.add_prepared(layer, prepared)
+    }
+
+    /// Add a layer whose index was built already (by the thread that read it).
+    pub(crate) fn add_prepared(&mut self, layer: Layer, mut prepared: Prepared) -> LayerId {
+        let dates = prepared.dates.take();
+        let mut view = LayerView::prepared(&layer, self.opened, prepared);
+        self.opened += 1;
+        let id = self.doc.add_layer(layer);
+        view.mark_indexed(self.doc.layer_revision(id));
+        if let Some(dates) = dates {
+            self.timeline
+                .add_read(id, self.doc.layer_revision(id), dates);
+        }
+        self.views.insert(id, view);
+        id
+    }
+
+    /// Apply an edit through the undo history and show what happened.
+    fn edit(&mut self, edit: Edit, description: String) {
+        match self
+            .editing
+            .history
+            .apply(&mut self.doc, edit, description.clone())
+        {
+            Ok(()) => self.status = format!("{description}."),
+            Err(err) => self.status = format!("{description}: not done, {err}."),
+        }
+        self.after_edit();
+    }
+
+    /// Undo or redo the last step.
+    fn step(&mut self, undo: bool) {
+        let history = &mut self.editing.history;
+        let result = if undo {
+            history.undo(&mut self.doc)
+        } else {
+            history.redo(&mut self.doc)
+        };
+        let verb = if undo { "Undid" } else { "Redid" };
+        self.status = match result {
+            None if undo => "Nothing to undo.".into(),
+            None => "Nothing to redo.".into(),
+            Some(Ok(what)) => format!("{verb}: {what}."),
+            Some(Err(err)) => format!("Could not {}: {err}.", verb.to_lowercase()),
+        };
+        self.after_edit();
+    }
+
+    /// Keep the selection pointing at features that exist.
+    fn after_edit(&mut self) {
+        if self
+            .selection
+            .is_some_and(|r| self.doc.feature(r).is_none())
+        {
+            self.selection = None;
+        }
+        self.editing.after_edit(&self.doc);
+    }
+
+    /// Rebuild what is cached per layer (spatial index, triangulations) for changed layers.
+    fn sync_views(&mut self) {
+        for (id, layer) in self.doc.layers() {
+            let revision = self.doc.layer_revision(id);
+            if let Some(view) = self.views.get_mut(&id)
+                && view.refresh(layer, revision)
+            {
+                self.map.forget_layer(id);
+            }
+        }
+    }
+
+    /// Start reading files as layers, in the background; they are added when read.
+    fn open(&mut self, paths: Vec<PathBuf>) {
+        for path in paths {
+            // A project given with the files (`raidmap data/sample.raidmap`, a dropped file).
+            if crate::project::is_project_file(&path) {
+                self.open_project(&path, false);
+                continue;
+            }
+            self.loading.start(path, false);
+        }
+    }
+
+    /// Wait until every file being read is read, and add its layers (tests, `--bench-frames`).
+    pub fn finish_loading(&mut self) {
+        self.poll_project(true);
+        for finished in self.loading.wait() {
+            self.loaded(finished);
+        }
+    }
+
+    /// Add the layers of a file that was read; a file that failed is reported and changes
+    /// nothing else.
+    fn loaded(&mut self, finished: Finished) {
+        let Finished {
+            path,
+            result,
+            at_start,
+            ..
+        } = finished;
+        // Files given at start are what "unsaved changes" are counted from.
+        let baseline = at_start && !self.has_unsaved_changes();
+        match result {
+            Err(io::ReadError::Cancelled { .. }) => {
+                self.status = format!("Opening {} was cancelled.", path.display());
+            }
+            Ok(layers) => {
+                let count = layers.len();
+                let mut features = 0;
+                let mut measurements = 0;
+                for (mut layer, prepared) in layers {
+                    features += layer.features.len();
+                    // A file of kept measurements (exported earlier) comes back as one.
+                    if crate::measure::is_measurement_layer(&layer) {
+                        layer.kind = crate::model::LayerKind::Measurements;
+                        measurements += layer.features.len();
+                    }
+                    self.add_prepared(layer, prepared);
+                }
+                let file = path.file_name().map(|f| f.to_string_lossy().into_owned());
+                let file = file.unwrap_or_else(|| path.display().to_string());
+                let all_measurements = measurements == features && features > 0;
+                let features = crate::measure::group_thousands(features as f64);
+                self.status = if all_measurements {
+                    format!("Opened {file}: {features} kept measurements.")
+                } else if count > 1 {
+                    format!("Opened {file}: {features} features in {count} layers (its folders).")
+                } else {
+                    format!("Opened {file}: {features} features.")
+                };
+            }
+            Err(err) => {
+                self.status = format!("Could not open {}.", path.display());
+                self.problems.push(report_of(&path, &err));
+            }
+        }
+        if baseline {
+            self.mark_saved();
+        }
+    }
+
+    /// Queue a command; it is applied at the end of the frame.
+    pub fn push(&mut self, command: Command) {
+        self.commands.push(command);
+    }
+
+    /// Apply every queued command, in order. The only place the document changes.
+    pub fn apply(&mut self, ctx: &egui::Context) {
+        if self.commands.is_empty() {
+            return;
+        }
+        // What the commands change is shown in the next frame: ask for it.
+        ctx.request_repaint();
+        for command in std::mem::take(&mut self.commands) {
+            match command {
+                Command::AskOpen => self.dialogs.open(ctx),
+                Command::AskExport(id) => {
+                    if let Some(layer) = self.doc.layer(id) {
+                        let name = suggested_export_name(layer);
+                        self.dialogs.export(ctx, id, name);
+                    }
+                }
+                Command::Open(paths) => self.open(paths),
+                Command::SetStyle(id, style) => {
+                    if let Some(view) = self.views.get_mut(&id) {
+                        view.style = style;
+                    }
+                }
+                Command::SetVisible(id, visible) => {
+                    if let Some(view) = self.views.get_mut(&id) {
+                        view.visible = visible;
+                    }
+                }
+                Command::Remove(id) => {
+                    if let Some(layer) = self.doc.remove_layer(id) {
+                        self.status = format!("Closed {}.", layer.name);
+                    }
+                    self.views.remove(&id);
+                    self.map.forget_layer(id);
+                    if self.selection.is_some_and(|r| r.layer == id) {
+                        self.selection = None;
+                    }
+                }
+                Command::Select(selection) => {
+                    self.selection = selection;
+                    if selection.is_some() {
+                        self.tab = Tab::Feature;
+                    }
+                }
+                Command::KeepMeasurement(feature) => {
+                    let label = feature.name().unwrap_or("measurement").to_owned();
+                    let (id, layer) = self.doc.measurements_mut();
+                    let index = layer.features.len();
+                    self.views
+                        .entry(id)
+                        .or_insert_with(|| LayerView::new(layer, 0));
+                    let edit = Edit::InsertFeature {
+                        layer: id,
+                        index,
+                        feature,
+                    };
+                    self.edit(edit, format!("Keep {label}"));
+                    self.selection = Some(FeatureRef { layer: id, index });
+                    self.status = format!("Kept {label} in the Measurements layer.");
+                }
+                Command::Edit(edit, description) => {
+                    let select = match &edit {
+                        Edit::InsertFeature { layer, index, .. } => Some(FeatureRef {
+                            layer: *layer,
+                            index: *index,
+                        }),
+                        _ => None,
+                    };
+                    self.edit(edit, description);
+                    if select.is_some_and(|r| self.doc.feature(r).is_some()) {
+                        self.selection = select;
+                        self.tab = Tab::Feature;
+                    }
+                }
+                Command::Undo => self.step(true),
+                Command::Redo => self.step(false),
+                command @ (Command::AskOpenProject
+                | Command::AskSaveProject
+                | Command::SaveProject
+                | Command::OpenProject(_)
+                | Command::OpenProjectDiscarding(_)
+                | Command::RecoverAutosave(_)
+                | Command::SaveProjectAs(_)) => self.project_command(ctx, command),
+                Command::Export(id, path) => self.export(id, &path),
+                Command::ZoomTo(area) => self.map.zoom_to(area),
+                Command::SetTimeWindow(window) => {
+                    self.timeline.set_window(window);
+                    self.status = if window.is_unbounded() {
+                        "Showing all dates.".into()
+                    } else {
+                        format!("Showing {window} (UTC days, inclusive).")
+                    };
+                }
+                Command::SetTimeField(id, field) => self.timeline.set_field(&self.doc, id, field),
+                Command::AskExportCoverage => {
+                    let name = self
+                        .coverage
+                        .sites_layer()
+                        .and_then(|id| self.doc.layer(id))
+                        .map(|l| coverage_export_name(&l.name))
+                        .unwrap_or_else(|| "sites-coverage.geojson".into());
+                    self.dialogs.export_coverage(ctx, name);
+                }
+                Command::ExportCoverage(path) => self.export_coverage(&path),
+                Command::ExportImage(request) => self.export_image(&request),
+            }
+        }
+    }
+
+    fn export(&mut self, id: LayerId, path: &std::path::Path) {
+        let Some(layer) = self.doc.layer(id) else {
+            return;
+        };
+        match io::write_layer_file(layer, path) {
+            Ok(()) => {
+                self.status = format!(
+                    "Exported {} ({} features) to {}.",
+                    layer.name,
+                    layer.features.len(),
+                    path.display()
+                );
+            }
+            Err(err) => {
+                self.status = format!("Export of {} failed; nothing was overwritten.", layer.name);
+                self.problems.push(ProblemReport {
+                    title: format!("Could not export {}", layer.name),
+                    lines: error_chain(&err),
+                });
+            }
+        }
+    }
+
+    /// Write the Coverage tab's classified sites as GeoJSON, atomically.
+    fn export_coverage(&mut self, path: &std::path::Path) {
+        let (Some(result), Some(id)) = (self.coverage.result(), self.coverage.sites_layer()) else {
+            self.status = "Nothing to export: choose a site and a raid layer first.".into();
+            return;
+        };
+        let Some(sites) = self.doc.layer(id) else {
+            return;
+        };
+        let annotated = crate::coverage::annotate(sites, result);
+        let untouched = result.count(crate::coverage::Status::Untouched);
+        match io::write_layer_file(&annotated, path) {
+            Ok(()) => {
+                self.status = format!(
+                    "Exported {} classified sites ({untouched} untouched) to {}.",
+                    annotated.features.len(),
+                    path.display()
+                );
+            }
+            Err(err) => {
+                self.status =
+                    "Export of the classified sites failed; nothing was overwritten.".into();
+                self.problems.push(ProblemReport {
+                    title: "Could not export the classified sites".into(),
+                    lines: error_chain(&err),
+                });
+            }
+        }
+    }
+
+    /// Write the map as a PNG, drawn as `raidmap render` draws it.
+    fn export_image(&mut self, request: &ImageRequest) {
+        use crate::render::image::{self, ImageSpec, TileBasemap};
+        let layers = || image::layers_area(&self.doc, &self.views);
+        let area = match request.area {
+            Area::View => self.map.view_area().unwrap_or_else(layers),
+            Area::Layers => layers(),
+            Area::Box => request.bbox.unwrap_or_else(layers),
+        };
+        let mut spec = ImageSpec::new(request.width_px, request.height_px, area);
+        spec.fill = if request.area == Area::Layers {
+            0.85
+        } else {
+            1.0
+        };
+        spec.title = Some(request.title.clone()).filter(|t| !t.is_empty());
+        spec.units = self.measure.units;
+        spec.pixels_per_point = request.scale;
+        // The basemap chosen in the window (tiles only when the user chose a tile source).
+        let tiles = match self.map.basemap.settings.source.open(None) {
+            Ok(loader) => loader.map(|loader| TileBasemap {
+                credit: loader.attribution(),
+                loader,
+            }),
+            Err(err) => {
+                self.status = format!(
+                    "The basemap cannot be drawn ({}); the image uses the offline basemap.",
+                    crate::tiles::describe(&err)
+                );
+                None
+            }
+        };
+        let written = image::render_map(&self.doc, &self.views, &spec, tiles.as_ref())
+            .map_err(anyhow::Error::from)
+            .and_then(|image| Ok(image::encode_png(&image)?))
+            .and_then(|png| {
+                Ok(io::write_atomic(&request.path, |w| {
+                    std::io::Write::write_all(w, &png)
+                })?)
+            });
+        match written {
+            Ok(()) => {
+                self.status = format!(
+                    "Exported a {}×{} pixel image to {}.",
+                    request.width_px,
+                    request.height_px,
+                    request.path.display()
+                );
+            }
+            Err(err) => {
+                self.status = "The image export failed; nothing was overwritten.".into();
+                self.problems.push(ProblemReport {
+                    title: format!("Could not export the image to {}", request.path.display()),
+                    lines: err.chain().map(ToString::to_string).collect(),
+                });
+            }
+        }
+    }
+
+    /// Keyboard shortcuts that work anywhere (the map's own keys are in `ui::map::controls`).
+    fn shortcuts(&mut self, ctx: &egui::Context) {
+        use egui::{Key, Modifiers};
+        let (help, export, legend, theme) = ctx.input_mut(|i| {
+            (
+                i.consume_key(Modifiers::NONE, Key::F1),
+                i.consume_key(Modifiers::COMMAND, Key::E),
+                i.consume_key(Modifiers::COMMAND, Key::L),
+                i.consume_key(Modifiers::COMMAND | Modifiers::SHIFT, Key::D),
+            )
+        });
+        if help {
+            self.help_open = !self.help_open;
+        }
+        if export {
+            self.open_image_export();
+        }
+        if legend {
+            self.show_legend = !self.show_legend;
+        }
+        if theme {
+            let dark = ctx.theme() == egui::Theme::Dark;
+            ctx.set_theme(if dark {
+                egui::Theme::Light
+            } else {
+                egui::Theme::Dark
+            });
+        }
+    }
+
+    fn open_image_export(&mut self) {
+        if self.image_export.title.is_empty()
+            && let Some(title) = crate::render::image::default_title(&self.doc, &self.views)
+        {
+            self.image_export.title = title;
+        }
+        self.image_export.open = true;
+    }
+
+    /// The toolbar: search, legend, theme, image export and help.
+    fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            self.search.ui(ui, &self.doc, &mut self.commands);
+            ui.separator();
+            ui.checkbox(&mut self.show_legend, "Legend")
+                .on_hover_text("Draw the legend on the map (Ctrl+L)");
+            ui.separator();
+            let mut theme = ui.ctx().theme();
+            ui.label("Theme");
+            ui.selectable_value(&mut theme, egui::Theme::Light, "Light");
+            ui.selectable_value(&mut theme, egui::Theme::Dark, "Dark");
+            if theme != ui.ctx().theme() {
+                ui.ctx().set_theme(theme);
+            }
+            ui.separator();
+            if ui
+                .button("Export image…")
+                .on_hover_text("Save the map as a PNG image (Ctrl+E)")
+                .clicked()
+            {
+                self.open_image_export();
+            }
+            if ui
+                .button("Help")
+                .on_hover_text("Keyboard shortcuts (F1)")
+                .clicked()
+            {
+                self.help_open = !self.help_open;
+            }
+        });
+    }
+
+    /// Read the dates of new layers and hide what the timeline's window leaves out.
+    fn sync_timeline(&mut self) {
+        self.timeline.sync(&self.doc);
+        // Keep the coverage answer (and its rings on the map) in step with the window, also
+        // while another tab is shown. It is recomputed only when an input changed.
+        if self.coverage.result().is_some() {
+            self.coverage.refresh(&self.doc, &self.timeline);
+        }
+        if self.filtered_generation == Some(self.timeline.generation()) {
+            return;
+        }
+        for (id, view) in &mut self.views {
+            view.set_time_filter(self.timeline.shown(*id));
+        }
+        self.filtered_generation = Some(self.timeline.generation());
+    }
+
+    /// Draw the whole window content and handle input. Called every frame.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        for finished in self.loading.poll() {
+            self.loaded(finished);
+        }
+        self.poll_project(false);
+        if self.is_opening_project() {
+            // Keep polling while the project's files are read.
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(50));
+        }
+        self.loading.ui(ui.ctx());
+        if let Some(answer) = self.dialogs.poll() {
+            match answer {
+                Answer::Open(paths) => self.push(Command::Open(paths)),
+                Answer::Export(id, path) => self.push(Command::Export(id, path)),
+                Answer::ExportCoverage(path) => self.push(Command::ExportCoverage(path)),
+                Answer::ImagePath(path) => {
+                    self.image_export.path = path.display().to_string();
+                }
+                Answer::CoverageUnavailable => {
+                    self.tab = Tab::Coverage;
+                    let name = self
+                        .coverage
+                        .sites_layer()
+                        .and_then(|id| self.doc.layer(id))
+                        .map(|l| coverage_export_name(&l.name))
+                        .unwrap_or_else(|| "sites-coverage.geojson".into());
+                    let dir = std::env::current_dir().unwrap_or_default();
+                    self.coverage.export_path = Some(dir.join(name).display().to_string());
+                }
+                Answer::OpenProject(path) => self.push(Command::OpenProject(path)),
+                Answer::SaveProject(path) => self.push(Command::SaveProjectAs(path)),
+                Answer::ProjectUnavailable { save } => self.ask_project_path(save),
+                Answer::Unavailable { export: None } => self.problems.push(ProblemReport {
+                    title: "No file dialog is available on this system".into(),
+                    lines: vec![
+                        "raidmap uses the XDG desktop portal or zenity to show one.".into(),
+                        "Type the file's path in the box under Open… and press Enter, or drop the file on the window.".into(),
+                    ],
+                }),
+                Answer::Unavailable { export: Some(id) } => {
+                    if let Some(layer) = self.doc.layer(id) {
+                        self.export_prompt = Some(ExportPrompt {
+                            layer: id,
+                            path: suggested_export_path(layer),
+                        });
+                    }
+                }
+            }
+        }
+        let dropped: Vec<PathBuf> = ui.ctx().input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        if !dropped.is_empty() {
+            self.push(Command::Open(dropped));
+        }
+
+        self.sync_views();
+        self.sync_timeline();
+        self.shortcuts(ui.ctx());
+        self.editing
+            .keys(ui.ctx(), &self.doc, self.selection, &mut self.commands);
+        egui::Panel::top("toolbar").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                self.project_bar_ui(ui);
+                ui.separator();
+                self.toolbar_ui(ui);
+            });
+        });
+        egui::Panel::bottom("status-bar").show(ui, |ui| self.status_bar_ui(ui));
+        egui::Panel::bottom("timeline")
+            .resizable(false)
+            .show(ui, |ui| {
+                self.timeline
+                    .ui(ui, &self.doc, &self.views, &mut self.commands);
+            });
+        egui::Panel::left("layers")
+            .resizable(true)
+            .default_size(290.0)
+            .show(ui, |ui| {
+                self.layers_panel.ui(
+                    ui,
+                    &self.doc,
+                    &self.views,
+                    self.selection,
+                    &mut self.problems,
+                    &mut self.commands,
+                );
+            });
+        egui::Panel::right("details")
+            .resizable(true)
+            .default_size(330.0)
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    for (tab, label) in [
+                        (Tab::Feature, "Feature"),
+                        (Tab::Measure, "Measure"),
+                        (Tab::Coverage, "Coverage"),
+                    ] {
+                        ui.selectable_value(&mut self.tab, tab, RichText::new(label).strong());
+                    }
+                });
+                ui.separator();
+                match self.tab {
+                    Tab::Feature => {
+                        self.editing.toolbar_ui(ui, &self.doc, &mut self.commands);
+                        ui.separator();
+                        let selected = self.editing.selected(self.selection);
+                        if inspector_ui(
+                            ui,
+                            &self.doc,
+                            &selected,
+                            &mut self.property_editor,
+                            &mut self.commands,
+                        ) {
+                            self.editing.also_selected.clear();
+                            self.commands.push(Command::Select(None));
+                        }
+                    }
+                    Tab::Measure => self.measure.ui(ui, &self.doc, &mut self.commands),
+                    Tab::Coverage => {
+                        self.coverage
+                            .ui(ui, &self.doc, &self.timeline, &mut self.commands);
+                    }
+                }
+            });
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE)
+            .show(ui, |ui| {
+                let units = self.measure.units;
+                self.map.panning =
+                    self.editing
+                        .before_map(ui.ctx(), &self.map, &self.doc, self.selection);
+                let editing = self.editing.drawing(&self.doc, self.selection);
+                let coverage = self.coverage.marks();
+                let mut drawings: Vec<&dyn MapDrawing> = vec![self.measure.drawing(), &editing];
+                if let Some(marks) = &coverage {
+                    drawings.push(marks);
+                }
+                let overlay = Overlay {
+                    selection: self.selection,
+                    hover: self.hover,
+                    units,
+                    drawings,
+                    legend: self.show_legend,
+                };
+                let out = self.map.ui(ui, &self.doc, &self.views, &overlay);
+                self.editing.after_map(
+                    ui.ctx(),
+                    &self.map,
+                    &self.doc,
+                    self.selection,
+                    &mut self.commands,
+                );
+                self.hover = out.hovered;
+                self.cursor = out.cursor;
+                if let Some(click) = out.clicked {
+                    // Ctrl (Cmd) held on the click: from the release event itself too, since
+                    // the modifiers state may lag behind it.
+                    let ctrl = ui.input(|i| {
+                        i.modifiers.command
+                            || i.events.iter().any(|e| {
+                                matches!(e, egui::Event::PointerButton { pressed: false, modifiers, .. } if modifiers.command)
+                            })
+                    });
+                    if self.tab == Tab::Measure && self.measure.picking {
+                        self.measure.click(&self.doc, click.position, click.feature);
+                        // The map shows the new measurement in the next frame.
+                        ui.ctx().request_repaint();
+                    } else if !self.editing.click(
+                        &self.doc,
+                        click,
+                        ctrl,
+                        self.selection,
+                        &mut self.commands,
+                    ) {
+                        self.commands.push(Command::Select(click.feature));
+                    }
+                }
+            });
+        self.export_prompt_ui(ui.ctx());
+        self.editing.history_ui(ui.ctx());
+        self.project_windows_ui(ui.ctx());
+        help_ui(ui.ctx(), &mut self.help_open);
+        let view_px = self.map.last_map_rect().map(|r| {
+            let ppp = ui.ctx().pixels_per_point();
+            let size = [
+                (r.width() * ppp).round() as u32,
+                (r.height() * ppp).round() as u32,
+            ];
+            (size, ppp)
+        });
+        match self.image_export.ui(ui.ctx(), view_px) {
+            Some(ExportAction::ChoosePath) => {
+                let name = std::path::Path::new(&self.image_export.path)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "map.png".into());
+                self.dialogs.image_path(ui.ctx(), name);
+            }
+            Some(ExportAction::Export(request)) => self.push(Command::ExportImage(request)),
+            None => {}
+        }
+        self.apply(ui.ctx());
+        self.autosave_tick(ui.ctx());
+    }
+
+    /// Where to export, typed, when no native dialog could be shown.
+    fn export_prompt_ui(&mut self, ctx: &egui::Context) {
+        let Some(prompt) = &mut self.export_prompt else {
+            return;
+        };
+        let mut close = false;
+        let layer_name = self
+            .doc
+            .layer(prompt.layer)
+            .map(|l| l.name.clone())
+            .unwrap_or_default();
+        egui::Window::new("Export layer")
+            .collapsible(false)
+            .resizable(false)
+            .show(ctx, |ui| {
+                ui.label(format!(
+                    "No file dialog is available. Export {layer_name} as GeoJSON to:"
+                ));
+                let edit =
+                    ui.add(egui::TextEdit::singleline(&mut prompt.path).desired_width(420.0));
+                let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                ui.horizontal(|ui| {
+                    if ui.button("Export").clicked() || enter {
+                        self.commands.push(Command::Export(
+                            prompt.layer,
+                            PathBuf::from(prompt.path.trim()),
+                        ));
+                        close = true;
+                    }
+                    if ui.button("Cancel").clicked() {
+                        close = true;
+                    }
+                });
+            });
+        if close {
+            self.export_prompt = None;
+        }
+    }
+
+    fn status_bar_ui(&self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            match self.cursor {
+                Some(p) => ui.label(
+                    RichText::new(format!("lat {:.5}°, lon {:.5}°", p.y(), p.x())).monospace(),
+                ),
+                None => ui.label(RichText::new("lat –, lon –").monospace()),
+            };
+            ui.separator();
+            ui.label(format!("zoom {:.1}", self.map.zoom()));
+            ui.separator();
+            ui.label(&self.status);
+        });
+    }
+}
+
+/// A report of every problem of a file that could not be read.
+fn report_of(path: &std::path::Path, err: &io::ReadError) -> ProblemReport {
+    let file = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    let lines = match err.problems() {
+        [] => error_chain(err),
+        problems => problems.iter().map(|p| format!("{file}:{p}")).collect(),
+    };
+    ProblemReport {
+        title: format!("Could not open {}", path.display()),
+        lines,
+    }
+}
+
+/// An error and its causes, one per line.
+pub(crate) fn error_chain(err: &dyn std::error::Error) -> Vec<String> {
+    let mut lines = vec![err.to_string()];
+    let mut source = err.source();
+    while let Some(cause) = source {
+        lines.push(format!("caused by: {cause}"));
+        source = cause.source();
+    }
+    lines
+}
+
+/// The layer to export and the path typed so far.
+struct ExportPrompt {
+    layer: LayerId,
+    path: String,
+}
+
+/// Next to the layer's file (or in the current folder), with `-annotated` added to the name.
+fn suggested_export_path(layer: &Layer) -> String {
+    let name = suggested_export_name(layer);
+    let dir = match layer.path.as_ref().and_then(|p| p.parent()) {
+        Some(dir) if !dir.as_os_str().is_empty() => Some(dir.to_path_buf()),
+        _ => std::env::current_dir().ok(),
+    };
+    match dir {
+        Some(dir) => dir.join(name).display().to_string(),
+        None => name,
+    }
+}
+
+/// `sites-coverage.geojson` for a layer called `sites.geojson`.
+fn coverage_export_name(layer_name: &str) -> String {
+    let stem = layer_name
+        .trim_end_matches(".geojson")
+        .trim_end_matches(".json");
+    format!("{stem}-coverage.geojson")
+}
+
+fn suggested_export_name(layer: &Layer) -> String {
+    let stem = layer
+        .name
+        .trim_end_matches(".geojson")
+        .trim_end_matches(".json");
+    format!("{stem}-annotated.geojson")
+}
+
+impl eframe::App for RaidmapApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        RaidmapApp::ui(self, ui);
+        // Remembered for the next run (`save`).
+        self.dark_theme = ui.ctx().theme() == egui::Theme::Dark;
+    }
+
+    /// Remember the basemap choice (source, opacity, what is drawn above imagery, cache limit)
+    /// and the theme for the next run.
+    fn on_exit(&mut self) {
+        RaidmapApp::on_exit(self);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(
+            storage,
+            crate::ui::map::basemap_chooser::SETTINGS_KEY,
+            &self.map.basemap.settings,
+        );
+        eframe::set_value(storage, crate::ui::DARK_THEME_KEY, &self.dark_theme);
+    }
+}

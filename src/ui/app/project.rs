@@ -1,0 +1,545 @@
+//! Project files in the GUI: Open, Save and Save As (`crate::project` does the format), the
+//! unsaved-changes state, autosave every minute to the platform data folder, and the offer to
+//! recover after raidmap did not close cleanly.
+//!
+//! Promises: a failed save leaves the document marked unsaved, says why, and autosave keeps
+//! the work; opening a project over unsaved changes asks first; a project's online basemap is
+//! not switched on by opening the project (the network is used only when the user chooses it).
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::time::{Duration, Instant, SystemTime};
+
+use egui::RichText;
+
+use crate::model::LayerId;
+use crate::project::{self, SaveLayer, Settings};
+use crate::render::layer_view::Prepared;
+use crate::ui::app::RaidmapApp;
+use crate::ui::command::Command;
+use crate::ui::map::basemap_chooser::BasemapSettings;
+use crate::ui::panels::layers::ProblemReport;
+
+/// How often unsaved work is autosaved.
+pub const AUTOSAVE_EVERY: Duration = Duration::from_secs(60);
+/// The autosave's file name in the data folder.
+const AUTOSAVE_FILE: &str = "autosave.raidmap";
+/// Present while raidmap runs with unsaved work (or after it stopped without closing cleanly).
+const RUNNING_FILE: &str = "running";
+
+/// The project state of the GUI.
+#[derive(Default)]
+pub struct ProjectFiles {
+    /// The project's file, once opened or saved.
+    pub path: Option<PathBuf>,
+    /// The document's revision when last saved or opened.
+    saved_revision: u64,
+    /// The layers' styles and visibility then ([`RaidmapApp::views_fingerprint`]).
+    saved_views: u64,
+    /// Layers that were embedded in the opened project: saved embedded again.
+    pub embedded: HashSet<LayerId>,
+    autosave: Option<Autosave>,
+    /// A path typed when no file dialog is available: `(save, path)`.
+    prompt: Option<(bool, String)>,
+    /// A project waiting for "discard unsaved changes?".
+    confirm_open: Option<PathBuf>,
+    /// Autosaved work found at start, offered for recovery.
+    pub recovery: Option<PathBuf>,
+    /// A project being read on its own thread (its layers can be big files).
+    opening: Option<Opening>,
+}
+
+/// A project being read: where from, whether it is recovered work, and the reading thread's
+/// answer (the project with each layer's index and dates prepared).
+struct Opening {
+    path: PathBuf,
+    recovered: bool,
+    result: Receiver<Result<(project::Project, Vec<Prepared>), project::ProjectError>>,
+}
+
+struct Autosave {
+    dir: PathBuf,
+    last: Instant,
+    /// The document revision and views fingerprint last autosaved.
+    saved: Option<(u64, u64)>,
+}
+
+impl ProjectFiles {
+    /// Where autosaves go.
+    pub fn autosave_path(&self) -> Option<PathBuf> {
+        self.autosave.as_ref().map(|a| a.dir.join(AUTOSAVE_FILE))
+    }
+}
+
+/// A project file name for Save As.
+fn suggested_name(path: Option<&Path>) -> String {
+    path.and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "investigation.raidmap".into())
+}
+
+impl RaidmapApp {
+    /// What identifies how the layers are shown (styles, visibility), to notice unsaved style
+    /// changes.
+    fn views_fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for (id, _) in self.doc.layers() {
+            if let Some(view) = self.views.get(&id) {
+                view.visible.hash(&mut hasher);
+                serde_json::to_string(&view.style)
+                    .unwrap_or_default()
+                    .hash(&mut hasher);
+            }
+        }
+        hasher.finish()
+    }
+
+    /// Whether the data, a style or a layer's visibility changed since the project was last
+    /// saved or opened (or since start-up).
+    pub fn has_unsaved_changes(&self) -> bool {
+        self.doc.revision() != self.project.saved_revision
+            || self.views_fingerprint() != self.project.saved_views
+    }
+
+    /// What is shown now counts as saved.
+    pub(crate) fn mark_saved(&mut self) {
+        self.project.saved_revision = self.doc.revision();
+        self.project.saved_views = self.views_fingerprint();
+    }
+
+    /// Autosave into `dir` (made if needed) every minute while there are unsaved changes. If
+    /// the last run left autosaved work behind (it crashed, or closed with unsaved changes),
+    /// offer to recover it.
+    pub fn enable_autosave(&mut self, dir: PathBuf) {
+        let autosave = dir.join(AUTOSAVE_FILE);
+        if dir.join(RUNNING_FILE).exists() && autosave.exists() {
+            self.project.recovery = Some(autosave);
+        }
+        self.project.autosave = Some(Autosave {
+            dir,
+            last: Instant::now(),
+            saved: None,
+        });
+    }
+
+    /// The layers, their styles and the settings, as a project.
+    fn project_parts(&self) -> (Vec<SaveLayer<'_>>, Settings) {
+        let layers = self
+            .doc
+            .layers()
+            .map(|(id, layer)| SaveLayer {
+                layer,
+                visible: self.views.get(&id).is_none_or(|v| v.visible),
+                style: self.views.get(&id).map(|v| &v.style),
+                embed: self.project.embedded.contains(&id),
+            })
+            .collect();
+        let settings = Settings {
+            view: Some(self.map.view()),
+            basemap: serde_json::to_value(&self.map.basemap.settings).ok(),
+            time_window: self.timeline.window(),
+        };
+        (layers, settings)
+    }
+
+    /// Save the project at `path`. On failure the changes stay unsaved and the reason is shown.
+    pub fn save_project(&mut self, path: &Path) {
+        let (layers, settings) = self.project_parts();
+        let result = project::save(path, &layers, &settings);
+        match result {
+            Ok(()) => {
+                self.project.path = Some(path.to_owned());
+                self.mark_saved();
+                self.status = format!("Saved the project to {}.", path.display());
+            }
+            Err(err) => {
+                self.status =
+                    "The project was not saved; your changes are kept (and autosaved).".into();
+                self.problems.push(ProblemReport {
+                    title: format!("Could not save the project to {}", path.display()),
+                    lines: crate::ui::app::error_chain(&err),
+                });
+            }
+        }
+    }
+
+    /// Open a project in place of what is shown; asks first when there are unsaved changes.
+    /// The project and its layers are read on a thread, so the window keeps drawing.
+    pub fn open_project(&mut self, path: &Path, discard_changes: bool) {
+        if !discard_changes && self.has_unsaved_changes() {
+            self.project.confirm_open = Some(path.to_owned());
+            return;
+        }
+        self.start_opening(path, false);
+    }
+
+    fn start_opening(&mut self, path: &Path, recovered: bool) {
+        let (send, result) = channel();
+        let reading = path.to_owned();
+        let spawned = std::thread::Builder::new()
+            .name("read-project".into())
+            .spawn(move || {
+                let read = project::load(&reading).map(|opened| {
+                    let prepared = opened
+                        .layers
+                        .iter()
+                        .map(|l| Prepared::all(&l.layer))
+                        .collect();
+                    (opened, prepared)
+                });
+                let _ = send.send(read);
+            });
+        if let Err(e) = spawned {
+            log::error!("cannot start a thread to read {}: {e}", path.display());
+        }
+        self.status = format!("Opening the project {}…", path.display());
+        self.project.opening = Some(Opening {
+            path: path.to_owned(),
+            recovered,
+            result,
+        });
+    }
+
+    /// Take the project being read once it is ready (every frame); `wait` blocks until it is
+    /// (tests, `--bench-frames`).
+    pub fn poll_project(&mut self, wait: bool) {
+        let Some(opening) = &self.project.opening else {
+            return;
+        };
+        let result = if wait {
+            opening
+                .result
+                .recv()
+                .map_err(|_| TryRecvError::Disconnected)
+        } else {
+            opening.result.try_recv()
+        };
+        let result = match result {
+            Ok(result) => result,
+            Err(TryRecvError::Empty) => return,
+            Err(TryRecvError::Disconnected) => {
+                self.project.opening = None;
+                return;
+            }
+        };
+        let Some(Opening {
+            path, recovered, ..
+        }) = self.project.opening.take()
+        else {
+            return;
+        };
+        match result {
+            Ok((opened, prepared)) => {
+                self.replace_with(opened, prepared);
+                if recovered {
+                    // Recovered work is saved nowhere but in the autosave yet.
+                    self.project.path = None;
+                    self.project.saved_revision = u64::MAX;
+                    self.status = "Recovered the autosaved work: save it as a project.".into();
+                } else {
+                    self.project.path = Some(path.clone());
+                    self.status = format!("Opened the project {}.", path.display());
+                }
+            }
+            Err(err) => {
+                self.status = format!("Could not open {}.", path.display());
+                self.problems.push(ProblemReport {
+                    title: format!("Could not open the project {}", path.display()),
+                    lines: crate::ui::app::error_chain(&err),
+                });
+            }
+        }
+    }
+
+    /// Whether a project is being read.
+    pub fn is_opening_project(&self) -> bool {
+        self.project.opening.is_some()
+    }
+
+    /// Show a project's layers and settings instead of the current ones.
+    fn replace_with(&mut self, opened: project::Project, prepared: Vec<Prepared>) {
+        let old: Vec<LayerId> = self.doc.layers().map(|(id, _)| id).collect();
+        for id in old {
+            self.doc.remove_layer(id);
+            self.views.remove(&id);
+            self.map.forget_layer(id);
+        }
+        self.selection = None;
+        self.hover = None;
+        self.editing = Default::default();
+        self.project.embedded.clear();
+        for (layer, prepared) in opened.layers.into_iter().zip(prepared) {
+            let id = self.add_prepared(layer.layer, prepared);
+            if let Some(view) = self.views.get_mut(&id) {
+                view.visible = layer.visible;
+                if let Some(style) = layer.style {
+                    view.style = style;
+                }
+            }
+            if layer.embedded {
+                self.project.embedded.insert(id);
+            }
+        }
+        let settings = opened.settings;
+        if let Some(view) = settings.view {
+            self.map.set_view(view);
+        }
+        self.timeline.set_window(settings.time_window);
+        if let Some(basemap) = settings
+            .basemap
+            .and_then(|b| serde_json::from_value::<BasemapSettings>(b).ok())
+        {
+            let online = basemap.source.is_online();
+            let label = basemap.source.label();
+            let keep_source = self.map.basemap.settings.source.clone();
+            self.map.basemap.settings = basemap.clone();
+            if online {
+                // Opening a file must not contact a tile server: the user chooses that.
+                self.map.basemap.choose(keep_source);
+                self.problems.push(ProblemReport {
+                    title: "The project's basemap is online".into(),
+                    lines: vec![format!(
+                        "It was saved with {label}. raidmap did not switch it on, so nothing was \
+                         fetched: choose it under Basemap to use it."
+                    )],
+                });
+            } else {
+                self.map.basemap.choose(basemap.source);
+            }
+        }
+        for problem in opened.problems {
+            self.problems.push(ProblemReport {
+                title: "A layer of the project could not be opened".into(),
+                lines: vec![problem],
+            });
+        }
+        self.mark_saved();
+    }
+
+    /// Apply a project command (from [`RaidmapApp::apply`]).
+    pub fn project_command(&mut self, ctx: &egui::Context, command: Command) {
+        match command {
+            Command::AskOpenProject => self.dialogs.open_project(ctx),
+            Command::AskSaveProject => {
+                let name = suggested_name(self.project.path.as_deref());
+                self.dialogs.save_project(ctx, name);
+            }
+            Command::SaveProject => match self.project.path.clone() {
+                Some(path) => self.save_project(&path),
+                None => {
+                    let name = suggested_name(None);
+                    self.dialogs.save_project(ctx, name);
+                }
+            },
+            Command::OpenProject(path) => self.open_project(&path, false),
+            Command::OpenProjectDiscarding(path) => self.open_project(&path, true),
+            Command::RecoverAutosave(path) => self.start_opening(&path, true),
+            Command::SaveProjectAs(path) => self.save_project(&path),
+            _ => {}
+        }
+    }
+
+    /// No dialog could be shown: ask for a typed path.
+    pub fn ask_project_path(&mut self, save: bool) {
+        let dir = std::env::current_dir().unwrap_or_default();
+        let path = self
+            .project
+            .path
+            .clone()
+            .unwrap_or_else(|| dir.join(suggested_name(None)));
+        self.project.prompt = Some((save, path.display().to_string()));
+    }
+
+    /// Autosave when a minute has passed with unsaved changes; wake up in time for the next.
+    pub fn autosave_tick(&mut self, ctx: &egui::Context) {
+        let Some(autosave) = &self.project.autosave else {
+            return;
+        };
+        let now_shown = (self.doc.revision(), self.views_fingerprint());
+        if !self.has_unsaved_changes() || autosave.saved == Some(now_shown) {
+            return;
+        }
+        let due = autosave.last + AUTOSAVE_EVERY;
+        let now = Instant::now();
+        if now < due {
+            ctx.request_repaint_after(due - now);
+            return;
+        }
+        self.autosave_now();
+    }
+
+    /// Write the autosave (and the mark that raidmap is running with unsaved work) now.
+    pub fn autosave_now(&mut self) {
+        let Some(dir) = self.project.autosave.as_ref().map(|a| a.dir.clone()) else {
+            return;
+        };
+        let (layers, settings) = self.project_parts();
+        let result = std::fs::create_dir_all(&dir)
+            .map_err(|e| e.to_string())
+            .and_then(|()| {
+                crate::io::write_atomic(&dir.join(RUNNING_FILE), |w| {
+                    std::io::Write::write_all(w, std::process::id().to_string().as_bytes())
+                })
+                .map_err(|e| e.to_string())
+            })
+            .and_then(|()| {
+                project::save(&dir.join(AUTOSAVE_FILE), &layers, &settings)
+                    .map_err(|e| crate::ui::app::error_chain(&e).join(": "))
+            });
+        let now_shown = (self.doc.revision(), self.views_fingerprint());
+        if let Some(autosave) = &mut self.project.autosave {
+            autosave.last = Instant::now();
+            match result {
+                Ok(()) => autosave.saved = Some(now_shown),
+                Err(err) => {
+                    log::warn!("autosave failed: {err}");
+                    self.status = format!("Autosave failed: {err}");
+                }
+            }
+        }
+    }
+
+    /// At exit: with unsaved changes, autosave them and leave the mark, so the next start
+    /// offers to recover them; else clear both.
+    pub fn on_exit(&mut self) {
+        let Some(dir) = self.project.autosave.as_ref().map(|a| a.dir.clone()) else {
+            return;
+        };
+        if self.has_unsaved_changes() {
+            self.autosave_now();
+        } else {
+            let _ = std::fs::remove_file(dir.join(RUNNING_FILE));
+            let _ = std::fs::remove_file(dir.join(AUTOSAVE_FILE));
+        }
+    }
+
+    /// The project buttons (top bar).
+    pub fn project_bar_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            if ui.button("Open project…").clicked() {
+                self.push(Command::AskOpenProject);
+            }
+            if ui
+                .button("Save")
+                .on_hover_text("Save the project (Ctrl+S)")
+                .clicked()
+            {
+                self.push(Command::SaveProject);
+            }
+            if ui.button("Save as…").clicked() {
+                self.push(Command::AskSaveProject);
+            }
+            ui.separator();
+            let name = self
+                .project
+                .path
+                .as_ref()
+                .and_then(|p| p.file_name())
+                .map_or_else(
+                    || "Unsaved project".to_owned(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+            ui.label(RichText::new(name).strong());
+            if self.has_unsaved_changes() {
+                ui.label(RichText::new("(unsaved changes)").weak());
+            }
+        });
+        let save = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::S);
+        if ui.ctx().input_mut(|i| i.consume_shortcut(&save)) {
+            self.push(Command::SaveProject);
+        }
+    }
+
+    /// The project windows: typed path, discard-changes question, recovery offer.
+    pub fn project_windows_ui(&mut self, ctx: &egui::Context) {
+        if let Some((save, path)) = &mut self.project.prompt {
+            let save = *save;
+            let mut close = false;
+            let mut chosen = None;
+            egui::Window::new(if save { "Save project" } else { "Open project" })
+                .collapsible(false)
+                .resizable(false)
+                .show(ctx, |ui| {
+                    ui.label("No file dialog is available. Type the project file's path:");
+                    let edit = ui.add(egui::TextEdit::singleline(path).desired_width(420.0));
+                    let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    ui.horizontal(|ui| {
+                        let label = if save { "Save" } else { "Open" };
+                        if ui.button(label).clicked() || enter {
+                            let path = PathBuf::from(path.trim());
+                            chosen = Some(if save {
+                                Command::SaveProjectAs(path)
+                            } else {
+                                Command::OpenProject(path)
+                            });
+                            close = true;
+                        }
+                        if ui.button("Cancel").clicked() {
+                            close = true;
+                        }
+                    });
+                });
+            if close {
+                self.project.prompt = None;
+            }
+            if let Some(command) = chosen {
+                self.push(command);
+            }
+        }
+        if let Some(path) = self.project.confirm_open.clone() {
+            egui::Window::new("Unsaved changes")
+                .collapsible(false)
+                .resizable(false)
+                .show(ctx, |ui| {
+                    ui.label(format!(
+                        "Opening {} replaces what is shown. Your changes since the last save \
+                         would be lost.",
+                        path.display()
+                    ));
+                    ui.horizontal(|ui| {
+                        if ui.button("Discard changes and open").clicked() {
+                            self.project.confirm_open = None;
+                            self.push(Command::OpenProjectDiscarding(path.clone()));
+                        }
+                        if ui.button("Cancel").clicked() {
+                            self.project.confirm_open = None;
+                        }
+                    });
+                });
+        }
+        if let Some(path) = self.project.recovery.clone() {
+            let when = std::fs::metadata(&path)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| SystemTime::now().duration_since(t).ok())
+                .map(|d| match d.as_secs() / 60 {
+                    0 => "less than a minute ago".to_owned(),
+                    1 => "1 minute ago".to_owned(),
+                    n if n < 120 => format!("{n} minutes ago"),
+                    n => format!("{} hours ago", n / 60),
+                })
+                .unwrap_or_else(|| "earlier".into());
+            egui::Window::new("Recover unsaved work?")
+                .collapsible(false)
+                .resizable(false)
+                .show(ctx, |ui| {
+                    ui.label(format!(
+                        "raidmap did not close cleanly last time, or closed with changes that \
+                         were not saved in a project. The work was autosaved {when}."
+                    ));
+                    ui.horizontal(|ui| {
+                        if ui.button("Recover").clicked() {
+                            self.project.recovery = None;
+                            self.push(Command::RecoverAutosave(path.clone()));
+                        }
+                        if ui.button("Discard").clicked() {
+                            self.project.recovery = None;
+                            let _ = std::fs::remove_file(&path);
+                        }
+                    });
+                });
+        }
+    }
+}

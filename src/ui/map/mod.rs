@@ -1,0 +1,272 @@
+//! The map in the window: walkers' slippy-map widget, painted by [`crate::render::scene`]
+//! (offline basemap beneath, data layers, highlights, overlays), plus hit-testing, navigation,
+//! editing and the basemap chooser.
+//!
+//! Every geo↔screen conversion goes through walkers' [`Projector`], which can also be rebuilt
+//! without a frame ([`MapView::screen_pos`]) so tests can click where a feature is drawn.
+
+pub mod basemap_chooser;
+pub mod controls;
+pub mod editing;
+pub mod hit_test;
+pub mod tiles;
+
+use std::collections::HashMap;
+
+use egui::{Pos2, Rect as ScreenRect, Sense, Vec2};
+use geo::{Coord, Point, Rect};
+use walkers::{Map, MapMemory, MercatorProjection, Position, Projector, lon_lat};
+
+use crate::model::{Document, FeatureRef, LayerId};
+use crate::render::basemap::BasemapStyle;
+use crate::render::basemap::stack::{StackPlan, reserve_under};
+use crate::render::layer_view::LayerView;
+use crate::render::scene::{MapScene, Overlay, cambodia, fit, paint_map};
+use crate::render::screen::visible_area;
+use crate::ui::map::basemap_chooser::BasemapState;
+use crate::ui::map::controls::Navigation;
+use crate::ui::map::hit_test::hit_test;
+use crate::ui::map::tiles::ImageryLayer;
+
+/// A click on the map: where, and the feature under the pointer if any.
+#[derive(Debug, Clone, Copy)]
+pub struct Click {
+    pub position: Point<f64>,
+    pub feature: Option<FeatureRef>,
+}
+
+/// What happened on the map this frame.
+#[derive(Debug, Default)]
+pub struct MapOutput {
+    /// Geographic position under the pointer.
+    pub cursor: Option<Point<f64>>,
+    pub hovered: Option<FeatureRef>,
+    pub clicked: Option<Click>,
+}
+
+/// The map's own state between frames.
+pub struct MapView {
+    memory: MapMemory,
+    /// An area to fit into the view on the next frame (when the map's size is known).
+    pending_fit: Option<Rect<f64>>,
+    /// The map's rectangle on screen in the last frame.
+    last_rect: Option<ScreenRect>,
+    /// Polygon triangulations (lon/lat), computed once per feature.
+    fills: HashMap<FeatureRef, Vec<[Coord<f64>; 3]>>,
+    basemap_style: BasemapStyle,
+    /// The chosen basemap (offline, online or a tile file) and its tiles.
+    pub basemap: BasemapState,
+    /// Dragging pans the map (off while a vertex is dragged).
+    pub panning: bool,
+}
+
+impl Default for MapView {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl MapView {
+    pub fn new() -> Self {
+        let mut memory = MapMemory::default();
+        memory.center_at(lon_lat(104.9, 12.55));
+        // Zoom 7 always exists, so this cannot fail; the fit on the first frame refines it.
+        let _ = memory.set_zoom(7.0);
+        Self {
+            memory,
+            pending_fit: Some(cambodia()),
+            last_rect: None,
+            fills: HashMap::new(),
+            basemap_style: BasemapStyle::default(),
+            basemap: BasemapState::default(),
+            panning: true,
+        }
+    }
+
+    /// The geographic position at a screen position, by the last frame's projection.
+    pub fn geo_pos(&self, pos: Pos2) -> Option<Point<f64>> {
+        let rect = self.last_rect?;
+        let center = self.center();
+        let projector = Projector::new(rect, &MercatorProjection, &self.memory, center);
+        Some(projector.unproject(pos.to_vec2()))
+    }
+
+    /// The feature a click at `pos` would pick, by the last frame's projection (the same
+    /// hit-test the pointer uses, through the layers' spatial indexes).
+    pub fn feature_at(
+        &self,
+        doc: &Document,
+        views: &HashMap<LayerId, LayerView>,
+        pos: Pos2,
+    ) -> Option<FeatureRef> {
+        let rect = self.last_rect?;
+        let center = self.center();
+        let projector = Projector::new(rect, &MercatorProjection, &self.memory, center);
+        hit_test(doc, views, &projector, pos, visible_area(&projector, rect))
+    }
+
+    /// The centre and zoom (for project files).
+    pub fn view(&self) -> crate::project::View {
+        let c = self.center();
+        crate::project::View {
+            center: [c.x(), c.y()],
+            zoom: self.memory.zoom(),
+        }
+    }
+
+    /// Show this centre and zoom (from a project file) instead of fitting the data.
+    pub fn set_view(&mut self, view: crate::project::View) {
+        self.pending_fit = None;
+        self.memory
+            .center_at(lon_lat(view.center[0], view.center[1]));
+        let _ = self.memory.set_zoom(view.zoom.clamp(2.0, 19.0));
+    }
+
+    /// Fit `area` into the view on the next frame.
+    pub fn zoom_to(&mut self, area: Rect<f64>) {
+        self.pending_fit = Some(area);
+    }
+
+    pub fn zoom(&self) -> f64 {
+        self.memory.zoom()
+    }
+
+    /// Forget cached geometry of a layer (after it changed or was removed).
+    pub fn forget_layer(&mut self, layer: LayerId) {
+        self.fills.retain(|r, _| r.layer != layer);
+    }
+
+    /// Where a geographic position was drawn in the last frame, if the map has been shown.
+    pub fn screen_pos(&self, position: Point<f64>) -> Option<Pos2> {
+        let rect = self.last_rect?;
+        let center = self.center();
+        let projector = Projector::new(rect, &MercatorProjection, &self.memory, center);
+        Some(projector.project(position).to_pos2())
+    }
+
+    /// The lon/lat rectangle the map showed in the last frame.
+    pub fn view_area(&self) -> Option<Rect<f64>> {
+        let rect = self.last_rect?;
+        let projector = Projector::new(rect, &MercatorProjection, &self.memory, self.center());
+        let a = projector.unproject(rect.left_top().to_vec2());
+        let b = projector.unproject(rect.right_bottom().to_vec2());
+        Some(Rect::new(a.0, b.0))
+    }
+
+    /// The map's rectangle on screen in the last frame.
+    pub fn last_map_rect(&self) -> Option<ScreenRect> {
+        self.last_rect
+    }
+
+    fn center(&self) -> Position {
+        self.memory.detached().unwrap_or(lon_lat(104.9, 12.55))
+    }
+
+    /// Show the map in all the space left in `ui`.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        doc: &Document,
+        views: &HashMap<LayerId, LayerView>,
+        overlay: &Overlay<'_>,
+    ) -> MapOutput {
+        let size = ui.available_size();
+        if let Some(area) = self.pending_fit.take() {
+            fit(&mut self.memory, area, size, 0.9);
+        }
+        let keys = controls::keyboard(ui.ctx(), size);
+        let center = self.center();
+        let fills = &mut self.fills;
+        let basemap_style = &self.basemap_style;
+        self.basemap.prepare(ui.ctx());
+        let plan = StackPlan {
+            imagery: self.basemap.tiles().is_some(),
+            borders_above: self.basemap.settings.borders_above,
+            labels_above: self.basemap.settings.labels_above,
+            credit: self.basemap.tiles().and_then(|t| t.attribution_text()),
+        };
+        let opacity = self.basemap.settings.opacity.clamp(0.0, 1.0);
+        // The offline basemap's place, under the tiles walkers paints before the closure.
+        let under = reserve_under(ui);
+        let response = Map::new(None, &mut self.memory, center)
+            .with_layer(ImageryLayer(self.basemap.tiles_mut()), opacity)
+            .double_click_to_zoom(true)
+            .drag_pan_buttons(if self.panning {
+                egui::DragPanButtons::PRIMARY
+            } else {
+                egui::DragPanButtons::empty()
+            })
+            // The mouse wheel zooms, as in every web map; dragging pans.
+            .zoom_with_ctrl(false)
+            .show(ui, |ui, response, projector, _memory| {
+                let painter = ui.painter().with_clip_rect(response.rect);
+                let visible = visible_area(projector, response.rect);
+                let scene = MapScene {
+                    doc,
+                    views,
+                    overlay,
+                    basemap_style,
+                    plan: &plan,
+                };
+                paint_map(&painter, under, projector, &scene, fills);
+
+                let pointer = response.hover_pos();
+                let hovered = pointer.and_then(|pos| hit_test(doc, views, projector, pos, visible));
+                let cursor = pointer.map(|pos| projector.unproject(pos.to_vec2()));
+                let clicked = if response.clicked() {
+                    response.interact_pointer_pos().map(|pos| Click {
+                        position: projector.unproject(pos.to_vec2()),
+                        feature: hit_test(doc, views, projector, pos, visible),
+                    })
+                } else {
+                    None
+                };
+                if hovered.is_some() {
+                    ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
+                }
+                MapOutput {
+                    cursor,
+                    hovered,
+                    clicked,
+                }
+            });
+        self.last_rect = Some(response.response.rect);
+        let _ = response.response.interact(Sense::click());
+        let rect = response.response.rect;
+        let buttons = controls::zoom_buttons(ui.ctx(), rect);
+        self.basemap.chooser_area_ui(ui.ctx(), rect);
+        self.navigate(keys, doc, views);
+        self.navigate(buttons, doc, views);
+        response.inner
+    }
+
+    /// Apply zoom buttons and keys (shown from the next frame on).
+    fn navigate(&mut self, nav: Navigation, doc: &Document, views: &HashMap<LayerId, LayerView>) {
+        if nav.is_empty() {
+            return;
+        }
+        for _ in 0..nav.zoom_steps.max(0) {
+            let _ = self.memory.zoom_in();
+        }
+        for _ in 0..(-nav.zoom_steps).max(0) {
+            let _ = self.memory.zoom_out();
+        }
+        if nav.pan != Vec2::ZERO
+            && let Some(rect) = self.last_rect
+        {
+            let center = self.center();
+            let projector = Projector::new(rect, &MercatorProjection, &self.memory, center);
+            let moved = projector.unproject(projector.project(center) + nav.pan);
+            self.memory.center_at(moved);
+        }
+        if nav.zoom_to_all {
+            let all = doc
+                .layers()
+                .filter(|(id, _)| views.get(id).is_some_and(|v| v.visible))
+                .filter_map(|(_, layer)| layer.bbox())
+                .reduce(|a, b| crate::model::union(&a, &b));
+            // With nothing to show, "all" is the country the app is about.
+            self.zoom_to(all.unwrap_or_else(cambodia));
+        }
+    }
+}

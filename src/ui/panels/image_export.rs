@@ -1,0 +1,208 @@
+//! The "Export image…" window: the current view, every layer, or a typed box, at a chosen
+//! pixel size, with a title, written as PNG by the same code as `raidmap render`
+//! (`render::image`), so the window and the command line make the same image.
+
+use std::path::PathBuf;
+
+use egui::{DragValue, RichText};
+use geo::Rect;
+
+use crate::render::image::{DEFAULT_SIZE_PX, MAX_SIDE_PX, parse_bbox};
+use crate::ui::a11y;
+
+/// Which part of the map the image shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    /// What the map shows now.
+    View,
+    /// Every visible layer (Cambodia when there is none), as `raidmap render` without --bbox.
+    Layers,
+    /// A typed box, as `--bbox`.
+    Box,
+}
+
+/// An image to write, as the window asks for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageRequest {
+    pub width_px: u32,
+    pub height_px: u32,
+    /// Pixels per point (text and symbols this many pixels per point).
+    pub scale: f32,
+    pub area: Area,
+    /// With [`Area::Box`]: west, south, east, north in degrees.
+    pub bbox: Option<Rect<f64>>,
+    pub title: String,
+    pub path: PathBuf,
+}
+
+pub struct ImageExport {
+    pub open: bool,
+    width_px: u32,
+    height_px: u32,
+    scale: f32,
+    area: Area,
+    bbox_text: String,
+    pub title: String,
+    pub path: String,
+    problem: Option<String>,
+}
+
+impl Default for ImageExport {
+    fn default() -> Self {
+        let dir = std::env::current_dir().unwrap_or_default();
+        Self {
+            open: false,
+            width_px: DEFAULT_SIZE_PX[0],
+            height_px: DEFAULT_SIZE_PX[1],
+            scale: 1.0,
+            area: Area::Layers,
+            bbox_text: "102.3,10.4,107.65,14.7".into(),
+            title: String::new(),
+            path: dir.join("map.png").display().to_string(),
+            problem: None,
+        }
+    }
+}
+
+/// What the window asks the app to do.
+#[derive(Debug)]
+pub enum ExportAction {
+    /// Show the native save dialog for the path.
+    ChoosePath,
+    Export(ImageRequest),
+}
+
+impl ImageExport {
+    /// The window, while open. `view_px` is the map's size on screen in pixels and the
+    /// screen's pixels per point.
+    pub fn ui(
+        &mut self,
+        ctx: &egui::Context,
+        view_px: Option<([u32; 2], f32)>,
+    ) -> Option<ExportAction> {
+        if !self.open {
+            return None;
+        }
+        let mut action = None;
+        let mut open = self.open;
+        egui::Window::new("Export image")
+            .open(&mut open)
+            .collapsible(false)
+            .resizable(false)
+            .show(ctx, |ui| {
+                ui.label(
+                    "A PNG of the map with its title, legend, scale bar, north arrow and credits.",
+                );
+                ui.add_space(4.0);
+                egui::Grid::new("image-export")
+                    .num_columns(2)
+                    .spacing([8.0, 6.0])
+                    .show(ui, |ui| {
+                        ui.label("Shows");
+                        ui.horizontal(|ui| {
+                            ui.radio_value(&mut self.area, Area::View, "the current view");
+                            ui.radio_value(&mut self.area, Area::Layers, "all layers");
+                            ui.radio_value(&mut self.area, Area::Box, "a box");
+                        });
+                        ui.end_row();
+                        if self.area == Area::Box {
+                            ui.label("Box W,S,E,N");
+                            let r = ui.add(
+                                egui::TextEdit::singleline(&mut self.bbox_text)
+                                    .desired_width(220.0),
+                            );
+                            a11y::name(&r, "Box west, south, east, north");
+                            ui.end_row();
+                        }
+                        ui.label("Size");
+                        ui.horizontal(|ui| {
+                            let r = ui.add(
+                                DragValue::new(&mut self.width_px)
+                                    .range(1..=MAX_SIDE_PX)
+                                    .suffix(" px"),
+                            );
+                            a11y::name(&r, "Image width");
+                            ui.label("×");
+                            let r = ui.add(
+                                DragValue::new(&mut self.height_px)
+                                    .range(1..=MAX_SIDE_PX)
+                                    .suffix(" px"),
+                            );
+                            a11y::name(&r, "Image height");
+                            if let Some(([w, h], ppp)) = view_px
+                                && ui.small_button("as on screen").clicked()
+                            {
+                                self.width_px = w.clamp(1, MAX_SIDE_PX);
+                                self.height_px = h.clamp(1, MAX_SIDE_PX);
+                                self.scale = ppp.clamp(0.25, 8.0);
+                            }
+                        });
+                        ui.end_row();
+                        ui.label("Scale");
+                        let r = ui.add(
+                            DragValue::new(&mut self.scale)
+                                .range(0.25..=8.0)
+                                .speed(0.05)
+                                .suffix(" px per pt"),
+                        );
+                        a11y::name(&r, "Image scale");
+                        ui.end_row();
+                        ui.label("Title");
+                        let r = ui.add(
+                            egui::TextEdit::singleline(&mut self.title)
+                                .hint_text("none")
+                                .desired_width(320.0),
+                        );
+                        a11y::name(&r, "Image title");
+                        ui.end_row();
+                        ui.label("File");
+                        ui.horizontal(|ui| {
+                            let r = ui.add(
+                                egui::TextEdit::singleline(&mut self.path).desired_width(320.0),
+                            );
+                            a11y::name(&r, "Image file");
+                            if ui.button("Choose…").clicked() {
+                                action = Some(ExportAction::ChoosePath);
+                            }
+                        });
+                        ui.end_row();
+                    });
+                if let Some(problem) = &self.problem {
+                    ui.label(RichText::new(problem).color(egui::Color32::from_rgb(180, 30, 20)));
+                }
+                ui.add_space(4.0);
+                if ui.button("Export PNG").clicked() {
+                    match self.request() {
+                        Ok(request) => {
+                            self.problem = None;
+                            action = Some(ExportAction::Export(request));
+                        }
+                        Err(problem) => self.problem = Some(problem),
+                    }
+                }
+            });
+        self.open = open && !matches!(action, Some(ExportAction::Export(_)));
+        action
+    }
+
+    /// The request, or what is wrong with the form.
+    fn request(&self) -> Result<ImageRequest, String> {
+        let path = PathBuf::from(self.path.trim());
+        if path.as_os_str().is_empty() {
+            return Err("Type the file to write, or choose it.".into());
+        }
+        let bbox = match self.area {
+            Area::Box => Some(parse_bbox(&self.bbox_text)?),
+            _ => None,
+        };
+        Ok(ImageRequest {
+            width_px: self.width_px,
+            height_px: self.height_px,
+            scale: self.scale,
+            area: self.area,
+            bbox,
+            title: self.title.trim().to_owned(),
+            path,
+        })
+    }
+}

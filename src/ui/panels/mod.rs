@@ -1,0 +1,11 @@
+//! The panels and dialogs around the map: layers and their styles, the inspector and property
+//! editor, search, image export, coverage and help.
+
+pub mod coverage;
+pub mod help;
+pub mod image_export;
+pub mod inspector;
+pub mod layers;
+pub mod property_editor;
+pub mod search_box;
+pub mod style_editor;

@@ -1,0 +1,881 @@
+//! The timeline panel (bottom): events per day, week or month for every layer that has dates,
+//! the window of days the map shows (dragged on the histogram, typed, or picked by month),
+//! play/pause through time, each layer's time field, and the features whose date cannot be
+//! read.
+//!
+//! It keeps, per layer, the detected time fields and the dates read with the chosen one; the
+//! window and the field change only through [`Command::SetTimeWindow`] and
+//! [`Command::SetTimeField`], applied by `RaidmapApp::apply`. A layer without dates is not on
+//! the timeline and the window never hides its features.
+
+use std::collections::HashMap;
+
+use egui::{Color32, RichText};
+use egui_plot::{Bar, BarChart, Plot, Span};
+
+use crate::model::{Document, LayerId};
+use crate::render::layer_view::LayerView;
+use crate::timeline::{
+    Bin, Candidate, Day, LayerDates, LayerTimes, TimeField, Window, candidates, histogram,
+};
+use crate::ui::command::Command;
+
+/// Most bars the histogram draws; a finer bin with more falls back to a wider one.
+const MAX_BARS: usize = 1_500;
+
+/// How playing moves the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlayMode {
+    /// The start stays at the first event; the end moves forward.
+    Accumulate,
+    /// A window of fixed length moves forward.
+    MovingWindow,
+}
+
+/// The dates of one layer.
+struct Temporal {
+    candidates: Vec<Candidate>,
+    /// Read with the chosen field; `None` when the layer has no date field or the user took
+    /// it off the timeline.
+    times: Option<LayerTimes>,
+    /// The layer's revision when read; the layer is read again when it changes (an edit).
+    revision: Option<u64>,
+}
+
+pub struct TimelinePanel {
+    /// Whether the panel is expanded (collapsed it is one row, so the map keeps its room).
+    pub open: bool,
+    /// The window the map shows; [`Window::ALL`] shows everything.
+    window: Window,
+    /// The bar width the user chose; `None` picks one from the data's extent.
+    bin: Option<Bin>,
+    from_text: String,
+    to_text: String,
+    text_error: Option<String>,
+    pub playing: bool,
+    pub speed_days_per_s: f32,
+    pub mode: PlayMode,
+    /// Length of the moving window in days.
+    pub moving_days: i64,
+    /// Fraction of a day played but not yet stepped.
+    play_carry: f64,
+    layers: HashMap<LayerId, Temporal>,
+    /// Where a drag on the histogram started (day number).
+    drag_start: Option<f64>,
+    /// How the histogram mapped days to the screen in the last frame.
+    histogram_transform: Option<egui_plot::PlotTransform>,
+    /// Bumped whenever what the map should hide changes.
+    generation: u64,
+    /// Bumped whenever any layer's dates are read (again).
+    dates_read: u64,
+    /// The bars of the last histogram and what they were counted from, so a frame does not
+    /// count every feature's date again.
+    bars: Option<(BarsKey, Vec<Vec<crate::timeline::BinCount>>)>,
+}
+
+/// What the histogram's bars depend on: the dates read, the bin and the extent, the layers.
+#[derive(PartialEq)]
+struct BarsKey {
+    dates_read: u64,
+    bin: Bin,
+    first: Day,
+    last: Day,
+    layers: Vec<LayerId>,
+}
+
+impl Default for TimelinePanel {
+    fn default() -> Self {
+        Self {
+            open: true,
+            window: Window::ALL,
+            bin: None,
+            from_text: String::new(),
+            to_text: String::new(),
+            text_error: None,
+            playing: false,
+            speed_days_per_s: 2.0,
+            mode: PlayMode::MovingWindow,
+            moving_days: 3,
+            play_carry: 0.0,
+            layers: HashMap::new(),
+            dates_read: 0,
+            bars: None,
+            drag_start: None,
+            histogram_transform: None,
+            generation: 0,
+        }
+    }
+}
+
+impl TimelinePanel {
+    /// The window the map shows.
+    pub fn window(&self) -> Window {
+        self.window
+    }
+
+    /// Where the middle of `day` was on the histogram in the last frame (for tests and for
+    /// anything that points at a date).
+    pub fn histogram_pos(&self, day: Day) -> Option<egui::Pos2> {
+        let t = self.histogram_transform.as_ref()?;
+        let x = t.position_from_point_x(day.0 as f64 + 0.5);
+        Some(egui::pos2(x, t.frame().center().y))
+    }
+
+    /// Counter that changes whenever the window or a layer's dates change.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Set the window (from [`Command::SetTimeWindow`]).
+    pub fn set_window(&mut self, window: Window) {
+        if window != self.window {
+            self.window = window;
+            self.generation += 1;
+        }
+        self.from_text = window.from.map(|d| d.to_string()).unwrap_or_default();
+        self.to_text = window.to.map(|d| d.to_string()).unwrap_or_default();
+        self.text_error = None;
+    }
+
+    /// Choose a layer's time field, or none (from [`Command::SetTimeField`]).
+    pub fn set_field(&mut self, doc: &Document, id: LayerId, field: Option<TimeField>) {
+        let Some(layer) = doc.layer(id) else { return };
+        if let Some(t) = self.layers.get_mut(&id) {
+            t.times = field.map(|f| LayerTimes::read(layer, f));
+            self.generation += 1;
+            self.dates_read += 1;
+        }
+    }
+
+    /// Take the dates of a new layer read elsewhere (by the thread that read its file, so the
+    /// window does not scan a big layer): its candidate fields and its dates by the first.
+    /// `revision` is the layer's revision in the document.
+    pub fn add_read(&mut self, id: LayerId, revision: Option<u64>, dates: LayerDates) {
+        self.layers.insert(
+            id,
+            Temporal {
+                candidates: dates.candidates,
+                times: dates.times,
+                revision,
+            },
+        );
+        self.generation += 1;
+        self.dates_read += 1;
+    }
+
+    /// Detect and read the dates of new or changed layers; forget closed ones.
+    pub fn sync(&mut self, doc: &Document) {
+        let before = self.layers.len();
+        self.layers.retain(|id, _| doc.layer(*id).is_some());
+        let mut changed = before != self.layers.len();
+        for (id, layer) in doc.layers() {
+            if self
+                .layers
+                .get(&id)
+                .is_some_and(|t| t.revision == doc.layer_revision(id))
+            {
+                continue;
+            }
+            let keep = self
+                .layers
+                .get(&id)
+                .and_then(|t| t.times.as_ref().map(|x| x.field.clone()));
+            let candidates = candidates(layer);
+            let field = keep.or_else(|| candidates.first().map(|c| c.field.clone()));
+            self.layers.insert(
+                id,
+                Temporal {
+                    candidates,
+                    times: field.map(|f| LayerTimes::read(layer, f)),
+                    revision: doc.layer_revision(id),
+                },
+            );
+            changed = true;
+        }
+        if changed {
+            self.generation += 1;
+            self.dates_read += 1;
+        }
+    }
+
+    /// The dates of a layer by its chosen field, if it is on the timeline.
+    pub fn times(&self, id: LayerId) -> Option<&LayerTimes> {
+        self.layers.get(&id)?.times.as_ref()
+    }
+
+    /// Which features of a layer the map shows: `None` for all (no window, or the layer has no
+    /// dates); else one flag per feature. A feature whose date cannot be read is hidden while a
+    /// window is set (it is listed in the panel).
+    pub fn shown(&self, id: LayerId) -> Option<Vec<bool>> {
+        if self.window.is_unbounded() {
+            return None;
+        }
+        let times = self.times(id)?;
+        Some(
+            times
+                .whens
+                .iter()
+                .map(|w| w.is_some_and(|w| self.window.contains(&w)))
+                .collect(),
+        )
+    }
+
+    /// First and last day with an event on any layer.
+    fn extent(&self) -> Option<(Day, Day)> {
+        self.layers
+            .values()
+            .filter_map(|t| t.times.as_ref()?.extent())
+            .reduce(|a, b| a.union(b))
+            .map(|w| (w.first_day(), w.last_day()))
+    }
+
+    /// The bin width in use: the user's, else one that suits the data's extent.
+    fn bin(&self) -> Bin {
+        self.bin.unwrap_or_else(|| match self.extent() {
+            Some((a, b)) if b.0 - a.0 <= 120 => Bin::Day,
+            Some((a, b)) if b.0 - a.0 <= 3 * 365 => Bin::Week,
+            _ => Bin::Month,
+        })
+    }
+
+    /// Advance the window while playing; called once per frame.
+    fn play_step(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
+        if !self.playing {
+            return;
+        }
+        let Some((first, last)) = self.extent() else {
+            self.playing = false;
+            return;
+        };
+        ctx.request_repaint();
+        let dt = f64::from(ctx.input(|i| i.stable_dt).min(0.25));
+        self.play_carry += dt * f64::from(self.speed_days_per_s);
+        let steps = self.play_carry.floor() as i64;
+        if steps < 1 {
+            return;
+        }
+        self.play_carry -= steps as f64;
+        let to = self.window.to.map_or(first, |d| d.plus(steps));
+        if to > last {
+            self.playing = false;
+            return;
+        }
+        let from = match self.mode {
+            PlayMode::Accumulate => first,
+            PlayMode::MovingWindow => to.plus(1 - self.moving_days.max(1)),
+        };
+        commands.push(Command::SetTimeWindow(Window::days(from, to)));
+    }
+
+    /// Start playing from the first event (or go on from the current window).
+    fn start_playing(&mut self, commands: &mut Vec<Command>) {
+        let Some((first, last)) = self.extent() else {
+            return;
+        };
+        self.playing = true;
+        self.play_carry = 0.0;
+        let at_end = self.window.to.is_none_or(|to| to >= last);
+        if at_end {
+            let to = match self.mode {
+                PlayMode::Accumulate => first,
+                PlayMode::MovingWindow => first.plus(self.moving_days.max(1) - 1),
+            };
+            commands.push(Command::SetTimeWindow(Window::days(first, to)));
+        }
+    }
+
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        doc: &Document,
+        views: &HashMap<LayerId, LayerView>,
+        commands: &mut Vec<Command>,
+    ) {
+        self.play_step(ui.ctx(), commands);
+        ui.horizontal(|ui| {
+            if ui
+                .selectable_label(self.open, RichText::new("Timeline").strong())
+                .on_hover_text("Show or hide the timeline")
+                .clicked()
+            {
+                self.open = !self.open;
+            }
+            self.window_summary_ui(ui, doc);
+            ui.separator();
+            self.window_controls_ui(ui, commands);
+        });
+        if !self.open {
+            return;
+        }
+        ui.horizontal_wrapped(|ui| {
+            self.play_controls_ui(ui, commands);
+            ui.separator();
+            self.months_ui(ui, commands);
+        });
+        self.fields_ui(ui, doc, commands);
+        self.histogram_ui(ui, doc, views, commands);
+    }
+
+    /// "Window: … · 6 of 7 raids shown".
+    fn window_summary_ui(&self, ui: &mut egui::Ui, doc: &Document) {
+        let mut parts = Vec::new();
+        for (id, layer) in doc.layers() {
+            let Some(times) = self.times(id) else {
+                continue;
+            };
+            let total = times.whens.len();
+            let shown = times
+                .whens
+                .iter()
+                .filter(|w| w.is_some_and(|w| self.window.contains(&w)))
+                .count();
+            let shown = if self.window.is_unbounded() {
+                total
+            } else {
+                shown
+            };
+            parts.push(format!("{shown} of {total} {} shown", layer.name));
+        }
+        let window = if self.window.is_unbounded() {
+            "all dates".to_owned()
+        } else {
+            format!("{} (UTC days, inclusive)", self.window)
+        };
+        ui.label(RichText::new(format!("Window: {window}")).strong());
+        if !parts.is_empty() {
+            ui.label(parts.join(" · "));
+        }
+    }
+
+    fn window_controls_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let label = ui.label("from");
+        let from = ui
+            .add(
+                egui::TextEdit::singleline(&mut self.from_text)
+                    .hint_text("YYYY-MM-DD")
+                    .desired_width(86.0),
+            )
+            .labelled_by(label.id);
+        let label = ui.label("to");
+        let to = ui
+            .add(
+                egui::TextEdit::singleline(&mut self.to_text)
+                    .hint_text("YYYY-MM-DD")
+                    .desired_width(86.0),
+            )
+            .labelled_by(label.id);
+        let enter =
+            (from.lost_focus() || to.lost_focus()) && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if ui.button("Apply").clicked() || enter {
+            self.apply_typed(commands);
+        }
+        if ui
+            .button("All dates")
+            .on_hover_text("Show every feature, whatever its date")
+            .clicked()
+        {
+            self.playing = false;
+            commands.push(Command::SetTimeWindow(Window::ALL));
+        }
+        if let (Some(from), Some(to)) = (self.window.from, self.window.to) {
+            let len = to.0 - from.0 + 1;
+            if ui
+                .button("« Earlier")
+                .on_hover_text(format!("Move the window {len} days back"))
+                .clicked()
+            {
+                commands.push(Command::SetTimeWindow(Window::days(
+                    from.plus(-len),
+                    to.plus(-len),
+                )));
+            }
+            if ui
+                .button("Later »")
+                .on_hover_text(format!("Move the window {len} days forward"))
+                .clicked()
+            {
+                commands.push(Command::SetTimeWindow(Window::days(
+                    from.plus(len),
+                    to.plus(len),
+                )));
+            }
+        }
+        if let Some(err) = &self.text_error {
+            ui.label(RichText::new(err).color(ui.visuals().error_fg_color));
+        }
+    }
+
+    /// Read the typed window; an empty box leaves that end open.
+    fn apply_typed(&mut self, commands: &mut Vec<Command>) {
+        let read = |text: &str, end: bool| -> Result<Option<Day>, String> {
+            let text = text.trim();
+            if text.is_empty() {
+                return Ok(None);
+            }
+            Day::parse_bound(text, end)
+                .map(Some)
+                .ok_or_else(|| format!("{text:?} is not a date: write YYYY-MM-DD or YYYY-MM"))
+        };
+        match (read(&self.from_text, false), read(&self.to_text, true)) {
+            (Ok(from), Ok(to)) => {
+                if let (Some(a), Some(b)) = (from, to)
+                    && a > b
+                {
+                    self.text_error = Some("the window ends before it starts".into());
+                    return;
+                }
+                self.text_error = None;
+                commands.push(Command::SetTimeWindow(Window { from, to }));
+            }
+            (Err(e), _) | (_, Err(e)) => self.text_error = Some(e),
+        }
+    }
+
+    fn play_controls_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let has_dates = self.extent().is_some();
+        let label = if self.playing { "Pause" } else { "Play" };
+        if ui
+            .add_enabled(has_dates, egui::Button::new(label))
+            .on_hover_text("Step through time, one day at a time")
+            .clicked()
+        {
+            if self.playing {
+                self.playing = false;
+            } else {
+                self.start_playing(commands);
+            }
+        }
+        ui.add(
+            egui::Slider::new(&mut self.speed_days_per_s, 0.5..=60.0)
+                .logarithmic(true)
+                .suffix(" days/s")
+                .max_decimals(1),
+        )
+        .on_hover_text("Playing speed: days of the timeline per second");
+        egui::ComboBox::from_id_salt("play-mode")
+            .selected_text(match self.mode {
+                PlayMode::Accumulate => "accumulate",
+                PlayMode::MovingWindow => "moving window",
+            })
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut self.mode, PlayMode::Accumulate, "accumulate")
+                    .on_hover_text("Keep everything from the first event on");
+                ui.selectable_value(&mut self.mode, PlayMode::MovingWindow, "moving window")
+                    .on_hover_text("Show only the last days");
+            })
+            .response
+            .on_hover_text("How Play moves the window");
+        if self.mode == PlayMode::MovingWindow {
+            ui.add(
+                egui::DragValue::new(&mut self.moving_days)
+                    .range(1..=3650)
+                    .suffix(" days"),
+            )
+            .on_hover_text("Length of the moving window");
+        }
+        ui.separator();
+        ui.label("bars per");
+        let current = self.bin();
+        egui::ComboBox::from_id_salt("timeline-bin")
+            .selected_text(current.name())
+            .show_ui(ui, |ui| {
+                for bin in Bin::ALL {
+                    if ui.selectable_label(current == bin, bin.name()).clicked() {
+                        self.bin = Some(bin);
+                    }
+                }
+            })
+            .response
+            .on_hover_text("Width of the histogram's bars");
+    }
+
+    /// One button per month with events (up to 24 of them): one click shows that month.
+    fn months_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let whens = self
+            .layers
+            .values()
+            .filter_map(|t| t.times.as_ref())
+            .flat_map(|t| t.whens.iter().flatten().copied());
+        let Some(months) = histogram(whens, Bin::Month, 10_000) else {
+            return;
+        };
+        let with_events: Vec<_> = months.iter().filter(|b| b.count > 0).collect();
+        if with_events.is_empty() || with_events.len() > 24 {
+            return;
+        }
+        ui.label("Months:");
+        for m in with_events {
+            let (y, mo, _) = m.first.ymd();
+            let text = format!(
+                "{} {y} ({})",
+                MONTHS[(mo as usize).saturating_sub(1) % 12],
+                m.count
+            );
+            let selected = self.window == Window::days(m.first, m.last);
+            if ui
+                .selectable_label(selected, text)
+                .on_hover_text(format!("Show {} to {}", m.first, m.last))
+                .clicked()
+            {
+                self.playing = false;
+                commands.push(Command::SetTimeWindow(Window::days(m.first, m.last)));
+            }
+        }
+    }
+
+    /// Per layer with dates: its time field (changeable) and its unreadable dates.
+    fn fields_ui(&mut self, ui: &mut egui::Ui, doc: &Document, commands: &mut Vec<Command>) {
+        for (id, layer) in doc.layers() {
+            let Some(t) = self.layers.get(&id) else {
+                continue;
+            };
+            if t.candidates.is_empty() {
+                continue;
+            }
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(format!("{}: time field", layer.name)).strong());
+                let current = t.times.as_ref().map(|x| x.field.clone());
+                let shown = current.as_ref().map_or_else(
+                    || "none (not on the timeline)".to_owned(),
+                    ToString::to_string,
+                );
+                egui::ComboBox::from_id_salt(("time-field", id))
+                    .selected_text(shown)
+                    .show_ui(ui, |ui| {
+                        for c in &t.candidates {
+                            let text = format!("{} ({} dated)", c.field, c.readable);
+                            if ui
+                                .selectable_label(current.as_ref() == Some(&c.field), text)
+                                .clicked()
+                            {
+                                commands.push(Command::SetTimeField(id, Some(c.field.clone())));
+                            }
+                        }
+                        if ui
+                            .selectable_label(current.is_none(), "none (not on the timeline)")
+                            .clicked()
+                        {
+                            commands.push(Command::SetTimeField(id, None));
+                        }
+                    })
+                    .response
+                    .on_hover_text("The property that dates this layer's features");
+                let Some(times) = &t.times else { return };
+                let dated = times.whens.iter().filter(|w| w.is_some()).count();
+                ui.label(format!("{dated} dated"));
+                let bad = &times.unreadable;
+                if bad.is_empty() {
+                    ui.label(RichText::new("every date read").weak());
+                } else {
+                    let hidden = if self.window.is_unbounded() {
+                        ""
+                    } else {
+                        " (hidden while a window is set)"
+                    };
+                    egui::CollapsingHeader::new(
+                        RichText::new(format!("{} without a readable date{hidden}", bad.len()))
+                            .color(Color32::from_rgb(170, 90, 0)),
+                    )
+                    .id_salt(("unreadable", id))
+                    .show(ui, |ui| {
+                        egui::ScrollArea::vertical()
+                            .max_height(90.0)
+                            .show(ui, |ui| {
+                                for u in bad {
+                                    ui.label(format!("{} (#{}): {}", u.label, u.index, u.reason));
+                                }
+                            });
+                    });
+                }
+            });
+        }
+    }
+
+    fn histogram_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        doc: &Document,
+        views: &HashMap<LayerId, LayerView>,
+        commands: &mut Vec<Command>,
+    ) {
+        let mut bin = self.bin();
+        // Bars per layer, stacked, in the layer's colour.
+        let mut series: Vec<(String, Color32, Vec<crate::timeline::BinCount>)> = Vec::new();
+        let (first, last) = match self.extent() {
+            Some(e) => e,
+            None => {
+                ui.label(
+                    RichText::new(
+                        "No layer has dates. A property with ISO 8601 dates (2025-07-16, \
+                         2025-07-16T14:00:00+07:00, 2025-07) puts a layer on the timeline.",
+                    )
+                    .weak(),
+                );
+                return;
+            }
+        };
+        // The same bins for every layer: count from the common first to the common last day.
+        let bins = loop {
+            let all = histogram([first, last].map(crate::timeline::When::day), bin, MAX_BARS);
+            match (all, bin) {
+                (Some(b), _) => break b,
+                (None, Bin::Day) => bin = Bin::Week,
+                (None, _) => bin = Bin::Month,
+            }
+        };
+        let dated: Vec<LayerId> = doc
+            .layers()
+            .filter(|(id, _)| self.times(*id).is_some())
+            .map(|(id, _)| id)
+            .collect();
+        let key = BarsKey {
+            dates_read: self.dates_read,
+            bin,
+            first,
+            last,
+            layers: dated.clone(),
+        };
+        if self.bars.as_ref().is_none_or(|(k, _)| *k != key) {
+            let counted = dated
+                .iter()
+                .map(|id| count_bars(&bins, bin, self.times(*id)))
+                .collect();
+            self.bars = Some((key, counted));
+        }
+        let counted = self.bars.as_ref().map_or(&[][..], |(_, c)| c.as_slice());
+        for (id, counts) in dated.iter().zip(counted) {
+            let Some(layer) = doc.layer(*id) else {
+                continue;
+            };
+            let color = views.get(id).map_or(Color32::GRAY, |v| {
+                crate::render::layer_view::color32(v.style.color)
+            });
+            series.push((layer.name.clone(), color, counts.clone()));
+        }
+        let window = self.window;
+        let x_fmt = |mark: egui_plot::GridMark, _: &std::ops::RangeInclusive<f64>| {
+            Day(mark.value.round() as i64).to_string()
+        };
+        let response = Plot::new("timeline-histogram")
+            .height(ui.available_height().clamp(70.0, 120.0))
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_scroll(false)
+            .allow_boxed_zoom(false)
+            .allow_double_click_reset(false)
+            .show_grid([false, true])
+            .x_grid_spacer(day_grid)
+            .x_axis_formatter(x_fmt)
+            // Counts are whole numbers: no label between them.
+            .y_axis_formatter(|mark, _| {
+                if mark.value.fract() == 0.0 {
+                    format!("{}", mark.value)
+                } else {
+                    String::new()
+                }
+            })
+            .y_axis_min_width(18.0)
+            .include_y(0.0)
+            .include_x(first.0 as f64 - 0.5)
+            .include_x(last.0 as f64 + 1.5)
+            .label_formatter(|hover| {
+                let p = match hover {
+                    egui_plot::HoverPosition::NearDataPoint { position, .. } => position,
+                    egui_plot::HoverPosition::Elsewhere { position } => position,
+                };
+                Some(Day(p.x.floor() as i64).to_string())
+            })
+            .show(ui, |plot_ui| {
+                let mut below: Vec<BarChart> = Vec::new();
+                for (name, color, counts) in &series {
+                    let bars = counts
+                        .iter()
+                        .map(|b| {
+                            let width = (b.last.0 - b.first.0 + 1) as f64;
+                            Bar::new(b.first.0 as f64 + width / 2.0, b.count as f64)
+                                .width(width * 0.9)
+                                .name(format!("{name}: {} {} to {}", b.count, b.first, b.last))
+                        })
+                        .collect();
+                    let refs: Vec<&BarChart> = below.iter().collect();
+                    let chart = BarChart::new(name.clone(), bars)
+                        .color(*color)
+                        .stack_on(&refs);
+                    below.push(chart);
+                }
+                for chart in below {
+                    plot_ui.bar_chart(chart);
+                }
+                if !window.is_unbounded() {
+                    let a = window.from.map_or(first.0 as f64 - 1.0, |d| d.0 as f64);
+                    let b = window.to.map_or(last.0 as f64 + 2.0, |d| d.0 as f64 + 1.0);
+                    plot_ui.span(
+                        Span::new("window", a..=b)
+                            .fill(Color32::from_rgba_unmultiplied(250, 200, 0, 50))
+                            .border_color(Color32::from_rgb(200, 150, 0)),
+                    );
+                }
+            });
+        self.histogram_input(&response, bin, commands);
+    }
+
+    /// A drag on the histogram sets the window to the dragged days; a click, to the bar's bin.
+    fn histogram_input(
+        &mut self,
+        plot: &egui_plot::PlotResponse<()>,
+        bin: Bin,
+        commands: &mut Vec<Command>,
+    ) {
+        let response = &plot.response;
+        self.histogram_transform = Some(plot.transform);
+        let day_at = |pos: egui::Pos2| plot.transform.value_from_position(pos).x;
+        // A drag is recognised only after the pointer moved a little: start where it was pressed.
+        if response.drag_started()
+            && let Some(pos) = response
+                .ctx
+                .input(|i| i.pointer.press_origin())
+                .or_else(|| response.interact_pointer_pos())
+        {
+            self.drag_start = Some(day_at(pos));
+        }
+        if let (Some(start), Some(pos)) = (self.drag_start, response.interact_pointer_pos())
+            && (response.dragged() || response.drag_stopped())
+        {
+            let end = day_at(pos);
+            let (a, b) = (start.min(end), start.max(end));
+            self.playing = false;
+            let dragged = Window::days(Day(a.floor() as i64), Day(b.floor() as i64));
+            // Only a change is a command: a held drag must not repaint for ever.
+            if dragged != self.window {
+                commands.push(Command::SetTimeWindow(dragged));
+            }
+            if response.drag_stopped() {
+                self.drag_start = None;
+            }
+        } else if response.clicked()
+            && let Some(pos) = response.interact_pointer_pos()
+        {
+            let start = bin.start_of(Day(day_at(pos).floor() as i64));
+            self.playing = false;
+            commands.push(Command::SetTimeWindow(Window::days(
+                start,
+                bin.next(start).plus(-1),
+            )));
+        }
+    }
+}
+
+/// Marks on whole days only, far enough apart for a date label: every 1 or 2 days, every
+/// Monday or second Monday, or on the first of every 1, 3, 6, 12, 24 or 60 months.
+fn day_grid(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    const LABEL_SPACING_PX: f64 = 110.0;
+    let (lo, hi) = input.bounds;
+    // `base_step_size` is the plot width of 8 points.
+    let min_days = input.base_step_size / 8.0 * LABEL_SPACING_PX;
+    let (first, last) = (Day(lo.ceil() as i64), Day(hi.floor() as i64));
+    let mut marks = Vec::new();
+    if !(lo.is_finite() && hi.is_finite()) || last.0 - first.0 > 200_000 {
+        return marks;
+    }
+    if let Some(step) = [1_i64, 2, 7, 14]
+        .into_iter()
+        .find(|s| *s as f64 >= min_days)
+    {
+        let mut d = match step {
+            1 => first,
+            2 => Day(first.0 + first.0.rem_euclid(2)),
+            _ => Bin::Week.start_of(first),
+        };
+        while d <= last {
+            if d >= first {
+                marks.push(egui_plot::GridMark {
+                    value: d.0 as f64,
+                    step_size: step as f64,
+                });
+            }
+            d = d.plus(step);
+        }
+        return marks;
+    }
+    let months = [1_u32, 3, 6, 12, 24, 60]
+        .into_iter()
+        .find(|m| f64::from(*m) * 30.44 >= min_days)
+        .unwrap_or(60);
+    let mut d = Bin::Month.start_of(first);
+    while d <= last {
+        let (y, m, _) = d.ymd();
+        let index = y * 12 + i64::from(m) - 1;
+        if d >= first && index.rem_euclid(i64::from(months)) == 0 {
+            marks.push(egui_plot::GridMark {
+                value: d.0 as f64,
+                step_size: f64::from(months) * 30.44,
+            });
+        }
+        d = Bin::Month.next(d);
+    }
+    marks
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// How many of a layer's dated features start in each of `bins` (of width `bin`).
+fn count_bars(
+    bins: &[crate::timeline::BinCount],
+    bin: Bin,
+    times: Option<&LayerTimes>,
+) -> Vec<crate::timeline::BinCount> {
+    let mut counts: Vec<crate::timeline::BinCount> = bins
+        .iter()
+        .map(|b| crate::timeline::BinCount { count: 0, ..*b })
+        .collect();
+    for w in times.into_iter().flat_map(|t| t.whens.iter().flatten()) {
+        let start = bin.start_of(w.first_day());
+        if let Ok(i) = counts.binary_search_by_key(&start, |b| b.first) {
+            counts[i].count += 1;
+        }
+    }
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> Day {
+        Day::parse_bound(text, false).expect("a day")
+    }
+
+    fn marks(from: &str, to: &str, width_px: f64) -> Vec<String> {
+        let (lo, hi) = (day(from).0 as f64, day(to).0 as f64);
+        let input = egui_plot::GridInput {
+            bounds: (lo, hi),
+            base_step_size: (hi - lo) / width_px * 8.0,
+        };
+        day_grid(input)
+            .into_iter()
+            .map(|m| {
+                assert_eq!(m.value.fract(), 0.0, "whole days only");
+                Day(m.value as i64).to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn histogram_marks_fall_on_whole_days_mondays_or_first_of_months() {
+        // Three days over 1,400 px: every day.
+        assert_eq!(
+            marks("2025-07-14", "2025-07-16", 1400.0),
+            ["2025-07-14", "2025-07-15", "2025-07-16"]
+        );
+        // Two months over 1,000 px: Mondays.
+        let weekly = marks("2025-06-01", "2025-07-31", 1000.0);
+        assert!(weekly.contains(&"2025-07-14".to_owned()), "{weekly:?}");
+        assert!(weekly.iter().all(|d| Bin::Week.start_of(day(d)) == day(d)));
+        // Nine months over 1,400 px: first days of months.
+        let monthly = marks("2024-10-23", "2025-07-18", 1400.0);
+        assert!(monthly.iter().all(|d| d.ends_with("-01")), "{monthly:?}");
+        assert!(monthly.contains(&"2025-01-01".to_owned()), "{monthly:?}");
+    }
+}
