@@ -147,3 +147,65 @@ fn broken_kml_and_csv_are_errors_with_their_line_and_exit_1() {
         Some(1)
     );
 }
+
+#[test]
+fn export_to_an_extension_raidmap_cannot_write_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out.xyz");
+    let run = raidmap(&[
+        "export",
+        &fixture("kml/my_maps_export.kml"),
+        "-o",
+        out.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("cannot write"), "{stderr}");
+    assert!(!out.exists(), "nothing written");
+}
+
+#[test]
+fn when_every_row_or_placemark_is_skipped_info_and_export_exit_1() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = dir.path().join("bad.csv");
+    std::fs::write(&csv, "name,lat,lon\na,north,104\nb,x,y\n").expect("written");
+    let kml = dir.path().join("bad.kml");
+    std::fs::write(
+        &kml,
+        "<kml><Placemark><Point><coordinates>a,b</coordinates></Point></Placemark></kml>",
+    )
+    .expect("written");
+    for input in [&csv, &kml] {
+        let input = input.to_str().expect("utf-8 path");
+        let info = raidmap(&["info", input]);
+        assert_eq!(info.status.code(), Some(1), "{input}");
+        let out = dir.path().join("out.geojson");
+        let export = raidmap(&["export", input, "-o", out.to_str().expect("utf-8")]);
+        assert_eq!(export.status.code(), Some(1), "{input}");
+        assert!(!out.exists());
+        let stderr = String::from_utf8_lossy(&export.stderr);
+        assert!(
+            stderr.contains("every row was skipped") || stderr.contains("no placemark"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_file_is_read_by_its_content_and_an_unread_format_is_named() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // KML saved under a .json name is read as KML, and `info` says so.
+    let kml = dir.path().join("sites.json");
+    std::fs::copy(fixture("kml/my_maps_export.kml"), &kml).expect("copied");
+    let info = raidmap(&["info", kml.to_str().expect("utf-8")]);
+    let stdout = String::from_utf8_lossy(&info.stdout);
+    assert!(info.status.success(), "{stdout}");
+    assert!(stdout.contains("read as KML"), "{stdout}");
+    // A PDF is named, not reported as a JSON syntax error.
+    let pdf = dir.path().join("report.geojson");
+    std::fs::write(&pdf, b"%PDF-1.7\n...").expect("written");
+    let info = raidmap(&["info", pdf.to_str().expect("utf-8")]);
+    assert_eq!(info.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&info.stderr);
+    assert!(stderr.contains("this is a PDF file"), "{stderr}");
+}

@@ -12,8 +12,8 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 
-use super::EXIT_BAD_INPUT;
 use super::info::report_problems;
+use super::{EXIT_BAD_INPUT, EXIT_USAGE};
 use crate::io;
 
 /// Write layers as GeoJSON (several inputs merge into one FeatureCollection), or as CSV when
@@ -64,6 +64,19 @@ Exit status: 0 written, 1 an input is invalid or unreadable or OUT could not be 
 then unchanged), 2 usage errors.";
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    let to_stdout = args.output.as_os_str() == "-";
+    let format = match io::Format::writable(&args.output) {
+        Some(format) => format,
+        None if to_stdout || args.output.extension().is_none() => io::Format::GeoJson,
+        None => {
+            eprintln!(
+                "raidmap: cannot write {}: export writes {} (by the extension of -o)",
+                args.output.display(),
+                io::format::WRITABLE
+            );
+            return Ok(ExitCode::from(EXIT_USAGE));
+        }
+    };
     let mut layers = Vec::with_capacity(args.files.len());
     let mut invalid = 0;
     for path in &args.files {
@@ -100,13 +113,13 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(EXIT_BAD_INPUT));
     }
     let refs: Vec<_> = layers.iter().collect();
-    let as_csv = io::Format::of(&args.output) == io::Format::Csv;
+    let as_csv = format == io::Format::Csv;
     let write = |w: &mut dyn std::io::Write| match refs.as_slice() {
         _ if as_csv => io::csv::write_csv(&refs, &mut &mut *w),
         [one] => io::write_layer(one, &mut &mut *w),
         many => io::write_merged(many, &mut &mut *w),
     };
-    if args.output.as_os_str() == "-" {
+    if to_stdout {
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
         write(&mut out).context("cannot write to stdout")?;

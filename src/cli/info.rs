@@ -312,15 +312,16 @@ fn write_text(
     };
     let s = summarize(layer);
     let plural = if s.features == 1 { "" } else { "s" };
-    match io::Format::of(path) {
-        io::Format::GeoJson => writeln!(
+    match io::detect(path) {
+        io::Detected::Readable(io::Format::GeoJson) | io::Detected::Unsupported(_) => writeln!(
             out,
             "{file}: valid GeoJSON {}, {} feature{plural}",
             s.kind, s.features
         )?,
-        format => writeln!(
+        io::Detected::Readable(format) => writeln!(
             out,
-            "{file}: read as {format:?} (converted to GeoJSON), {} feature{plural}",
+            "{file}: read as {} (converted to GeoJSON), {} feature{plural}",
+            format.name(),
             s.features
         )?,
     }

@@ -1,24 +1,29 @@
 //! CSV and TSV in (points from latitude/longitude columns, or any geometry from a WKT column),
 //! and CSV out (points as latitude/longitude, other geometries as WKT).
 //!
-//! Reading: the separator is the one of comma, semicolon and tab that splits the header into
-//! the most columns. Coordinates come from a latitude column (`lat`, `latitude`, `y`) and a
-//! longitude column (`lon`, `lng`, `long`, `longitude`, `x`), matched ignoring case and
+//! Reading (as GDAL and csv2geojson read it): a UTF-8 byte order mark is skipped; the separator
+//! is the one of comma, semicolon, tab and pipe that splits the header into the most columns.
+//! Coordinates come from a latitude column (`lat`, `latitude`, `y`, `geom_y`) and a longitude
+//! column (`lon`, `lng`, `long`, `longitude`, `x`, `geom_x`), matched ignoring case and
 //! surrounding spaces, or else from a WKT column (`wkt`, `geometry`, `geom`, `the_geom`). Every
-//! other column becomes a text property, in column order. In a semicolon- or tab-separated file
-//! a coordinate written with a decimal comma (`11,262`, as spreadsheets in many locales save it)
-//! is read as a decimal number. Values otherwise stay text: CSV has no types, and guessing them
+//! other column becomes a text property, in column order. Coordinates may be decimal degrees or
+//! degree notation as GPS units and spreadsheets write it (`23°N`, `23°30'15"N`,
+//! `104° 55.5' E`, `N 11.5`; S and W are negative). In a semicolon-, tab- or pipe-separated
+//! file a coordinate written with a decimal comma (`11,262`, as spreadsheets in many locales
+//! save it) is read as a decimal number. Values otherwise stay text: CSV has no types, and guessing them
 //! is how other tools turn an id `007` into `7`, so values stay exactly as written. A row whose
 //! coordinates cannot be read is skipped and reported as a warning with its line number; a row
-//! with empty coordinates becomes a feature without geometry. Nothing here panics on any input.
+//! with empty coordinates becomes a feature without geometry; a file whose every row is skipped is
+//! an error. Nothing here panics on any input.
 
 use serde_json::{Map, Value};
 
+use super::convert::Converted;
 use super::{ReadError, format_error};
-use crate::model::{Feature, Layer, LayerKind, Problem, Severity};
+use crate::model::{Layer, LayerKind, Problem, Severity};
 
-const LAT_NAMES: [&str; 3] = ["lat", "latitude", "y"];
-const LON_NAMES: [&str; 5] = ["lon", "lng", "long", "longitude", "x"];
+const LAT_NAMES: [&str; 4] = ["lat", "latitude", "y", "geom_y"];
+const LON_NAMES: [&str; 6] = ["lon", "lng", "long", "longitude", "x", "geom_x"];
 const WKT_NAMES: [&str; 4] = ["wkt", "geometry", "geom", "the_geom"];
 
 /// Where a row's geometry comes from: the latitude/longitude pair when both are filled in,
@@ -34,7 +39,7 @@ struct Columns {
 pub fn read_csv(text: &str, name: &str) -> Result<Layer, ReadError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let header_line = text.lines().next().unwrap_or_default();
-    let separator = [b',', b';', b'\t']
+    let separator = [b',', b';', b'\t', b'|']
         .into_iter()
         .max_by_key(|&s| header_line.bytes().filter(|&b| b == s).count())
         .unwrap_or(b',');
@@ -89,6 +94,12 @@ pub fn read_csv(text: &str, name: &str) -> Result<Layer, ReadError> {
         .collect();
 
     let mut layer = Layer::new(name, LayerKind::Data);
+    let mut features = Converted::default();
+    let mut skipped = 0usize;
+    let mut is_geometry = vec![false; headers.len()];
+    for i in geometry_columns {
+        is_geometry[i] = true;
+    }
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
@@ -97,6 +108,7 @@ pub fn read_csv(text: &str, name: &str) -> Result<Layer, ReadError> {
                 layer
                     .warnings
                     .push(row_warning(line, &format!("row skipped: {e}")));
+                skipped += 1;
                 continue;
             }
         };
@@ -104,35 +116,48 @@ pub fn read_csv(text: &str, name: &str) -> Result<Layer, ReadError> {
         if record.iter().all(|v| v.trim().is_empty()) {
             continue;
         }
-        let geometry = row_geometry(&columns, &record);
-        let geometry = match geometry {
+        let geometry = match row_geometry(&columns, &record) {
             Ok(g) => g,
             Err(message) => {
                 layer
                     .warnings
                     .push(row_warning(line, &format!("row skipped: {message}")));
+                skipped += 1;
                 continue;
             }
         };
         let mut properties = Map::new();
         for (i, header) in headers.iter().enumerate() {
-            if geometry_columns.contains(&i) {
+            if is_geometry[i] {
                 continue;
             }
             let value = record.get(i).unwrap_or_default();
             properties.insert(header.clone(), Value::String(value.to_owned()));
         }
-        layer.features.push(match geometry {
-            Some(g) => Feature::new(g, properties).as_read(),
-            None => {
-                let mut object = Map::new();
-                object.insert("type".into(), Value::String("Feature".into()));
-                object.insert("geometry".into(), Value::Null);
-                object.insert("properties".into(), Value::Object(properties));
-                Feature::from_parts(object, None, None).as_read()
-            }
+        let json = geometry.as_ref().map_or(Value::Null, |g| {
+            serde_json::to_value(geojson::Geometry::from(g)).unwrap_or(Value::Null)
+        });
+        features.push(None, json, properties, geometry);
+    }
+    if features.is_empty() && skipped > 0 {
+        let mut problems = vec![Problem {
+            severity: Severity::Error,
+            line: None,
+            column: None,
+            path: String::new(),
+            message: format!(
+                "every row was skipped ({skipped} row{}); nothing could be read",
+                if skipped == 1 { "" } else { "s" }
+            ),
+        }];
+        problems.append(&mut layer.warnings);
+        return Err(ReadError::Format {
+            name: name.to_owned(),
+            format: "CSV",
+            problems,
         });
     }
+    layer.features = features.finish();
     Ok(layer)
 }
 
@@ -172,20 +197,8 @@ fn lat_lon(
     if lat.is_empty() && lon.is_empty() {
         return Ok(None);
     }
-    let number = |text: &str, what: &str| {
-        let comma = decimal_comma && text.matches(',').count() == 1 && !text.contains('.');
-        let text_with_point = if comma {
-            text.replace(',', ".")
-        } else {
-            text.to_owned()
-        };
-        text_with_point
-            .parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite())
-            .ok_or_else(|| format!("{what} {text:?} is not a number (write decimal degrees with a point, e.g. 11.262)"))
-    };
-    let (lat, lon) = (number(lat, "latitude")?, number(lon, "longitude")?);
+    let lat = coordinate(lat, Axis::Latitude, decimal_comma)?;
+    let lon = coordinate(lon, Axis::Longitude, decimal_comma)?;
     if !(-90.0..=90.0).contains(&lat) {
         return Err(format!(
             "latitude {lat} is outside -90..90 (are the columns swapped?)"
@@ -195,6 +208,93 @@ fn lat_lon(
         return Err(format!("longitude {lon} is outside -180..180"));
     }
     Ok(Some(geo::Geometry::Point(geo::Point::new(lon, lat))))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Axis {
+    Latitude,
+    Longitude,
+}
+
+/// A coordinate in decimal degrees (`11.262`, or `11,262` with `decimal_comma`) or degree
+/// notation (`23°30'15"N`, `104° 55.5' E`, `N 11.5`, `-11°`).
+fn coordinate(text: &str, axis: Axis, decimal_comma: bool) -> Result<f64, String> {
+    let what = match axis {
+        Axis::Latitude => "latitude",
+        Axis::Longitude => "longitude",
+    };
+    let comma = decimal_comma && text.matches(',').count() == 1 && !text.contains('.');
+    let text_with_point = if comma {
+        text.replace(',', ".")
+    } else {
+        text.to_owned()
+    };
+    if let Ok(v) = text_with_point.parse::<f64>() {
+        return if v.is_finite() {
+            Ok(v)
+        } else {
+            Err(format!("{what} {text:?} is not a finite number"))
+        };
+    }
+    degrees(&text_with_point, axis).map_err(|why| {
+        format!(
+            "{what} {text:?} is not a number{why} (write decimal degrees with a point, e.g. \
+             11.262, or degrees like 11°15'43\"N)"
+        )
+    })
+}
+
+/// Degree notation: an optional hemisphere letter first or last, then degrees, minutes and
+/// seconds separated by `°`, `'`, `"` (or their typographic forms) and spaces.
+fn degrees(text: &str, axis: Axis) -> Result<f64, String> {
+    let text = text.trim();
+    let first = text.chars().next().map(|c| c.to_ascii_uppercase());
+    let last = text.chars().last().map(|c| c.to_ascii_uppercase());
+    let (hemisphere, rest) = match (first, last) {
+        (Some(c @ ('N' | 'S' | 'E' | 'W')), _) => (Some(c), &text[1..]),
+        (_, Some(c @ ('N' | 'S' | 'E' | 'W'))) => (Some(c), &text[..text.len() - 1]),
+        _ => (None, text),
+    };
+    let sign = match (hemisphere, axis) {
+        (None | Some('N'), Axis::Latitude) | (None | Some('E'), Axis::Longitude) => 1.0,
+        (Some('S'), Axis::Latitude) | (Some('W'), Axis::Longitude) => -1.0,
+        (Some(c), _) => {
+            return Err(format!(
+                " ({c} is not a hemisphere of a {}",
+                match axis {
+                    Axis::Latitude => "latitude; are the columns swapped?)",
+                    Axis::Longitude => "longitude; are the columns swapped?)",
+                }
+            ));
+        }
+    };
+    const MARKS: [char; 9] = ['°', 'º', '\'', '"', '′', '″', '’', '”', ' '];
+    if rest.chars().any(|c| {
+        !(c.is_ascii_digit() || c == '.' || c == '-' || MARKS.contains(&c) || c.is_whitespace())
+    }) {
+        return Err(String::new());
+    }
+    let parts: Vec<&str> = rest
+        .split(|c: char| MARKS.contains(&c) || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let numbers: Vec<f64> = parts
+        .iter()
+        .map(|p| p.parse::<f64>().ok().filter(|v| v.is_finite()))
+        .collect::<Option<_>>()
+        .ok_or_else(String::new)?;
+    let (degrees, minutes, seconds) = match numbers.as_slice() {
+        [d] => (*d, 0.0, 0.0),
+        [d, m] => (*d, *m, 0.0),
+        [d, m, s] => (*d, *m, *s),
+        _ => return Err(String::new()),
+    };
+    if !(0.0..60.0).contains(&minutes) || !(0.0..60.0).contains(&seconds) {
+        return Err(" (minutes and seconds must be below 60)".into());
+    }
+    let value = degrees.abs() + minutes / 60.0 + seconds / 3600.0;
+    let negative = degrees.is_sign_negative();
+    Ok(if negative { -value } else { value } * sign)
 }
 
 /// A geometry from WKT text; empty means no geometry.
@@ -242,11 +342,13 @@ fn truncate(text: &str) -> String {
 /// Nested values (lists, objects) are written as JSON text.
 pub fn write_csv(layers: &[&Layer], out: &mut impl std::io::Write) -> std::io::Result<()> {
     let mut keys: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for layer in layers {
         for f in &layer.features {
-            for k in f.properties().into_iter().flat_map(|p| p.keys()) {
-                if !keys.contains(k) {
-                    keys.push(k.clone());
+            for k in f.property_keys() {
+                if !seen.contains(k.as_ref()) {
+                    seen.insert(k.to_string());
+                    keys.push(k.into_owned());
                 }
             }
         }
@@ -321,10 +423,10 @@ mod tests {
             layer.features[0].geometry(),
             Some(&geo::Geometry::Point(geo::Point::new(104.66, 11.262)))
         );
-        // With commas as separators, "11,262" is two fields: the row has no valid latitude.
-        let layer = read_csv("name,lat,lon\nx,\"11,262\",104\n", "t.csv").expect("readable");
-        assert!(layer.features.is_empty());
-        assert_eq!(layer.warnings.len(), 1);
+        // With commas as separators, "11,262" is two fields: the row has no valid latitude,
+        // and a file whose every row is skipped is an error.
+        let err = read_csv("name,lat,lon\nx,\"11,262\",104\n", "t.csv").expect_err("no rows");
+        assert!(err.to_string().contains("every row was skipped"), "{err}");
     }
 
     #[test]
@@ -419,5 +521,30 @@ mod tests {
         // What is written reads back.
         let back = read_csv(&text, "back.csv").expect("readable");
         assert_eq!(back.features.len(), 2);
+    }
+
+    #[test]
+    fn pipes_degree_notation_other_headers_and_a_byte_order_mark_are_read() {
+        let text =
+            "\u{feff}Name|GEOM_Y|geom_x\na|23°30'15\"N|104° 55.5' E\nb|N 11.5|W 1\nc|-11°|104\n";
+        let layer = read_csv(text, "t.csv").expect("readable");
+        let points: Vec<(f64, f64)> = layer
+            .features
+            .iter()
+            .filter_map(|f| f.point())
+            .map(|c| (c.y, c.x))
+            .collect();
+        assert_eq!(points.len(), 3, "{:?}", layer.warnings);
+        assert!((points[0].0 - (23.0 + 30.0 / 60.0 + 15.0 / 3600.0)).abs() < 1e-12);
+        assert!((points[0].1 - (104.0 + 55.5 / 60.0)).abs() < 1e-12);
+        assert_eq!(points[1], (11.5, -1.0));
+        assert_eq!(points[2], (-11.0, 104.0));
+        let layer = read_csv("Lat,Long\n11°N,104°E\n12°E,104\n", "t.csv").expect("readable");
+        assert_eq!(layer.features.len(), 1);
+        assert!(
+            layer.warnings[0].message.contains("swapped"),
+            "{}",
+            layer.warnings[0]
+        );
     }
 }

@@ -1,36 +1,50 @@
-//! KML and KMZ in, as Google My Maps and Google Earth export them.
+//! KML and KMZ in, read as togeojson and GDAL read them.
 //!
 //! What is read: every `Placemark` with its `name`, its `description` (HTML turned into plain
-//! text), its `ExtendedData` (`Data`/`value` and `SchemaData`/`SimpleData`, as text properties
-//! in document order) and its `id` attribute (kept as the feature's string `id`); geometries
-//! `Point`, `LineString`, `LinearRing`, `Polygon` (with holes) and `MultiGeometry` (a
-//! Multi* geometry when all parts are of one kind, else a GeometryCollection), altitudes kept.
-//! Each `Folder` that holds placemarks becomes a layer named by its folder path; placemarks
-//! outside any folder form a layer named after the document. Every feature in a folder also gets
-//! a `folder` property (the path, `Outer/Inner`), so a merged export still says where it was.
+//! text; XML elements inside it keep their text), its `ExtendedData` (`Data`/`value` and
+//! `SchemaData`/`SimpleData`, as text properties in document order), `TimeStamp` (a `timestamp`
+//! property) and `TimeSpan` (`timespan`: `{begin, end}`), and its `id` attribute (the feature's
+//! string `id`). Geometries: `Point`, `LineString`, `LinearRing`, `Polygon` (with holes),
+//! `gx:Track` and KML 2.3 `Track` (a LineString, its `when`s kept as a `coordTimes` property
+//! as togeojson writes it), and the containers `MultiGeometry`, `gx:MultiTrack`/`MultiTrack`
+//! and the non-standard `MultiPoint`/`MultiLineString`/`MultiPolygon` some writers emit. All
+//! parts of a placemark, nested containers included, are flattened: one part stays itself,
+//! parts of one kind in a container become a Multi* geometry, mixed parts a
+//! GeometryCollection. A geometry without coordinates (`<Point/>` beside a track) is empty
+//! and left out. Altitudes are kept; a coordinate tuple of more than three numbers keeps the
+//! first three, with a warning.
 //!
-//! What is not read (reported as a warning with the placemark's line): `gx:Track`, `Model`,
-//! coordinates that are not numbers, rings with fewer than four positions. Styles, `LookAt` and
-//! overlays are ignored. A malformed XML document is an error with its line and column; nothing
-//! here panics on any input.
+//! Each `Folder` that holds placemarks becomes a layer named by its folder path; placemarks
+//! outside any folder form a layer named after the document. Every feature in a folder also
+//! gets a `folder` property (the path, `Outer/Inner`). `NetworkLink`s are listed as warnings
+//! with their URL and never fetched. Not read (a warning with the placemark's line): `Model`,
+//! coordinates that are not numbers, rings with fewer than four positions. Styles, `LookAt`
+//! and overlays are ignored.
+//!
+//! The reader streams: only one placemark at a time is held as a tree, so time and memory are
+//! linear in the file. Nesting deeper than [`limits::max_depth`] and KMZ entries inflating
+//! past [`limits::max_inflated_bytes`] are refused with a message naming the limit. A file
+//! without one readable placemark is an error; malformed XML is an error with its line and
+//! column; nothing here panics on any input.
 
-use std::io::Read as _;
+use std::collections::HashMap;
 
 use quick_xml::Reader;
-use quick_xml::events::Event;
+use quick_xml::events::{BytesStart, Event};
 use serde_json::{Map, Value};
 
-use super::{ReadError, format_error};
-use crate::model::{Feature, Layer, LayerKind, Problem, Severity};
+use super::convert::Converted;
+use super::{ReadError, format_error, limits};
+use crate::model::{Layer, LayerKind, Problem, Severity};
 
-/// An XML element, reduced to what KML reading needs.
+/// An element inside a placemark, reduced to what KML reading needs.
 #[derive(Debug, Default)]
 struct Element {
     /// Local name (namespace prefix dropped): `Placemark`, `coordinates`, `Track`…
     name: String,
     attrs: Vec<(String, String)>,
     children: Vec<Element>,
-    /// Concatenated text and CDATA directly inside this element.
+    /// Text and CDATA inside this element (for a `description`, of every element inside it).
     text: String,
     /// 1-based line of the start tag.
     line: usize,
@@ -73,52 +87,63 @@ pub fn read_kmz(bytes: &[u8], name: &str) -> Result<Vec<Layer>, ReadError> {
         })
         .ok_or_else(|| fail("the archive holds no .kml file".into()))?
         .clone();
-    let mut text = String::new();
-    archive
+    let file = archive
         .by_name(&entry)
-        .map_err(|e| fail(format!("cannot open {entry} in the archive: {e}")))?
-        .read_to_string(&mut text)
-        .map_err(|e| {
-            fail(format!(
-                "cannot read {entry} in the archive as UTF-8 text: {e}"
-            ))
-        })?;
+        .map_err(|e| fail(format!("cannot open {entry} in the archive: {e}")))?;
+    let bytes = limits::read_entry(file, &entry).map_err(fail)?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| fail(format!("{entry} in the archive is not UTF-8 text")))?;
     read_kml(&text, name)
 }
 
 /// Read KML text into layers (one per folder with placemarks, see the module docs).
 pub fn read_kml(text: &str, name: &str) -> Result<Vec<Layer>, ReadError> {
-    let root = parse_xml(text).map_err(|(line, column, message)| {
+    let fail = |(line, column, message): (usize, usize, String)| {
         format_error(name, "KML", Some((line, column)), message)
-    })?;
-    if root.name != "kml" && root.name != "Document" && root.name != "Folder" {
-        return Err(format_error(
-            name,
-            "KML",
-            Some((root.line, 1)),
-            format!("the root element is <{}>, not <kml>", root.name),
-        ));
-    }
-    let mut reader = KmlReader {
-        layers: Vec::new(),
-        warnings: Vec::new(),
     };
-    let document_name = root
-        .child("Document")
-        .and_then(|d| d.child_text("name"))
-        .filter(|n| !n.is_empty())
-        .map_or_else(|| name.to_owned(), str::to_owned);
-    reader.container(&root, &[], &document_name);
+    let mut reader = KmlReader::default();
+    parse(text, &mut reader).map_err(fail)?;
     let KmlReader {
-        mut layers,
-        warnings,
+        features,
+        mut warnings,
+        document_name,
+        network_links,
+        ..
     } = reader;
-    if layers.is_empty() {
-        let mut empty = Layer::new(document_name, LayerKind::Data);
-        empty
-            .warnings
-            .push(warning(None, "the file holds no placemarks"));
-        layers.push(empty);
+    let document_name = document_name
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| name.to_owned());
+    if features.is_empty() {
+        let mut message = "no placemark could be read".to_owned();
+        if network_links > 0 {
+            message.push_str(&format!(
+                "; it holds {network_links} NetworkLink(s), which are not fetched"
+            ));
+        }
+        let mut problems = vec![Problem {
+            severity: Severity::Error,
+            line: None,
+            column: None,
+            path: String::new(),
+            message,
+        }];
+        problems.append(&mut warnings);
+        return Err(ReadError::Format {
+            name: name.to_owned(),
+            format: "KML",
+            problems,
+        });
+    }
+    let (converted, layer_of): (Converted, Vec<Option<String>>) = features.into_parts();
+    let mut layers: Vec<Layer> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for (feature, folder) in converted.finish().into_iter().zip(layer_of) {
+        let layer_name = folder.unwrap_or_else(|| document_name.clone());
+        let i = *index.entry(layer_name.clone()).or_insert_with(|| {
+            layers.push(Layer::new(layer_name, LayerKind::Data));
+            layers.len() - 1
+        });
+        layers[i].features.push(feature);
     }
     // Warnings go with the first layer, so a reader of any one file sees them once.
     if let Some(first) = layers.first_mut() {
@@ -127,35 +152,79 @@ pub fn read_kml(text: &str, name: &str) -> Result<Vec<Layer>, ReadError> {
     Ok(layers)
 }
 
+/// Converted features, each with the folder path naming its layer (`None`: the document's).
+#[derive(Default)]
+struct Features {
+    converted: Converted,
+    folders: Vec<Option<String>>,
+}
+
+impl Features {
+    fn is_empty(&self) -> bool {
+        self.converted.is_empty()
+    }
+
+    fn into_parts(self) -> (Converted, Vec<Option<String>>) {
+        (self.converted, self.folders)
+    }
+}
+
+/// A `kml`, `Document` or `Folder` element being read.
+struct Container {
+    /// How many elements are open while it is (itself included).
+    depth: usize,
+    /// For a folder, its name (once read) and line.
+    folder: Option<(Option<String>, usize)>,
+    /// Whether its `<name>` names the document (the first `Document`).
+    names_document: bool,
+}
+
+#[derive(Default)]
 struct KmlReader {
-    /// Layers by folder path, in the order their first placemark was met.
-    layers: Vec<Layer>,
+    features: Features,
     warnings: Vec<Problem>,
+    document_name: Option<String>,
+    containers: Vec<Container>,
+    network_links: usize,
 }
 
 impl KmlReader {
-    /// Walk a container (`kml`, `Document`, `Folder`) whose folder path is `folders`.
-    fn container(&mut self, element: &Element, folders: &[String], document_name: &str) {
-        for child in &element.children {
-            match child.name.as_str() {
-                "Document" => self.container(child, folders, document_name),
-                "Folder" => {
-                    let mut path = folders.to_vec();
-                    let folder = child.child_text("name").unwrap_or_default();
-                    path.push(if folder.is_empty() {
-                        format!("Folder (line {})", child.line)
-                    } else {
-                        folder.to_owned()
-                    });
-                    self.container(child, &path, document_name);
-                }
-                "Placemark" => self.placemark(child, folders, document_name),
-                _ => {}
-            }
+    /// The folder path of the innermost container, `None` outside every folder.
+    fn folder_path(&self) -> Option<String> {
+        let names: Vec<String> = self
+            .containers
+            .iter()
+            .filter_map(|c| c.folder.as_ref())
+            .map(|(name, line)| match name {
+                Some(n) if !n.is_empty() => n.clone(),
+                _ => format!("Folder (line {line})"),
+            })
+            .collect();
+        (!names.is_empty()).then(|| names.join("/"))
+    }
+
+    fn element(&mut self, element: &Element) {
+        match element.name.as_str() {
+            "Placemark" => self.placemark(element),
+            _ => self.network_link(element),
         }
     }
 
-    fn placemark(&mut self, element: &Element, folders: &[String], document_name: &str) {
+    fn network_link(&mut self, element: &Element) {
+        self.network_links += 1;
+        let url = element
+            .child("Link")
+            .or_else(|| element.child("Url"))
+            .and_then(|l| l.child_text("href"))
+            .unwrap_or_default();
+        let name = element.child_text("name").unwrap_or_default();
+        self.warnings.push(warning(
+            Some(element.line),
+            &format!("NetworkLink {name:?} links to {url:?}; it is listed, not fetched"),
+        ));
+    }
+
+    fn placemark(&mut self, element: &Element) {
         let label = element
             .child_text("name")
             .filter(|n| !n.is_empty())
@@ -163,26 +232,22 @@ impl KmlReader {
                 || format!("placemark at line {}", element.line),
                 |n| format!("{n:?}"),
             );
-        let geometry = element
-            .children
-            .iter()
-            .find(|c| GEOMETRIES.contains(&c.name.as_str()));
-        let geometry = match geometry.map(read_geometry) {
-            None => None,
-            Some(Ok(g)) => Some(g),
-            Some(Err(message)) => {
+        let mut parts = Parts::default();
+        for child in &element.children {
+            if let Err(message) = parts.collect(child, false) {
                 self.warnings.push(warning(
                     Some(element.line),
                     &format!("{label} skipped: {message}"),
                 ));
                 return;
             }
-        };
-        if geometry.is_none()
-            && let Some(other) = element
-                .children
-                .iter()
-                .find(|c| UNSUPPORTED.contains(&c.name.as_str()))
+        }
+        for note in parts.notes.drain(..) {
+            self.warnings
+                .push(warning(Some(element.line), &format!("{label}: {note}")));
+        }
+        if parts.leaves.is_empty()
+            && let Some(other) = element.children.iter().find(|c| c.name == "Model")
         {
             self.warnings.push(warning(
                 Some(element.line),
@@ -203,6 +268,21 @@ impl KmlReader {
                 properties.insert("description".into(), Value::String(text));
             }
         }
+        if let Some(when) = element
+            .child("TimeStamp")
+            .and_then(|t| t.child_text("when"))
+        {
+            properties.insert("timestamp".into(), Value::String(when.to_owned()));
+        }
+        if let Some(span) = element.child("TimeSpan") {
+            let mut object = Map::new();
+            for key in ["begin", "end"] {
+                if let Some(t) = span.child_text(key) {
+                    object.insert(key.into(), Value::String(t.to_owned()));
+                }
+            }
+            properties.insert("timespan".into(), Value::Object(object));
+        }
         if let Some(extended) = element.child("ExtendedData") {
             for data in extended.children_named("Data") {
                 if let Some(key) = data.attr("name") {
@@ -219,220 +299,199 @@ impl KmlReader {
                 }
             }
         }
-        if !folders.is_empty() {
-            properties.insert("folder".into(), Value::String(folders.join("/")));
+        if let Some(times) = parts.coord_times() {
+            properties.insert("coordTimes".into(), times);
         }
-
-        let mut object = Map::new();
-        object.insert("type".into(), Value::String("Feature".into()));
-        if let Some(id) = element.attr("id") {
-            object.insert("id".into(), Value::String(id.to_owned()));
+        let folder = self.folder_path();
+        if let Some(folder) = &folder {
+            properties.insert("folder".into(), Value::String(folder.clone()));
         }
-        let (geometry_json, geometry_geo) = match geometry {
-            Some((json, geo)) => (json, Some(geo)),
-            None => (Value::Null, None),
-        };
-        object.insert("geometry".into(), geometry_json);
-        object.insert("properties".into(), Value::Object(properties));
-        let feature = Feature::from_parts(object, None, geometry_geo).as_read();
-
-        let layer_name = if folders.is_empty() {
-            document_name.to_owned()
-        } else {
-            folders.join("/")
-        };
-        match self.layers.iter_mut().find(|l| l.name == layer_name) {
-            Some(layer) => layer.features.push(feature),
-            None => {
-                let mut layer = Layer::new(layer_name, LayerKind::Data);
-                layer.features.push(feature);
-                self.layers.push(layer);
-            }
-        }
+        let (geometry, shape) = parts.geometry();
+        let id = element.attr("id").map(|id| Value::String(id.to_owned()));
+        self.features
+            .converted
+            .push(id, geometry, properties, shape);
+        self.features.folders.push(folder);
     }
 }
 
-const GEOMETRIES: [&str; 5] = [
-    "Point",
-    "LineString",
-    "LinearRing",
-    "Polygon",
-    "MultiGeometry",
-];
-const UNSUPPORTED: [&str; 3] = ["Track", "MultiTrack", "Model"];
-
-/// A geometry as GeoJSON (altitudes kept) and as a 2-D `geo` geometry.
-type Both = (Value, geo::Geometry<f64>);
-
-fn read_geometry(element: &Element) -> Result<Both, String> {
-    match element.name.as_str() {
-        "Point" => {
-            let positions = coordinates(element)?;
-            let [p] = positions.as_slice() else {
-                return Err(format!(
-                    "a Point needs one position, found {} (line {})",
-                    positions.len(),
-                    element.line
-                ));
-            };
-            Ok((
-                geometry_json("Point", position_json(p)),
-                geo::Geometry::Point(geo::Point::new(p[0], p[1])),
-            ))
-        }
-        "LineString" => {
-            let positions = coordinates(element)?;
-            if positions.len() < 2 {
-                return Err(format!(
-                    "a LineString needs at least two positions, found {} (line {})",
-                    positions.len(),
-                    element.line
-                ));
-            }
-            Ok((
-                geometry_json("LineString", positions_json(&positions)),
-                geo::Geometry::LineString(line_string(&positions)),
-            ))
-        }
-        "LinearRing" => {
-            let ring = ring(element)?;
-            Ok((
-                geometry_json("Polygon", Value::Array(vec![positions_json(&ring)])),
-                geo::Geometry::Polygon(geo::Polygon::new(line_string(&ring), Vec::new())),
-            ))
-        }
-        "Polygon" => {
-            let (json, polygon) = polygon(element)?;
-            Ok((
-                geometry_json("Polygon", json),
-                geo::Geometry::Polygon(polygon),
-            ))
-        }
-        "MultiGeometry" => multi_geometry(element),
-        other => Err(format!("<{other}> is not a KML geometry")),
-    }
+/// A position: longitude, latitude and, when `z`, altitude.
+#[derive(Clone, Copy, Debug)]
+struct Pos {
+    c: [f64; 3],
+    z: bool,
 }
 
-fn polygon(element: &Element) -> Result<(Value, geo::Polygon<f64>), String> {
-    let outer = element
-        .child("outerBoundaryIs")
-        .and_then(|b| b.child("LinearRing"))
-        .ok_or_else(|| {
-            format!(
-                "a Polygon without <outerBoundaryIs> (line {})",
+/// One simple geometry of a placemark.
+enum Leaf {
+    Point(Pos),
+    Line(Vec<Pos>),
+    Polygon(Vec<Vec<Pos>>),
+}
+
+/// The simple geometries of a placemark, in document order, with what reading them noted.
+#[derive(Default)]
+struct Parts {
+    leaves: Vec<Leaf>,
+    /// Whether a container (MultiGeometry…) held them.
+    in_container: bool,
+    /// The `when`s of each track, in order.
+    times: Vec<Vec<String>>,
+    notes: Vec<String>,
+    more_than_three: bool,
+}
+
+impl Parts {
+    /// Add the geometries of `element` (ignored unless it is one); `Err` for a geometry that
+    /// cannot be read.
+    fn collect(&mut self, element: &Element, nested: bool) -> Result<(), String> {
+        let line = element.line;
+        match element.name.as_str() {
+            "Point" => match self.coordinates(element)?.as_slice() {
+                [] => {}
+                [p] => self.leaves.push(Leaf::Point(*p)),
+                many => {
+                    return Err(format!(
+                        "a Point needs one position, found {} (line {line})",
+                        many.len()
+                    ));
+                }
+            },
+            "LineString" => {
+                let positions = self.coordinates(element)?;
+                match positions.len() {
+                    0 => {}
+                    1 => {
+                        return Err(format!(
+                            "a LineString needs at least two positions, found 1 (line {line})"
+                        ));
+                    }
+                    _ => self.leaves.push(Leaf::Line(positions)),
+                }
+            }
+            "LinearRing" => {
+                if let Some(ring) = self.ring(element)? {
+                    self.leaves.push(Leaf::Polygon(vec![ring]));
+                }
+            }
+            "Polygon" => {
+                let outer = element
+                    .child("outerBoundaryIs")
+                    .and_then(|b| b.child("LinearRing"));
+                let Some(outer) = outer else {
+                    if element.children.is_empty() {
+                        return Ok(());
+                    }
+                    return Err(format!("a Polygon without <outerBoundaryIs> (line {line})"));
+                };
+                let Some(outer) = self.ring(outer)? else {
+                    return Ok(());
+                };
+                let mut rings = vec![outer];
+                for inner in element.children_named("innerBoundaryIs") {
+                    for linear_ring in inner.children_named("LinearRing") {
+                        if let Some(hole) = self.ring(linear_ring)? {
+                            rings.push(hole);
+                        }
+                    }
+                }
+                self.leaves.push(Leaf::Polygon(rings));
+            }
+            "Track" => self.track(element)?,
+            "MultiGeometry" | "MultiTrack" | "MultiPoint" | "MultiLineString" | "MultiPolygon" => {
+                if !nested {
+                    self.in_container = true;
+                }
+                for child in &element.children {
+                    self.collect(child, true)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// A track: its `coord`s ("lon lat alt", spaces) as a line, its `when`s kept.
+    fn track(&mut self, element: &Element) -> Result<(), String> {
+        let mut positions = Vec::new();
+        for coord in element.children_named("coord") {
+            let values: Vec<f64> = coord
+                .text
+                .split_whitespace()
+                .map(|v| v.parse::<f64>().ok().filter(|x| x.is_finite()))
+                .collect::<Option<_>>()
+                .ok_or_else(|| {
+                    format!(
+                        "track coordinates {:?} are not numbers (line {})",
+                        coord.text.trim(),
+                        coord.line
+                    )
+                })?;
+            positions.push(self.position(&values, coord.text.trim(), coord.line)?);
+        }
+        let times: Vec<String> = element
+            .children_named("when")
+            .map(|w| w.text.trim().to_owned())
+            .collect();
+        match positions.len() {
+            0 => return Ok(()),
+            1 => self.leaves.push(Leaf::Point(positions[0])),
+            _ => self.leaves.push(Leaf::Line(positions)),
+        }
+        self.times.push(times);
+        Ok(())
+    }
+
+    /// The `coordTimes` property: a track's times, or one list per track.
+    fn coord_times(&self) -> Option<Value> {
+        let list = |t: &Vec<String>| Value::Array(t.iter().cloned().map(Value::String).collect());
+        match self.times.as_slice() {
+            [] => None,
+            [one] if one.is_empty() => None,
+            [one] => Some(list(one)),
+            many if many.iter().all(Vec::is_empty) => None,
+            many => Some(Value::Array(many.iter().map(list).collect())),
+        }
+    }
+
+    /// A ring's positions, closed if the file left it open; at least four positions; `None`
+    /// for an empty ring. A ring that ends where it starts but at another altitude (or without
+    /// one) ends exactly at its first position: GeoJSON's rings end on the very position they
+    /// start with.
+    fn ring(&mut self, element: &Element) -> Result<Option<Vec<Pos>>, String> {
+        let mut positions = self.coordinates(element)?;
+        if positions.is_empty() {
+            return Ok(None);
+        }
+        if let (Some(first), Some(last)) = (positions.first().copied(), positions.last_mut()) {
+            if first.c[..2] != last.c[..2] {
+                positions.push(first);
+            } else {
+                *last = first;
+            }
+        }
+        if positions.len() < 4 {
+            return Err(format!(
+                "a ring needs at least three distinct positions, found {} (line {})",
+                positions.len().saturating_sub(1),
                 element.line
-            )
-        })?;
-    let outer = ring(outer)?;
-    let mut rings_json = vec![positions_json(&outer)];
-    let mut holes = Vec::new();
-    for inner in element.children_named("innerBoundaryIs") {
-        for linear_ring in inner.children_named("LinearRing") {
-            let hole = ring(linear_ring)?;
-            rings_json.push(positions_json(&hole));
-            holes.push(line_string(&hole));
+            ));
         }
+        Ok(Some(positions))
     }
-    Ok((
-        Value::Array(rings_json),
-        geo::Polygon::new(line_string(&outer), holes),
-    ))
-}
 
-fn multi_geometry(element: &Element) -> Result<Both, String> {
-    let parts: Vec<Both> = element
-        .children
-        .iter()
-        .filter(|c| GEOMETRIES.contains(&c.name.as_str()))
-        .map(read_geometry)
-        .collect::<Result<_, _>>()?;
-    if parts.is_empty() {
-        return Err(format!("an empty MultiGeometry (line {})", element.line));
-    }
-    let kinds: Vec<&str> = parts
-        .iter()
-        .map(|(json, _)| json["type"].as_str().unwrap_or_default())
-        .collect();
-    let same = kinds.windows(2).all(|w| w[0] == w[1]) && kinds[0] != "GeometryCollection";
-    if same {
-        let multi_kind = format!("Multi{}", kinds[0]);
-        let coordinates = Value::Array(
-            parts
-                .iter()
-                .map(|(j, _)| j["coordinates"].clone())
-                .collect(),
-        );
-        let geo = match kinds[0] {
-            "Point" => geo::Geometry::MultiPoint(geo::MultiPoint(
-                parts
-                    .into_iter()
-                    .filter_map(|(_, g)| geo::Point::try_from(g).ok())
-                    .collect(),
-            )),
-            "LineString" => geo::Geometry::MultiLineString(geo::MultiLineString(
-                parts
-                    .into_iter()
-                    .filter_map(|(_, g)| geo::LineString::try_from(g).ok())
-                    .collect(),
-            )),
-            _ => geo::Geometry::MultiPolygon(geo::MultiPolygon(
-                parts
-                    .into_iter()
-                    .filter_map(|(_, g)| geo::Polygon::try_from(g).ok())
-                    .collect(),
-            )),
+    /// The positions in an element's `<coordinates>`: `lon,lat[,alt]` tuples separated by
+    /// whitespace (spaces next to a comma are allowed, as togeojson and GDAL allow them).
+    fn coordinates(&mut self, element: &Element) -> Result<Vec<Pos>, String> {
+        let Some(coords) = element.child("coordinates") else {
+            return Ok(Vec::new());
         };
-        return Ok((geometry_json(&multi_kind, coordinates), geo));
-    }
-    let mut json = Map::new();
-    json.insert("type".into(), Value::String("GeometryCollection".into()));
-    json.insert(
-        "geometries".into(),
-        Value::Array(parts.iter().map(|(j, _)| j.clone()).collect()),
-    );
-    let geo = geo::Geometry::GeometryCollection(geo::GeometryCollection(
-        parts.into_iter().map(|(_, g)| g).collect(),
-    ));
-    Ok((Value::Object(json), geo))
-}
-
-/// A ring's positions, closed if the file left it open; at least four positions. A ring
-/// that ends where it starts but at another altitude (or without one) ends exactly at its
-/// first position: GeoJSON's rings end on the very position they start with.
-fn ring(element: &Element) -> Result<Vec<Vec<f64>>, String> {
-    let mut positions = coordinates(element)?;
-    if let (Some(first), Some(last)) = (positions.first().cloned(), positions.last_mut()) {
-        if first[..2] != last[..2] {
-            positions.push(first);
-        } else {
-            *last = first;
-        }
-    }
-    if positions.len() < 4 {
-        return Err(format!(
-            "a ring needs at least three distinct positions, found {} (line {})",
-            positions.len().saturating_sub(1),
-            element.line
-        ));
-    }
-    Ok(positions)
-}
-
-/// The positions in an element's `<coordinates>`: `lon,lat[,alt]` tuples separated by spaces.
-fn coordinates(element: &Element) -> Result<Vec<Vec<f64>>, String> {
-    let coords = element.child("coordinates").ok_or_else(|| {
-        format!(
-            "<{}> without <coordinates> (line {})",
-            element.name, element.line
-        )
-    })?;
-    coords
-        .text
-        .split_whitespace()
-        .map(|tuple| {
+        let mut positions = Vec::new();
+        for tuple in tuples(&coords.text) {
             let values: Vec<f64> = tuple
                 .split(',')
-                .map(|v| v.trim().parse::<f64>().ok().filter(|x| x.is_finite()))
+                .filter(|v| !v.is_empty())
+                .map(|v| v.parse::<f64>().ok().filter(|x| x.is_finite()))
                 .collect::<Option<_>>()
                 .ok_or_else(|| {
                     format!(
@@ -440,31 +499,180 @@ fn coordinates(element: &Element) -> Result<Vec<Vec<f64>>, String> {
                         coords.line
                     )
                 })?;
-            if !(2..=3).contains(&values.len()) {
-                return Err(format!(
-                    "coordinates {tuple:?} need longitude,latitude[,altitude] (line {})",
-                    coords.line
-                ));
+            positions.push(self.position(&values, &tuple, coords.line)?);
+        }
+        Ok(positions)
+    }
+
+    fn position(&mut self, values: &[f64], tuple: &str, line: usize) -> Result<Pos, String> {
+        match *values {
+            [x, y] => Ok(Pos {
+                c: [x, y, 0.0],
+                z: false,
+            }),
+            [x, y, z] => Ok(Pos {
+                c: [x, y, z],
+                z: true,
+            }),
+            [x, y, z, ..] => {
+                if !self.more_than_three {
+                    self.more_than_three = true;
+                    self.notes.push(format!(
+                        "coordinates {tuple:?} hold more than three numbers; the first three \
+                         are kept (line {line})"
+                    ));
+                }
+                Ok(Pos {
+                    c: [x, y, z],
+                    z: true,
+                })
             }
-            Ok(values)
-        })
-        .collect()
+            _ => Err(format!(
+                "coordinates {tuple:?} need longitude,latitude[,altitude] (line {line})"
+            )),
+        }
+    }
+
+    /// The placemark's geometry as GeoJSON and as a 2-D `geo` geometry (see the module docs).
+    fn geometry(self) -> (Value, Option<geo::Geometry<f64>>) {
+        let mut leaves = self.leaves;
+        if leaves.is_empty() {
+            return (Value::Null, None);
+        }
+        if leaves.len() == 1 && !self.in_container {
+            let leaf = leaves.remove(0);
+            return (leaf_json(&leaf), Some(leaf_geo(leaf)));
+        }
+        let kind = |l: &Leaf| match l {
+            Leaf::Point(_) => 0,
+            Leaf::Line(_) => 1,
+            Leaf::Polygon(_) => 2,
+        };
+        let first = kind(&leaves[0]);
+        if leaves.iter().any(|l| kind(l) != first) {
+            let json = Value::Array(leaves.iter().map(leaf_json).collect());
+            let mut object = Map::new();
+            object.insert("type".into(), Value::String("GeometryCollection".into()));
+            object.insert("geometries".into(), json);
+            let geo = geo::GeometryCollection(leaves.into_iter().map(leaf_geo).collect());
+            return (
+                Value::Object(object),
+                Some(geo::Geometry::GeometryCollection(geo)),
+            );
+        }
+        let coordinates = Value::Array(
+            leaves
+                .iter()
+                .map(|l| match l {
+                    Leaf::Point(p) => position_json(p),
+                    Leaf::Line(ps) => positions_json(ps),
+                    Leaf::Polygon(rings) => rings_json(rings),
+                })
+                .collect(),
+        );
+        let (kind, geo) = match first {
+            0 => (
+                "MultiPoint",
+                geo::Geometry::MultiPoint(geo::MultiPoint(
+                    leaves
+                        .iter()
+                        .filter_map(|l| match l {
+                            Leaf::Point(p) => Some(geo::Point::new(p.c[0], p.c[1])),
+                            _ => None,
+                        })
+                        .collect(),
+                )),
+            ),
+            1 => (
+                "MultiLineString",
+                geo::Geometry::MultiLineString(geo::MultiLineString(
+                    leaves
+                        .iter()
+                        .filter_map(|l| match l {
+                            Leaf::Line(ps) => Some(line_string(ps)),
+                            _ => None,
+                        })
+                        .collect(),
+                )),
+            ),
+            _ => (
+                "MultiPolygon",
+                geo::Geometry::MultiPolygon(geo::MultiPolygon(
+                    leaves
+                        .iter()
+                        .filter_map(|l| match l {
+                            Leaf::Polygon(rings) => Some(polygon(rings)),
+                            _ => None,
+                        })
+                        .collect(),
+                )),
+            ),
+        };
+        (geometry_json(kind, coordinates), Some(geo))
+    }
 }
 
-fn position_json(p: &[f64]) -> Value {
+/// The whitespace-separated tuples of a `<coordinates>` text, spaces around commas removed.
+fn tuples(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut joining = false;
+    for token in text.split_whitespace() {
+        match out.last_mut() {
+            Some(last) if joining || token.starts_with(',') => last.push_str(token),
+            _ => out.push(token.to_owned()),
+        }
+        joining = token.ends_with(',');
+    }
+    out
+}
+
+fn leaf_json(leaf: &Leaf) -> Value {
+    match leaf {
+        Leaf::Point(p) => geometry_json("Point", position_json(p)),
+        Leaf::Line(ps) => geometry_json("LineString", positions_json(ps)),
+        Leaf::Polygon(rings) => geometry_json("Polygon", rings_json(rings)),
+    }
+}
+
+fn leaf_geo(leaf: Leaf) -> geo::Geometry<f64> {
+    match leaf {
+        Leaf::Point(p) => geo::Geometry::Point(geo::Point::new(p.c[0], p.c[1])),
+        Leaf::Line(ps) => geo::Geometry::LineString(line_string(&ps)),
+        Leaf::Polygon(rings) => geo::Geometry::Polygon(polygon(&rings)),
+    }
+}
+
+fn polygon(rings: &[Vec<Pos>]) -> geo::Polygon<f64> {
+    let mut lines = rings.iter().map(|r| line_string(r));
+    let exterior = lines.next().unwrap_or_else(|| geo::LineString(Vec::new()));
+    geo::Polygon::new(exterior, lines.collect())
+}
+
+fn position_json(p: &Pos) -> Value {
+    let n = if p.z { 3 } else { 2 };
     Value::Array(
-        p.iter()
+        p.c[..n]
+            .iter()
             .filter_map(|v| serde_json::Number::from_f64(*v).map(Value::Number))
             .collect(),
     )
 }
 
-fn positions_json(positions: &[Vec<f64>]) -> Value {
-    Value::Array(positions.iter().map(|p| position_json(p)).collect())
+fn positions_json(positions: &[Pos]) -> Value {
+    Value::Array(positions.iter().map(position_json).collect())
 }
 
-fn line_string(positions: &[Vec<f64>]) -> geo::LineString<f64> {
-    geo::LineString::from(positions.iter().map(|p| (p[0], p[1])).collect::<Vec<_>>())
+fn rings_json(rings: &[Vec<Pos>]) -> Value {
+    Value::Array(rings.iter().map(|r| positions_json(r)).collect())
+}
+
+fn line_string(positions: &[Pos]) -> geo::LineString<f64> {
+    geo::LineString::from(
+        positions
+            .iter()
+            .map(|p| (p.c[0], p.c[1]))
+            .collect::<Vec<_>>(),
+    )
 }
 
 fn geometry_json(kind: &str, coordinates: Value) -> Value {
@@ -484,110 +692,277 @@ fn warning(line: Option<usize>, message: &str) -> Problem {
     }
 }
 
-/// Parse XML into an element tree. Errors carry the 1-based line and column.
-fn parse_xml(text: &str) -> Result<Element, (usize, usize, String)> {
-    let mut reader = Reader::from_str(text);
-    let line_col = |offset: usize| {
-        // The reader's positions need not fall on a character boundary (a byte order mark
-        // is skipped, for one): step back to one.
-        let mut end = offset.min(text.len());
-        while !text.is_char_boundary(end) {
-            end -= 1;
+/// Line numbers of byte offsets met in increasing order, counted once (linear in the file).
+struct Lines<'a> {
+    text: &'a str,
+    offset: usize,
+    line: usize,
+}
+
+impl Lines<'_> {
+    fn line_at(&mut self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        if offset < self.offset {
+            self.offset = 0;
+            self.line = 1;
         }
-        let before = &text[..end];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        (line, column)
+        let bytes = &self.text.as_bytes()[self.offset..offset];
+        self.line += bytes.iter().filter(|&&b| b == b'\n').count();
+        self.offset = offset;
+        self.line
+    }
+}
+
+/// 1-based line and column of a byte offset (for errors: counted from the start).
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    // The reader's positions need not fall on a character boundary (a byte order mark is
+    // skipped, for one): step back to one.
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &text[..end];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// The placemark (or NetworkLink) being read as a tree.
+struct Tree {
+    /// Open elements, the placemark at the bottom.
+    stack: Vec<Element>,
+    /// Elements open inside a `description` (its text gathers theirs).
+    in_description: Option<usize>,
+}
+
+impl Tree {
+    fn start(&mut self, element: Element) {
+        if let Some(open) = self.in_description.as_mut() {
+            *open += 1;
+            if let Some(top) = self.stack.last_mut() {
+                top.text.push_str(block_break(&element.name));
+            }
+            return;
+        }
+        if element.name == "description" {
+            self.in_description = Some(0);
+        }
+        self.stack.push(element);
+    }
+
+    fn empty(&mut self, element: Element) {
+        if self.in_description.is_some() {
+            if let Some(top) = self.stack.last_mut() {
+                top.text.push_str(block_break(&element.name));
+            }
+            return;
+        }
+        if let Some(top) = self.stack.last_mut() {
+            top.children.push(element);
+        }
+    }
+
+    /// Close the innermost element; the placemark when it is done.
+    fn end(&mut self) -> Option<Element> {
+        if let Some(open) = self.in_description.as_mut() {
+            if *open > 0 {
+                *open -= 1;
+                return None;
+            }
+            self.in_description = None;
+        }
+        let done = self.stack.pop()?;
+        match self.stack.last_mut() {
+            Some(parent) => {
+                parent.children.push(done);
+                None
+            }
+            None => Some(done),
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        if let Some(top) = self.stack.last_mut() {
+            top.text.push_str(text);
+        }
+    }
+}
+
+/// A line break for an element inside a description that starts a block (`<br/>`, `<p>`…).
+fn block_break(name: &str) -> &'static str {
+    match name.to_ascii_lowercase().as_str() {
+        "br" | "p" | "div" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" => "\n",
+        _ => "",
+    }
+}
+
+/// Stream the XML once, handing each placemark and NetworkLink to `kml` as it closes.
+/// Errors carry the 1-based line and column.
+fn parse(text: &str, kml: &mut KmlReader) -> Result<(), (usize, usize, String)> {
+    let mut reader = Reader::from_str(text);
+    let mut lines = Lines {
+        text,
+        offset: 0,
+        line: 1,
     };
-    // The stack of open elements; the bottom one is a synthetic document root.
-    let mut stack: Vec<Element> = vec![Element::default()];
+    let max_depth = limits::max_depth();
+    let mut depth = 0usize;
+    let mut seen_root = false;
+    let mut tree: Option<Tree> = None;
+    // The `<name>` of the innermost container being read, and its depth.
+    let mut name: Option<(String, usize)> = None;
     loop {
         let offset = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
         let event = reader.read_event().map_err(|e| {
-            let (line, column) =
-                line_col(usize::try_from(reader.error_position()).unwrap_or(offset));
+            let at = usize::try_from(reader.error_position()).unwrap_or(offset);
+            let (line, column) = line_col(text, at);
             (line, column, format!("XML error: {e}"))
         })?;
         match event {
+            Event::Start(start) | Event::Empty(start)
+                if !seen_root
+                    && !matches!(local(&start).as_str(), "kml" | "Document" | "Folder") =>
+            {
+                let (line, column) = line_col(text, offset);
+                return Err((
+                    line,
+                    column,
+                    format!("the root element is <{}>, not <kml>", local(&start)),
+                ));
+            }
             Event::Start(start) => {
-                let element = element_of(&start, line_col(offset).0);
-                stack.push(element);
+                seen_root = true;
+                depth += 1;
+                if depth > max_depth {
+                    let (line, column) = line_col(text, offset);
+                    return Err((line, column, limits::depth_message(max_depth)));
+                }
+                let line = lines.line_at(offset);
+                if let Some(t) = tree.as_mut() {
+                    t.start(element_of(&start, line));
+                    continue;
+                }
+                match local(&start).as_str() {
+                    element @ ("Placemark" | "NetworkLink") => {
+                        let mut root = element_of(&start, line);
+                        root.name = element.to_owned();
+                        tree = Some(Tree {
+                            stack: vec![root],
+                            in_description: None,
+                        });
+                    }
+                    kind @ ("kml" | "Document" | "Folder") => {
+                        let names_document = kind == "Document" && kml.document_name.is_none();
+                        if names_document {
+                            kml.document_name = Some(String::new());
+                        }
+                        kml.containers.push(Container {
+                            depth,
+                            folder: (kind == "Folder").then_some((None, line)),
+                            names_document,
+                        });
+                    }
+                    "name" if kml.containers.last().is_some_and(|c| c.depth + 1 == depth) => {
+                        name = Some((String::new(), depth));
+                    }
+                    _ => {}
+                }
             }
             Event::Empty(start) => {
-                let element = element_of(&start, line_col(offset).0);
-                if let Some(parent) = stack.last_mut() {
-                    parent.children.push(element);
+                seen_root = true;
+                let line = lines.line_at(offset);
+                if let Some(t) = tree.as_mut() {
+                    t.empty(element_of(&start, line));
+                } else if local(&start) == "Placemark" {
+                    let mut element = element_of(&start, line);
+                    element.name = "Placemark".into();
+                    kml.element(&element);
                 }
             }
             Event::End(_) => {
-                if stack.len() < 2 {
-                    let (line, column) = line_col(offset);
+                if depth == 0 {
+                    let (line, column) = line_col(text, offset);
                     return Err((line, column, "a closing tag without its opening tag".into()));
                 }
-                if let Some(done) = stack.pop()
-                    && let Some(parent) = stack.last_mut()
-                {
-                    parent.children.push(done);
+                if let Some(t) = tree.as_mut() {
+                    if let Some(done) = t.end() {
+                        tree = None;
+                        kml.element(&done);
+                    }
+                } else if let Some((value, _)) = name.take_if(|(_, d)| *d == depth) {
+                    if let Some(container) = kml.containers.last_mut() {
+                        if let Some((folder_name, _)) = container.folder.as_mut() {
+                            *folder_name = Some(value.trim().to_owned());
+                        } else if container.names_document {
+                            kml.document_name = Some(value.trim().to_owned());
+                        }
+                    }
+                } else if kml.containers.last().is_some_and(|c| c.depth == depth) {
+                    kml.containers.pop();
                 }
+                depth -= 1;
             }
-            Event::Text(t) => {
+            Event::Text(t) if tree.is_some() || name.is_some() => {
                 let s = t
                     .xml_content(quick_xml::XmlVersion::Implicit1_0)
-                    .map_err(|e| {
-                        let (line, column) = line_col(offset);
-                        (line, column, format!("text is not valid: {e}"))
-                    })?;
-                if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&s);
-                }
+                    .map_err(|e| placed(text, offset, format!("text is not valid: {e}")))?;
+                push_text(&mut tree, &mut name, &s);
             }
-            Event::CData(t) => {
-                let s = t.decode().map_err(|e| {
-                    let (line, column) = line_col(offset);
-                    (line, column, format!("CDATA is not valid: {e}"))
-                })?;
-                if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&s);
-                }
+            Event::CData(t) if tree.is_some() || name.is_some() => {
+                let s = t
+                    .decode()
+                    .map_err(|e| placed(text, offset, format!("CDATA is not valid: {e}")))?;
+                push_text(&mut tree, &mut name, &s);
             }
-            Event::GeneralRef(r) => {
+            Event::GeneralRef(r) if tree.is_some() || name.is_some() => {
                 let resolved = match r.resolve_char_ref() {
                     Ok(Some(c)) => c.to_string(),
                     _ => {
-                        let name = r.decode().unwrap_or_default();
-                        match quick_xml::escape::resolve_predefined_entity(&name) {
+                        let entity = r.decode().unwrap_or_default();
+                        match quick_xml::escape::resolve_predefined_entity(&entity) {
                             Some(s) => s.to_owned(),
-                            None => format!("&{name};"),
+                            None => format!("&{entity};"),
                         }
                     }
                 };
-                if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&resolved);
-                }
+                push_text(&mut tree, &mut name, &resolved);
             }
             Event::Eof => break,
             _ => {}
         }
     }
-    if stack.len() != 1 {
-        let (line, column) = line_col(text.len());
-        let open = stack.last().map(|e| e.name.clone()).unwrap_or_default();
+    if depth != 0 {
+        let (line, column) = line_col(text, text.len());
         return Err((
             line,
             column,
-            format!("the file ends inside <{open}> (truncated?)"),
+            "the file ends inside an element (truncated?)".into(),
         ));
     }
-    let document = stack.pop().unwrap_or_default();
-    document
-        .children
-        .into_iter()
-        .next()
-        .ok_or_else(|| (1, 1, "the file holds no XML element".to_owned()))
+    if !seen_root {
+        return Err((1, 1, "the file holds no XML element".to_owned()));
+    }
+    Ok(())
 }
 
-fn element_of(start: &quick_xml::events::BytesStart<'_>, line: usize) -> Element {
-    let name = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
+fn placed(text: &str, offset: usize, message: String) -> (usize, usize, String) {
+    let (line, column) = line_col(text, offset);
+    (line, column, message)
+}
+
+fn push_text(tree: &mut Option<Tree>, name: &mut Option<(String, usize)>, text: &str) {
+    if let Some(t) = tree.as_mut() {
+        t.text(text);
+    } else if let Some((value, _)) = name.as_mut() {
+        value.push_str(text);
+    }
+}
+
+fn local(start: &BytesStart<'_>) -> String {
+    String::from_utf8_lossy(start.local_name().as_ref()).into_owned()
+}
+
+fn element_of(start: &BytesStart<'_>, line: usize) -> Element {
     let attrs = start
         .attributes()
         .flatten()
@@ -601,7 +976,7 @@ fn element_of(start: &quick_xml::events::BytesStart<'_>, line: usize) -> Element
         })
         .collect();
     Element {
-        name,
+        name: local(start),
         attrs,
         line,
         ..Element::default()
@@ -883,5 +1258,142 @@ mod tests {
         let layers = read_kmz(buffer.get_ref(), "test.kmz").expect("valid KMZ");
         assert_eq!(layers.len(), 2);
         assert!(read_kmz(b"not a zip", "bad.kmz").is_err());
+    }
+
+    fn one(kml: &str) -> Layer {
+        let mut layers = read_kml(kml, "t.kml").expect("readable");
+        assert_eq!(layers.len(), 1);
+        layers.remove(0)
+    }
+
+    #[test]
+    fn tracks_become_lines_with_their_times_beside_an_empty_point() {
+        let layer = one(
+            r#"<kml xmlns:gx="http://www.google.com/kml/ext/2.2"><Placemark><name>walk</name>
+            <Point/>
+            <gx:Track><when>2025-07-16T01:00:00Z</when><when>2025-07-16T01:05:00Z</when>
+              <gx:coord>104.9 11.5 3</gx:coord><gx:coord>104.91 11.51 4</gx:coord></gx:Track>
+            </Placemark></kml>"#,
+        );
+        let f = &layer.features[0];
+        assert_eq!(f.object()["geometry"]["type"], "LineString");
+        assert_eq!(
+            f.object()["geometry"]["coordinates"],
+            serde_json::json!([[104.9, 11.5, 3.0], [104.91, 11.51, 4.0]])
+        );
+        assert_eq!(
+            f.property("coordTimes"),
+            Some(&serde_json::json!([
+                "2025-07-16T01:00:00Z",
+                "2025-07-16T01:05:00Z"
+            ]))
+        );
+        let multi = one(r#"<kml><Placemark><MultiTrack>
+            <Track><when>a</when><when>b</when><coord>1 2</coord><coord>3 4</coord></Track>
+            <Track><when>c</when><when>d</when><coord>5 6</coord><coord>7 8</coord></Track>
+            </MultiTrack></Placemark></kml>"#);
+        let f = &multi.features[0];
+        assert_eq!(f.object()["geometry"]["type"], "MultiLineString");
+        assert_eq!(
+            f.property("coordTimes"),
+            Some(&serde_json::json!([["a", "b"], ["c", "d"]]))
+        );
+    }
+
+    #[test]
+    fn nested_and_non_standard_multi_geometries_are_flattened() {
+        let layer = one(r#"<kml><Placemark><MultiGeometry>
+              <MultiGeometry><LineString><coordinates>1,2 3,4</coordinates></LineString></MultiGeometry>
+              <LineString><coordinates>5,6 7,8</coordinates></LineString>
+            </MultiGeometry></Placemark>
+            <Placemark><MultiGeometry><Point><coordinates>1,2</coordinates></Point>
+              <MultiGeometry><LineString><coordinates>5,6 7,8</coordinates></LineString></MultiGeometry>
+            </MultiGeometry></Placemark>
+            <Placemark><MultiPolygon><Polygon><outerBoundaryIs><LinearRing><coordinates>
+              0,0 1,0 1,1 0,0</coordinates></LinearRing></outerBoundaryIs></Polygon></MultiPolygon>
+            </Placemark></kml>"#);
+        let kinds: Vec<&Value> = layer
+            .features
+            .iter()
+            .map(|f| &f.object()["geometry"]["type"])
+            .collect();
+        assert_eq!(
+            kinds,
+            ["MultiLineString", "GeometryCollection", "MultiPolygon"]
+        );
+        let text = crate::io::to_string(&layer);
+        assert!(crate::io::read_str(&text, "again").is_ok(), "{text}");
+    }
+
+    #[test]
+    fn descriptions_with_elements_and_long_tuples_keep_their_text_and_positions() {
+        let layer = one(
+            r#"<kml><Placemark><description>Raid on <b>16 July</b><br/>by police</description>
+            <Point><coordinates>104.9 , 11.5,0,7</coordinates></Point></Placemark></kml>"#,
+        );
+        let f = &layer.features[0];
+        assert_eq!(
+            f.property("description"),
+            Some(&Value::String("Raid on 16 July\nby police".into()))
+        );
+        assert_eq!(
+            f.object()["geometry"]["coordinates"],
+            serde_json::json!([104.9, 11.5, 0.0])
+        );
+        assert!(
+            layer.warnings[0].message.contains("more than three"),
+            "{:?}",
+            layer.warnings
+        );
+    }
+
+    #[test]
+    fn network_links_are_listed_not_fetched_and_a_file_without_placemarks_is_an_error() {
+        let err = read_kml(
+            r#"<kml><Document><NetworkLink><name>live</name>
+            <Link><href>http://example.org/x.kml</href></Link></NetworkLink></Document></kml>"#,
+            "links.kml",
+        )
+        .expect_err("nothing to show");
+        let text = err.to_string();
+        assert!(text.contains("no placemark"), "{text}");
+        assert!(
+            err.problems()
+                .iter()
+                .any(|p| p.message.contains("http://example.org/x.kml")),
+            "{:?}",
+            err.problems()
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_naming_the_limit() {
+        let depth = 100_000;
+        let kml = format!(
+            "<kml>{}{}</kml>",
+            "<Folder>".repeat(depth),
+            "</Folder>".repeat(depth)
+        );
+        let err = read_kml(&kml, "deep.kml").expect_err("too deep");
+        assert!(err.to_string().contains("RAIDMAP_MAX_DEPTH"), "{err}");
+    }
+
+    #[test]
+    fn a_kmz_inflating_past_the_limit_is_refused() {
+        let mut buffer = std::io::Cursor::new(Vec::new());
+        {
+            let mut zip = zip::ZipWriter::new(&mut buffer);
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated)
+                .large_file(true);
+            zip.start_file("doc.kml", options).expect("entry");
+            let block = vec![b' '; 1 << 20];
+            for _ in 0..(limits::max_inflated_bytes() >> 20) + 1 {
+                std::io::Write::write_all(&mut zip, &block).expect("write");
+            }
+            zip.finish().expect("finish");
+        }
+        let err = read_kmz(buffer.get_ref(), "bomb.kmz").expect_err("refused");
+        assert!(err.to_string().contains("RAIDMAP_MAX_INFLATED_MB"), "{err}");
     }
 }

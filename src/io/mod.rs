@@ -7,12 +7,16 @@
 //! GUI and every command accept the same formats.
 
 pub mod atomic;
+pub mod convert;
 pub mod csv;
+pub mod format;
 pub mod geojson;
 pub mod kml;
+pub mod limits;
 pub mod progress;
 
 pub use self::atomic::{AtomicWriteError, write_atomic};
+pub use self::format::{Detected, Format, OPEN_FILTERS, SAVE_FILTERS, detect};
 pub use self::geojson::{
     Problem, ReadError, Severity, check_str, read_bytes, read_path, read_path_with, read_str,
     to_string, write_layer, write_merged,
@@ -23,44 +27,9 @@ use std::path::Path;
 
 use crate::model::Layer;
 
-/// The file formats raidmap reads (`Debug` gives the name shown to people).
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    GeoJson,
-    Kml,
-    Kmz,
-    Csv,
-}
-
-impl std::fmt::Debug for Format {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Format::GeoJson => "GeoJSON",
-            Format::Kml => "KML",
-            Format::Kmz => "KMZ",
-            Format::Csv => "CSV",
-        })
-    }
-}
-
-impl Format {
-    /// The format a path's extension names; GeoJSON for anything else (`.geojson`, `.json`…).
-    pub fn of(path: &Path) -> Self {
-        let ext = path
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase())
-            .unwrap_or_default();
-        match ext.as_str() {
-            "kml" => Format::Kml,
-            "kmz" => Format::Kmz,
-            "csv" | "tsv" => Format::Csv,
-            _ => Format::GeoJson,
-        }
-    }
-}
-
-/// Read a file as layers, by its extension: a GeoJSON or CSV file gives one layer, a KML or KMZ
-/// file one per folder. Each layer remembers the path.
+/// Read a file as layers, in the format [`detect`] finds (content first, then extension): a
+/// GeoJSON or CSV file gives one layer, a KML or KMZ file one per folder. Each layer remembers
+/// the path. This is the one way every command and the GUI read a file.
 pub fn read_layers(path: &Path) -> Result<Vec<Layer>, ReadError> {
     read_layers_with(path, &Progress::default())
 }
@@ -92,7 +61,21 @@ pub fn read_layers_with(path: &Path, progress: &Progress) -> Result<Vec<Layer>, 
             source,
         })
     };
-    let mut layers = match Format::of(path) {
+    let format = match detect(path) {
+        Detected::Readable(format) => format,
+        Detected::Unsupported(what) => {
+            return Err(format_error(
+                &name,
+                what,
+                None,
+                format!(
+                    "this is a {what} file, which raidmap does not read (it reads {})",
+                    format::READABLE
+                ),
+            ));
+        }
+    };
+    let mut layers = match format {
         Format::GeoJson => return read_path_with(path, progress).map(|l| vec![l]),
         Format::Kml => kml::read_kml(&text(read()?, "KML")?, &name)?,
         Format::Kmz => kml::read_kmz(&read()?, &name)?,
@@ -155,7 +138,7 @@ pub fn write_layer_file(layer: &Layer, path: &Path) -> Result<(), AtomicWriteErr
 /// Save every feature of `layers` at `path`, atomically: as CSV when the path ends in `.csv`,
 /// else as one GeoJSON FeatureCollection.
 pub fn write_merged_file(layers: &[&Layer], path: &Path) -> Result<(), AtomicWriteError> {
-    if Format::of(path) == Format::Csv {
+    if Format::writable(path) == Some(Format::Csv) {
         write_atomic(path, |w| csv::write_csv(layers, w))
     } else {
         write_atomic(path, |w| write_merged(layers, w))
