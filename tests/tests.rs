@@ -20,3 +20,5 @@ mod privacy;
 mod sample_data;
 mod tile_server;
 mod tiles;
+mod tiles_save;
+mod wayback;

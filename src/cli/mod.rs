@@ -11,6 +11,7 @@ pub mod export;
 pub mod info;
 pub mod measure;
 pub mod render;
+pub mod tiles;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -68,6 +69,8 @@ pub enum Command {
     /// Draw the map as a PNG image (no window or display needed): legend, scale bar, north
     /// arrow, title and attribution.
     Render(render::Args),
+    /// Tile sources: `tiles save` saves an area of one into an MBTiles file for offline use.
+    Tiles(tiles::Args),
 }
 
 /// Exit code for bad input.
@@ -85,6 +88,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Export(args) => export::run(&args),
         Command::Coverage(args) => coverage::run(&args),
         Command::Render(args) => render::run(&args),
+        Command::Tiles(args) => tiles::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -1,8 +1,10 @@
 //! Downloading tiles from a tile server, through the disk cache.
 //!
-//! The HTTP client is built in [`HttpLoader::new`], which only [`super::Source::open`] calls for
-//! an online source the user picked: before that raidmap has no HTTP client, opens no socket and
-//! resolves no name. Every request names raidmap and its version in `User-Agent`, as
+//! The HTTP client is built only by [`client`], which [`HttpLoader::new`] calls when
+//! [`super::Source::open`] opens an online source the user picked, [`super::wayback`] when the
+//! user opens the list of dated imagery releases, and [`super::save`] when the user saves an area
+//! of an online source: before that raidmap has no HTTP client, opens no socket and resolves no
+//! name. Every request names raidmap and its version in `User-Agent`, as
 //! OpenStreetMap's tile usage policy asks. A fresh tile in the cache is used without a request; a
 //! stale one is used when the server cannot be reached.
 
@@ -57,13 +59,7 @@ impl HttpLoader {
         source: HttpSource,
         cache: Option<(Arc<DiskCache>, String)>,
     ) -> Result<Self, HttpError> {
-        install_crypto_provider();
-        let client = reqwest::blocking::Client::builder()
-            .user_agent(USER_AGENT)
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(30))
-            .build()
-            .map_err(HttpError::Client)?;
+        let client = client()?;
         log::info!(
             "online basemap: downloading tiles from {}",
             source.template.host()
@@ -156,6 +152,18 @@ impl TileLoader for HttpLoader {
                 .unwrap_or_else(|| format!("Tiles: {}", self.source.template.host())),
         )
     }
+}
+
+/// The HTTP client every request of raidmap goes through: names raidmap in `User-Agent`, gives
+/// up on a server after 10 s (connecting) or 30 s (a whole answer).
+pub fn client() -> Result<reqwest::blocking::Client, HttpError> {
+    install_crypto_provider();
+    reqwest::blocking::Client::builder()
+        .user_agent(USER_AGENT)
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(30))
+        .build()
+        .map_err(HttpError::Client)
 }
 
 /// TLS uses rustls with the `ring` crypto provider (it builds faster than aws-lc-rs); it must be

@@ -11,6 +11,8 @@
 //!   is the only place an HTTP client is built ([`http::HttpLoader::new`]).
 //! - Tiles are addressed XYZ-style ([`TileKey`], row 0 at the north); the MBTiles reader flips
 //!   rows itself (TMS) and URL templates can ask for TMS rows with `{-y}`.
+//! - [`wayback`] lists Esri World Imagery's dated releases; [`save`] saves an area of a source
+//!   into an MBTiles file for offline use, refusing sources whose terms forbid it.
 //! - Downloaded tiles are kept in a size-bounded [`cache::DiskCache`] in the platform cache
 //!   folder, used first and used even when stale if the server cannot be reached.
 
@@ -18,13 +20,15 @@ pub mod cache;
 pub mod http;
 pub mod mbtiles;
 pub mod pmtiles;
+pub mod save;
 pub mod source;
 pub mod template;
+pub mod wayback;
 
 use std::ops::RangeInclusive;
 
 pub use cache::DiskCache;
-pub use source::{Source, SourceError};
+pub use source::{Source, SourceError, WaybackChoice};
 pub use template::{TemplateError, UrlTemplate};
 
 /// Where a tile lies in the XYZ ("slippy map") grid: `2^z × 2^z` tiles, `y = 0` at the north.

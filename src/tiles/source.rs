@@ -15,6 +15,7 @@ use super::http::{HttpError, HttpLoader, HttpSource};
 use super::mbtiles::{MbTiles, MbTilesError};
 use super::pmtiles::{PmTilesError, PmTilesFile};
 use super::template::{TemplateError, UrlTemplate};
+use super::wayback::{self, Release, WaybackError};
 use super::{TileLoader, TileSetInfo};
 
 /// A basemap.
@@ -36,12 +37,25 @@ pub enum Source {
     MbTiles(PathBuf),
     /// A local PMTiles file.
     PmTiles(PathBuf),
+    /// A dated release of Esri World Imagery (Wayback).
+    Wayback(WaybackChoice),
+}
+
+/// A Wayback release: asked for by date, and once the list of releases has been read, the
+/// release nearest that date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaybackChoice {
+    /// The date asked for, `YYYY-MM-DD`.
+    pub date: String,
+    /// The release chosen, once known (saved with it, so reopening needs no list).
+    #[serde(default)]
+    pub release: Option<Release>,
 }
 
 /// What the words of `--basemap` mean, for `--help` and error messages.
-pub const SOURCE_HELP: &str = "offline, osm, satellite, topo, an XYZ URL template \
-(http://…/{z}/{x}/{y}.png, {-y} for TMS rows, {s} for a/b/c subdomains) or the path of a \
-.mbtiles or .pmtiles file";
+pub const SOURCE_HELP: &str = "offline, osm, satellite, topo, wayback:YYYY-MM-DD (the Esri \
+World Imagery release nearest that date), an XYZ URL template (http://…/{z}/{x}/{y}.png, {-y} \
+for TMS rows, {s} for a/b/c subdomains) or the path of a .mbtiles or .pmtiles file";
 
 /// Why a `--basemap` value cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +78,8 @@ pub enum SourceError {
     PmTiles(#[from] PmTilesError),
     #[error("cannot start downloading tiles: {0}")]
     Http(#[from] HttpError),
+    #[error(transparent)]
+    Wayback(#[from] WaybackError),
 }
 
 /// Where a known tile server is and what it asks of clients.
@@ -129,6 +145,15 @@ impl Source {
             _ if word.starts_with("http://") || word.starts_with("https://") => {
                 Self::Xyz(trimmed.to_owned())
             }
+            _ if word.starts_with("wayback:") => {
+                let date = &trimmed["wayback:".len()..];
+                let day =
+                    wayback::parse_day(date).ok_or_else(|| WaybackError::Date(date.to_owned()))?;
+                Self::Wayback(WaybackChoice {
+                    date: day.to_string(),
+                    release: None,
+                })
+            }
             _ => {
                 let path = PathBuf::from(trimmed);
                 match tile_file_kind(&path) {
@@ -162,7 +187,11 @@ impl Source {
             Self::PmTiles(path) => {
                 PmTilesFile::open(path)?;
             }
-            Self::Offline | Self::OpenStreetMap | Self::Satellite | Self::OpenTopoMap => {}
+            Self::Offline
+            | Self::OpenStreetMap
+            | Self::Satellite
+            | Self::OpenTopoMap
+            | Self::Wayback(_) => {}
         }
         Ok(())
     }
@@ -171,7 +200,11 @@ impl Source {
     pub fn is_online(&self) -> bool {
         matches!(
             self,
-            Self::OpenStreetMap | Self::Satellite | Self::OpenTopoMap | Self::Xyz(_)
+            Self::OpenStreetMap
+                | Self::Satellite
+                | Self::OpenTopoMap
+                | Self::Xyz(_)
+                | Self::Wayback(_)
         )
     }
 
@@ -187,7 +220,35 @@ impl Source {
                 Err(_) => "Custom tiles".into(),
             },
             Self::MbTiles(path) | Self::PmTiles(path) => file_name(path),
+            Self::Wayback(choice) => match &choice.release {
+                Some(release) => format!("Esri Wayback {}", release.date),
+                None => format!("Esri Wayback (nearest {})", choice.date),
+            },
         }
+    }
+
+    /// For a Wayback source asked for by date: the release nearest that date, from the
+    /// configuration at `config_url` (network). Every other source is returned as it is.
+    pub fn resolve(&self, config_url: &str) -> Result<Source, SourceError> {
+        let Self::Wayback(choice) = self else {
+            return Ok(self.clone());
+        };
+        if choice.release.is_some() {
+            return Ok(self.clone());
+        }
+        let releases = wayback::fetch_releases(config_url)?;
+        let day = wayback::parse_day(&choice.date)
+            .ok_or_else(|| WaybackError::Date(choice.date.clone()))?;
+        let release =
+            wayback::nearest(&releases, day)
+                .cloned()
+                .ok_or_else(|| WaybackError::Empty {
+                    url: config_url.to_owned(),
+                })?;
+        Ok(Self::Wayback(WaybackChoice {
+            date: choice.date.clone(),
+            release: Some(release),
+        }))
     }
 
     /// The folder name of this source's tiles in the disk cache (online sources only). A typed
@@ -198,17 +259,25 @@ impl Source {
             Self::Satellite => Some("esri-world-imagery".into()),
             Self::OpenTopoMap => Some("opentopomap".into()),
             Self::Xyz(template) => Some(format!("xyz-{:016x}", fnv1a(template.trim().as_bytes()))),
+            Self::Wayback(choice) => choice
+                .release
+                .as_ref()
+                .map(|r| format!("wayback-{}", r.number)),
             Self::Offline | Self::MbTiles(_) | Self::PmTiles(_) => None,
         }
     }
 
     /// Open the source's tiles: `None` for the offline basemap, else a loader for the tile
     /// workers. For an online source this builds the HTTP client (and nothing before it does);
-    /// downloaded tiles go to `cache` if given.
+    /// downloaded tiles go to `cache` if given. A Wayback source asked for by date is first
+    /// resolved with Esri's configuration ([`Source::resolve`] chooses another).
     pub fn open(
         &self,
         cache: Option<Arc<DiskCache>>,
     ) -> Result<Option<Arc<dyn TileLoader>>, SourceError> {
+        if let Self::Wayback(WaybackChoice { release: None, .. }) = self {
+            return self.resolve(wayback::DEFAULT_CONFIG_URL)?.open(cache);
+        }
         let spec = match self {
             Self::Offline => return Ok(None),
             Self::MbTiles(path) => return Ok(Some(Arc::new(MbTiles::open(path)?))),
@@ -222,6 +291,17 @@ impl Source {
                 max_zoom: 19,
                 parallelism: 4,
             },
+            Self::Wayback(choice) => {
+                let release = choice.release.as_ref().ok_or_else(|| WaybackError::Empty {
+                    url: wayback::DEFAULT_CONFIG_URL.into(),
+                })?;
+                HttpSource {
+                    template: parse_template(&release.template)?,
+                    attribution: Some(format!("{} · release {}", wayback::CREDIT, release.date)),
+                    max_zoom: 19,
+                    parallelism: 4,
+                }
+            }
         };
         let loader = HttpLoader::new(spec, cache.zip(self.cache_id()))?;
         Ok(Some(Arc::new(loader)))
