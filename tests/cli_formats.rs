@@ -209,3 +209,37 @@ fn a_file_is_read_by_its_content_and_an_unread_format_is_named() {
     let stderr = String::from_utf8_lossy(&info.stderr);
     assert!(stderr.contains("this is a PDF file"), "{stderr}");
 }
+
+#[test]
+fn gpx_is_read_and_written_and_reads_back() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let gpx = dir.path().join("walk.gpx");
+    std::fs::write(
+        &gpx,
+        r#"<gpx version="1.0"><wpt lat="11.5" lon="104.9"><name>Gate</name></wpt>
+        <trk><name>Walk</name><trkseg><trkpt lat="11" lon="104"><time>2025-07-16T02:00:00Z</time></trkpt>
+        <trkpt lat="11.01" lon="104.01"><time>2025-07-16T02:05:00Z</time></trkpt></trkseg></trk></gpx>"#,
+    )
+    .expect("written");
+    let info = raidmap(&["info", gpx.to_str().expect("utf-8")]);
+    let stdout = String::from_utf8_lossy(&info.stdout);
+    assert!(info.status.success(), "{stdout}");
+    assert!(stdout.contains("read as GPX"), "{stdout}");
+    let out = dir.path().join("again.gpx");
+    let export = raidmap(&[
+        "export",
+        gpx.to_str().expect("utf-8"),
+        "-o",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        export.status.success(),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
+    let (v, _) = export_to_geojson(out.to_str().expect("utf-8"));
+    let features = v["features"].as_array().expect("features");
+    assert_eq!(features.len(), 2);
+    assert_eq!(features[1]["geometry"]["type"], "LineString");
+    assert_eq!(features[1]["properties"]["time"], "2025-07-16T02:00:00Z");
+}

@@ -113,12 +113,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(EXIT_BAD_INPUT));
     }
     let refs: Vec<_> = layers.iter().collect();
-    let as_csv = format == io::Format::Csv;
-    let write = |w: &mut dyn std::io::Write| match refs.as_slice() {
-        _ if as_csv => io::csv::write_csv(&refs, &mut &mut *w),
-        [one] => io::write_layer(one, &mut &mut *w),
-        many => io::write_merged(many, &mut &mut *w),
-    };
+    let write = |w: &mut dyn std::io::Write| io::write_layers(&refs, format, w);
     if to_stdout {
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());

@@ -13,6 +13,7 @@ pub enum Format {
     Kml,
     Kmz,
     Csv,
+    Gpx,
 }
 
 impl std::fmt::Debug for Format {
@@ -37,6 +38,7 @@ impl Format {
             Format::Kml => "KML",
             Format::Kmz => "KMZ",
             Format::Csv => "CSV",
+            Format::Gpx => "GPX",
         }
     }
 
@@ -46,6 +48,7 @@ impl Format {
             "kml" => Format::Kml,
             "kmz" => Format::Kmz,
             "csv" | "tsv" | "txt" | "psv" => Format::Csv,
+            "gpx" => Format::Gpx,
             _ => Format::GeoJson,
         }
     }
@@ -56,31 +59,37 @@ impl Format {
         match extension(path).as_str() {
             "geojson" | "json" => Some(Format::GeoJson),
             "csv" => Some(Format::Csv),
+            "gpx" => Some(Format::Gpx),
             _ => None,
         }
     }
 }
 
 /// The formats raidmap reads, for messages.
-pub const READABLE: &str = "GeoJSON, KML/KMZ and CSV/TSV";
+pub const READABLE: &str = "GeoJSON, KML/KMZ, CSV/TSV and GPX";
 
 /// The extensions `export` writes, for messages.
-pub const WRITABLE: &str = ".geojson, .json, .csv";
+pub const WRITABLE: &str = ".geojson, .json, .csv, .gpx";
 
 /// Name and extensions of each entry of the Open dialog's filter list, the first holding every
 /// readable extension.
 pub const OPEN_FILTERS: &[(&str, &[&str])] = &[
     (
         "Map data",
-        &["geojson", "json", "kml", "kmz", "csv", "tsv", "txt"],
+        &["geojson", "json", "kml", "kmz", "csv", "tsv", "txt", "gpx"],
     ),
     ("GeoJSON", &["geojson", "json"]),
     ("KML / KMZ", &["kml", "kmz"]),
     ("CSV / TSV", &["csv", "tsv", "txt"]),
+    ("GPX", &["gpx"]),
 ];
 
 /// Name and extension of each format the Export dialog offers, the first the default.
-pub const SAVE_FILTERS: &[(&str, &[&str])] = &[("GeoJSON", &["geojson"]), ("CSV", &["csv"])];
+pub const SAVE_FILTERS: &[(&str, &[&str])] = &[
+    ("GeoJSON", &["geojson"]),
+    ("CSV", &["csv"]),
+    ("GPX", &["gpx"]),
+];
 
 fn extension(path: &Path) -> String {
     path.extension()
@@ -139,7 +148,7 @@ pub fn sniff(head: &[u8], path: &Path) -> Detected {
     if text.starts_with('<') {
         return match xml_root(text).as_deref() {
             Some("kml") => Readable(Format::Kml),
-            Some("gpx") => Unsupported("GPX"),
+            Some("gpx") => Readable(Format::Gpx),
             Some("FeatureCollection" | "featureMembers") => Unsupported("GML"),
             Some("html") => Unsupported("HTML"),
             Some("svg") => Unsupported("SVG"),
@@ -192,7 +201,7 @@ mod tests {
         );
         assert_eq!(
             sniff(b"\xef\xbb\xbf<gpx version=\"1.1\">", p),
-            Detected::Unsupported("GPX")
+            Detected::Readable(Format::Gpx)
         );
         assert_eq!(
             sniff(

@@ -6,7 +6,7 @@
 //! property) and `TimeSpan` (`timespan`: `{begin, end}`), and its `id` attribute (the feature's
 //! string `id`). Geometries: `Point`, `LineString`, `LinearRing`, `Polygon` (with holes),
 //! `gx:Track` and KML 2.3 `Track` (a LineString, its `when`s kept as a `coordTimes` property
-//! as togeojson writes it), and the containers `MultiGeometry`, `gx:MultiTrack`/`MultiTrack`
+//! as togeojson writes it, and the first as `time` for the timeline), and the containers `MultiGeometry`, `gx:MultiTrack`/`MultiTrack`
 //! and the non-standard `MultiPoint`/`MultiLineString`/`MultiPolygon` some writers emit. All
 //! parts of a placemark, nested containers included, are flattened: one part stays itself,
 //! parts of one kind in a container become a Multi* geometry, mixed parts a
@@ -30,46 +30,13 @@
 use std::collections::HashMap;
 
 use quick_xml::Reader;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::Event;
 use serde_json::{Map, Value};
 
 use super::convert::Converted;
+use super::xml::{Element, Lines, element_of, line_col, local};
 use super::{ReadError, format_error, limits};
 use crate::model::{Layer, LayerKind, Problem, Severity};
-
-/// An element inside a placemark, reduced to what KML reading needs.
-#[derive(Debug, Default)]
-struct Element {
-    /// Local name (namespace prefix dropped): `Placemark`, `coordinates`, `Track`…
-    name: String,
-    attrs: Vec<(String, String)>,
-    children: Vec<Element>,
-    /// Text and CDATA inside this element (for a `description`, of every element inside it).
-    text: String,
-    /// 1-based line of the start tag.
-    line: usize,
-}
-
-impl Element {
-    fn child(&self, name: &str) -> Option<&Element> {
-        self.children.iter().find(|c| c.name == name)
-    }
-
-    fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
-        self.children.iter().filter(move |c| c.name == name)
-    }
-
-    fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn child_text(&self, name: &str) -> Option<&str> {
-        self.child(name).map(|c| c.text.trim())
-    }
-}
 
 /// Read a `.kmz` (zip) archive: its `doc.kml`, else its first `.kml` entry.
 pub fn read_kmz(bytes: &[u8], name: &str) -> Result<Vec<Layer>, ReadError> {
@@ -300,7 +267,19 @@ impl KmlReader {
             }
         }
         if let Some(times) = parts.coord_times() {
+            // The first time also as `time`, so the timeline places the track.
+            let first = parts
+                .times
+                .iter()
+                .flatten()
+                .find(|t| !t.is_empty())
+                .cloned();
             properties.insert("coordTimes".into(), times);
+            if let Some(first) = first
+                && !properties.contains_key("time")
+            {
+                properties.insert("time".into(), Value::String(first));
+            }
         }
         let folder = self.folder_path();
         if let Some(folder) = &folder {
@@ -692,41 +671,6 @@ fn warning(line: Option<usize>, message: &str) -> Problem {
     }
 }
 
-/// Line numbers of byte offsets met in increasing order, counted once (linear in the file).
-struct Lines<'a> {
-    text: &'a str,
-    offset: usize,
-    line: usize,
-}
-
-impl Lines<'_> {
-    fn line_at(&mut self, offset: usize) -> usize {
-        let offset = offset.min(self.text.len());
-        if offset < self.offset {
-            self.offset = 0;
-            self.line = 1;
-        }
-        let bytes = &self.text.as_bytes()[self.offset..offset];
-        self.line += bytes.iter().filter(|&&b| b == b'\n').count();
-        self.offset = offset;
-        self.line
-    }
-}
-
-/// 1-based line and column of a byte offset (for errors: counted from the start).
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    // The reader's positions need not fall on a character boundary (a byte order mark is
-    // skipped, for one): step back to one.
-    let mut end = offset.min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let before = &text[..end];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
-}
-
 /// The placemark (or NetworkLink) being read as a tree.
 struct Tree {
     /// Open elements, the placemark at the bottom.
@@ -800,11 +744,7 @@ fn block_break(name: &str) -> &'static str {
 /// Errors carry the 1-based line and column.
 fn parse(text: &str, kml: &mut KmlReader) -> Result<(), (usize, usize, String)> {
     let mut reader = Reader::from_str(text);
-    let mut lines = Lines {
-        text,
-        offset: 0,
-        line: 1,
-    };
+    let mut lines = Lines::new(text);
     let max_depth = limits::max_depth();
     let mut depth = 0usize;
     let mut seen_root = false;
@@ -955,31 +895,6 @@ fn push_text(tree: &mut Option<Tree>, name: &mut Option<(String, usize)>, text: 
         t.text(text);
     } else if let Some((value, _)) = name.as_mut() {
         value.push_str(text);
-    }
-}
-
-fn local(start: &BytesStart<'_>) -> String {
-    String::from_utf8_lossy(start.local_name().as_ref()).into_owned()
-}
-
-fn element_of(start: &BytesStart<'_>, line: usize) -> Element {
-    let attrs = start
-        .attributes()
-        .flatten()
-        .map(|a| {
-            let key = String::from_utf8_lossy(a.key.local_name().as_ref()).into_owned();
-            let value = a
-                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .map(|v| v.into_owned())
-                .unwrap_or_else(|_| String::from_utf8_lossy(&a.value).into_owned());
-            (key, value)
-        })
-        .collect();
-    Element {
-        name: local(start),
-        attrs,
-        line,
-        ..Element::default()
     }
 }
 

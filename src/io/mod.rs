@@ -1,19 +1,22 @@
-//! Reading and writing layers: GeoJSON, KML/KMZ and CSV/TSV in; GeoJSON and CSV out; atomic
-//! file writes.
+//! Reading and writing layers: GeoJSON, KML/KMZ, CSV/TSV and GPX in; GeoJSON, CSV and GPX
+//! out; atomic file writes.
 //!
 //! The GeoJSON reader checks RFC 7946 itself and reports every problem with its place; the
 //! writer reproduces unedited features byte for byte; [`atomic::write_atomic`] never leaves a
-//! half-written file behind. [`read_layers`] picks the reader by the file's extension, so the
-//! GUI and every command accept the same formats.
+//! half-written file behind. [`read_layers`] picks the reader by the file's content (then its
+//! extension) and [`write_layers`] the writer, so the GUI and every command read and write the
+//! same formats.
 
 pub mod atomic;
 pub mod convert;
 pub mod csv;
 pub mod format;
 pub mod geojson;
+pub mod gpx;
 pub mod kml;
 pub mod limits;
 pub mod progress;
+mod xml;
 
 pub use self::atomic::{AtomicWriteError, write_atomic};
 pub use self::format::{Detected, Format, OPEN_FILTERS, SAVE_FILTERS, detect};
@@ -80,6 +83,7 @@ pub fn read_layers_with(path: &Path, progress: &Progress) -> Result<Vec<Layer>, 
         Format::Kml => kml::read_kml(&text(read()?, "KML")?, &name)?,
         Format::Kmz => kml::read_kmz(&read()?, &name)?,
         Format::Csv => vec![csv::read_csv(&text(read()?, "CSV")?, &name)?],
+        Format::Gpx => vec![gpx::read_gpx(&text(read()?, "GPX")?, &name)?],
     };
     if progress.cancelled() {
         return Err(ReadError::Cancelled { name });
@@ -130,17 +134,32 @@ pub(crate) fn format_error(
     }
 }
 
-/// Save `layer` as GeoJSON at `path`, atomically (see [`geojson::write`] for what is kept).
+/// Save `layer` at `path`, atomically, in the format its extension names (GeoJSON, see
+/// [`geojson::write`] for what is kept, unless the extension names another writable format).
 pub fn write_layer_file(layer: &Layer, path: &Path) -> Result<(), AtomicWriteError> {
-    write_atomic(path, |w| write_layer(layer, w))
+    write_merged_file(&[layer], path)
 }
 
-/// Save every feature of `layers` at `path`, atomically: as CSV when the path ends in `.csv`,
-/// else as one GeoJSON FeatureCollection.
-pub fn write_merged_file(layers: &[&Layer], path: &Path) -> Result<(), AtomicWriteError> {
-    if Format::writable(path) == Some(Format::Csv) {
-        write_atomic(path, |w| csv::write_csv(layers, w))
-    } else {
-        write_atomic(path, |w| write_merged(layers, w))
+/// Write every feature of `layers` in `format` (one GeoJSON layer comes out as the object it
+/// was read as; several merge into one FeatureCollection). This is the one way every command
+/// and the GUI write layers.
+pub fn write_layers(
+    layers: &[&Layer],
+    format: Format,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut out = out;
+    match (format, layers) {
+        (Format::Csv, _) => csv::write_csv(layers, &mut out),
+        (Format::Gpx, _) => gpx::write_gpx(layers, &mut out),
+        (_, [one]) => write_layer(one, &mut out),
+        (_, many) => write_merged(many, &mut out),
     }
+}
+
+/// Save every feature of `layers` at `path`, atomically, in the format its extension names
+/// ([`Format::writable`]; GeoJSON for any other).
+pub fn write_merged_file(layers: &[&Layer], path: &Path) -> Result<(), AtomicWriteError> {
+    let format = Format::writable(path).unwrap_or(Format::GeoJson);
+    write_atomic(path, |w| write_layers(layers, format, w))
 }

@@ -53,27 +53,31 @@ impl Default for FileDialogs {
 }
 
 impl FileDialogs {
-    /// Ask for GeoJSON files to open.
+    /// Ask for files to open (every format raidmap reads, from [`crate::io::OPEN_FILTERS`]).
     pub fn open(&mut self, ctx: &egui::Context) {
         self.spawn(ctx, None, || {
-            rfd::FileDialog::new()
-                .set_title("Open layers")
-                .add_filter("Map data", &["geojson", "json", "kml", "kmz", "csv", "tsv"])
-                .add_filter("GeoJSON", &["geojson", "json"])
-                .add_filter("KML / KMZ", &["kml", "kmz"])
-                .add_filter("CSV / TSV", &["csv", "tsv"])
+            crate::io::OPEN_FILTERS
+                .iter()
+                .fold(
+                    rfd::FileDialog::new().set_title("Open layers"),
+                    |d, (name, ext)| d.add_filter(*name, ext),
+                )
                 .add_filter("All files", &["*"])
                 .pick_files()
                 .map(Answer::Open)
         });
     }
 
-    /// Ask where to export a layer.
+    /// Ask where to export a layer, offering every format raidmap writes
+    /// ([`crate::io::SAVE_FILTERS`]); the chosen file's extension picks the format.
     pub fn export(&mut self, ctx: &egui::Context, layer: LayerId, suggested_name: String) {
         self.spawn(ctx, Some(layer), move || {
-            rfd::FileDialog::new()
-                .set_title("Export layer as GeoJSON")
-                .add_filter("GeoJSON", &["geojson"])
+            crate::io::SAVE_FILTERS
+                .iter()
+                .fold(
+                    rfd::FileDialog::new().set_title("Export layer"),
+                    |d, (name, ext)| d.add_filter(*name, ext),
+                )
                 .set_file_name(suggested_name)
                 .save_file()
                 .map(|path| Answer::Export(layer, path))
