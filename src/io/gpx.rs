@@ -546,9 +546,10 @@ fn write_properties(
     let others: Vec<(&String, &Value)> = properties
         .iter()
         .filter(|(k, v)| {
-            !GPX_ELEMENTS.contains(&k.as_str())
-                && !(k.as_str() == "description" && !properties.contains_key("desc"))
-                && !v.is_null()
+            // `description` was written as `desc` unless the feature has both.
+            let written = GPX_ELEMENTS.contains(&k.as_str())
+                || (k.as_str() == "description" && !properties.contains_key("desc"));
+            !written && !v.is_null()
         })
         .collect();
     if !others.is_empty() {
