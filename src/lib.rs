@@ -8,6 +8,7 @@ pub mod basemap;
 pub mod cli;
 pub mod coverage;
 pub mod edit;
+pub mod evidence;
 pub mod georef;
 pub mod io;
 pub mod measure;

@@ -17,7 +17,26 @@ fn main() -> ExitCode {
             eprintln!("raidmap: --bench-frames runs the map, not a subcommand");
             ExitCode::from(cli::EXIT_USAGE)
         }
-        Some(command) => cli::run(command),
+        Some(command) => match cli::unlock::setup(&cli.identity) {
+            Ok(()) => cli::run(command),
+            Err(err) => {
+                eprintln!("raidmap: {err}");
+                ExitCode::from(cli::EXIT_USAGE)
+            }
+        },
+        None if !cli.identity.is_empty() => {
+            // The window opens encrypted projects with these keys too.
+            for path in &cli.identity {
+                if let Err(err) = raidmap::evidence::keys::add_identity_file(path) {
+                    eprintln!("raidmap: {err}");
+                    return ExitCode::from(cli::EXIT_USAGE);
+                }
+            }
+            match cli.bench_frames {
+                Some(frames) => raidmap::ui::app::bench_frames::run(frames, cli.files),
+                None => raidmap::ui::run_app(cli.files, cli.basemap),
+            }
+        }
         None => match cli.bench_frames {
             Some(frames) => raidmap::ui::app::bench_frames::run(frames, cli.files),
             None => raidmap::ui::run_app(cli.files, cli.basemap),

@@ -43,7 +43,13 @@ fn a_project_exports_its_edited_layer_with_only_the_edit_changed() {
         })
         .collect();
     let path = dir.path().join("work.raidmap");
-    project::save(&path, &layers, &Settings::default()).expect("saves");
+    project::save(
+        &path,
+        &layers,
+        &Settings::default(),
+        &raidmap::evidence::Evidence::default(),
+    )
+    .expect("saves");
 
     let out = dir.path().join("sites.geojson");
     let run = export(&[

@@ -3,6 +3,7 @@
 mod cli_basemap;
 mod cli_coverage;
 mod cli_distances;
+mod cli_evidence;
 mod cli_formats;
 mod cli_geojson;
 mod cli_measure;

@@ -14,6 +14,7 @@ use anyhow::Context as _;
 
 use super::info::report_problems;
 use super::{EXIT_BAD_INPUT, EXIT_USAGE};
+use crate::evidence::attachment;
 use crate::io;
 
 /// Write layers as GeoJSON (several inputs merge into one FeatureCollection), or as CSV when
@@ -33,6 +34,16 @@ pub struct Args {
     /// exported.
     #[arg(long = "layer", value_name = "NAME")]
     pub layer: Option<String>,
+    /// Also write the attached files of project inputs into DIR (made if needed), with a
+    /// `SHA256SUMS` file that `sha256sum -c SHA256SUMS` checks there.
+    #[arg(long, value_name = "DIR")]
+    pub evidence: Option<PathBuf>,
+    /// Encrypt OUT (age format) with the passphrase in this environment variable.
+    #[arg(long, value_name = "VAR")]
+    pub passphrase_env: Option<String>,
+    /// Encrypt OUT (age format) to this age public key (`age1…`; repeatable).
+    #[arg(long = "recipient", value_name = "AGE1…")]
+    pub recipients: Vec<String>,
 }
 
 const HELP: &str = "\
@@ -57,6 +68,17 @@ A project file (.raidmap) gives its layers as the app shows them, edits and anno
 included (--layer NAME picks one): an edited layer comes out with every unedited byte as it was
 read.
 
+Each feature's attachments (files attached in a project) come out as an \"attachments\" member:
+a list of {\"name\", \"sha256\", \"bytes\", \"media_type\", \"added\"}. --evidence DIR writes the files
+themselves into DIR with a SHA256SUMS file (`cd DIR && sha256sum -c SHA256SUMS`), and records
+the export in each project's custody log (the project is saved again). Every attached file's
+hash is checked first: if one fails, nothing is written.
+
+OUT ending in .age (e.g. out.geojson.age) is encrypted in the age format, with
+--passphrase-env VAR or to --recipient age1... keys (not both: the age format allows a
+passphrase only alone); `age -d` decrypts it. Exporting an encrypted project to a plaintext
+file says so on stderr first.
+
 When OUT ends in .csv the features are written as CSV: id, latitude, longitude (points), wkt
 (other geometries), then one column per property (lists and objects as JSON text).
 
@@ -65,9 +87,25 @@ then unchanged), 2 usage errors.";
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let to_stdout = args.output.as_os_str() == "-";
-    let format = match io::Format::writable(&args.output) {
+    let sealed_output = args.output.extension().is_some_and(|e| e == "age");
+    let encrypt = sealed_output || args.passphrase_env.is_some() || !args.recipients.is_empty();
+    let seal = if encrypt {
+        match super::encrypt::seal_from(args.passphrase_env.as_deref(), &args.recipients) {
+            Ok(seal) => Some(seal),
+            Err(code) => return Ok(code),
+        }
+    } else {
+        None
+    };
+    // `out.geojson.age` is GeoJSON, sealed.
+    let plain_name = if sealed_output {
+        args.output.with_extension("")
+    } else {
+        args.output.clone()
+    };
+    let format = match io::Format::writable(&plain_name) {
         Some(format) => format,
-        None if to_stdout || args.output.extension().is_none() => io::Format::GeoJson,
+        None if to_stdout || plain_name.extension().is_none() => io::Format::GeoJson,
         None => {
             eprintln!(
                 "raidmap: cannot write {}: export writes {} (by the extension of -o)",
@@ -78,14 +116,15 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         }
     };
     let mut layers = Vec::with_capacity(args.files.len());
+    let mut projects = Vec::new();
     let mut invalid = 0;
     for path in &args.files {
-        if path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("raidmap"))
-        {
+        if crate::project::is_project_file(path) {
             match project_layers(path, args.layer.as_deref()) {
-                Ok(found) => layers.extend(found),
+                Ok((found, project)) => {
+                    layers.extend(found);
+                    projects.push((path.clone(), project));
+                }
                 Err(err) => {
                     eprintln!("raidmap: {err:#}");
                     invalid += 1;
@@ -112,6 +151,29 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(EXIT_BAD_INPUT));
     }
+    if let Some(dir) = &args.evidence
+        && !super::evidence_dir::all_verified(&projects, args.layer.as_deref())
+    {
+        eprintln!(
+            "raidmap: nothing written to {} or {}: an attached file failed its hash check",
+            args.output.display(),
+            dir.display()
+        );
+        return Ok(ExitCode::from(EXIT_BAD_INPUT));
+    }
+    if seal.is_none() && args.output.as_os_str() != "-" {
+        for (path, project) in &projects {
+            if project.evidence.seal.is_some() {
+                eprintln!(
+                    "raidmap: note: {} is encrypted, but {} is written in plaintext (end it in \
+                     .age and give --passphrase-env or --recipient to keep it encrypted)",
+                    path.display(),
+                    args.output.display()
+                );
+            }
+        }
+    }
+    let layers: Vec<_> = layers.iter().map(attachment::for_export).collect();
     let refs: Vec<_> = layers.iter().collect();
     let write = |w: &mut dyn std::io::Write| io::write_layers(&refs, format, w);
     if to_stdout {
@@ -119,6 +181,11 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         let mut out = std::io::BufWriter::new(stdout.lock());
         write(&mut out).context("cannot write to stdout")?;
         out.flush().context("cannot write to stdout")?;
+    } else if let Some(seal) = &seal {
+        let mut plain = Vec::new();
+        write(&mut plain).context("cannot write the layers")?;
+        let sealed = seal.encrypt(&plain)?;
+        io::write_atomic(&args.output, |w| w.write_all(&sealed))?;
     } else {
         io::write_atomic(&args.output, |w| write(w))?;
         let features: usize = layers.iter().map(|l| l.features.len()).sum();
@@ -128,6 +195,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             args.output.display()
         );
     }
+    if let Some(dir) = &args.evidence {
+        super::evidence_dir::write(dir, &mut projects, args.layer.as_deref())?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -136,12 +206,12 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
 fn project_layers(
     path: &std::path::Path,
     only: Option<&str>,
-) -> anyhow::Result<Vec<crate::model::Layer>> {
+) -> anyhow::Result<(Vec<crate::model::Layer>, crate::project::Project)> {
     let project = crate::project::load(path)?;
     if let Some(problem) = project.problems.first() {
         anyhow::bail!("{}: a layer could not be read: {problem}", path.display());
     }
-    let mut layers: Vec<_> = project.layers.into_iter().map(|l| l.layer).collect();
+    let mut layers: Vec<_> = project.layers.iter().map(|l| l.layer.clone()).collect();
     if let Some(name) = only {
         let names: Vec<String> = layers.iter().map(|l| l.name.clone()).collect();
         layers.retain(|l| l.name == name);
@@ -153,5 +223,5 @@ fn project_layers(
             );
         }
     }
-    Ok(layers)
+    Ok((layers, project))
 }

@@ -13,6 +13,8 @@ use std::process::ExitCode;
 use serde_json::{Map, Value, json};
 
 use super::EXIT_BAD_INPUT;
+use crate::evidence::Check;
+use crate::evidence::store::Outcome;
 use crate::io::{self, Problem, ReadError};
 use crate::model::{Layer, Root};
 
@@ -65,7 +67,12 @@ together); their problems (XML errors, rows or placemarks that could not be read
 with their line.
 
 A project file (.raidmap) is summarized layer by layer, each named \"PROJECT [LAYER]\" (with
-the project's edits applied); a layer it names that cannot be read makes it invalid.
+the project's edits applied); a layer it names that cannot be read makes it invalid. Its
+attached files are listed per feature with their SHA-256, each hashed again: a file that no
+longer matches its hash (or is missing) is reported on stderr and makes the exit status 1. With
+--json such a layer has \"attachments\": [{\"name\", \"sha256\", \"bytes\", \"media_type\",
+\"added\", \"feature\", \"added_by\", \"verified\": true|false}]. An encrypted project is read
+with RAIDMAP_PASSPHRASE, --identity FILE or a passphrase typed on the terminal.
 
 Exit status: 0 when every file is valid (warnings allowed), 1 when any file is invalid or cannot
 be read, 2 for usage errors.";
@@ -75,13 +82,24 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let mut files = Vec::with_capacity(args.files.len());
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    for (path, result) in args.files.iter().flat_map(|path| inputs(path)) {
+    for (path, result, checks) in args.files.iter().flat_map(|path| inputs(path)) {
         all_valid &= result.is_ok();
         report_problems(&path, &result, !args.json);
+        for check in &checks {
+            if let Some(problem) = check.problem() {
+                eprintln!("{}: {problem}", path.display());
+                all_valid = false;
+            }
+        }
         if args.json {
-            files.push(file_json(&path, &result));
+            let mut file = file_json(&path, &result);
+            if let (Some(object), false) = (file.as_object_mut(), checks.is_empty()) {
+                object.insert("attachments".into(), attachments_json(&result, &checks));
+            }
+            files.push(file);
         } else {
             write_text(&mut out, &path, &result)?;
+            write_attachments(&mut out, &result, &checks)?;
         }
     }
     if args.json {
@@ -96,20 +114,31 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// One input summarized: its name, the layer (or why it could not be read), and the hash
+/// checks of its attachments.
+type Input = (PathBuf, Result<Layer, ReadError>, Vec<Check>);
+
 /// What to summarize for one path: the file itself, or each layer of a `.raidmap` project,
 /// named `PROJECT [LAYER]` (a project that cannot be opened is one unreadable input).
-fn inputs(path: &Path) -> Vec<(PathBuf, Result<Layer, ReadError>)> {
+fn inputs(path: &Path) -> Vec<Input> {
     if !crate::project::is_project_file(path) {
-        return vec![(path.to_owned(), io::read_any(path))];
+        return vec![(path.to_owned(), io::read_any(path), Vec::new())];
     }
     match crate::project::load(path) {
         Ok(project) => {
+            if let Some(broken) = &project.custody_broken {
+                eprintln!("{}: {broken}", path.display());
+            }
+            let mut checks = project.checks;
             let mut inputs: Vec<_> = project
                 .layers
                 .into_iter()
-                .map(|opened| {
+                .enumerate()
+                .map(|(i, opened)| {
                     let name = PathBuf::from(format!("{} [{}]", path.display(), opened.layer.name));
-                    (name, Ok(opened.layer))
+                    let (mine, rest) = checks.drain(..).partition(|c| c.layer == i);
+                    checks = rest;
+                    (name, Ok(opened.layer), mine)
                 })
                 .collect();
             // A layer the project names but that cannot be read (its file moved, say).
@@ -121,6 +150,7 @@ fn inputs(path: &Path) -> Vec<(PathBuf, Result<Layer, ReadError>)> {
                         path: path.to_owned(),
                         source,
                     }),
+                    Vec::new(),
                 ));
             }
             inputs
@@ -133,9 +163,72 @@ fn inputs(path: &Path) -> Vec<(PathBuf, Result<Layer, ReadError>)> {
                     path: path.to_owned(),
                     source,
                 }),
+                Vec::new(),
             )]
         }
     }
+}
+
+/// The feature a check is about, as a person calls it.
+fn feature_label(result: &Result<Layer, ReadError>, check: &Check) -> String {
+    result
+        .as_ref()
+        .ok()
+        .and_then(|l| l.features.get(check.feature))
+        .map_or_else(|| format!("#{}", check.feature), |f| f.label(check.feature))
+}
+
+/// The attachments of a project layer, feature by feature, each with its SHA-256 and whether
+/// its bytes still match it.
+fn write_attachments(
+    out: &mut impl std::io::Write,
+    result: &Result<Layer, ReadError>,
+    checks: &[Check],
+) -> std::io::Result<()> {
+    if checks.is_empty() {
+        return Ok(());
+    }
+    let failed = checks.iter().filter(|c| !c.ok()).count();
+    writeln!(
+        out,
+        "  attachments: {} ({failed} failed their hash check)",
+        checks.len()
+    )?;
+    for c in checks {
+        let a = &c.attachment;
+        writeln!(
+            out,
+            "    {}: {}  sha256 {}  {} bytes  {}  added {} by {}  {}",
+            feature_label(result, c),
+            a.name,
+            a.sha256,
+            a.bytes,
+            a.media_type,
+            a.added,
+            a.added_by,
+            match c.outcome {
+                Outcome::Verified => "hash verified",
+                Outcome::Mismatch => "HASH MISMATCH",
+                Outcome::Missing => "FILE MISSING",
+            }
+        )?;
+    }
+    Ok(())
+}
+
+fn attachments_json(result: &Result<Layer, ReadError>, checks: &[Check]) -> Value {
+    checks
+        .iter()
+        .map(|c| {
+            let mut item = c.attachment.export_json();
+            if let Some(object) = item.as_object_mut() {
+                object.insert("feature".into(), json!(feature_label(result, c)));
+                object.insert("added_by".into(), json!(c.attachment.added_by));
+                object.insert("verified".into(), json!(c.ok()));
+            }
+            item
+        })
+        .collect()
 }
 
 /// Print the problems of one file on stderr in the `FILE:LINE:COLUMN: message` form: always

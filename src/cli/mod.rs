@@ -5,13 +5,21 @@
 //! one `run()` in its own module; doc comments become `--help`.
 
 pub mod area;
+pub mod attach;
+mod case;
 pub mod coverage;
+pub mod decrypt;
 pub mod distances;
+pub mod encrypt;
+mod evidence_dir;
 pub mod export;
 pub mod info;
+pub mod log;
 pub mod measure;
+pub mod photos;
 pub mod render;
 pub mod tiles;
+pub mod unlock;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -44,6 +52,10 @@ pub struct Cli {
     /// app's update and tessellation per frame, in ms; seconds until the files were loaded).
     #[arg(long, value_name = "N")]
     pub bench_frames: Option<usize>,
+    /// An age identity file (`age-keygen` output) to open encrypted projects and layers with
+    /// (repeatable). A passphrase is read from RAIDMAP_PASSPHRASE, or asked for on a terminal.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub identity: Vec<PathBuf>,
 }
 
 /// `--basemap`'s value, fully checked (a file is opened and read) so a mistake stops the
@@ -71,6 +83,16 @@ pub enum Command {
     Render(render::Args),
     /// Tile sources: `tiles save` saves an area of one into an MBTiles file for offline use.
     Tiles(tiles::Args),
+    /// Attach files to a feature of a project (stored by SHA-256, recorded in the custody log).
+    Attach(attach::Args),
+    /// A point layer from geotagged photos (EXIF GPS position, time, direction, camera).
+    Photos(photos::Args),
+    /// Print a project's custody log (attached, removed, exported, verified, encrypted, …).
+    Log(log::Args),
+    /// Encrypt a project (attachments included) or a layer in the age format.
+    Encrypt(encrypt::Args),
+    /// Decrypt an encrypted project or layer.
+    Decrypt(decrypt::Args),
 }
 
 /// Exit code for bad input.
@@ -89,6 +111,11 @@ pub fn run(command: Command) -> ExitCode {
         Command::Coverage(args) => coverage::run(&args),
         Command::Render(args) => render::run(&args),
         Command::Tiles(args) => tiles::run(&args),
+        Command::Attach(args) => attach::run(&args),
+        Command::Photos(args) => photos::run(&args),
+        Command::Log(args) => log::run(&args),
+        Command::Encrypt(args) => encrypt::run(&args),
+        Command::Decrypt(args) => decrypt::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -47,6 +47,13 @@ pub enum Edit {
         target: FeatureRef,
         geometry: Option<Geometry<f64>>,
     },
+    /// Set (`Some`) or remove (`None`) a foreign member of the feature object, such as the
+    /// attachments list ([`crate::evidence::attachment`]).
+    SetMember {
+        target: FeatureRef,
+        key: String,
+        value: Option<Value>,
+    },
     /// Put a feature in the place of another (the inverse of every feature change).
     ReplaceFeature {
         target: FeatureRef,
@@ -77,6 +84,8 @@ pub enum EditError {
     PropertyExists(String),
     #[error("a property name cannot be empty")]
     EmptyKey,
+    #[error("{0:?} is a GeoJSON member, not one an edit may set")]
+    ReservedMember(String),
 }
 
 impl Edit {
@@ -131,6 +140,18 @@ impl Edit {
                 f.set_geometry(geometry);
                 Ok(())
             }),
+            Edit::SetMember { target, key, value } => {
+                if matches!(
+                    key.as_str(),
+                    "type" | "id" | "geometry" | "properties" | "bbox"
+                ) {
+                    return Err(EditError::ReservedMember(key));
+                }
+                change(doc, target, |f| {
+                    f.set_member(&key, value);
+                    Ok(())
+                })
+            }
             Edit::ReplaceFeature { target, feature } => change(doc, target, |f| {
                 *f = feature;
                 Ok(())
@@ -191,6 +212,7 @@ impl Edit {
             | Edit::RenameProperty { target, .. }
             | Edit::ReplaceProperties { target, .. }
             | Edit::SetGeometry { target, .. }
+            | Edit::SetMember { target, .. }
             | Edit::ReplaceFeature { target, .. }
             | Edit::DeleteFeature { target } => vec![*target],
             Edit::InsertFeature { layer, index, .. } => vec![FeatureRef {

@@ -30,9 +30,20 @@ use std::path::Path;
 
 use crate::model::Layer;
 
+/// Whether the file at `path` begins as an age file does (read from its first bytes).
+pub fn is_sealed_file(path: &Path) -> bool {
+    use std::io::Read as _;
+    let mut head = [0u8; 40];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    crate::evidence::seal::is_sealed(&head[..n])
+}
+
 /// Read a file as layers, in the format [`detect`] finds (content first, then extension): a
 /// GeoJSON or CSV file gives one layer, a KML or KMZ file one per folder. Each layer remembers
-/// the path. This is the one way every command and the GUI read a file.
+/// the path. This is the one way every command and the GUI read a file. A sealed (age) file is
+/// decrypted with the keys of [`crate::evidence::keys`] and read as what it holds.
 pub fn read_layers(path: &Path) -> Result<Vec<Layer>, ReadError> {
     read_layers_with(path, &Progress::default())
 }
@@ -58,13 +69,32 @@ pub fn read_layers_with(path: &Path, progress: &Progress) -> Result<Vec<Layer>, 
             )
         })
     };
-    let read = || {
+    let read_file = || {
         std::fs::read(path).map_err(|source| ReadError::Io {
             path: path.to_owned(),
             source,
         })
     };
-    let format = match detect(path) {
+    // A sealed file is decrypted first; its format is then found from what it holds (and its
+    // name without `.age`).
+    let mut plain = None;
+    let detected = if is_sealed_file(path) {
+        let bytes = crate::evidence::keys::unseal(&read_file()?, &name)
+            .map_err(|e| format_error(&name, "encrypted", None, e.to_string()))?
+            .plaintext;
+        let head = &bytes[..bytes.len().min(4096)];
+        let detected = format::sniff(head, &path.with_extension(""));
+        plain = Some(bytes);
+        detected
+    } else {
+        detect(path)
+    };
+    let sealed = plain.is_some();
+    let mut read = || match plain.take() {
+        Some(bytes) => Ok(bytes),
+        None => read_file(),
+    };
+    let format = match detected {
         Detected::Readable(format) => format,
         Detected::Unsupported(what) => {
             return Err(format_error(
@@ -79,6 +109,7 @@ pub fn read_layers_with(path: &Path, progress: &Progress) -> Result<Vec<Layer>, 
         }
     };
     let mut layers = match format {
+        Format::GeoJson if sealed => vec![geojson::read_owned(read()?, &name)?],
         Format::GeoJson => return read_path_with(path, progress).map(|l| vec![l]),
         Format::Kml => kml::read_kml(&text(read()?, "KML")?, &name)?,
         Format::Kmz => kml::read_kmz(&read()?, &name)?,

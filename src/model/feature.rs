@@ -366,6 +366,24 @@ impl Feature {
         self.object_mut().insert("properties".into(), properties);
     }
 
+    /// Set (`Some`) or remove (`None`) a foreign member of the feature object (one that is not
+    /// `type`, `id`, `geometry`, `properties` or `bbox`; those have their own methods and are
+    /// left alone). A new member goes last. The feature counts as edited from now on.
+    pub fn set_member(&mut self, key: &str, value: Option<Value>) {
+        if matches!(key, "type" | "id" | "geometry" | "properties" | "bbox") {
+            return;
+        }
+        let object = self.object_mut();
+        match value {
+            Some(value) => {
+                object.insert(key.to_owned(), value);
+            }
+            None => {
+                object.shift_remove(key);
+            }
+        }
+    }
+
     /// Replace the geometry (`None` writes `"geometry": null`). A `bbox` member, if the feature
     /// has one, is recomputed from the new geometry. The feature counts as edited from now on.
     pub fn set_geometry(&mut self, geometry: Option<Geometry<f64>>) {

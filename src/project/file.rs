@@ -1,4 +1,6 @@
-//! The JSON shape of a `.raidmap` file (serde), version [`FORMAT_VERSION`].
+//! The JSON shape of a `.raidmap` file's `project.json` (serde), version [`FORMAT_VERSION`].
+//! Version 2 added the custody log, the public keys a project is sealed to and the tile
+//! privacy switch; version 1 files read as before.
 
 use std::path::PathBuf;
 
@@ -6,10 +8,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use crate::evidence::CustodyLog;
 use crate::style::LayerStyle;
 
 /// The version this raidmap writes and the highest it reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Only the version, read first so a newer file is refused before anything else is read.
 #[derive(Deserialize)]
@@ -31,6 +34,16 @@ pub struct ProjectFile {
     pub basemap: Option<Value>,
     #[serde(default)]
     pub time_window: TimeWindow,
+    /// The custody log of the project's evidence.
+    #[serde(default, skip_serializing_if = "CustodyLog::is_empty")]
+    pub custody: CustodyLog,
+    /// The `age1…` public keys the project is sealed to (inside the sealed file only), so a
+    /// save seals it to the same people.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recipients: Vec<String>,
+    /// Keep downloaded map tiles in memory only (no disk cache) while the project is open.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tiles_memory_only: bool,
 }
 
 /// One layer: by its file, or embedded as GeoJSON.

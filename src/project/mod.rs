@@ -1,6 +1,8 @@
-//! Project files (`.raidmap`): the open layers, how each is drawn, the view, the basemap and
-//! the time window, as versioned JSON. The GUI saves and opens them; the command line reads
-//! them (`render`, `export`, `info`).
+//! Project files (`.raidmap`): the open layers, how each is drawn, the view, the basemap, the
+//! time window and the evidence (attached files, custody log), as versioned JSON, in a zip
+//! container when files are attached ([`container`]), sealed in the age format when the project
+//! is encrypted. The GUI saves and opens them; the command line reads them (`render`,
+//! `export`, `info`, `attach`, `log`, `encrypt`, `decrypt`).
 //!
 //! Promises:
 //! - A layer is saved by reference (its file's path, relative to the project's folder when it
@@ -13,9 +15,14 @@
 //! - A project written by a newer raidmap (a higher `raidmap_project` version) is refused in
 //!   words rather than half read. Unknown members are ignored, missing ones take defaults.
 //! - Saving is atomic ([`crate::io::write_atomic`]).
+//! - A sealed project is written sealed, every layer embedded, so nothing of it is on disk in
+//!   plaintext; a wrong passphrase is an error that opens nothing.
+//! - On open every attachment's hash is checked ([`Project::checks`]) and the custody log's
+//!   chain verified ([`Project::custody_broken`]); both are reported, never hidden.
 //!
 //! The format is documented in the README ("Project files").
 
+pub mod container;
 mod file;
 
 pub use file::{FORMAT_VERSION, LayerEntry, ProjectFile, View};
@@ -25,6 +32,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use crate::evidence::{self, Check, Evidence, Seal};
 use crate::io::{self, AtomicWriteError, ReadError};
 use crate::model::{Layer, LayerKind};
 use crate::style::LayerStyle;
@@ -58,6 +66,12 @@ pub struct Project {
     pub settings: Settings,
     /// Layers that could not be read, one line each (which layer, what went wrong).
     pub problems: Vec<String>,
+    /// The attached files, the custody log and how the project was sealed.
+    pub evidence: Evidence,
+    /// Every attachment's hash checked against its bytes (`layer` indexes [`Self::layers`]).
+    pub checks: Vec<Check>,
+    /// Where the custody log's chain is broken, if it is.
+    pub custody_broken: Option<evidence::custody::Broken>,
 }
 
 /// One layer of a project read back.
@@ -92,39 +106,98 @@ pub enum ProjectError {
     Newer { path: PathBuf, found: u32 },
     #[error("cannot save the project")]
     Write(#[from] AtomicWriteError),
+    #[error("{} is encrypted and cannot be opened: {source}", .path.display())]
+    Sealed {
+        path: PathBuf,
+        #[source]
+        source: evidence::seal::OpenError,
+    },
+    #[error("{} is not a readable raidmap project: {reason}", .path.display())]
+    Container { path: PathBuf, reason: String },
+    #[error("cannot encrypt the project")]
+    Seal(#[from] evidence::seal::SealError),
 }
 
-/// Whether a path names a project file (by its `.raidmap` extension), for the places that
-/// take layers and projects alike (the window's Open and command line, `render`).
+impl ProjectError {
+    /// Whether opening failed for want of the right passphrase or key (the GUI asks again).
+    pub fn needs_key(&self) -> bool {
+        use evidence::seal::OpenError as E;
+        matches!(
+            self,
+            ProjectError::Sealed {
+                source: E::NeedPassphrase | E::WrongPassphrase | E::NeedIdentity | E::NoMatchingKey,
+                ..
+            }
+        )
+    }
+}
+
+/// Whether a path names a project file (by its `.raidmap` or `.raidmap.age` extension), for
+/// the places that take layers and projects alike (the window's Open and command line,
+/// `render`).
 pub fn is_project_file(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("raidmap"))
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    name.ends_with(".raidmap") || name.ends_with(".raidmap.age")
 }
 
-/// Save a project at `path`, atomically.
+/// Save a project at `path`, atomically: plain JSON, or a zip container when a feature has
+/// attachments, sealed when `evidence.seal` says so.
 pub fn save(
     path: &Path,
     layers: &[SaveLayer<'_>],
     settings: &Settings,
+    evidence: &Evidence,
 ) -> Result<(), ProjectError> {
-    let file = to_file(path, layers, settings);
-    io::write_atomic(path, |w| {
-        serde_json::to_writer_pretty(&mut *w, &file)?;
-        std::io::Write::write_all(w, b"\n")
-    })?;
+    let bytes = to_bytes(path, layers, settings, evidence)?;
+    io::write_atomic(path, |w| std::io::Write::write_all(w, &bytes))?;
     Ok(())
 }
 
-fn to_file(path: &Path, layers: &[SaveLayer<'_>], settings: &Settings) -> ProjectFile {
+/// The bytes [`save`] writes.
+pub fn to_bytes(
+    path: &Path,
+    layers: &[SaveLayer<'_>],
+    settings: &Settings,
+    evidence: &Evidence,
+) -> Result<Vec<u8>, ProjectError> {
+    let file = to_file(path, layers, settings, evidence);
+    let mut json = serde_json::to_vec_pretty(&file).unwrap_or_default();
+    json.push(b'\n');
+    let keep = evidence::store::referenced(layers.iter().map(|s| s.layer));
+    let plain = if keep.is_empty() {
+        json
+    } else {
+        container::write_zip(&json, &evidence.store, &keep).map_err(|source| {
+            ProjectError::Write(AtomicWriteError::Io {
+                path: path.to_owned(),
+                source,
+            })
+        })?
+    };
+    match &evidence.seal {
+        Some(seal) => Ok(seal.encrypt(&plain)?),
+        None => Ok(plain),
+    }
+}
+
+fn to_file(
+    path: &Path,
+    layers: &[SaveLayer<'_>],
+    settings: &Settings,
+    evidence: &Evidence,
+) -> ProjectFile {
     let folder = path.parent().unwrap_or(Path::new(""));
+    let sealed = evidence.seal.is_some();
     let layers = layers
         .iter()
         .map(|s| {
             let layer = s.layer;
-            let by_path = layer
-                .path
-                .as_ref()
-                .filter(|_| !s.embed && !layer.is_edited() && layer.kind == LayerKind::Data);
+            let by_path = layer.path.as_ref().filter(|_| {
+                !sealed && !s.embed && !layer.is_edited() && layer.kind == LayerKind::Data
+            });
             let geojson = match by_path {
                 Some(_) => None,
                 // The lossless writer's text is valid JSON; a failure here cannot happen,
@@ -153,6 +226,13 @@ fn to_file(path: &Path, layers: &[SaveLayer<'_>], settings: &Settings) -> Projec
             from: settings.time_window.from.map(|d| d.to_string()),
             to: settings.time_window.to.map(|d| d.to_string()),
         },
+        custody: evidence.log.clone(),
+        recipients: evidence
+            .seal
+            .as_ref()
+            .map(Seal::recipient_keys)
+            .unwrap_or_default(),
+        tiles_memory_only: evidence.tiles_memory_only,
     }
 }
 
@@ -166,13 +246,39 @@ fn relative(path: &Path, folder: &Path) -> PathBuf {
     }
 }
 
-/// Open a project: read its layers (embedded ones from the project, the others from their
-/// files) and its settings.
+/// Open a project: unseal it (with the keys of [`evidence::keys`]), read its layers (embedded
+/// ones from the project, the others from their files), its settings and its evidence, and
+/// check every attachment's hash and the custody log.
 pub fn load(path: &Path) -> Result<Project, ProjectError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ProjectError::Read {
+    let bytes = std::fs::read(path).map_err(|source| ProjectError::Read {
         path: path.to_owned(),
         source,
     })?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (bytes, passphrase, sealed) = if evidence::seal::is_sealed(&bytes) {
+        let unsealed =
+            evidence::keys::unseal(&bytes, &name).map_err(|source| ProjectError::Sealed {
+                path: path.to_owned(),
+                source,
+            })?;
+        (unsealed.plaintext, unsealed.passphrase, true)
+    } else {
+        (bytes, None, false)
+    };
+    let container = |reason: String| ProjectError::Container {
+        path: path.to_owned(),
+        reason,
+    };
+    let (text, store) = if container::is_zip(&bytes) {
+        container::read_zip(&bytes).map_err(container)?
+    } else {
+        let text = String::from_utf8(bytes)
+            .map_err(|_| container("neither a zip container nor UTF-8 JSON".into()))?;
+        (text, evidence::Store::default())
+    };
     let version: file::Version =
         serde_json::from_str(&text).map_err(|source| ProjectError::NotAProject {
             path: path.to_owned(),
@@ -212,7 +318,29 @@ pub fn load(path: &Path) -> Result<Project, ProjectError> {
         }
     }
     let day = |s: &Option<String>| s.as_deref().and_then(parse_day);
+    let seal = match (passphrase, sealed) {
+        (Some(p), _) => Some(Seal::Passphrase(p)),
+        // Keys that do not parse leave an empty list: saving then refuses rather than writing
+        // the project in plaintext.
+        (None, true) => Some(Seal::Recipients(
+            file.recipients
+                .iter()
+                .filter_map(|r| r.parse().ok())
+                .collect(),
+        )),
+        (None, false) => None,
+    };
+    let checks = evidence::store::check(layers.iter().map(|l| &l.layer), &store);
+    let custody_broken = file.custody.verify().err();
     Ok(Project {
+        evidence: Evidence {
+            store,
+            log: file.custody,
+            seal,
+            tiles_memory_only: file.tiles_memory_only,
+        },
+        checks,
+        custody_broken,
         layers,
         settings: Settings {
             view: file.view,

@@ -9,7 +9,7 @@ const SITES: &str = "{\"type\": \"FeatureCollection\",\n \"name\": \"sites\",\n 
 fn saved(layers: &[SaveLayer<'_>], settings: &Settings) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("work.raidmap");
-    save(&path, layers, settings).expect("saves");
+    save(&path, layers, settings, &Evidence::default()).expect("saves");
     (dir, path)
 }
 
@@ -42,10 +42,10 @@ fn an_unedited_file_is_saved_by_its_relative_path_and_an_edited_one_embedded() {
     .expect("edits");
     let layers: Vec<_> = doc.layers().map(|(_, l)| save_layer(l)).collect();
     let path = dir.path().join("work.raidmap");
-    save(&path, &layers, &Settings::default()).expect("saves");
+    save(&path, &layers, &Settings::default(), &Evidence::default()).expect("saves");
     let text = std::fs::read_to_string(&path).expect("reads");
     let file: Value = serde_json::from_str(&text).expect("JSON");
-    assert_eq!(file["raidmap_project"], 1);
+    assert_eq!(file["raidmap_project"], FORMAT_VERSION);
     assert_eq!(file["layers"][0]["source"], "sites.geojson");
     assert!(file["layers"][0].get("geojson").is_none());
     assert_eq!(
@@ -159,7 +159,13 @@ fn a_layer_embedded_once_stays_embedded() {
     let mut layer = io::read_path(&source).expect("reads");
     layer.features[0].set_property("status", json!("raided"));
     let path = dir.path().join("p.raidmap");
-    save(&path, &[save_layer(&layer)], &Settings::default()).expect("saves");
+    save(
+        &path,
+        &[save_layer(&layer)],
+        &Settings::default(),
+        &Evidence::default(),
+    )
+    .expect("saves");
     let project = load(&path).expect("loads");
     let opened = &project.layers[0];
     assert!(
@@ -170,10 +176,81 @@ fn a_layer_embedded_once_stays_embedded() {
         embed: opened.embedded,
         ..save_layer(&opened.layer)
     };
-    save(&path, &[again], &Settings::default()).expect("saves");
+    save(&path, &[again], &Settings::default(), &Evidence::default()).expect("saves");
     let reopened = load(&path).expect("loads");
     assert_eq!(
         reopened.layers[0].layer.features[0].property("status"),
         Some(&json!("raided"))
     );
+}
+
+#[test]
+fn a_version_1_project_still_opens() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("old.raidmap");
+    let text = format!(
+        "{{\"raidmap_project\": 1, \"layers\": [{{\"name\": \"sites\", \"geojson\": {}}}]}}",
+        SITES.trim()
+    );
+    std::fs::write(&path, text).expect("writes");
+    let project = load(&path).expect("opens");
+    assert_eq!(project.layers[0].layer.features.len(), 2);
+    assert!(project.evidence.log.is_empty() && project.evidence.seal.is_none());
+}
+
+#[test]
+fn attachments_make_a_zip_that_opens_checked_and_sealed_projects_open_only_with_the_passphrase() {
+    use crate::evidence::{Attachment, Event, Seal, attachment, keys};
+    let mut doc = Document::new();
+    let id = doc.add_layer(io::read_str(SITES, "sites.geojson").expect("reads"));
+    let target = FeatureRef {
+        layer: id,
+        index: 1,
+    };
+    let bytes = b"photo bytes".to_vec();
+    let record = Attachment::describe("gate.jpg", &bytes, "ana");
+    let mut evidence = Evidence::default();
+    evidence.store.add(bytes);
+    evidence
+        .log
+        .record("ana", Event::Attached, &record.sha256, "gate.jpg");
+    let feature = doc.feature(target).expect("feature").clone();
+    attachment::attach(target, &feature, vec![record.clone()])
+        .apply(&mut doc)
+        .expect("attaches");
+    let layer = doc.layer(id).expect("layer");
+    let save_layer = SaveLayer {
+        layer,
+        visible: true,
+        style: None,
+        embed: false,
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("case.raidmap");
+    save(&path, &[save_layer], &Settings::default(), &evidence).expect("saves");
+    assert!(container::is_zip(&std::fs::read(&path).expect("reads")));
+    let project = load(&path).expect("opens");
+    assert_eq!(project.checks.len(), 1);
+    assert!(project.checks[0].ok());
+    assert_eq!(project.checks[0].feature, 1);
+    assert_eq!(project.evidence.log.entries().len(), 1);
+    assert!(project.custody_broken.is_none());
+
+    let passphrase = "unit test passphrase";
+    evidence.seal = Some(Seal::Passphrase(passphrase.into()));
+    save(&path, &[save_layer], &Settings::default(), &evidence).expect("saves");
+    let sealed = std::fs::read(&path).expect("reads");
+    assert!(sealed.starts_with(crate::evidence::seal::MAGIC));
+    keys::set_passphrase("not it".into());
+    let err = load(&path).expect_err("a wrong passphrase opens nothing");
+    assert!(err.needs_key(), "{err}");
+    keys::set_passphrase(passphrase.into());
+    let project = load(&path).expect("opens");
+    keys::forget_passphrase();
+    assert!(matches!(project.evidence.seal, Some(Seal::Passphrase(_))));
+    assert!(
+        project.layers[0].embedded,
+        "a sealed project embeds its layers"
+    );
+    assert!(project.checks[0].ok());
 }

@@ -161,7 +161,7 @@ pub struct Candidate {
 
 /// Properties that read as dates in at least one feature and either in at least half of the
 /// features that have a non-null value for them or whose name says "date", "time", "when" or
-/// "day", best first: `start`/`end` pairs, then keys whose name says
+/// "day" (or ends in `_at`, as `taken_at`), best first: `start`/`end` pairs, then keys whose name says
 /// "date" or "time", then the most readable.
 pub fn candidates(layer: &Layer) -> Vec<Candidate> {
     // (key, readable, non-null), keys in order of first appearance.
@@ -188,6 +188,7 @@ pub fn candidates(layer: &Layer) -> Vec<Candidate> {
         ["date", "time", "when", "day"]
             .iter()
             .any(|w| k.contains(w))
+            || k.ends_with("_at")
     };
     // A key named like a date stays a candidate however many of its values are unreadable:
     // those are exactly the ones the user must see listed.

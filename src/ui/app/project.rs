@@ -48,6 +48,8 @@ pub struct ProjectFiles {
     pub recovery: Option<PathBuf>,
     /// A project being read on its own thread (its layers can be big files).
     opening: Option<Opening>,
+    /// The project's attached files, custody log and seal, saved with it.
+    pub evidence: crate::evidence::Evidence,
 }
 
 /// A project being read: where from, whether it is recovered work, and the reading thread's
@@ -147,7 +149,7 @@ impl RaidmapApp {
     /// Save the project at `path`. On failure the changes stay unsaved and the reason is shown.
     pub fn save_project(&mut self, path: &Path) {
         let (layers, settings) = self.project_parts();
-        let result = project::save(path, &layers, &settings);
+        let result = project::save(path, &layers, &settings, &self.project.evidence);
         match result {
             Ok(()) => {
                 self.project.path = Some(path.to_owned());
@@ -282,6 +284,7 @@ impl RaidmapApp {
                 self.project.embedded.insert(id);
             }
         }
+        self.project.evidence = opened.evidence;
         let settings = opened.settings;
         if let Some(view) = settings.view {
             self.map.set_view(view);
@@ -385,8 +388,13 @@ impl RaidmapApp {
                 .map_err(|e| e.to_string())
             })
             .and_then(|()| {
-                project::save(&dir.join(AUTOSAVE_FILE), &layers, &settings)
-                    .map_err(|e| crate::ui::app::error_chain(&e).join(": "))
+                project::save(
+                    &dir.join(AUTOSAVE_FILE),
+                    &layers,
+                    &settings,
+                    &self.project.evidence,
+                )
+                .map_err(|e| crate::ui::app::error_chain(&e).join(": "))
             });
         let now_shown = (self.doc.revision(), self.views_fingerprint());
         if let Some(autosave) = &mut self.project.autosave {

@@ -1,0 +1,212 @@
+//! Encryption at rest in the age format (`age-encryption.org/v1`, <https://age-encryption.org>)
+//! through the `age` crate: a file sealed here opens with `age -d`, and a file `age` encrypted
+//! opens here.
+//!
+//! A file is sealed either with a passphrase (scrypt) or to the X25519 public keys (`age1…`) of
+//! the people who may open it; the age format does not allow both in one file (a passphrase
+//! stanza must be the only one), so asking for both is refused ([`SealError::Both`]).
+
+use std::io::{Read as _, Write as _};
+
+use age::secrecy::SecretString;
+
+/// The first line of every binary age file.
+pub const MAGIC: &[u8] = b"age-encryption.org/v1\n";
+/// The first line of an ASCII-armored age file (`age -a`).
+const ARMOR: &[u8] = b"-----BEGIN AGE ENCRYPTED FILE-----";
+
+/// How a file is sealed.
+#[derive(Clone)]
+pub enum Seal {
+    Passphrase(SecretString),
+    /// The `age1…` public keys; each one's private key opens the file.
+    Recipients(Vec<age::x25519::Recipient>),
+}
+
+impl std::fmt::Debug for Seal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Seal::Passphrase(_) => f.write_str("Seal::Passphrase(…)"),
+            Seal::Recipients(r) => f.debug_tuple("Seal::Recipients").field(r).finish(),
+        }
+    }
+}
+
+/// Why a seal could not be made or used.
+#[derive(Debug, thiserror::Error)]
+pub enum SealError {
+    #[error(
+        "a file cannot be sealed with a passphrase and with public keys at once (the age format \
+         allows a passphrase only alone): choose one"
+    )]
+    Both,
+    #[error("no passphrase and no public key (age1…) was given to encrypt with")]
+    Nothing,
+    #[error("the passphrase is empty")]
+    EmptyPassphrase,
+    #[error("{0:?} is not an age public key (they look like age1…, 62 characters)")]
+    BadRecipient(String),
+    #[error("cannot encrypt: {0}")]
+    Encrypt(String),
+}
+
+impl Seal {
+    /// A seal from what the user gave: a passphrase or public keys, not both.
+    pub fn new(passphrase: Option<SecretString>, recipients: &[String]) -> Result<Self, SealError> {
+        use age::secrecy::ExposeSecret as _;
+        match (passphrase, recipients.is_empty()) {
+            (Some(_), false) => Err(SealError::Both),
+            (None, true) => Err(SealError::Nothing),
+            (Some(p), true) if p.expose_secret().is_empty() => Err(SealError::EmptyPassphrase),
+            (Some(p), true) => Ok(Seal::Passphrase(p)),
+            (None, false) => recipients
+                .iter()
+                .map(|r| {
+                    r.trim()
+                        .parse::<age::x25519::Recipient>()
+                        .map_err(|_| SealError::BadRecipient(r.clone()))
+                })
+                .collect::<Result<_, _>>()
+                .map(Seal::Recipients),
+        }
+    }
+
+    /// The public keys as text (empty for a passphrase).
+    pub fn recipient_keys(&self) -> Vec<String> {
+        match self {
+            Seal::Passphrase(_) => Vec::new(),
+            Seal::Recipients(r) => r.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    /// In words, for the status line and the log.
+    pub fn describe(&self) -> String {
+        match self {
+            Seal::Passphrase(_) => "with a passphrase".into(),
+            Seal::Recipients(r) if r.len() == 1 => "to 1 public key".into(),
+            Seal::Recipients(r) => format!("to {} public keys", r.len()),
+        }
+    }
+
+    /// Encrypt `plaintext` into an age file.
+    pub fn encrypt(&self, plaintext: &[u8]) -> Result<Vec<u8>, SealError> {
+        if matches!(self, Seal::Recipients(r) if r.is_empty()) {
+            return Err(SealError::Nothing);
+        }
+        let encryptor = match self {
+            Seal::Passphrase(p) => age::Encryptor::with_user_passphrase(p.clone()),
+            Seal::Recipients(r) => {
+                age::Encryptor::with_recipients(r.iter().map(|r| r as &dyn age::Recipient))
+                    .map_err(|e| SealError::Encrypt(e.to_string()))?
+            }
+        };
+        let fail = |e: std::io::Error| SealError::Encrypt(e.to_string());
+        let mut out = Vec::with_capacity(plaintext.len() + 512);
+        let mut writer = encryptor.wrap_output(&mut out).map_err(fail)?;
+        writer.write_all(plaintext).map_err(fail)?;
+        writer.finish().map_err(fail)?;
+        Ok(out)
+    }
+}
+
+/// Whether `bytes` are an age file (binary or armored).
+pub fn is_sealed(bytes: &[u8]) -> bool {
+    bytes.starts_with(MAGIC) || bytes.starts_with(ARMOR)
+}
+
+/// Why a sealed file could not be opened; nothing was changed.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum OpenError {
+    #[error(
+        "it is encrypted with a passphrase: give it (RAIDMAP_PASSPHRASE, or type it when asked)"
+    )]
+    NeedPassphrase,
+    #[error("the passphrase is wrong")]
+    WrongPassphrase,
+    #[error(
+        "it is encrypted to age public keys: give the matching identity file (--identity FILE)"
+    )]
+    NeedIdentity,
+    #[error("none of the given identities can open it (it was encrypted to other keys)")]
+    NoMatchingKey,
+    #[error("it is an ASCII-armored age file: turn it into a binary one with `age -d` first")]
+    Armored,
+    #[error("it is not a readable age file: {0}")]
+    Damaged(String),
+}
+
+/// The kind of seal a file has, read from its header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Passphrase,
+    Recipients,
+}
+
+/// Read the header of an age file: which kind of key opens it.
+pub fn kind(bytes: &[u8]) -> Result<Kind, OpenError> {
+    if bytes.starts_with(ARMOR) {
+        return Err(OpenError::Armored);
+    }
+    let d = age::Decryptor::new_buffered(bytes).map_err(|e| OpenError::Damaged(e.to_string()))?;
+    Ok(if d.is_scrypt() {
+        Kind::Passphrase
+    } else {
+        Kind::Recipients
+    })
+}
+
+/// Decrypt an age file with a passphrase.
+pub fn open_with_passphrase(bytes: &[u8], passphrase: &SecretString) -> Result<Vec<u8>, OpenError> {
+    let identity = age::scrypt::Identity::new(passphrase.clone());
+    decrypt(bytes, std::iter::once(&identity as &dyn age::Identity)).map_err(|e| match e {
+        OpenError::NoMatchingKey => OpenError::WrongPassphrase,
+        e => e,
+    })
+}
+
+/// Decrypt an age file with any of `identities`.
+pub fn open_with_identities(
+    bytes: &[u8],
+    identities: &[Box<dyn age::Identity + Send + Sync>],
+) -> Result<Vec<u8>, OpenError> {
+    if identities.is_empty() {
+        return Err(OpenError::NeedIdentity);
+    }
+    decrypt(bytes, identities.iter().map(|i| &**i as &dyn age::Identity))
+}
+
+fn decrypt<'a>(
+    bytes: &[u8],
+    identities: impl Iterator<Item = &'a dyn age::Identity>,
+) -> Result<Vec<u8>, OpenError> {
+    if bytes.starts_with(ARMOR) {
+        return Err(OpenError::Armored);
+    }
+    let d = age::Decryptor::new_buffered(bytes).map_err(|e| OpenError::Damaged(e.to_string()))?;
+    let mut reader = d.decrypt(identities).map_err(|e| match e {
+        age::DecryptError::NoMatchingKeys
+        | age::DecryptError::DecryptionFailed
+        | age::DecryptError::KeyDecryptionFailed => OpenError::NoMatchingKey,
+        e => OpenError::Damaged(e.to_string()),
+    })?;
+    let mut plaintext = Vec::new();
+    reader
+        .read_to_end(&mut plaintext)
+        .map_err(|e| OpenError::Damaged(e.to_string()))?;
+    Ok(plaintext)
+}
+
+/// Read an identity file (`age-keygen` output: `AGE-SECRET-KEY-1…` lines, `#` comments).
+pub fn read_identity_file(
+    path: &std::path::Path,
+) -> Result<Vec<Box<dyn age::Identity + Send + Sync>>, String> {
+    let file = age::IdentityFile::from_file(path.to_string_lossy().into_owned())
+        .map_err(|e| format!("cannot read the identity file {}: {e}", path.display()))?;
+    let identities = file
+        .into_identities()
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    if identities.is_empty() {
+        return Err(format!("{} holds no age identity", path.display()));
+    }
+    Ok(identities)
+}
