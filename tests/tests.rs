@@ -15,6 +15,7 @@ mod geodesic_reference;
 mod gui;
 mod gui_basemap;
 mod gui_editing;
+mod gui_layout;
 mod gui_maps;
 #[cfg(target_os = "linux")]
 mod privacy;

@@ -18,7 +18,7 @@ pub use history::{Entry, History};
 use geo::Geometry;
 use serde_json::Value;
 
-use crate::model::{Document, Feature, FeatureRef, LayerId};
+use crate::model::{Document, Feature, FeatureRef, LayerId, precision};
 
 /// One change to the document.
 #[derive(Debug, Clone)]
@@ -136,7 +136,14 @@ impl Edit {
                 f.set_properties(properties);
                 Ok(())
             }),
-            Edit::SetGeometry { target, geometry } => change(doc, target, |f| {
+            Edit::SetGeometry {
+                target,
+                mut geometry,
+            } => change(doc, target, |f| {
+                // A geometry edited in raidmap is kept at most 7 decimals (≈ 1 cm).
+                if let Some(g) = &mut geometry {
+                    precision::round_geometry(g, precision::MAX_DECIMALS);
+                }
                 f.set_geometry(geometry);
                 Ok(())
             }),

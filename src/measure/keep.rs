@@ -38,7 +38,7 @@ pub fn measurement_feature(from: &Place, to: &Place) -> Feature {
     if from.from_centroid || to.from_centroid {
         props.insert("note".into(), centroid_note());
     }
-    Feature::new(Geometry::LineString(line), props)
+    Feature::created(Geometry::LineString(line), props)
 }
 
 /// A multi-leg path through `places` as a LineString feature with the total (`distance_m`) and
@@ -77,7 +77,7 @@ pub fn path_feature(places: &[Place]) -> Option<Feature> {
         props.insert("note".into(), centroid_note());
     }
     let line = LineString::from(points.iter().map(|p| p.0).collect::<Vec<_>>());
-    Some(Feature::new(Geometry::LineString(line), props))
+    Some(Feature::created(Geometry::LineString(line), props))
 }
 
 /// A geodesic ring of `radius_m` around `center` as a closed LineString feature (a line, not a
@@ -101,7 +101,7 @@ pub fn ring_feature(center: &Place, radius_m: f64) -> Feature {
     if center.from_centroid {
         props.insert("note".into(), centroid_note());
     }
-    Feature::new(Geometry::LineString(ring), props)
+    Feature::created(Geometry::LineString(ring), props)
 }
 
 /// A measured polygon as a feature with `area_m2` and `perimeter_m`; `of` names the feature it
@@ -119,7 +119,7 @@ pub fn area_feature(polygon: Geometry<f64>, of: Option<&str>, measure: AreaMeasu
         props.insert("of".into(), Value::String(label.to_owned()));
     }
     props.insert("method".into(), Value::String(METHOD.into()));
-    Feature::new(polygon, props)
+    Feature::created(polygon, props)
 }
 
 fn centroid_note() -> Value {

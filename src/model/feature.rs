@@ -21,6 +21,8 @@ use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use crate::model::precision;
+
 /// A GeoJSON Feature.
 ///
 /// The JSON object is the whole feature object as read, key order kept (`serde_json` with
@@ -172,6 +174,13 @@ impl Feature {
         object.insert("geometry".into(), geometry_json);
         object.insert("properties".into(), Value::Object(properties));
         Self::from_parts(object, None, Some(geometry))
+    }
+
+    /// A new feature made in raidmap (a clicked point, a drawn shape, a kept measurement):
+    /// its coordinates are kept at most [`precision::MAX_DECIMALS`] decimals.
+    pub fn created(mut geometry: Geometry<f64>, properties: Map<String, Value>) -> Self {
+        precision::round_geometry(&mut geometry, precision::MAX_DECIMALS);
+        Self::new(geometry, properties)
     }
 
     fn lazy(&self) -> &Lazy {

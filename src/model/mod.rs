@@ -9,6 +9,7 @@ pub mod density;
 mod document;
 mod feature;
 mod layer;
+pub mod precision;
 mod problem;
 mod spatial;
 

@@ -27,8 +27,7 @@ pub const GEOMETRY_TYPES: [&str; 7] = [
     "GeometryCollection",
 ];
 
-/// Coordinates with more decimals than this are reported (1e-7 degrees is about 1 cm).
-pub const MAX_DECIMALS: i32 = 7;
+pub use crate::model::precision::MAX_DECIMALS;
 
 /// SHOULD-level findings that are counted per file rather than listed one by one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

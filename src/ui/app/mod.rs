@@ -2,6 +2,7 @@
 
 pub mod bench_frames;
 pub mod file_dialog;
+pub mod layout;
 pub mod loading;
 pub mod project;
 
@@ -18,6 +19,7 @@ use crate::render::layer_view::{LayerView, Prepared};
 use crate::render::overlay::MapDrawing;
 use crate::render::scene::Overlay;
 use crate::ui::app::file_dialog::{Answer, FileDialogs};
+use crate::ui::app::layout::{FOLDED_WIDTH, Layout};
 use crate::ui::app::loading::{Finished, Loading};
 use crate::ui::app::project::ProjectFiles;
 use crate::ui::command::Command;
@@ -87,6 +89,8 @@ pub struct RaidmapApp {
     opened: usize,
     /// Files being read in the background.
     pub loading: Loading,
+    /// Which panels are open, and how wide they may be.
+    pub layout: Layout,
 }
 
 impl RaidmapApp {
@@ -120,6 +124,7 @@ impl RaidmapApp {
             commands: Vec::new(),
             opened: 0,
             loading: Loading::default(),
+            layout: Layout::default(),
         };
         app.mark_saved();
         app
@@ -347,6 +352,7 @@ impl RaidmapApp {
                     self.selection = selection;
                     if selection.is_some() {
                         self.tab = Tab::Feature;
+                        self.layout.set_details_open(true);
                     }
                 }
                 Command::KeepMeasurement(feature) => {
@@ -567,35 +573,33 @@ impl RaidmapApp {
 
     /// The toolbar: search, legend, theme, image export and help.
     fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal(|ui| {
-            self.search.ui(ui, &self.doc, &mut self.commands);
-            ui.separator();
-            ui.checkbox(&mut self.show_legend, "Legend")
-                .on_hover_text("Draw the legend on the map (Ctrl+L)");
-            ui.separator();
-            let mut theme = ui.ctx().theme();
-            ui.label("Theme");
-            ui.selectable_value(&mut theme, egui::Theme::Light, "Light");
-            ui.selectable_value(&mut theme, egui::Theme::Dark, "Dark");
-            if theme != ui.ctx().theme() {
-                ui.ctx().set_theme(theme);
-            }
-            ui.separator();
-            if ui
-                .button("Export image…")
-                .on_hover_text("Save the map as a PNG image (Ctrl+E)")
-                .clicked()
-            {
-                self.open_image_export();
-            }
-            if ui
-                .button("Help")
-                .on_hover_text("Keyboard shortcuts (F1)")
-                .clicked()
-            {
-                self.help_open = !self.help_open;
-            }
-        });
+        self.search.ui(ui, &self.doc, &mut self.commands);
+        ui.separator();
+        ui.checkbox(&mut self.show_legend, "Legend")
+            .on_hover_text("Draw the legend on the map (Ctrl+L)");
+        ui.separator();
+        let mut theme = ui.ctx().theme();
+        ui.label("Theme");
+        ui.selectable_value(&mut theme, egui::Theme::Light, "Light");
+        ui.selectable_value(&mut theme, egui::Theme::Dark, "Dark");
+        if theme != ui.ctx().theme() {
+            ui.ctx().set_theme(theme);
+        }
+        ui.separator();
+        if ui
+            .button("Export image…")
+            .on_hover_text("Save the map as a PNG image (Ctrl+E)")
+            .clicked()
+        {
+            self.open_image_export();
+        }
+        if ui
+            .button("Help")
+            .on_hover_text("Keyboard shortcuts (F1)")
+            .clicked()
+        {
+            self.help_open = !self.help_open;
+        }
     }
 
     /// Read the dates of new layers and hide what the timeline's window leaves out.
@@ -682,8 +686,11 @@ impl RaidmapApp {
         self.shortcuts(ui.ctx());
         self.editing
             .keys(ui.ctx(), &self.doc, self.selection, &mut self.commands);
+        let window = ui.ctx().content_rect().size();
+        self.layout.follow_window(window, &mut self.timeline.open);
         egui::Panel::top("toolbar").show(ui, |ui| {
-            ui.horizontal(|ui| {
+            // Wraps onto a second row rather than running off a narrow window.
+            ui.horizontal_wrapped(|ui| {
                 self.project_bar_ui(ui);
                 ui.separator();
                 self.toolbar_ui(ui);
@@ -696,56 +703,8 @@ impl RaidmapApp {
                 self.timeline
                     .ui(ui, &self.doc, &self.views, &mut self.commands);
             });
-        egui::Panel::left("layers")
-            .resizable(true)
-            .default_size(290.0)
-            .show(ui, |ui| {
-                self.layers_panel.ui(
-                    ui,
-                    &self.doc,
-                    &self.views,
-                    self.selection,
-                    &mut self.problems,
-                    &mut self.commands,
-                );
-            });
-        egui::Panel::right("details")
-            .resizable(true)
-            .default_size(330.0)
-            .show(ui, |ui| {
-                ui.horizontal(|ui| {
-                    for (tab, label) in [
-                        (Tab::Feature, "Feature"),
-                        (Tab::Measure, "Measure"),
-                        (Tab::Coverage, "Coverage"),
-                    ] {
-                        ui.selectable_value(&mut self.tab, tab, RichText::new(label).strong());
-                    }
-                });
-                ui.separator();
-                match self.tab {
-                    Tab::Feature => {
-                        self.editing.toolbar_ui(ui, &self.doc, &mut self.commands);
-                        ui.separator();
-                        let selected = self.editing.selected(self.selection);
-                        if inspector_ui(
-                            ui,
-                            &self.doc,
-                            &selected,
-                            &mut self.property_editor,
-                            &mut self.commands,
-                        ) {
-                            self.editing.also_selected.clear();
-                            self.commands.push(Command::Select(None));
-                        }
-                    }
-                    Tab::Measure => self.measure.ui(ui, &self.doc, &mut self.commands),
-                    Tab::Coverage => {
-                        self.coverage
-                            .ui(ui, &self.doc, &self.timeline, &mut self.commands);
-                    }
-                }
-            });
+        self.layers_panel_ui(ui, window.x);
+        self.details_panel_ui(ui, window.x);
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| {
@@ -825,6 +784,108 @@ impl RaidmapApp {
         }
         self.apply(ui.ctx());
         self.autosave_tick(ui.ctx());
+    }
+
+    /// The layers panel (left), or the strip it folds to.
+    fn layers_panel_ui(&mut self, ui: &mut egui::Ui, window_width: f32) {
+        if !self.layout.layers_open {
+            egui::Panel::left("layers-folded")
+                .resizable(false)
+                .exact_size(FOLDED_WIDTH)
+                .show(ui, |ui| {
+                    let open = ui.button("»").on_hover_text("Show the layers panel");
+                    crate::ui::a11y::name(&open, "Show layers");
+                    if open.clicked() {
+                        self.layout.layers_open = true;
+                    }
+                });
+            return;
+        }
+        let width = Layout::left(window_width);
+        egui::Panel::left("layers")
+            .resizable(true)
+            .default_size(width.default)
+            .size_range(width.range)
+            .show(ui, |ui| {
+                self.layers_panel.ui(
+                    ui,
+                    &self.doc,
+                    &self.views,
+                    self.selection,
+                    &mut self.problems,
+                    &mut self.layout.layers_open,
+                    &mut self.commands,
+                );
+            });
+    }
+
+    /// The right-hand panel with its tabs, or the strip of tab buttons it folds to.
+    fn details_panel_ui(&mut self, ui: &mut egui::Ui, window_width: f32) {
+        const TABS: [(Tab, &str, &str); 3] = [
+            (Tab::Feature, "Feature", "F"),
+            (Tab::Measure, "Measure", "M"),
+            (Tab::Coverage, "Coverage", "C"),
+        ];
+        if !self.layout.details_open() {
+            egui::Panel::right("details-folded")
+                .resizable(false)
+                .exact_size(FOLDED_WIDTH)
+                .show(ui, |ui| {
+                    for (tab, label, icon) in TABS {
+                        let open = ui
+                            .button(icon)
+                            .on_hover_text(format!("Show the {label} tab"));
+                        crate::ui::a11y::name(&open, &format!("Show {label}"));
+                        if open.clicked() {
+                            self.tab = tab;
+                            self.layout.set_details_open(true);
+                        }
+                    }
+                });
+            return;
+        }
+        let width = Layout::right(window_width);
+        egui::Panel::right("details")
+            .resizable(true)
+            .default_size(width.default)
+            .size_range(width.range)
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    for (tab, label, _) in TABS {
+                        ui.selectable_value(&mut self.tab, tab, RichText::new(label).strong());
+                    }
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        let fold = ui.small_button("»").on_hover_text("Fold this panel");
+                        crate::ui::a11y::name(&fold, "Fold the right panel");
+                        if fold.clicked() {
+                            self.layout.set_details_open(false);
+                        }
+                    });
+                });
+                ui.separator();
+                match self.tab {
+                    Tab::Feature => {
+                        self.editing.toolbar_ui(ui, &self.doc, &mut self.commands);
+                        ui.separator();
+                        let selected = self.editing.selected(self.selection);
+                        if inspector_ui(
+                            ui,
+                            &self.doc,
+                            &selected,
+                            &mut self.property_editor,
+                            &mut self.commands,
+                        ) {
+                            self.editing.also_selected.clear();
+                            self.commands.push(Command::Select(None));
+                        }
+                    }
+                    Tab::Measure => self.measure.ui(ui, &self.doc, &mut self.commands),
+                    Tab::Coverage => {
+                        self.coverage
+                            .ui(ui, &self.doc, &self.timeline, &mut self.commands);
+                    }
+                }
+            });
     }
 
     /// Where to export, typed, when no native dialog could be shown.

@@ -425,35 +425,33 @@ impl RaidmapApp {
 
     /// The project buttons (top bar).
     pub fn project_bar_ui(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal(|ui| {
-            if ui.button("Open project…").clicked() {
-                self.push(Command::AskOpenProject);
-            }
-            if ui
-                .button("Save")
-                .on_hover_text("Save the project (Ctrl+S)")
-                .clicked()
-            {
-                self.push(Command::SaveProject);
-            }
-            if ui.button("Save as…").clicked() {
-                self.push(Command::AskSaveProject);
-            }
-            ui.separator();
-            let name = self
-                .project
-                .path
-                .as_ref()
-                .and_then(|p| p.file_name())
-                .map_or_else(
-                    || "Unsaved project".to_owned(),
-                    |n| n.to_string_lossy().into_owned(),
-                );
-            ui.label(RichText::new(name).strong());
-            if self.has_unsaved_changes() {
-                ui.label(RichText::new("(unsaved changes)").weak());
-            }
-        });
+        if ui.button("Open project…").clicked() {
+            self.push(Command::AskOpenProject);
+        }
+        if ui
+            .button("Save")
+            .on_hover_text("Save the project (Ctrl+S)")
+            .clicked()
+        {
+            self.push(Command::SaveProject);
+        }
+        if ui.button("Save as…").clicked() {
+            self.push(Command::AskSaveProject);
+        }
+        ui.separator();
+        let name = self
+            .project
+            .path
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map_or_else(
+                || "Unsaved project".to_owned(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+        ui.label(RichText::new(name).strong());
+        if self.has_unsaved_changes() {
+            ui.label(RichText::new("(unsaved changes)").weak());
+        }
         let save = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::S);
         if ui.ctx().input_mut(|i| i.consume_shortcut(&save)) {
             self.push(Command::SaveProject);

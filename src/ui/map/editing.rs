@@ -315,7 +315,7 @@ impl Editing {
                     Edit::InsertFeature {
                         layer,
                         index,
-                        feature: Feature::new(click.position.into(), Map::new()),
+                        feature: Feature::created(click.position.into(), Map::new()),
                     },
                     format!("Add a point to {name}"),
                 ));
@@ -354,7 +354,7 @@ impl Editing {
             Edit::InsertFeature {
                 layer,
                 index: l.features.len(),
-                feature: Feature::new(geometry, Map::new()),
+                feature: Feature::created(geometry, Map::new()),
             },
             format!("Draw a {kind} in {}", l.name),
         ))
@@ -393,7 +393,7 @@ impl Editing {
 
     /// The tools row, Undo/Redo and the history button (top of the Feature tab).
     pub fn toolbar_ui(&mut self, ui: &mut egui::Ui, doc: &Document, commands: &mut Vec<Command>) {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let undo = self.history.done().last().map(|e| e.description.clone());
             let redo = self.history.undone().last().map(|e| e.description.clone());
             let b = ui.add_enabled(undo.is_some(), egui::Button::new("Undo"));
@@ -411,7 +411,7 @@ impl Editing {
             let n = self.history.done().len() + self.history.undone().len();
             ui.toggle_value(&mut self.show_history, format!("History ({n})"));
         });
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label("Add:");
             for (tool, label) in [
                 (Tool::AddPoint, "Point"),

@@ -215,7 +215,7 @@ impl MapView {
                 let cursor = pointer.map(|pos| projector.unproject(pos.to_vec2()));
                 let clicked = if response.clicked() {
                     response.interact_pointer_pos().map(|pos| Click {
-                        position: projector.unproject(pos.to_vec2()),
+                        position: clicked_position(projector, pos),
                         feature: hit_test(doc, views, projector, pos, visible),
                     })
                 } else {
@@ -269,4 +269,14 @@ impl MapView {
             self.zoom_to(all.unwrap_or_else(cambodia));
         }
     }
+}
+
+/// The position under a click, with no more decimals than a tenth of a screen pixel needs
+/// (at most 7): what raidmap saves for a clicked point or vertex.
+fn clicked_position(projector: &walkers::Projector, pos: Pos2) -> Point<f64> {
+    use crate::model::precision::{decimals_for, round};
+    let at = projector.unproject(pos.to_vec2());
+    let next = projector.unproject((pos + egui::vec2(1.0, 0.0)).to_vec2());
+    let decimals = decimals_for(crate::measure::distance_m(at, next));
+    Point::new(round(at.x(), decimals), round(at.y(), decimals))
 }

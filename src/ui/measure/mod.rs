@@ -410,7 +410,7 @@ impl DistanceTool {
     ) {
         let mut submit = place_field(ui, "From", &mut self.from_text);
         submit |= place_field(ui, "To", &mut self.to_text);
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             submit |= ui.button("Measure").clicked();
             if ui.button("Clear").clicked() {
                 *self = Self::default();
@@ -441,7 +441,7 @@ impl DistanceTool {
         let (d, bearing) = measure::distance_and_bearing(from.point, to.point);
         ui.add_space(4.0);
         result_ui(ui, units.format_length(d));
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             copyable(ui, format!("{d:.1} m"), format!("{d:.3} m"));
             ui.label("·");
             copyable(
@@ -451,7 +451,7 @@ impl DistanceTool {
             );
         });
         method_note_ui(ui, from.from_centroid || to.from_centroid);
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             if ui
                 .button("Copy")
                 .on_hover_text("Copy the result as text")

@@ -211,7 +211,7 @@ impl CoveragePanel {
         };
         ui.separator();
         summary_ui(ui, result, doc, self.raids);
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.checkbox(&mut self.show_on_map, "Show on map")
                 .on_hover_text("Red ring: untouched; grey ring: raided");
             if ui
@@ -231,7 +231,7 @@ impl CoveragePanel {
     }
 
     fn own_window_ui(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let a = ui.add(
                 egui::TextEdit::singleline(&mut self.from_text)
                     .hint_text("from YYYY-MM-DD")

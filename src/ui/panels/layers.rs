@@ -29,6 +29,7 @@ pub struct LayersPanel {
 }
 
 impl LayersPanel {
+    #[allow(clippy::too_many_arguments)]
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
@@ -36,9 +37,15 @@ impl LayersPanel {
         views: &HashMap<LayerId, LayerView>,
         selection: Option<FeatureRef>,
         problems: &mut Vec<ProblemReport>,
+        open: &mut bool,
         commands: &mut Vec<Command>,
     ) {
         ui.horizontal(|ui| {
+            let fold = ui.small_button("«").on_hover_text("Fold this panel");
+            crate::ui::a11y::name(&fold, "Fold the layers panel");
+            if fold.clicked() {
+                *open = false;
+            }
             ui.heading("Layers");
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui
@@ -197,8 +204,11 @@ fn layer_row(
         ui.horizontal(|ui| {
             ui.add_space(24.0);
             ui.label(
-                RichText::new(format!("{} warnings", layer.warnings.len()))
-                    .color(Color32::from_rgb(170, 110, 0)),
+                RichText::new(match layer.warnings.len() {
+                    1 => "1 warning".to_owned(),
+                    n => format!("{n} warnings"),
+                })
+                .color(Color32::from_rgb(170, 110, 0)),
             )
             .on_hover_text(
                 layer

@@ -55,7 +55,7 @@ impl SearchBox {
             egui::TextEdit::singleline(&mut self.query)
                 .id(Self::field_id())
                 .hint_text("Search features (Ctrl+F)")
-                .desired_width(280.0),
+                .desired_width(280.0_f32.min(ui.ctx().content_rect().width() * 0.2)),
         );
         a11y::name(&edit, "Search features");
         let size: usize = doc.layers().map(|(_, l)| l.features.len()).sum();

@@ -292,7 +292,8 @@ impl TimelinePanel {
         commands: &mut Vec<Command>,
     ) {
         self.play_step(ui.ctx(), commands);
-        ui.horizontal(|ui| {
+        // One row that wraps on a narrow window rather than cutting its controls off.
+        ui.horizontal_wrapped(|ui| {
             if ui
                 .selectable_label(self.open, RichText::new("Timeline").strong())
                 .on_hover_text("Show or hide the timeline")
