@@ -66,9 +66,9 @@ mod tests {
     }
 
     #[test]
-    fn a_pixel_of_ten_metres_keeps_five_decimals() {
-        // 10 m ≈ 9e-5°: a tenth of it needs 5 decimals (≈ 1.1 m).
-        assert_eq!(decimals_for(10.0), 5);
+    fn a_pixel_of_ten_metres_keeps_six_decimals() {
+        // A tenth of 10 m ≈ 9e-6°: 5 decimals (steps of ≈ 1.1 m) are too coarse, 6 are not.
+        assert_eq!(decimals_for(10.0), 6);
         assert_eq!(decimals_for(0.001), MAX_DECIMALS);
         assert_eq!(decimals_for(5_000.0), 3);
         assert_eq!(decimals_for(f64::NAN), MAX_DECIMALS);
