@@ -835,7 +835,7 @@ impl RaidmapApp {
                         let open = ui
                             .button(icon)
                             .on_hover_text(format!("Show the {label} tab"));
-                        crate::ui::a11y::name(&open, &format!("Show {label}"));
+                        crate::ui::a11y::name(&open, format!("Show {label}"));
                         if open.clicked() {
                             self.tab = tab;
                             self.layout.set_details_open(true);
