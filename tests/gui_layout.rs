@@ -77,7 +77,7 @@ fn check_size(width: f32, height: f32) {
     let options = egui_kittest::SnapshotOptions::new()
         .threshold(1.0)
         .max_failed_pixels(400);
-    harness.snapshot_options(&format!("layout_{width}x{height}"), &options);
+    harness.snapshot_options(format!("layout_{width}x{height}"), &options);
 }
 
 #[test]
