@@ -6,6 +6,7 @@ mod cli_distances;
 mod cli_evidence;
 mod cli_formats;
 mod cli_geojson;
+mod cli_imagery;
 mod cli_measure;
 mod cli_project;
 mod cli_render;

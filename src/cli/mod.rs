@@ -80,7 +80,7 @@ pub enum Command {
     Coverage(coverage::Args),
     /// Draw the map as a PNG image (no window or display needed): legend, scale bar, north
     /// arrow, title and attribution.
-    Render(render::Args),
+    Render(Box<render::Args>),
     /// Tile sources: `tiles save` saves an area of one into an MBTiles file for offline use.
     Tiles(tiles::Args),
     /// Attach files to a feature of a project (stored by SHA-256, recorded in the custody log).

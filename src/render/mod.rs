@@ -15,6 +15,7 @@ pub mod labels;
 pub mod layer_view;
 pub mod legend;
 pub mod overlay;
+pub mod pinned;
 pub mod point_mesh;
 pub mod scale_bar;
 pub mod scene;

@@ -23,6 +23,8 @@ use crate::render::basemap::BasemapStyle;
 use crate::render::basemap::stack::StackPlan;
 use crate::render::image::raster::{Canvas, Textures};
 use crate::render::layer_view::LayerView;
+use crate::render::pinned::{PinnedImage, paint_pinned};
+use crate::render::scale_bar::paint_credit;
 use crate::render::scene::{MapScene, Overlay, fit, paint_map};
 use crate::tiles::{TileKey, TileLoader};
 
@@ -49,6 +51,24 @@ pub struct ImageSpec {
     pub pixels_per_point: f32,
     /// How kept measurements' numbers are written.
     pub units: Units,
+    /// A second basemap right of a divider.
+    pub compare: Option<Compare>,
+    /// The basemap's name written on the image (a dated imagery release's date), when not
+    /// comparing.
+    pub basemap_name: Option<String>,
+    /// Pictures pinned onto the map.
+    pub pinned: Vec<PinnedImage>,
+}
+
+/// Two basemaps side by side: the first left of the divider, this one right of it.
+#[derive(Debug, Clone)]
+pub struct Compare {
+    /// The second basemap's tiles; `None` for the offline basemap.
+    pub tiles: Option<TileBasemap>,
+    /// Where the divider is, as a fraction of the width from the left (0 to 1).
+    pub swipe: f32,
+    /// The names of the two basemaps, left then right, written on the image.
+    pub names: [String; 2],
 }
 
 impl ImageSpec {
@@ -62,15 +82,27 @@ impl ImageSpec {
             title: None,
             pixels_per_point: 1.0,
             units: Units::default(),
+            compare: None,
+            basemap_name: None,
+            pinned: Vec::new(),
         }
     }
 }
 
 /// Tiles drawn under the data instead of the offline basemap's land and sea (the offline
 /// borders and names stay on top), with their credit line.
+#[derive(Clone)]
 pub struct TileBasemap {
     pub loader: Arc<dyn TileLoader>,
     pub credit: Option<String>,
+}
+
+impl std::fmt::Debug for TileBasemap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TileBasemap")
+            .field("credit", &self.credit)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Why an image could not be made.
@@ -122,8 +154,9 @@ pub fn render_map(
 
     let title = spec.title.as_deref().filter(|t| !t.trim().is_empty());
     let basemap_style = BasemapStyle::default();
+    let second = spec.compare.as_ref().and_then(|c| c.tiles.as_ref());
     let plan = StackPlan {
-        imagery: tiles.is_some(),
+        imagery: tiles.is_some() || second.is_some(),
         borders_above: true,
         labels_above: true,
         credit: tiles.and_then(|t| t.credit.clone()),
@@ -160,10 +193,74 @@ pub fn render_map(
         }
         let projector = Projector::new(rect, &MercatorProjection, &memory, center);
         let under = painter.add(Shape::Noop);
-        if let Some(tiles) = tiles {
-            tile_textures = paint_tiles(&painter, &projector, tiles);
+        match &spec.compare {
+            None => {
+                if let Some(tiles) = tiles {
+                    tile_textures = paint_tiles(&painter, &projector, tiles);
+                }
+            }
+            Some(compare) => {
+                let x = divider_x(rect, compare.swipe);
+                let mut left = rect;
+                left.max.x = x;
+                let mut right = rect;
+                right.min.x = x;
+                if let Some(tiles) = tiles {
+                    tile_textures = paint_tiles(&painter.with_clip_rect(left), &projector, tiles);
+                }
+                if let Some(tiles) = &compare.tiles {
+                    tile_textures.extend(paint_tiles(
+                        &painter.with_clip_rect(right),
+                        &projector,
+                        tiles,
+                    ));
+                }
+            }
+        }
+        for (i, pinned) in spec.pinned.iter().enumerate() {
+            if !pinned.above_data {
+                tile_textures.push(paint_pinned(
+                    &painter,
+                    &projector,
+                    pinned,
+                    &format!("pinned-{i}"),
+                ));
+            }
         }
         paint_map(&painter, under, &projector, &scene, &mut HashMap::new());
+        for (i, pinned) in spec.pinned.iter().enumerate() {
+            if pinned.above_data {
+                tile_textures.push(paint_pinned(
+                    &painter,
+                    &projector,
+                    pinned,
+                    &format!("pinned-{i}"),
+                ));
+            }
+        }
+        match &spec.compare {
+            Some(compare) => {
+                paint_divider(&painter, rect, compare);
+                let row = if tiles.and_then(|t| t.credit.as_ref()).is_some() {
+                    2
+                } else {
+                    1
+                };
+                if let Some(credit) = second.and_then(|t| t.credit.as_deref()) {
+                    paint_credit(&painter, rect, row, credit);
+                }
+            }
+            None => {
+                if let Some(name) = &spec.basemap_name {
+                    paint_tag(
+                        &painter,
+                        pos2(rect.center().x, rect.top() + 12.0),
+                        egui::Align2::CENTER_TOP,
+                        name,
+                    );
+                }
+            }
+        }
         paint_north_arrow(&painter, rect);
         if let Some(galley) = title {
             paint_title(&painter, rect, galley);
@@ -176,6 +273,47 @@ pub fn render_map(
     drop(tile_textures);
     let pixels = canvas.to_rgba8();
     Ok(image::RgbaImage::from_raw(w, h, pixels).expect("the canvas has w × h pixels"))
+}
+
+/// Where the divider of a comparison is on the image.
+fn divider_x(rect: ScreenRect, swipe: f32) -> f32 {
+    rect.left() + rect.width() * swipe.clamp(0.0, 1.0)
+}
+
+/// The divider and the two basemaps' names either side of it, near the top.
+fn paint_divider(painter: &egui::Painter, rect: ScreenRect, compare: &Compare) {
+    let x = divider_x(rect, compare.swipe);
+    painter.line_segment(
+        [pos2(x, rect.top()), pos2(x, rect.bottom())],
+        Stroke::new(3.0, Color32::from_gray(30)),
+    );
+    painter.line_segment(
+        [pos2(x, rect.top()), pos2(x, rect.bottom())],
+        Stroke::new(1.5, Color32::WHITE),
+    );
+    let y = rect.top() + 90.0;
+    let [left, right] = &compare.names;
+    paint_tag(
+        painter,
+        pos2(x - 8.0, y),
+        egui::Align2::RIGHT_TOP,
+        &format!("‹ {left}"),
+    );
+    paint_tag(
+        painter,
+        pos2(x + 8.0, y),
+        egui::Align2::LEFT_TOP,
+        &format!("{right} ›"),
+    );
+}
+
+/// A short text in a white box anchored at `at`.
+fn paint_tag(painter: &egui::Painter, at: Pos2, align: egui::Align2, text: &str) {
+    let galley = painter.layout_no_wrap(text.to_owned(), FontId::proportional(14.0), TITLE_INK);
+    let padding = vec2(6.0, 3.0);
+    let rect = align.anchor_size(at, galley.size() + 2.0 * padding);
+    painter.rect_filled(rect, 3.0, Color32::from_white_alpha(230));
+    painter.galley(rect.min + padding, galley, TITLE_INK);
 }
 
 /// Encode pixels as PNG.
