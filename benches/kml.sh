@@ -8,7 +8,8 @@
 #      from /usr/bin/time).
 #
 # Usage: benches/kml.sh [WORKDIR]   (default: a temporary folder, removed at the end)
-# Needs: python3, gdal-bin (ogrinfo, ogr2ogr), GNU time (/usr/bin/time); builds raidmap.
+# Needs: python3, gdal-bin (ogrinfo, ogr2ogr), GNU time (/usr/bin/time); builds raidmap
+# (NO_BUILD=1 times the binary already in target/release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
@@ -18,9 +19,10 @@ if [ -z "$work" ]; then
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
 fi
+mkdir -p "$work"
 command -v ogr2ogr >/dev/null || { echo "ogr2ogr missing: apt-get install gdal-bin" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "/usr/bin/time missing: apt-get install time" >&2; exit 2; }
-cargo build --release --quiet
+[ -n "${NO_BUILD:-}" ] || cargo build --release --quiet
 raidmap=target/release/raidmap
 
 for n in $SIZES; do
@@ -58,6 +60,8 @@ PY
     /usr/bin/time -f "raidmap info          %e s  %M KB" "$raidmap" info "$file" >/dev/null
     /usr/bin/time -f "ogrinfo -ro -al -so   %e s  %M KB" ogrinfo -ro -al -so "$file" >/dev/null
     rm -f "$work/out.geojson"
-    /usr/bin/time -f "ogr2ogr -f GeoJSON    %e s  %M KB" ogr2ogr -f GeoJSON "$work/out.geojson" "$file"
+    /usr/bin/time -o "$work/time" -f "ogr2ogr -f GeoJSON    %e s  %M KB (folders appended as one layer)" \
+      ogr2ogr -q -f GeoJSON -append -nln all "$work/out.geojson" "$file" 2>/dev/null
+    cat "$work/time"
   done
 done
