@@ -2,7 +2,7 @@
 //! nest and how much a compressed archive may inflate to. Each can be raised through an
 //! environment variable, which every refusal names.
 
-/// How deep elements (KML, GPX) or arrays and objects (JSON) may nest: `RAIDMAP_MAX_DEPTH`,
+/// How deep KML and GPX elements may nest: `RAIDMAP_MAX_DEPTH`,
 /// 256 by default. Real files nest a few dozen levels; a file 100,000 levels deep is refused
 /// instead of overflowing the stack.
 pub fn max_depth() -> usize {
