@@ -8,6 +8,7 @@ mod cli_formats;
 mod cli_geojson;
 mod cli_imagery;
 mod cli_measure;
+mod cli_postgis;
 mod cli_project;
 mod cli_render;
 mod crash_safety;
@@ -18,6 +19,9 @@ mod gui_basemap;
 mod gui_editing;
 mod gui_layout;
 mod gui_maps;
+mod postgis;
+mod postgis_concurrency;
+mod postgis_server;
 #[cfg(target_os = "linux")]
 mod privacy;
 mod sample_data;

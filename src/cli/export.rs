@@ -1,5 +1,6 @@
-//! `raidmap export FILE... -o OUT`: write layers as GeoJSON (or CSV), atomically; read
-//! GeoJSON, KML, KMZ, CSV and TSV.
+//! `raidmap export FILE... -o OUT`: write layers as GeoJSON (or CSV), atomically, or into a
+//! PostgreSQL table (`-o postgresql://…?table=T`, in one transaction); read GeoJSON, KML, KMZ,
+//! CSV, TSV and database tables.
 //!
 //! Every input is read and checked first; if any is invalid nothing is written, so an
 //! existing OUT is never damaged. OUT is written through [`crate::io::write_atomic`], so it may
@@ -15,20 +16,27 @@ use anyhow::Context as _;
 use super::info::report_problems;
 use super::{EXIT_BAD_INPUT, EXIT_USAGE};
 use crate::evidence::attachment;
-use crate::io;
+use crate::io::{self, postgis};
+use crate::model::Layer;
 
 /// Write layers as GeoJSON (several inputs merge into one FeatureCollection), or as CSV when
 /// OUT ends in `.csv`. Inputs may be GeoJSON, KML, KMZ, CSV or TSV (by extension).
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = HELP)]
 pub struct Args {
-    /// Input files: GeoJSON, or KML/KMZ/CSV/TSV by their extension.
+    /// Input files: GeoJSON, or KML/KMZ/CSV/TSV by their extension, or database addresses
+    /// (`postgresql://USER@HOST[:PORT]/DB?table=[SCHEMA.]TABLE`).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    /// Output file (`-` for stdout). Written atomically: a failure leaves an existing file as it
-    /// was.
+    /// Output file (`-` for stdout), or a database address with `table=`. A file is written
+    /// atomically: a failure leaves an existing file as it was. A table is created (or, with
+    /// --append, added to) in one transaction.
     #[arg(short = 'o', long = "output", required = true)]
     pub output: PathBuf,
+    /// With a database address as OUT: add the features to the existing table instead of
+    /// refusing to touch it.
+    #[arg(long)]
+    pub append: bool,
     /// From a project (`.raidmap`) input, export only the layer of this name (as the project
     /// and the app name it, e.g. `sites.geojson`); without it every layer of the project is
     /// exported.
@@ -79,6 +87,15 @@ OUT ending in .age (e.g. out.geojson.age) is encrypted in the age format, with
 passphrase only alone); `age -d` decrypts it. Exporting an encrypted project to a plaintext
 file says so on stderr first.
 
+A database address (postgresql://USER@HOST[:PORT]/DB?table=[SCHEMA.]TABLE, also sslmode= and
+sslrootcert=) works as an input, with the password from PGPASSWORD or ~/.pgpass (never in the
+address): the table's rows come out as features, the primary key as \"id\", the geometry in
+WGS84. As OUT it names a table to create: primary key from the features' ids (or numbered
+when they have none), a geometry(Geometry, 4326) column with a spatial index, one column per
+property whose values share a type (bigint, numeric, boolean, text), else jsonb. An existing
+table is refused unless --append is given; then the features are added to it (new properties
+become new columns). Either way in one transaction: on any error nothing is written.
+
 When OUT ends in .csv the features are written as CSV: id, latitude, longitude (points), wkt
 (other geometries), then one column per property (lists and objects as JSON text).
 
@@ -87,7 +104,8 @@ then unchanged), 2 usage errors.";
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let to_stdout = args.output.as_os_str() == "-";
-    let sealed_output = args.output.extension().is_some_and(|e| e == "age");
+    let to_table = args.output.to_str().filter(|o| postgis::is_address(o));
+    let sealed_output = to_table.is_none() && args.output.extension().is_some_and(|e| e == "age");
     let encrypt = sealed_output || args.passphrase_env.is_some() || !args.recipients.is_empty();
     let seal = if encrypt {
         match super::encrypt::seal_from(args.passphrase_env.as_deref(), &args.recipients) {
@@ -105,7 +123,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     };
     let format = match io::Format::writable(&plain_name) {
         Some(format) => format,
-        None if to_stdout || plain_name.extension().is_none() => io::Format::GeoJson,
+        None if to_stdout || to_table.is_some() || plain_name.extension().is_none() => {
+            io::Format::GeoJson
+        }
         None => {
             eprintln!(
                 "raidmap: cannot write {}: export writes {} (by the extension of -o)",
@@ -175,6 +195,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     }
     let layers: Vec<_> = layers.iter().map(attachment::for_export).collect();
     let refs: Vec<_> = layers.iter().collect();
+    if let Some(address) = to_table {
+        return export_to_table(address, &refs, args.append);
+    }
     let write = |w: &mut dyn std::io::Write| io::write_layers(&refs, format, w);
     if to_stdout {
         let stdout = std::io::stdout();
@@ -201,12 +224,36 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Write `layers` into the table `address` names, in one transaction.
+fn export_to_table(address: &str, layers: &[&Layer], append: bool) -> anyhow::Result<ExitCode> {
+    let parsed = postgis::Address::parse(address).map_err(anyhow::Error::msg)?;
+    let Some(table) = &parsed.table else {
+        anyhow::bail!("{address} names no table: add ?table=NAME");
+    };
+    let password = parsed.stored_password();
+    let written = postgis::connect(&parsed, password.as_deref())
+        .and_then(|mut conn| postgis::export_layers(&mut conn, table, layers, append));
+    match written {
+        Ok(n) => {
+            eprintln!(
+                "raidmap: wrote {n} feature{} to {table}",
+                if n == 1 { "" } else { "s" }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("raidmap: nothing written to {table}: {e}");
+            Ok(ExitCode::from(EXIT_BAD_INPUT))
+        }
+    }
+}
+
 /// The layers of a project (or the one named `only`); a layer that could not be read is an
 /// error, so nothing is exported without it.
 fn project_layers(
     path: &std::path::Path,
     only: Option<&str>,
-) -> anyhow::Result<(Vec<crate::model::Layer>, crate::project::Project)> {
+) -> anyhow::Result<(Vec<Layer>, crate::project::Project)> {
     let project = crate::project::load(path)?;
     if let Some(problem) = project.problems.first() {
         anyhow::bail!("{}: a layer could not be read: {problem}", path.display());

@@ -26,7 +26,8 @@ pub struct Args {
     /// Print one JSON object on stdout instead of text (its shape is in `--help`).
     #[arg(long)]
     pub json: bool,
-    /// Files to check: GeoJSON, or KML/KMZ/CSV/TSV by their extension.
+    /// Files to check: GeoJSON, or KML/KMZ/CSV/TSV by their extension, or database tables
+    /// (`postgresql://USER@HOST[:PORT]/DB?table=[SCHEMA.]TABLE`).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 }
@@ -242,6 +243,10 @@ pub fn report_problems(path: &Path, result: &Result<Layer, ReadError>, warnings:
             let _ = writeln!(err, "{}: {}", path.display(), cause_of(e));
             return;
         }
+        Err(ReadError::Database { message, .. }) => {
+            let _ = writeln!(err, "{}: {message}", path.display());
+            return;
+        }
         Err(e) => e.problems(),
     };
     for p in problems.iter().filter(|p| warnings || p.is_error()) {
@@ -361,10 +366,14 @@ fn file_json(path: &Path, result: &Result<Layer, ReadError>) -> Value {
             let (errors, warnings): (Vec<&Problem>, Vec<&Problem>) =
                 e.problems().iter().partition(|p| p.is_error());
             let mut errors: Vec<Value> = errors.into_iter().map(problem_json).collect();
-            if let ReadError::Io { .. } = e {
-                errors.push(json!({
+            match e {
+                ReadError::Io { .. } => errors.push(json!({
                     "line": null, "column": null, "path": "", "message": cause_of(e)
-                }));
+                })),
+                ReadError::Database { message, .. } => errors.push(json!({
+                    "line": null, "column": null, "path": "", "message": message
+                })),
+                _ => {}
             }
             json!({
                 "path": path,
@@ -389,7 +398,9 @@ fn write_text(
     let file = path.display();
     let layer = match result {
         Ok(layer) => layer,
-        Err(ReadError::Io { .. }) => return writeln!(out, "{file}: cannot be read (see stderr)"),
+        Err(ReadError::Io { .. } | ReadError::Database { .. }) => {
+            return writeln!(out, "{file}: cannot be read (see stderr)");
+        }
         Err(e) => {
             let n = e.problems().iter().filter(|p| p.is_error()).count();
             let plural = if n == 1 { "" } else { "s" };
@@ -405,18 +416,31 @@ fn write_text(
     };
     let s = summarize(layer);
     let plural = if s.features == 1 { "" } else { "s" };
-    match io::detect(path) {
-        io::Detected::Readable(io::Format::GeoJson) | io::Detected::Unsupported(_) => writeln!(
+    if let Some(origin) = &layer.table {
+        writeln!(
             out,
-            "{file}: valid GeoJSON {}, {} feature{plural}",
-            s.kind, s.features
-        )?,
-        io::Detected::Readable(format) => writeln!(
-            out,
-            "{file}: read as {} (converted to GeoJSON), {} feature{plural}",
-            format.name(),
-            s.features
-        )?,
+            "{file}: table read as GeoJSON, {} feature{plural}{}",
+            s.features,
+            if origin.read_only.is_some() {
+                " (read-only)"
+            } else {
+                ""
+            }
+        )?;
+    } else {
+        match io::detect(path) {
+            io::Detected::Readable(io::Format::GeoJson) | io::Detected::Unsupported(_) => writeln!(
+                out,
+                "{file}: valid GeoJSON {}, {} feature{plural}",
+                s.kind, s.features
+            )?,
+            io::Detected::Readable(format) => writeln!(
+                out,
+                "{file}: read as {} (converted to GeoJSON), {} feature{plural}",
+                format.name(),
+                s.features
+            )?,
+        }
     }
     let types: Vec<String> = s
         .geometry_types

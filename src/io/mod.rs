@@ -1,10 +1,10 @@
 //! Reading and writing layers: GeoJSON, KML/KMZ, CSV/TSV and GPX in; GeoJSON, CSV and GPX
-//! out; atomic file writes.
+//! out; atomic file writes; PostgreSQL/PostGIS tables in and out ([`postgis`]).
 //!
 //! The GeoJSON reader checks RFC 7946 itself and reports every problem with its place; the
 //! writer reproduces unedited features byte for byte; [`atomic::write_atomic`] never leaves a
 //! half-written file behind. [`read_layers`] picks the reader by the file's content (then its
-//! extension) and [`write_layers`] the writer, so the GUI and every command read and write the
+//! extension; a `postgresql://` address reads a table) and [`write_layers`] the writer, so the GUI and every command read and write the
 //! same formats.
 
 pub mod atomic;
@@ -15,6 +15,7 @@ pub mod geojson;
 pub mod gpx;
 pub mod kml;
 pub mod limits;
+pub mod postgis;
 pub mod progress;
 mod xml;
 
@@ -52,6 +53,9 @@ pub fn read_layers(path: &Path) -> Result<Vec<Layer>, ReadError> {
 /// [`ReadError::Cancelled`] when it is cancelled (GeoJSON is read in steps; KML and CSV files
 /// are checked for a cancel once read).
 pub fn read_layers_with(path: &Path, progress: &Progress) -> Result<Vec<Layer>, ReadError> {
+    if let Some(address) = path.to_str().filter(|p| postgis::is_address(p)) {
+        return postgis::read_address(address, progress).map(|layer| vec![layer]);
+    }
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

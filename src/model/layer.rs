@@ -1,5 +1,7 @@
-//! A layer: the features of one file (or of the program's own Measurements layer).
+//! A layer: the features of one file or database table (or of the program's own Measurements
+//! layer).
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use geo::Rect;
@@ -42,6 +44,8 @@ pub struct Layer {
     pub name: String,
     /// The file it was read from, if any.
     pub path: Option<PathBuf>,
+    /// The database table it was read from, if any (then `path` is `None`).
+    pub table: Option<Box<TableOrigin>>,
     pub kind: LayerKind,
     pub root: Root,
     pub features: Vec<Feature>,
@@ -59,6 +63,7 @@ impl Layer {
         Self {
             name: name.into(),
             path: None,
+            table: None,
             kind,
             root: Root::FeatureCollection {
                 members,
@@ -81,6 +86,21 @@ impl Layer {
     pub fn is_edited(&self) -> bool {
         self.features.iter().any(Feature::is_edited)
     }
+}
+
+/// Where a layer read from a PostgreSQL table came from, and what each row was when it was read:
+/// what a save needs to find the rows that changed meanwhile (see `io::postgis::save`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableOrigin {
+    /// The table's address, `postgresql://USER@HOST:PORT/DB?table=SCHEMA.TABLE` (never a
+    /// password).
+    pub address: String,
+    /// The version (`xmin`) of each row as read, by its feature id written as JSON (`7`,
+    /// `"site-7"`). A feature whose id is not here is new; an id here without a feature was
+    /// deleted.
+    pub versions: HashMap<String, u32>,
+    /// Why the layer cannot be saved to its table (no primary key, a view), if so.
+    pub read_only: Option<String>,
 }
 
 /// The smallest rectangle holding both.

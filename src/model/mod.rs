@@ -16,6 +16,6 @@ mod spatial;
 pub use density::Density;
 pub use document::{Document, FeatureRef, LayerId};
 pub use feature::Feature;
-pub use layer::{Layer, LayerKind, Root, union};
+pub use layer::{Layer, LayerKind, Root, TableOrigin, union};
 pub use problem::{Problem, Severity};
 pub use spatial::SpatialIndex;

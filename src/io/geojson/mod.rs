@@ -62,13 +62,17 @@ pub enum ReadError {
         format: &'static str,
         problems: Vec<Problem>,
     },
+    /// A database table that could not be read (the server refused, is unreachable, the table
+    /// has no geometry column...). The message never holds a password.
+    #[error("{name}: {message}")]
+    Database { name: String, message: String },
 }
 
 impl ReadError {
     /// Every problem found (errors and warnings); empty for an I/O error.
     pub fn problems(&self) -> &[Problem] {
         match self {
-            ReadError::Io { .. } | ReadError::Cancelled { .. } => &[],
+            ReadError::Io { .. } | ReadError::Cancelled { .. } | ReadError::Database { .. } => &[],
             ReadError::Invalid { problems, .. } | ReadError::Format { problems, .. } => problems,
         }
     }
@@ -174,7 +178,13 @@ pub fn read_str(text: &str, name: &str) -> Result<Layer, ReadError> {
     read_shared(&Arc::new(text.to_owned()), name, &Progress::default())
 }
 
-fn read_shared(text: &Arc<String>, name: &str, progress: &Progress) -> Result<Layer, ReadError> {
+/// Read and check GeoJSON text that becomes the features' shared original text (a database
+/// table's rows, written as GeoJSON by the server).
+pub(crate) fn read_shared(
+    text: &Arc<String>,
+    name: &str,
+    progress: &Progress,
+) -> Result<Layer, ReadError> {
     let read = read::read_text(text, name, progress);
     if progress.cancelled() {
         return Err(ReadError::Cancelled {

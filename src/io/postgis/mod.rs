@@ -1,0 +1,63 @@
+//! PostgreSQL/PostGIS tables as layers: a team's shared store, opened, edited and saved by
+//! several people at once without anyone's change being lost.
+//!
+//! - [`address`]: `postgresql://USER@HOST[:PORT]/DB?table=[SCHEMA.]TABLE`, and the password
+//!   from a prompt, `PGPASSWORD` or `~/.pgpass` (never from or into the address).
+//! - [`connect`]: the `postgres` client over rustls; `sslmode` as libpq reads it.
+//! - [`catalog`]: the tables with geometry, and one table's key, geometry and columns.
+//! - [`read`]: a table as a layer (the server writes GeoJSON; the file reader checks it).
+//! - [`write`]: a layer into a new or existing table (`raidmap export FILE -o ADDR`).
+//! - [`save`]: edits back, with optimistic concurrency: conflicts are reported, never
+//!   overwritten. [`refresh`]: others' changes brought in.
+//!
+//! Identifiers are always quoted and values always bound parameters: no name or value can
+//! change the SQL.
+
+pub mod address;
+pub mod catalog;
+pub mod connect;
+pub mod error;
+pub mod read;
+pub mod refresh;
+pub mod save;
+pub mod write;
+
+pub use address::{Address, SslMode, TableName, is_address};
+pub use catalog::{Table, TableInfo, describe, list_tables};
+pub use connect::{Connection, connect};
+pub use error::DbError;
+pub use read::read_table;
+pub use save::{
+    Changes, Choice, Conflict, ConflictKind, Field, FieldConflict, Resolution, SaveOutcome, Saved,
+    resolve, save,
+};
+pub use write::export_layers;
+
+use crate::io::{Progress, ReadError};
+use crate::model::Layer;
+
+/// Open the table `text` names (an address with `table=`) with the password from
+/// `PGPASSWORD` or `~/.pgpass`: what every command does with an address where it takes a file.
+pub fn read_address(text: &str, progress: &Progress) -> Result<Layer, ReadError> {
+    let error = |message: String| ReadError::Database {
+        name: text.to_owned(),
+        message,
+    };
+    let address = Address::parse(text).map_err(error)?;
+    let Some(table) = &address.table else {
+        return Err(error(
+            "the address names no table: add ?table=NAME (raidmap info on the address \
+             without a table is not supported; psql lists them)"
+                .to_owned(),
+        ));
+    };
+    let name = address.short_name();
+    let db = |e: DbError| ReadError::Database {
+        name: name.clone(),
+        message: e.to_string(),
+    };
+    let password = address.stored_password();
+    let mut conn = connect(&address, password.as_deref()).map_err(db)?;
+    let table = describe(&mut conn, table).map_err(db)?;
+    read_table(&mut conn, &address, &table, progress)
+}
