@@ -2,10 +2,10 @@
 //! opens. The binary runs with no display at all, so had it tried to open the window it would
 //! have failed differently (exit code 1, "could not open the window").
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn raidmap(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_raidmap"))
+    crate::util::command()
         .args(args)
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")

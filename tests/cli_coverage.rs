@@ -1,16 +1,11 @@
 //! `raidmap coverage`: the July 2025 question on the bundled data, the JSON, CSV and GeoJSON
 //! shapes, unreadable dates and usage errors.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
-fn raidmap(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_raidmap"))
-        .args(args)
-        .output()
-        .expect("the raidmap binary runs")
-}
+use crate::util::raidmap;
 
 fn data(name: &str) -> String {
     format!("{}/data/{name}", env!("CARGO_MANIFEST_DIR"))

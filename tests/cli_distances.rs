@@ -2,16 +2,9 @@
 //! sorting, filters, label fallbacks, errors and exit codes, and numbers against GeographicLib
 //! (`tests/fixtures/geodesic/reference.json`).
 
-use std::process::{Command, Output};
-
 use serde_json::{Value, json};
 
-fn raidmap(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_raidmap"))
-        .args(args)
-        .output()
-        .expect("the raidmap binary runs")
-}
+use crate::util::raidmap;
 
 fn stdout_json(args: &[&str]) -> Value {
     let out = raidmap(args);

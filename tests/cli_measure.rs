@@ -1,15 +1,8 @@
 //! `raidmap measure`: names, ids and coordinates; JSON shape and precision; errors.
 
-use std::process::{Command, Output};
-
 use serde_json::Value;
 
-fn raidmap(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_raidmap"))
-        .args(args)
-        .output()
-        .expect("the raidmap binary runs")
-}
+use crate::util::raidmap;
 
 fn json(args: &[&str]) -> Value {
     let out = raidmap(args);

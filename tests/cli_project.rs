@@ -1,7 +1,6 @@
 //! `raidmap export` reads project files: the layers as the app shows them, edits included.
 
 use std::path::Path;
-use std::process::Command as Process;
 
 use raidmap::edit::Edit;
 use raidmap::model::{Document, FeatureRef};
@@ -9,7 +8,7 @@ use raidmap::project::{self, SaveLayer, Settings};
 use serde_json::json;
 
 fn export(args: &[&std::ffi::OsStr]) -> std::process::Output {
-    Process::new(env!("CARGO_BIN_EXE_raidmap"))
+    crate::util::command()
         .arg("export")
         .args(args)
         .output()

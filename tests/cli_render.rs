@@ -1,10 +1,10 @@
 //! `raidmap render`: PNG images of the map made without a window (the tests unset DISPLAY).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn render(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_raidmap"))
+    crate::util::command()
         .arg("render")
         .args(args)
         .env_remove("DISPLAY")
@@ -293,7 +293,7 @@ fn a_tile_basemap_named_on_the_command_line_is_drawn_under_the_data() {
     let out = out_in(&dir);
     let template = server.url("/{z}/{x}/{y}.png");
     // In the Gulf of Thailand: sea on the offline basemap, magenta from the tiles.
-    let run = Command::new(env!("CARGO_BIN_EXE_raidmap"))
+    let run = crate::util::command()
         .args(["render", "--width", "300", "--height", "200", "--bbox"])
         .arg("103.0,10.0,103.5,10.3")
         .arg("--basemap")

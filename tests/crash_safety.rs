@@ -1,7 +1,7 @@
 //! An export killed at any moment (SIGKILL, no chance to clean up) leaves the previous file
 //! intact: the target holds either its old content or the complete new one, never a mix.
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Instant;
 
 /// A GeoJSON file big enough that writing it takes a while (tens of milliseconds).
@@ -33,7 +33,7 @@ fn an_export_killed_at_any_moment_leaves_the_old_file_or_the_whole_new_one() {
     // How long a whole export takes, to spread the kills over it.
     std::fs::write(&target, old).expect("write old");
     let started = Instant::now();
-    let status = Command::new(env!("CARGO_BIN_EXE_raidmap"))
+    let status = crate::util::command()
         .args([
             "export",
             input.to_str().expect("utf-8"),
@@ -52,7 +52,7 @@ fn an_export_killed_at_any_moment_leaves_the_old_file_or_the_whole_new_one() {
     let mut saw_new = 0;
     for step in 0..24u32 {
         std::fs::write(&target, old).expect("write old");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_raidmap"))
+        let mut child = crate::util::command()
             .args([
                 "export",
                 input.to_str().expect("utf-8"),

@@ -1,6 +1,6 @@
 //! A full disk and a read-only file system, for real: small tmpfs mounts (the tests need the
-//! right to mount, as root in the CI container; where mounting is refused they say so on
-//! stderr and check nothing). The export command and the GUI's project save must name the
+//! right to mount, as root in the CI container; where mounting is refused they fail, saying
+//! so, rather than pass without checking anything). The export command and the GUI's project save must name the
 //! cause, leave the old file as it was, and (GUI) keep the changes unsaved.
 
 use std::io::Write as _;
@@ -16,20 +16,20 @@ struct TinyFs {
 }
 
 impl TinyFs {
-    /// Mount a tmpfs of `size` (e.g. `64k`), read-only with `read_only`; `None` when this
-    /// system does not let the tests mount.
-    fn mount(size: &str, read_only: bool, prepare: impl FnOnce(&Path)) -> Option<TinyFs> {
-        let dir = tempfile::tempdir().ok()?;
+    /// Mount a tmpfs of `size` (e.g. `64k`), read-only with `read_only`. Panics when this
+    /// system does not let the tests mount: nothing would be checked.
+    fn mount(size: &str, read_only: bool, prepare: impl FnOnce(&Path)) -> TinyFs {
+        let dir = tempfile::tempdir().expect("a temporary folder");
         let options = format!("size={size}");
         let ok = Process::new("mount")
             .args(["-t", "tmpfs", "-o", &options, "tmpfs"])
             .arg(dir.path())
             .status()
             .is_ok_and(|s| s.success());
-        if !ok {
-            eprintln!("cannot mount a tmpfs here (not root?): nothing checked");
-            return None;
-        }
+        assert!(
+            ok,
+            "cannot mount a tmpfs here (the disk tests need root, as in the CI container)"
+        );
         prepare(dir.path());
         if read_only {
             let remounted = Process::new("mount")
@@ -42,7 +42,7 @@ impl TinyFs {
                 "a tmpfs that could be mounted can be made read-only"
             );
         }
-        Some(TinyFs { dir })
+        TinyFs { dir }
     }
 
     fn path(&self) -> &Path {
@@ -69,7 +69,7 @@ fn sites() -> PathBuf {
 }
 
 fn export(to: &Path) -> std::process::Output {
-    Process::new(env!("CARGO_BIN_EXE_raidmap"))
+    crate::util::command()
         .arg("export")
         .arg(sites())
         .arg("-o")
@@ -80,12 +80,10 @@ fn export(to: &Path) -> std::process::Output {
 
 #[test]
 fn an_export_to_a_full_disk_says_so_and_leaves_the_old_file() {
-    let Some(fs) = TinyFs::mount("64k", false, |dir| {
+    let fs = TinyFs::mount("64k", false, |dir| {
         std::fs::write(dir.join("out.geojson"), "old").expect("old file");
         fill(dir);
-    }) else {
-        return;
-    };
+    });
     let out = fs.path().join("out.geojson");
     let run = export(&out);
     let stderr = String::from_utf8_lossy(&run.stderr);
@@ -101,11 +99,9 @@ fn an_export_to_a_full_disk_says_so_and_leaves_the_old_file() {
 
 #[test]
 fn an_export_into_a_read_only_folder_says_so_even_for_root() {
-    let Some(fs) = TinyFs::mount("64k", true, |dir| {
+    let fs = TinyFs::mount("64k", true, |dir| {
         std::fs::write(dir.join("out.geojson"), "old").expect("old file");
-    }) else {
-        return;
-    };
+    });
     let out = fs.path().join("out.geojson");
     let run = export(&out);
     let stderr = String::from_utf8_lossy(&run.stderr);
@@ -116,9 +112,7 @@ fn an_export_into_a_read_only_folder_says_so_even_for_root() {
 
 #[test]
 fn a_project_saved_to_a_full_disk_stays_unsaved_and_says_why() {
-    let Some(fs) = TinyFs::mount("64k", false, fill) else {
-        return;
-    };
+    let fs = TinyFs::mount("64k", false, fill);
     let mut harness = crate::gui::sample_app();
     let (mango, _) = crate::gui::feature_named(harness.state(), "Mango Park");
     harness.state_mut().push(Command::Edit(

@@ -254,7 +254,7 @@ fn the_offline_default_holds_no_internet_socket() {
 
     let x = Xvfb::start();
     let home = tempfile::tempdir().expect("temp dir");
-    let mut command = Command::new(env!("CARGO_BIN_EXE_raidmap"));
+    let mut command = crate::util::command();
     isolated(&mut command, home.path(), &x.display);
     command.process_group(0);
     let mut child = command.spawn().expect("raidmap runs");

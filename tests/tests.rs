@@ -28,4 +28,5 @@ mod sample_data;
 mod tile_server;
 mod tiles;
 mod tiles_save;
+mod util;
 mod wayback;

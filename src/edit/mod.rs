@@ -244,10 +244,19 @@ fn change(
         .ok_or(EditError::NoFeature(target.index))?
         .clone();
     edit(&mut feature)?;
-    let slot = doc
-        .layer_mut(target.layer)
-        .and_then(|l| l.features.get_mut(target.index))
-        .ok_or(EditError::NoFeature(target.index))?;
+    let old = &layer.features[target.index];
+    let same_geometry = match (feature.point(), old.point()) {
+        (Some(a), Some(b)) => a == b,
+        (None, None) => feature.geometry() == old.geometry(),
+        _ => false,
+    };
+    let slot = if same_geometry {
+        doc.feature_mut_same_geometry(target)
+    } else {
+        doc.layer_mut(target.layer)
+            .and_then(|l| l.features.get_mut(target.index))
+    }
+    .ok_or(EditError::NoFeature(target.index))?;
     let before = std::mem::replace(slot, feature);
     Ok(Edit::ReplaceFeature {
         target,

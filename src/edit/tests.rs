@@ -200,3 +200,35 @@ fn edits_of_a_closed_layer_are_refused() {
     doc.remove_layer(id);
     assert_eq!(history.undo(&mut doc), Some(Err(EditError::NoLayer)));
 }
+
+#[test]
+fn a_property_edit_leaves_the_geometry_revision_and_a_moved_point_changes_it() {
+    let (mut doc, id) = doc();
+    let geometry = doc.geometry_revision(id);
+    let revision = doc.layer_revision(id);
+    let set = Edit::SetProperty {
+        target: at(id, 0),
+        key: "status".into(),
+        value: json!("raided"),
+    };
+    let undo = set.apply(&mut doc).expect("applies");
+    assert_ne!(doc.layer_revision(id), revision, "the layer changed");
+    assert_eq!(
+        doc.geometry_revision(id),
+        geometry,
+        "its geometries did not"
+    );
+    undo.apply(&mut doc).expect("undoes");
+    assert_eq!(doc.geometry_revision(id), geometry);
+    Edit::SetGeometry {
+        target: at(id, 0),
+        geometry: Some(Geometry::Point(point!(x: 105.0, y: 12.0))),
+    }
+    .apply(&mut doc)
+    .expect("applies");
+    assert_ne!(
+        doc.geometry_revision(id),
+        geometry,
+        "a moved point is a new geometry"
+    );
+}

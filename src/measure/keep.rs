@@ -144,17 +144,21 @@ pub fn is_measurement_layer(layer: &Layer) -> bool {
 /// What the map writes next to a kept measurement: its distance, its area, or its radius, in
 /// `units`; `None` for a feature that is not a measurement.
 pub fn measurement_label(feature: &Feature, units: Units) -> Option<String> {
-    if !is_measurement(feature) {
-        return None;
-    }
-    let number = |key: &str| feature.property(key).and_then(Value::as_f64);
-    if let Some(area) = number("area_m2") {
-        return Some(units.format_area(area));
-    }
-    if let Some(radius) = number("radius_m") {
-        return Some(format!("r = {}", units.format_length(radius)));
-    }
-    number("distance_m").map(|d| units.format_length(d))
+    // Read without keeping the parsed properties: the map asks this of every feature it labels.
+    feature.with_properties(|p| {
+        let p = p?;
+        if p.get("method").and_then(Value::as_str) != Some(METHOD) {
+            return None;
+        }
+        let number = |key: &str| p.get(key).and_then(Value::as_f64);
+        if let Some(area) = number("area_m2") {
+            return Some(units.format_area(area));
+        }
+        if let Some(radius) = number("radius_m") {
+            return Some(format!("r = {}", units.format_length(radius)));
+        }
+        number("distance_m").map(|d| units.format_length(d))
+    })
 }
 
 /// Where the map writes a kept measurement's label: on a ring's first vertex (due north of
@@ -162,8 +166,10 @@ pub fn measurement_label(feature: &Feature, units: Units) -> Option<String> {
 /// representative point (the middle of a line, the centroid of an area).
 pub fn measurement_anchor(feature: &Feature) -> Option<geo::Point<f64>> {
     let geometry = feature.geometry()?;
-    if feature.property("radius_m").is_some_and(Value::is_number)
-        && let Geometry::LineString(ring) = geometry
+    if feature.with_properties(|p| {
+        p.and_then(|p| p.get("radius_m"))
+            .is_some_and(Value::is_number)
+    }) && let Geometry::LineString(ring) = geometry
     {
         return ring.points().next();
     }

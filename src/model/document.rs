@@ -17,10 +17,15 @@ pub struct FeatureRef {
 ///
 /// Every change goes through `&mut self` methods, which bump a revision counter: the document's
 /// [`revision`](Self::revision) changes with anything, a layer's
-/// [`layer_revision`](Self::layer_revision) with that layer. Caches key on them.
+/// [`layer_revision`](Self::layer_revision) with that layer, its
+/// [`geometry_revision`](Self::geometry_revision) only when its features' geometries or their
+/// number changed (a property edit leaves spatial indexes and density grids valid). Caches key
+/// on them.
 #[derive(Debug, Default, Clone)]
 pub struct Document {
     layers: Vec<(LayerId, Layer, u64)>,
+    /// Per layer, in the order of `layers`: the revision of the last change of geometry.
+    geometry: Vec<u64>,
     next_id: u64,
     revision: u64,
 }
@@ -36,6 +41,7 @@ impl Document {
         self.next_id += 1;
         self.revision += 1;
         self.layers.push((id, layer, self.revision));
+        self.geometry.push(self.revision);
         id
     }
 
@@ -43,6 +49,7 @@ impl Document {
     pub fn remove_layer(&mut self, id: LayerId) -> Option<Layer> {
         let pos = self.layers.iter().position(|(i, _, _)| *i == id)?;
         self.revision += 1;
+        self.geometry.remove(pos);
         Some(self.layers.remove(pos).1)
     }
 
@@ -56,10 +63,29 @@ impl Document {
     /// A layer to change; counts as a change of the layer (its revision and the document's go
     /// up).
     pub fn layer_mut(&mut self, id: LayerId) -> Option<&mut Layer> {
-        let (_, layer, revision) = self.layers.iter_mut().find(|(i, _, _)| *i == id)?;
+        let pos = self.layers.iter().position(|(i, _, _)| *i == id)?;
         self.revision += 1;
+        self.geometry[pos] = self.revision;
+        let (_, layer, revision) = &mut self.layers[pos];
         *revision = self.revision;
         Some(layer)
+    }
+
+    /// A feature to change without changing its geometry (a property edit): the layer's
+    /// revision goes up, its geometry revision does not.
+    pub fn feature_mut_same_geometry(&mut self, r: FeatureRef) -> Option<&mut Feature> {
+        let (_, layer, revision) = self.layers.iter_mut().find(|(i, _, _)| *i == r.layer)?;
+        let feature = layer.features.get_mut(r.index)?;
+        self.revision += 1;
+        *revision = self.revision;
+        Some(feature)
+    }
+
+    /// Goes up when the layer's geometries or its number of features change; `None` for a
+    /// layer that is not open.
+    pub fn geometry_revision(&self, id: LayerId) -> Option<u64> {
+        let pos = self.layers.iter().position(|(i, _, _)| *i == id)?;
+        self.geometry.get(pos).copied()
     }
 
     /// Goes up with every change to the document (layers added, removed or changed).
@@ -102,13 +128,9 @@ impl Document {
             Some((id, _, _)) => *id,
             None => self.add_layer(Layer::new("Measurements", LayerKind::Measurements)),
         };
-        self.revision += 1;
-        let (_, layer, revision) = self
-            .layers
-            .iter_mut()
-            .find(|(i, _, _)| *i == id)
+        let layer = self
+            .layer_mut(id)
             .expect("the measurements layer was just found or added");
-        *revision = self.revision;
         (id, layer)
     }
 }

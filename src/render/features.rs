@@ -10,6 +10,7 @@ use walkers::Projector;
 use crate::model::{Document, FeatureRef, LayerId};
 use crate::render::basemap::viewport_of;
 use crate::render::density::{Plan, paint_cells};
+use crate::render::frame_cache::FrameCache;
 use crate::render::layer_view::{LayerView, color32};
 use crate::render::point_mesh::{MESH_FROM, paint_points};
 use crate::render::scene::Overlay;
@@ -25,7 +26,7 @@ pub(crate) fn paint_layers(
     projector: &Projector,
     (doc, views, lod): Layers<'_>,
     visible: Rect<f64>,
-    fills: &mut HashMap<FeatureRef, Vec<[Coord<f64>; 3]>>,
+    fills: &mut FrameCache<FeatureRef, Vec<[Coord<f64>; 3]>>,
 ) {
     let viewport = viewport_of(projector);
     for (layer_id, layer) in doc.layers() {
@@ -42,7 +43,7 @@ pub(crate) fn paint_layers(
         let many = indices.len() >= MESH_FROM;
         for index in indices {
             let feature = &layer.features[index];
-            let style = view.style.feature_style(feature);
+            let style = view.feature_style(layer, index);
             if let Some(c) = feature.point() {
                 let (at, color) = (screen(projector, c), color32(style.color));
                 if many {
@@ -105,7 +106,7 @@ fn paint_geometry(
     geometry: &Geometry<f64>,
     style: &FeatureStyle,
     r: FeatureRef,
-    fills: &mut HashMap<FeatureRef, Vec<[Coord<f64>; 3]>>,
+    fills: &mut FrameCache<FeatureRef, Vec<[Coord<f64>; 3]>>,
 ) {
     let color = color32(style.color);
     let line_stroke = Stroke::new(style.line_width, color);
@@ -133,7 +134,7 @@ fn paint_geometry(
         | Geometry::MultiPolygon(_)
         | Geometry::Rect(_)
         | Geometry::Triangle(_) => {
-            let triangles = fills.entry(r).or_insert_with(|| triangulate(geometry));
+            let triangles = fills.get_or_insert_with(r, || triangulate(geometry));
             let mut mesh = egui::Mesh::default();
             let fill = color32(style.fill);
             for tri in triangles.iter() {

@@ -6,7 +6,9 @@ use geo::{Coord, Geometry, Rect};
 use walkers::Projector;
 
 use crate::measure::{self, Units};
+use crate::model::FeatureRef;
 use crate::render::features::{Layers, in_view};
+use crate::render::frame_cache::LabelTexts;
 use crate::render::screen::screen;
 use crate::render::symbols::symbol_extent;
 
@@ -28,7 +30,7 @@ pub(crate) fn point_symbol_rects(
         .filter_map(|(_, layer, view, index)| {
             let feature = &layer.features[index];
             let p = feature.point()?;
-            let style = view.style.feature_style(feature);
+            let style = view.feature_style(layer, index);
             let extent = symbol_extent(style.symbol, style.radius);
             Some(ScreenRect::from_center_size(
                 screen(projector, p),
@@ -69,7 +71,7 @@ pub(crate) fn place_data_labels(
     projector: &Projector,
     layers: Layers<'_>,
     visible: Rect<f64>,
-    units: Units,
+    (units, texts): (Units, &mut LabelTexts),
     keep_clear: &[ScreenRect],
     rather_clear: &[ScreenRect],
 ) -> Vec<DataLabel> {
@@ -78,28 +80,39 @@ pub(crate) fn place_data_labels(
         // Too many features in view to label them: none is labelled.
         return Vec::new();
     }
-    for (_, layer, view, index) in in_view(layers, visible) {
+    for (layer_id, layer, view, index) in in_view(layers, visible) {
         let feature = &layer.features[index];
         if feature.bbox().is_none() {
             continue;
         }
-        if let Some(text) = measure::measurement_label(feature, units) {
-            if let Some(anchor) = measure::measurement_anchor(feature) {
-                wanted.push((screen(projector, anchor.0), text, None));
+        let r = FeatureRef {
+            layer: layer_id,
+            index,
+        };
+        let label =
+            texts.get_or_insert_with(r, || match measure::measurement_label(feature, units) {
+                Some(text) => Some((text, true)),
+                None => view.style.label_of(feature).map(|text| (text, false)),
+            });
+        match label.clone() {
+            Some((text, true)) => {
+                if let Some(anchor) = measure::measurement_anchor(feature) {
+                    wanted.push((screen(projector, anchor.0), text, None));
+                }
             }
-        } else if projector.zoom() >= 6.5
-            && let Some(text) = view.style.label_of(feature)
-        {
-            if let Some(p) = feature.point() {
-                let style = view.style.feature_style(feature);
-                let beside = symbol_extent(style.symbol, style.radius);
-                wanted.push((screen(projector, p), text, Some(beside)));
-            } else if let Some(anchor) = feature.geometry().and_then(label_anchor) {
-                // Areas and lines: centred on a point inside the area, or on the line's
-                // middle vertex.
-                let at = screen(projector, anchor) + vec2(0.0, 8.0);
-                wanted.push((at, text, None));
+            Some((text, false)) if projector.zoom() >= 6.5 => {
+                if let Some(p) = feature.point() {
+                    let style = view.feature_style(layer, index);
+                    let beside = symbol_extent(style.symbol, style.radius);
+                    wanted.push((screen(projector, p), text, Some(beside)));
+                } else if let Some(anchor) = feature.geometry().and_then(label_anchor) {
+                    // Areas and lines: centred on a point inside the area, or on the line's
+                    // middle vertex.
+                    let at = screen(projector, anchor) + vec2(0.0, 8.0);
+                    wanted.push((at, text, None));
+                }
             }
+            _ => {}
         }
     }
     let mut placed: Vec<DataLabel> = Vec::new();
@@ -198,7 +211,7 @@ mod tests {
                 &projector,
                 (&doc, &views, &lod),
                 visible,
-                Units::default(),
+                (Units::default(), &mut LabelTexts::default()),
                 &[],
                 &[],
             );

@@ -6,7 +6,7 @@ use std::cell::{OnceCell, RefCell};
 use egui::Color32;
 
 use crate::model::{Density, Layer, SpatialIndex};
-use crate::style::{LayerStyle, Legend, Rgba};
+use crate::style::{FeatureStyle, LayerStyle, Legend, Rgba};
 use crate::timeline::LayerDates;
 
 /// An egui colour from a style colour (straight alpha).
@@ -33,6 +33,17 @@ pub struct LayerView {
     /// The legend, with the layer revision and style it was made for (making it reads every
     /// feature's property, which must not happen every frame).
     legend: RefCell<Option<(u64, LayerStyle, Legend)>>,
+    /// Each drawn feature's style, when it depends on its properties (see [`StyleCache`]).
+    styles: RefCell<StyleCache>,
+}
+
+/// The styles of a layer's features resolved from their properties, each when first drawn,
+/// kept for the layer revision and style they were made for (a few bytes a feature, instead
+/// of reading its properties every frame or keeping them parsed).
+#[derive(Default)]
+struct StyleCache {
+    key: Option<(Option<u64>, LayerStyle)>,
+    by_feature: Vec<Option<FeatureStyle>>,
 }
 
 /// What a file's reading thread prepares besides the layer, so the window gets it ready.
@@ -77,6 +88,36 @@ impl LayerView {
         }
     }
 
+    /// Forget the features' styles unless they were made for the layer at `revision` in the
+    /// current style (once a frame, before drawing). Returns whether they were forgotten.
+    pub fn sync_styles(&self, revision: Option<u64>) -> bool {
+        let mut cache = self.styles.borrow_mut();
+        let current = cache
+            .key
+            .as_ref()
+            .is_some_and(|(r, style)| *r == revision && *style == self.style);
+        if !current {
+            *cache = StyleCache {
+                key: Some((revision, self.style.clone())),
+                by_feature: Vec::new(),
+            };
+        }
+        !current
+    }
+
+    /// How feature `index` of `layer` (this view's layer) is drawn.
+    pub fn feature_style(&self, layer: &Layer, index: usize) -> FeatureStyle {
+        let feature = &layer.features[index];
+        if !self.style.by_property() {
+            return self.style.feature_style(feature);
+        }
+        let mut cache = self.styles.borrow_mut();
+        if cache.by_feature.len() != layer.features.len() {
+            cache.by_feature = vec![None; layer.features.len()];
+        }
+        *cache.by_feature[index].get_or_insert_with(|| self.style.feature_style(feature))
+    }
+
     /// The view for the `nth` layer opened.
     pub fn new(layer: &Layer, nth: usize) -> Self {
         Self::prepared(layer, nth, Prepared::of(layer))
@@ -93,6 +134,7 @@ impl LayerView {
             density: prepared.density,
             filtered_density: OnceCell::new(),
             legend: RefCell::new(None),
+            styles: RefCell::default(),
         }
     }
 

@@ -10,6 +10,7 @@ pub mod basemap;
 pub mod density;
 pub mod features;
 pub mod fonts;
+pub mod frame_cache;
 pub mod image;
 pub mod labels;
 pub mod layer_view;

@@ -14,6 +14,7 @@ use crate::render::basemap::stack::{StackPlan, paint_basemap_stack, paint_credit
 use crate::render::basemap::{BasemapStyle, viewport_of};
 use crate::render::density::Plan;
 use crate::render::features::{paint_highlights, paint_layers};
+use crate::render::frame_cache::DrawCaches;
 use crate::render::labels::{paint_labels, place_data_labels, point_symbol_rects};
 use crate::render::layer_view::LayerView;
 use crate::render::legend::{layout_legend, legend_rect, legends, paint_legend};
@@ -52,13 +53,14 @@ pub struct MapScene<'a> {
 /// Paint everything the map shows inside `projector`'s rectangle, bottom to top: the offline
 /// basemap (into the slot `under`, reserved before any tiles), the layers, highlights, labels,
 /// the measurement being made, the scale bar, the legend and the credits. The window and
-/// exported images both draw through here. `fills` caches polygon triangulations.
+/// exported images both draw through here. `caches` keeps what the last frame worked out
+/// for the features it drew (triangles, label texts).
 pub fn paint_map(
     painter: &egui::Painter,
     under: ShapeIdx,
     projector: &Projector,
     scene: &MapScene<'_>,
-    fills: &mut HashMap<FeatureRef, Vec<[Coord<f64>; 3]>>,
+    caches: &mut DrawCaches,
 ) {
     let MapScene {
         doc,
@@ -67,6 +69,14 @@ pub fn paint_map(
         basemap_style,
         plan,
     } = *scene;
+    caches.next_frame(overlay.units);
+    for (id, _) in doc.layers() {
+        if let Some(view) = views.get(&id)
+            && view.sync_styles(doc.layer_revision(id))
+        {
+            caches.forget_layer(id);
+        }
+    }
     let map_rect = projector.clip_rect();
     let visible = visible_area(projector, map_rect);
     let viewport = viewport_of(projector);
@@ -88,7 +98,7 @@ pub fn paint_map(
         projector,
         layers,
         visible,
-        overlay.units,
+        (overlay.units, &mut caches.labels),
         &legend_area,
         &symbols,
     );
@@ -96,7 +106,7 @@ pub fn paint_map(
     reserved.extend(legend_area);
     reserved.extend(symbols);
     paint_basemap_stack(painter, under, projector, basemap_style, plan, &reserved);
-    paint_layers(painter, projector, layers, visible, fills);
+    paint_layers(painter, projector, layers, visible, &mut caches.fills);
     paint_highlights(painter, projector, doc, overlay);
     paint_labels(painter, labels);
     lod.paint_note(painter, &viewport, doc);

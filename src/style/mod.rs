@@ -182,18 +182,28 @@ impl LayerStyle {
 
     /// How `feature` is drawn.
     pub fn feature_style(&self, feature: &Feature) -> FeatureStyle {
-        let color = match &self.categories {
-            Some(c) => c.color_of(feature.property(&c.property)),
-            None => self.color,
-        };
-        let (radius, opacity) = match &self.graduated {
-            Some(g) => {
-                let value = feature.property(&g.property);
-                let known = value.and_then(value_number).is_some();
-                let opacity = if known { 1.0 } else { NO_VALUE_OPACITY };
-                (g.radius_of(value), opacity)
-            }
-            None => (self.point_radius, 1.0),
+        // Read the properties without keeping the parsed object (a big layer's features
+        // would otherwise each keep theirs once drawn).
+        let (color, radius, opacity) = if self.categories.is_none() && self.graduated.is_none() {
+            (self.color, self.point_radius, 1.0)
+        } else {
+            feature.with_properties(|p| {
+                let get = |key: &str| p.and_then(|p| p.get(key));
+                let color = match &self.categories {
+                    Some(c) => c.color_of(get(&c.property)),
+                    None => self.color,
+                };
+                let (radius, opacity) = match &self.graduated {
+                    Some(g) => {
+                        let value = get(&g.property);
+                        let known = value.and_then(value_number).is_some();
+                        let opacity = if known { 1.0 } else { NO_VALUE_OPACITY };
+                        (g.radius_of(value), opacity)
+                    }
+                    None => (self.point_radius, 1.0),
+                };
+                (color, radius, opacity)
+            })
         };
         FeatureStyle {
             color: color.faded(self.opacity * opacity),
@@ -204,10 +214,18 @@ impl LayerStyle {
         }
     }
 
+    /// Whether features differ in how they are drawn (categories or graduated sizes).
+    pub fn by_property(&self) -> bool {
+        self.categories.is_some() || self.graduated.is_some()
+    }
+
     /// The label of `feature`, from the label property (`None` when it has no such value).
+    /// Reads the properties without keeping the parsed object.
     pub fn label_of(&self, feature: &Feature) -> Option<String> {
         let property = self.label.as_deref()?;
-        value_text(feature.property(property)?).filter(|t| !t.trim().is_empty())
+        feature
+            .with_properties(|p| value_text(p?.get(property)?))
+            .filter(|t| !t.trim().is_empty())
     }
 }
 

@@ -21,6 +21,7 @@ use crate::measure::Units;
 use crate::model::{Document, Layer, LayerId, LayerKind};
 use crate::render::basemap::BasemapStyle;
 use crate::render::basemap::stack::StackPlan;
+use crate::render::frame_cache::DrawCaches;
 use crate::render::image::raster::{Canvas, Textures};
 use crate::render::layer_view::LayerView;
 use crate::render::pinned::{PinnedImage, paint_pinned};
@@ -227,7 +228,13 @@ pub fn render_map(
                 ));
             }
         }
-        paint_map(&painter, under, &projector, &scene, &mut HashMap::new());
+        paint_map(
+            &painter,
+            under,
+            &projector,
+            &scene,
+            &mut DrawCaches::default(),
+        );
         for (i, pinned) in spec.pinned.iter().enumerate() {
             if pinned.above_data {
                 tile_textures.push(paint_pinned(

@@ -7,7 +7,7 @@
 //! programs on the machine do not count) for the app's own update (`RaidmapApp::ui`, the whole
 //! egui pass) and the tessellation of what it drew into triangles; only painting on a GPU is
 //! left out. `load_s` is the wall-clock time from the start until every file was read, checked
-//! and indexed (null when that did not happen within the frames). The same figures split into
+//! and indexed, projects included (null when that did not happen within the frames). The same figures split into
 //! the frames before and after the files were loaded, and the resident memory at the end
 //! (`/proc/self/status`), go to stderr as a second JSON line.
 
@@ -58,14 +58,14 @@ pub fn run(frames: usize, files: Vec<PathBuf>) -> ExitCode {
             predicted_dt: frame_time.as_secs_f32(),
             ..Default::default()
         };
-        let loading = app.loading.is_busy();
+        let loading = busy(&app);
         let cpu = thread_cpu_s();
         let output = ctx.run_ui(input, |ui| app.ui(ui));
         let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
         let spent = thread_cpu_s() - cpu;
         std::hint::black_box(primitives);
         times.push((spent * 1000.0, loading));
-        if load_s.is_none() && !app.loading.is_busy() {
+        if load_s.is_none() && !busy(&app) {
             load_s = Some(started.elapsed().as_secs_f64());
         }
         if let Some(rest) = deadline.checked_duration_since(Instant::now()) {
@@ -101,6 +101,12 @@ pub fn run(frames: usize, files: Vec<PathBuf>) -> ExitCode {
         })
     );
     ExitCode::SUCCESS
+}
+
+/// Whether files or a project are still being read (a project opens on its own thread, then
+/// its layers are indexed like opened files).
+fn busy(app: &RaidmapApp) -> bool {
+    app.loading.is_busy() || app.is_opening_project()
 }
 
 /// Where the path is at `frame`: straight lines in longitude, latitude and zoom between its

@@ -173,7 +173,7 @@ impl RaidmapApp {
         let mut view = LayerView::prepared(&layer, self.opened, prepared);
         self.opened += 1;
         let id = self.doc.add_layer(layer);
-        view.mark_indexed(self.doc.layer_revision(id));
+        view.mark_indexed(self.doc.geometry_revision(id));
         if let Some(dates) = dates {
             self.timeline
                 .add_read(id, self.doc.layer_revision(id), dates);
@@ -224,10 +224,11 @@ impl RaidmapApp {
         self.editing.after_edit(&self.doc);
     }
 
-    /// Rebuild what is cached per layer (spatial index, triangulations) for changed layers.
+    /// Rebuild what is cached per layer (spatial index, density, triangulations) for layers
+    /// whose geometries changed (not for a property edit).
     fn sync_views(&mut self) {
         for (id, layer) in self.doc.layers() {
-            let revision = self.doc.layer_revision(id);
+            let revision = self.doc.geometry_revision(id);
             if let Some(view) = self.views.get_mut(&id)
                 && view.refresh(layer, revision)
             {

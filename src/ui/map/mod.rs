@@ -14,12 +14,13 @@ pub mod tiles;
 use std::collections::HashMap;
 
 use egui::{Pos2, Rect as ScreenRect, Sense, Vec2};
-use geo::{Coord, Point, Rect};
+use geo::{Point, Rect};
 use walkers::{Map, MapMemory, MercatorProjection, Position, Projector, lon_lat};
 
 use crate::model::{Document, FeatureRef, LayerId};
 use crate::render::basemap::BasemapStyle;
 use crate::render::basemap::stack::{StackPlan, reserve_under};
+use crate::render::frame_cache::DrawCaches;
 use crate::render::layer_view::LayerView;
 use crate::render::scene::{MapScene, Overlay, cambodia, fit, paint_map};
 use crate::render::screen::visible_area;
@@ -52,7 +53,7 @@ pub struct MapView {
     /// The map's rectangle on screen in the last frame.
     last_rect: Option<ScreenRect>,
     /// Polygon triangulations (lon/lat), computed once per feature.
-    fills: HashMap<FeatureRef, Vec<[Coord<f64>; 3]>>,
+    caches: DrawCaches,
     basemap_style: BasemapStyle,
     /// The chosen basemap (offline, online or a tile file) and its tiles.
     pub basemap: BasemapState,
@@ -76,7 +77,7 @@ impl MapView {
             memory,
             pending_fit: Some(cambodia()),
             last_rect: None,
-            fills: HashMap::new(),
+            caches: DrawCaches::default(),
             basemap_style: BasemapStyle::default(),
             basemap: BasemapState::default(),
             panning: true,
@@ -133,7 +134,7 @@ impl MapView {
 
     /// Forget cached geometry of a layer (after it changed or was removed).
     pub fn forget_layer(&mut self, layer: LayerId) {
-        self.fills.retain(|r, _| r.layer != layer);
+        self.caches.forget_layer(layer);
     }
 
     /// Where a geographic position was drawn in the last frame, if the map has been shown.
@@ -176,7 +177,7 @@ impl MapView {
         }
         let keys = controls::keyboard(ui.ctx(), size);
         let center = self.center();
-        let fills = &mut self.fills;
+        let caches = &mut self.caches;
         let basemap_style = &self.basemap_style;
         self.basemap.prepare(ui.ctx());
         let plan = StackPlan {
@@ -208,7 +209,7 @@ impl MapView {
                     basemap_style,
                     plan: &plan,
                 };
-                paint_map(&painter, under, projector, &scene, fills);
+                paint_map(&painter, under, projector, &scene, caches);
 
                 let pointer = response.hover_pos();
                 let hovered = pointer.and_then(|pos| hit_test(doc, views, projector, pos, visible));

@@ -71,6 +71,10 @@ pub struct TimelinePanel {
     /// The bars of the last histogram and what they were counted from, so a frame does not
     /// count every feature's date again.
     bars: Option<(BarsKey, Vec<Vec<crate::timeline::BinCount>>)>,
+    /// The extent of all dates and the events per month, for the `dates_read` they were
+    /// worked out for (a frame must not go through every feature's date).
+    extent_memo: std::cell::Cell<Option<(u64, Option<(Day, Day)>)>>,
+    months_memo: Option<(u64, Option<Vec<crate::timeline::BinCount>>)>,
 }
 
 /// What the histogram's bars depend on: the dates read, the bin and the extent, the layers.
@@ -100,6 +104,8 @@ impl Default for TimelinePanel {
             layers: HashMap::new(),
             dates_read: 0,
             bars: None,
+            extent_memo: std::cell::Cell::new(None),
+            months_memo: None,
             drag_start: None,
             histogram_transform: None,
             generation: 0,
@@ -220,13 +226,21 @@ impl TimelinePanel {
         )
     }
 
-    /// First and last day with an event on any layer.
+    /// First and last day with an event on any layer (worked out once per reading of dates).
     fn extent(&self) -> Option<(Day, Day)> {
-        self.layers
+        if let Some((read, extent)) = self.extent_memo.get()
+            && read == self.dates_read
+        {
+            return extent;
+        }
+        let extent = self
+            .layers
             .values()
             .filter_map(|t| t.times.as_ref()?.extent())
             .reduce(|a, b| a.union(b))
-            .map(|w| (w.first_day(), w.last_day()))
+            .map(|w| (w.first_day(), w.last_day()));
+        self.extent_memo.set(Some((self.dates_read, extent)));
+        extent
     }
 
     /// The bin width in use: the user's, else one that suits the data's extent.
@@ -492,14 +506,23 @@ impl TimelinePanel {
 
     /// One button per month with events (up to 24 of them): one click shows that month.
     fn months_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-        let whens = self
-            .layers
-            .values()
-            .filter_map(|t| t.times.as_ref())
-            .flat_map(|t| t.whens.iter().flatten().copied());
-        let Some(months) = histogram(whens, Bin::Month, 10_000) else {
+        if self
+            .months_memo
+            .as_ref()
+            .is_none_or(|(read, _)| *read != self.dates_read)
+        {
+            let whens = self
+                .layers
+                .values()
+                .filter_map(|t| t.times.as_ref())
+                .flat_map(|t| t.whens.iter().flatten().copied());
+            let months = histogram(whens, Bin::Month, 10_000);
+            self.months_memo = Some((self.dates_read, months));
+        }
+        let Some((_, Some(months))) = &self.months_memo else {
             return;
         };
+        let months = months.clone();
         let with_events: Vec<_> = months.iter().filter(|b| b.count > 0).collect();
         if with_events.is_empty() || with_events.len() > 24 {
             return;

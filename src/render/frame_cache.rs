@@ -1,0 +1,120 @@
+//! Per-feature drawing work (polygon triangles, label texts) kept only for what the last frame
+//! drew: a feature that leaves the view is forgotten at the next frame, so memory follows the
+//! screen, not the layer, and nothing is kept for features out of view.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::hash::Hash;
+
+use geo::Coord;
+
+use crate::measure::Units;
+use crate::model::FeatureRef;
+
+/// Values computed for the features drawn in the current and the previous frame.
+#[derive(Debug)]
+pub struct FrameCache<K, V> {
+    current: HashMap<K, V>,
+    previous: HashMap<K, V>,
+}
+
+impl<K, V> Default for FrameCache<K, V> {
+    fn default() -> Self {
+        Self {
+            current: HashMap::new(),
+            previous: HashMap::new(),
+        }
+    }
+}
+
+impl<K: Hash + Eq + Copy, V> FrameCache<K, V> {
+    /// The value for `key`: this frame's, else the last frame's, else `compute()`.
+    pub fn get_or_insert_with(&mut self, key: K, compute: impl FnOnce() -> V) -> &V {
+        let Self { current, previous } = self;
+        match current.entry(key) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(previous.remove(&key).unwrap_or_else(compute)),
+        }
+    }
+
+    /// Start a frame: what the last frame did not use is dropped.
+    pub fn next_frame(&mut self) {
+        std::mem::swap(&mut self.current, &mut self.previous);
+        self.current.clear();
+    }
+
+    /// Forget every value whose key fails `keep`.
+    pub fn retain(&mut self, keep: impl Fn(&K) -> bool) {
+        self.current.retain(|k, _| keep(k));
+        self.previous.retain(|k, _| keep(k));
+    }
+
+    /// How many values are kept.
+    pub fn len(&self) -> usize {
+        self.current.len() + self.previous.len()
+    }
+
+    /// Whether nothing is kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The label of each feature in view (`None`: it has none), `true` for a kept measurement's.
+pub type LabelTexts = FrameCache<FeatureRef, Option<(String, bool)>>;
+
+/// What a map keeps between its frames for the features it drew.
+#[derive(Debug, Default)]
+pub struct DrawCaches {
+    /// Triangles of each drawn polygon (lon/lat).
+    pub fills: FrameCache<FeatureRef, Vec<[Coord<f64>; 3]>>,
+    /// The label of each feature in view (`None`: it has none), `true` for a kept
+    /// measurement's number (written in `units`).
+    pub labels: LabelTexts,
+    /// The units the measurement labels were written in.
+    pub units: Option<Units>,
+}
+
+impl DrawCaches {
+    /// Start a frame (see [`FrameCache::next_frame`]).
+    pub fn next_frame(&mut self, units: Units) {
+        self.fills.next_frame();
+        self.labels.next_frame();
+        if self.units != Some(units) {
+            self.labels = FrameCache::default();
+            self.units = Some(units);
+        }
+    }
+
+    /// Forget everything about `layer` (removed or edited).
+    pub fn forget_layer(&mut self, layer: crate::model::LayerId) {
+        self.fills.retain(|r| r.layer != layer);
+        self.labels.retain(|r| r.layer != layer);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_not_used_in_a_frame_are_dropped_at_the_next() {
+        let mut cache: FrameCache<u32, u32> = FrameCache::default();
+        let mut computed = 0;
+        for key in [1, 2] {
+            cache.get_or_insert_with(key, || {
+                computed += 1;
+                key
+            });
+        }
+        cache.next_frame();
+        // Frame 2 uses only 1: it comes from the last frame, not computed again.
+        cache.get_or_insert_with(1, || {
+            computed += 1;
+            0
+        });
+        assert_eq!(computed, 2);
+        cache.next_frame();
+        assert_eq!(cache.len(), 1, "2 was not drawn in frame 2, so it is gone");
+    }
+}
