@@ -258,6 +258,12 @@ impl Feature {
         self.id_text().unwrap_or_else(|| format!("#{index}"))
     }
 
+    /// Whether this feature keeps its parsed JSON object (tests check drawing does not).
+    #[cfg(test)]
+    pub(crate) fn holds_parsed_object(&self) -> bool {
+        self.lazy.get().is_some_and(|l| l.object.get().is_some())
+    }
+
     /// The keys of `properties`, in order, without keeping the parsed object: for scans over
     /// every feature of a big layer (a million parsed objects would not fit in memory).
     pub fn property_keys(&self) -> Vec<Cow<'_, str>> {

@@ -175,4 +175,129 @@ mod tests {
         let c = memory.detached().expect("centred on an exact position");
         assert!((c.x() - p.x).abs() < 1e-9 && (c.y() - p.y).abs() < 1e-9);
     }
+
+    /// A layer of `near` small squares in a 0.02° box around (104.9, 11.55) and `far` more
+    /// 2° away, styled by `kind` and labelled by `name`.
+    fn squares(near: usize, far: usize) -> (Document, HashMap<LayerId, LayerView>) {
+        let square = |i: usize, x: f64, y: f64| {
+            let d = 0.0004;
+            format!(
+                r#"{{"type":"Feature","geometry":{{"type":"Polygon","coordinates":[[[{x},{y}],[{x1},{y}],[{x1},{y1}],[{x},{y1}],[{x},{y}]]]}},"properties":{{"name":"B{i}","kind":"{k}"}}}}"#,
+                x1 = x + d,
+                y1 = y + d,
+                k = ["house", "casino"][i % 2],
+            )
+        };
+        let features: Vec<String> = (0..near)
+            .map(|i| {
+                square(
+                    i,
+                    104.89 + 0.0019 * (i % 10) as f64,
+                    11.54 + 0.0019 * (i / 10) as f64,
+                )
+            })
+            .chain((0..far).map(|i| {
+                square(
+                    near + i,
+                    102.5 + 0.001 * (i % 500) as f64,
+                    13.5 + 0.001 * (i / 500) as f64,
+                )
+            }))
+            .collect();
+        let text = format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        );
+        let mut doc = Document::new();
+        doc.add_layer(crate::io::read_str(&text, "squares.geojson").expect("valid"));
+        let mut views = crate::render::layer_view::views_for(&doc);
+        for view in views.values_mut() {
+            view.style.label = Some("name".into());
+            view.style.categories = Some(crate::style::Categories {
+                property: "kind".into(),
+                classes: vec![crate::style::Category {
+                    value: "casino".into(),
+                    color: crate::style::Rgba([200, 0, 0, 255]),
+                }],
+                other: crate::style::Rgba([90, 90, 90, 255]),
+            });
+        }
+        (doc, views)
+    }
+
+    /// Draw two frames of the near squares at street zoom; what the caches keep and how many
+    /// shapes the last frame painted.
+    fn draw(doc: &Document, views: &HashMap<LayerId, LayerView>) -> (usize, usize, usize) {
+        let ctx = egui::Context::default();
+        crate::render::setup_context(&ctx);
+        let screen = ScreenRect::from_min_size(egui::Pos2::ZERO, vec2(800.0, 600.0));
+        let input = || egui::RawInput {
+            screen_rect: Some(screen),
+            ..Default::default()
+        };
+        let _ = ctx.run_ui(input(), |_| {});
+        let overlay = Overlay::default();
+        let basemap_style = BasemapStyle::default();
+        let plan = StackPlan {
+            imagery: false,
+            borders_above: true,
+            labels_above: true,
+            credit: None,
+        };
+        let scene = MapScene {
+            doc,
+            views,
+            overlay: &overlay,
+            basemap_style: &basemap_style,
+            plan: &plan,
+        };
+        let mut caches = DrawCaches::default();
+        let mut shapes = 0;
+        for _ in 0..2 {
+            let output = ctx.run_ui(input(), |ui| {
+                let mut memory = MapMemory::default();
+                let area = Rect::new(
+                    Coord {
+                        x: 104.888,
+                        y: 11.538,
+                    },
+                    Coord {
+                        x: 104.91,
+                        y: 11.56,
+                    },
+                );
+                fit(&mut memory, area, screen.size(), 1.0);
+                let center = memory.detached().expect("centred");
+                let projector = Projector::new(screen, &MercatorProjection, &memory, center);
+                let painter = ui.painter().with_clip_rect(screen);
+                let under = painter.add(egui::Shape::Noop);
+                paint_map(&painter, under, &projector, &scene, &mut caches);
+            });
+            shapes = output.shapes.len();
+        }
+        (caches.fills.len(), caches.labels.len(), shapes)
+    }
+
+    #[test]
+    fn a_frame_does_the_same_work_whatever_lies_out_of_view_and_keeps_no_parsed_objects() {
+        let (alone, alone_views) = squares(100, 0);
+        let (crowded, crowded_views) = squares(100, 20_000);
+        let a = draw(&alone, &alone_views);
+        let b = draw(&crowded, &crowded_views);
+        assert!(
+            a.0 >= 100 && a.1 >= 100,
+            "the squares in view were drawn: {a:?}"
+        );
+        assert_eq!(a, b, "(triangulations kept, labels kept, shapes painted)");
+        let (_, layer) = crowded.layers().next().expect("a layer");
+        let parsed = layer
+            .features
+            .iter()
+            .filter(|f| f.holds_parsed_object())
+            .count();
+        assert_eq!(
+            parsed, 0,
+            "drawing (styled, labelled) keeps no parsed feature objects"
+        );
+    }
 }
