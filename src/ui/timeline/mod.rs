@@ -73,9 +73,12 @@ pub struct TimelinePanel {
     bars: Option<(BarsKey, Vec<Vec<crate::timeline::BinCount>>)>,
     /// The extent of all dates and the events per month, for the `dates_read` they were
     /// worked out for (a frame must not go through every feature's date).
-    extent_memo: std::cell::Cell<Option<(u64, Option<(Day, Day)>)>>,
+    extent_memo: std::cell::Cell<Option<(u64, Extent)>>,
     months_memo: Option<(u64, Option<Vec<crate::timeline::BinCount>>)>,
 }
+
+/// First and last day with an event, if any.
+type Extent = Option<(Day, Day)>;
 
 /// What the histogram's bars depend on: the dates read, the bin and the extent, the layers.
 #[derive(PartialEq)]
