@@ -17,6 +17,7 @@ mod geodesic_reference;
 mod gui;
 mod gui_basemap;
 mod gui_editing;
+mod gui_evidence;
 mod gui_layout;
 mod gui_maps;
 mod postgis;

@@ -63,6 +63,14 @@ pub enum Command {
     RecoverAutosave(PathBuf),
     /// Save the project at this path and remember it as the project's file.
     SaveProjectAs(PathBuf),
+    /// Ask for files to attach to a feature (native dialog).
+    AskAttach(FeatureRef),
+    /// Attach files to a feature (one undoable step, recorded in the custody log).
+    Attach(FeatureRef, Vec<PathBuf>),
+    /// Remove the attachment with this SHA-256 from a feature (undoable; logged).
+    RemoveAttachment(FeatureRef, String),
+    /// Open an attachment (SHA-256, file name) in the system viewer from a temporary copy.
+    OpenAttachment(String, String),
     /// Write the map as a PNG image, atomically.
     ExportImage(crate::ui::panels::image_export::ImageRequest),
 }

@@ -18,6 +18,8 @@ const TOO_FAST_TO_CANCEL: Duration = Duration::from_millis(300);
 #[derive(Debug)]
 pub enum Answer {
     Open(Vec<PathBuf>),
+    /// Files to attach to a feature.
+    Attach(crate::model::FeatureRef, Vec<PathBuf>),
     Export(LayerId, PathBuf),
     /// Where to export the classified sites of the Coverage tab.
     ExportCoverage(PathBuf),
@@ -65,6 +67,16 @@ impl FileDialogs {
                 .add_filter("All files", &["*"])
                 .pick_files()
                 .map(Answer::Open)
+        });
+    }
+
+    /// Ask for files to attach to a feature.
+    pub fn attach(&mut self, ctx: &egui::Context, target: crate::model::FeatureRef) {
+        self.spawn(ctx, None, move || {
+            rfd::FileDialog::new()
+                .set_title("Attach files")
+                .pick_files()
+                .map(|paths| Answer::Attach(target, paths))
         });
     }
 

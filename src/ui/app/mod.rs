@@ -1,6 +1,7 @@
 //! The application: panels around the map, the command queue, and what happens to the document.
 
 pub mod bench_frames;
+mod evidence;
 pub mod file_dialog;
 pub mod layout;
 pub mod loading;
@@ -417,6 +418,10 @@ impl RaidmapApp {
                 }
                 Command::ExportCoverage(path) => self.export_coverage(&path),
                 Command::ExportImage(request) => self.export_image(&request),
+                Command::AskAttach(target) => self.dialogs.attach(ctx, target),
+                Command::Attach(target, paths) => self.attach_files(target, &paths),
+                Command::RemoveAttachment(target, sha) => self.remove_attachment(target, &sha),
+                Command::OpenAttachment(sha, name) => self.open_attachment(&sha, &name),
             }
         }
     }
@@ -635,6 +640,7 @@ impl RaidmapApp {
         if let Some(answer) = self.dialogs.poll() {
             match answer {
                 Answer::Open(paths) => self.push(Command::Open(paths)),
+                Answer::Attach(target, paths) => self.push(Command::Attach(target, paths)),
                 Answer::Export(id, path) => self.push(Command::Export(id, path)),
                 Answer::ExportCoverage(path) => self.push(Command::ExportCoverage(path)),
                 Answer::ImagePath(path) => {
@@ -679,7 +685,17 @@ impl RaidmapApp {
                 .collect()
         });
         if !dropped.is_empty() {
-            self.push(Command::Open(dropped));
+            // Files that are not map data, dropped while a feature is shown, are attached to it.
+            let attach_to = self.selection.filter(|_| {
+                self.tab == Tab::Feature
+                    && dropped
+                        .iter()
+                        .any(|p| !matches!(io::detect(p), io::Detected::Readable(_)))
+            });
+            match attach_to {
+                Some(target) => self.push(Command::Attach(target, dropped)),
+                None => self.push(Command::Open(dropped)),
+            }
         }
 
         self.sync_views();
@@ -874,6 +890,7 @@ impl RaidmapApp {
                             &self.doc,
                             &selected,
                             &mut self.property_editor,
+                            (&self.project.evidence, &self.project.failed_hashes),
                             &mut self.commands,
                         ) {
                             self.editing.also_selected.clear();

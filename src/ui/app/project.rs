@@ -50,6 +50,11 @@ pub struct ProjectFiles {
     opening: Option<Opening>,
     /// The project's attached files, custody log and seal, saved with it.
     pub evidence: crate::evidence::Evidence,
+    /// Attachments whose bytes did not match their hash when the project was opened.
+    pub failed_hashes: std::collections::BTreeSet<String>,
+    /// Private temporary copies of attachments opened in the system viewer; deleted when
+    /// another project is opened and when raidmap exits.
+    pub temp_copies: crate::evidence::temp::TempCopies,
 }
 
 /// A project being read: where from, whether it is recovered work, and the reading thread's
@@ -285,6 +290,27 @@ impl RaidmapApp {
             }
         }
         self.project.evidence = opened.evidence;
+        self.project.temp_copies.clear();
+        self.project.failed_hashes = opened
+            .checks
+            .iter()
+            .filter(|c| !c.ok())
+            .map(|c| c.attachment.sha256.clone())
+            .collect();
+        for check in opened.checks.iter().filter(|c| !c.ok()) {
+            if let Some(problem) = check.problem() {
+                self.problems.push(ProblemReport {
+                    title: "An attached file failed its hash check".into(),
+                    lines: vec![problem],
+                });
+            }
+        }
+        if let Some(broken) = &opened.custody_broken {
+            self.problems.push(ProblemReport {
+                title: "The custody log was altered".into(),
+                lines: vec![broken.to_string()],
+            });
+        }
         let settings = opened.settings;
         if let Some(view) = settings.view {
             self.map.set_view(view);

@@ -6,10 +6,14 @@ use egui::RichText;
 use geo::Geometry;
 use serde_json::Value;
 
+use std::collections::BTreeSet;
+
+use crate::evidence::Evidence;
 use crate::measure;
 use crate::model::{Document, FeatureRef};
 use crate::ui::command::Command;
 use crate::ui::map::editing::delete_command;
+use crate::ui::panels::attachments::attachments_ui;
 use crate::ui::panels::property_editor::PropertyEditor;
 
 /// Show the selected features (`selected[0]` is the main selection). Returns true when the
@@ -19,6 +23,7 @@ pub fn inspector_ui(
     doc: &Document,
     selected: &[FeatureRef],
     editor: &mut PropertyEditor,
+    evidence: (&Evidence, &BTreeSet<String>),
     commands: &mut Vec<Command>,
 ) -> bool {
     let selection = selected.first().copied();
@@ -83,7 +88,11 @@ pub fn inspector_ui(
     egui::ScrollArea::vertical()
         .id_salt("inspector-scroll")
         .auto_shrink([false, true])
-        .show(ui, |ui| editor.feature_ui(ui, doc, r, commands));
+        .show(ui, |ui| {
+            attachments_ui(ui, r, feature, evidence.0, evidence.1, commands);
+            ui.separator();
+            editor.feature_ui(ui, doc, r, commands);
+        });
     clear
 }
 

@@ -1,6 +1,7 @@
 //! The panels and dialogs around the map: layers and their styles, the inspector and property
-//! editor, search, image export, coverage and help.
+//! editor with the feature's attachments, search, image export, coverage and help.
 
+pub mod attachments;
 pub mod coverage;
 pub mod help;
 pub mod image_export;

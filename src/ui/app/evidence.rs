@@ -1,0 +1,113 @@
+//! Attachments in the window: attaching files (dialog or drop), removing one (an undoable
+//! edit), opening one from a private temporary copy; each recorded in the custody log.
+
+use std::path::PathBuf;
+
+use crate::evidence::{Attachment, Event, attachment};
+use crate::model::FeatureRef;
+use crate::ui::app::RaidmapApp;
+
+impl RaidmapApp {
+    /// Attach files to a feature, as one undoable step; each goes into the custody log.
+    pub fn attach_files(&mut self, target: FeatureRef, paths: &[PathBuf]) {
+        let Some(feature) = self.doc.feature(target) else {
+            return;
+        };
+        let label = feature.label(target.index);
+        let user = crate::evidence::default_user();
+        let mut added = Vec::new();
+        for path in paths {
+            let bytes = match std::fs::read(path) {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    self.status = format!("Could not read {}: {e}", path.display());
+                    continue;
+                }
+            };
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let record = Attachment::describe(&name, &bytes, &user);
+            self.project.evidence.store.add(bytes);
+            added.push(record);
+        }
+        if added.is_empty() {
+            return;
+        }
+        let edit = attachment::attach(target, feature, added.clone());
+        let what = match added.as_slice() {
+            [one] => one.name.clone(),
+            many => format!("{} files", many.len()),
+        };
+        self.edit(edit, format!("Attach {what} to {label}"));
+        for a in &added {
+            self.project.evidence.log.record(
+                &user,
+                Event::Attached,
+                &a.sha256,
+                &format!("{} to {label}", a.name),
+            );
+        }
+        self.status = format!("Attached {what} to {label}.");
+    }
+
+    /// Remove one attachment from a feature (undoable); the custody log records it.
+    pub fn remove_attachment(&mut self, target: FeatureRef, sha256: &str) {
+        let Some(feature) = self.doc.feature(target) else {
+            return;
+        };
+        let label = feature.label(target.index);
+        let Some(a) = attachment::of(feature)
+            .into_iter()
+            .find(|a| a.sha256 == sha256)
+        else {
+            return;
+        };
+        let edit = attachment::remove(target, feature, sha256);
+        self.edit(edit, format!("Remove {} from {label}", a.name));
+        self.project.evidence.log.record(
+            &crate::evidence::default_user(),
+            Event::Removed,
+            sha256,
+            &format!("{} from {label}", a.name),
+        );
+        self.status = format!("Removed {} from {label} (Undo brings it back).", a.name);
+    }
+
+    /// Open an attached file in the system viewer from a private temporary copy (deleted when
+    /// the project closes or raidmap exits).
+    pub fn open_attachment(&mut self, sha256: &str, name: &str) {
+        let Some(bytes) = self.project.evidence.store.get(sha256).cloned() else {
+            self.status = format!("{name} is not in the project.");
+            return;
+        };
+        match self.project.temp_copies.write(name, &bytes) {
+            Ok(path) => {
+                if let Err(e) = show_in_viewer(&path) {
+                    self.status = format!("Could not open {name} in a viewer: {e}");
+                } else {
+                    self.status = format!("Opened a temporary copy of {name}.");
+                }
+            }
+            Err(e) => self.status = format!("Could not make a temporary copy of {name}: {e}"),
+        }
+    }
+}
+
+/// Hand a file to the desktop's viewer for its type.
+fn show_in_viewer(path: &std::path::Path) -> std::io::Result<()> {
+    let mut command = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    let mut child = command.arg(path).spawn()?;
+    // Reaped on a thread so no zombie is left behind.
+    std::thread::spawn(move || child.wait());
+    Ok(())
+}
