@@ -14,6 +14,7 @@ pub mod io;
 pub mod measure;
 pub mod model;
 pub mod project;
+pub mod publish;
 pub mod render;
 pub mod sample;
 pub mod search;

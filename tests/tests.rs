@@ -1,5 +1,7 @@
 //! The one integration-test binary (so the GUI crate links once).
 
+#[cfg(target_os = "linux")]
+mod chromium;
 mod cli_basemap;
 mod cli_coverage;
 mod cli_distances;
@@ -10,6 +12,7 @@ mod cli_imagery;
 mod cli_measure;
 mod cli_postgis;
 mod cli_project;
+mod cli_publish;
 mod cli_render;
 mod crash_safety;
 mod disk_errors;

@@ -92,7 +92,7 @@ Exit status: 0 done, 1 a file is invalid or unreadable, no date property was fou
 window is set, or OUT could not be written, 2 usage errors (a bad date or radius, a missing
 flag, --from after --to).";
 
-fn parse_radius_km(text: &str) -> Result<f64, String> {
+pub(crate) fn parse_radius_km(text: &str) -> Result<f64, String> {
     let r: f64 = text
         .trim()
         .parse()
@@ -108,11 +108,11 @@ fn parse_day(text: &str, end_of_month: bool) -> Result<Day, String> {
         .ok_or_else(|| format!("{text:?} is not a date: write YYYY-MM-DD (or YYYY-MM)"))
 }
 
-fn parse_from(text: &str) -> Result<Day, String> {
+pub(crate) fn parse_from(text: &str) -> Result<Day, String> {
     parse_day(text, false)
 }
 
-fn parse_to(text: &str) -> Result<Day, String> {
+pub(crate) fn parse_to(text: &str) -> Result<Day, String> {
     parse_day(text, true)
 }
 

@@ -4,6 +4,7 @@
 //! found), 2 usage (unknown flags, missing arguments). Each subcommand has one `Args` struct and
 //! one `run()` in its own module; doc comments become `--help`.
 
+pub mod animate;
 pub mod area;
 pub mod attach;
 mod case;
@@ -17,7 +18,10 @@ pub mod info;
 pub mod log;
 pub mod measure;
 pub mod photos;
+pub mod publish;
+mod publish_inputs;
 pub mod render;
+pub mod report;
 pub mod tiles;
 pub mod unlock;
 
@@ -93,6 +97,13 @@ pub enum Command {
     Encrypt(encrypt::Args),
     /// Decrypt an encrypted project or layer.
     Decrypt(decrypt::Args),
+    /// Animate the map through time (GIF, WebP or MP4), one frame per day, week or month.
+    Animate(animate::Args),
+    /// Write a case report as PDF: sites with coverage and distances, raids, measurements,
+    /// sources.
+    Report(report::Args),
+    /// Write a web map as one self-contained HTML file that works with no network.
+    Publish(publish::Args),
 }
 
 /// Exit code for bad input.
@@ -116,6 +127,9 @@ pub fn run(command: Command) -> ExitCode {
         Command::Log(args) => log::run(&args),
         Command::Encrypt(args) => encrypt::run(&args),
         Command::Decrypt(args) => decrypt::run(&args),
+        Command::Animate(args) => animate::run(&args),
+        Command::Report(args) => report::run(&args),
+        Command::Publish(args) => publish::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use egui::{FontData, FontDefinitions, FontFamily};
 
-const NOTO_SANS: &[u8] = include_bytes!("fonts/NotoSans-Regular.ttf");
-const NOTO_SANS_KHMER: &[u8] = include_bytes!("fonts/NotoSansKhmer-Regular.ttf");
+pub const NOTO_SANS: &[u8] = include_bytes!("fonts/NotoSans-Regular.ttf");
+pub const NOTO_SANS_KHMER: &[u8] = include_bytes!("fonts/NotoSansKhmer-Regular.ttf");
 
 /// egui's default fonts plus the bundled fallbacks.
 pub fn definitions() -> FontDefinitions {
