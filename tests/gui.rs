@@ -171,6 +171,18 @@ fn measuring_mango_park_to_mango_park_2_by_name_shows_about_9_km_and_keeps_it() 
         (kept / 1000.0 - km).abs() < 0.01,
         "kept {kept} m, shown {km} km"
     );
+    // Kept, not left selected (its vertices would be drawn as handles over the map).
+    assert_eq!(app.selection, None);
+    // Its coordinates have at most 7 decimals, so its export draws no precision warning.
+    let Some(geo::Geometry::LineString(line)) = layer.features[0].geometry() else {
+        panic!("a kept distance is a line")
+    };
+    for c in &line.0 {
+        for x in [c.x, c.y] {
+            let decimals = x.to_string().split('.').nth(1).map_or(0, str::len);
+            assert!(decimals <= 7, "{x} has {decimals} decimals");
+        }
+    }
 }
 
 #[test]

@@ -10,6 +10,7 @@ use egui_kittest::kittest::Queryable;
 use raidmap::model::FeatureRef;
 use raidmap::ui::app::RaidmapApp;
 use raidmap::ui::command::Command;
+use raidmap::ui::map::editing::Tool;
 use serde_json::{Value, json};
 
 use crate::gui::{click_at, feature_named, harness, on_screen, sample_app};
@@ -117,16 +118,19 @@ fn annotate_add_undo_redo_save_reopen_and_export_changes_only_what_was_edited() 
         Some(new),
         "the new point is selected"
     );
-    type_into(&mut harness, "New property's name", "name");
-    harness
-        .get_by_role_and_label(Role::TextInput, "New property's value")
-        .click();
+    // One point, then the tool is back to selecting; the point has a UUID `id`.
+    assert_eq!(harness.state().editing.tool, Tool::Select);
+    let id = harness.state().doc.feature(new).and_then(|f| f.id_text());
+    assert!(
+        id.as_ref()
+            .is_some_and(|id| id.len() == 36 && id.matches('-').count() == 4),
+        "a UUID id: {id:?}"
+    );
+    // The name is asked: its field has the keyboard, so typing names the point.
     harness.run();
-    harness
-        .get_by_role_and_label(Role::TextInput, "New property's value")
-        .type_text("New compound");
+    harness.event(Event::Text("New compound".into()));
     harness.run();
-    harness.get_by_role_and_label(Role::Button, "Add").click();
+    harness.key_press(Key::Enter);
     harness.run();
     click_away(&mut harness);
     let name = |h: &Harness<'_, RaidmapApp>| {
@@ -577,4 +581,40 @@ fn a_project_with_an_online_basemap_does_not_switch_it_on() {
     assert_eq!(basemap.source(), &raidmap::tiles::Source::Offline);
     assert!((basemap.settings.opacity - 0.6).abs() < 1e-6);
     harness.get_by_label("The project's basemap is online");
+}
+
+#[test]
+fn shift_click_keeps_the_point_tool_and_points_have_few_decimals() {
+    let mut harness = sample_app();
+    harness.get_by_label("Point").click();
+    harness.run();
+    let (_, mango) = feature_named(harness.state(), "Mango Park");
+    let pos = on_screen(&harness, mango) + egui::vec2(60.0, -80.0);
+    harness.hover_at(pos);
+    harness.run();
+    for pressed in [true, false] {
+        harness.event(Event::PointerButton {
+            pos,
+            button: PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::SHIFT,
+        });
+    }
+    harness.run();
+    assert_eq!(
+        harness.state().editing.tool,
+        Tool::AddPoint,
+        "Shift holds the tool"
+    );
+    let sites = sites_layer(harness.state());
+    let layer = harness.state().doc.layer(sites).expect("sites");
+    let point = layer
+        .features
+        .last()
+        .and_then(|f| f.point())
+        .expect("a point was added");
+    for x in [point.x, point.y] {
+        let decimals = x.to_string().split('.').nth(1).map_or(0, str::len);
+        assert!(decimals <= 7, "{x} has {decimals} decimals");
+    }
 }

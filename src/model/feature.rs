@@ -183,6 +183,34 @@ impl Feature {
         Self::new(geometry, properties)
     }
 
+    /// The same feature with a new random `id` (a UUID string, so later merges can match it).
+    pub fn with_new_id(mut self) -> Self {
+        let mut bytes = [0u8; 16];
+        // Without random bytes from the system the id is still unique enough for this
+        // document (the clock), and it is never a secret.
+        if getrandom::fill(&mut bytes).is_err() {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_nanos();
+            bytes = now.to_le_bytes();
+        }
+        let uuid = uuid::Builder::from_random_bytes(bytes).into_uuid();
+        let id = Value::String(uuid.hyphenated().to_string());
+        // `id` goes right after `type`, where GeoJSON writers put it.
+        let object = self.object_mut();
+        let rest: Vec<(String, Value)> = std::mem::take(object).into_iter().collect();
+        for (key, value) in rest {
+            let after_type = key == "type";
+            object.insert(key, value);
+            if after_type {
+                object.insert("id".into(), id.clone());
+            }
+        }
+        object.entry("id").or_insert(id);
+        self
+    }
+
     fn lazy(&self) -> &Lazy {
         self.lazy.get_or_init(Box::default)
     }

@@ -370,7 +370,8 @@ impl RaidmapApp {
                         feature,
                     };
                     self.edit(edit, format!("Keep {label}"));
-                    self.selection = Some(FeatureRef { layer: id, index });
+                    // Not selected: a kept ring would be drawn as hundreds of vertex handles
+                    // over the labels.
                     self.status = format!("Kept {label} in the Measurements layer.");
                 }
                 Command::Edit(edit, description) => {
@@ -761,6 +762,12 @@ impl RaidmapApp {
                                 matches!(e, egui::Event::PointerButton { pressed: false, modifiers, .. } if modifiers.command)
                             })
                     });
+                    let shift = ui.input(|i| {
+                        i.modifiers.shift
+                            || i.events.iter().any(|e| {
+                                matches!(e, egui::Event::PointerButton { pressed: false, modifiers, .. } if modifiers.shift)
+                            })
+                    });
                     if self.tab == Tab::Measure && self.measure.picking {
                         self.measure.click(&self.doc, click.position, click.feature);
                         // The map shows the new measurement in the next frame.
@@ -769,6 +776,7 @@ impl RaidmapApp {
                         &self.doc,
                         click,
                         ctrl,
+                        shift,
                         self.selection,
                         &mut self.commands,
                     ) {
@@ -884,6 +892,9 @@ impl RaidmapApp {
                     Tab::Feature => {
                         self.editing.toolbar_ui(ui, &self.doc, &mut self.commands);
                         ui.separator();
+                        if std::mem::take(&mut self.editing.name_asked) {
+                            self.property_editor.focus_name = true;
+                        }
                         let selected = self.editing.selected(self.selection);
                         if inspector_ui(
                             ui,

@@ -20,6 +20,17 @@ use crate::ui::map::{Click, MapView};
 
 /// How close (screen points) a press must be to a vertex to drag it.
 const GRAB_RADIUS: f32 = 9.0;
+/// At most this many vertex handles are drawn; shapes with more show every n-th.
+const MAX_HANDLES: usize = 60;
+
+/// Every n-th of `all`, so that at most `max` are left.
+fn thin<T>(all: Vec<T>, max: usize) -> Vec<T> {
+    if all.len() <= max {
+        return all;
+    }
+    let step = all.len().div_ceil(max.max(1));
+    all.into_iter().step_by(step).collect()
+}
 
 /// What a click on the map does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +75,10 @@ pub struct Editing {
     pub also_selected: Vec<FeatureRef>,
     /// The history list is shown.
     pub show_history: bool,
+    /// The add tools stay armed after a point (else one point, then Select).
+    pub pin: bool,
+    /// A point was just added: the inspector focuses its name field.
+    pub name_asked: bool,
     drag: Option<Drag>,
 }
 
@@ -76,6 +91,8 @@ impl Default for Editing {
             target: None,
             also_selected: Vec::new(),
             show_history: false,
+            pin: false,
+            name_asked: false,
             drag: None,
         }
     }
@@ -278,6 +295,7 @@ impl Editing {
         doc: &Document,
         click: Click,
         ctrl: bool,
+        keep_tool: bool,
         selection: Option<FeatureRef>,
         commands: &mut Vec<Command>,
     ) -> bool {
@@ -315,11 +333,16 @@ impl Editing {
                     Edit::InsertFeature {
                         layer,
                         index,
-                        feature: Feature::created(click.position.into(), Map::new()),
+                        feature: new_point(click.position),
                     },
                     format!("Add a point to {name}"),
                 ));
                 commands.push(Command::Select(Some(FeatureRef { layer, index })));
+                // One point, then back to selecting, unless held (Shift, or the pin).
+                if !(keep_tool || self.pin) {
+                    self.tool = Tool::Select;
+                }
+                self.name_asked = true;
                 true
             }
             Tool::DrawLine | Tool::DrawPolygon => {
@@ -354,7 +377,7 @@ impl Editing {
             Edit::InsertFeature {
                 layer,
                 index: l.features.len(),
-                feature: Feature::created(geometry, Map::new()),
+                feature: Feature::created(geometry, Map::new()).with_new_id(),
             },
             format!("Draw a {kind} in {}", l.name),
         ))
@@ -366,15 +389,25 @@ impl Editing {
             let g = doc.feature(d.feature)?.geometry()?;
             d.apply(g)
         });
-        let shape = match (self.tool, selection.and_then(|r| doc.feature(r))) {
+        // Handles only on a data layer's line or polygon: kept measurements are not edited
+        // vertex by vertex (a kept ring has hundreds).
+        let editable = selection.filter(|r| {
+            doc.layer(r.layer)
+                .is_some_and(|l| l.kind == LayerKind::Data)
+        });
+        let shape = match (self.tool, editable.and_then(|r| doc.feature(r))) {
             (Tool::Select, Some(f)) => f.geometry().filter(|g| !matches!(g, Geometry::Point(_))),
             _ => None,
         };
         let coords = |list: Vec<(VertexId, Coord<f64>)>| list.into_iter().map(|(_, c)| c).collect();
-        let handles = shape
+        let handles: Vec<Coord<f64>> = shape
             .map(|g| coords(vertex::vertices(g)))
             .unwrap_or_default();
+        // Many vertices: every n-th is drawn (each can still be grabbed), and no middles.
+        let thinned = handles.len() > MAX_HANDLES;
+        let handles = thin(handles, MAX_HANDLES);
         let midpoints = shape
+            .filter(|_| !thinned)
             .map(|g| coords(vertex::midpoints(g)))
             .unwrap_or_default();
         EditDrawing {
@@ -446,6 +479,8 @@ impl Editing {
                 })
                 .response
                 .on_hover_text("The layer new features go into");
+            ui.toggle_value(&mut self.pin, "Keep tool")
+                .on_hover_text("Keep adding points after one (or hold Shift while clicking)");
         });
         let hint = match self.tool {
             Tool::Select => Some(
@@ -514,6 +549,9 @@ impl Editing {
 /// vertices win over middles.
 fn grab(map: &MapView, doc: &Document, selection: Option<FeatureRef>, pos: Pos2) -> Option<Drag> {
     let r = selection?;
+    if doc.layer(r.layer)?.kind != LayerKind::Data {
+        return None;
+    }
     let geometry = doc.feature(r)?.geometry()?;
     let vertices = vertex::vertices(geometry)
         .into_iter()
@@ -615,4 +653,11 @@ fn paint(painter: &egui::Painter, projector: &Projector, drawing: &EditDrawing) 
             painter.circle(p, 4.5, Color32::WHITE, Stroke::new(2.0, blue));
         }
     }
+}
+
+/// A point added by a click: an empty `name` to fill in, and a new `id`.
+fn new_point(position: Point<f64>) -> Feature {
+    let mut properties = Map::new();
+    properties.insert("name".into(), serde_json::Value::String(String::new()));
+    Feature::created(position.into(), properties).with_new_id()
 }

@@ -138,6 +138,8 @@ pub struct PropertyEditor {
     status_other: String,
     source_url: String,
     source_date: String,
+    /// Put the keyboard in the `name` field (a point was just added).
+    pub focus_name: bool,
 }
 
 impl PropertyEditor {
@@ -379,6 +381,9 @@ impl PropertyEditor {
                         .hint_text(key)
                         .id_salt(("value", key)),
                 );
+                if key == "name" && std::mem::take(&mut self.focus_name) {
+                    response.request_focus();
+                }
                 if response.lost_focus() {
                     match parse(kind, text) {
                         Ok(new) if new != *value => {
