@@ -267,7 +267,10 @@ impl Feature {
 
     /// The `name` property when it is a string.
     pub fn name(&self) -> Option<&str> {
-        self.property("name").and_then(Value::as_str)
+        // An empty name (a new point not named yet) is no name.
+        self.property("name")
+            .and_then(Value::as_str)
+            .filter(|n| !n.trim().is_empty())
     }
 
     /// The `id` rendered as text (strings without quotes).
