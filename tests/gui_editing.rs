@@ -120,12 +120,14 @@ fn annotate_add_undo_redo_save_reopen_and_export_changes_only_what_was_edited() 
     );
     // One point, then the tool is back to selecting; the point has a UUID `id`.
     assert_eq!(harness.state().editing.tool, Tool::Select);
-    let id = harness.state().doc.feature(new).and_then(|f| f.id_text());
+    let new_id = harness.state().doc.feature(new).and_then(|f| f.id_text());
     assert!(
-        id.as_ref()
+        new_id
+            .as_ref()
             .is_some_and(|id| id.len() == 36 && id.matches('-').count() == 4),
-        "a UUID id: {id:?}"
+        "a UUID id: {new_id:?}"
     );
+    let new_id = new_id.unwrap_or_default();
     // The name is asked: its field has the keyboard, so typing names the point.
     harness.run();
     harness.event(Event::Text("New compound".into()));
@@ -229,7 +231,7 @@ fn annotate_add_undo_redo_save_reopen_and_export_changes_only_what_was_edited() 
     expected.insert(
         last + 1,
         format!(
-            "  {{\"type\": \"Feature\", \"geometry\": {{\"type\": \"Point\", \"coordinates\": {coordinates}}}, \"properties\": {{\"name\": \"New compound\"}}}}"
+            "  {{\"type\": \"Feature\", \"id\": \"{new_id}\", \"geometry\": {{\"type\": \"Point\", \"coordinates\": {coordinates}}}, \"properties\": {{\"name\": \"New compound\"}}}}"
         ),
     );
     let expected = expected.join("\n") + "\n";
