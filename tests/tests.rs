@@ -10,6 +10,7 @@ mod cli_formats;
 mod cli_geojson;
 mod cli_imagery;
 mod cli_measure;
+mod cli_merge;
 mod cli_postgis;
 mod cli_project;
 mod cli_publish;

@@ -10,6 +10,7 @@ pub mod attach;
 mod case;
 pub mod coverage;
 pub mod decrypt;
+pub mod diff;
 pub mod distances;
 pub mod encrypt;
 mod evidence_dir;
@@ -17,6 +18,7 @@ pub mod export;
 pub mod info;
 pub mod log;
 pub mod measure;
+pub mod merge;
 pub mod photos;
 pub mod publish;
 mod publish_inputs;
@@ -104,6 +106,11 @@ pub enum Command {
     Report(report::Args),
     /// Write a web map as one self-contained HTML file that works with no network.
     Publish(publish::Args),
+    /// Compare two versions of a layer: features added, removed and changed, property by
+    /// property.
+    Diff(diff::Args),
+    /// Three-way merge: THEIRS' changes into OURS, both edited from BASE, conflicts listed.
+    Merge(merge::Args),
 }
 
 /// Exit code for bad input.
@@ -130,6 +137,8 @@ pub fn run(command: Command) -> ExitCode {
         Command::Animate(args) => animate::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Publish(args) => publish::run(&args),
+        Command::Diff(args) => diff::run(&args),
+        Command::Merge(args) => merge::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -67,6 +67,29 @@ pub enum Edit {
     },
     /// Delete a feature; the features after it move up by one.
     DeleteFeature { target: FeatureRef },
+    /// Set (`Some`) or remove (`None`) any top-level member other than `geometry`: `id`,
+    /// `bbox` or a foreign member (merges take them from another copy).
+    SetTopLevel {
+        target: FeatureRef,
+        key: String,
+        value: Option<Value>,
+    },
+    /// Replace the geometry with exactly this GeoJSON value (as another copy of the feature
+    /// wrote it), `geometry` being its conversion; a `bbox` member is left as it is.
+    SetGeometryExact {
+        target: FeatureRef,
+        json: Value,
+        geometry: Option<Geometry<f64>>,
+    },
+    /// Delete several features of a layer at once (`indices` ascending, each once): one pass
+    /// over the layer however many there are.
+    DeleteFeatures { layer: LayerId, indices: Vec<usize> },
+    /// Insert several features so that each ends up at its index (ascending, each once):
+    /// the inverse of [`Edit::DeleteFeatures`].
+    InsertFeatures {
+        layer: LayerId,
+        features: Vec<(usize, Feature)>,
+    },
     /// Several edits as one step, applied in order (undone in reverse).
     Batch(Vec<Edit>),
 }
@@ -86,6 +109,10 @@ pub enum EditError {
     EmptyKey,
     #[error("{0:?} is a GeoJSON member, not one an edit may set")]
     ReservedMember(String),
+    #[error("the geometry is not a member to set on its own")]
+    GeometryMember,
+    #[error("feature indices must be ascending and each given once")]
+    UnorderedIndices,
 }
 
 impl Edit {
@@ -191,6 +218,72 @@ impl Edit {
                     feature,
                 })
             }
+            Edit::SetTopLevel { target, key, value } => {
+                if key == "geometry" {
+                    return Err(EditError::GeometryMember);
+                }
+                change(doc, target, |f| {
+                    f.set_top_level(&key, value);
+                    Ok(())
+                })
+            }
+            Edit::SetGeometryExact {
+                target,
+                json,
+                geometry,
+            } => change(doc, target, |f| {
+                f.set_geometry_exact(json, geometry);
+                Ok(())
+            }),
+            Edit::DeleteFeatures { layer, indices } => {
+                let len = doc.layer(layer).ok_or(EditError::NoLayer)?.features.len();
+                check_ascending(indices.iter().copied(), len)?;
+                let l = doc.layer_mut(layer).ok_or(EditError::NoLayer)?;
+                let mut removed = Vec::with_capacity(indices.len());
+                let mut next = indices.iter().copied().peekable();
+                let kept = std::mem::take(&mut l.features)
+                    .into_iter()
+                    .enumerate()
+                    .filter_map(|(i, feature)| {
+                        if next.peek() == Some(&i) {
+                            next.next();
+                            removed.push((i, feature));
+                            None
+                        } else {
+                            Some(feature)
+                        }
+                    })
+                    .collect();
+                l.features = kept;
+                Ok(Edit::InsertFeatures {
+                    layer,
+                    features: removed,
+                })
+            }
+            Edit::InsertFeatures { layer, features } => {
+                let len = doc.layer(layer).ok_or(EditError::NoLayer)?.features.len();
+                check_ascending(features.iter().map(|(i, _)| *i), len + features.len())?;
+                // The k-th new feature has k new ones before it, so at most `len` old ones.
+                if let Some((k, (index, _))) = features
+                    .iter()
+                    .enumerate()
+                    .find(|(k, (index, _))| index - k > len)
+                {
+                    return Err(EditError::NoFeature(index - k));
+                }
+                let indices: Vec<usize> = features.iter().map(|(i, _)| *i).collect();
+                let l = doc.layer_mut(layer).ok_or(EditError::NoLayer)?;
+                let old = std::mem::take(&mut l.features);
+                let mut merged = Vec::with_capacity(old.len() + features.len());
+                let mut old = old.into_iter();
+                for (index, feature) in features {
+                    merged.extend(old.by_ref().take(index - merged.len()));
+                    merged.push(feature);
+                }
+                merged.extend(old);
+                l.features = merged;
+                Ok(Edit::DeleteFeatures { layer, indices })
+            }
             Edit::Batch(edits) => {
                 let mut inverses = Vec::with_capacity(edits.len());
                 for edit in edits {
@@ -220,15 +313,46 @@ impl Edit {
             | Edit::ReplaceProperties { target, .. }
             | Edit::SetGeometry { target, .. }
             | Edit::SetMember { target, .. }
+            | Edit::SetTopLevel { target, .. }
+            | Edit::SetGeometryExact { target, .. }
             | Edit::ReplaceFeature { target, .. }
             | Edit::DeleteFeature { target } => vec![*target],
             Edit::InsertFeature { layer, index, .. } => vec![FeatureRef {
                 layer: *layer,
                 index: *index,
             }],
+            Edit::DeleteFeatures { layer, indices } => indices
+                .iter()
+                .map(|&index| FeatureRef {
+                    layer: *layer,
+                    index,
+                })
+                .collect(),
+            Edit::InsertFeatures { layer, features } => features
+                .iter()
+                .map(|(index, _)| FeatureRef {
+                    layer: *layer,
+                    index: *index,
+                })
+                .collect(),
             Edit::Batch(edits) => edits.iter().flat_map(Edit::targets).collect(),
         }
     }
+}
+
+/// Indices strictly ascending and below `len`.
+fn check_ascending(indices: impl Iterator<Item = usize>, len: usize) -> Result<(), EditError> {
+    let mut previous = None;
+    for index in indices {
+        if index >= len {
+            return Err(EditError::NoFeature(index));
+        }
+        if previous.is_some_and(|p| p >= index) {
+            return Err(EditError::UnorderedIndices);
+        }
+        previous = Some(index);
+    }
+    Ok(())
 }
 
 /// Change one feature in place; the inverse puts the previous feature back.

@@ -226,6 +226,19 @@ impl Feature {
         })
     }
 
+    /// Calls `f` with the whole object, parsing it from the text without keeping it when it was
+    /// not parsed yet: for comparing every feature of two big layers once.
+    pub fn with_object<R>(&self, f: impl FnOnce(&Map<String, Value>) -> R) -> R {
+        if let Some(object) = self.lazy.get().and_then(|l| l.object.get()) {
+            return f(object);
+        }
+        let parsed = self
+            .original_text()
+            .and_then(|text| serde_json::from_str(text).ok())
+            .unwrap_or_default();
+        f(&parsed)
+    }
+
     /// The object, to be changed: the feature counts as edited from now on.
     fn object_mut(&mut self) -> &mut Map<String, Value> {
         self.object();
@@ -451,6 +464,30 @@ impl Feature {
                 }
             }
         }
+        self.shape = Shape::of(geometry);
+        if let Some(lazy) = self.lazy.get_mut() {
+            lazy.point = OnceCell::new();
+        }
+    }
+
+    /// Set (`Some`) or remove (`None`) a top-level member other than `geometry` (an `id`, a
+    /// `bbox`, a foreign member); a new member goes last. Returns the previous value. The
+    /// feature counts as edited from now on.
+    pub fn set_top_level(&mut self, key: &str, value: Option<Value>) -> Option<Value> {
+        debug_assert_ne!(key, "geometry", "geometry goes through set_geometry*");
+        let object = self.object_mut();
+        match value {
+            Some(value) => object.insert(key.to_owned(), value),
+            None => object.shift_remove(key),
+        }
+    }
+
+    /// Replace the geometry with exactly this GeoJSON value (altitudes, number spelling and
+    /// all), `geometry` being its conversion (as another feature holds both). Unlike
+    /// [`set_geometry`](Self::set_geometry), a `bbox` member is left as it is. The feature
+    /// counts as edited from now on.
+    pub fn set_geometry_exact(&mut self, json: Value, geometry: Option<Geometry<f64>>) {
+        self.object_mut().insert("geometry".into(), json);
         self.shape = Shape::of(geometry);
         if let Some(lazy) = self.lazy.get_mut() {
             lazy.point = OnceCell::new();
