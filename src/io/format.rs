@@ -98,10 +98,14 @@ fn extension(path: &Path) -> String {
 }
 
 /// What the file at `path` is, from its first bytes and then its extension. A file that
-/// cannot be opened is judged by its extension (reading it then reports why).
+/// cannot be opened is judged by its extension (reading it then reports why), and so is
+/// anything that is not a regular file (a named pipe or a device can be read only once: it is
+/// left for the reader).
 pub fn detect(path: &Path) -> Detected {
     let mut head = Vec::with_capacity(HEAD);
-    if let Ok(file) = std::fs::File::open(path) {
+    if std::fs::metadata(path).is_ok_and(|m| m.is_file())
+        && let Ok(file) = std::fs::File::open(path)
+    {
         let _ = file.take(HEAD as u64).read_to_end(&mut head);
     }
     sniff(&head, path)

@@ -93,6 +93,9 @@ pub fn read_layers_with(path: &Path, progress: &Progress) -> Result<Vec<Layer>, 
     } else {
         detect(path)
     };
+    if progress.cancelled() {
+        return Err(ReadError::Cancelled { name });
+    }
     let sealed = plain.is_some();
     let mut read = || match plain.take() {
         Some(bytes) => Ok(bytes),
