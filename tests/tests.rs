@@ -17,6 +17,7 @@ mod cli_publish;
 mod cli_render;
 mod crash_safety;
 mod disk_errors;
+mod formats_gdal;
 mod geodesic_reference;
 mod gui;
 mod gui_basemap;
