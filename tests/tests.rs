@@ -25,6 +25,7 @@ mod gui_editing;
 mod gui_evidence;
 mod gui_layout;
 mod gui_maps;
+mod gui_publish;
 mod postgis;
 mod postgis_concurrency;
 mod postgis_server;

@@ -71,6 +71,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         radius_km: args.radius_km,
         window,
         paper: args.paper,
+        area: None,
     };
     match report::write_report(&scene, &options, &args.out) {
         Ok(content) => {

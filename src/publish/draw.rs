@@ -12,7 +12,7 @@ use crate::model::{Document, LayerId};
 use crate::render::image::{self as map_image, ImageSpec};
 use crate::render::layer_view::{self, LayerView};
 
-pub use crate::render::image::{ImageError, MAX_SIDE_PX, parse_bbox};
+pub use crate::render::image::{ImageError, MAX_SIDE_PX, TileBasemap, parse_bbox};
 
 /// Noto Sans and Noto Sans Khmer (SIL OFL 1.1), the fonts of the window and the images.
 pub const FONT_LATIN: &[u8] = crate::render::fonts::NOTO_SANS;
@@ -35,6 +35,7 @@ pub struct Picture {
 pub struct Drawer<'a> {
     doc: &'a Document,
     views: HashMap<LayerId, LayerView>,
+    tiles: Option<&'a TileBasemap>,
 }
 
 impl<'a> Drawer<'a> {
@@ -50,6 +51,7 @@ impl<'a> Drawer<'a> {
         Self {
             doc: &scene.doc,
             views,
+            tiles: scene.tiles.as_ref(),
         }
     }
 
@@ -73,7 +75,7 @@ impl<'a> Drawer<'a> {
         spec.fill = if picture.bbox.is_some() { 1.0 } else { 0.85 };
         spec.pixels_per_point = picture.pixels_per_point;
         spec.title = picture.title.clone();
-        map_image::render_map(self.doc, &self.views, &spec, None)
+        map_image::render_map(self.doc, &self.views, &spec, self.tiles)
     }
 }
 

@@ -1,6 +1,7 @@
-//! What is published: the layers read from files and projects, how each is shown (visibility
-//! and style, from the project or the defaults the window gives), the files with their
-//! SHA-256, and the project's time window.
+//! What is published: the layers read from files and projects (or what the window shows),
+//! how each is shown (visibility and style, from the project or the defaults the window gives),
+//! the date field each layer is put on the timeline by, the basemap tiles, the files with their
+//! SHA-256, and the time window.
 
 use std::collections::HashMap;
 use std::io::Read as _;
@@ -8,10 +9,11 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest as _, Sha256};
 
+use super::draw::TileBasemap;
 use crate::io::{self, ReadError};
 use crate::model::{Document, Layer, LayerId, LayerKind};
 use crate::style::LayerStyle;
-use crate::timeline::{self, Day, LayerTimes, Window};
+use crate::timeline::{self, Day, LayerTimes, TimeField, Window};
 
 /// How one layer is shown.
 #[derive(Debug, Clone)]
@@ -40,6 +42,11 @@ pub struct Scene {
     pub files: Vec<SourceFile>,
     /// The project's time window (all dates when none was saved).
     pub window: Window,
+    /// The date field of a layer as the window chose it (`None`: taken off the timeline);
+    /// a layer not listed is dated by its best candidate field.
+    pub time_fields: HashMap<LayerId, Option<TimeField>>,
+    /// Tiles drawn under the data in map pictures (`None`: the offline basemap).
+    pub tiles: Option<TileBasemap>,
 }
 
 /// A scene read from files, and what could not be read (one line each, naming the file).
@@ -138,12 +145,7 @@ impl Loaded {
     /// Fingerprint a file once; a file that cannot be read again is left out of the list
     /// (its layers were read, so this only happens if it changed meanwhile).
     fn note_file(&mut self, path: &Path) {
-        if self.scene.files.iter().any(|f| f.path == path) {
-            return;
-        }
-        if let Ok(file) = fingerprint(path) {
-            self.scene.files.push(file);
-        }
+        self.scene.add_files(&[path.to_owned()]);
     }
 }
 
@@ -182,16 +184,38 @@ impl Scene {
             .filter_map(|s| Some((s, self.doc.layer(s.id)?)))
     }
 
-    /// Each visible data layer's dates by its best date field (layers without one are left
-    /// out: the timeline never hides them).
+    /// The field a layer is dated by: the one chosen in [`Scene::time_fields`], else its best
+    /// candidate; `None` when it is not on the timeline.
+    pub fn time_field(&self, id: LayerId, layer: &Layer) -> Option<TimeField> {
+        match self.time_fields.get(&id) {
+            Some(chosen) => chosen.clone(),
+            None => Some(timeline::candidates(layer).into_iter().next()?.field),
+        }
+    }
+
+    /// Each visible data layer's dates by its date field (layers without one are left out:
+    /// the timeline never hides them).
     pub fn times(&self) -> HashMap<LayerId, LayerTimes> {
         self.visible()
             .filter(|(_, layer)| layer.kind == LayerKind::Data)
             .filter_map(|(shown, layer)| {
-                let field = timeline::candidates(layer).into_iter().next()?.field;
+                let field = self.time_field(shown.id, layer)?;
                 Some((shown.id, LayerTimes::read(layer, field)))
             })
             .collect()
+    }
+
+    /// Add these files (data files and projects the layers came from) with their SHA-256,
+    /// each once; a file that cannot be read is left out.
+    pub fn add_files(&mut self, paths: &[PathBuf]) {
+        for path in paths {
+            if self.files.iter().any(|f| &f.path == path) {
+                continue;
+            }
+            if let Ok(file) = fingerprint(path) {
+                self.files.push(file);
+            }
+        }
     }
 
     /// First and last day with an event on a visible layer.

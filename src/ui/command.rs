@@ -73,4 +73,6 @@ pub enum Command {
     OpenAttachment(String, String),
     /// Write the map as a PNG image, atomically.
     ExportImage(crate::ui::panels::image_export::ImageRequest),
+    /// Open a publishing dialog (animation, report, web map).
+    OpenPublish(crate::ui::publish::Dialog),
 }

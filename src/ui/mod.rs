@@ -12,6 +12,7 @@ pub mod command;
 pub mod map;
 pub mod measure;
 pub mod panels;
+pub mod publish;
 pub mod timeline;
 
 use std::path::PathBuf;

@@ -11,7 +11,7 @@ use super::super::{Scene, SourceFile};
 use crate::coverage::{self, Status};
 use crate::measure::{self, Units};
 use crate::model::{Feature, Layer, LayerKind};
-use crate::timeline::{self, LayerTimes, Window};
+use crate::timeline::{LayerTimes, TimeField, Window};
 
 /// The method statement printed on the title page.
 pub const METHOD: &str = "Distances are geodesic, measured on the WGS84 ellipsoid with Karney's \
@@ -88,22 +88,19 @@ pub struct PrecisionNote {
 /// The report of a scene: sites from the first visible data layer without dates, raids from
 /// the first visible data layer with dates, coverage within `radius_m` in `window`.
 pub fn build(scene: &Scene, title: Option<&str>, radius_m: f64, window: Window) -> Content {
-    let dated = |layer: &Layer| !timeline::candidates(layer).is_empty();
-    let data: Vec<&Layer> = scene
+    // Each visible data layer with the field it is dated by, if any.
+    let data: Vec<(&Layer, Option<TimeField>)> = scene
         .visible()
         .filter(|(_, l)| l.kind == LayerKind::Data)
-        .map(|(_, l)| l)
+        .map(|(shown, l)| (l, scene.time_field(shown.id, l)))
         .collect();
-    let raids = data.iter().copied().find(|l| dated(l));
+    let raids = data.iter().find(|(_, field)| field.is_some());
     let sites = data
         .iter()
-        .copied()
-        .find(|l| !dated(l))
-        .filter(|l| raids.is_none_or(|r| !std::ptr::eq(*l, r)));
-    let times = raids.and_then(|r| {
-        let field = timeline::candidates(r).into_iter().next()?.field;
-        Some(LayerTimes::read(r, field))
-    });
+        .find(|(_, field)| field.is_none())
+        .map(|(l, _)| *l);
+    let times = raids.and_then(|(r, field)| Some(LayerTimes::read(r, field.clone()?)));
+    let raids = raids.map(|(r, _)| *r);
     let title = title
         .map(str::to_owned)
         .filter(|t| !t.trim().is_empty())

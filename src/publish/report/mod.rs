@@ -28,6 +28,8 @@ pub struct Options {
     /// `None`: the scene's (the project's) window.
     pub window: Option<Window>,
     pub paper: Paper,
+    /// The area the map shows edge to edge; `None` fits the visible layers.
+    pub area: Option<geo::Rect<f64>>,
 }
 
 impl Default for Options {
@@ -37,6 +39,7 @@ impl Default for Options {
             radius_km: DEFAULT_RADIUS_KM,
             window: None,
             paper: Paper::A4,
+            area: None,
         }
     }
 }
@@ -63,7 +66,7 @@ pub fn write_report(scene: &Scene, options: &Options, out: &Path) -> Result<Cont
         options.radius_km * 1000.0,
         window,
     );
-    let map = draw_map(scene, &window)?;
+    let map = draw_map(scene, &window, options.area)?;
     let bytes = render(&content, map, options.paper)?;
     write_atomic(out, |w| std::io::Write::write_all(w, &bytes))?;
     Ok(content)
@@ -71,13 +74,17 @@ pub fn write_report(scene: &Scene, options: &Options, out: &Path) -> Result<Cont
 
 /// The map at print resolution: 2400 × 1680 pixels drawn at 2 pixels per point, so it reads
 /// like a 1200 × 840 screen map and prints at about 350 dpi across an A4 page.
-fn draw_map(scene: &Scene, window: &Window) -> Result<image::RgbaImage, ImageError> {
+fn draw_map(
+    scene: &Scene,
+    window: &Window,
+    area: Option<geo::Rect<f64>>,
+) -> Result<image::RgbaImage, ImageError> {
     let times = scene.times();
     let filters = Scene::filters(&times, window);
     let picture = Picture {
         width_px: 2400,
         height_px: 1680,
-        bbox: None,
+        bbox: area,
         title: None,
         pixels_per_point: 2.0,
     };

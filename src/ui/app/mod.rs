@@ -71,6 +71,8 @@ pub struct RaidmapApp {
     pub help_open: bool,
     /// The "Export image…" window.
     pub image_export: ImageExport,
+    /// The publishing dialogs (animation, report, web map) and their running job.
+    pub publish: crate::ui::publish::Publishing,
     /// The timeline state the layer views were last filtered for.
     filtered_generation: Option<u64>,
     pub problems: Vec<ProblemReport>,
@@ -112,6 +114,7 @@ impl RaidmapApp {
             search: SearchBox::default(),
             help_open: false,
             image_export: ImageExport::default(),
+            publish: Default::default(),
             filtered_generation: None,
             problems: Vec::new(),
             editing: Editing::default(),
@@ -423,6 +426,7 @@ impl RaidmapApp {
                 Command::Attach(target, paths) => self.attach_files(target, &paths),
                 Command::RemoveAttachment(target, sha) => self.remove_attachment(target, &sha),
                 Command::OpenAttachment(sha, name) => self.open_attachment(&sha, &name),
+                Command::OpenPublish(dialog) => crate::ui::publish::open(self, dialog),
             }
         }
     }
@@ -600,6 +604,7 @@ impl RaidmapApp {
         {
             self.open_image_export();
         }
+        crate::ui::publish::Publishing::menu_ui(ui, &mut self.commands);
         if ui
             .button("Help")
             .on_hover_text("Keyboard shortcuts (F1)")
@@ -807,6 +812,7 @@ impl RaidmapApp {
             Some(ExportAction::Export(request)) => self.push(Command::ExportImage(request)),
             None => {}
         }
+        crate::ui::publish::ui(self, ui.ctx());
         self.apply(ui.ctx());
         self.autosave_tick(ui.ctx());
     }

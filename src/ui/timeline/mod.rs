@@ -329,6 +329,14 @@ impl TimelinePanel {
             self.play_controls_ui(ui, commands);
             ui.separator();
             self.months_ui(ui, commands);
+            ui.separator();
+            if ui
+                .button("Export animation…")
+                .on_hover_text("Save the map moving through the dates as a GIF, WebP or MP4")
+                .clicked()
+            {
+                commands.push(Command::OpenPublish(crate::ui::publish::Dialog::Animation));
+            }
         });
         self.fields_ui(ui, doc, commands);
         self.histogram_ui(ui, doc, views, commands);

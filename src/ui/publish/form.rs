@@ -1,0 +1,198 @@
+//! Parts every publishing form shares: the file to write (never replaced without asking),
+//! the map area (the current view or every layer), the dates, and the form's problem line.
+
+use std::path::{Path, PathBuf};
+
+use egui::RichText;
+
+use crate::timeline::{Day, Window};
+use crate::ui::a11y;
+
+/// The colour of a form's problem line.
+const PROBLEM: egui::Color32 = egui::Color32::from_rgb(180, 30, 20);
+
+/// The file a form writes. An existing file is replaced only after the user says so.
+pub struct Target {
+    pub path: String,
+    /// The existing file the user is asked about.
+    replace: Option<PathBuf>,
+    pub problem: Option<String>,
+}
+
+/// What the form's button asks for.
+pub enum Submit {
+    /// Nothing (not pressed, or waiting for the user to say whether to replace a file).
+    None,
+    /// Write this file.
+    Write(PathBuf),
+}
+
+impl Target {
+    pub fn new(file_name: &str) -> Self {
+        let dir = std::env::current_dir().unwrap_or_default();
+        Self {
+            path: dir.join(file_name).display().to_string(),
+            replace: None,
+            problem: None,
+        }
+    }
+
+    /// The "File" row of a form's grid.
+    pub fn row_ui(&mut self, ui: &mut egui::Ui, name: &str) {
+        ui.label("File");
+        let r = ui.add(egui::TextEdit::singleline(&mut self.path).desired_width(340.0));
+        a11y::name(&r, name);
+        if r.changed() {
+            self.replace = None;
+        }
+        ui.end_row();
+    }
+
+    /// The button that writes the file, the question whether to replace an existing one, and
+    /// the problem line. `check` says what is wrong with the path (its extension), if anything.
+    pub fn submit_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        label: &str,
+        busy: bool,
+        check: impl Fn(&Path) -> Result<(), String>,
+    ) -> Submit {
+        let mut submit = Submit::None;
+        if let Some(existing) = self.replace.clone() {
+            ui.label(
+                RichText::new(format!(
+                    "{} already exists. Replace it?",
+                    existing.display()
+                ))
+                .color(PROBLEM),
+            );
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(!busy, egui::Button::new("Replace"))
+                    .clicked()
+                {
+                    self.replace = None;
+                    submit = Submit::Write(existing.clone());
+                }
+                if ui.button("Keep it").clicked() {
+                    self.replace = None;
+                }
+            });
+        } else {
+            let button = ui
+                .add_enabled(!busy, egui::Button::new(label))
+                .on_disabled_hover_text("Wait for the file being written");
+            if button.clicked() {
+                match self.checked(&check) {
+                    Ok(path) if path.exists() => self.replace = Some(path),
+                    Ok(path) => submit = Submit::Write(path),
+                    Err(problem) => self.problem = Some(problem),
+                }
+            }
+        }
+        if let Some(problem) = &self.problem {
+            ui.label(RichText::new(problem).color(PROBLEM));
+        }
+        if matches!(submit, Submit::Write(_)) {
+            self.problem = None;
+        }
+        submit
+    }
+
+    /// The typed path, or what is wrong with it.
+    fn checked(&self, check: impl Fn(&Path) -> Result<(), String>) -> Result<PathBuf, String> {
+        let path = PathBuf::from(self.path.trim());
+        if path.as_os_str().is_empty() {
+            return Err("Type the file to write.".into());
+        }
+        if path.is_dir() {
+            return Err(format!("{} is a folder: type a file name.", path.display()));
+        }
+        check(&path)?;
+        match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => {
+                Err(format!("The folder {} does not exist.", dir.display()))
+            }
+            _ => Ok(path),
+        }
+    }
+
+    /// Give the file this extension (when the user picks a format).
+    pub fn set_extension(&mut self, extension: &str) {
+        let path = PathBuf::from(self.path.trim());
+        self.path = path.with_extension(extension).display().to_string();
+        self.replace = None;
+    }
+}
+
+/// Which part of the map a picture shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    /// What the map shows now.
+    View,
+    /// Every visible layer.
+    Layers,
+}
+
+/// The "Map shows" row of a form's grid.
+pub fn area_row_ui(ui: &mut egui::Ui, area: &mut Area) {
+    ui.label("Map shows");
+    ui.horizontal(|ui| {
+        ui.radio_value(area, Area::View, "the current view");
+        ui.radio_value(area, Area::Layers, "all layers");
+    });
+    ui.end_row();
+}
+
+/// First and last day, as typed (empty: the first or last day with an event).
+#[derive(Default)]
+pub struct Dates {
+    pub from: String,
+    pub to: String,
+}
+
+impl Dates {
+    /// Start from the timeline's window.
+    pub fn set(&mut self, window: Window) {
+        self.from = window.from.map(|d| d.to_string()).unwrap_or_default();
+        self.to = window.to.map(|d| d.to_string()).unwrap_or_default();
+    }
+
+    /// The "From" and "To" rows of a form's grid.
+    pub fn rows_ui(&mut self, ui: &mut egui::Ui, empty_means: (&str, &str)) {
+        for (label, text, hint) in [
+            ("From", &mut self.from, empty_means.0),
+            ("To", &mut self.to, empty_means.1),
+        ] {
+            ui.label(label);
+            let r = ui.add(
+                egui::TextEdit::singleline(text)
+                    .hint_text(hint)
+                    .desired_width(120.0),
+            );
+            a11y::name(&r, label);
+            ui.end_row();
+        }
+    }
+
+    /// The days typed (`None` where empty), or what is wrong with them.
+    pub fn parsed(&self) -> Result<(Option<Day>, Option<Day>), String> {
+        let day = |text: &str, end: bool, which: &str| {
+            let text = text.trim();
+            if text.is_empty() {
+                return Ok(None);
+            }
+            Day::parse_bound(text, end).map(Some).ok_or_else(|| {
+                format!("{which}: {text:?} is not a date; write YYYY-MM-DD (UTC) or YYYY-MM.")
+            })
+        };
+        let from = day(&self.from, false, "From")?;
+        let to = day(&self.to, true, "To")?;
+        if let (Some(f), Some(t)) = (from, to)
+            && f > t
+        {
+            return Err(format!("From {f} is after To {t}."));
+        }
+        Ok((from, to))
+    }
+}

@@ -1,0 +1,224 @@
+//! A publishing task run on a background thread, so the window keeps drawing: its progress
+//! (frames written, for an animation), a Cancel button, and how it ended.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+
+use geo::Rect;
+
+use super::form::Area;
+use crate::publish::animate::{self, AnimateError, Format};
+use crate::publish::{Scene, report, webmap};
+
+/// What to write.
+#[derive(Debug)]
+pub enum Task {
+    Animation {
+        options: animate::Options,
+        format: Format,
+        area: Area,
+        out: PathBuf,
+    },
+    Report {
+        options: report::Options,
+        area: Area,
+        out: PathBuf,
+    },
+    WebMap {
+        options: webmap::Options,
+        out: PathBuf,
+    },
+}
+
+impl Task {
+    /// Whether the task draws map pictures (then the basemap tiles chosen in the window are
+    /// drawn too; the web map always carries the offline basemap).
+    pub fn needs_tiles(&self) -> bool {
+        !matches!(self, Task::WebMap { .. })
+    }
+
+    /// Show `view` when the form asked for the current view.
+    pub fn frame(&mut self, view: Option<Rect<f64>>) {
+        match self {
+            Task::Animation {
+                options,
+                area: Area::View,
+                ..
+            } => options.bbox = view,
+            Task::Report {
+                options,
+                area: Area::View,
+                ..
+            } => options.area = view,
+            _ => {}
+        }
+    }
+
+    fn out(&self) -> &PathBuf {
+        match self {
+            Task::Animation { out, .. } | Task::Report { out, .. } | Task::WebMap { out, .. } => {
+                out
+            }
+        }
+    }
+
+    /// Do the work (on the job's thread).
+    fn run(self, scene: Scene, progress: &animate::Job) -> Outcome {
+        let out = self.out().clone();
+        let failed = |what: &str, err: &dyn std::error::Error| Outcome::Failed {
+            title: format!("Could not write the {what} to {}", out.display()),
+            lines: crate::ui::app::error_chain(err),
+        };
+        match self {
+            Task::Animation {
+                options, format, ..
+            } => {
+                let frames = match animate::plan(&scene, &options) {
+                    Ok(frames) => frames,
+                    Err(err) => return failed("animation", &err),
+                };
+                match animate::animate(&scene, &frames, &options, format, &out, progress) {
+                    Ok(()) => Outcome::Done(format!(
+                        "Exported an animation of {} frames ({}) to {}.",
+                        frames.len(),
+                        format.name(),
+                        out.display()
+                    )),
+                    Err(AnimateError::Cancelled) => Outcome::Cancelled(format!(
+                        "The animation was cancelled; nothing was written to {}.",
+                        out.display()
+                    )),
+                    Err(err) => failed("animation", &err),
+                }
+            }
+            Task::Report { options, .. } => match report::write_report(&scene, &options, &out) {
+                Ok(content) => Outcome::Done(format!(
+                    "Exported the case report ({} sites, {} raids) to {}.",
+                    content.sites.len(),
+                    content.raids.len(),
+                    out.display()
+                )),
+                Err(err) => failed("report", &err),
+            },
+            Task::WebMap { options, .. } => match webmap::write_webmap(&scene, &options, &out) {
+                Ok(bytes) => Outcome::Done(format!(
+                    "Published the web map ({} kB, works offline) to {}.",
+                    bytes.div_ceil(1000),
+                    out.display()
+                )),
+                Err(err) => failed("web map", &err),
+            },
+        }
+    }
+}
+
+/// How a task ended.
+#[derive(Debug)]
+pub enum Outcome {
+    Done(String),
+    Cancelled(String),
+    Failed { title: String, lines: Vec<String> },
+}
+
+/// A task running on its own thread.
+pub struct Job {
+    /// "Writing …", shown while it runs.
+    what: String,
+    /// Frames written and the cancel flag (animations only).
+    progress: Option<Arc<animate::Job>>,
+    answer: Receiver<Outcome>,
+}
+
+impl Job {
+    /// Start `task` on a thread: fingerprint `files` into the scene, then do the work.
+    pub fn start(ctx: &egui::Context, task: Task, mut scene: Scene, files: Vec<PathBuf>) -> Job {
+        let what = match &task {
+            Task::Animation { out, .. } => format!("Writing the animation to {}", out.display()),
+            Task::Report { out, .. } => format!("Writing the report to {}", out.display()),
+            Task::WebMap { out, .. } => format!("Writing the web map to {}", out.display()),
+        };
+        let progress = Arc::new(animate::Job::default());
+        let (tx, answer) = channel();
+        let ctx = ctx.clone();
+        let shared = Arc::clone(&progress);
+        let cancellable = matches!(task, Task::Animation { .. });
+        let spawned = std::thread::Builder::new()
+            .name("publish".into())
+            .spawn(move || {
+                scene.add_files(&files);
+                let outcome = task.run(scene, &shared);
+                // The window may have closed meanwhile; then nobody needs the answer.
+                let _ = tx.send(outcome);
+                ctx.request_repaint();
+            });
+        if let Err(err) = spawned {
+            let (tx, rx) = channel();
+            let _ = tx.send(Outcome::Failed {
+                title: "Could not start publishing".into(),
+                lines: vec![err.to_string()],
+            });
+            return Job {
+                what,
+                progress: None,
+                answer: rx,
+            };
+        }
+        Job {
+            what,
+            progress: cancellable.then_some(progress),
+            answer,
+        }
+    }
+
+    /// How it ended, once it has.
+    pub fn poll(&mut self) -> Option<Outcome> {
+        match self.answer.try_recv() {
+            Ok(outcome) => Some(outcome),
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => Some(Outcome::Failed {
+                title: "Publishing stopped unexpectedly".into(),
+                lines: vec![format!(
+                    "{}: the worker thread ended without an answer",
+                    self.what
+                )],
+            }),
+        }
+    }
+
+    /// A small window with the progress and, for an animation, a Cancel button.
+    pub fn ui(&self, ctx: &egui::Context) {
+        ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        egui::Window::new("Publishing")
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_BOTTOM, [0.0, -60.0])
+            .show(ctx, |ui| {
+                ui.label(format!("{}…", self.what));
+                match &self.progress {
+                    Some(progress) => {
+                        let (written, total) = progress.progress();
+                        let fraction = if total == 0 {
+                            0.0
+                        } else {
+                            written as f32 / total as f32
+                        };
+                        ui.add(
+                            egui::ProgressBar::new(fraction)
+                                .text(format!("frame {written} of {total}"))
+                                .desired_width(320.0),
+                        );
+                        if progress.cancelled() {
+                            ui.label("Stopping…");
+                        } else if ui.button("Cancel").clicked() {
+                            progress.cancel();
+                        }
+                    }
+                    // No spinner: it would repaint the window continuously for a second or two.
+                    None => {
+                        ui.label("This takes a few seconds.");
+                    }
+                }
+            });
+    }
+}

@@ -1,0 +1,122 @@
+//! The window's publishing dialogs: *Export animation…*, *Export report…* and *Publish web
+//! map…* (in the toolbar's Publish menu; the animation also in the timeline). Each is a form
+//! with the options of `raidmap animate`, `report` and `publish`. The work runs on a background
+//! thread ([`job`]) from a [`crate::publish::Scene`] of what the window shows
+//! ([`scene::scene_of`]), through the same [`crate::publish`] code as the command line, so
+//! what is published is what is on screen.
+
+mod animation;
+mod form;
+mod job;
+mod report;
+pub mod scene;
+mod webmap;
+
+pub use animation::AnimationForm;
+pub use report::ReportForm;
+pub use webmap::WebMapForm;
+
+use crate::ui::app::RaidmapApp;
+use crate::ui::command::Command;
+use crate::ui::panels::layers::ProblemReport;
+
+/// One of the publishing dialogs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialog {
+    Animation,
+    Report,
+    WebMap,
+}
+
+/// The three forms and the one publishing job that may be running.
+#[derive(Default)]
+pub struct Publishing {
+    pub animation: AnimationForm,
+    pub report: ReportForm,
+    pub webmap: WebMapForm,
+    job: Option<job::Job>,
+}
+
+impl Publishing {
+    /// Whether something is being written.
+    pub fn is_running(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// The toolbar's Publish menu.
+    pub fn menu_ui(ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        ui.menu_button("Publish", |ui| {
+            for (dialog, label, hint) in [
+                (
+                    Dialog::Animation,
+                    "Export animation…",
+                    "A GIF, WebP or MP4 of the map moving through the dates",
+                ),
+                (
+                    Dialog::Report,
+                    "Export report…",
+                    "A PDF case report: files, method, map, sites, raids, sources",
+                ),
+                (
+                    Dialog::WebMap,
+                    "Publish web map…",
+                    "One HTML file that works offline, from a USB stick or an e-mail",
+                ),
+            ] {
+                if ui.button(label).on_hover_text(hint).clicked() {
+                    commands.push(Command::OpenPublish(dialog));
+                }
+            }
+        });
+    }
+}
+
+/// Open a dialog, its dates taken from the timeline's window.
+pub fn open(app: &mut RaidmapApp, dialog: Dialog) {
+    let window = app.timeline.window();
+    let publishing = &mut app.publish;
+    match dialog {
+        Dialog::Animation => publishing.animation.open(window),
+        Dialog::Report => publishing.report.open(window),
+        Dialog::WebMap => publishing.webmap.open(),
+    }
+}
+
+/// Show the open dialogs and the running job; start what the user asks for, and report how
+/// it ended in the status bar (and the problems window when it failed).
+pub fn ui(app: &mut RaidmapApp, ctx: &egui::Context) {
+    let busy = app.publish.is_running();
+    let started = {
+        let p = &mut app.publish;
+        let animation = p.animation.ui(ctx, busy);
+        let report = p.report.ui(ctx, busy);
+        let webmap = p.webmap.ui(ctx, busy);
+        animation.or(report).or(webmap)
+    };
+    if let Some(mut task) = started {
+        task.frame(app.map.view_area());
+        let (scene, files, warning) = scene::scene_of(app, task.needs_tiles());
+        if let Some(warning) = warning {
+            app.status = warning;
+        }
+        app.publish.job = Some(job::Job::start(ctx, task, scene, files));
+    }
+    let Some(running) = &mut app.publish.job else {
+        return;
+    };
+    match running.poll() {
+        None => running.ui(ctx),
+        Some(outcome) => {
+            app.publish.job = None;
+            match outcome {
+                job::Outcome::Done(message) | job::Outcome::Cancelled(message) => {
+                    app.status = message;
+                }
+                job::Outcome::Failed { title, lines } => {
+                    app.status = format!("{title}; nothing was overwritten.");
+                    app.problems.push(ProblemReport { title, lines });
+                }
+            }
+        }
+    }
+}
