@@ -35,6 +35,7 @@ fn assert_toolbar_visible(harness: &Harness<'_, RaidmapApp>, width: f32, height:
         "Save as…",
         "Legend",
         "Export image…",
+        "Publish",
         "Help",
     ] {
         let rect = harness.get_by_label(label).rect();
