@@ -1,6 +1,9 @@
-//! GDAL as the oracle: the same KML, GPX and CSV files read by `ogr2ogr -f GeoJSON` and by
-//! `raidmap export` give the same features in the same order at the same positions. GDAL
-//! (gdal-bin) is installed by `.ci/run`; without `ogr2ogr` these tests fail, never pass.
+//! GDAL as the oracle: the same KML, GPX, CSV, Shapefile, GeoPackage, FlatGeobuf and TopoJSON
+//! files read by `ogr2ogr -f GeoJSON` and by `raidmap export` give the same features in the
+//! same order at the same positions (and, for the table formats, the same properties). Files
+//! GDAL writes (in UTM zone 48N, EPSG:32648, as Cambodian GIS offices send them) are read by
+//! raidmap, and files raidmap writes are read by GDAL. GDAL (gdal-bin) is installed by
+//! `.ci/run`; without `ogr2ogr` these tests fail, never pass.
 //! Known, deliberate difference: a tuple with a space inside (`104 11 , 105,12`) is skipped by
 //! raidmap with a warning naming the placemark, where GDAL reads it as `[104, 105, 12]` (a
 //! latitude of 105), so the files here hold only tuples both readers agree on.
@@ -157,4 +160,373 @@ fn csv_points_match_gdal() {
         &["-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat"],
     );
     assert_same_positions(&ours, &gdal);
+}
+
+/// Points, lines and polygons (one with a hole) with text (Khmer and accented), integer, real
+/// and boolean properties, and a null.
+fn sample(kind: &str) -> String {
+    let features = match kind {
+        "points" => vec![
+            (
+                r#"{"type":"Point","coordinates":[104.9167,11.55]}"#,
+                r#"{"name":"Gate ក","guards":12,"area":3.5,"raided":true,"note":"café"}"#,
+            ),
+            (
+                r#"{"type":"Point","coordinates":[103.5,10.6]}"#,
+                r#"{"name":"Dorm","guards":3,"area":1.25,"raided":false,"note":null}"#,
+            ),
+            (
+                r#"{"type":"Point","coordinates":[102.9876543,12.3456789]}"#,
+                r#"{"name":"Pier","guards":0,"area":0.1,"raided":true,"note":"x"}"#,
+            ),
+        ],
+        "lines" => vec![
+            (
+                r#"{"type":"LineString","coordinates":[[104,11],[104.5,11.2],[105,11.1]]}"#,
+                r#"{"name":"Road","lanes":2}"#,
+            ),
+            (
+                r#"{"type":"MultiLineString","coordinates":[[[103,10],[103.1,10.1]],[[103.2,10.2],[103.3,10.25]]]}"#,
+                r#"{"name":"Fence","lanes":0}"#,
+            ),
+        ],
+        _ => vec![
+            (
+                r#"{"type":"Polygon","coordinates":[[[104,11],[104,12],[105,12],[105,11],[104,11]],[[104.2,11.2],[104.4,11.2],[104.4,11.4],[104.2,11.2]]]}"#,
+                r#"{"name":"Compound","ha":3.5}"#,
+            ),
+            (
+                r#"{"type":"MultiPolygon","coordinates":[[[[100,10],[100,11],[101,11],[100,10]]],[[[102,10],[102,11],[103,11],[102,10]]]]}"#,
+                r#"{"name":"Farms","ha":120.25}"#,
+            ),
+        ],
+    };
+    let features: Vec<String> = features
+        .into_iter()
+        .map(|(g, p)| format!(r#"{{"type":"Feature","geometry":{g},"properties":{p}}}"#))
+        .collect();
+    format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        features.join(",")
+    )
+}
+
+fn gdal(args: &[&str]) {
+    let run = Command::new("ogr2ogr")
+        .args(args)
+        .output()
+        .expect("ogr2ogr runs (apt-get install gdal-bin; .ci/run installs it)");
+    assert!(
+        run.status.success(),
+        "ogr2ogr {args:?}: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
+/// What GDAL reads from `input` (its layer `layer`, if given), in WGS84.
+fn gdal_reads(input: &Path, layer: Option<&str>, dir: &Path) -> Value {
+    let out = dir.join(format!(
+        "gdal-{}-{}.geojson",
+        input.file_name().expect("name").to_string_lossy(),
+        layer.unwrap_or("all")
+    ));
+    let mut extra = vec!["-t_srs", "EPSG:4326"];
+    extra.extend(layer);
+    ogr2ogr(input, &out, &extra)
+}
+
+/// What raidmap reads from `input`, exported as GeoJSON.
+fn raidmap_reads(input: &Path, dir: &Path) -> Value {
+    raidmap(
+        input,
+        &dir.join(format!(
+            "ours-{}.geojson",
+            input.file_name().expect("name").to_string_lossy()
+        )),
+    )
+}
+
+/// Only the features of one GDAL layer (raidmap writes every layer of a file into one
+/// collection, in order; each feature keeps no layer name, so the test splits by position).
+fn slice(v: &Value, from: usize, len: usize) -> Value {
+    let features = v["features"].as_array().expect("features");
+    serde_json::json!({"type": "FeatureCollection", "features": features[from..from + len]})
+}
+
+/// A property value as both readers can agree on it: numbers as f64, and GDAL's text for a
+/// dBase logical field ("t"/"f" before GDAL 3.7) as a boolean.
+fn normal(v: &Value) -> Value {
+    match v {
+        Value::Number(n) => serde_json::json!(n.as_f64()),
+        Value::String(s) if s == "t" || s == "T" => Value::Bool(true),
+        Value::String(s) if s == "f" || s == "F" => Value::Bool(false),
+        other => other.clone(),
+    }
+}
+
+/// Same positions (to `tolerance` degrees) and the same properties, feature by feature.
+fn assert_same_features(ours: &Value, gdal: &Value, tolerance: f64) {
+    let (a, b) = (positions(ours), positions(gdal));
+    assert_eq!(a.len(), b.len(), "feature counts differ");
+    for (i, (x, y)) in a.iter().zip(&b).enumerate() {
+        assert_eq!(x.len(), y.len(), "feature {i}: {x:?} vs {y:?}");
+        for (p, q) in x.iter().zip(y) {
+            assert!(
+                (p.0 - q.0).abs() < tolerance && (p.1 - q.1).abs() < tolerance,
+                "feature {i}: {p:?} vs {q:?}"
+            );
+        }
+    }
+    let features = |v: &Value| v["features"].as_array().expect("features").clone();
+    for (i, (f, g)) in features(ours).iter().zip(features(gdal)).enumerate() {
+        let props = |v: &Value| -> Vec<(String, Value)> {
+            v["properties"]
+                .as_object()
+                .map(|m| m.iter().map(|(k, v)| (k.clone(), normal(v))).collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(props(f), props(&g), "feature {i}: properties differ");
+        assert_eq!(
+            f["geometry"]["type"], g["geometry"]["type"],
+            "feature {i}: geometry types differ"
+        );
+    }
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("written");
+    path
+}
+
+#[test]
+fn shapefiles_gdal_writes_in_utm_48n_read_as_gdal_reads_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for kind in ["points", "lines", "polygons"] {
+        let input = write(dir.path(), &format!("{kind}.geojson"), &sample(kind));
+        // UTF-8 with a .cpg, and GDAL's default (ISO-8859-1, no .cpg) for the other kinds.
+        let shp = dir.path().join(format!("{kind}.shp"));
+        let mut args = vec!["-f", "ESRI Shapefile", "-t_srs", "EPSG:32648"];
+        if kind == "points" {
+            args.extend(["-lco", "ENCODING=UTF-8"]);
+        }
+        let (shp_s, input_s) = (shp.to_string_lossy(), input.to_string_lossy());
+        args.extend([shp_s.as_ref(), input_s.as_ref()]);
+        gdal(&args);
+        assert!(dir.path().join(format!("{kind}.prj")).exists());
+        let ours = raidmap_reads(&shp, dir.path());
+        let theirs = gdal_reads(&shp, None, dir.path());
+        // Reprojection: proj4rs against PROJ, within a millimetre.
+        assert_same_features(&ours, &theirs, 1e-8);
+    }
+}
+
+#[test]
+fn a_zipped_shapefile_reads_as_gdal_reads_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = write(dir.path(), "polygons.geojson", &sample("polygons"));
+    let zip = dir.path().join("parcels.shp.zip");
+    let (z, i) = (zip.to_string_lossy(), input.to_string_lossy());
+    gdal(&["-f", "ESRI Shapefile", "-t_srs", "EPSG:32648", &z, &i]);
+    let ours = raidmap_reads(&zip, dir.path());
+    let theirs = gdal_reads(&zip, None, dir.path());
+    assert_same_features(&ours, &theirs, 1e-8);
+}
+
+#[test]
+fn shapefiles_raidmap_writes_read_in_gdal_as_in_raidmap() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for kind in ["points", "lines", "polygons"] {
+        let input = write(dir.path(), &format!("{kind}.geojson"), &sample(kind));
+        let shp = dir.path().join(format!("out-{kind}.shp"));
+        let run = crate::util::raidmap(&[
+            "export".as_ref(),
+            input.as_os_str(),
+            "-o".as_ref(),
+            shp.as_os_str(),
+        ]);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        for ext in ["shx", "dbf", "prj", "cpg"] {
+            assert!(shp.with_extension(ext).exists(), "{ext} written");
+        }
+        let theirs = gdal_reads(&shp, None, dir.path());
+        let original = raidmap_reads(&input, dir.path());
+        // What GDAL reads back is what was exported (positions exactly as written).
+        assert_same_features(&original, &theirs, 1e-12);
+    }
+    // A mix of points and lines cannot be one shapefile: refused, nothing written.
+    let mixed = write(
+        dir.path(),
+        "mixed.geojson",
+        &sample("points").replace(
+            r#"{"type":"Point","coordinates":[103.5,10.6]}"#,
+            r#"{"type":"LineString","coordinates":[[103.5,10.6],[103.6,10.7]]}"#,
+        ),
+    );
+    let out = dir.path().join("mixed.shp");
+    let run = crate::util::raidmap(&[
+        "export".as_ref(),
+        mixed.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("one kind of geometry"), "{stderr}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn geopackages_read_and_written_as_gdal_reads_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // GDAL writes two tables: points in UTM 48N, polygons in WGS84.
+    let gpkg = dir.path().join("survey.gpkg");
+    let points = write(dir.path(), "points.geojson", &sample("points"));
+    let polygons = write(dir.path(), "polygons.geojson", &sample("polygons"));
+    let g = gpkg.to_string_lossy();
+    gdal(&[
+        "-f",
+        "GPKG",
+        "-t_srs",
+        "EPSG:32648",
+        "-nln",
+        "sites",
+        &g,
+        &points.to_string_lossy(),
+    ]);
+    gdal(&[
+        "-f",
+        "GPKG",
+        "-update",
+        "-nln",
+        "parcels",
+        &g,
+        &polygons.to_string_lossy(),
+    ]);
+    let ours = raidmap_reads(&gpkg, dir.path());
+    let sites = gdal_reads(&gpkg, Some("sites"), dir.path());
+    let parcels = gdal_reads(&gpkg, Some("parcels"), dir.path());
+    assert_same_features(&slice(&ours, 0, 3), &sites, 1e-8);
+    assert_same_features(&slice(&ours, 3, 2), &parcels, 1e-12);
+
+    // raidmap writes one table per layer; GDAL reads them back as exported.
+    let out = dir.path().join("out.gpkg");
+    let run = crate::util::raidmap(&[
+        "export".as_ref(),
+        points.as_os_str(),
+        polygons.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let info = Command::new("ogrinfo")
+        .arg(&out)
+        .output()
+        .expect("ogrinfo runs");
+    let listing = String::from_utf8_lossy(&info.stdout);
+    assert!(
+        listing.contains("1: points (Point)") && listing.contains("2: polygons"),
+        "{listing}"
+    );
+    assert!(!String::from_utf8_lossy(&info.stderr).contains("ERROR"));
+    assert_same_features(
+        &raidmap_reads(&points, dir.path()),
+        &gdal_reads(&out, Some("points"), dir.path()),
+        1e-12,
+    );
+    assert_same_features(
+        &raidmap_reads(&polygons, dir.path()),
+        &gdal_reads(&out, Some("polygons"), dir.path()),
+        1e-12,
+    );
+}
+
+#[test]
+fn flatgeobuf_read_and_written_as_gdal_reads_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for kind in ["points", "lines", "polygons"] {
+        let input = write(dir.path(), &format!("{kind}.geojson"), &sample(kind));
+        let fgb = dir.path().join(format!("{kind}.fgb"));
+        gdal(&[
+            "-f",
+            "FlatGeobuf",
+            "-t_srs",
+            "EPSG:32648",
+            &fgb.to_string_lossy(),
+            &input.to_string_lossy(),
+        ]);
+        let ours = raidmap_reads(&fgb, dir.path());
+        let theirs = gdal_reads(&fgb, None, dir.path());
+        assert_same_features(&ours, &theirs, 1e-8);
+
+        let out = dir.path().join(format!("out-{kind}.fgb"));
+        let run = crate::util::raidmap(&[
+            "export".as_ref(),
+            input.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ]);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        // The spatial index orders features along a Hilbert curve: compare the file as
+        // each reader reads it.
+        let ours = raidmap_reads(&out, dir.path());
+        let theirs = gdal_reads(&out, None, dir.path());
+        assert_same_features(&ours, &theirs, 1e-12);
+        assert_eq!(
+            positions(&ours).len(),
+            positions(&raidmap_reads(&input, dir.path())).len()
+        );
+    }
+}
+
+#[test]
+fn topojson_reads_as_gdal_reads_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Quantized, with a shared arc (the border of two districts) used forwards and backwards.
+    let topo = write(
+        dir.path(),
+        "districts.topojson",
+        r#"{"type":"Topology",
+        "transform":{"scale":[0.001,0.001],"translate":[104,11]},
+        "objects":{"districts":{"type":"GeometryCollection","geometries":[
+          {"type":"Polygon","arcs":[[0,1]],"id":"a","properties":{"name":"West","pop":1200}},
+          {"type":"Polygon","arcs":[[-1,2]],"id":"b","properties":{"name":"East","pop":800}},
+          {"type":"LineString","arcs":[3],"properties":{"name":"Road","pop":0}},
+          {"type":"Point","coordinates":[250,250],"properties":{"name":"Gate","pop":5}},
+          {"type":"MultiPoint","coordinates":[[100,100],[900,900]],"properties":{"name":"Posts","pop":2}}]}},
+        "arcs":[[[500,0],[0,1000]],
+                [[500,1000],[-500,0],[0,-1000],[500,0]],
+                [[500,0],[500,0],[0,1000],[-500,0]],
+                [[0,500],[1000,0]]]}"#,
+    );
+    let ours = raidmap_reads(&topo, dir.path());
+    // TopoJSON names no CRS: GDAL reads the positions as they are.
+    let theirs = ogr2ogr(&topo, &dir.path().join("gdal.geojson"), &[]);
+    let names = |v: &Value| -> Vec<String> {
+        v["features"]
+            .as_array()
+            .expect("features")
+            .iter()
+            .map(|f| {
+                f["properties"]["name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect()
+    };
+    assert_eq!(names(&ours), names(&theirs));
+    assert_same_positions(&ours, &theirs);
 }

@@ -97,7 +97,10 @@ table is refused unless --append is given; then the features are added to it (ne
 become new columns). Either way in one transaction: on any error nothing is written.
 
 When OUT ends in .csv the features are written as CSV: id, latitude, longitude (points), wkt
-(other geometries), then one column per property (lists and objects as JSON text).
+(other geometries), then one column per property (lists and objects as JSON text). .gpx
+writes GPX; .gpkg a GeoPackage (one table per input layer); .fgb one FlatGeobuf file; .shp a
+Shapefile (OUT.shp with its .shx, .dbf, .prj and .cpg beside it; one kind of geometry only,
+attribute names cut to 10 bytes and text to 254). All are written in WGS84 (EPSG:4326).
 
 Exit status: 0 written, 1 an input is invalid or unreadable or OUT could not be written (it is
 then unchanged), 2 usage errors.";
@@ -135,6 +138,14 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(EXIT_USAGE));
         }
     };
+    if format == io::Format::Shapefile && (to_stdout || seal.is_some()) {
+        eprintln!(
+            "raidmap: cannot write {}: a Shapefile is several files (.shp, .shx, .dbf, .prj, \
+             .cpg), so it cannot go to standard output or be sealed; write .gpkg or .fgb instead",
+            args.output.display()
+        );
+        return Ok(ExitCode::from(EXIT_USAGE));
+    }
     let mut layers = Vec::with_capacity(args.files.len());
     let mut projects = Vec::new();
     let mut invalid = 0;
@@ -210,7 +221,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         let sealed = seal.encrypt(&plain)?;
         io::write_atomic(&args.output, |w| w.write_all(&sealed))?;
     } else {
-        io::write_atomic(&args.output, |w| write(w))?;
+        io::write_merged_file(&refs, &args.output)?;
         let features: usize = layers.iter().map(|l| l.features.len()).sum();
         eprintln!(
             "raidmap: wrote {features} feature{} to {}",

@@ -14,6 +14,12 @@ pub enum Format {
     Kmz,
     Csv,
     Gpx,
+    /// A `.shp` with its `.dbf`, `.prj`… beside it, or a `.zip` holding them.
+    Shapefile,
+    GeoPackage,
+    FlatGeobuf,
+    /// Read only.
+    TopoJson,
 }
 
 impl std::fmt::Debug for Format {
@@ -39,6 +45,10 @@ impl Format {
             Format::Kmz => "KMZ",
             Format::Csv => "CSV",
             Format::Gpx => "GPX",
+            Format::Shapefile => "Shapefile",
+            Format::GeoPackage => "GeoPackage",
+            Format::FlatGeobuf => "FlatGeobuf",
+            Format::TopoJson => "TopoJSON",
         }
     }
 
@@ -49,6 +59,10 @@ impl Format {
             "kmz" => Format::Kmz,
             "csv" | "tsv" | "txt" | "psv" => Format::Csv,
             "gpx" => Format::Gpx,
+            "shp" | "shx" | "dbf" | "zip" => Format::Shapefile,
+            "gpkg" => Format::GeoPackage,
+            "fgb" => Format::FlatGeobuf,
+            "topojson" => Format::TopoJson,
             _ => Format::GeoJson,
         }
     }
@@ -60,28 +74,38 @@ impl Format {
             "geojson" | "json" => Some(Format::GeoJson),
             "csv" => Some(Format::Csv),
             "gpx" => Some(Format::Gpx),
+            "shp" => Some(Format::Shapefile),
+            "gpkg" => Some(Format::GeoPackage),
+            "fgb" => Some(Format::FlatGeobuf),
             _ => None,
         }
     }
 }
 
 /// The formats raidmap reads, for messages.
-pub const READABLE: &str = "GeoJSON, KML/KMZ, CSV/TSV and GPX";
+pub const READABLE: &str = "GeoJSON, KML/KMZ, CSV/TSV, GPX, Shapefile (or a .zip of one), GeoPackage, FlatGeobuf and TopoJSON";
 
 /// The extensions `export` writes, for messages.
-pub const WRITABLE: &str = ".geojson, .json, .csv, .gpx";
+pub const WRITABLE: &str = ".geojson, .json, .csv, .gpx, .shp, .gpkg, .fgb";
 
 /// Name and extensions of each entry of the Open dialog's filter list, the first holding every
 /// readable extension.
 pub const OPEN_FILTERS: &[(&str, &[&str])] = &[
     (
         "Map data",
-        &["geojson", "json", "kml", "kmz", "csv", "tsv", "txt", "gpx"],
+        &[
+            "geojson", "json", "kml", "kmz", "csv", "tsv", "txt", "gpx", "shp", "zip", "gpkg",
+            "fgb", "topojson",
+        ],
     ),
     ("GeoJSON", &["geojson", "json"]),
     ("KML / KMZ", &["kml", "kmz"]),
     ("CSV / TSV", &["csv", "tsv", "txt"]),
     ("GPX", &["gpx"]),
+    ("Shapefile (.shp or .zip)", &["shp", "zip"]),
+    ("GeoPackage", &["gpkg"]),
+    ("FlatGeobuf", &["fgb"]),
+    ("TopoJSON", &["topojson", "json"]),
 ];
 
 /// Name and extension of each format the Export dialog offers, the first the default.
@@ -89,6 +113,9 @@ pub const SAVE_FILTERS: &[(&str, &[&str])] = &[
     ("GeoJSON", &["geojson"]),
     ("CSV", &["csv"]),
     ("GPX", &["gpx"]),
+    ("GeoPackage", &["gpkg"]),
+    ("Shapefile", &["shp"]),
+    ("FlatGeobuf", &["fgb"]),
 ];
 
 fn extension(path: &Path) -> String {
@@ -122,7 +149,7 @@ pub fn sniff(head: &[u8], path: &Path) -> Detected {
     if head.starts_with(b"PK\x03\x04") {
         return match extension(path).as_str() {
             "kmz" => Readable(Format::Kmz),
-            "zip" => Unsupported("zip"),
+            "zip" => Readable(Format::Shapefile),
             "xlsx" => Unsupported("Excel"),
             "docx" => Unsupported("Word"),
             "ods" => Unsupported("OpenDocument"),
@@ -130,13 +157,21 @@ pub fn sniff(head: &[u8], path: &Path) -> Detected {
         };
     }
     if head.starts_with(b"SQLite format 3\0") {
-        return Unsupported("SQLite");
+        // A GeoPackage says so in the header's application id (GPKG, or GP10/GP11 before 1.2).
+        let id = head.get(68..72).unwrap_or_default();
+        return if matches!(id, b"GPKG" | b"GP10" | b"GP11")
+            || Format::of(path) == Format::GeoPackage
+        {
+            Readable(Format::GeoPackage)
+        } else {
+            Unsupported("SQLite (not GeoPackage)")
+        };
     }
     if head.starts_with(b"fgb\x03") {
-        return Unsupported("FlatGeobuf");
+        return Readable(Format::FlatGeobuf);
     }
     if head.starts_with(&[0x00, 0x00, 0x27, 0x0a]) {
-        return Unsupported("Shapefile");
+        return Readable(Format::Shapefile);
     }
     if head.starts_with(b"%PDF") {
         return Unsupported("PDF");
@@ -167,7 +202,7 @@ pub fn sniff(head: &[u8], path: &Path) -> Detected {
     if text.starts_with('{') || text.starts_with('[') {
         let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
         if compact.contains(r#""type":"Topology""#) {
-            return Unsupported("TopoJSON");
+            return Readable(Format::TopoJson);
         }
         return Readable(Format::GeoJson);
     }
@@ -212,7 +247,7 @@ mod tests {
                 b"{ \"type\" : \"Topology\", \"objects\": {}}",
                 Path::new("t.geojson")
             ),
-            Detected::Unsupported("TopoJSON")
+            Detected::Readable(Format::TopoJson)
         );
         assert_eq!(
             sniff(b"PK\x03\x04rest", Path::new("a.kml")),

@@ -2,7 +2,8 @@
 //! nest and how much a compressed archive may inflate to. Each can be raised through an
 //! environment variable, which every refusal names.
 
-/// How deep KML and GPX elements may nest: `RAIDMAP_MAX_DEPTH`,
+/// How deep KML and GPX elements, JSON arrays and objects (TopoJSON), WKB and FlatGeobuf
+/// geometry collections may nest: `RAIDMAP_MAX_DEPTH`,
 /// 256 by default. Real files nest a few dozen levels; a file 100,000 levels deep is refused
 /// instead of overflowing the stack.
 pub fn max_depth() -> usize {
@@ -53,4 +54,47 @@ pub fn read_entry(entry: impl std::io::Read, name: &str) -> Result<Vec<u8>, Stri
         return Err(inflated_message(name, limit));
     }
     Ok(bytes)
+}
+
+/// The deepest JSON serde_json parses (its own limit, which cannot be raised).
+pub const JSON_PARSER_DEPTH: usize = 128;
+
+/// Refuse JSON text whose arrays and objects nest deeper than [`max_depth`] (or than the
+/// parser's own [`JSON_PARSER_DEPTH`]), before it is parsed, saying where.
+pub fn check_json_depth(text: &[u8]) -> Result<(), String> {
+    let limit = max_depth();
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let (mut line, mut line_start) = (1usize, 0usize);
+    for (i, &b) in text.iter().enumerate() {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'\n' => (line, line_start) = (line + 1, i + 1),
+            b'[' | b'{' => {
+                depth += 1;
+                let place = || format!("line {line}, column {}", i - line_start + 1);
+                if depth > limit {
+                    return Err(format!("at {}: {}", place(), depth_message(limit)));
+                }
+                if depth > JSON_PARSER_DEPTH {
+                    return Err(format!(
+                        "at {}: JSON nests deeper than {JSON_PARSER_DEPTH} levels, the most \
+                         raidmap's JSON parser reads (RAIDMAP_MAX_DEPTH cannot raise this one)",
+                        place()
+                    ));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
 }

@@ -1,5 +1,7 @@
-//! Reading and writing layers: GeoJSON, KML/KMZ, CSV/TSV and GPX in; GeoJSON, CSV and GPX
-//! out; atomic file writes; PostgreSQL/PostGIS tables in and out ([`postgis`]).
+//! Reading and writing layers: GeoJSON, KML/KMZ, CSV/TSV, GPX, Shapefile, GeoPackage,
+//! FlatGeobuf and TopoJSON in; GeoJSON, CSV, GPX, Shapefile, GeoPackage and FlatGeobuf out;
+//! atomic file writes; PostgreSQL/PostGIS tables in and out ([`postgis`]). Files in another
+//! coordinate reference system are reprojected to WGS84 as they are read ([`crs`]).
 //!
 //! The GeoJSON reader checks RFC 7946 itself and reports every problem with its place; the
 //! writer reproduces unedited features byte for byte; [`atomic::write_atomic`] never leaves a
@@ -9,14 +11,20 @@
 
 pub mod atomic;
 pub mod convert;
+pub mod crs;
 pub mod csv;
+pub mod flatgeobuf;
 pub mod format;
 pub mod geojson;
+pub mod geopackage;
 pub mod gpx;
 pub mod kml;
 pub mod limits;
 pub mod postgis;
 pub mod progress;
+pub mod shapefile;
+mod table;
+pub mod topojson;
 mod xml;
 
 pub use self::atomic::{AtomicWriteError, write_atomic};
@@ -122,6 +130,12 @@ pub fn read_layers_with(path: &Path, progress: &Progress) -> Result<Vec<Layer>, 
         Format::Kmz => kml::read_kmz(&read()?, &name)?,
         Format::Csv => vec![csv::read_csv(&text(read()?, "CSV")?, &name)?],
         Format::Gpx => vec![gpx::read_gpx(&text(read()?, "GPX")?, &name)?],
+        Format::Shapefile if sealed || is_zip(path) => shapefile::read_zip(&read()?, &name)?,
+        Format::Shapefile => shapefile::read_path(path)?,
+        Format::GeoPackage if sealed => geopackage::read_bytes(&read()?, &name)?,
+        Format::GeoPackage => geopackage::read_path(path, &name)?,
+        Format::FlatGeobuf => vec![flatgeobuf::read_fgb(&read()?, &name)?],
+        Format::TopoJson => topojson::read_topojson(&read()?, &name)?,
     };
     if progress.cancelled() {
         return Err(ReadError::Cancelled { name });
@@ -130,6 +144,15 @@ pub fn read_layers_with(path: &Path, progress: &Progress) -> Result<Vec<Layer>, 
         layer.path = Some(path.to_owned());
     }
     Ok(layers)
+}
+
+/// Whether the file at `path` begins as a zip archive does.
+fn is_zip(path: &Path) -> bool {
+    use std::io::Read as _;
+    let mut head = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| &head == b"PK\x03\x04")
 }
 
 /// Read a file of any format as one layer: a KML or KMZ file with several folders becomes one
@@ -190,6 +213,12 @@ pub fn write_layers(
     match (format, layers) {
         (Format::Csv, _) => csv::write_csv(layers, &mut out),
         (Format::Gpx, _) => gpx::write_gpx(layers, &mut out),
+        (Format::GeoPackage, _) => geopackage::write_gpkg(layers, &mut out),
+        (Format::FlatGeobuf, _) => flatgeobuf::write_fgb(layers, &mut out),
+        (Format::Shapefile, _) => Err(std::io::Error::other(
+            "a Shapefile is several files (.shp, .shx, .dbf, .prj, .cpg): it can only be \
+             written to a path ending in .shp",
+        )),
         (_, [one]) => write_layer(one, &mut out),
         (_, many) => write_merged(many, &mut out),
     }
@@ -197,7 +226,20 @@ pub fn write_layers(
 
 /// Save every feature of `layers` at `path`, atomically, in the format its extension names
 /// ([`Format::writable`]; GeoJSON for any other).
+/// A Shapefile is written as its several files, each atomically.
 pub fn write_merged_file(layers: &[&Layer], path: &Path) -> Result<(), AtomicWriteError> {
     let format = Format::writable(path).unwrap_or(Format::GeoJson);
+    if format == Format::Shapefile {
+        let files = shapefile::encode(layers).map_err(|message| AtomicWriteError::Io {
+            path: path.to_owned(),
+            source: std::io::Error::other(message),
+        })?;
+        for (extension, bytes) in files {
+            write_atomic(&path.with_extension(extension), |w| {
+                std::io::Write::write_all(w, &bytes)
+            })?;
+        }
+        return Ok(());
+    }
     write_atomic(path, |w| write_layers(layers, format, w))
 }

@@ -1,0 +1,258 @@
+//! The coordinate reference system (CRS) of a file in another CRS than WGS84 longitude/latitude
+//! (a Shapefile's `.prj`, a GeoPackage table's `srs_id`, a FlatGeobuf header), and the
+//! reprojection of its geometries to WGS84, done with proj4rs (a pure-Rust port of PROJ.4):
+//! an EPSG code through the definitions of crs-definitions, a WKT text through proj4wkt. A CRS
+//! that cannot be read is an error, never a guess: data in UTM metres read as degrees would be
+//! drawn in the wrong place without anyone noticing.
+
+use geo::{Coord, Geometry, MapCoordsInPlace as _};
+use proj4rs::Proj;
+
+/// How a file's coordinates become WGS84 longitude/latitude.
+pub enum Crs {
+    /// Already WGS84 longitude/latitude (EPSG:4326, OGC:CRS84).
+    Wgs84,
+    /// Reprojected from another CRS, named for messages.
+    Other {
+        from: Box<Proj>,
+        to: Box<Proj>,
+        name: String,
+    },
+}
+
+impl std::fmt::Debug for Crs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The longest WKT text read, and how deep its brackets may nest (real ones nest 4 or 5 levels).
+const MAX_WKT_BYTES: usize = 64 * 1024;
+const MAX_WKT_DEPTH: usize = 32;
+
+const WGS84: &str = "+proj=longlat +datum=WGS84 +no_defs";
+
+impl Crs {
+    /// The CRS of an EPSG code.
+    pub fn from_epsg(code: i64) -> Result<Self, String> {
+        if code == 4326 {
+            return Ok(Crs::Wgs84);
+        }
+        let proj = u16::try_from(code)
+            .ok()
+            .and_then(|c| Proj::from_epsg_code(c).ok())
+            .ok_or_else(|| {
+                format!(
+                    "its coordinate reference system EPSG:{code} is not one raidmap knows, so it \
+                     cannot be placed on the map (reproject it to EPSG:4326 first)"
+                )
+            })?;
+        Self::reprojecting(proj, format!("EPSG:{code}"))
+    }
+
+    /// The CRS a WKT text (WKT1, as in a `.prj`, or WKT2) describes.
+    pub fn from_wkt(wkt: &str) -> Result<Self, String> {
+        let wkt = wkt.trim().trim_start_matches('\u{feff}');
+        if wkt.len() > MAX_WKT_BYTES {
+            return Err(format!(
+                "its coordinate reference system is {} bytes of WKT (at most {MAX_WKT_BYTES} are read)",
+                wkt.len()
+            ));
+        }
+        let mut depth = 0usize;
+        for c in wkt.chars() {
+            match c {
+                '[' | '(' => {
+                    depth += 1;
+                    if depth > MAX_WKT_DEPTH {
+                        return Err(format!(
+                            "its coordinate reference system (WKT) nests deeper than {MAX_WKT_DEPTH} levels"
+                        ));
+                    }
+                }
+                ']' | ')' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        if is_wgs84_geographic(wkt) {
+            return Ok(Crs::Wgs84);
+        }
+        if let Some(code) = top_level_epsg(wkt)
+            && let Ok(crs) = Self::from_epsg(code)
+        {
+            return Ok(crs);
+        }
+        let name = wkt_name(wkt);
+        let unknown = |why: String| {
+            format!(
+                "its coordinate reference system \"{name}\" cannot be read ({why}), so it cannot \
+                 be placed on the map (reproject it to EPSG:4326 first)"
+            )
+        };
+        let proj_string = proj4wkt::wkt_to_projstring(wkt).map_err(|e| unknown(e.to_string()))?;
+        let proj = Proj::from_proj_string(&proj_string).map_err(|e| unknown(e.to_string()))?;
+        Self::reprojecting(proj, name)
+    }
+
+    fn reprojecting(from: Proj, name: String) -> Result<Self, String> {
+        if !from.has_inverse() {
+            return Err(format!(
+                "its coordinate reference system {name} cannot be converted to longitude/latitude"
+            ));
+        }
+        let to = Proj::from_proj_string(WGS84).map_err(|e| e.to_string())?;
+        Ok(Crs::Other {
+            from: Box::new(from),
+            to: Box::new(to),
+            name,
+        })
+    }
+
+    /// A short name: `WGS84` or the CRS's name or code.
+    pub fn name(&self) -> &str {
+        match self {
+            Crs::Wgs84 => "WGS84",
+            Crs::Other { name, .. } => name,
+        }
+    }
+
+    /// Reproject `geometry` to WGS84 longitude/latitude in place.
+    pub fn to_wgs84(&self, geometry: &mut Geometry<f64>) -> Result<(), String> {
+        let Crs::Other { from, to, name } = self else {
+            return Ok(());
+        };
+        let degrees_in = from.is_latlong();
+        let failed = std::cell::Cell::new(None);
+        let failed_at = &failed;
+        geometry.map_coords_in_place(|c| {
+            let mut p = if degrees_in {
+                (c.x.to_radians(), c.y.to_radians(), 0.0)
+            } else {
+                (c.x, c.y, 0.0)
+            };
+            let moved = proj4rs::transform::transform(from, to, &mut p)
+                .ok()
+                .map(|()| (p.0.to_degrees(), p.1.to_degrees()))
+                .filter(|(x, y)| x.is_finite() && y.is_finite());
+            match moved {
+                Some((x, y)) => Coord { x, y },
+                None => {
+                    if failed_at.get().is_none() {
+                        failed_at.set(Some(c));
+                    }
+                    c
+                }
+            }
+        });
+        match failed.get() {
+            Some(c) => Err(format!("the position ({}, {}) is outside {name}", c.x, c.y)),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Whether every coordinate of these geometries could be a longitude/latitude (for files
+/// that name no CRS: they are read as WGS84 only when they can be).
+pub fn looks_like_degrees<'a>(geometries: impl Iterator<Item = &'a Geometry<f64>>) -> bool {
+    use geo::CoordsIter as _;
+    geometries
+        .flat_map(|g| g.coords_iter())
+        .all(|c| c.x.abs() <= 180.0 && c.y.abs() <= 90.0)
+}
+
+/// A geographic (not projected) WKT CRS on the WGS84 datum.
+fn is_wgs84_geographic(wkt: &str) -> bool {
+    let upper = wkt.to_ascii_uppercase();
+    let geographic = upper.starts_with("GEOGCS[")
+        || upper.starts_with("GEOGCRS[")
+        || upper.starts_with("GEODCRS[");
+    let compact: String = upper
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    geographic
+        && (compact.contains("DATUMDWGS1984")
+            || compact.contains("DATUMWGS1984")
+            || compact.contains("DATUMWORLDGEODETICSYSTEM1984"))
+}
+
+/// The EPSG code of the CRS itself: the last `AUTHORITY["EPSG","N"]` or `ID["EPSG",N]` at the
+/// outermost level of the WKT.
+fn top_level_epsg(wkt: &str) -> Option<i64> {
+    let mut depth = 0usize;
+    let mut found = None;
+    let bytes = wkt.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'[' | b'(' => depth += 1,
+            b']' | b')' => depth = depth.saturating_sub(1),
+            _ if depth == 1 => {
+                let rest = &wkt[i..];
+                let upper = rest.get(..10).unwrap_or(rest).to_ascii_uppercase();
+                if (upper.starts_with("AUTHORITY[") || upper.starts_with("ID["))
+                    && (i == 0 || matches!(bytes[i - 1], b',' | b' ' | b'\n'))
+                {
+                    let inner = &rest[rest.find('[')? + 1..];
+                    let inner = &inner[..inner.find(']')?];
+                    let mut parts = inner.split(',').map(|p| p.trim().trim_matches('"'));
+                    if parts.next()?.eq_ignore_ascii_case("EPSG") {
+                        found = parts.next().and_then(|c| c.parse().ok());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// The name a WKT CRS gives itself (its first quoted string).
+fn wkt_name(wkt: &str) -> String {
+    wkt.split('"')
+        .nth(1)
+        .map(|n| n.chars().take(80).collect())
+        .unwrap_or_else(|| "(unnamed)".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const UTM48N_ESRI: &str = r#"PROJCS["WGS_1984_UTM_Zone_48N",GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",105.0],PARAMETER["Scale_Factor",0.9996],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]"#;
+
+    fn point(crs: &Crs, x: f64, y: f64) -> (f64, f64) {
+        let mut g = Geometry::Point(geo::Point::new(x, y));
+        crs.to_wgs84(&mut g).expect("reprojected");
+        let Geometry::Point(p) = g else {
+            unreachable!()
+        };
+        (p.x(), p.y())
+    }
+
+    #[test]
+    fn utm_48n_from_an_esri_prj_and_from_its_epsg_code_agree() {
+        // Phnom Penh, 104.9167 E 11.55 N, is about (491,000 m E, 1,276,700 m N) in UTM 48N.
+        let esri = Crs::from_wkt(UTM48N_ESRI).expect("read");
+        let epsg = Crs::from_epsg(32648).expect("known");
+        let a = point(&esri, 491_000.0, 1_276_700.0);
+        let b = point(&epsg, 491_000.0, 1_276_700.0);
+        assert!(
+            (a.0 - 104.9173).abs() < 1e-3 && (a.1 - 11.5487).abs() < 1e-3,
+            "{a:?}"
+        );
+        assert!((a.0 - b.0).abs() < 1e-9 && (a.1 - b.1).abs() < 1e-9);
+    }
+
+    #[test]
+    fn wgs84_is_left_alone_and_unknown_crs_are_errors() {
+        let wgs = r#"GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]"#;
+        assert!(matches!(Crs::from_wkt(wgs), Ok(Crs::Wgs84)));
+        assert!(matches!(Crs::from_epsg(4326), Ok(Crs::Wgs84)));
+        let err = Crs::from_epsg(999_999).expect_err("unknown");
+        assert!(err.contains("EPSG:999999"), "{err}");
+        let err = Crs::from_wkt(r#"PROJCS["Moon",PROJECTION["Nowhere"]]"#).expect_err("bad");
+        assert!(err.contains("Moon"), "{err}");
+        let deep = format!("{}{}", "A[".repeat(1_000), "]".repeat(1_000));
+        assert!(Crs::from_wkt(&deep).expect_err("deep").contains("nests"));
+    }
+}

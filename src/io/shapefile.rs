@@ -1,0 +1,781 @@
+//! Shapefiles in and out: a `.shp` with the `.shx`, `.dbf`, `.prj` and `.cpg` beside it, or a
+//! `.zip` holding them (one layer per `.shp` in it), read with georust's `shapefile` crate (and
+//! its `dbase`).
+//!
+//! Reading: points, multipoints, polylines (LineString, or MultiLineString for several parts)
+//! and polygons (holes put in the outer ring that holds them; several outer rings make a
+//! MultiPolygon); Z and M values are dropped. Attributes keep their types (a numeric field
+//! without decimals gives integers) and their encoding (the `.cpg`, else the code page the
+//! `.dbf` names, else UTF-8). Positions are reprojected from the `.prj`'s CRS to WGS84
+//! ([`Crs`]); without a `.prj` they are read as WGS84 only when every one of them can be a
+//! longitude/latitude, and a `.prj` that cannot be read is an error. Before the crate reads
+//! anything, every record of the `.shp` is checked to lie inside the file with counts that fit
+//! its length, so a hostile file is refused with the record and byte it goes wrong at instead
+//! of making the reader allocate what it claims.
+//!
+//! Writing: one kind of geometry per file (points, lines or polygons; several kinds are
+//! refused with a pointer to GeoPackage or FlatGeobuf), WGS84 with its `.prj`, attributes as
+//! UTF-8 (`.cpg`) with names cut to dBase's 10 bytes (made unique) and text to 254 bytes.
+
+use std::collections::HashSet;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use geo::{Contains as _, Coord, Geometry, LineString, MultiLineString, MultiPoint, Polygon};
+use serde_json::{Map, Value};
+use shapefile::record::traits::HasXY;
+use shapefile::{PolygonRing, Shape};
+
+use super::convert::Converted;
+use super::crs::{self, Crs};
+use super::table::{Kind, Table};
+use super::{ReadError, format_error, limits};
+use crate::model::{Layer, LayerKind, Problem, Severity};
+
+/// The files of one shapefile, read whole.
+pub struct Parts {
+    pub name: String,
+    pub shp: Vec<u8>,
+    pub dbf: Option<Vec<u8>>,
+    pub prj: Option<Vec<u8>>,
+    pub cpg: Option<Vec<u8>>,
+}
+
+const FORMAT: &str = "Shapefile";
+
+/// Read the shapefile at `path` (its `.shp`, or any of its files) as one layer.
+pub fn read_path(path: &Path) -> Result<Vec<Layer>, ReadError> {
+    let name = file_name(path);
+    let sibling = |ext: &str| -> Option<PathBuf> {
+        let stem = path.file_stem()?.to_string_lossy().into_owned();
+        let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+        let folder = folder.unwrap_or(Path::new("."));
+        std::fs::read_dir(folder).ok()?.flatten().find_map(|entry| {
+            let p = entry.path();
+            let same_stem = p.file_stem().is_some_and(|s| s.to_string_lossy() == stem);
+            let same_ext = p
+                .extension()
+                .is_some_and(|e| e.to_string_lossy().eq_ignore_ascii_case(ext));
+            (same_stem && same_ext).then_some(p)
+        })
+    };
+    let read = |p: PathBuf| std::fs::read(&p).map_err(|source| ReadError::Io { path: p, source });
+    let shp = sibling("shp").ok_or_else(|| {
+        format_error(
+            &name,
+            FORMAT,
+            None,
+            "the .shp file beside it is missing".into(),
+        )
+    })?;
+    let parts = Parts {
+        name: file_name(&shp),
+        shp: read(shp)?,
+        dbf: sibling("dbf").map(read).transpose()?,
+        prj: sibling("prj").map(read).transpose()?,
+        cpg: sibling("cpg").map(read).transpose()?,
+    };
+    read_parts(parts).map(|l| vec![l])
+}
+
+/// Read every shapefile in a zip archive, one layer each.
+pub fn read_zip(bytes: &[u8], name: &str) -> Result<Vec<Layer>, ReadError> {
+    let fail = |message: String| format_error(name, FORMAT, None, message);
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| fail(format!("not a readable zip archive: {e}")))?;
+    let names: Vec<String> = archive.file_names().map(str::to_owned).collect();
+    let shps: Vec<&String> = names
+        .iter()
+        .filter(|n| n.to_ascii_lowercase().ends_with(".shp"))
+        .filter(|n| !n.starts_with("__MACOSX/"))
+        .collect();
+    if shps.is_empty() {
+        let listed: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
+        return Err(fail(format!(
+            "this zip archive holds no .shp file (it holds {}{})",
+            if listed.is_empty() {
+                "nothing".to_owned()
+            } else {
+                listed.join(", ")
+            },
+            if names.len() > 5 { ", …" } else { "" }
+        )));
+    }
+    let mut layers = Vec::new();
+    for shp in shps {
+        let stem = &shp[..shp.len() - 4];
+        let mut entry = |ext: &str| -> Result<Option<Vec<u8>>, ReadError> {
+            let dotted = format!(".{ext}");
+            let Some(found) = names.iter().find(|n| {
+                n.starts_with(stem)
+                    && n.get(stem.len()..)
+                        .is_some_and(|e| e.eq_ignore_ascii_case(&dotted))
+            }) else {
+                return Ok(None);
+            };
+            let file = archive
+                .by_name(found)
+                .map_err(|e| fail(format!("cannot open {found} in the archive: {e}")))?;
+            limits::read_entry(file, found).map(Some).map_err(fail)
+        };
+        let parts = Parts {
+            name: format!("{name}/{}", shp.rsplit('/').next().unwrap_or(shp)),
+            shp: entry("shp")?.unwrap_or_default(),
+            dbf: entry("dbf")?,
+            prj: entry("prj")?,
+            cpg: entry("cpg")?,
+        };
+        layers.push(read_parts(parts)?);
+    }
+    Ok(layers)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Read one shapefile's files as a layer.
+pub fn read_parts(parts: Parts) -> Result<Layer, ReadError> {
+    let name = parts.name.clone();
+    let fail = |message: String| format_error(&name, FORMAT, None, message);
+    let mut shp = parts.shp;
+    let records = check_shp(&mut shp).map_err(fail)?;
+    let mut layer = Layer::new(name.clone(), LayerKind::Data);
+    let mut warn = |message: String| {
+        layer.warnings.push(Problem {
+            severity: Severity::Warning,
+            line: None,
+            column: None,
+            path: String::new(),
+            message,
+        })
+    };
+    let crs = match &parts.prj {
+        Some(prj) => Some(
+            Crs::from_wkt(&String::from_utf8_lossy(prj)).map_err(|e| fail(format!(".prj: {e}")))?,
+        ),
+        None => None,
+    };
+    let mut shapes = shapefile::ShapeReader::new(Cursor::new(shp))
+        .map_err(|e| fail(format!("the .shp cannot be read: {e}")))?;
+    let mut geometries = Vec::with_capacity(records.min(1 << 20));
+    for (i, shape) in shapes.iter_shapes().take(records).enumerate() {
+        let shape = shape.map_err(|e| fail(format!("record {}: {e}", i + 1)))?;
+        geometries.push(match geometry(shape) {
+            Ok(g) => g,
+            Err(message) => {
+                warn(format!(
+                    "record {}: {message}; read without a geometry",
+                    i + 1
+                ));
+                None
+            }
+        });
+    }
+    let properties = match &parts.dbf {
+        Some(dbf) => attributes(dbf, parts.cpg.as_deref(), records).map_err(fail)?,
+        None => {
+            warn("no .dbf beside the .shp: the features have no attributes".into());
+            vec![Map::new(); geometries.len()]
+        }
+    };
+    match &crs {
+        Some(crs) => {
+            for (i, g) in geometries.iter_mut().enumerate() {
+                if let Some(g) = g {
+                    crs.to_wgs84(g)
+                        .map_err(|e| fail(format!("record {}: {e}", i + 1)))?;
+                }
+            }
+        }
+        None if crs::looks_like_degrees(geometries.iter().flatten()) => {
+            warn("no .prj beside the .shp: positions read as WGS84 longitude/latitude".into());
+        }
+        None => {
+            return Err(fail(
+                "no .prj beside the .shp says which coordinate reference system its positions \
+                 are in, and they are not longitudes/latitudes: add the .prj (raidmap will not \
+                 guess)"
+                    .into(),
+            ));
+        }
+    }
+    let mut features = Converted::default();
+    for (geometry, properties) in geometries.into_iter().zip(properties) {
+        let json = geometry
+            .as_ref()
+            .and_then(|g| serde_json::to_value(geojson::Geometry::from(g)).ok())
+            .unwrap_or(Value::Null);
+        features.push(None, json, properties, geometry);
+    }
+    layer.features = features.finish();
+    Ok(layer)
+}
+
+/// Check every record of a `.shp` before the crate reads it: each lies inside the file, and
+/// its point and part counts fit its length. Returns how many records there are, and makes
+/// the header's file length the checked one.
+fn check_shp(shp: &mut [u8]) -> Result<usize, String> {
+    let be = |b: &[u8], at: usize| i32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
+    let le = |b: &[u8], at: usize| i32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
+    if shp.len() < 100 {
+        return Err(format!(
+            "the .shp is {} bytes long, shorter than its 100-byte header",
+            shp.len()
+        ));
+    }
+    if be(shp, 0) != 9994 {
+        return Err("the .shp does not start as a shapefile does (file code 9994)".into());
+    }
+    let mut at = 100usize;
+    let mut count = 0usize;
+    while at + 8 <= shp.len() {
+        let n = count + 1;
+        let words = be(shp, at + 4);
+        let length = usize::try_from(words)
+            .ok()
+            .and_then(|w| w.checked_mul(2))
+            .filter(|l| *l >= 4 && at + 8 + l <= shp.len())
+            .ok_or_else(|| {
+                format!(
+                    "record {n} at byte {at} claims {} bytes, but the .shp ends at byte {}",
+                    i64::from(words) * 2,
+                    shp.len()
+                )
+            })?;
+        let body = &shp[at + 8..at + 8 + length];
+        let shape_type = le(body, 0);
+        let count_at = |offset: usize| -> Result<usize, String> {
+            if body.len() < offset + 4 {
+                return Err(format!(
+                    "record {n} at byte {at} is too short for its shape"
+                ));
+            }
+            usize::try_from(le(body, offset))
+                .map_err(|_| format!("record {n} at byte {at} has a negative count"))
+        };
+        let needed = match shape_type {
+            0 => 4,
+            1 | 11 | 21 => 20,
+            3 | 5 | 13 | 15 | 23 | 25 | 31 => {
+                let parts = count_at(36)?;
+                let points = count_at(40)?;
+                44usize
+                    .saturating_add(parts.saturating_mul(4))
+                    .saturating_add(points.saturating_mul(16))
+            }
+            8 | 18 | 28 => 40usize.saturating_add(count_at(36)?.saturating_mul(16)),
+            other => {
+                return Err(format!(
+                    "record {n} at byte {at} has unknown shape type {other}"
+                ));
+            }
+        };
+        if needed > length {
+            return Err(format!(
+                "record {n} at byte {at} claims more points or parts than its {length} bytes hold"
+            ));
+        }
+        at += 8 + length;
+        count += 1;
+    }
+    let words = i32::try_from(at / 2).unwrap_or(i32::MAX);
+    shp[24..28].copy_from_slice(&words.to_be_bytes());
+    Ok(count)
+}
+
+fn coords<P: HasXY>(points: &[P]) -> Vec<Coord<f64>> {
+    points
+        .iter()
+        .map(|p| Coord { x: p.x(), y: p.y() })
+        .collect()
+}
+
+fn line<P: HasXY>(parts: &[Vec<P>]) -> Option<Geometry<f64>> {
+    let mut lines: Vec<LineString<f64>> = parts.iter().map(|p| LineString(coords(p))).collect();
+    match lines.len() {
+        0 => None,
+        1 => lines.pop().map(Geometry::LineString),
+        _ => Some(Geometry::MultiLineString(MultiLineString(lines))),
+    }
+}
+
+fn polygon<P: HasXY>(rings: &[PolygonRing<P>]) -> Option<Geometry<f64>> {
+    let mut polygons: Vec<Polygon<f64>> = Vec::new();
+    let mut holes = Vec::new();
+    for ring in rings {
+        match ring {
+            PolygonRing::Outer(points) => {
+                polygons.push(Polygon::new(LineString(coords(points)), Vec::new()));
+            }
+            PolygonRing::Inner(points) => holes.push(LineString(coords(points))),
+        }
+    }
+    if polygons.is_empty() {
+        // Rings all wound as holes: read them as outer rings, as GDAL does.
+        polygons = holes
+            .drain(..)
+            .map(|r| Polygon::new(r, Vec::new()))
+            .collect();
+    }
+    for hole in holes {
+        let inside = hole.0.first().and_then(|first| {
+            polygons
+                .iter()
+                .position(|p| p.exterior().contains(&geo::Point::from(*first)))
+        });
+        let at = inside.unwrap_or(polygons.len() - 1);
+        polygons[at].interiors_push(hole);
+    }
+    match polygons.len() {
+        0 => None,
+        1 => polygons.pop().map(Geometry::Polygon),
+        _ => Some(Geometry::MultiPolygon(geo::MultiPolygon(polygons))),
+    }
+}
+
+/// A shape as a geometry (`None` for a null shape).
+fn geometry(shape: Shape) -> Result<Option<Geometry<f64>>, String> {
+    let point = |x: f64, y: f64| Some(Geometry::Point(geo::Point::new(x, y)));
+    Ok(match shape {
+        Shape::NullShape => None,
+        Shape::Point(p) => point(p.x, p.y),
+        Shape::PointM(p) => point(p.x, p.y),
+        Shape::PointZ(p) => point(p.x, p.y),
+        Shape::Multipoint(m) => Some(multipoint(m.points())),
+        Shape::MultipointM(m) => Some(multipoint(m.points())),
+        Shape::MultipointZ(m) => Some(multipoint(m.points())),
+        Shape::Polyline(l) => line(l.parts()),
+        Shape::PolylineM(l) => line(l.parts()),
+        Shape::PolylineZ(l) => line(l.parts()),
+        Shape::Polygon(p) => polygon(p.rings()),
+        Shape::PolygonM(p) => polygon(p.rings()),
+        Shape::PolygonZ(p) => polygon(p.rings()),
+        Shape::Multipatch(_) => return Err("a multipatch (3-D surface) is not read".into()),
+    })
+}
+
+fn multipoint<P: HasXY>(points: &[P]) -> Geometry<f64> {
+    Geometry::MultiPoint(MultiPoint(
+        coords(points).into_iter().map(geo::Point::from).collect(),
+    ))
+}
+
+/// The attributes of the `.dbf`, one map per record, fields in their order.
+fn attributes(
+    dbf: &[u8],
+    cpg: Option<&[u8]>,
+    records: usize,
+) -> Result<Vec<Map<String, Value>>, String> {
+    use shapefile::dbase::FieldValue as F;
+    let decimals = field_decimals(dbf);
+    let mut builder = shapefile::dbase::ReaderBuilder::new();
+    if let Some(cpg) = cpg {
+        let label = String::from_utf8_lossy(cpg);
+        let encoding =
+            shapefile::dbase::encoding::DynEncoding::from_name(&label).ok_or_else(|| {
+                format!(
+                    "the .cpg names the encoding \"{}\", which raidmap does not know",
+                    label.trim()
+                )
+            })?;
+        builder = builder.with_encoding(encoding);
+    }
+    let mut reader = builder
+        .build(Cursor::new(dbf))
+        .map_err(|e| format!("the .dbf cannot be read: {e}"))?;
+    let fields: Vec<(String, u8)> = reader
+        .fields()
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.name() != "DeletionFlag")
+        .map(|(i, f)| (f.name().to_owned(), decimals.get(i).copied().unwrap_or(0)))
+        .collect();
+    let mut out = Vec::with_capacity(records.min(1 << 20));
+    for (i, record) in reader.iter_records().enumerate() {
+        let mut record = record.map_err(|e| format!(".dbf record {}: {e}", i + 1))?;
+        let mut map = Map::new();
+        for (name, decimals) in &fields {
+            let value = match record.remove(name) {
+                None | Some(F::Character(None) | F::Numeric(None) | F::Logical(None)) => {
+                    Value::Null
+                }
+                Some(F::Float(None) | F::Date(None)) => Value::Null,
+                Some(F::Character(Some(s)) | F::Memo(s)) => Value::String(s),
+                Some(F::Numeric(Some(n))) => number(n, *decimals == 0),
+                Some(F::Float(Some(n))) => number(f64::from(n), false),
+                Some(F::Double(n) | F::Currency(n)) => number(n, false),
+                Some(F::Integer(n)) => Value::from(n),
+                Some(F::Logical(Some(b))) => Value::Bool(b),
+                Some(F::Date(Some(d))) => {
+                    Value::String(format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
+                }
+                Some(F::DateTime(t)) => {
+                    let (d, t) = (t.date(), t.time());
+                    Value::String(format!(
+                        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+                        d.year(),
+                        d.month(),
+                        d.day(),
+                        t.hours(),
+                        t.minutes(),
+                        t.seconds()
+                    ))
+                }
+            };
+            map.insert(name.clone(), value);
+        }
+        out.push(map);
+    }
+    if out.len() < records {
+        return Err(format!(
+            "the .dbf holds {} records but the .shp {records}",
+            out.len()
+        ));
+    }
+    out.truncate(records);
+    Ok(out)
+}
+
+/// A number read from a `.dbf`: an integer when its field has no decimals and it is whole.
+fn number(n: f64, whole: bool) -> Value {
+    if whole && n.fract() == 0.0 && n.abs() < 9.0e15 {
+        Value::from(n as i64)
+    } else {
+        serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)
+    }
+}
+
+/// The decimal count of each field, read from the `.dbf`'s field descriptors (byte 17 of each
+/// 32-byte descriptor, from byte 32 until the 0x0D terminator).
+fn field_decimals(dbf: &[u8]) -> Vec<u8> {
+    dbf.get(32..)
+        .unwrap_or_default()
+        .chunks_exact(32)
+        .take_while(|d| d[0] != 0x0d)
+        .map(|d| d[17])
+        .collect()
+}
+
+/// The WGS84 `.prj` written beside every shapefile raidmap writes (as GDAL writes it).
+const WGS84_PRJ: &str = r#"GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]"#;
+
+/// The kind of geometry a shapefile holds.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum ShapeKind {
+    Point,
+    MultiPoint,
+    Line,
+    Polygon,
+}
+
+fn kind_of(g: &Geometry<f64>) -> Option<ShapeKind> {
+    Some(match g {
+        Geometry::Point(_) => ShapeKind::Point,
+        Geometry::MultiPoint(_) => ShapeKind::MultiPoint,
+        Geometry::Line(_) | Geometry::LineString(_) | Geometry::MultiLineString(_) => {
+            ShapeKind::Line
+        }
+        Geometry::Polygon(_)
+        | Geometry::MultiPolygon(_)
+        | Geometry::Rect(_)
+        | Geometry::Triangle(_) => ShapeKind::Polygon,
+        Geometry::GeometryCollection(_) => return None,
+    })
+}
+
+/// The files of a shapefile holding `layers` (`.shp`, `.shx`, `.dbf`, `.prj`, `.cpg`, each
+/// as extension and bytes), or why it cannot hold them.
+pub fn encode(layers: &[&Layer]) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
+    let table = Table::of(layers);
+    let mut kind = None;
+    for (i, row) in table.rows.iter().enumerate() {
+        let Some(g) = &row.geometry else {
+            return Err(format!(
+                "feature {} has no geometry, which a Shapefile cannot hold; export to .gpkg or \
+                 .fgb instead",
+                i + 1
+            ));
+        };
+        let this = kind_of(g).ok_or_else(|| {
+            format!(
+                "feature {} is a GeometryCollection, which a Shapefile cannot hold; export to \
+                 .gpkg or .fgb instead",
+                i + 1
+            )
+        })?;
+        kind = Some(match (kind, this) {
+            (None, this) => this,
+            (Some(a), b) if a == b => a,
+            (
+                Some(ShapeKind::Point | ShapeKind::MultiPoint),
+                ShapeKind::Point | ShapeKind::MultiPoint,
+            ) => ShapeKind::MultiPoint,
+            (Some(a), b) => {
+                return Err(format!(
+                    "a Shapefile holds one kind of geometry, and these features mix {} and {} \
+                     (feature {}); export to .gpkg or .fgb, which hold any mix",
+                    plural(a),
+                    plural(b),
+                    i + 1
+                ));
+            }
+        });
+    }
+    let io = |e: shapefile::Error| e.to_string();
+    let (mut shp, mut shx, mut dbf) = (
+        Cursor::new(Vec::new()),
+        Cursor::new(Vec::new()),
+        Cursor::new(Vec::new()),
+    );
+    {
+        let fields = dbf_fields(&table);
+        let mut builder = shapefile::dbase::TableWriterBuilder::new();
+        for field in &fields {
+            let name = shapefile::dbase::FieldName::try_from(field.name.as_str())
+                .map_err(|e| format!("column {}: {e:?}", field.name))?;
+            builder = match field.kind {
+                Kind::Integer => builder.add_numeric_field(name, 18, 0),
+                Kind::Real => builder.add_numeric_field(name, 24, 15),
+                Kind::Boolean => builder.add_logical_field(name),
+                Kind::Text => builder.add_character_field(name, field.width),
+            };
+        }
+        let mut writer = shapefile::Writer::new(
+            shapefile::ShapeWriter::with_shx(&mut shp, &mut shx),
+            builder.build_with_dest(&mut dbf),
+        );
+        for row in &table.rows {
+            let record = record(&fields, &row.properties);
+            let g = row.geometry.as_ref().ok_or("no geometry")?;
+            match kind.unwrap_or(ShapeKind::Point) {
+                ShapeKind::Point => {
+                    let Geometry::Point(p) = g else {
+                        return Err("mixed points".into());
+                    };
+                    writer.write_shape_and_record(&shapefile::Point::new(p.x(), p.y()), &record)
+                }
+                ShapeKind::MultiPoint => writer.write_shape_and_record(
+                    &shapefile::Multipoint::new(
+                        geo::CoordsIter::coords_iter(g)
+                            .map(|c| shapefile::Point::new(c.x, c.y))
+                            .collect(),
+                    ),
+                    &record,
+                ),
+                ShapeKind::Line => writer.write_shape_and_record(&polyline(g), &record),
+                ShapeKind::Polygon => writer.write_shape_and_record(&shp_polygon(g), &record),
+            }
+            .map_err(io)?;
+        }
+        if table.rows.is_empty() {
+            return Err("there are no features to write".into());
+        }
+    }
+    Ok(vec![
+        ("shp", shp.into_inner()),
+        ("shx", shx.into_inner()),
+        ("dbf", dbf.into_inner()),
+        ("prj", WGS84_PRJ.as_bytes().to_vec()),
+        ("cpg", b"UTF-8".to_vec()),
+    ])
+}
+
+fn plural(kind: ShapeKind) -> &'static str {
+    match kind {
+        ShapeKind::Point | ShapeKind::MultiPoint => "points",
+        ShapeKind::Line => "lines",
+        ShapeKind::Polygon => "polygons",
+    }
+}
+
+fn polyline(g: &Geometry<f64>) -> shapefile::Polyline {
+    let part = |l: &LineString<f64>| {
+        l.0.iter()
+            .map(|c| shapefile::Point::new(c.x, c.y))
+            .collect()
+    };
+    let parts: Vec<Vec<shapefile::Point>> = match g {
+        Geometry::LineString(l) => vec![part(l)],
+        Geometry::MultiLineString(m) => m.0.iter().map(part).collect(),
+        Geometry::Line(l) => vec![part(&LineString::from(*l))],
+        _ => Vec::new(),
+    };
+    shapefile::Polyline::with_parts(parts)
+}
+
+fn shp_polygon(g: &Geometry<f64>) -> shapefile::Polygon {
+    let ring = |l: &LineString<f64>| {
+        l.0.iter()
+            .map(|c| shapefile::Point::new(c.x, c.y))
+            .collect()
+    };
+    let polygons: Vec<Polygon<f64>> = match g {
+        Geometry::Polygon(p) => vec![p.clone()],
+        Geometry::MultiPolygon(m) => m.0.clone(),
+        Geometry::Rect(r) => vec![r.to_polygon()],
+        Geometry::Triangle(t) => vec![t.to_polygon()],
+        _ => Vec::new(),
+    };
+    let mut rings = Vec::new();
+    for p in &polygons {
+        rings.push(PolygonRing::Outer(ring(p.exterior())));
+        rings.extend(p.interiors().iter().map(|r| PolygonRing::Inner(ring(r))));
+    }
+    shapefile::Polygon::with_rings(rings)
+}
+
+/// A `.dbf` column: its (at most 10-byte, unique) name, the property it holds, its type and,
+/// for text, its width in bytes.
+struct DbfField {
+    name: String,
+    key: String,
+    kind: Kind,
+    width: u8,
+}
+
+/// dBase keeps at most this many bytes of text in a field.
+const MAX_TEXT: usize = 254;
+
+fn dbf_fields(table: &Table) -> Vec<DbfField> {
+    let mut taken = HashSet::new();
+    table
+        .columns
+        .iter()
+        .map(|(key, kind)| {
+            let mut name = truncate(key, 10).to_owned();
+            let mut n = 1;
+            while name.is_empty() || !taken.insert(name.to_ascii_lowercase()) {
+                let suffix = format!("_{n}");
+                name = format!("{}{suffix}", truncate(key, 10 - suffix.len()));
+                n += 1;
+            }
+            let width = table
+                .rows
+                .iter()
+                .filter_map(|r| r.properties.get(key).and_then(super::table::text))
+                .map(|t| t.len().min(MAX_TEXT))
+                .max()
+                .unwrap_or(1)
+                .max(1);
+            DbfField {
+                name,
+                key: key.clone(),
+                kind: *kind,
+                width: u8::try_from(width).unwrap_or(u8::MAX),
+            }
+        })
+        .collect()
+}
+
+/// The first at most `bytes` bytes of `s`, on a character boundary.
+fn truncate(s: &str, bytes: usize) -> &str {
+    let mut end = s.len().min(bytes);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+fn record(fields: &[DbfField], properties: &Map<String, Value>) -> shapefile::dbase::Record {
+    use shapefile::dbase::FieldValue as F;
+    let mut record = shapefile::dbase::Record::default();
+    for field in fields {
+        let value = properties.get(&field.key).filter(|v| !v.is_null());
+        let value = match field.kind {
+            Kind::Integer | Kind::Real => F::Numeric(value.and_then(Value::as_f64)),
+            Kind::Boolean => F::Logical(value.and_then(Value::as_bool)),
+            Kind::Text => F::Character(
+                value
+                    .and_then(super::table::text)
+                    .map(|t| truncate(&t, MAX_TEXT).to_owned()),
+            ),
+        };
+        record.insert(field.name.clone(), value);
+    }
+    record
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_record_lengths_and_counts_are_refused_with_their_place() {
+        let mut shp = vec![0u8; 100];
+        shp[..4].copy_from_slice(&9994i32.to_be_bytes());
+        shp[24..28].copy_from_slice(&i32::MAX.to_be_bytes());
+        // A record claiming 2 GB.
+        let mut huge = shp.clone();
+        huge.extend_from_slice(&1i32.to_be_bytes());
+        huge.extend_from_slice(&i32::MAX.to_be_bytes());
+        huge.extend_from_slice(&[0u8; 20]);
+        let err = check_shp(&mut huge).expect_err("refused");
+        assert!(err.contains("record 1 at byte 100"), "{err}");
+        // A polyline claiming a billion points in 48 bytes.
+        let mut many = shp.clone();
+        many.extend_from_slice(&1i32.to_be_bytes());
+        many.extend_from_slice(&24i32.to_be_bytes());
+        let mut body = vec![0u8; 48];
+        body[..4].copy_from_slice(&3i32.to_le_bytes());
+        body[36..40].copy_from_slice(&1i32.to_le_bytes());
+        body[40..44].copy_from_slice(&1_000_000_000i32.to_le_bytes());
+        many.extend_from_slice(&body);
+        let err = check_shp(&mut many).expect_err("refused");
+        assert!(err.contains("more points"), "{err}");
+        // Truncated header.
+        assert!(
+            check_shp(&mut [0u8; 10])
+                .expect_err("short")
+                .contains("100-byte")
+        );
+    }
+
+    #[test]
+    fn round_trip_keeps_features_types_and_text() {
+        let text = r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[104,11],[105,11],[105,12],[104,12],[104,11]],[[104.2,11.2],[104.2,11.4],[104.4,11.4],[104.2,11.2]]]},
+             "properties":{"name":"Compound ក","guards":12,"area_ha":3.5,"raided":true,"description_long":"x"}},
+            {"type":"Feature","geometry":{"type":"MultiPolygon","coordinates":[[[[100,10],[101,10],[101,11],[100,10]]],[[[102,10],[103,10],[103,11],[102,10]]]]},
+             "properties":{"name":"B","guards":null,"area_ha":1,"raided":false}}]}"#;
+        let layer = crate::io::read_str(text, "in.geojson").expect("read");
+        let files = encode(&[&layer]).expect("encoded");
+        let get = |ext: &str| {
+            files
+                .iter()
+                .find(|(e, _)| *e == ext)
+                .map(|(_, b)| b.clone())
+        };
+        let back = read_parts(Parts {
+            name: "out.shp".into(),
+            shp: get("shp").expect("shp"),
+            dbf: get("dbf"),
+            prj: get("prj"),
+            cpg: get("cpg"),
+        })
+        .expect("read back");
+        assert_eq!(back.features.len(), 2);
+        // Shapefiles wind outer rings clockwise; compare the shapes, not the winding.
+        let oriented = |g: Option<&Geometry<f64>>| {
+            use geo::orient::{Direction, Orient as _};
+            match g {
+                Some(Geometry::Polygon(p)) => p.orient(Direction::Default),
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(
+            oriented(back.features[0].geometry()),
+            oriented(layer.features[0].geometry())
+        );
+        assert_eq!(back.features[1].geometry_type(), Some("MultiPolygon"));
+        let p = back.features[0].properties().expect("properties");
+        assert_eq!(p["name"], "Compound ក");
+        assert_eq!(p["guards"], 12);
+        assert_eq!(p["area_ha"], 3.5);
+        assert_eq!(p["raided"], true);
+        assert_eq!(p["descriptio"], "x");
+        assert!(back.features[1].properties().expect("p")["guards"].is_null());
+    }
+}

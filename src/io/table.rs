@@ -1,0 +1,86 @@
+//! Features as rows of typed columns, for the formats that store attributes in a table
+//! (Shapefile, GeoPackage, FlatGeobuf): each property becomes a column whose type its values
+//! share (integer, real, boolean, else text; lists and objects become JSON text), in order of
+//! first appearance.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use crate::model::Layer;
+
+/// A column's type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Integer,
+    Real,
+    Boolean,
+    Text,
+}
+
+/// One feature: its geometry (WGS84) and its properties.
+pub struct Row {
+    pub geometry: Option<geo::Geometry<f64>>,
+    pub properties: Map<String, Value>,
+}
+
+/// Every feature of some layers, with the columns their properties make.
+pub struct Table {
+    pub columns: Vec<(String, Kind)>,
+    pub rows: Vec<Row>,
+}
+
+impl Table {
+    pub fn of(layers: &[&Layer]) -> Self {
+        let rows: Vec<Row> = layers
+            .iter()
+            .flat_map(|l| l.features.iter())
+            .map(|f| Row {
+                geometry: f.geometry().cloned(),
+                properties: f.with_properties(|p| p.cloned().unwrap_or_default()),
+            })
+            .collect();
+        let mut columns: Vec<(String, Option<Kind>)> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for row in &rows {
+            for (key, value) in &row.properties {
+                let this = match value {
+                    Value::Null => None,
+                    Value::Bool(_) => Some(Kind::Boolean),
+                    Value::Number(n) if n.is_i64() => Some(Kind::Integer),
+                    Value::Number(_) => Some(Kind::Real),
+                    _ => Some(Kind::Text),
+                };
+                let at = *index.entry(key.clone()).or_insert_with(|| {
+                    columns.push((key.clone(), None));
+                    columns.len() - 1
+                });
+                let seen = &mut columns[at].1;
+                *seen = match (*seen, this) {
+                    (seen, None) => seen,
+                    (None, this) => this,
+                    (Some(a), Some(b)) if a == b => Some(a),
+                    (Some(Kind::Integer | Kind::Real), Some(Kind::Integer | Kind::Real)) => {
+                        Some(Kind::Real)
+                    }
+                    _ => Some(Kind::Text),
+                };
+            }
+        }
+        // A column whose values are all null is text.
+        let columns = columns
+            .into_iter()
+            .map(|(key, kind)| (key, kind.unwrap_or(Kind::Text)))
+            .collect();
+        Table { columns, rows }
+    }
+}
+
+/// A value as the text a text column holds (strings as they are, others as JSON).
+pub fn text(value: &Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
