@@ -21,6 +21,7 @@ mod formats_gdal;
 mod geodesic_reference;
 mod gui;
 mod gui_basemap;
+mod gui_database;
 mod gui_editing;
 mod gui_evidence;
 mod gui_layout;

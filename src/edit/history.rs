@@ -1,7 +1,7 @@
 //! The undo/redo history: one list of steps across all layers, each with a description.
 
 use super::{Edit, EditError};
-use crate::model::Document;
+use crate::model::{Document, Feature, LayerId};
 
 /// One step of the history: what it was (for the history list) and the edit that reverses it.
 #[derive(Debug, Clone)]
@@ -33,6 +33,14 @@ impl History {
         });
         self.redo.clear();
         Ok(())
+    }
+
+    /// Every whole feature the undo and redo steps hold, with its layer (a save to a table
+    /// rebases them on the rows it wrote: see [`crate::model::Feature::rebased`]).
+    pub fn features_mut(&mut self, mut visit: impl FnMut(LayerId, &mut Feature)) {
+        for entry in self.undo.iter_mut().chain(self.redo.iter_mut()) {
+            entry.reverse.features_mut(&mut visit);
+        }
     }
 
     /// Undo the last step; returns its description and the edit that was applied to undo it,

@@ -304,6 +304,25 @@ impl Edit {
         }
     }
 
+    /// Every whole feature this edit holds (to put back on undo or redo), with its layer.
+    pub fn features_mut(&mut self, visit: &mut impl FnMut(LayerId, &mut Feature)) {
+        match self {
+            Edit::ReplaceFeature { target, feature } => visit(target.layer, feature),
+            Edit::InsertFeature { layer, feature, .. } => visit(*layer, feature),
+            Edit::InsertFeatures { layer, features } => {
+                for (_, feature) in features {
+                    visit(*layer, feature);
+                }
+            }
+            Edit::Batch(edits) => {
+                for edit in edits {
+                    edit.features_mut(visit);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// The features this edit touches (for the GUI to select or redraw them).
     pub fn targets(&self) -> Vec<FeatureRef> {
         match self {

@@ -504,6 +504,52 @@ impl Feature {
         self
     }
 
+    /// This feature (a version the undo history keeps) moved onto `row`, the row a table now
+    /// holds after `saved` (the feature as it was saved) was written: `row` with every member
+    /// in which this version differs from `saved` (the geometry, a property, a foreign member)
+    /// set as this version has it, edited against `row`; a copy of `row` when there is no such
+    /// member; with no row (the save deleted it), this version as a new feature. Undoing an
+    /// edit after saving it is then a change to save that touches only what the edit touched,
+    /// never what others saved meanwhile.
+    pub fn rebased(&self, saved: &Feature, row: Option<&Feature>) -> Feature {
+        let Some(row) = row else {
+            let mut feature = self.clone();
+            // The object is parsed from the old text before that text is let go.
+            feature.object();
+            feature.original = None;
+            return feature;
+        };
+        let (mine, was) = (self.object(), saved.object());
+        if mine == was {
+            return row.clone();
+        }
+        let mut feature = row.clone();
+        if mine.get("geometry") != was.get("geometry") {
+            feature.set_geometry(self.geometry().cloned());
+        }
+        let empty = Map::new();
+        let mine_props = mine.get("properties").and_then(Value::as_object);
+        let was_props = was.get("properties").and_then(Value::as_object);
+        let (mine_props, was_props) = (mine_props.unwrap_or(&empty), was_props.unwrap_or(&empty));
+        for key in mine_props.keys().chain(was_props.keys()) {
+            if mine_props.get(key) != was_props.get(key) {
+                match mine_props.get(key) {
+                    Some(value) => feature.set_property(key, value.clone()),
+                    None => {
+                        feature.edit_properties(|m| m.shift_remove(key));
+                    }
+                }
+            }
+        }
+        for key in mine.keys().chain(was.keys()) {
+            let member = matches!(key.as_str(), "type" | "id" | "geometry" | "properties");
+            if !member && mine.get(key) != was.get(key) {
+                feature.set_member(key, mine.get(key).cloned());
+            }
+        }
+        feature
+    }
+
     /// Whether the feature was changed (or created) since it was read.
     pub fn is_edited(&self) -> bool {
         self.original.as_ref().is_none_or(Original::edited)
@@ -630,6 +676,34 @@ mod tests {
         let text = Arc::new(format!("[{text}]"));
         let span = 1..text.len() - 1;
         Feature::read(&text, span, Some(Point::new(104.9, 11.5).into()))
+    }
+
+    #[test]
+    fn a_kept_version_rebased_on_a_saved_row_carries_only_its_own_differences() {
+        let point = r#""geometry":{"type":"Point","coordinates":[104.9,11.5]}"#;
+        // Read as (a, s); saved with a changed to "mine"; the table then also has s = "theirs".
+        let first = read(&format!(
+            r#"{{"type":"Feature","id":1,{point},"properties":{{"a":"old","s":"x"}}}}"#
+        ));
+        let mut sent = first.clone();
+        sent.set_property("a", json!("mine"));
+        let row = read(&format!(
+            r#"{{"type":"Feature","id":1,{point},"properties":{{"a":"mine","s":"theirs"}}}}"#
+        ));
+        // The version before the edit: a goes back, s stays theirs.
+        let undone = first.rebased(&sent, Some(&row));
+        assert!(undone.is_edited());
+        assert_eq!(undone.property("a"), Some(&json!("old")));
+        assert_eq!(undone.property("s"), Some(&json!("theirs")));
+        assert_eq!(undone.base_text(), row.original_text());
+        // The version as saved is the row, unedited.
+        let same = sent.rebased(&sent, Some(&row));
+        assert!(!same.is_edited());
+        assert_eq!(same.original_text(), row.original_text());
+        // A deleted row: the version is a new feature.
+        let gone = first.rebased(&sent, None);
+        assert!(gone.is_edited() && gone.base_text().is_none());
+        assert_eq!(gone.property("a"), Some(&json!("old")));
     }
 
     #[test]

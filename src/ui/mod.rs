@@ -9,6 +9,7 @@
 pub mod a11y;
 pub mod app;
 pub mod command;
+pub mod database;
 pub mod map;
 pub mod measure;
 pub mod panels;

@@ -25,6 +25,17 @@ pub struct TableInfo {
 /// Every table and view of the database with a geometry or geography column, by schema and
 /// name, with exact row counts.
 pub fn list_tables(conn: &mut Connection) -> Result<Vec<TableInfo>, DbError> {
+    let row = conn.client.query_one(
+        "SELECT to_regclass('geometry_columns') IS NOT NULL, current_database()::text",
+        &[],
+    )?;
+    if !row.get::<_, bool>(0) {
+        let database: String = row.get(1);
+        return Err(DbError::Table(format!(
+            "the database {database} has no PostGIS (no geometry_columns): its owner can add \
+             it with CREATE EXTENSION postgis"
+        )));
+    }
     let rows = conn.client.query(
         "SELECT f_table_schema::text, f_table_name::text, f_geometry_column::text, srid
            FROM geometry_columns

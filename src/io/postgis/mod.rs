@@ -44,20 +44,32 @@ pub fn read_address(text: &str, progress: &Progress) -> Result<Layer, ReadError>
         message,
     };
     let address = Address::parse(text).map_err(error)?;
-    let Some(table) = &address.table else {
+    if address.table.is_none() {
         return Err(error(
             "the address names no table: add ?table=NAME (raidmap info on the address \
              without a table is not supported; psql lists them)"
                 .to_owned(),
         ));
-    };
+    }
+    open_table(&address, address.stored_password().as_deref(), progress)
+}
+
+/// Connect with `password` and read the table `address` names (the window passes the password
+/// typed in it; errors name the table, never the password).
+pub fn open_table(
+    address: &Address,
+    password: Option<&str>,
+    progress: &Progress,
+) -> Result<Layer, ReadError> {
     let name = address.short_name();
     let db = |e: DbError| ReadError::Database {
         name: name.clone(),
         message: e.to_string(),
     };
-    let password = address.stored_password();
-    let mut conn = connect(&address, password.as_deref()).map_err(db)?;
+    let Some(table) = &address.table else {
+        return Err(db(DbError::Table("the address names no table".to_owned())));
+    };
+    let mut conn = connect(address, password).map_err(db)?;
     let table = describe(&mut conn, table).map_err(db)?;
-    read_table(&mut conn, &address, &table, progress)
+    read_table(&mut conn, address, &table, progress)
 }

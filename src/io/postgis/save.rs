@@ -325,6 +325,11 @@ impl Saved {
             .collect()
     }
 
+    /// The id keys of the rows this save deleted.
+    pub fn deleted_keys(&self) -> &[String] {
+        &self.deleted_keys
+    }
+
     /// The layer's row versions after this save (to set on the layer's origin).
     pub fn update_versions(&self, versions: &mut HashMap<String, u32>) {
         for key in &self.deleted_keys {

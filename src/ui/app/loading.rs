@@ -46,6 +46,20 @@ impl Loading {
     /// Start reading `path` on its own thread (`at_start`: one of the files the program was
     /// started with).
     pub fn start(&mut self, path: PathBuf, at_start: bool) {
+        let file = path.clone();
+        self.start_with(path, at_start, move |progress| {
+            io::read_layers_with(&file, progress)
+        });
+    }
+
+    /// Start `read` on its own thread, shown and reported as `path` (a database table is
+    /// read this way, with the password typed in the window).
+    pub fn start_with(
+        &mut self,
+        path: PathBuf,
+        at_start: bool,
+        read: impl FnOnce(&Progress) -> Result<Vec<Layer>, ReadError> + Send + 'static,
+    ) {
         let progress = Arc::new(Progress::default());
         let (send, result) = channel();
         let name = path
@@ -63,7 +77,7 @@ impl Loading {
         let spawned = std::thread::Builder::new()
             .name("read-file".into())
             .spawn(move || {
-                let read = io::read_layers_with(&path, &progress).map(|layers| {
+                let read = read(&progress).map(|layers| {
                     progress.start(Stage::Indexing, 0);
                     layers
                         .into_iter()

@@ -94,6 +94,8 @@ pub struct RaidmapApp {
     pub loading: Loading,
     /// Which panels are open, and how wide they may be.
     pub layout: Layout,
+    /// Database layers: open, save, refresh, conflicts (`ui::database`).
+    pub database: crate::ui::database::Database,
 }
 
 impl RaidmapApp {
@@ -129,6 +131,7 @@ impl RaidmapApp {
             opened: 0,
             loading: Loading::default(),
             layout: Layout::default(),
+            database: Default::default(),
         };
         app.mark_saved();
         app
@@ -187,7 +190,7 @@ impl RaidmapApp {
     }
 
     /// Apply an edit through the undo history and show what happened.
-    fn edit(&mut self, edit: Edit, description: String) {
+    pub(crate) fn edit(&mut self, edit: Edit, description: String) {
         match self
             .editing
             .history
@@ -716,6 +719,8 @@ impl RaidmapApp {
             ui.horizontal_wrapped(|ui| {
                 self.project_bar_ui(ui);
                 ui.separator();
+                self.database_bar_ui(ui);
+                ui.separator();
                 self.toolbar_ui(ui);
             });
         });
@@ -740,6 +745,9 @@ impl RaidmapApp {
                 let mut drawings: Vec<&dyn MapDrawing> = vec![self.measure.drawing(), &editing];
                 if let Some(marks) = &coverage {
                     drawings.push(marks);
+                }
+                if !self.database.marks.is_empty() {
+                    drawings.push(&self.database.marks);
                 }
                 let overlay = Overlay {
                     selection: self.selection,
@@ -792,6 +800,7 @@ impl RaidmapApp {
         self.export_prompt_ui(ui.ctx());
         self.editing.history_ui(ui.ctx());
         self.project_windows_ui(ui.ctx());
+        self.database_ui(ui.ctx());
         help_ui(ui.ctx(), &mut self.help_open);
         let view_px = self.map.last_map_rect().map(|r| {
             let ppp = ui.ctx().pixels_per_point();
