@@ -42,6 +42,8 @@ fn publish_menu(harness: &mut Harness<'_, RaidmapApp>, entry: &str) {
         .last()
         .expect("the menu entry")
         .click();
+    // A dialog's grid takes a few frames to size its columns.
+    harness.run_ok();
     harness.run();
 }
 
@@ -81,7 +83,11 @@ fn the_timeline_exports_an_animation_of_one_frame_per_day() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("raids.gif");
     let mut harness = sample_app();
-    click(&mut harness, "Export animation…");
+    harness
+        .get_by_role_and_label(Role::Button, "Export animation…")
+        .click();
+    harness.run_ok();
+    harness.run();
     {
         let form = &mut harness.state_mut().publish.animation;
         assert!(form.open, "the timeline's button opens the dialog");

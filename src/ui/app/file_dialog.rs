@@ -35,6 +35,8 @@ pub enum Answer {
     },
     /// Where to write a map image.
     ImagePath(PathBuf),
+    /// Where a publishing dialog (animation, report, web map) writes its file.
+    PublishPath(crate::ui::publish::Dialog, PathBuf),
     /// No dialog could be shown; `export` says which layer was to be exported, if that was
     /// the question.
     Unavailable {
@@ -165,6 +167,34 @@ impl FileDialogs {
                     .save_file();
                 if let Some(path) = answer {
                     let _ = tx.send(Answer::ImagePath(path));
+                    ctx.request_repaint();
+                }
+            });
+        if let Err(err) = spawned {
+            log::error!("could not start the file dialog: {err}");
+        }
+    }
+
+    /// Ask where a publishing dialog writes its file. Without a dialog nothing comes back: the
+    /// form keeps its typed path.
+    pub fn publish_path(
+        &mut self,
+        ctx: &egui::Context,
+        dialog: crate::ui::publish::Dialog,
+        (kind, extensions): (&str, &[&str]),
+        suggested_name: String,
+    ) {
+        let tx = self.tx.clone();
+        let ctx = ctx.clone();
+        let chooser = rfd::FileDialog::new()
+            .set_title("Save as")
+            .add_filter(kind, extensions)
+            .set_file_name(suggested_name);
+        let spawned = std::thread::Builder::new()
+            .name("file-dialog".into())
+            .spawn(move || {
+                if let Some(path) = chooser.save_file() {
+                    let _ = tx.send(Answer::PublishPath(dialog, path));
                     ctx.request_repaint();
                 }
             });

@@ -655,6 +655,7 @@ impl RaidmapApp {
                 Answer::ImagePath(path) => {
                     self.image_export.path = path.display().to_string();
                 }
+                Answer::PublishPath(dialog, path) => crate::ui::publish::chosen(self, dialog, &path),
                 Answer::CoverageUnavailable => {
                     self.tab = Tab::Coverage;
                     let name = self

@@ -17,6 +17,8 @@ pub struct Target {
     /// The existing file the user is asked about.
     replace: Option<PathBuf>,
     pub problem: Option<String>,
+    /// The user pressed "Choose…": show the native save dialog.
+    pub choose: bool,
 }
 
 /// What the form's button asks for.
@@ -34,17 +36,23 @@ impl Target {
             path: dir.join(file_name).display().to_string(),
             replace: None,
             problem: None,
+            choose: false,
         }
     }
 
     /// The "File" row of a form's grid.
     pub fn row_ui(&mut self, ui: &mut egui::Ui, name: &str) {
         ui.label("File");
-        let r = ui.add(egui::TextEdit::singleline(&mut self.path).desired_width(340.0));
-        a11y::name(&r, name);
-        if r.changed() {
-            self.replace = None;
-        }
+        ui.horizontal(|ui| {
+            let r = ui.add(egui::TextEdit::singleline(&mut self.path).desired_width(300.0));
+            a11y::name(&r, name);
+            if r.changed() {
+                self.replace = None;
+            }
+            if ui.button("Choose…").clicked() {
+                self.choose = true;
+            }
+        });
         ui.end_row();
     }
 
@@ -117,6 +125,21 @@ impl Target {
         }
     }
 
+    /// The path chosen in the native dialog.
+    pub fn set(&mut self, path: &Path) {
+        self.path = path.display().to_string();
+        self.replace = None;
+        self.problem = None;
+    }
+
+    /// The typed file's name, for the native dialog to start from.
+    pub fn file_name(&self) -> String {
+        Path::new(self.path.trim())
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
     /// Give the file this extension (when the user picks a format).
     pub fn set_extension(&mut self, extension: &str) {
         let path = PathBuf::from(self.path.trim());
@@ -168,7 +191,7 @@ impl Dates {
             let r = ui.add(
                 egui::TextEdit::singleline(text)
                     .hint_text(hint)
-                    .desired_width(120.0),
+                    .desired_width(170.0),
             );
             a11y::name(&r, label);
             ui.end_row();

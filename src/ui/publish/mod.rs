@@ -71,6 +71,30 @@ impl Publishing {
     }
 }
 
+impl Publishing {
+    fn target(&mut self, dialog: Dialog) -> &mut form::Target {
+        match dialog {
+            Dialog::Animation => &mut self.animation.target,
+            Dialog::Report => &mut self.report.target,
+            Dialog::WebMap => &mut self.webmap.target,
+        }
+    }
+}
+
+/// The file types each dialog writes, for the native save dialog.
+fn file_types(dialog: Dialog) -> (&'static str, &'static [&'static str]) {
+    match dialog {
+        Dialog::Animation => ("Animation (GIF, WebP, MP4)", &["gif", "webp", "mp4"]),
+        Dialog::Report => ("PDF", &["pdf"]),
+        Dialog::WebMap => ("Web page", &["html"]),
+    }
+}
+
+/// The file chosen in the native save dialog for a form.
+pub fn chosen(app: &mut RaidmapApp, dialog: Dialog, path: &std::path::Path) {
+    app.publish.target(dialog).set(path);
+}
+
 /// Open a dialog, its dates taken from the timeline's window.
 pub fn open(app: &mut RaidmapApp, dialog: Dialog) {
     let window = app.timeline.window();
@@ -93,6 +117,15 @@ pub fn ui(app: &mut RaidmapApp, ctx: &egui::Context) {
         let webmap = p.webmap.ui(ctx, busy);
         animation.or(report).or(webmap)
     };
+    for dialog in [Dialog::Animation, Dialog::Report, Dialog::WebMap] {
+        let target = app.publish.target(dialog);
+        if std::mem::take(&mut target.choose) {
+            let name = target.file_name();
+            let (kind, extensions) = file_types(dialog);
+            app.dialogs
+                .publish_path(ctx, dialog, (kind, extensions), name);
+        }
+    }
     if let Some(mut task) = started {
         task.frame(app.map.view_area());
         let (scene, files, warning) = scene::scene_of(app, task.needs_tiles());
