@@ -24,6 +24,7 @@ mod gui_basemap;
 mod gui_database;
 mod gui_editing;
 mod gui_evidence;
+mod gui_imagery;
 mod gui_layout;
 mod gui_maps;
 mod gui_publish;

@@ -7,6 +7,7 @@
 //! commands: the command line uses it without linking the window's code.
 
 pub mod basemap;
+pub mod compare;
 pub mod density;
 pub mod features;
 pub mod fonts;
@@ -22,6 +23,7 @@ pub mod scale_bar;
 pub mod scene;
 pub mod screen;
 pub mod symbols;
+pub mod tile_grid;
 
 /// What every egui context showing raidmap needs (the window's, the tests' and the headless
 /// image's): the bundled fonts and the light theme that matches the atlas-style basemap.

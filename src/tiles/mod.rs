@@ -44,6 +44,16 @@ impl TileKey {
         Self { z, x, y }
     }
 
+    /// The tile at zoom `z` holding a lon/lat position (clamped into the grid, latitudes to Web
+    /// Mercator's ±85.05°).
+    pub fn at(lon: f64, lat: f64, z: u8) -> Self {
+        let world = crate::basemap::projection::lon_lat_to_world(lon, lat);
+        let size = f64::from(1u32 << z.min(30));
+        let last = (1u32 << z.min(30)) - 1;
+        let cell = |v: f64| ((v * size).floor().max(0.0) as u32).min(last);
+        Self::new(z, cell(world.x), cell(world.y))
+    }
+
     /// Whether the tile exists in its zoom level's grid.
     pub fn is_valid(&self) -> bool {
         self.z <= 30 && u64::from(self.x) < (1u64 << self.z) && u64::from(self.y) < (1u64 << self.z)

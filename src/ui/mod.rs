@@ -10,6 +10,7 @@ pub mod a11y;
 pub mod app;
 pub mod command;
 pub mod database;
+pub mod imagery;
 pub mod map;
 pub mod measure;
 pub mod panels;

@@ -1,11 +1,12 @@
 //! How the offline basemap and tile imagery are stacked on the map.
 //!
-//! walkers paints its tile layers before the `Map::show` closure, so the offline basemap gets its
-//! place first: [`reserve_under`] adds an empty shape before `Map::show`, and inside the closure
-//! [`paint_basemap_stack`] fills it. From bottom to top:
+//! The offline basemap is laid out with the data (its names give way to the data's), after the
+//! imagery is painted, so it gets its place first: [`reserve_under`] adds an empty shape before
+//! `Map::show`, and inside the closure [`paint_basemap_stack`] fills it. From bottom to top:
 //! 1. the offline basemap (always: it shows wherever a tile is missing, loading or failed, and
 //!    through imagery made translucent with the opacity slider);
-//! 2. the imagery (walkers' tile layer, with the chosen opacity);
+//! 2. the imagery (the tile layers, with the chosen opacity; a comparison's two on their sides
+//!    of the divider or blended);
 //! 3. borders and place names, when the user wants them above imagery (otherwise they are part
 //!    of 1; nothing is drawn twice);
 //! 4. the data, then the credits: the imagery's above the offline basemap's.

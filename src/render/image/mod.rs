@@ -21,12 +21,14 @@ use crate::measure::Units;
 use crate::model::{Document, Layer, LayerId, LayerKind};
 use crate::render::basemap::BasemapStyle;
 use crate::render::basemap::stack::StackPlan;
+use crate::render::compare::{divider_x, paint_divider, paint_tag, sides};
 use crate::render::frame_cache::DrawCaches;
 use crate::render::image::raster::{Canvas, Textures};
 use crate::render::layer_view::LayerView;
 use crate::render::pinned::{PinnedImage, paint_pinned};
 use crate::render::scale_bar::paint_credit;
 use crate::render::scene::{MapScene, Overlay, fit, paint_map};
+use crate::render::tile_grid::{tile_rect, tiles_in_view};
 use crate::tiles::{TileKey, TileLoader};
 
 /// The default image size of `raidmap render`, in pixels.
@@ -201,11 +203,7 @@ pub fn render_map(
                 }
             }
             Some(compare) => {
-                let x = divider_x(rect, compare.swipe);
-                let mut left = rect;
-                left.max.x = x;
-                let mut right = rect;
-                right.min.x = x;
+                let (left, right) = sides(rect, divider_x(rect, compare.swipe));
                 if let Some(tiles) = tiles {
                     tile_textures = paint_tiles(&painter.with_clip_rect(left), &projector, tiles);
                 }
@@ -247,7 +245,14 @@ pub fn render_map(
         }
         match &spec.compare {
             Some(compare) => {
-                paint_divider(&painter, rect, compare);
+                let [left, right] = &compare.names;
+                paint_divider(
+                    &painter,
+                    rect,
+                    divider_x(rect, compare.swipe),
+                    [left, right],
+                    90.0,
+                );
                 let row = if tiles.and_then(|t| t.credit.as_ref()).is_some() {
                     2
                 } else {
@@ -280,47 +285,6 @@ pub fn render_map(
     drop(tile_textures);
     let pixels = canvas.to_rgba8();
     Ok(image::RgbaImage::from_raw(w, h, pixels).expect("the canvas has w × h pixels"))
-}
-
-/// Where the divider of a comparison is on the image.
-fn divider_x(rect: ScreenRect, swipe: f32) -> f32 {
-    rect.left() + rect.width() * swipe.clamp(0.0, 1.0)
-}
-
-/// The divider and the two basemaps' names either side of it, near the top.
-fn paint_divider(painter: &egui::Painter, rect: ScreenRect, compare: &Compare) {
-    let x = divider_x(rect, compare.swipe);
-    painter.line_segment(
-        [pos2(x, rect.top()), pos2(x, rect.bottom())],
-        Stroke::new(3.0, Color32::from_gray(30)),
-    );
-    painter.line_segment(
-        [pos2(x, rect.top()), pos2(x, rect.bottom())],
-        Stroke::new(1.5, Color32::WHITE),
-    );
-    let y = rect.top() + 90.0;
-    let [left, right] = &compare.names;
-    paint_tag(
-        painter,
-        pos2(x - 8.0, y),
-        egui::Align2::RIGHT_TOP,
-        &format!("‹ {left}"),
-    );
-    paint_tag(
-        painter,
-        pos2(x + 8.0, y),
-        egui::Align2::LEFT_TOP,
-        &format!("{right} ›"),
-    );
-}
-
-/// A short text in a white box anchored at `at`.
-fn paint_tag(painter: &egui::Painter, at: Pos2, align: egui::Align2, text: &str) {
-    let galley = painter.layout_no_wrap(text.to_owned(), FontId::proportional(14.0), TITLE_INK);
-    let padding = vec2(6.0, 3.0);
-    let rect = align.anchor_size(at, galley.size() + 2.0 * padding);
-    painter.rect_filled(rect, 3.0, Color32::from_white_alpha(230));
-    painter.galley(rect.min + padding, galley, TITLE_INK);
 }
 
 /// Encode pixels as PNG.
@@ -402,17 +366,7 @@ fn paint_tiles(
     let z =
         (projector.zoom().round() as i64).clamp(i64::from(*range.start()), i64::from(*range.end()));
     let z = z.clamp(0, 22) as u8;
-    let rect = projector.clip_rect();
-    let a = projector.unproject(rect.left_top().to_vec2());
-    let b = projector.unproject(rect.right_bottom().to_vec2());
-    let (x0, y0) = tile_of(a.x(), a.y(), z);
-    let (x1, y1) = tile_of(b.x(), b.y(), z);
-    let mut keys = Vec::new();
-    for y in y0.min(y1)..=y0.max(y1) {
-        for x in x0.min(x1)..=x0.max(x1) {
-            keys.push(TileKey::new(z, x, y));
-        }
-    }
+    let keys = tiles_in_view(projector, projector.clip_rect(), z);
     // A few loads at once, as the loader allows.
     let parallelism = tiles.loader.parallelism().clamp(1, 8);
     let mut loaded: Vec<(TileKey, Vec<u8>)> = Vec::new();
@@ -450,15 +404,9 @@ fn paint_tiles(
             painter
                 .ctx()
                 .load_texture(format!("tile-{key}"), color, egui::TextureOptions::LINEAR);
-        let corner = |x: u32, y: u32| {
-            let (lon, lat) = tile_corner(x, y, key.z);
-            projector.project(lon_lat(lon, lat)).to_pos2()
-        };
-        let min = corner(key.x, key.y);
-        let max = corner(key.x + 1, key.y + 1);
         let mut mesh = egui::Mesh::with_texture(texture.id());
         mesh.add_rect_with_uv(
-            ScreenRect::from_min_max(min, max),
+            tile_rect(projector, key),
             ScreenRect::from_min_max(Pos2::ZERO, pos2(1.0, 1.0)),
             Color32::WHITE,
         );
@@ -466,27 +414,6 @@ fn paint_tiles(
         handles.push(texture);
     }
     handles
-}
-
-/// The XYZ tile holding a lon/lat position at zoom `z`.
-fn tile_of(lon: f64, lat: f64, z: u8) -> (u32, u32) {
-    let n = f64::from(1u32 << z);
-    let lat = lat.clamp(-85.0511, 85.0511).to_radians();
-    let x = ((lon + 180.0) / 360.0 * n).floor();
-    let y = ((1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * n).floor();
-    let max = n - 1.0;
-    (x.clamp(0.0, max) as u32, y.clamp(0.0, max) as u32)
-}
-
-/// The north-west corner of tile (x, y) at zoom `z`, as lon/lat degrees.
-fn tile_corner(x: u32, y: u32, z: u8) -> (f64, f64) {
-    let n = f64::from(1u32 << z);
-    let lon = f64::from(x) / n * 360.0 - 180.0;
-    let lat = (std::f64::consts::PI * (1.0 - 2.0 * f64::from(y) / n))
-        .sinh()
-        .atan()
-        .to_degrees();
-    (lon, lat)
 }
 
 /// The area that holds every visible layer, or Cambodia when there is nothing to show.

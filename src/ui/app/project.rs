@@ -324,6 +324,18 @@ impl RaidmapApp {
             let label = basemap.source.label();
             let keep_source = self.map.basemap.settings.source.clone();
             self.map.basemap.settings = basemap.clone();
+            if basemap.compare.on && basemap.compare.source.is_online() {
+                // Nor a comparison's second basemap.
+                self.map.basemap.settings.compare.on = false;
+                self.problems.push(ProblemReport {
+                    title: "The project compares with an online basemap".into(),
+                    lines: vec![format!(
+                        "It was saved comparing with {}. raidmap did not switch the comparison \
+                         on, so nothing was fetched: press C to use it.",
+                        basemap.compare.source.label()
+                    )],
+                });
+            }
             if online {
                 // Opening a file must not contact a tile server: the user chooses that.
                 self.map.basemap.choose(keep_source);

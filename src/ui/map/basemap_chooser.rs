@@ -1,5 +1,7 @@
 //! The basemap chooser: which basemap is shown, how imagery is blended with the offline map,
-//! and the tile cache. Its [`BasemapSettings`] are remembered between runs.
+//! and the tile cache. Its [`BasemapSettings`] are remembered between runs and saved in
+//! projects. The imagery-through-time parts it shows (a compared second basemap, the dated
+//! releases, *Save area for offline use…*) live in [`crate::ui::imagery`].
 //!
 //! What it promises: the offline basemap is the default, and until the user picks an online
 //! source here (or with `--basemap`, or picked one in an earlier run) no tile loader, HTTP client
@@ -15,7 +17,10 @@ use egui::{Color32, RichText};
 use serde::{Deserialize, Serialize};
 
 use crate::tiles::cache::{DEFAULT_LIMIT_BYTES, default_root};
-use crate::tiles::{DiskCache, Source};
+use crate::tiles::{DiskCache, Source, WaybackChoice};
+use crate::ui::imagery::compare::{Compare, CompareSettings};
+use crate::ui::imagery::save_area::SaveArea;
+use crate::ui::imagery::wayback::WaybackList;
 use crate::ui::map::tiles::{TileLayer, TileStatus};
 
 /// What the user chose, remembered between runs (eframe storage, key [`SETTINGS_KEY`]).
@@ -31,6 +36,10 @@ pub struct BasemapSettings {
     pub labels_above: bool,
     /// Size limit of the tile cache, in megabytes.
     pub cache_limit_mb: u64,
+    /// A second basemap compared with this one.
+    pub compare: CompareSettings,
+    /// Where the dated imagery releases are listed (Esri's Wayback configuration).
+    pub wayback_config: String,
 }
 
 /// Where eframe keeps [`BasemapSettings`].
@@ -44,6 +53,8 @@ impl Default for BasemapSettings {
             borders_above: true,
             labels_above: true,
             cache_limit_mb: DEFAULT_LIMIT_BYTES / 1_000_000,
+            compare: CompareSettings::default(),
+            wayback_config: crate::tiles::wayback::DEFAULT_CONFIG_URL.to_owned(),
         }
     }
 }
@@ -65,6 +76,14 @@ pub struct BasemapState {
     xyz_input: String,
     file_input: String,
     browse: Option<Receiver<Option<PathBuf>>>,
+    /// The second basemap of a comparison.
+    pub compare: Compare,
+    /// The dated imagery releases.
+    pub wayback: WaybackList,
+    /// *Save area for offline use…*.
+    pub save_area: SaveArea,
+    /// The view as the map last showed it: W,S,E,N and the zoom.
+    view: Option<([f64; 4], f64)>,
 }
 
 impl Default for BasemapState {
@@ -95,6 +114,10 @@ impl BasemapState {
             xyz_input,
             file_input,
             browse: None,
+            compare: Compare::default(),
+            wayback: WaybackList::default(),
+            save_area: SaveArea::default(),
+            view: None,
         }
     }
 
@@ -128,6 +151,16 @@ impl BasemapState {
     /// drawn; does something only when the choice changed. The only place a tile layer (and
     /// so, for an online source, an HTTP client) is made.
     pub fn prepare(&mut self, ctx: &egui::Context) {
+        match self.wayback.resolved() {
+            Some(Ok(release)) => self.choose(release),
+            Some(Err(problem)) => self.problem = Some(problem),
+            None => {}
+        }
+        self.compare.close_if_off(&self.settings.compare);
+        if let Some(second) = self.compare.wanted(&self.settings.compare) {
+            let layer = self.open_layer(&second, ctx);
+            self.compare.set_layer(second, layer);
+        }
         if self.active.as_ref() == Some(&self.settings.source) {
             return;
         }
@@ -135,6 +168,35 @@ impl BasemapState {
         // Dropping the old layer stops its workers.
         self.tiles = None;
         self.problem = None;
+        if let Source::Wayback(WaybackChoice {
+            date,
+            release: None,
+        }) = &source
+        {
+            // Asked for by date (`--basemap wayback:DATE`): the list is read on a thread and
+            // the nearest release chosen when it is in.
+            self.wayback
+                .resolve_later(date, &self.settings.wayback_config, ctx);
+        } else {
+            match self.open_layer(&source, ctx) {
+                Ok(layer) => self.tiles = layer,
+                Err(problem) => self.problem = Some(problem),
+            }
+        }
+        self.active = Some(source);
+    }
+
+    /// A tile layer for `source` (`None` for the offline basemap), downloading into the cache
+    /// if it is online.
+    fn open_layer(
+        &mut self,
+        source: &Source,
+        ctx: &egui::Context,
+    ) -> Result<Option<TileLayer>, String> {
+        if let Source::Wayback(WaybackChoice { release: None, .. }) = source {
+            // Reading the list here would make the window wait for the network.
+            return Err("choose a release from the list of dated releases".into());
+        }
         let cache = if source.is_online() {
             self.cache()
         } else {
@@ -146,15 +208,60 @@ impl BasemapState {
                 if let Some(delay) = self.first_retry {
                     layer = layer.with_first_retry(delay);
                 }
-                self.tiles = Some(layer);
+                Ok(Some(layer))
             }
-            Ok(None) => {}
+            Ok(None) => Ok(None),
             Err(err) => {
                 log::warn!("basemap {}: {err}", source.label());
-                self.problem = Some(crate::tiles::describe(&err));
+                Err(crate::tiles::describe(&err))
             }
         }
-        self.active = Some(source);
+    }
+
+    /// Paint the imagery under the data: this basemap's tiles and, when comparing, the
+    /// second's (each on its side of the divider, or blended).
+    pub fn paint_imagery(&mut self, painter: &egui::Painter, projector: &walkers::Projector) {
+        let rect = projector.clip_rect();
+        let a = projector.unproject(rect.left_bottom().to_vec2());
+        let b = projector.unproject(rect.right_top().to_vec2());
+        self.view = Some(([a.x(), a.y(), b.x(), b.y()], projector.zoom()));
+        self.compare.paint_tiles(
+            &self.settings.compare,
+            painter,
+            projector,
+            self.tiles.as_mut(),
+            self.settings.opacity,
+        );
+    }
+
+    /// Over the data: the comparison's divider (draggable) and names, or the dated release's
+    /// name.
+    pub fn paint_over(&mut self, ui: &mut egui::Ui, rect: egui::Rect) {
+        self.compare
+            .paint_over(&mut self.settings.compare, ui, rect, &self.settings.source);
+    }
+
+    /// The comparison's keys (before the map's own, which they take Shift+arrows from).
+    pub fn keys(&mut self, ctx: &egui::Context) {
+        crate::ui::imagery::compare::keys(ctx, &mut self.settings.compare);
+    }
+
+    /// Whether any imagery (this basemap's or a compared one's) is drawn, and their credits.
+    pub fn imagery_credit(&self) -> (bool, Option<String>) {
+        let second = self
+            .settings
+            .compare
+            .on
+            .then(|| self.compare.tiles())
+            .flatten();
+        let credits: Vec<String> = [self.tiles(), second]
+            .into_iter()
+            .flatten()
+            .filter_map(TileLayer::attribution_text)
+            .filter(|c| !c.trim().is_empty())
+            .collect();
+        let shown = self.tiles.is_some() || second.is_some();
+        (shown, (!credits.is_empty()).then(|| credits.join(" | ")))
     }
 
     /// The tile layer to draw above the offline basemap, if imagery is shown.
@@ -201,8 +308,15 @@ impl BasemapState {
     }
 
     /// The basemap button at the map's top right, and the chooser under it when open. A basemap
-    /// that could not be opened is reported there even when the chooser is closed.
+    /// that could not be opened is reported there even when the chooser is closed. Also the
+    /// *Save area for offline use* window, while open.
     pub fn chooser_area_ui(&mut self, ctx: &egui::Context, map_rect: egui::Rect) {
+        if let Some(saved) = self
+            .save_area
+            .window_ui(ctx, self.view.map(|(view, _)| view))
+        {
+            self.choose(saved);
+        }
         egui::Area::new(egui::Id::unique("basemap-chooser"))
             .pivot(egui::Align2::RIGHT_TOP)
             .fixed_pos(map_rect.right_top() + egui::vec2(-10.0, 10.0))
@@ -280,6 +394,21 @@ impl BasemapState {
                 }
                 ui.label(online_note.clone());
             });
+            if source == Source::Satellite {
+                ui.horizontal(|ui| {
+                    ui.add_space(22.0);
+                    ui.vertical(|ui| {
+                        let chosen = self.wayback.ui(
+                            ui,
+                            &mut self.settings.wayback_config,
+                            &current,
+                            self.view
+                                .map(|([w, s, e, n], _)| ((w + e) / 2.0, (s + n) / 2.0)),
+                        );
+                        picked = picked.take().or(chosen);
+                    });
+                });
+            }
         }
 
         ui.horizontal(|ui| {
@@ -392,6 +521,19 @@ impl BasemapState {
         });
 
         ui.separator();
+        self.compare
+            .ui(ui, &mut self.settings.compare, self.wayback.releases());
+
+        ui.separator();
+        if ui
+            .button("Save area for offline use…")
+            .on_hover_text("Download the tiles of an area into an .mbtiles file")
+            .clicked()
+        {
+            let (view, zoom) = self.view.map_or((None, 7.0), |(v, z)| (Some(v), z));
+            self.save_area
+                .show(self.settings.source.clone(), view, zoom);
+        }
         self.cache_ui(ui);
     }
 

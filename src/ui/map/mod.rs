@@ -27,7 +27,6 @@ use crate::render::screen::visible_area;
 use crate::ui::map::basemap_chooser::BasemapState;
 use crate::ui::map::controls::Navigation;
 use crate::ui::map::hit_test::hit_test;
-use crate::ui::map::tiles::ImageryLayer;
 
 /// A click on the map: where, and the feature under the pointer if any.
 #[derive(Debug, Clone, Copy)]
@@ -175,22 +174,23 @@ impl MapView {
         if let Some(area) = self.pending_fit.take() {
             fit(&mut self.memory, area, size, 0.9);
         }
+        self.basemap.keys(ui.ctx());
         let keys = controls::keyboard(ui.ctx(), size);
         let center = self.center();
         let caches = &mut self.caches;
         let basemap_style = &self.basemap_style;
         self.basemap.prepare(ui.ctx());
+        let (imagery, credit) = self.basemap.imagery_credit();
         let plan = StackPlan {
-            imagery: self.basemap.tiles().is_some(),
+            imagery,
             borders_above: self.basemap.settings.borders_above,
             labels_above: self.basemap.settings.labels_above,
-            credit: self.basemap.tiles().and_then(|t| t.attribution_text()),
+            credit,
         };
-        let opacity = self.basemap.settings.opacity.clamp(0.0, 1.0);
-        // The offline basemap's place, under the tiles walkers paints before the closure.
+        let basemap = &mut self.basemap;
+        // The offline basemap's place, under the imagery.
         let under = reserve_under(ui);
         let response = Map::new(None, &mut self.memory, center)
-            .with_layer(ImageryLayer(self.basemap.tiles_mut()), opacity)
             .double_click_to_zoom(true)
             .drag_pan_buttons(if self.panning {
                 egui::DragPanButtons::PRIMARY
@@ -201,6 +201,7 @@ impl MapView {
             .zoom_with_ctrl(false)
             .show(ui, |ui, response, projector, _memory| {
                 let painter = ui.painter().with_clip_rect(response.rect);
+                basemap.paint_imagery(&painter, projector);
                 let visible = visible_area(projector, response.rect);
                 let scene = MapScene {
                     doc,
@@ -210,6 +211,7 @@ impl MapView {
                     plan: &plan,
                 };
                 paint_map(&painter, under, projector, &scene, caches);
+                basemap.paint_over(ui, response.rect);
 
                 let pointer = response.hover_pos();
                 let hovered = pointer.and_then(|pos| hit_test(doc, views, projector, pos, visible));

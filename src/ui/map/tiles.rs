@@ -1,5 +1,7 @@
 //! Raster tiles on the map: a walkers [`Tiles`] source that loads tiles from any
-//! [`TileLoader`] (tile server, MBTiles, PMTiles) on worker threads and keeps them as textures.
+//! [`TileLoader`] (tile server, MBTiles, PMTiles) on worker threads, keeps them as textures and
+//! paints them into a part of the map ([`TileLayer::paint`]: one basemap, or each side of a
+//! comparison).
 //!
 //! Why not walkers' `HttpTiles`: it keeps a failed tile blank until the tile is evicted from its
 //! cache (so one failed request while offline leaves a hole for the rest of the session), its
@@ -18,10 +20,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use egui::{Rect, pos2};
+use egui::{Color32, Mesh, Rect, Shape, pos2};
 use walkers::sources::Attribution;
-use walkers::{Tile, TileId, TilePiece, Tiles};
+use walkers::{Projector, Tile, TileId, TilePiece, Tiles};
 
+use crate::render::tile_grid::{tile_rect, tiles_in_view};
 use crate::tiles::{TileKey, TileLoader};
 
 /// Textures kept at most (a 256 px tile is 256 KiB of texture memory).
@@ -180,6 +183,47 @@ impl TileLayer {
         self.entries
             .retain(|_, e| !matches!(e.slot, Slot::Failed { .. }));
         self.ctx.request_repaint();
+    }
+
+    /// Paint the tiles covering `clip` (a part of the map) with `alpha` (0 to 1), asking for
+    /// those not loaded yet (the centre's first) and showing their nearest loaded ancestor
+    /// meanwhile. Drawn here rather than by walkers so that a comparison can clip each basemap
+    /// to its side of the divider.
+    pub fn paint(
+        &mut self,
+        painter: &egui::Painter,
+        projector: &Projector,
+        clip: Rect,
+        alpha: f32,
+    ) {
+        let clip = painter.clip_rect().intersect(clip);
+        if alpha <= 0.0 || clip.width() <= 0.0 || clip.height() <= 0.0 {
+            return;
+        }
+        let painter = painter.with_clip_rect(clip);
+        let z = projector.zoom().round().clamp(0.0, 22.0) as u8;
+        let mut keys = tiles_in_view(projector, clip, z);
+        // The newest requests are served first: ask for the tiles nearest the centre last.
+        let centre = clip.center();
+        keys.sort_by(|a, b| {
+            let d = |k: &TileKey| tile_rect(projector, *k).center().distance_sq(centre);
+            d(b).total_cmp(&d(a))
+        });
+        let tint = Color32::WHITE.gamma_multiply(alpha.min(1.0));
+        for key in keys {
+            let id = TileId {
+                x: key.x,
+                y: key.y,
+                zoom: key.z,
+            };
+            let Some(piece) = self.at(id) else {
+                continue;
+            };
+            let Tile::Raster(texture) = &piece.tile;
+            let mut mesh = Mesh::with_texture(texture.id());
+            mesh.add_rect_with_uv(tile_rect(projector, key), piece.uv, tint);
+            painter.add(Shape::mesh(mesh));
+        }
     }
 
     /// Take what the workers finished.
@@ -391,19 +435,6 @@ impl Worker {
                 .wake
                 .wait(queue)
                 .unwrap_or_else(|e| e.into_inner());
-        }
-    }
-}
-
-/// The imagery as a walkers map layer, or nothing: lets the map add its tile layer
-/// unconditionally (`Map::with_layer`) whether or not imagery is shown.
-pub struct ImageryLayer<'a>(pub Option<&'a mut TileLayer>);
-
-impl walkers::Layer for ImageryLayer<'_> {
-    fn draw(&mut self, canvas: &mut walkers::Canvas, projector: &walkers::Projector) {
-        if let Some(tiles) = self.0.as_deref_mut() {
-            let mut tiles: &mut TileLayer = tiles;
-            walkers::Layer::draw(&mut tiles, canvas, projector);
         }
     }
 }

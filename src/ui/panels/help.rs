@@ -2,7 +2,7 @@
 
 /// The shortcuts, as (keys, what they do). The map's keys work while no text field has the
 /// keyboard.
-pub const SHORTCUTS: [(&str, &str); 18] = [
+pub const SHORTCUTS: [(&str, &str); 20] = [
     ("Ctrl+F", "Search features by any property"),
     (
         "Up / Down, Enter",
@@ -10,6 +10,8 @@ pub const SHORTCUTS: [(&str, &str); 18] = [
     ),
     ("Esc", "Close the search matches or this help; stop drawing"),
     ("Arrow keys", "Pan the map"),
+    ("C", "Compare with a second basemap (on or off)"),
+    ("Shift+Left / Shift+Right", "Move the comparison's divider"),
     ("+ / -", "Zoom the map in or out"),
     ("Double-click", "Zoom in on the map"),
     ("Mouse wheel", "Zoom the map"),

@@ -1,0 +1,365 @@
+//! Imagery through time in the real window (egui_kittest, rendered with wgpu): two basemaps
+//! compared with a divider the user drags, the C key and Shift+arrows, a blend; the dated
+//! releases listed from a Wayback-shaped server on 127.0.0.1 only when the list is opened and
+//! chosen by date, with the date on the map; *Save area for offline use…* with its estimate,
+//! pause, cancel, a resumed save, the saved file shown as the basemap and the refusal for
+//! OpenStreetMap.
+
+use std::time::{Duration, Instant};
+
+use egui::accesskit::Role;
+use egui::{Event, Modifiers, PointerButton, Pos2, vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use raidmap::tiles::Source;
+use raidmap::ui::app::RaidmapApp;
+use raidmap::ui::imagery::compare::CompareMode;
+
+use crate::tile_server::{TileServer, solid_png};
+use crate::wayback::{RELEASES, wayback_server};
+
+const RED: [u8; 3] = [220, 30, 30];
+const BLUE: [u8; 3] = [30, 30, 220];
+
+fn app_with(source: Source, cache: &std::path::Path) -> RaidmapApp {
+    let mut app = RaidmapApp::with_files(Vec::new());
+    app.map.basemap.set_cache_root(cache.to_path_buf());
+    app.map.basemap.choose(source);
+    app
+}
+
+fn harness(app: RaidmapApp) -> Harness<'static, RaidmapApp> {
+    let mut harness = Harness::builder()
+        .with_size(vec2(1500.0, 940.0))
+        .with_theme(egui::Theme::Light)
+        .with_context_setup(raidmap::render::setup_context)
+        .wgpu()
+        .build_ui_state(|ui, app: &mut RaidmapApp| app.ui(ui), app);
+    harness.run_ok();
+    harness
+}
+
+/// Step frames until `done`, at most twenty seconds.
+fn step_until(
+    harness: &mut Harness<'_, RaidmapApp>,
+    mut done: impl FnMut(&RaidmapApp) -> bool,
+) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        harness.step();
+        if done(harness.state()) {
+            harness.run_steps(2);
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    false
+}
+
+fn tiles_settled(app: &RaidmapApp) -> bool {
+    let basemap = &app.map.basemap;
+    let first = basemap
+        .status()
+        .is_none_or(|s| s.ready > 0 && s.loading == 0);
+    let second = basemap
+        .compare
+        .tiles()
+        .map(|t| t.status())
+        .is_none_or(|s| s.ready > 0 && s.loading == 0);
+    first && second
+}
+
+/// The colour of the pixel at `at`.
+fn pixel(image: &image::RgbaImage, at: Pos2) -> [u8; 3] {
+    let p = image.get_pixel(at.x.round() as u32, at.y.round() as u32);
+    [p[0], p[1], p[2]]
+}
+
+fn near(a: [u8; 3], b: [u8; 3], tolerance: i32) -> bool {
+    (0..3).all(|i| (i32::from(a[i]) - i32::from(b[i])).abs() <= tolerance)
+}
+
+/// A point in the map's rectangle at fractions (fx, fy) of its width and height, away from
+/// data drawn in the middle of Cambodia (the top of the map, below the controls).
+fn map_point(harness: &Harness<'_, RaidmapApp>, fx: f32, fy: f32) -> Pos2 {
+    let rect = harness.state().map.last_map_rect().expect("drawn");
+    rect.min + vec2(rect.width() * fx, rect.height() * fy)
+}
+
+fn drag(harness: &mut Harness<'_, RaidmapApp>, from: Pos2, to: Pos2) {
+    harness.hover_at(from);
+    harness.run_ok();
+    harness.event(Event::PointerButton {
+        pos: from,
+        button: PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    harness.run_ok();
+    for i in 1..=5 {
+        let t = i as f32 / 5.0;
+        harness.hover_at(from + (to - from) * t);
+        harness.run_ok();
+    }
+    harness.event(Event::PointerButton {
+        pos: to,
+        button: PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    harness.run_ok();
+}
+
+#[test]
+fn a_swipe_shows_each_basemap_on_its_side_of_a_divider_the_user_drags() {
+    let red = TileServer::solid(RED);
+    let blue = TileServer::solid(BLUE);
+    let cache = tempfile::tempdir().expect("temp dir");
+    let first = Source::parse(&red.url("/{z}/{x}/{y}.png")).expect("template");
+    let second = Source::parse(&blue.url("/{z}/{x}/{y}.png")).expect("template");
+    let mut app = app_with(first, cache.path());
+    // The comparison is set up but off: the second server is not asked for anything.
+    app.map.basemap.settings.compare.source = second.clone();
+    let mut harness = harness(app);
+    assert!(step_until(&mut harness, tiles_settled));
+    assert!(blue.paths().is_empty(), "asked {:?}", blue.paths());
+    assert!(harness.state().map.basemap.compare.tiles().is_none());
+
+    // C switches the comparison on.
+    harness.key_press(egui::Key::C);
+    harness.run_ok();
+    assert!(harness.state().map.basemap.settings.compare.on);
+    assert!(step_until(&mut harness, |app| {
+        tiles_settled(app) && app.map.basemap.compare.tiles().is_some()
+    }));
+    let (left, right) = (map_point(&harness, 0.3, 0.2), map_point(&harness, 0.7, 0.2));
+    let image = harness.render().expect("render");
+    assert!(
+        near(pixel(&image, left), RED, 12),
+        "{:?}",
+        pixel(&image, left)
+    );
+    assert!(
+        near(pixel(&image, right), BLUE, 12),
+        "{:?}",
+        pixel(&image, right)
+    );
+    // Both are named beside the divider.
+    harness.get_by_label_contains("Basemap: Tiles from 127.0.0.1");
+
+    // Drag the divider from the middle to a fifth of the width: 0.3 is now blue.
+    let (middle, fifth) = (map_point(&harness, 0.5, 0.7), map_point(&harness, 0.2, 0.7));
+    drag(&mut harness, middle, fifth);
+    let swipe = harness.state().map.basemap.settings.compare.swipe;
+    assert!((swipe - 0.2).abs() < 0.01, "divider at {swipe}");
+    harness.run_ok();
+    let image = harness.render().expect("render");
+    assert!(
+        near(pixel(&image, left), BLUE, 12),
+        "{:?}",
+        pixel(&image, left)
+    );
+    let far_left = map_point(&harness, 0.1, 0.2);
+    assert!(near(pixel(&image, far_left), RED, 12));
+
+    // Shift+→ moves it by 5 % of the width, and does not pan.
+    let view = harness.state().map.view();
+    harness.key_press_modifiers(Modifiers::SHIFT, egui::Key::ArrowRight);
+    harness.run_ok();
+    let swipe = harness.state().map.basemap.settings.compare.swipe;
+    assert!((swipe - 0.25).abs() < 0.01, "divider at {swipe}");
+    assert_eq!(harness.state().map.view().center, view.center);
+
+    // A blend at 50 %: the second over the first, half and half.
+    harness.state_mut().map.basemap.settings.compare.mode = CompareMode::Blend;
+    harness.run_ok();
+    // The second basemap's tiles left of where the divider was are asked for now.
+    assert!(step_until(&mut harness, tiles_settled));
+    let image = harness.render().expect("render");
+    let mixed = [125, 30, 125];
+    assert!(
+        near(pixel(&image, right), mixed, 20),
+        "{:?}",
+        pixel(&image, right)
+    );
+    assert!(
+        near(pixel(&image, far_left), mixed, 20),
+        "{:?}",
+        pixel(&image, far_left)
+    );
+
+    // C again: only the first basemap, and the second's tile layer is gone.
+    harness.key_press(egui::Key::C);
+    harness.run_ok();
+    assert!(harness.state().map.basemap.compare.tiles().is_none());
+    let image = harness.render().expect("render");
+    assert!(near(pixel(&image, right), RED, 12));
+}
+
+#[test]
+fn dated_releases_are_read_only_when_the_list_is_opened_and_chosen_by_date() {
+    let server = wayback_server();
+    let cache = tempfile::tempdir().expect("temp dir");
+    let mut app = app_with(Source::Offline, cache.path());
+    app.map.basemap.settings.wayback_config = server.url("/waybackconfig.json");
+    let mut harness = harness(app);
+    harness.get_by_label("Basemap: Offline basemap").click();
+    harness.run_ok();
+    assert!(server.paths().is_empty(), "asked {:?}", server.paths());
+
+    harness
+        .get_by_label("Dated imagery releases (Wayback)…")
+        .click();
+    assert!(step_until(&mut harness, |app| {
+        app.map.basemap.wayback.releases().len() == RELEASES.len()
+    }));
+    assert_eq!(server.paths(), ["/waybackconfig.json"]);
+    harness.get_by_label("2019-03-27 (release 31)");
+
+    harness
+        .get_by_role_and_label(Role::TextInput, "Date")
+        .click();
+    harness.run_ok();
+    harness
+        .get_by_role_and_label(Role::TextInput, "Date")
+        .type_text("2016-05-01");
+    harness.run_ok();
+    harness.get_by_label("Nearest release").click();
+    harness.run_ok();
+    let source = harness.state().map.basemap.source().clone();
+    assert_eq!(source.label(), "Esri Wayback 2016-06-01");
+    // Close the chooser; the release's tiles (green) fill the map and its date is on it.
+    harness
+        .get_by_label("Basemap: Esri Wayback 2016-06-01 (online)")
+        .click();
+    assert!(step_until(&mut harness, tiles_settled));
+    let image = harness.render().expect("render");
+    let at = map_point(&harness, 0.8, 0.5);
+    assert!(
+        near(pixel(&image, at), RELEASES[1].2, 12),
+        "{:?}",
+        pixel(&image, at)
+    );
+    // The tag is painted text; its white box is where the map's top centre is.
+    let tag = map_point(&harness, 0.5, 0.0) + vec2(0.0, 20.0);
+    assert!(
+        near(pixel(&image, tag), [255, 255, 255], 30),
+        "{:?}",
+        pixel(&image, tag)
+    );
+}
+
+#[test]
+fn an_area_is_saved_for_offline_use_with_pause_cancel_and_resume_then_shown() {
+    // Each tile takes a moment, so the save can be paused and cancelled half way.
+    let server = TileServer::start(Box::new(|path, _| {
+        std::thread::sleep(Duration::from_millis(40));
+        match crate::tile_server::parse_tile_path(path) {
+            Some(_) => (200, solid_png(RED)),
+            None => (404, Vec::new()),
+        }
+    }));
+    let cache = tempfile::tempdir().expect("temp dir");
+    let out = cache.path().join("area.mbtiles");
+    let source = Source::parse(&server.url("/{z}/{x}/{y}.png")).expect("template");
+    let mut harness = harness(app_with(source.clone(), cache.path()));
+    harness
+        .get_by_label_contains("Basemap: Tiles from 127.0.0.1")
+        .click();
+    harness.run_ok();
+    harness.get_by_label("Save area for offline use…").click();
+    harness.run_ok();
+    {
+        let save = &mut harness.state_mut().map.basemap.save_area;
+        assert_eq!(save.source, source);
+        save.bbox = "104.80,11.50,104.99,11.65".into();
+        save.zoom_min = 12;
+        save.zoom_max = 14;
+        save.path = out.display().to_string();
+    }
+    harness.run_ok();
+    // 2 + 4 + 12 tiles (the box's columns × rows per zoom), shown before anything is fetched.
+    harness.get_by_label_contains("tiles, about");
+    let before = server.paths().len();
+    harness.get_by_label("Save the area").click();
+    assert!(step_until(&mut harness, |app| {
+        app.map
+            .basemap
+            .save_area
+            .progress()
+            .is_some_and(|(d, _)| d >= 3)
+    }));
+    harness.get_by_label("Pause").click();
+    harness.run_ok();
+    std::thread::sleep(Duration::from_millis(300));
+    let paused_at = server.paths().len();
+    std::thread::sleep(Duration::from_millis(400));
+    assert!(
+        server.paths().len() <= paused_at + 1,
+        "tiles were fetched while paused"
+    );
+    harness.get_by_label("Resume").click();
+    harness.run_ok();
+    harness.get_by_label("Cancel").click();
+    assert!(step_until(&mut harness, |app| {
+        !app.map.basemap.save_area.is_running()
+    }));
+    harness.get_by_label_contains("Cancelled");
+    let first_run = server.paths().len() - before;
+
+    // Saving again fills in what is missing, and asks only for that.
+    harness.get_by_label("Save the rest of the area").click();
+    assert!(step_until(&mut harness, |app| {
+        !app.map.basemap.save_area.is_running()
+    }));
+    let outcome = harness
+        .state()
+        .map
+        .basemap
+        .save_area
+        .outcome()
+        .cloned()
+        .expect("finished")
+        .expect("saved");
+    assert!(outcome.complete(), "{outcome:?}");
+    assert!(outcome.already > 0);
+    let total = outcome.total as usize;
+    let second_run = server.paths().len() - before - first_run;
+    assert!(second_run < total, "asked {second_run} of {total} again");
+    harness.get_by_label_contains("Complete.");
+
+    // Shown as the basemap: a tile file, no network.
+    harness.get_by_label("Show it as the basemap").click();
+    harness.run_ok();
+    assert_eq!(
+        harness.state().map.basemap.source(),
+        &Source::MbTiles(out.clone())
+    );
+    let info = Source::MbTiles(out)
+        .file_info()
+        .expect("a file")
+        .expect("readable");
+    assert!(info.name.is_some());
+}
+
+#[test]
+fn openstreetmap_is_refused_with_the_reason_and_nothing_is_fetched() {
+    let cache = tempfile::tempdir().expect("temp dir");
+    let mut harness = harness(app_with(Source::Offline, cache.path()));
+    harness.state_mut().map.basemap.save_area.show(
+        Source::OpenStreetMap,
+        Some([104.8, 11.5, 104.9, 11.6]),
+        12.0,
+    );
+    harness.run_ok();
+    harness.get_by_label_contains("cannot be saved for offline use");
+    harness.get_by_label_contains("tile usage policy");
+    // The button is disabled: a click starts nothing (an enabled one would at least report).
+    harness.get_by_label("Save the area").click();
+    harness.run_ok();
+    let save = &harness.state().map.basemap.save_area;
+    assert!(!save.is_running());
+    assert!(save.outcome().is_none());
+    // No tile layer and no save thread: nothing connects to OpenStreetMap.
+    assert!(harness.state().map.basemap.tiles().is_none());
+}
