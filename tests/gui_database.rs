@@ -341,3 +341,74 @@ fn no_server_and_no_postgis_are_said_clearly() {
     settle(&mut harness);
     harness.get_by_label_contains("has no PostGIS");
 }
+
+#[test]
+fn unsaved_database_edits_survive_a_crash_in_the_autosave_without_the_password() {
+    let server = server();
+    let table = sites(&server);
+    let data = tempfile::tempdir().expect("temp dir");
+    let (mut first, layer) = opened(&server, &table);
+    first.state_mut().enable_autosave(data.path().to_owned());
+    set(&mut first, layer, 1, "status", json!("closed"));
+    assert_eq!(first.state_mut().unsaved_in_database(), 1);
+    first.state_mut().autosave_now();
+    // The app dies: no on_exit.
+    std::mem::forget(first);
+    // Someone else changes another property of the same row meanwhile.
+    server.sql(&format!(
+        "UPDATE {table} SET name = 'Mango Park II' WHERE id = 1"
+    ));
+    for entry in std::fs::read_dir(data.path()).expect("autosave dir") {
+        let path = entry.expect("entry").path();
+        if path.is_file() {
+            let bytes = std::fs::read(&path).expect("autosave");
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(
+                !text.contains(&server.password),
+                "{} holds the password",
+                path.display()
+            );
+        }
+    }
+
+    let mut app = RaidmapApp::with_files(Vec::new());
+    app.enable_autosave(data.path().to_owned());
+    let mut second = harness(app);
+    click(&mut second, "Recover");
+    second.state_mut().finish_loading();
+    second.run();
+    let layers = second.state().database_layers();
+    assert_eq!(
+        layers.len(),
+        1,
+        "the recovered layer is still a database layer"
+    );
+    let layer = layers[0];
+    assert_eq!(
+        second.state_mut().unsaved_in_database(),
+        1,
+        "offered to save"
+    );
+    let target = feature_with_id(second.state(), layer, 1);
+    let feature = second.state().doc.feature(target).expect("feature");
+    assert!(feature.is_edited());
+    assert_eq!(feature.property("status"), Some(&json!("closed")));
+
+    // No password in this run yet: the window asks for it, then the save goes through and
+    // keeps the other person's change.
+    click(&mut second, "Save to database");
+    settle(&mut second);
+    second.get_by_label_contains("asks for a password to save");
+    type_into(&mut second, "Database password", &server.password);
+    click(&mut second, "Connect");
+    settle(&mut second);
+    click(&mut second, "Save to database");
+    settle(&mut second);
+    assert_eq!(status_of(&server, &table, 1).as_deref(), Some("closed"));
+    assert_eq!(
+        server
+            .text(&format!("SELECT name FROM {table} WHERE id = 1"))
+            .as_deref(),
+        Some("Mango Park II")
+    );
+}

@@ -64,6 +64,32 @@ pub struct LayerEntry {
     pub visible: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub style: Option<LayerStyle>,
+    /// For a layer read from a database table: where it came from and what a later save needs
+    /// (never a password). The layer itself is embedded in `geojson`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<DatabaseEntry>,
+}
+
+/// A database layer's link to its table: the address (without a password), each row's version
+/// as read, why it is read-only if it is, and the row each edited feature was read as (`null`
+/// for a feature new in raidmap), by its index in the embedded layer.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct DatabaseEntry {
+    pub address: String,
+    #[serde(default)]
+    pub versions: std::collections::BTreeMap<String, u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub edited: Vec<EditedRow>,
+}
+
+/// An edited feature of a database layer and the row it was read as.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct EditedRow {
+    pub index: usize,
+    /// The row's GeoJSON text as read (`None`: the feature is new).
+    pub base: Option<String>,
 }
 
 /// The map's centre and zoom.

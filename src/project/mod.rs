@@ -15,6 +15,10 @@
 //! - A project written by a newer raidmap (a higher `raidmap_project` version) is refused in
 //!   words rather than half read. Unknown members are ignored, missing ones take defaults.
 //! - Saving is atomic ([`crate::io::write_atomic`]).
+//! - A database layer is embedded like an edited one, with its table's address (never a
+//!   password), its rows' versions and the row each edited feature was read as
+//!   ([`file::DatabaseEntry`]), so its unsaved edits can still be saved to the table, checked
+//!   against others' changes as if raidmap had never closed.
 //! - A sealed project is written sealed, every layer embedded, so nothing of it is on disk in
 //!   plaintext; a wrong passphrase is an error that opens nothing.
 //! - On open every attachment's hash is checked ([`Project::checks`]) and the custody log's
@@ -214,6 +218,10 @@ fn to_file(
                 geojson,
                 visible: s.visible,
                 style: s.style.cloned(),
+                database: layer
+                    .table
+                    .as_deref()
+                    .map(|origin| database_entry(layer, origin)),
             }
         })
         .collect();
@@ -234,6 +242,54 @@ fn to_file(
             .unwrap_or_default(),
         tiles_memory_only: evidence.tiles_memory_only,
     }
+}
+
+/// What a database layer needs to be saved to its table later.
+fn database_entry(layer: &Layer, origin: &crate::model::TableOrigin) -> file::DatabaseEntry {
+    let edited = layer
+        .features
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.is_edited())
+        .map(|(index, f)| file::EditedRow {
+            index,
+            base: f.base_text().map(str::to_owned),
+        })
+        .collect();
+    file::DatabaseEntry {
+        address: origin.address.clone(),
+        versions: origin
+            .versions
+            .iter()
+            .map(|(k, v)| (k.clone(), *v))
+            .collect(),
+        read_only: origin.read_only.clone(),
+        edited,
+    }
+}
+
+/// Link a layer read from a project back to its table: each edited feature gets the row it was
+/// read as for its base again, so a save checks it against the table as before.
+fn relink(layer: &mut Layer, entry: file::DatabaseEntry) {
+    for row in entry.edited {
+        let Some(feature) = layer.features.get_mut(row.index) else {
+            continue;
+        };
+        let base = row
+            .base
+            .as_deref()
+            .and_then(io::postgis::save::feature_from_text);
+        *feature = match &base {
+            // The content as edited over the row as read (edited when they differ).
+            Some(base) => feature.rebased(base, Some(base)),
+            None => feature.rebased(feature, None),
+        };
+    }
+    layer.table = Some(Box::new(crate::model::TableOrigin {
+        address: entry.address,
+        versions: entry.versions.into_iter().collect(),
+        read_only: entry.read_only,
+    }));
 }
 
 /// `path` relative to `folder` when it lies under it, else absolute.
@@ -306,6 +362,9 @@ pub fn load(path: &Path) -> Result<Project, ProjectError> {
                 layer.path = source;
                 if entry.kind == "measurements" {
                     layer.kind = LayerKind::Measurements;
+                }
+                if let Some(database) = entry.database {
+                    relink(&mut layer, database);
                 }
                 layers.push(OpenedLayer {
                     layer,

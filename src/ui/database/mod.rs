@@ -16,6 +16,7 @@ pub mod refresh;
 pub mod save;
 pub mod secrets;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::io::postgis::{self, Address};
@@ -35,6 +36,8 @@ pub struct Database {
     pub marks: marks::Marks,
     /// Whether the window had the focus in the last frame.
     had_focus: bool,
+    /// Unsaved changes per database layer, counted once per layer revision.
+    unsaved: HashMap<LayerId, (Option<u64>, usize)>,
 }
 
 impl Database {
@@ -71,11 +74,17 @@ impl RaidmapApp {
         if self.database_layers().is_empty() {
             return;
         }
-        if ui
-            .button("Save to database")
-            .on_hover_text("Send your changes to the database tables (only what changed)")
-            .clicked()
-        {
+        let unsaved = self.unsaved_in_database();
+        let label = if unsaved > 0 {
+            format!("Save to database ({unsaved})")
+        } else {
+            "Save to database".to_owned()
+        };
+        let save = ui
+            .button(label)
+            .on_hover_text("Send your changes to the database tables (only what changed)");
+        crate::ui::a11y::name(&save, "Save to database");
+        if save.clicked() {
             self.save_to_database(ui.ctx());
         }
         if ui
@@ -115,6 +124,26 @@ impl RaidmapApp {
         if self.database.is_busy() {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
+    }
+
+    /// How many features of the database layers have changes not saved to their tables
+    /// (edited, new or deleted), counted again only when a layer changed.
+    pub fn unsaved_in_database(&mut self) -> usize {
+        let mut total = 0;
+        for (id, layer) in self.doc.layers() {
+            if layer.table.is_none() {
+                continue;
+            }
+            let revision = self.doc.layer_revision(id);
+            let entry = self.database.unsaved.entry(id).or_insert((None, 0));
+            if entry.0.is_none() || entry.0 != revision {
+                let changes = postgis::Changes::of(layer);
+                let (updated, inserted, deleted) = changes.counts();
+                *entry = (revision, updated + inserted + deleted);
+            }
+            total += entry.1;
+        }
+        total
     }
 
     /// Read a table in the background, as a file is read (progress, Cancel).

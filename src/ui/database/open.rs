@@ -25,6 +25,8 @@ pub struct OpenWindow {
     error: Option<String>,
     /// The server asked for a password (the field gets the keyboard).
     asks_password: bool,
+    /// Shown to ask the password for a save or refresh: closed once it works.
+    for_a_step: bool,
 }
 
 impl OpenWindow {
@@ -40,6 +42,7 @@ impl OpenWindow {
         }
         if why.is_some() {
             self.asks_password = true;
+            self.for_a_step = true;
             self.error = why;
         }
     }
@@ -152,6 +155,12 @@ impl OpenWindow {
             Ok(tables) => {
                 if let Some(password) = typed {
                     secrets.remember(&address, password);
+                }
+                if std::mem::take(&mut self.for_a_step) {
+                    // The password was asked for a save or refresh: the person does it again.
+                    self.shown = false;
+                    self.error = None;
+                    return;
                 }
                 self.error = tables.is_empty().then(|| {
                     "This database has no table or view with a geometry or geography column."
