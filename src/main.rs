@@ -24,22 +24,16 @@ fn main() -> ExitCode {
                 ExitCode::from(cli::EXIT_USAGE)
             }
         },
-        None if !cli.identity.is_empty() => {
-            // The window opens encrypted projects with these keys too.
-            for path in &cli.identity {
-                if let Err(err) = raidmap::evidence::keys::add_identity_file(path) {
-                    eprintln!("raidmap: {err}");
-                    return ExitCode::from(cli::EXIT_USAGE);
-                }
+        None => {
+            // The window opens encrypted projects with these keys too (and asks for others).
+            if let Err(err) = cli::unlock::load_keys(&cli.identity) {
+                eprintln!("raidmap: {err}");
+                return ExitCode::from(cli::EXIT_USAGE);
             }
             match cli.bench_frames {
                 Some(frames) => raidmap::ui::app::bench_frames::run(frames, cli.files),
                 None => raidmap::ui::run_app(cli.files, cli.basemap),
             }
         }
-        None => match cli.bench_frames {
-            Some(frames) => raidmap::ui::app::bench_frames::run(frames, cli.files),
-            None => raidmap::ui::run_app(cli.files, cli.basemap),
-        },
     }
 }

@@ -23,6 +23,7 @@ mod gui;
 mod gui_basemap;
 mod gui_database;
 mod gui_editing;
+mod gui_encrypted;
 mod gui_evidence;
 mod gui_imagery;
 mod gui_layout;

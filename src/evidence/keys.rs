@@ -61,6 +61,15 @@ pub struct Unsealed {
 /// Decrypt `bytes` (an age file called `name`) with the keys set here, asking for a passphrase
 /// through the prompt when none is set.
 pub fn unseal(bytes: &[u8], name: &str) -> Result<Unsealed, OpenError> {
+    unseal_with(bytes, name, None)
+}
+
+/// [`unseal`], trying `given` (a passphrase the window asked for) before the one set here.
+pub fn unseal_with(
+    bytes: &[u8],
+    name: &str,
+    given: Option<SecretString>,
+) -> Result<Unsealed, OpenError> {
     match seal::kind(bytes)? {
         Kind::Recipients => {
             let keys = keys();
@@ -73,9 +82,10 @@ pub fn unseal(bytes: &[u8], name: &str) -> Result<Unsealed, OpenError> {
         Kind::Passphrase => {
             let (set, asked) = {
                 let keys = keys();
-                match &keys.passphrase {
-                    Some(p) => (Some(p.clone()), None),
-                    None => (None, keys.prompt.as_ref().and_then(|ask| ask(name))),
+                match (given, &keys.passphrase) {
+                    (Some(p), _) => (Some(p), None),
+                    (None, Some(p)) => (Some(p.clone()), None),
+                    (None, None) => (None, keys.prompt.as_ref().and_then(|ask| ask(name))),
                 }
             };
             let passphrase = set.or(asked).ok_or(OpenError::NeedPassphrase)?;

@@ -1,7 +1,10 @@
 //! Private temporary copies of attached files, for opening them in the system's viewer: a
 //! folder only the user can read (mode 0700 on Unix), deleted with everything in it when the
 //! [`TempCopies`] is dropped or [`TempCopies::clear`]ed (the project closes, raidmap exits).
-//! Folders left by a run that crashed are removed by [`remove_stale`] at start.
+//! The folder is made in `XDG_RUNTIME_DIR` when there is one (on Linux a memory file system
+//! only the user can enter, so the copies never reach the disk), else in the system's
+//! temporary folder. Its name carries the process id: folders left by a run that crashed
+//! are removed by [`remove_stale`] when the window starts.
 
 use std::path::{Path, PathBuf};
 
@@ -20,13 +23,14 @@ impl TempCopies {
     pub fn write(&mut self, name: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
         if self.dir.is_none() {
             let mut builder = tempfile::Builder::new();
-            builder.prefix(PREFIX);
+            let prefix = format!("{PREFIX}{}-", std::process::id());
+            builder.prefix(&prefix);
             #[cfg(unix)]
             {
                 use std::os::unix::fs::PermissionsExt as _;
                 builder.permissions(std::fs::Permissions::from_mode(0o700));
             }
-            self.dir = Some(builder.tempdir()?);
+            self.dir = Some(builder.tempdir_in(base())?);
         }
         let dir = self
             .dir
@@ -65,24 +69,50 @@ impl Drop for TempCopies {
     }
 }
 
-/// Remove folders of temporary copies older than a day (left by a run that did not exit
-/// cleanly).
+/// Where the private folders are made: `XDG_RUNTIME_DIR` (memory, user-only) when it is a
+/// folder, else the system's temporary folder.
+fn base() -> PathBuf {
+    std::env::var_os("XDG_RUNTIME_DIR")
+        .map(PathBuf::from)
+        .filter(|d| d.is_absolute() && d.is_dir())
+        .unwrap_or_else(std::env::temp_dir)
+}
+
+/// Remove the folders of temporary copies left by runs that ended without deleting them: on
+/// Linux those whose process is gone, elsewhere those older than a day.
 pub fn remove_stale() {
-    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let old = entry
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age.as_secs() > 24 * 3600);
-        if name.to_string_lossy().starts_with(PREFIX) && old {
-            let _ = std::fs::remove_dir_all(entry.path());
+    let mut bases = vec![base(), std::env::temp_dir()];
+    bases.dedup();
+    for base in bases {
+        let Ok(entries) = std::fs::read_dir(&base) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(rest) = name.strip_prefix(PREFIX) else {
+                continue;
+            };
+            if is_stale(rest, &entry) {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
         }
     }
+}
+
+/// Whether a folder named `raidmap-open-<rest>` belongs to no running raidmap.
+fn is_stale(rest: &str, entry: &std::fs::DirEntry) -> bool {
+    let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+    if cfg!(target_os = "linux")
+        && let Some(pid) = pid
+    {
+        return pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists();
+    }
+    entry
+        .metadata()
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age.as_secs() > 24 * 3600)
 }
 
 #[cfg(test)]
@@ -107,5 +137,23 @@ mod tests {
         copies.clear();
         assert!(!folder.exists());
         assert!(!path.exists());
+    }
+
+    #[test]
+    fn folders_of_ended_runs_are_removed_and_ours_kept() {
+        let mut ours = TempCopies::default();
+        ours.write("a.txt", b"a").expect("writes");
+        let ours_folder = ours.folder().expect("made").to_owned();
+        // A process id that cannot be running (above Linux's pid_max).
+        let ended = base().join(format!("{PREFIX}4194999-test"));
+        std::fs::create_dir_all(&ended).expect("made");
+        std::fs::write(ended.join("left.jpg"), b"x").expect("writes");
+        remove_stale();
+        assert!(ours_folder.exists(), "a running raidmap's copies stay");
+        if cfg!(target_os = "linux") {
+            assert!(!ended.exists(), "an ended run's copies go");
+        } else {
+            let _ = std::fs::remove_dir_all(&ended);
+        }
     }
 }

@@ -306,6 +306,15 @@ fn relative(path: &Path, folder: &Path) -> PathBuf {
 /// ones from the project, the others from their files), its settings and its evidence, and
 /// check every attachment's hash and the custody log.
 pub fn load(path: &Path) -> Result<Project, ProjectError> {
+    load_with(path, None)
+}
+
+/// [`load`], trying `passphrase` (asked for by the window) before the keys set in
+/// [`evidence::keys`].
+pub fn load_with(
+    path: &Path,
+    passphrase: Option<age::secrecy::SecretString>,
+) -> Result<Project, ProjectError> {
     let bytes = std::fs::read(path).map_err(|source| ProjectError::Read {
         path: path.to_owned(),
         source,
@@ -316,9 +325,11 @@ pub fn load(path: &Path) -> Result<Project, ProjectError> {
         .unwrap_or_default();
     let (bytes, passphrase, sealed) = if evidence::seal::is_sealed(&bytes) {
         let unsealed =
-            evidence::keys::unseal(&bytes, &name).map_err(|source| ProjectError::Sealed {
-                path: path.to_owned(),
-                source,
+            evidence::keys::unseal_with(&bytes, &name, passphrase).map_err(|source| {
+                ProjectError::Sealed {
+                    path: path.to_owned(),
+                    source,
+                }
             })?;
         (unsealed.plaintext, unsealed.passphrase, true)
     } else {

@@ -36,6 +36,8 @@ pub fn run_app(files: Vec<PathBuf>, basemap: Option<crate::tiles::Source>) -> Ex
             .with_drag_and_drop(true),
         ..Default::default()
     };
+    // Private copies of attachments left by a run that crashed.
+    crate::evidence::temp::remove_stale();
     // Build the basemap while the window opens, so the first frame does not wait for it.
     std::thread::spawn(|| {
         crate::basemap::Basemap::embedded();

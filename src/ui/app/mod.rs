@@ -6,6 +6,7 @@ pub mod file_dialog;
 pub mod layout;
 pub mod loading;
 pub mod project;
+mod unlock;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

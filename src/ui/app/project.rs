@@ -55,6 +55,8 @@ pub struct ProjectFiles {
     /// Private temporary copies of attachments opened in the system viewer; deleted when
     /// another project is opened and when raidmap exits.
     pub temp_copies: crate::evidence::temp::TempCopies,
+    /// The window asking for an encrypted project's passphrase or identity file.
+    pub(super) unlock: Option<super::unlock::Unlock>,
 }
 
 /// A project being read: where from, whether it is recovered work, and the reading thread's
@@ -179,16 +181,22 @@ impl RaidmapApp {
             self.project.confirm_open = Some(path.to_owned());
             return;
         }
-        self.start_opening(path, false);
+        self.start_opening(path, false, None);
     }
 
-    fn start_opening(&mut self, path: &Path, recovered: bool) {
+    /// Read the project at `path` on a thread (trying `passphrase` first if it is sealed).
+    pub(super) fn start_opening(
+        &mut self,
+        path: &Path,
+        recovered: bool,
+        passphrase: Option<age::secrecy::SecretString>,
+    ) {
         let (send, result) = channel();
         let reading = path.to_owned();
         let spawned = std::thread::Builder::new()
             .name("read-project".into())
             .spawn(move || {
-                let read = project::load(&reading).map(|opened| {
+                let read = project::load_with(&reading, passphrase).map(|opened| {
                     let prepared = opened
                         .layers
                         .iter()
@@ -250,6 +258,7 @@ impl RaidmapApp {
                     self.status = format!("Opened the project {}.", path.display());
                 }
             }
+            Err(err) if self.ask_for_key(&path, recovered, &err) => {}
             Err(err) => {
                 self.status = format!("Could not open {}.", path.display());
                 self.problems.push(ProblemReport {
@@ -376,7 +385,7 @@ impl RaidmapApp {
             },
             Command::OpenProject(path) => self.open_project(&path, false),
             Command::OpenProjectDiscarding(path) => self.open_project(&path, true),
-            Command::RecoverAutosave(path) => self.start_opening(&path, true),
+            Command::RecoverAutosave(path) => self.start_opening(&path, true, None),
             Command::SaveProjectAs(path) => self.save_project(&path),
             _ => {}
         }
@@ -498,6 +507,7 @@ impl RaidmapApp {
 
     /// The project windows: typed path, discard-changes question, recovery offer.
     pub fn project_windows_ui(&mut self, ctx: &egui::Context) {
+        self.unlock_ui(ctx);
         if let Some((save, path)) = &mut self.project.prompt {
             let save = *save;
             let mut close = false;

@@ -1,0 +1,172 @@
+//! Encrypted projects in the window: opening one asks for the passphrase (a wrong one says so
+//! and opens nothing), and while it is open nothing of it reaches the disk in plaintext (the
+//! autosave is sealed the same way).
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use raidmap::edit::Edit;
+use raidmap::evidence::{Seal, attachment};
+use raidmap::ui::app::RaidmapApp;
+use raidmap::ui::command::Command;
+
+use crate::gui::{feature_named, harness, sample_app};
+
+/// A property value and attachment bytes found nowhere in plaintext.
+const SECRET_VALUE: &str = "informant-kestrel-7731";
+const SECRET_BYTES: &[u8] = b"scan of the leaked site plan, floor 3";
+const PASSPHRASE: &str = "correct horse battery staple";
+
+/// A passphrase-sealed project at `path` whose Mango Park has `SECRET_VALUE` as its `source`
+/// and `SECRET_BYTES` attached.
+pub(crate) fn encrypted_project(dir: &std::path::Path) -> std::path::PathBuf {
+    let file = dir.join("plan.txt");
+    std::fs::write(&file, SECRET_BYTES).expect("writes");
+    let mut h = sample_app();
+    let (target, _) = feature_named(h.state(), "Mango Park");
+    h.state_mut().push(Command::Edit(
+        Edit::SetProperty {
+            target,
+            key: "source".into(),
+            value: serde_json::json!(SECRET_VALUE),
+        },
+        "Set source".into(),
+    ));
+    h.state_mut()
+        .push(Command::Attach(target, vec![file.clone()]));
+    h.run();
+    std::fs::remove_file(&file).expect("removed");
+    h.state_mut().project.evidence.seal = Some(Seal::Passphrase(PASSPHRASE.into()));
+    let path = dir.join("case.raidmap");
+    h.state_mut().save_project(&path);
+    assert!(!h.state().has_unsaved_changes(), "{}", status_of(&h));
+    path
+}
+
+fn status_of(h: &Harness<'_, RaidmapApp>) -> String {
+    format!("{:?}", h.state().problems)
+}
+
+/// Type into the passphrase field and press Open; wait for the project to be read.
+fn submit(h: &mut Harness<'_, RaidmapApp>, text: &str) {
+    h.get_by_role(Role::PasswordInput).click();
+    h.run();
+    h.get_by_role(Role::PasswordInput).type_text(text);
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Open").click();
+    h.run();
+    h.state_mut().finish_loading();
+    h.run();
+}
+
+/// Every file under `dir`, with its bytes.
+fn files_under(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            out.push((path, bytes));
+        }
+    }
+    out
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn an_encrypted_project_asks_for_its_passphrase_refuses_a_wrong_one_and_autosaves_sealed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = encrypted_project(dir.path());
+    let sealed = std::fs::read(&path).expect("reads");
+    assert!(sealed.starts_with(b"age-encryption.org/v1\n"));
+    assert!(!contains(&sealed, SECRET_VALUE.as_bytes()));
+
+    let autosave = dir.path().join("data");
+    let mut app = RaidmapApp::empty();
+    app.enable_autosave(autosave.clone());
+    let mut h = harness(app);
+    h.state_mut().push(Command::OpenProject(path.clone()));
+    h.run();
+    h.state_mut().finish_loading();
+    h.run();
+    assert!(h.state().is_asking_for_key(), "{}", status_of(&h));
+    h.get_by_label_contains("is encrypted. Type its passphrase");
+    assert!(h.state().problems.is_empty(), "no error report, a question");
+
+    submit(&mut h, "not the passphrase");
+    assert!(h.state().is_asking_for_key());
+    h.get_by_label("The passphrase is wrong. Nothing was opened or changed.");
+    assert_eq!(h.state().doc.layers().count(), 0, "nothing was opened");
+    assert_eq!(
+        std::fs::read(&path).expect("reads"),
+        sealed,
+        "nothing changed"
+    );
+
+    submit(&mut h, PASSPHRASE);
+    assert!(!h.state().is_asking_for_key(), "{}", status_of(&h));
+    assert!(h.state().problems.is_empty(), "{}", status_of(&h));
+    let (target, _) = feature_named(h.state(), "Mango Park");
+    let feature = h.state().doc.feature(target).expect("feature");
+    assert_eq!(
+        feature.property("source").and_then(|v| v.as_str()),
+        Some(SECRET_VALUE)
+    );
+    assert_eq!(attachment::of(feature).len(), 1);
+    assert_eq!(h.state().project.failed_hashes.len(), 0);
+
+    // An edit, autosaved: the autosave is sealed with the same passphrase.
+    h.state_mut().push(Command::Edit(
+        Edit::SetProperty {
+            target,
+            key: "note".into(),
+            value: serde_json::json!("second visit"),
+        },
+        "Set note".into(),
+    ));
+    h.run();
+    h.state_mut().autosave_now();
+    let written = files_under(&autosave);
+    assert!(
+        written.iter().any(|(p, _)| p.ends_with("autosave.raidmap")),
+        "{written:?}"
+    );
+    for (file, bytes) in &written {
+        assert!(
+            !contains(bytes, SECRET_VALUE.as_bytes()) && !contains(bytes, SECRET_BYTES),
+            "{} holds plaintext",
+            file.display()
+        );
+    }
+    let saved = autosave.join("autosave.raidmap");
+    assert!(
+        std::fs::read(&saved)
+            .expect("reads")
+            .starts_with(b"age-encryption.org/v1\n")
+    );
+    let recovered =
+        raidmap::project::load_with(&saved, Some(PASSPHRASE.into())).expect("opens sealed");
+    assert_eq!(recovered.evidence.store.iter().count(), 1);
+}
+
+#[test]
+fn cancelling_the_passphrase_opens_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = encrypted_project(dir.path());
+    let mut h = harness(RaidmapApp::empty());
+    h.state_mut().push(Command::OpenProject(path));
+    h.run();
+    h.state_mut().finish_loading();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Cancel").click();
+    h.run();
+    assert!(!h.state().is_asking_for_key());
+    assert_eq!(h.state().doc.layers().count(), 0);
+}
