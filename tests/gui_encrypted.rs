@@ -170,3 +170,113 @@ fn cancelling_the_passphrase_opens_nothing() {
     assert!(!h.state().is_asking_for_key());
     assert_eq!(h.state().doc.layers().count(), 0);
 }
+
+/// Type into the `n`th password field.
+fn type_password(h: &mut Harness<'_, RaidmapApp>, n: usize, text: &str) {
+    h.get_all_by_role(Role::PasswordInput)
+        .nth(n)
+        .expect("password field")
+        .click();
+    h.run();
+    h.get_all_by_role(Role::PasswordInput)
+        .nth(n)
+        .expect("password field")
+        .type_text(text);
+    h.run();
+}
+
+#[test]
+fn encrypt_project_seals_it_with_a_passphrase_then_to_keys_then_removes_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("case.raidmap");
+    let mut h = sample_app();
+    h.state_mut().save_project(&path);
+    assert!(std::fs::read(&path).expect("reads").starts_with(b"{"));
+
+    h.get_by_role_and_label(Role::Button, "Encrypt…").click();
+    h.run();
+    type_password(&mut h, 0, "first try");
+    type_password(&mut h, 1, "first trx");
+    h.get_by_role_and_label(Role::Button, "Encrypt and save")
+        .click();
+    h.run();
+    h.get_by_label("The two passphrases differ: type them again.");
+    assert!(h.state().project.evidence.seal.is_none(), "nothing changed");
+    assert!(std::fs::read(&path).expect("reads").starts_with(b"{"));
+
+    // The field still has the keyboard focus: fix its last letter.
+    h.key_press(egui::Key::Backspace);
+    h.run();
+    h.get_all_by_role(Role::PasswordInput)
+        .nth(1)
+        .expect("password field")
+        .type_text("y");
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Encrypt and save")
+        .click();
+    h.run();
+    h.run();
+    let sealed = std::fs::read(&path).expect("reads");
+    assert!(
+        sealed.starts_with(b"age-encryption.org/v1\n"),
+        "saved sealed"
+    );
+    assert!(!h.state().has_unsaved_changes());
+    let opened = raidmap::project::load_with(&path, Some("first try".into())).expect("opens");
+    let log = opened.evidence.log.entries();
+    assert_eq!(
+        log.last().map(|e| e.event),
+        Some(raidmap::evidence::Event::Encrypted)
+    );
+    assert_eq!(
+        log.last().map(|e| e.sha256.len()),
+        Some(64),
+        "hash of the file read"
+    );
+    h.get_by_role_and_label(Role::Button, "Encrypted…");
+
+    // To a team member's key instead.
+    let identity = age::x25519::Identity::generate();
+    h.get_by_role_and_label(Role::Button, "Encrypted…").click();
+    h.run();
+    h.get_by_label("Team members' public keys").click();
+    h.run();
+    h.get_by_role(Role::MultilineTextInput).click();
+    h.run();
+    h.get_by_role(Role::MultilineTextInput)
+        .type_text(&identity.to_public().to_string());
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Change and save")
+        .click();
+    h.run();
+    h.run();
+    let sealed = std::fs::read(&path).expect("reads");
+    let identities: Vec<Box<dyn age::Identity + Send + Sync>> = vec![Box::new(identity)];
+    let plain = raidmap::evidence::seal::open_with_identities(&sealed, &identities)
+        .expect("the key's owner opens it");
+    assert!(!plain.is_empty());
+    assert!(raidmap::evidence::seal::open_with_passphrase(&sealed, &"first try".into()).is_err());
+
+    // And back to plaintext.
+    h.get_by_role_and_label(Role::Button, "Encrypted…").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Remove encryption")
+        .click();
+    h.run();
+    h.run();
+    assert!(h.state().project.evidence.seal.is_none());
+    assert!(std::fs::read(&path).expect("reads").starts_with(b"{"));
+    let events: Vec<_> = raidmap::project::load(&path)
+        .expect("opens")
+        .evidence
+        .log
+        .entries()
+        .iter()
+        .map(|e| e.event)
+        .collect();
+    use raidmap::evidence::Event;
+    assert_eq!(
+        events,
+        [Event::Encrypted, Event::Encrypted, Event::Decrypted]
+    );
+}

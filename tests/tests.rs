@@ -29,6 +29,7 @@ mod gui_imagery;
 mod gui_layout;
 mod gui_maps;
 mod gui_publish;
+mod gui_tile_privacy;
 mod postgis;
 mod postgis_concurrency;
 mod postgis_server;

@@ -71,6 +71,10 @@ pub enum Command {
     RemoveAttachment(FeatureRef, String),
     /// Open an attachment (SHA-256, file name) in the system viewer from a temporary copy.
     OpenAttachment(String, String),
+    /// Ask where to save a copy of an attachment (SHA-256, file name).
+    AskSaveAttachment(String, String),
+    /// Write the attachment with this SHA-256 to a file, atomically (logged as exported).
+    SaveAttachment(String, PathBuf),
     /// Write the map as a PNG image, atomically.
     ExportImage(crate::ui::panels::image_export::ImageRequest),
     /// Open a publishing dialog (animation, report, web map).

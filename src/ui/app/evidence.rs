@@ -1,5 +1,6 @@
-//! Attachments in the window: attaching files (dialog or drop), removing one (an undoable
-//! edit), opening one from a private temporary copy; each recorded in the custody log.
+//! Evidence in the window: attaching files (dialog or drop), removing one (an undoable
+//! edit), opening one from a private temporary copy, each recorded in the custody log; and
+//! the project bar's evidence buttons and windows (encryption, custody log, passphrase).
 
 use std::path::PathBuf;
 
@@ -8,6 +9,34 @@ use crate::model::FeatureRef;
 use crate::ui::app::RaidmapApp;
 
 impl RaidmapApp {
+    /// The project bar's evidence buttons: *Encrypt…* and *Custody log*.
+    pub(super) fn evidence_bar_ui(&mut self, ui: &mut egui::Ui) {
+        self.encrypt_button_ui(ui);
+        let count = self.project.evidence.log.entries().len();
+        if ui
+            .button("Custody log")
+            .on_hover_text(format!(
+                "What happened to the project's evidence ({count} entries)"
+            ))
+            .clicked()
+        {
+            self.project.custody_open = !self.project.custody_open;
+        }
+    }
+
+    /// The evidence windows: passphrase prompt, encryption, custody log (every frame).
+    pub(super) fn evidence_windows_ui(&mut self, ctx: &egui::Context) {
+        // The basemap chooser's tile privacy switch is the project's (saved with it).
+        self.project.evidence.tiles_memory_only = self.map.basemap.memory_only();
+        self.unlock_ui(ctx);
+        self.encrypt_window_ui(ctx);
+        crate::ui::panels::custody_log::custody_log_ui(
+            ctx,
+            &mut self.project.custody_open,
+            &self.project.evidence.log,
+        );
+    }
+
     /// Attach files to a feature, as one undoable step; each goes into the custody log.
     pub fn attach_files(&mut self, target: FeatureRef, paths: &[PathBuf]) {
         let Some(feature) = self.doc.feature(target) else {
@@ -91,6 +120,39 @@ impl RaidmapApp {
                 }
             }
             Err(e) => self.status = format!("Could not make a temporary copy of {name}: {e}"),
+        }
+    }
+}
+
+impl RaidmapApp {
+    /// Write the exact bytes of an attachment to `path` (atomically); the custody log records
+    /// the export.
+    pub fn save_attachment(&mut self, sha256: &str, path: &std::path::Path) {
+        let Some(bytes) = self.project.evidence.store.get(sha256).cloned() else {
+            self.status = "That file is not in the project.".into();
+            return;
+        };
+        match crate::io::write_atomic(path, |w| std::io::Write::write_all(w, &bytes)) {
+            Ok(()) => {
+                self.project.evidence.log.record(
+                    &crate::evidence::default_user(),
+                    Event::Exported,
+                    sha256,
+                    &format!("saved as {}", path.display()),
+                );
+                self.status = format!("Saved a copy to {}.", path.display());
+            }
+            Err(err) => {
+                self.status = format!(
+                    "Could not save {}; nothing was overwritten.",
+                    path.display()
+                );
+                self.problems
+                    .push(crate::ui::panels::layers::ProblemReport {
+                        title: format!("Could not save the attachment to {}", path.display()),
+                        lines: crate::ui::app::error_chain(&err),
+                    });
+            }
         }
     }
 }

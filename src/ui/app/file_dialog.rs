@@ -20,6 +20,8 @@ pub enum Answer {
     Open(Vec<PathBuf>),
     /// Files to attach to a feature.
     Attach(crate::model::FeatureRef, Vec<PathBuf>),
+    /// Where to save a copy of the attachment with this SHA-256.
+    SaveAttachment(String, PathBuf),
     Export(LayerId, PathBuf),
     /// Where to export the classified sites of the Coverage tab.
     ExportCoverage(PathBuf),
@@ -79,6 +81,17 @@ impl FileDialogs {
                 .set_title("Attach files")
                 .pick_files()
                 .map(|paths| Answer::Attach(target, paths))
+        });
+    }
+
+    /// Ask where to save a copy of an attachment.
+    pub fn save_attachment(&mut self, ctx: &egui::Context, sha256: String, name: String) {
+        self.spawn(ctx, None, move || {
+            rfd::FileDialog::new()
+                .set_title("Save a copy of the attachment")
+                .set_file_name(name)
+                .save_file()
+                .map(|path| Answer::SaveAttachment(sha256, path))
         });
     }
 

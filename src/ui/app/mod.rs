@@ -1,6 +1,7 @@
 //! The application: panels around the map, the command queue, and what happens to the document.
 
 pub mod bench_frames;
+mod encrypt;
 mod evidence;
 pub mod file_dialog;
 pub mod layout;
@@ -431,6 +432,10 @@ impl RaidmapApp {
                 Command::RemoveAttachment(target, sha) => self.remove_attachment(target, &sha),
                 Command::OpenAttachment(sha, name) => self.open_attachment(&sha, &name),
                 Command::OpenPublish(dialog) => crate::ui::publish::open(self, dialog),
+                Command::AskSaveAttachment(sha, name) => {
+                    self.dialogs.save_attachment(ctx, sha, name);
+                }
+                Command::SaveAttachment(sha, path) => self.save_attachment(&sha, &path),
             }
         }
     }
@@ -651,6 +656,7 @@ impl RaidmapApp {
             match answer {
                 Answer::Open(paths) => self.push(Command::Open(paths)),
                 Answer::Attach(target, paths) => self.push(Command::Attach(target, paths)),
+                Answer::SaveAttachment(sha, path) => self.push(Command::SaveAttachment(sha, path)),
                 Answer::Export(id, path) => self.push(Command::Export(id, path)),
                 Answer::ExportCoverage(path) => self.push(Command::ExportCoverage(path)),
                 Answer::ImagePath(path) => {

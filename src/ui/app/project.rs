@@ -57,6 +57,10 @@ pub struct ProjectFiles {
     pub temp_copies: crate::evidence::temp::TempCopies,
     /// The window asking for an encrypted project's passphrase or identity file.
     pub(super) unlock: Option<super::unlock::Unlock>,
+    /// The *Encrypt project…* window.
+    pub(super) encrypt: super::encrypt::EncryptDialog,
+    /// Whether the custody log window is shown.
+    pub custody_open: bool,
 }
 
 /// A project being read: where from, whether it is recovered work, and the reading thread's
@@ -89,11 +93,14 @@ fn suggested_name(path: Option<&Path>) -> String {
 }
 
 impl RaidmapApp {
-    /// What identifies how the layers are shown (styles, visibility), to notice unsaved style
-    /// changes.
+    /// What identifies how the layers are shown (styles, visibility) and the custody log's
+    /// length, to notice unsaved changes that are not edits.
     fn views_fingerprint(&self) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        // New custody entries (an export, a change of encryption) are unsaved changes too.
+        self.project.evidence.log.entries().len().hash(&mut hasher);
+        self.map.basemap.memory_only().hash(&mut hasher);
         for (id, _) in self.doc.layers() {
             if let Some(view) = self.views.get(&id) {
                 view.visible.hash(&mut hasher);
@@ -299,6 +306,9 @@ impl RaidmapApp {
             }
         }
         self.project.evidence = opened.evidence;
+        self.map
+            .basemap
+            .set_memory_only(self.project.evidence.tiles_memory_only);
         self.project.temp_copies.clear();
         self.project.failed_hashes = opened
             .checks
@@ -485,6 +495,7 @@ impl RaidmapApp {
         if ui.button("Save as…").clicked() {
             self.push(Command::AskSaveProject);
         }
+        self.evidence_bar_ui(ui);
         ui.separator();
         let name = self
             .project
@@ -507,7 +518,7 @@ impl RaidmapApp {
 
     /// The project windows: typed path, discard-changes question, recovery offer.
     pub fn project_windows_ui(&mut self, ctx: &egui::Context) {
-        self.unlock_ui(ctx);
+        self.evidence_windows_ui(ctx);
         if let Some((save, path)) = &mut self.project.prompt {
             let save = *save;
             let mut close = false;

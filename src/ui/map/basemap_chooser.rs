@@ -6,7 +6,9 @@
 //! What it promises: the offline basemap is the default, and until the user picks an online
 //! source here (or with `--basemap`, or picked one in an earlier run) no tile loader, HTTP client
 //! or socket exists: the tile layer is built in [`BasemapState::prepare`], from the chosen
-//! [`Source`], and only then. Online choices say plainly that they connect to a server.
+//! [`Source`], and only then. Online choices say plainly that they connect to a server and
+//! what it learns. With the project's tile privacy switch on ([`BasemapState::memory_only`])
+//! no tile is written to disk: the loader gets no disk cache.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -68,6 +70,8 @@ pub struct BasemapState {
     /// Why the chosen source could not be opened.
     problem: Option<String>,
     cache: Option<Arc<DiskCache>>,
+    /// The project's tile privacy switch: downloaded tiles are kept in memory only.
+    memory_only: bool,
     /// Where the cache lives; `None` for the platform cache folder.
     cache_root: Option<PathBuf>,
     first_retry: Option<Duration>,
@@ -108,6 +112,7 @@ impl BasemapState {
             active: None,
             problem: None,
             cache: None,
+            memory_only: false,
             cache_root: None,
             first_retry: None,
             open: false,
@@ -140,6 +145,22 @@ impl BasemapState {
     pub fn set_cache_root(&mut self, root: PathBuf) {
         self.cache_root = Some(root);
         self.cache = None;
+    }
+
+    /// Whether downloaded tiles are kept in memory only (the project's switch).
+    pub fn memory_only(&self) -> bool {
+        self.memory_only
+    }
+
+    /// Keep downloaded tiles in memory only (no disk cache) or not; the tile layer is made
+    /// again for the next frame when this changes.
+    pub fn set_memory_only(&mut self, on: bool) {
+        if self.memory_only != on {
+            self.memory_only = on;
+            self.active = None;
+            // The second basemap of a comparison is opened again too.
+            self.compare.close_if_off(&CompareSettings::default());
+        }
     }
 
     /// Retry failed tiles after `delay` first (tests).
@@ -197,7 +218,7 @@ impl BasemapState {
             // Reading the list here would make the window wait for the network.
             return Err("choose a release from the list of dated releases".into());
         }
-        let cache = if source.is_online() {
+        let cache = if source.is_online() && !self.memory_only {
             self.cache()
         } else {
             None
@@ -469,8 +490,10 @@ impl BasemapState {
         if current.is_online() {
             ui.label(
                 RichText::new(
-                    "Online: tiles are downloaded from the server, which sees your IP address \
-                     and the areas you view.",
+                    "Online: tiles are downloaded from the server. It learns your IP address \
+                     (so roughly where you are, unless you use a VPN or Tor), every tile you \
+                     look at (the places and zoom levels you study) and when. It does not see \
+                     your layers, features or project.",
                 )
                 .small()
                 .color(ONLINE_COLOUR),
@@ -538,6 +561,23 @@ impl BasemapState {
     }
 
     fn cache_ui(&mut self, ui: &mut egui::Ui) {
+        let mut memory_only = self.memory_only;
+        ui.checkbox(
+            &mut memory_only,
+            "Keep no tiles on disk for this project (memory only)",
+        )
+        .on_hover_text(
+            "Downloaded tiles stay in memory and are gone when raidmap closes, so the cache \
+             folder shows nothing of the areas you viewed. Saved with the project.",
+        );
+        self.set_memory_only(memory_only);
+        if self.memory_only {
+            ui.label(
+                RichText::new("No tile is written to disk while this project is open.")
+                    .small()
+                    .color(Color32::from_rgb(40, 120, 60)),
+            );
+        }
         let Some(cache) = self.cache() else {
             ui.label("No cache folder on this system: downloaded tiles are not kept.");
             return;

@@ -1,7 +1,8 @@
-//! The Feature tab's attachments: each attached file with its size, media type and SHA-256
-//! (copyable), whether its bytes still match that hash, and *Open* (a private temporary copy
-//! in the system viewer) and *Remove* (an undoable edit); *Attach…* and files dropped on the
-//! window add more.
+//! The Feature tab's attachments: each attached file with a thumbnail when it is an image
+//! ([`super::thumbnail`]), its size, media type and SHA-256 (copyable), whether its bytes
+//! still match that hash, and *Open* (a private temporary copy in the system viewer), *Save
+//! as…* (a copy of the exact bytes) and *Remove* (an undoable edit); *Attach…* and files
+//! dropped on the window add more.
 
 use std::collections::BTreeSet;
 
@@ -41,6 +42,17 @@ pub fn attachments_ui(
         let stored = evidence.store.get(&a.sha256).is_some();
         let damaged = failed.contains(&a.sha256) || !stored;
         egui::Frame::group(ui.style()).show(ui, |ui| {
+            if a.is_image()
+                && let Some(bytes) = evidence.store.get(&a.sha256)
+                && let Some(texture) = super::thumbnail::thumbnail(ui.ctx(), &a.sha256, bytes)
+            {
+                let size = egui::Vec2::splat(super::thumbnail::SIZE as f32);
+                ui.add(
+                    egui::Image::from_texture(&texture)
+                        .max_size(size)
+                        .alt_text(format!("Thumbnail of {}", a.name)),
+                );
+            }
             ui.horizontal(|ui| {
                 ui.label(RichText::new(&a.name).strong());
                 ui.label(RichText::new(format!("{} bytes · {}", a.bytes, a.media_type)).weak());
@@ -54,9 +66,9 @@ pub fn attachments_ui(
             if damaged {
                 ui.label(
                     RichText::new(if stored {
-                        "⚠ The stored file does not match this hash (changed or damaged)."
+                        "The stored file does not match this hash (changed or damaged)."
                     } else {
-                        "⚠ The file is missing from the project."
+                        "The file is missing from the project."
                     })
                     .color(Color32::from_rgb(190, 30, 30)),
                 );
@@ -69,6 +81,13 @@ pub fn attachments_ui(
                     .clicked()
                 {
                     commands.push(Command::OpenAttachment(a.sha256.clone(), a.name.clone()));
+                }
+                if ui
+                    .add_enabled(stored, egui::Button::new("Save as…"))
+                    .on_hover_text("Save a copy of the file (its exact bytes) outside the project")
+                    .clicked()
+                {
+                    commands.push(Command::AskSaveAttachment(a.sha256.clone(), a.name.clone()));
                 }
                 if ui
                     .button("Remove")
