@@ -530,3 +530,203 @@ fn topojson_reads_as_gdal_reads_it() {
     assert_eq!(names(&ours), names(&theirs));
     assert_same_positions(&ours, &theirs);
 }
+
+/// Every layer GDAL finds in `input`, its features concatenated in layer order (GDAL's
+/// GeoJSON writer holds one layer per file). Features without positions (GDAL keeps an empty
+/// route or track; raidmap skips it) are left out.
+fn gdal_all_layers(input: &Path, dir: &Path) -> Value {
+    let list = Command::new("ogrinfo")
+        .args(["-ro", "-q"])
+        .arg(input)
+        .output()
+        .expect("ogrinfo runs");
+    let listing = String::from_utf8_lossy(&list.stdout);
+    // GPX: the three layers of records (route_points and track_points repeat their points).
+    // A file of one layer: no name needed (some KML layer names span lines).
+    let names: Vec<String> = if input.extension().is_some_and(|e| e == "gpx") {
+        ["waypoints", "routes", "tracks"].map(String::from).to_vec()
+    } else {
+        let numbered: Vec<&str> = listing
+            .lines()
+            .filter(|l| {
+                l.split_once(": ")
+                    .is_some_and(|(n, _)| n.parse::<u32>().is_ok())
+            })
+            .collect();
+        if numbered.len() == 1 {
+            vec![String::new()]
+        } else {
+            numbered
+                .iter()
+                .filter_map(|l| l.split_once(": "))
+                .map(|(_, rest)| {
+                    rest.rsplit_once(" (")
+                        .map_or(rest, |(n, _)| n)
+                        .trim()
+                        .to_owned()
+                })
+                .collect()
+        }
+    };
+    let mut all = Vec::new();
+    for layer in &names {
+        let out = dir.join(format!("gdal-layer-{}-{layer}.geojson", all.len()));
+        let layer: &[&str] = if layer.is_empty() {
+            &[]
+        } else {
+            &[layer.as_str()]
+        };
+        let v = ogr2ogr(input, &out, layer);
+        all.extend(
+            v["features"]
+                .as_array()
+                .expect("features")
+                .iter()
+                .filter(|f| {
+                    let mut p = Vec::new();
+                    let one = serde_json::json!({"features": [f]});
+                    p.extend(positions(&one).remove(0));
+                    !p.is_empty()
+                })
+                .cloned(),
+        );
+    }
+    serde_json::json!({"type": "FeatureCollection", "features": all})
+}
+
+fn fixture(path: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/real")
+        .join(path)
+}
+
+#[test]
+fn real_kml_and_gpx_files_read_as_gdal_reads_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut compared = 0;
+    for name in [
+        "cdata.kml",
+        "extended_data.kml",
+        "gxmultitrack.kml",
+        "gxtrack.kml",
+        "linear_ring.kml",
+        "linestring.kml",
+        "multigeometry.kml",
+        "multitrack.kml",
+        "point.kml",
+        "polygon.kml",
+        "selfclosing.kml",
+        "simpledata.kml",
+        "timespan.kml",
+        "gdal.gpx",
+        "multitrackgpx.gpx",
+        "strava.gpx",
+        "trek.gpx",
+        "wpt.gpx",
+    ] {
+        let input = fixture(&format!("togeojson/{name}"));
+        let ours = raidmap_reads(&input, dir.path());
+        let theirs = gdal_all_layers(&input, dir.path());
+        // Placemarks without positions (an empty <coordinates/>) are left out on both sides.
+        let mut a = positions(&ours);
+        a.retain(|p| !p.is_empty());
+        let b = positions(&theirs);
+        assert_eq!(a.len(), b.len(), "{name}: feature counts differ");
+        for (i, (x, y)) in a.iter().zip(&b).enumerate() {
+            // raidmap closes an unclosed KML ring (timespan.kml); GDAL keeps it open, with a warning.
+            let closed = x.len() == y.len() + 1 && x.first() == x.last() && y.first() != y.last();
+            assert!(
+                x.len() == y.len() || closed,
+                "{name} feature {i}: {} vs {} positions",
+                x.len(),
+                y.len()
+            );
+            for (p, q) in x.iter().zip(y) {
+                assert!(
+                    (p.0 - q.0).abs() < 1e-9 && (p.1 - q.1).abs() < 1e-9,
+                    "{name} feature {i}: {p:?} vs {q:?}"
+                );
+            }
+        }
+        compared += 1;
+    }
+    assert_eq!(compared, 18);
+}
+
+#[test]
+fn real_kml_files_where_raidmap_reads_as_togeojson_does() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Two placemarks directly under <kml> (no Document): GDAL's LIBKML driver keeps only the
+    // last; togeojson and raidmap read both.
+    let ours = raidmap_reads(&fixture("togeojson/twopoints.kml"), dir.path());
+    assert_eq!(positions(&ours).len(), 2);
+    // A file of NetworkLinks only: nothing to read, the links named, nothing fetched.
+    let run = crate::util::raidmap(&[
+        "info".as_ref(),
+        fixture("togeojson/networklink.kml").as_os_str(),
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("NetworkLink") && stderr.contains("http"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn real_shapefiles_and_topojson_read_as_gdal_reads_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // CH1903+ / LV95 from an ESRI .prj (matched to EPSG:2056 by name, with its datum shift).
+    for name in ["points.shp", "polygons.shp"] {
+        let input = fixture(&format!("shapefile-rs/{name}"));
+        let ours = raidmap_reads(&input, dir.path());
+        let theirs = gdal_reads(&input, None, dir.path());
+        assert_same_features(&ours, &theirs, 1e-9);
+    }
+    // No .prj (positions that can be degrees), cp936 text, a two-part line, a hole.
+    for name in [
+        "file_cp936.shp",
+        "line.shp",
+        "polygon_hole.shp",
+        "point.shp",
+    ] {
+        let input = fixture(&format!("shapefile-rs/{name}"));
+        let ours = raidmap_reads(&input, dir.path());
+        let theirs = ogr2ogr(&input, &dir.path().join(format!("g-{name}.geojson")), &[]);
+        assert_same_features(&ours, &theirs, 1e-12);
+    }
+    let topo = fixture("gdal/topojson3.topojson");
+    let ours = raidmap_reads(&topo, dir.path());
+    let theirs = gdal_all_layers(&topo, dir.path());
+    assert_same_positions(&ours, &theirs);
+}
+
+#[test]
+fn indian_1960_shapefiles_get_the_epsg_datum_shift() {
+    // Cambodian data in Indian 1960 / UTM 48N (EPSG:3148), as GDAL writes it: an ESRI .prj
+    // with no shift. GDAL 3.6 then applies no datum shift (PROJ's "ballpark"), placing points
+    // ~400 m off; raidmap applies EPSG:3148's TOWGS84 (198,881,317), as GDAL does when told.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = write(dir.path(), "points.geojson", &sample("points"));
+    let shp = dir.path().join("indian.shp");
+    gdal(&[
+        "-f",
+        "ESRI Shapefile",
+        "-t_srs",
+        "EPSG:3148",
+        &shp.to_string_lossy(),
+        &input.to_string_lossy(),
+    ]);
+    let ours = raidmap_reads(&shp, dir.path());
+    let theirs = ogr2ogr(
+        &shp,
+        &dir.path().join("shifted.geojson"),
+        &[
+            "-s_srs",
+            "+proj=utm +zone=48 +a=6377276.345 +b=6356075.41314024 +towgs84=198,881,317,0,0,0,0 +units=m +no_defs",
+            "-t_srs",
+            "EPSG:4326",
+        ],
+    );
+    assert_same_features(&ours, &theirs, 1e-9);
+}

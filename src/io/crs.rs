@@ -83,6 +83,11 @@ impl Crs {
             return Ok(crs);
         }
         let name = wkt_name(wkt);
+        if let Some(code) = epsg_by_name(&name)
+            && let Ok(crs) = Self::from_epsg(code)
+        {
+            return Ok(crs);
+        }
         let unknown = |why: String| {
             format!(
                 "its coordinate reference system \"{name}\" cannot be read ({why}), so it cannot \
@@ -206,6 +211,35 @@ fn top_level_epsg(wkt: &str) -> Option<i64> {
     found
 }
 
+/// Letters and digits of a CRS name, upper case, without ESRI's `GCS_`/`D_` prefixes, so
+/// "Indian_1960_UTM_Zone_48N" (ESRI) and "Indian 1960 / UTM zone 48N" (EPSG) compare equal.
+fn normal_name(name: &str) -> String {
+    let name = name.trim();
+    let name = name
+        .strip_prefix("GCS_")
+        .or_else(|| name.strip_prefix("D_"))
+        .unwrap_or(name);
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// The EPSG code of the CRS of this name (an ESRI `.prj` names its CRS but gives no code),
+/// from the EPSG definitions of crs-definitions. Deprecated definitions are passed over.
+fn epsg_by_name(name: &str) -> Option<i64> {
+    let wanted = normal_name(name);
+    if wanted.len() < 4 {
+        return None;
+    }
+    (1024..=u16::MAX).find_map(|code| {
+        let def = crs_definitions::from_code(code)?;
+        let def_name = wkt_name(def.wkt);
+        (!def_name.contains("deprecated") && normal_name(&def_name) == wanted)
+            .then_some(i64::from(code))
+    })
+}
+
 /// The name a WKT CRS gives itself (its first quoted string).
 fn wkt_name(wkt: &str) -> String {
     wkt.split('"')
@@ -241,6 +275,23 @@ mod tests {
             "{a:?}"
         );
         assert!((a.0 - b.0).abs() < 1e-9 && (a.1 - b.1).abs() < 1e-9);
+    }
+
+    #[test]
+    fn an_esri_prj_without_a_code_gets_its_epsg_datum_shift() {
+        // Indian 1960 / UTM 48N as ESRI writes it: no TOWGS84, no EPSG code. PROJ (through
+        // its database) shifts it by the EPSG:3148 parameters; so must raidmap.
+        let esri = r#"PROJCS["Indian_1960_UTM_Zone_48N",GEOGCS["GCS_Indian_1960",DATUM["D_Indian_1960",SPHEROID["Everest_Adjustment_1937",6377276.345,300.8017]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",105.0],PARAMETER["Scale_Factor",0.9996],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]"#;
+        let crs = Crs::from_wkt(esri).expect("read");
+        assert_eq!(crs.name(), "EPSG:3148");
+        let shifted = point(&crs, 491_000.0, 1_276_700.0);
+        let unshifted = point(&Crs::from_epsg(32648).expect("utm"), 491_000.0, 1_276_700.0);
+        // The datum shift moves Phnom Penh by a few hundred metres.
+        let moved = ((shifted.0 - unshifted.0).powi(2) + (shifted.1 - unshifted.1).powi(2)).sqrt();
+        assert!(
+            moved > 0.001 && moved < 0.01,
+            "{shifted:?} vs {unshifted:?}"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! and polygons (holes put in the outer ring that holds them; several outer rings make a
 //! MultiPolygon); Z and M values are dropped. Attributes keep their types (a numeric field
 //! without decimals gives integers) and their encoding (the `.cpg`, else the code page the
-//! `.dbf` names, else UTF-8). Positions are reprojected from the `.prj`'s CRS to WGS84
+//! `.dbf` names, else ISO-8859-1, as GDAL reads them). Positions are reprojected from the `.prj`'s CRS to WGS84
 //! ([`Crs`]); without a `.prj` they are read as WGS84 only when every one of them can be a
 //! longitude/latitude, and a `.prj` that cannot be read is an error. Before the crate reads
 //! anything, every record of the `.shp` is checked to lie inside the file with counts that fit
@@ -372,6 +372,10 @@ fn attributes(
     use shapefile::dbase::FieldValue as F;
     let decimals = field_decimals(dbf);
     let mut builder = shapefile::dbase::ReaderBuilder::new();
+    // Without a .cpg and with no code page in the header (byte 29: 0, or 0x57 "ANSI"), text
+    // is ISO-8859-1, as GDAL reads and writes it.
+    let ansi = matches!(dbf.get(29), Some(0 | 0x57));
+    let cpg = cpg.or(ansi.then_some(b"ISO-8859-1".as_slice()));
     if let Some(cpg) = cpg {
         let label = String::from_utf8_lossy(cpg);
         let encoding =
