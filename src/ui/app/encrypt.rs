@@ -117,19 +117,21 @@ impl RaidmapApp {
                 match dialog.mode {
                     Mode::Passphrase => {
                         egui::Grid::new("encrypt-passphrase").show(ui, |ui| {
-                            ui.label("Passphrase");
+                            let name = ui.label("Passphrase");
                             ui.add(
                                 egui::TextEdit::singleline(&mut *dialog.passphrase)
                                     .password(true)
                                     .desired_width(260.0),
-                            );
+                            )
+                            .labelled_by(name.id);
                             ui.end_row();
-                            ui.label("Repeat it");
+                            let name = ui.label("Repeat it");
                             ui.add(
                                 egui::TextEdit::singleline(&mut *dialog.repeated)
                                     .password(true)
                                     .desired_width(260.0),
-                            );
+                            )
+                            .labelled_by(name.id);
                             ui.end_row();
                         });
                         ui.label(
@@ -142,7 +144,7 @@ impl RaidmapApp {
                         );
                     }
                     Mode::Keys => {
-                        ui.label(
+                        let name = ui.label(
                             "age public keys (age1…), one a line; each one's owner can open it:",
                         );
                         ui.add(
@@ -150,7 +152,8 @@ impl RaidmapApp {
                                 .desired_rows(3)
                                 .desired_width(440.0)
                                 .font(egui::TextStyle::Monospace),
-                        );
+                        )
+                        .labelled_by(name.id);
                         ui.label(
                             RichText::new(
                                 "The age format allows a passphrase or keys, not both. You open \
