@@ -13,6 +13,10 @@ use crate::basemap::projection::lon_lat_to_world;
 /// The finest level kept.
 pub const MAX_LEVEL: u8 = 16;
 
+/// The cell of a feature without a geometry (not counted). It is also the key of the very
+/// last cell of level 16 (at 180° E, 85° S), whose features count in the cell beside it.
+pub const NO_CELL: u32 = u32::MAX;
+
 /// Non-empty cells of one level, sorted by key (`row << level | column`).
 #[derive(Debug, Default, Clone)]
 pub struct Level {
@@ -32,19 +36,39 @@ impl Density {
     /// Count the features of `layer` that have a geometry and that `shown` lets through (all
     /// when `None`; by index otherwise, missing entries shown).
     pub fn build(layer: &Layer, shown: Option<&[bool]>) -> Self {
+        Self::of_cells(&Self::cells(layer), shown)
+    }
+
+    /// The finest cell of each feature of `layer`, by index ([`NO_CELL`] without a geometry):
+    /// what [`Density::of_cells`] counts, kept so the counts for a time window can be made
+    /// on another thread.
+    pub fn cells(layer: &Layer) -> Vec<u32> {
         let side = f64::from(1_u32 << MAX_LEVEL);
         let max_cell = (1_u32 << MAX_LEVEL) - 1;
-        let mut keys: Vec<u32> = layer
+        layer
             .features
             .iter()
-            .enumerate()
-            .filter(|(i, _)| shown.is_none_or(|s| s.get(*i).copied().unwrap_or(true)))
-            .filter_map(|(_, f)| {
-                let c = f.bbox()?.center();
+            .map(|f| {
+                let Some(c) = f.bbox().map(|b| b.center()) else {
+                    return NO_CELL;
+                };
                 let w = lon_lat_to_world(c.x, c.y);
                 let cell = |v: f64| ((v * side) as u32).min(max_cell);
-                Some((cell(w.y) << MAX_LEVEL) | cell(w.x))
+                ((cell(w.y) << MAX_LEVEL) | cell(w.x)).min(NO_CELL - 1)
             })
+            .collect()
+    }
+
+    /// Count the `cells` (of [`Density::cells`]) that `shown` lets through (all when `None`;
+    /// by index otherwise, missing entries shown).
+    pub fn of_cells(cells: &[u32], shown: Option<&[bool]>) -> Self {
+        let mut keys: Vec<u32> = cells
+            .iter()
+            .enumerate()
+            .filter(|&(i, &c)| {
+                c != NO_CELL && shown.is_none_or(|s| s.get(i).copied().unwrap_or(true))
+            })
+            .map(|(_, &c)| c)
             .collect();
         let total = keys.len() as u64;
         keys.sort_unstable();

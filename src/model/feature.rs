@@ -334,11 +334,22 @@ impl Feature {
         if let Some(object) = self.lazy.get().and_then(|l| l.object.get()) {
             return f(object.get("properties").and_then(Value::as_object));
         }
-        let parsed = self.original_text().and_then(|text| {
-            let mut de = serde_json::Deserializer::from_str(text);
-            de.deserialize_map(PropertiesOnly).ok().flatten()
-        });
+        let parsed = self.original_text().and_then(properties_in_text);
         f(parsed.as_ref())
+    }
+
+    /// Where [`Feature::with_properties`] reads the properties from: the parsed object when it
+    /// is kept, else the unedited text (as a span of the shared file text).
+    pub(crate) fn property_source(&self) -> PropertySource<'_> {
+        if let Some(object) = self.lazy.get().and_then(|l| l.object.get()) {
+            return PropertySource::Object(object);
+        }
+        match &self.original {
+            Some(o) if !o.edited() => {
+                PropertySource::Text(&o.text, o.start, o.len_edited & !EDITED)
+            }
+            _ => PropertySource::None,
+        }
     }
 
     /// The geometry's GeoJSON `type`, `None` for `"geometry": null`. A geometry with empty
@@ -590,6 +601,22 @@ impl<'de> Visitor<'de> for PropertyKeys {
 }
 
 /// Reads a feature object's text and returns its `properties` object, skipping the rest.
+/// Where a feature's properties are read from (see [`Feature::property_source`]).
+pub(crate) enum PropertySource<'a> {
+    /// `text[start..start + len]` is the feature's unedited text.
+    Text(&'a Arc<String>, u32, u32),
+    /// The parsed object (the feature was edited, made by the program or asked for it).
+    Object(&'a Map<String, Value>),
+    None,
+}
+
+/// The `properties` of a feature object's text, parsed without the rest (`None` when it is
+/// `null`, missing or the text is not an object).
+pub(crate) fn properties_in_text(text: &str) -> Option<Map<String, Value>> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    de.deserialize_map(PropertiesOnly).ok().flatten()
+}
+
 struct PropertiesOnly;
 
 impl<'de> Visitor<'de> for PropertiesOnly {

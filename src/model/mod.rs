@@ -11,6 +11,7 @@ mod feature;
 mod layer;
 pub mod precision;
 mod problem;
+mod property_texts;
 mod spatial;
 
 pub use density::Density;
@@ -18,4 +19,5 @@ pub use document::{Document, FeatureRef, LayerId};
 pub use feature::Feature;
 pub use layer::{Layer, LayerKind, Root, TableOrigin, union};
 pub use problem::{Problem, Severity};
+pub use property_texts::{FeatureProperties, PropertyTexts};
 pub use spatial::SpatialIndex;

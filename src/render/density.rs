@@ -180,7 +180,7 @@ impl Plan {
             let Some(view) = views.get(&id).filter(|v| v.visible) else {
                 continue;
             };
-            let cells = visible_cells(viewport, view.density(layer));
+            let cells = visible_cells(viewport, &view.density(layer, true));
             if cells.total > INDIVIDUAL_LIMIT {
                 plan.dense.push((id, cells));
             } else {

@@ -89,11 +89,12 @@ pub(crate) fn place_data_labels(
             layer: layer_id,
             index,
         };
-        let label =
-            texts.get_or_insert_with(r, || match measure::measurement_label(feature, units) {
-                Some(text) => Some((text, true)),
-                None => view.style.label_of(feature).map(|text| (text, false)),
-            });
+        let label = texts.get_or_insert_with(r, || match view.label(layer, index) {
+            (text, true) => measure::measurement_label(feature, units)
+                .map(|number| (number, true))
+                .or(text.map(|text| (text, false))),
+            (text, false) => text.map(|text| (text, false)),
+        });
         match label.clone() {
             Some((text, true)) => {
                 if let Some(anchor) = measure::measurement_anchor(feature) {

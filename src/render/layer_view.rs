@@ -1,12 +1,17 @@
-//! How each open layer is shown: visibility, its style (`crate::style`), the timeline's filter,
-//! its spatial index and its density grids.
+//! How each open layer is shown: visibility, its style (`crate::style`) with every feature's
+//! style and label resolved once per layer revision and style, the timeline's filter, its
+//! spatial index and its density grids. In the window, what depends on every feature of a big
+//! layer (resolved styles, counts for a time window) is worked out on another thread while
+//! the last result is drawn, so a style or window change costs the frame almost nothing.
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::RefCell;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use egui::Color32;
 
-use crate::model::{Density, Layer, SpatialIndex};
-use crate::style::{FeatureStyle, LayerStyle, Legend, Rgba};
+use crate::model::{Density, Layer, PropertyTexts, SpatialIndex};
+use crate::style::{FeatureStyle, LayerStyle, Legend, Resolved, Rgba, swatch_of};
 use crate::timeline::LayerDates;
 
 /// An egui colour from a style colour (straight alpha).
@@ -14,6 +19,11 @@ pub fn color32(color: Rgba) -> Color32 {
     let [r, g, b, a] = color.0;
     Color32::from_rgba_unmultiplied(r, g, b, a)
 }
+
+/// Below this many features a layer's styles and time-window counts are worked out on the
+/// thread that draws (a few milliseconds); from it on, on another thread while the last
+/// result is still drawn (in a view that [`LayerView::work_in_background`]).
+pub const BACKGROUND_FROM: usize = 20_000;
 
 /// View state of one layer.
 pub struct LayerView {
@@ -25,30 +35,99 @@ pub struct LayerView {
     indexed_revision: Option<u64>,
     /// Which features the timeline's window lets the map draw and pick, by index; `None`
     /// shows all (no window, or the layer has no dates). Set with [`LayerView::set_time_filter`].
-    pub time_filter: Option<Vec<bool>>,
+    pub time_filter: Option<Arc<Vec<bool>>>,
+    /// Each feature's finest density cell, for counting the features a window shows.
+    cells: Arc<Vec<u32>>,
     /// Feature counts per cell, for drawing a big layer at low zoom (every feature).
-    density: Density,
+    density: Arc<Density>,
     /// The same for the features `time_filter` shows, counted when first needed.
-    filtered_density: OnceCell<Density>,
-    /// The legend, with the layer revision and style it was made for (making it reads every
-    /// feature's property, which must not happen every frame).
-    legend: RefCell<Option<(u64, LayerStyle, Legend)>>,
-    /// Each drawn feature's style, when it depends on its properties (see [`StyleCache`]).
-    styles: RefCell<StyleCache>,
+    filtered: RefCell<Worked<u64, Arc<Density>>>,
+    /// How many times the time filter was set (what `filtered` is for).
+    filter_generation: u64,
+    /// Every feature's style and label and the legend, for a layer revision and style.
+    resolved: RefCell<Worked<(Option<u64>, LayerStyle), Resolved>>,
+    /// Whether big layers' styles and counts are worked out on another thread (the window)
+    /// or at once (images, the command line).
+    background: bool,
 }
 
-/// The styles of a layer's features resolved from their properties, each when first drawn,
-/// kept for the layer revision and style they were made for (a few bytes a feature, instead
-/// of reading its properties every frame or keeping them parsed).
-#[derive(Default)]
-struct StyleCache {
-    key: Option<(Option<u64>, LayerStyle)>,
-    by_feature: Vec<Option<FeatureStyle>>,
+/// A value for a key, and maybe the value for a newer key being worked out on another thread.
+struct Worked<K, T> {
+    current: Option<(K, T)>,
+    pending: Option<(K, Receiver<T>)>,
+}
+
+impl<K, T> Default for Worked<K, T> {
+    fn default() -> Self {
+        Self {
+            current: None,
+            pending: None,
+        }
+    }
+}
+
+impl<K: PartialEq, T: Send + 'static> Worked<K, T> {
+    /// Make the current value the one for `key`: at once with `now`, or (`background`) by
+    /// starting `later` on another thread unless it runs already, taking its value once
+    /// done. Returns whether the current value changed.
+    fn update(
+        &mut self,
+        key: K,
+        background: bool,
+        now: impl FnOnce() -> T,
+        later: impl FnOnce() -> Box<dyn FnOnce() -> T + Send>,
+    ) -> bool {
+        if self.current.as_ref().is_some_and(|(k, _)| *k == key) {
+            return false;
+        }
+        if let Some((k, rx)) = &self.pending
+            && *k == key
+        {
+            return match rx.try_recv() {
+                Ok(value) => {
+                    self.current = Some((key, value));
+                    self.pending = None;
+                    true
+                }
+                Err(TryRecvError::Empty) => false,
+                Err(TryRecvError::Disconnected) => {
+                    // The worker died (it cannot, short of running out of memory): do it here.
+                    self.pending = None;
+                    self.current = Some((key, now()));
+                    true
+                }
+            };
+        }
+        if !background {
+            self.pending = None;
+            self.current = Some((key, now()));
+            return true;
+        }
+        let (tx, rx) = channel();
+        let work = later();
+        let started = std::thread::Builder::new()
+            .name("layer-view".into())
+            .spawn(move || {
+                let _ = tx.send(work());
+            });
+        if started.is_err() {
+            self.current = Some((key, now()));
+            return true;
+        }
+        self.pending = Some((key, rx));
+        false
+    }
+
+    /// The current value (maybe for an older key).
+    fn value(&self) -> Option<&T> {
+        self.current.as_ref().map(|(_, v)| v)
+    }
 }
 
 /// What a file's reading thread prepares besides the layer, so the window gets it ready.
 pub struct Prepared {
     pub index: SpatialIndex,
+    pub cells: Vec<u32>,
     pub density: Density,
     /// The layer's date fields and dates, for the timeline (`None`: the timeline reads them).
     pub dates: Option<LayerDates>,
@@ -57,9 +136,11 @@ pub struct Prepared {
 impl Prepared {
     /// The index and density grids of `layer`.
     pub fn of(layer: &Layer) -> Self {
+        let cells = Density::cells(layer);
         Self {
             index: SpatialIndex::build(layer),
-            density: Density::build(layer, None),
+            density: Density::of_cells(&cells, None),
+            cells,
             dates: None,
         }
     }
@@ -74,48 +155,88 @@ impl Prepared {
 }
 
 impl LayerView {
-    /// The layer's legend in its current style, made again only when the layer (its
-    /// `revision`) or the style changed.
-    pub fn legend(&self, layer: &Layer, revision: u64) -> Legend {
-        let mut memo = self.legend.borrow_mut();
-        match &*memo {
-            Some((r, style, legend)) if *r == revision && *style == self.style => legend.clone(),
-            _ => {
-                let legend = self.style.legend(layer);
-                *memo = Some((revision, self.style.clone(), legend.clone()));
-                legend
-            }
-        }
+    /// Work out big layers' styles and time-window counts on other threads from now on,
+    /// drawing the last result until the new one is ready (the window does; images do not).
+    pub fn work_in_background(&mut self) {
+        self.background = true;
     }
 
-    /// Forget the features' styles unless they were made for the layer at `revision` in the
-    /// current style (once a frame, before drawing). Returns whether they were forgotten.
-    pub fn sync_styles(&self, revision: Option<u64>) -> bool {
-        let mut cache = self.styles.borrow_mut();
-        let current = cache
-            .key
-            .as_ref()
-            .is_some_and(|(r, style)| *r == revision && *style == self.style);
-        if !current {
-            *cache = StyleCache {
-                key: Some((revision, self.style.clone())),
-                by_feature: Vec::new(),
-            };
-        }
-        !current
+    /// Whether something is being worked out on another thread (the map redraws until done).
+    pub fn is_working(&self) -> bool {
+        self.resolved.borrow().pending.is_some() || self.filtered.borrow().pending.is_some()
+    }
+
+    /// Bring the features' styles, labels and legend up to the layer at `revision` in the
+    /// current style (once a frame, before drawing): at once for a small layer or a view not
+    /// working in background, else on another thread. Returns whether they changed.
+    pub fn sync_styles(&self, layer: &Layer, revision: Option<u64>) -> bool {
+        let background = self.background && layer.features.len() >= BACKGROUND_FROM;
+        self.resolve(layer, revision, background)
+    }
+
+    /// The same, at once whatever the layer's size (an image is about to be drawn).
+    pub fn resolve_now(&self, layer: &Layer, revision: Option<u64>) {
+        self.resolve(layer, revision, false);
+        let _ = self.density(layer, false);
+    }
+
+    fn resolve(&self, layer: &Layer, revision: Option<u64>, background: bool) -> bool {
+        let style = &self.style;
+        let key = (revision, style.clone());
+        let name = layer.name.clone();
+        let swatch = || swatch_of(style, layer);
+        self.resolved.borrow_mut().update(
+            key,
+            background,
+            || Resolved::compute(style, &PropertyTexts::of(&layer.features), &name, swatch()),
+            || {
+                let (style, texts, swatch) =
+                    (style.clone(), PropertyTexts::of(&layer.features), swatch());
+                let name = name.clone();
+                Box::new(move || Resolved::compute(&style, &texts, &name, swatch))
+            },
+        )
+    }
+
+    /// The styles and labels resolved for this layer, if they are for its current number of
+    /// features (while a new style is worked out, the last one's).
+    fn resolved_for(&self, layer: &Layer) -> Option<std::cell::Ref<'_, Resolved>> {
+        std::cell::Ref::filter_map(self.resolved.borrow(), |w| {
+            w.value().filter(|r| r.len() == layer.features.len())
+        })
+        .ok()
+    }
+
+    /// The layer's legend in its current style (the last one while a new style is worked
+    /// out; none before the first is).
+    pub fn legend(&self) -> Option<Legend> {
+        self.resolved.borrow().value().map(|r| r.legend().clone())
     }
 
     /// How feature `index` of `layer` (this view's layer) is drawn.
     pub fn feature_style(&self, layer: &Layer, index: usize) -> FeatureStyle {
-        let feature = &layer.features[index];
-        if !self.style.by_property() {
-            return self.style.feature_style(feature);
+        self.resolved_for(layer)
+            .and_then(|r| r.style(index))
+            .unwrap_or_else(|| self.style.style_of(None))
+    }
+
+    /// The label of feature `index` from the label property, and whether it is a kept
+    /// measurement instead (labelled by its number).
+    pub fn label(&self, layer: &Layer, index: usize) -> (Option<String>, bool) {
+        match self.resolved_for(layer) {
+            Some(r) => (r.label(index).map(str::to_owned), r.is_measurement(index)),
+            // Not resolved yet (a big layer's first pass, or a caller that drew nothing
+            // before): read this one feature.
+            None => layer.features.get(index).map_or((None, false), |f| {
+                f.with_properties(|p| {
+                    let method = p.and_then(|p| p.get("method")).and_then(|m| m.as_str());
+                    (
+                        self.style.label_in(p),
+                        method == Some(crate::measure::METHOD),
+                    )
+                })
+            }),
         }
-        let mut cache = self.styles.borrow_mut();
-        if cache.by_feature.len() != layer.features.len() {
-            cache.by_feature = vec![None; layer.features.len()];
-        }
-        *cache.by_feature[index].get_or_insert_with(|| self.style.feature_style(feature))
     }
 
     /// The view for the `nth` layer opened.
@@ -131,26 +252,53 @@ impl LayerView {
             index: prepared.index,
             indexed_revision: None,
             time_filter: None,
-            density: prepared.density,
-            filtered_density: OnceCell::new(),
-            legend: RefCell::new(None),
-            styles: RefCell::default(),
+            cells: Arc::new(prepared.cells),
+            density: Arc::new(prepared.density),
+            filtered: RefCell::default(),
+            filter_generation: 0,
+            resolved: RefCell::default(),
+            background: false,
         }
     }
 
     /// Show only the features `filter` lets through (by index), or all.
     pub fn set_time_filter(&mut self, filter: Option<Vec<bool>>) {
-        self.time_filter = filter;
-        self.filtered_density = OnceCell::new();
+        self.time_filter = filter.map(Arc::new);
+        self.filter_generation += 1;
     }
 
-    /// Counts per cell of the features the map shows (`layer` is this view's layer).
-    pub fn density(&self, layer: &Layer) -> &Density {
-        match &self.time_filter {
-            None => &self.density,
-            Some(filter) => self
-                .filtered_density
-                .get_or_init(|| Density::build(layer, Some(filter))),
+    /// Counts per cell of the features the map shows (`layer` is this view's layer): for a
+    /// time window the last counts made while those for a new window are worked out.
+    pub fn density(&self, layer: &Layer, background: bool) -> Arc<Density> {
+        let Some(filter) = &self.time_filter else {
+            return Arc::clone(&self.density);
+        };
+        let background = background && self.background;
+        let mut filtered = self.filtered.borrow_mut();
+        let (cells, f) = (&self.cells, filter);
+        let stale = cells.len() != layer.features.len();
+        filtered.update(
+            self.filter_generation,
+            background && !stale,
+            || {
+                let made;
+                let cells = if stale {
+                    made = Density::cells(layer);
+                    &made
+                } else {
+                    cells.as_ref()
+                };
+                Arc::new(Density::of_cells(cells, Some(f)))
+            },
+            || {
+                let (cells, f) = (Arc::clone(cells), Arc::clone(f));
+                Box::new(move || Arc::new(Density::of_cells(&cells, Some(&f))))
+            },
+        );
+        match filtered.value() {
+            Some(d) => Arc::clone(d),
+            // The first window: all features' counts until the window's are ready.
+            None => Arc::clone(&self.density),
         }
     }
 
@@ -173,10 +321,17 @@ impl LayerView {
         if revision == self.indexed_revision {
             return false;
         }
-        let Prepared { index, density, .. } = Prepared::of(layer);
+        let Prepared {
+            index,
+            cells,
+            density,
+            ..
+        } = Prepared::of(layer);
         self.index = index;
-        self.density = density;
-        self.filtered_density = OnceCell::new();
+        self.cells = Arc::new(cells);
+        self.density = Arc::new(density);
+        self.filtered = RefCell::default();
+        self.filter_generation += 1;
         self.indexed_revision = revision;
         true
     }

@@ -15,10 +15,9 @@ use crate::style::{Legend, Swatch};
 pub fn legends(doc: &Document, views: &HashMap<LayerId, LayerView>) -> Vec<Legend> {
     doc.layers()
         .rev()
-        .filter_map(|(id, layer)| {
+        .filter_map(|(id, _)| {
             let view = views.get(&id).filter(|v| v.visible && v.style.in_legend)?;
-            let revision = doc.layer_revision(id).unwrap_or_default();
-            Some(view.legend(layer, revision)).filter(|l| !l.entries.is_empty())
+            view.legend().filter(|l| !l.entries.is_empty())
         })
         .collect()
 }

@@ -70,12 +70,19 @@ pub fn paint_map(
         plan,
     } = *scene;
     caches.next_frame(overlay.units);
-    for (id, _) in doc.layers() {
-        if let Some(view) = views.get(&id)
-            && view.sync_styles(doc.layer_revision(id))
-        {
+    let mut working = false;
+    for (id, layer) in doc.layers() {
+        let Some(view) = views.get(&id) else { continue };
+        if view.sync_styles(layer, doc.layer_revision(id)) {
             caches.forget_layer(id);
         }
+        working |= view.is_working();
+    }
+    if working {
+        // Styles or counts are being worked out on another thread: look again soon.
+        painter
+            .ctx()
+            .request_repaint_after(std::time::Duration::from_millis(30));
     }
     let map_rect = projector.clip_rect();
     let visible = visible_area(projector, map_rect);

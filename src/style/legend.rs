@@ -2,6 +2,8 @@
 //! GUI and exported images draw the same way.
 
 use super::{LayerStyle, NO_VALUE_OPACITY, Rgba, Symbol, value_number, value_text};
+use serde_json::{Map, Value};
+
 use crate::model::Layer;
 
 /// How an entry's sample is drawn.
@@ -27,7 +29,8 @@ pub struct Legend {
 }
 
 /// The kinds of geometry a layer holds, for choosing the swatch.
-fn swatch_of(style: &LayerStyle, layer: &Layer, radius: f32) -> Swatch {
+pub fn swatch_of(style: &LayerStyle, layer: &Layer) -> Swatch {
+    let radius = style.point_radius;
     let (mut points, mut lines, mut has_areas) = (false, false, false);
     // By type name, without making a `geo::Geometry` per point; the legend is laid out every
     // frame, and a layer may hold a million points (any point decides the swatch).
@@ -56,49 +59,96 @@ fn swatch_of(style: &LayerStyle, layer: &Layer, radius: f32) -> Swatch {
     }
 }
 
+/// What the legend needs to know of a layer's features, found in one pass over their
+/// properties: which categories occur, whether some feature has none of them, whether some
+/// lacks the graduated number.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LegendFacts {
+    classes: Vec<bool>,
+    other: bool,
+    missing_number: bool,
+}
+
+impl LegendFacts {
+    /// Nothing seen yet, for `style`.
+    pub fn new(style: &LayerStyle) -> Self {
+        Self {
+            classes: vec![false; style.categories.as_ref().map_or(0, |c| c.classes.len())],
+            ..Self::default()
+        }
+    }
+
+    /// Count one feature's `properties`.
+    pub fn add(&mut self, style: &LayerStyle, properties: Option<&Map<String, Value>>) {
+        let get = |key: &str| properties.and_then(|p| p.get(key));
+        if let Some(c) = &style.categories {
+            let value = get(&c.property).and_then(value_text);
+            match c
+                .classes
+                .iter()
+                .position(|k| Some(&k.value) == value.as_ref())
+            {
+                Some(i) => self.classes[i] = true,
+                None => self.other = true,
+            }
+        }
+        if let Some(g) = &style.graduated
+            && get(&g.property).and_then(value_number).is_none()
+        {
+            self.missing_number = true;
+        }
+    }
+}
+
 impl LayerStyle {
     /// The legend of `layer` drawn with this style: one entry for a single colour; one per
     /// category present (and "other" when some feature has none of them); for graduated
     /// sizes the largest, middle and smallest value, and "no value" when some feature lacks
-    /// one.
+    /// one. Reads every feature's properties (see [`LayerStyle::legend_of`] for the same from
+    /// facts gathered elsewhere).
     pub fn legend(&self, layer: &Layer) -> Legend {
+        let mut facts = LegendFacts::new(self);
+        if self.by_property() {
+            for f in &layer.features {
+                // Read without keeping each feature's parsed object (a million of them).
+                f.with_properties(|p| facts.add(self, p));
+            }
+        }
+        self.legend_of(
+            &layer.name,
+            swatch_of(self, layer),
+            layer.features.len(),
+            &facts,
+        )
+    }
+
+    /// The legend of a layer called `name` of `count` features whose samples are drawn as
+    /// `base`, from `facts` about its features.
+    pub fn legend_of(&self, name: &str, base: Swatch, count: usize, facts: &LegendFacts) -> Legend {
         let mut title = self.title.clone().unwrap_or_else(|| {
-            let name = &layer.name;
             name.strip_suffix(".geojson")
                 .or_else(|| name.strip_suffix(".json"))
                 .unwrap_or(name)
                 .to_owned()
         });
         let mut entries = Vec::new();
-        let base = swatch_of(self, layer, self.point_radius);
         let mut colored_by = None;
         match &self.categories {
             Some(c) => {
                 colored_by = Some(c.property.clone());
-                let values: Vec<Option<String>> = layer
-                    .features
+                for (class, _) in c
+                    .classes
                     .iter()
-                    // Read without keeping each feature's parsed object (a million of them).
-                    .map(|f| {
-                        f.with_properties(|p| {
-                            p.and_then(|p| p.get(&c.property)).and_then(value_text)
-                        })
-                    })
-                    .collect();
-                for class in &c.classes {
-                    if values.iter().any(|v| v.as_deref() == Some(&class.value)) {
-                        entries.push(LegendEntry {
-                            label: class.value.clone(),
-                            color: class.color.faded(self.opacity),
-                            swatch: base,
-                        });
-                    }
+                    .zip(&facts.classes)
+                    .filter(|(_, seen)| **seen)
+                {
+                    entries.push(LegendEntry {
+                        label: class.value.clone(),
+                        color: class.color.faded(self.opacity),
+                        swatch: base,
+                    });
                 }
-                let other = values.iter().any(|v| {
-                    v.as_ref()
-                        .is_none_or(|v| !c.classes.iter().any(|k| &k.value == v))
-                });
-                if other {
+                if facts.other {
                     entries.push(LegendEntry {
                         label: "other".into(),
                         color: c.other.faded(self.opacity),
@@ -111,7 +161,7 @@ impl LayerStyle {
                     entries.push(LegendEntry {
                         label: format!(
                             "{} features",
-                            crate::measure::group_thousands(layer.features.len() as f64)
+                            crate::measure::group_thousands(count as f64)
                         ),
                         color: self.color.faded(self.opacity),
                         swatch: base,
@@ -149,14 +199,7 @@ impl LayerStyle {
                     swatch: point(g.radius_for(v)),
                 });
             }
-            let missing = layer.features.iter().any(|f| {
-                f.with_properties(|p| {
-                    p.and_then(|p| p.get(&g.property))
-                        .and_then(value_number)
-                        .is_none()
-                })
-            });
-            if missing {
+            if facts.missing_number {
                 entries.push(LegendEntry {
                     label: "no value".into(),
                     color: color.faded(NO_VALUE_OPACITY),

@@ -8,12 +8,14 @@
 
 pub mod color;
 mod legend;
+mod resolved;
 
 pub use color::{BadColor, Rgba};
-pub use legend::{Legend, LegendEntry, Swatch};
+pub use legend::{Legend, LegendEntry, LegendFacts, Swatch, swatch_of};
+pub use resolved::Resolved;
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::model::{Feature, Layer, LayerKind};
 
@@ -182,28 +184,29 @@ impl LayerStyle {
 
     /// How `feature` is drawn.
     pub fn feature_style(&self, feature: &Feature) -> FeatureStyle {
+        if !self.by_property() {
+            return self.style_of(None);
+        }
         // Read the properties without keeping the parsed object (a big layer's features
         // would otherwise each keep theirs once drawn).
-        let (color, radius, opacity) = if self.categories.is_none() && self.graduated.is_none() {
-            (self.color, self.point_radius, 1.0)
-        } else {
-            feature.with_properties(|p| {
-                let get = |key: &str| p.and_then(|p| p.get(key));
-                let color = match &self.categories {
-                    Some(c) => c.color_of(get(&c.property)),
-                    None => self.color,
-                };
-                let (radius, opacity) = match &self.graduated {
-                    Some(g) => {
-                        let value = get(&g.property);
-                        let known = value.and_then(value_number).is_some();
-                        let opacity = if known { 1.0 } else { NO_VALUE_OPACITY };
-                        (g.radius_of(value), opacity)
-                    }
-                    None => (self.point_radius, 1.0),
-                };
-                (color, radius, opacity)
-            })
+        feature.with_properties(|p| self.style_of(p))
+    }
+
+    /// How a feature with these `properties` is drawn.
+    pub fn style_of(&self, properties: Option<&Map<String, Value>>) -> FeatureStyle {
+        let get = |key: &str| properties.and_then(|p| p.get(key));
+        let color = match &self.categories {
+            Some(c) => c.color_of(get(&c.property)),
+            None => self.color,
+        };
+        let (radius, opacity) = match &self.graduated {
+            Some(g) => {
+                let value = get(&g.property);
+                let known = value.and_then(value_number).is_some();
+                let opacity = if known { 1.0 } else { NO_VALUE_OPACITY };
+                (g.radius_of(value), opacity)
+            }
+            None => (self.point_radius, 1.0),
         };
         FeatureStyle {
             color: color.faded(self.opacity * opacity),
@@ -222,10 +225,14 @@ impl LayerStyle {
     /// The label of `feature`, from the label property (`None` when it has no such value).
     /// Reads the properties without keeping the parsed object.
     pub fn label_of(&self, feature: &Feature) -> Option<String> {
+        self.label.as_ref()?;
+        feature.with_properties(|p| self.label_in(p))
+    }
+
+    /// The label of a feature with these `properties` (`None` when it has no such value).
+    pub fn label_in(&self, properties: Option<&Map<String, Value>>) -> Option<String> {
         let property = self.label.as_deref()?;
-        feature
-            .with_properties(|p| value_text(p?.get(property)?))
-            .filter(|t| !t.trim().is_empty())
+        value_text(properties?.get(property)?).filter(|t| !t.trim().is_empty())
     }
 }
 

@@ -12,7 +12,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use super::date::{DateError, When, parse_when};
-use crate::model::{Feature, Layer};
+use crate::model::{Feature, FeatureProperties};
 
 /// The property (or pair of properties) that dates a feature.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -163,12 +163,12 @@ pub struct Candidate {
 /// features that have a non-null value for them or whose name says "date", "time", "when" or
 /// "day" (or ends in `_at`, as `taken_at`), best first: `start`/`end` pairs, then keys whose name says
 /// "date" or "time", then the most readable.
-pub fn candidates(layer: &Layer) -> Vec<Candidate> {
+pub fn candidates(layer: &impl FeatureProperties) -> Vec<Candidate> {
     // (key, readable, non-null), keys in order of first appearance.
     let mut counts: Vec<(String, usize, usize)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    for feature in &layer.features {
-        feature.with_properties(|properties| {
+    for i in 0..layer.count() {
+        layer.properties_of(i, |properties| {
             for (key, value) in properties.into_iter().flatten() {
                 let i = *index.entry(key.clone()).or_insert_with(|| {
                     counts.push((key.clone(), 0, 0));
@@ -259,23 +259,22 @@ pub struct LayerTimes {
 
 impl LayerTimes {
     /// Read `field` for every feature of `layer`.
-    pub fn read(layer: &Layer, field: TimeField) -> LayerTimes {
+    pub fn read(layer: &impl FeatureProperties, field: TimeField) -> LayerTimes {
         let mut unreadable = Vec::new();
-        let whens = layer
-            .features
-            .iter()
-            .enumerate()
-            .map(|(index, f)| match field.when(f) {
-                Ok(w) => Some(w),
-                Err(reason) => {
-                    unreadable.push(UnreadableFeature {
-                        index,
-                        label: f.label(index),
-                        reason,
-                    });
-                    None
-                }
-            })
+        let whens = (0..layer.count())
+            .map(
+                |index| match layer.properties_of(index, |p| field.when_in(p)) {
+                    Ok(w) => Some(w),
+                    Err(reason) => {
+                        unreadable.push(UnreadableFeature {
+                            index,
+                            label: layer.label_of(index),
+                            reason,
+                        });
+                        None
+                    }
+                },
+            )
             .collect();
         LayerTimes {
             field,
@@ -299,7 +298,7 @@ pub struct LayerDates {
 
 impl LayerDates {
     /// Find the date fields of `layer` and read its dates by the best one.
-    pub fn read(layer: &Layer) -> Self {
+    pub fn read(layer: &impl FeatureProperties) -> Self {
         let candidates = candidates(layer);
         let times = candidates
             .first()
@@ -312,6 +311,7 @@ impl LayerDates {
 mod tests {
     use super::*;
     use crate::io::read_str;
+    use crate::model::Layer;
 
     fn layer(features: &str) -> Layer {
         read_str(

@@ -226,6 +226,11 @@ pub fn render_map(
                 ));
             }
         }
+        for (id, layer) in scene.doc.layers() {
+            if let Some(view) = scene.views.get(&id) {
+                view.resolve_now(layer, scene.doc.layer_revision(id));
+            }
+        }
         paint_map(
             &painter,
             under,

@@ -180,6 +180,7 @@ impl RaidmapApp {
     pub(crate) fn add_prepared(&mut self, layer: Layer, mut prepared: Prepared) -> LayerId {
         let dates = prepared.dates.take();
         let mut view = LayerView::prepared(&layer, self.opened, prepared);
+        view.work_in_background();
         self.opened += 1;
         let id = self.doc.add_layer(layer);
         view.mark_indexed(self.doc.geometry_revision(id));
@@ -369,9 +370,11 @@ impl RaidmapApp {
                     let label = feature.name().unwrap_or("measurement").to_owned();
                     let (id, layer) = self.doc.measurements_mut();
                     let index = layer.features.len();
-                    self.views
-                        .entry(id)
-                        .or_insert_with(|| LayerView::new(layer, 0));
+                    self.views.entry(id).or_insert_with(|| {
+                        let mut view = LayerView::new(layer, 0);
+                        view.work_in_background();
+                        view
+                    });
                     let edit = Edit::InsertFeature {
                         layer: id,
                         index,
@@ -717,6 +720,11 @@ impl RaidmapApp {
 
         self.sync_views();
         self.sync_timeline();
+        if self.timeline.is_reading() {
+            // A big layer's dates are read again on another thread: look again soon.
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(30));
+        }
         self.shortcuts(ui.ctx());
         self.editing
             .keys(ui.ctx(), &self.doc, self.selection, &mut self.commands);

@@ -9,12 +9,13 @@
 //! the timeline and the window never hides its features.
 
 use std::collections::HashMap;
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use egui::{Color32, RichText};
 use egui_plot::{Bar, BarChart, Plot, Span};
 
-use crate::model::{Document, LayerId};
-use crate::render::layer_view::LayerView;
+use crate::model::{Document, FeatureProperties, LayerId, PropertyTexts};
+use crate::render::layer_view::{BACKGROUND_FROM, LayerView};
 use crate::timeline::{
     Bin, Candidate, Day, LayerDates, LayerTimes, TimeField, Window, candidates, histogram,
 };
@@ -75,6 +76,22 @@ pub struct TimelinePanel {
     /// worked out for (a frame must not go through every feature's date).
     extent_memo: std::cell::Cell<Option<(u64, Extent)>>,
     months_memo: Option<(u64, Option<Vec<crate::timeline::BinCount>>)>,
+    /// How many features of each layer on the timeline the window shows, and of how many, for
+    /// the `generation` they were counted for.
+    shown_memo: std::cell::RefCell<Option<(u64, Vec<(LayerId, usize, usize)>)>>,
+    /// Big layers whose dates are read on another thread, with the revision being read.
+    reading: HashMap<LayerId, (Option<u64>, Receiver<(Vec<Candidate>, Option<LayerTimes>)>)>,
+}
+
+/// The date fields of a layer's features and their dates by `keep` (else by the best field).
+fn read_dates(
+    layer: &impl FeatureProperties,
+    keep: Option<TimeField>,
+) -> (Vec<Candidate>, Option<LayerTimes>) {
+    let candidates = candidates(layer);
+    let field = keep.or_else(|| candidates.first().map(|c| c.field.clone()));
+    let times = field.map(|f| LayerTimes::read(layer, f));
+    (candidates, times)
 }
 
 /// First and last day with an event, if any.
@@ -109,6 +126,8 @@ impl Default for TimelinePanel {
             bars: None,
             extent_memo: std::cell::Cell::new(None),
             months_memo: None,
+            shown_memo: std::cell::RefCell::new(None),
+            reading: HashMap::new(),
             drag_start: None,
             histogram_transform: None,
             generation: 0,
@@ -189,22 +208,56 @@ impl TimelinePanel {
                 .layers
                 .get(&id)
                 .and_then(|t| t.times.as_ref().map(|x| x.field.clone()));
-            let candidates = candidates(layer);
-            let field = keep.or_else(|| candidates.first().map(|c| c.field.clone()));
+            let revision = doc.layer_revision(id);
+            let dates = if layer.features.len() < BACKGROUND_FROM {
+                read_dates(layer, keep)
+            } else {
+                // A big layer is read on another thread; its last dates stay meanwhile.
+                match self.reading.get(&id) {
+                    Some((r, rx)) if *r == revision => match rx.try_recv() {
+                        Ok(dates) => dates,
+                        Err(TryRecvError::Empty) => continue,
+                        Err(TryRecvError::Disconnected) => read_dates(layer, keep),
+                    },
+                    _ => {
+                        let texts = PropertyTexts::of(&layer.features);
+                        let field = keep.clone();
+                        let (tx, rx) = channel();
+                        let started = std::thread::Builder::new().name("read-dates".into()).spawn(
+                            move || {
+                                let _ = tx.send(read_dates(&texts, field));
+                            },
+                        );
+                        if started.is_ok() {
+                            self.reading.insert(id, (revision, rx));
+                            continue;
+                        }
+                        read_dates(layer, keep)
+                    }
+                }
+            };
+            self.reading.remove(&id);
+            let (candidates, times) = dates;
             self.layers.insert(
                 id,
                 Temporal {
                     candidates,
-                    times: field.map(|f| LayerTimes::read(layer, f)),
-                    revision: doc.layer_revision(id),
+                    times,
+                    revision,
                 },
             );
             changed = true;
         }
+        self.reading.retain(|id, _| doc.layer(*id).is_some());
         if changed {
             self.generation += 1;
             self.dates_read += 1;
         }
+    }
+
+    /// Whether a big layer's dates are being read again on another thread.
+    pub fn is_reading(&self) -> bool {
+        !self.reading.is_empty()
     }
 
     /// The dates of a layer by its chosen field, if it is on the timeline.
@@ -344,24 +397,18 @@ impl TimelinePanel {
 
     /// "Window: … · 6 of 7 raids shown".
     fn window_summary_ui(&self, ui: &mut egui::Ui, doc: &Document) {
-        let mut parts = Vec::new();
-        for (id, layer) in doc.layers() {
-            let Some(times) = self.times(id) else {
-                continue;
-            };
-            let total = times.whens.len();
-            let shown = times
-                .whens
-                .iter()
-                .filter(|w| w.is_some_and(|w| self.window.contains(&w)))
-                .count();
-            let shown = if self.window.is_unbounded() {
-                total
-            } else {
-                shown
-            };
-            parts.push(format!("{shown} of {total} {} shown", layer.name));
+        let mut memo = self.shown_memo.borrow_mut();
+        if memo.as_ref().is_none_or(|(g, _)| *g != self.generation) {
+            *memo = Some((self.generation, self.shown_counts(doc)));
         }
+        let counts = memo.as_ref().map(|(_, c)| c.as_slice()).unwrap_or_default();
+        let parts: Vec<String> = counts
+            .iter()
+            .filter_map(|&(id, shown, total)| {
+                let layer = doc.layer(id)?;
+                Some(format!("{shown} of {total} {} shown", layer.name))
+            })
+            .collect();
         let window = if self.window.is_unbounded() {
             "all dates".to_owned()
         } else {
@@ -371,6 +418,27 @@ impl TimelinePanel {
         if !parts.is_empty() {
             ui.label(parts.join(" · "));
         }
+    }
+
+    /// How many features of each layer on the timeline the window shows, of how many (goes
+    /// through every date: once per change of the window or the dates, not every frame).
+    fn shown_counts(&self, doc: &Document) -> Vec<(LayerId, usize, usize)> {
+        doc.layers()
+            .filter_map(|(id, _)| {
+                let times = self.times(id)?;
+                let total = times.whens.len();
+                let shown = if self.window.is_unbounded() {
+                    total
+                } else {
+                    times
+                        .whens
+                        .iter()
+                        .filter(|w| w.is_some_and(|w| self.window.contains(&w)))
+                        .count()
+                };
+                Some((id, shown, total))
+            })
+            .collect()
     }
 
     fn window_controls_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {

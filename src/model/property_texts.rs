@@ -1,0 +1,195 @@
+//! The texts a layer's features' properties are read from, taken out of the layer so another
+//! thread can read them (a [`Feature`] is not shared between threads): for every unedited
+//! feature a span of the shared file text (12 bytes, the text itself is not copied), for the
+//! others their `properties` written as JSON.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::Feature;
+use super::feature::{PropertySource, properties_in_text};
+
+/// No text: the feature's properties are `null`.
+const NONE: u32 = u32::MAX;
+
+/// Where each feature's properties are, by feature index.
+#[derive(Debug, Default)]
+pub struct PropertyTexts {
+    texts: Vec<Arc<String>>,
+    /// (index into `texts`, start, length) by feature.
+    spans: Vec<(u32, u32, u32)>,
+}
+
+impl PropertyTexts {
+    /// The property texts of `features` (one pass, no parsing, for the thread that owns them).
+    pub fn of(features: &[Feature]) -> Self {
+        let mut out = Self {
+            texts: Vec::new(),
+            spans: Vec::with_capacity(features.len()),
+        };
+        for feature in features {
+            let span = match feature.property_source() {
+                PropertySource::Text(text, start, len) => (out.text_index(text), start, len),
+                PropertySource::Object(object) => {
+                    let mut own = serde_json::Map::new();
+                    for key in ["id", "properties"] {
+                        if let Some(v) = object.get(key) {
+                            own.insert(key.into(), v.clone());
+                        }
+                    }
+                    let text = Value::Object(own).to_string();
+                    let len = u32::try_from(text.len()).unwrap_or(0);
+                    (out.push(Arc::new(text)), 0, len)
+                }
+                PropertySource::None => (NONE, 0, 0),
+            };
+            out.spans.push(span);
+        }
+        out
+    }
+
+    /// The index of `text`, added when it is not the last one added (features of one file
+    /// share one text, so this stays short).
+    fn text_index(&mut self, text: &Arc<String>) -> u32 {
+        match self.texts.last() {
+            Some(last) if Arc::ptr_eq(last, text) => (self.texts.len() - 1) as u32,
+            _ => self.push(Arc::clone(text)),
+        }
+    }
+
+    fn push(&mut self, text: Arc<String>) -> u32 {
+        self.texts.push(text);
+        (self.texts.len() - 1) as u32
+    }
+
+    /// How many features.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Whether there is no feature.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// Calls `f` with the `properties` of feature `index`, parsed now and not kept.
+    pub fn with_properties<R>(
+        &self,
+        index: usize,
+        f: impl FnOnce(Option<&Map<String, Value>>) -> R,
+    ) -> R {
+        let parsed = self.spans.get(index).and_then(|&(text, start, len)| {
+            let text = self.texts.get(text as usize)?;
+            let (start, len) = (start as usize, len as usize);
+            properties_in_text(text.get(start..start + len)?)
+        });
+        f(parsed.as_ref())
+    }
+}
+
+/// Features' properties one by one, by index: a layer's, or [`PropertyTexts`] taken out of
+/// it for another thread (scans such as the timeline's reading of dates take either).
+pub trait FeatureProperties {
+    /// How many features.
+    fn count(&self) -> usize;
+    /// Calls `f` with the `properties` of feature `index` (parsed now and not kept).
+    fn properties_of<R>(&self, index: usize, f: impl FnOnce(Option<&Map<String, Value>>) -> R)
+    -> R;
+    /// What a person calls feature `index`: its `name`, else its `id`, else `#index`.
+    fn label_of(&self, index: usize) -> String;
+}
+
+impl FeatureProperties for super::Layer {
+    fn count(&self) -> usize {
+        self.features.len()
+    }
+
+    fn properties_of<R>(
+        &self,
+        index: usize,
+        f: impl FnOnce(Option<&Map<String, Value>>) -> R,
+    ) -> R {
+        match self.features.get(index) {
+            Some(feature) => feature.with_properties(f),
+            None => f(None),
+        }
+    }
+
+    fn label_of(&self, index: usize) -> String {
+        match self.features.get(index) {
+            Some(feature) => feature.label(index),
+            None => format!("#{index}"),
+        }
+    }
+}
+
+impl FeatureProperties for PropertyTexts {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn properties_of<R>(
+        &self,
+        index: usize,
+        f: impl FnOnce(Option<&Map<String, Value>>) -> R,
+    ) -> R {
+        self.with_properties(index, f)
+    }
+
+    fn label_of(&self, index: usize) -> String {
+        #[derive(serde::Deserialize)]
+        struct Named {
+            name: Option<Value>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Labelled {
+            id: Option<Value>,
+            properties: Option<Named>,
+        }
+        let parsed = self.spans.get(index).and_then(|&(text, start, len)| {
+            let text = self.texts.get(text as usize)?;
+            let (start, len) = (start as usize, len as usize);
+            serde_json::from_str::<Labelled>(text.get(start..start + len)?).ok()
+        });
+        let name = parsed
+            .as_ref()
+            .and_then(|p| p.properties.as_ref()?.name.as_ref());
+        if let Some(Value::String(name)) = name {
+            return name.clone();
+        }
+        match parsed.and_then(|p| p.id) {
+            Some(Value::String(s)) => s,
+            Some(Value::Null) | None => format!("#{index}"),
+            Some(other) => other.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edited_and_unedited_features_read_the_same_properties_as_the_layer() {
+        let text = r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","geometry":null,"properties":{"name":"A","n":1}},
+            {"type":"Feature","geometry":null,"properties":null},
+            {"type":"Feature","geometry":null,"properties":{"name":"C"}}]}"#;
+        let mut layer = crate::io::read_str(text, "t.geojson").expect("valid");
+        layer.features[2].set_property("name", Value::String("Edited".into()));
+        let texts = PropertyTexts::of(&layer.features);
+        assert_eq!(texts.len(), 3);
+        for (i, feature) in layer.features.iter().enumerate() {
+            let theirs = feature.with_properties(|p| p.cloned());
+            let ours = texts.with_properties(i, |p| p.cloned());
+            assert_eq!(ours, theirs, "feature {i}");
+            assert_eq!(texts.label_of(i), layer.label_of(i), "label {i}");
+        }
+        assert_eq!(
+            texts.texts.len(),
+            2,
+            "one shared file text plus the edited feature's"
+        );
+    }
+}
