@@ -100,6 +100,24 @@ pub trait FeatureProperties {
     fn label_of(&self, index: usize) -> String;
 }
 
+impl<T: FeatureProperties + ?Sized> FeatureProperties for &T {
+    fn count(&self) -> usize {
+        (**self).count()
+    }
+
+    fn properties_of<R>(
+        &self,
+        index: usize,
+        f: impl FnOnce(Option<&Map<String, Value>>) -> R,
+    ) -> R {
+        (**self).properties_of(index, f)
+    }
+
+    fn label_of(&self, index: usize) -> String {
+        (**self).label_of(index)
+    }
+}
+
 impl FeatureProperties for super::Layer {
     fn count(&self) -> usize {
         self.features.len()
