@@ -78,16 +78,19 @@ pub struct TimelinePanel {
     months_memo: Option<(u64, Option<Vec<crate::timeline::BinCount>>)>,
     /// How many features of each layer on the timeline the window shows, and of how many, for
     /// the `generation` they were counted for.
-    shown_memo: std::cell::RefCell<Option<(u64, Vec<(LayerId, usize, usize)>)>>,
+    shown_memo: std::cell::RefCell<Option<(u64, Vec<ShownCount>)>>,
     /// Big layers whose dates are read on another thread, with the revision being read.
-    reading: HashMap<LayerId, (Option<u64>, Receiver<(Vec<Candidate>, Option<LayerTimes>)>)>,
+    reading: HashMap<LayerId, (Option<u64>, Receiver<Dates>)>,
 }
 
+/// A layer, how many of its features the window shows and how many it has.
+type ShownCount = (LayerId, usize, usize);
+
+/// A layer's date fields and its dates by the chosen one.
+type Dates = (Vec<Candidate>, Option<LayerTimes>);
+
 /// The date fields of a layer's features and their dates by `keep` (else by the best field).
-fn read_dates(
-    layer: &impl FeatureProperties,
-    keep: Option<TimeField>,
-) -> (Vec<Candidate>, Option<LayerTimes>) {
+fn read_dates(layer: &impl FeatureProperties, keep: Option<TimeField>) -> Dates {
     let candidates = candidates(layer);
     let field = keep.or_else(|| candidates.first().map(|c| c.field.clone()));
     let times = field.map(|f| LayerTimes::read(layer, f));
@@ -422,7 +425,7 @@ impl TimelinePanel {
 
     /// How many features of each layer on the timeline the window shows, of how many (goes
     /// through every date: once per change of the window or the dates, not every frame).
-    fn shown_counts(&self, doc: &Document) -> Vec<(LayerId, usize, usize)> {
+    fn shown_counts(&self, doc: &Document) -> Vec<ShownCount> {
         doc.layers()
             .filter_map(|(id, _)| {
                 let times = self.times(id)?;
