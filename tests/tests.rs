@@ -28,6 +28,7 @@ mod gui_evidence;
 mod gui_imagery;
 mod gui_layout;
 mod gui_maps;
+mod gui_merge;
 mod gui_publish;
 mod gui_tile_privacy;
 mod postgis;

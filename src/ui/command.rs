@@ -79,4 +79,8 @@ pub enum Command {
     ExportImage(crate::ui::panels::image_export::ImageRequest),
     /// Open a publishing dialog (animation, report, web map).
     OpenPublish(crate::ui::publish::Dialog),
+    /// Open *Compare with…* for a layer.
+    CompareWith(LayerId),
+    /// Open *Merge a colleague's copy…* for a layer.
+    MergeInto(LayerId),
 }

@@ -13,6 +13,7 @@ pub mod database;
 pub mod imagery;
 pub mod map;
 pub mod measure;
+pub mod merge;
 pub mod panels;
 pub mod publish;
 pub mod timeline;

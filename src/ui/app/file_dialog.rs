@@ -39,6 +39,8 @@ pub enum Answer {
     ImagePath(PathBuf),
     /// Where a publishing dialog (animation, report, web map) writes its file.
     PublishPath(crate::ui::publish::Dialog, PathBuf),
+    /// Another version of a layer, to compare or merge.
+    OtherVersion(PathBuf),
     /// No dialog could be shown; `export` says which layer was to be exported, if that was
     /// the question.
     Unavailable {
@@ -138,6 +140,21 @@ impl FileDialogs {
             log::error!("could not start the file dialog: {err}");
             let _ = self.tx.send(Answer::CoverageUnavailable);
         }
+    }
+
+    /// Ask for another version of a layer (to compare with or merge).
+    pub fn other_version(&mut self, ctx: &egui::Context) {
+        self.spawn(ctx, None, || {
+            crate::io::OPEN_FILTERS
+                .iter()
+                .fold(
+                    rfd::FileDialog::new().set_title("Other version of the layer"),
+                    |d, (name, ext)| d.add_filter(*name, ext),
+                )
+                .add_filter("All files", &["*"])
+                .pick_file()
+                .map(Answer::OtherVersion)
+        });
     }
 
     /// Ask for a project file to open.

@@ -29,6 +29,7 @@ use crate::ui::command::Command;
 use crate::ui::map::MapView;
 use crate::ui::map::editing::Editing;
 use crate::ui::measure::MeasurePanel;
+use crate::ui::merge::TeamWork;
 use crate::ui::panels::coverage::CoveragePanel;
 use crate::ui::panels::help::help_ui;
 use crate::ui::panels::image_export::{Area, ExportAction, ImageExport, ImageRequest};
@@ -98,6 +99,8 @@ pub struct RaidmapApp {
     pub layout: Layout,
     /// Database layers: open, save, refresh, conflicts (`ui::database`).
     pub database: crate::ui::database::Database,
+    /// *Compare with…* and *Merge a colleague's copy…*.
+    pub team: TeamWork,
 }
 
 impl RaidmapApp {
@@ -134,6 +137,7 @@ impl RaidmapApp {
             loading: Loading::default(),
             layout: Layout::default(),
             database: Default::default(),
+            team: TeamWork::default(),
         };
         app.mark_saved();
         app
@@ -439,6 +443,8 @@ impl RaidmapApp {
                     self.dialogs.save_attachment(ctx, sha, name);
                 }
                 Command::SaveAttachment(sha, path) => self.save_attachment(&sha, &path),
+                Command::CompareWith(id) => self.team.open_compare(&self.doc, id),
+                Command::MergeInto(id) => self.team.open_merge(&self.doc, id),
             }
         }
     }
@@ -662,6 +668,7 @@ impl RaidmapApp {
                 Answer::SaveAttachment(sha, path) => self.push(Command::SaveAttachment(sha, path)),
                 Answer::Export(id, path) => self.push(Command::Export(id, path)),
                 Answer::ExportCoverage(path) => self.push(Command::ExportCoverage(path)),
+                Answer::OtherVersion(path) => self.team.picked_file(path),
                 Answer::ImagePath(path) => {
                     self.image_export.path = path.display().to_string();
                 }
@@ -765,6 +772,7 @@ impl RaidmapApp {
                 if !self.database.marks.is_empty() {
                     drawings.push(&self.database.marks);
                 }
+                drawings.extend(self.team.drawings());
                 let overlay = Overlay {
                     selection: self.selection,
                     hover: self.hover,
@@ -818,6 +826,11 @@ impl RaidmapApp {
         self.project_windows_ui(ui.ctx());
         self.database_ui(ui.ctx());
         help_ui(ui.ctx(), &mut self.help_open);
+        if let crate::ui::merge::Request::Browse =
+            self.team.ui(ui.ctx(), &self.doc, &mut self.commands)
+        {
+            self.dialogs.other_version(ui.ctx());
+        }
         let view_px = self.map.last_map_rect().map(|r| {
             let ppp = ui.ctx().pixels_per_point();
             let size = [

@@ -196,6 +196,16 @@ fn layer_row(
         if ui.small_button("Export…").clicked() {
             commands.push(Command::AskExport(id));
         }
+        ui.menu_button("Versions", |ui| {
+            if ui.button("Compare with…").clicked() {
+                commands.push(Command::CompareWith(id));
+            }
+            if ui.button("Merge a colleague's copy…").clicked() {
+                commands.push(Command::MergeInto(id));
+            }
+        })
+        .response
+        .on_hover_text("Compare this layer with another version, or merge a colleague's copy");
         if ui.small_button("Close").clicked() {
             commands.push(Command::Remove(id));
         }

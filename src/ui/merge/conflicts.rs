@@ -1,0 +1,525 @@
+//! *Merge a colleague's copy…*: the layer's file as it was read is the base, the layer as
+//! edited is ours, the chosen file is theirs. The merge is worked out on a thread and shown
+//! before anything changes: how many changes merge without conflict, and each conflict side
+//! by side (base / ours / theirs; for a geometry also on the map), to decide one at a time or
+//! all one way. *Apply* makes the whole merge one undoable step; no file is written until
+//! the user saves or exports.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+use egui::RichText;
+use egui_extras::{Column, TableBuilder};
+use serde_json::Value;
+
+use super::job::{Job, read_version};
+use super::marks::{self, Marks, Outline};
+use super::source::{Asked, KeyChoice, OtherChoice};
+use super::values::{self, cell};
+use crate::merge::{Conflict, Key, Merge, Side, What};
+use crate::model::{Document, FeatureRef, Layer, LayerId};
+use crate::ui::command::Command;
+
+/// A merge worked out, with the user's decisions so far.
+pub struct Merged {
+    merge: Merge,
+    /// Per conflict (in the merge's order): the side chosen, if any yet.
+    pub choices: Vec<Option<Side>>,
+    theirs_name: String,
+    /// The layer's revision when it was copied as ours.
+    revision: Option<u64>,
+    /// Features of the layer whose text as read is not in the base file: the file changed
+    /// on disk since it was read.
+    stale: usize,
+    key: Key,
+}
+
+impl Merged {
+    pub fn conflicts(&self) -> impl ExactSizeIterator<Item = &Conflict> {
+        self.merge.conflicts()
+    }
+
+    /// `(from ours, from theirs)` with the decisions so far.
+    fn counts(&self) -> (usize, usize) {
+        let index = self.index();
+        self.merge
+            .taken(|c| index.get(&(c as *const _)).and_then(|&i| self.choices[i]))
+    }
+
+    /// Each conflict's position, by address (the merge hands out references).
+    fn index(&self) -> HashMap<*const Conflict, usize> {
+        self.merge
+            .conflicts()
+            .enumerate()
+            .map(|(i, c)| (c as *const _, i))
+            .collect()
+    }
+}
+
+enum State {
+    Asking,
+    Working(Job<Merged>),
+    Done(Box<Merged>),
+    Failed(String),
+}
+
+/// The *Merge a colleague's copy…* window of one layer.
+pub struct MergeWindow {
+    pub layer: LayerId,
+    pub theirs: OtherChoice,
+    pub key: KeyChoice,
+    state: State,
+    /// The conflict shown on the map.
+    picked: Option<usize>,
+    drawing: Marks,
+}
+
+/// What the window asked the app for this frame.
+pub enum Wants {
+    Nothing,
+    Close,
+    Browse,
+}
+
+impl MergeWindow {
+    pub fn new(doc: &Document, layer: LayerId) -> Self {
+        Self {
+            layer,
+            theirs: OtherChoice::default(),
+            key: KeyChoice::for_layer(doc, layer),
+            state: State::Asking,
+            picked: None,
+            drawing: Marks::default(),
+        }
+    }
+
+    pub fn is_busy(&self) -> bool {
+        matches!(self.state, State::Working(_))
+    }
+
+    pub fn merged(&self) -> Option<&Merged> {
+        match &self.state {
+            State::Done(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The picked conflict's geometries on the map.
+    pub fn drawing(&self) -> Option<&Marks> {
+        (!self.drawing.outlines.is_empty()).then_some(&self.drawing)
+    }
+
+    /// Work out the merge of the chosen file into the layer as it is now.
+    pub fn start(&mut self, ctx: &egui::Context, doc: &Document) {
+        self.picked = None;
+        self.drawing = Marks::default();
+        let Some(layer) = doc.layer(self.layer) else {
+            self.state = State::Failed("The layer was closed.".into());
+            return;
+        };
+        let Some(base_path) = layer.path.clone() else {
+            self.state = State::Failed(format!(
+                "{} was not read from a file, so there is no base to merge from. Use Compare with… to take a colleague's changes one by one.",
+                layer.name
+            ));
+            return;
+        };
+        let Some(theirs_path) = self.theirs.path() else {
+            self.state = State::Failed("Choose your colleague's file first.".into());
+            return;
+        };
+        let ours = layer.clone();
+        let revision = doc.layer_revision(self.layer);
+        let key = self.key.key();
+        self.state = State::Working(Job::spawn(ctx, move || {
+            work_out(ours, base_path, theirs_path, key, revision)
+        }));
+    }
+
+    pub fn ui(
+        &mut self,
+        ctx: &egui::Context,
+        doc: &Document,
+        commands: &mut Vec<Command>,
+    ) -> Wants {
+        if let State::Working(job) = &mut self.state
+            && let Some(answer) = job.poll()
+        {
+            self.state = match answer {
+                Ok(merged) => State::Done(Box::new(merged)),
+                Err(err) => State::Failed(err),
+            };
+        }
+        let Some(layer) = doc.layer(self.layer) else {
+            return Wants::Close;
+        };
+        let mut open = true;
+        let mut wants = Wants::Nothing;
+        let max_height = ctx.content_rect().height() * 0.85;
+        egui::Window::new(format!("Merge a colleague's copy into {}", layer.name))
+            .id(egui::Id::unique("merge-window"))
+            .open(&mut open)
+            .default_width(640.0)
+            .max_height(max_height)
+            .show(ctx, |ui| {
+                let base = layer
+                    .path
+                    .as_ref()
+                    .map_or("(none: not read from a file)".to_owned(), |p| {
+                        p.display().to_string()
+                    });
+                egui::Grid::new("merge-sides")
+                    .num_columns(2)
+                    .show(ui, |ui| {
+                        ui.strong("Base");
+                        ui.label(format!("{base} (the file as it was read)"));
+                        ui.end_row();
+                        ui.strong("Ours");
+                        ui.label(format!("{} as edited here", layer.name));
+                        ui.end_row();
+                        ui.strong("Theirs");
+                        ui.label("your colleague's copy:");
+                        ui.end_row();
+                    });
+                if let Asked::Browse = self.theirs.ui(ui, doc, self.layer, false) {
+                    wants = Wants::Browse;
+                }
+                ui.horizontal(|ui| {
+                    self.key.ui(ui);
+                    if ui
+                        .add_enabled(!self.is_busy(), egui::Button::new("Work out the merge"))
+                        .on_hover_text("Nothing changes until you apply it")
+                        .clicked()
+                    {
+                        self.start(ui.ctx(), doc);
+                    }
+                });
+                ui.separator();
+                match &self.state {
+                    State::Asking => {
+                        ui.label("Pick your colleague's file, then work out the merge.");
+                    }
+                    State::Working(_) => {
+                        ui.horizontal(|ui| {
+                            ui.spinner();
+                            ui.label("Working out the merge…");
+                        });
+                    }
+                    State::Failed(err) => {
+                        ui.label(RichText::new(err).color(marks::REMOVED));
+                    }
+                    State::Done(_) => {
+                        if self.result_ui(ui, doc, commands) {
+                            wants = Wants::Close;
+                        }
+                    }
+                }
+            });
+        if !open {
+            return Wants::Close;
+        }
+        wants
+    }
+
+    /// The summary, the conflicts and *Apply*; true once the merge was applied.
+    fn result_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        doc: &Document,
+        commands: &mut Vec<Command>,
+    ) -> bool {
+        let State::Done(m) = &mut self.state else {
+            return false;
+        };
+        if m.stale > 0 {
+            ui.label(
+                RichText::new(format!(
+                    "Warning: the base file changed on disk since the layer was read ({} features differ from what was read); conflicts and changes may be wrong.",
+                    m.stale
+                ))
+                .color(marks::REMOVED),
+            );
+        }
+        let total = m.choices.len();
+        let (plain_ours, plain_theirs) = m.merge.taken(|_| None);
+        ui.label(format!(
+            "Without conflict: {plain_theirs} changes from {}, {plain_ours} of yours.",
+            m.theirs_name
+        ));
+        if total == 0 && plain_theirs == 0 {
+            ui.label("Nothing to merge: their copy has no change that yours lacks.");
+            return false;
+        }
+        let mut clicked = None;
+        if total > 0 {
+            let left = m.choices.iter().filter(|c| c.is_none()).count();
+            ui.label(RichText::new(format!(
+                "{total} conflicts: both of you changed the same thing differently. Decide each one, or all one way ({left} left)."
+            )).strong());
+            ui.horizontal(|ui| {
+                if ui.button("All ours").clicked() {
+                    m.choices.iter_mut().for_each(|c| *c = Some(Side::Ours));
+                }
+                if ui.button("All theirs").clicked() {
+                    m.choices.iter_mut().for_each(|c| *c = Some(Side::Theirs));
+                }
+            });
+            let available = (ui.available_height() - 60.0).max(120.0);
+            let conflicts: Vec<&Conflict> = m.merge.conflicts().collect();
+            let choices = &mut m.choices;
+            TableBuilder::new(ui)
+                .id_salt("merge-conflicts")
+                .striped(true)
+                .sense(egui::Sense::click())
+                .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+                .column(Column::initial(110.0).at_least(60.0).clip(true))
+                .column(Column::initial(80.0).at_least(50.0).clip(true))
+                .column(Column::initial(110.0).at_least(50.0).clip(true))
+                .column(Column::initial(110.0).at_least(50.0).clip(true))
+                .column(Column::initial(110.0).at_least(50.0).clip(true))
+                .column(Column::exact(110.0))
+                .min_scrolled_height(0.0)
+                .max_scroll_height(available)
+                .header(20.0, |mut h| {
+                    for name in ["Feature", "Field", "Base", "Ours", "Theirs", "Keep"] {
+                        h.col(|ui| {
+                            ui.strong(name);
+                        });
+                    }
+                })
+                .body(|body| {
+                    body.rows(22.0, conflicts.len(), |mut row| {
+                        let i = row.index();
+                        let c = conflicts[i];
+                        row.set_selected(self.picked == Some(i));
+                        let field = field_text(c);
+                        row.col(|ui| {
+                            cell(ui, &c.label).on_hover_text(format!(
+                                "{} (key {})",
+                                c.label,
+                                values::key_text(Some(&c.key))
+                            ));
+                        });
+                        row.col(|ui| {
+                            cell(ui, &field);
+                        });
+                        for (value, side) in [
+                            (&c.base, None),
+                            (&c.ours, Some(Side::Ours)),
+                            (&c.theirs, Some(Side::Theirs)),
+                        ] {
+                            row.col(|ui| {
+                                let (short, full) = cell_text(c, value.as_ref(), side);
+                                let color = match side {
+                                    None => marks::BASE,
+                                    Some(Side::Ours) => marks::OURS,
+                                    Some(Side::Theirs) => marks::THEIRS,
+                                };
+                                cell(ui, RichText::new(short).color(color)).on_hover_text(full);
+                            });
+                        }
+                        row.col(|ui| {
+                            for (side, text) in [(Side::Ours, "ours"), (Side::Theirs, "theirs")] {
+                                let chosen = choices[i] == Some(side);
+                                let r = ui.selectable_label(chosen, text);
+                                crate::ui::a11y::name(
+                                    &r,
+                                    format!("Keep {text}: {} {field}", c.label),
+                                );
+                                if r.clicked() {
+                                    choices[i] = Some(side);
+                                }
+                            }
+                        });
+                        if row.response().clicked() {
+                            clicked = Some(i);
+                        }
+                    });
+                });
+        }
+        if let Some(i) = clicked {
+            self.pick(i, doc, commands);
+        }
+        let State::Done(m) = &self.state else {
+            return false;
+        };
+        let left = m.choices.iter().filter(|c| c.is_none()).count();
+        let (ours, theirs) = m.counts();
+        ui.separator();
+        let apply = ui
+            .add_enabled(
+                left == 0,
+                egui::Button::new(format!(
+                    "Apply the merge: {theirs} changes from theirs, {ours} of yours kept"
+                )),
+            )
+            .on_hover_text(
+                "One undoable step (Ctrl+Z); no file is written until you save or export",
+            )
+            .on_disabled_hover_text(format!("Decide the {left} conflicts left first"));
+        if apply.clicked() {
+            return self.apply(doc, commands);
+        }
+        false
+    }
+
+    /// Show conflict `i` on the map: its geometries for a geometry or deletion conflict, and
+    /// the feature selected and in view.
+    fn pick(&mut self, i: usize, doc: &Document, commands: &mut Vec<Command>) {
+        let State::Done(m) = &self.state else {
+            return;
+        };
+        let Some(c) = m.conflicts().nth(i) else {
+            return;
+        };
+        self.picked = Some(i);
+        let geometry = |v: &Option<Value>| match c.what {
+            What::Geometry => v.clone(),
+            What::Delete { .. } => v.as_ref().and_then(|o| o.get("geometry")).cloned(),
+            _ => None,
+        };
+        self.drawing.outlines = [
+            (geometry(&c.base), marks::BASE, true),
+            (geometry(&c.ours), marks::OURS, false),
+            (geometry(&c.theirs), marks::THEIRS, false),
+        ]
+        .into_iter()
+        .filter(|(g, _, _)| g.is_some())
+        .map(|(g, color, dashed)| Outline::of_geometry(g.as_ref(), color, dashed))
+        .collect();
+        let index = doc.layer(self.layer).and_then(|l| m.key.find(l, &c.key));
+        commands.push(Command::Select(index.map(|index| FeatureRef {
+            layer: self.layer,
+            index,
+        })));
+        let points: Vec<geo::Coord<f64>> = self
+            .drawing
+            .outlines
+            .iter()
+            .flat_map(|o| o.parts.iter().flatten().map(|p| p.0))
+            .collect();
+        let area = match points.split_first() {
+            Some((first, rest)) => {
+                Some(rest.iter().fold(geo::Rect::new(*first, *first), |r, p| {
+                    crate::model::union(&r, &geo::Rect::new(*p, *p))
+                }))
+            }
+            None => index.and_then(|i| doc.layer(self.layer)?.features.get(i)?.bbox()),
+        };
+        if let Some(area) = area {
+            commands.push(Command::ZoomTo(area));
+        }
+    }
+
+    /// Apply the merge with the decisions as one undoable step; true when it was.
+    fn apply(&mut self, doc: &Document, commands: &mut Vec<Command>) -> bool {
+        let State::Done(m) = &self.state else {
+            return false;
+        };
+        if doc.layer_revision(self.layer) != m.revision {
+            self.state = State::Failed(
+                "The layer changed since the merge was worked out: work it out again.".into(),
+            );
+            return false;
+        }
+        let index = m.index();
+        let edit = m.merge.edit(self.layer, |c| {
+            index
+                .get(&(c as *const _))
+                .and_then(|&i| m.choices[i])
+                .unwrap_or(Side::Ours)
+        });
+        let (_, theirs) = m.counts();
+        let resolved = m.choices.len();
+        let name = doc.layer(self.layer).map_or("", |l| l.name.as_str());
+        let description = if resolved > 0 {
+            format!(
+                "Merge {} into {name} ({theirs} changes taken, {resolved} conflicts decided)",
+                m.theirs_name
+            )
+        } else {
+            format!(
+                "Merge {} into {name} ({theirs} changes taken)",
+                m.theirs_name
+            )
+        };
+        commands.push(Command::Edit(edit, description));
+        true
+    }
+}
+
+/// `status`, `geometry`, `id (member)`, `deleted by theirs`.
+fn field_text(c: &Conflict) -> String {
+    match &c.what {
+        What::Property(name) => name.clone(),
+        What::Geometry => "geometry".into(),
+        What::Member(name) => format!("{name} (member)"),
+        What::Delete {
+            deleted_by: Side::Ours,
+        } => "deleted by ours".into(),
+        What::Delete {
+            deleted_by: Side::Theirs,
+        } => "deleted by theirs".into(),
+    }
+}
+
+/// A conflict's value on one side (`side` `None`: the base), short and in full.
+fn cell_text(c: &Conflict, value: Option<&Value>, side: Option<Side>) -> (String, String) {
+    match (&c.what, value) {
+        (What::Delete { .. }, None) => ("deleted".into(), "deleted".into()),
+        (What::Delete { .. }, Some(v)) => {
+            let short = if side.is_none() { "as read" } else { "changed" };
+            (short.into(), values::cut(&v.to_string(), 2_000))
+        }
+        (What::Geometry, Some(v)) => (geometry_summary(v), values::cut(&v.to_string(), 2_000)),
+        (_, v) => (values::short(v), values::describe(v)),
+    }
+}
+
+/// `Point 104.91234, 11.56789` or `Polygon, 12 positions`.
+fn geometry_summary(v: &Value) -> String {
+    let kind = v.get("type").and_then(Value::as_str).unwrap_or("geometry");
+    let outline = Outline::of_geometry(Some(v), marks::BASE, false);
+    let positions: Vec<_> = outline.parts.iter().flatten().collect();
+    match positions.as_slice() {
+        [p] => format!("{kind} {:.5}, {:.5}", p.y(), p.x()),
+        many => format!("{kind}, {} positions", many.len()),
+    }
+}
+
+/// Read base and theirs and merge (on the work thread).
+fn work_out(
+    ours: Layer,
+    base_path: PathBuf,
+    theirs_path: PathBuf,
+    key: Key,
+    revision: Option<u64>,
+) -> Result<Merged, String> {
+    let base = read_version(&base_path, &ours.name)?;
+    let theirs = read_version(&theirs_path, &ours.name)?;
+    let read: HashSet<&str> = base
+        .features
+        .iter()
+        .filter_map(|f| f.original_text())
+        .collect();
+    let stale = ours
+        .features
+        .iter()
+        .filter_map(|f| f.base_text())
+        .filter(|t| !read.contains(t))
+        .count();
+    let merge = crate::merge::merge(&base, &ours, &theirs, &key).map_err(|e| e.to_string())?;
+    let conflicts = merge.conflicts().len();
+    let theirs_name = theirs_path.file_name().map_or_else(
+        || theirs_path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    Ok(Merged {
+        choices: vec![None; conflicts],
+        merge,
+        theirs_name,
+        revision,
+        stale,
+        key,
+    })
+}

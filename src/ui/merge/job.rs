@@ -1,0 +1,72 @@
+//! Work that can take long (reading a file, matching 100,000 features) on its own thread, so
+//! the window keeps drawing; the answer is polled once per frame.
+
+use std::path::Path;
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+
+use crate::model::Layer;
+
+/// A piece of work running on a thread.
+pub struct Job<T> {
+    rx: Receiver<Result<T, String>>,
+}
+
+impl<T: Send + 'static> Job<T> {
+    /// Start `work` on a thread; the window is asked to redraw when it is done.
+    pub fn spawn(
+        ctx: &egui::Context,
+        work: impl FnOnce() -> Result<T, String> + Send + 'static,
+    ) -> Self {
+        let (tx, rx) = channel();
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new().name("merge".into()).spawn({
+            let tx = tx.clone();
+            move || {
+                // The window may have closed meanwhile; then nobody needs the answer.
+                let _ = tx.send(work());
+                ctx.request_repaint();
+            }
+        });
+        if let Err(err) = spawned {
+            let _ = tx.send(Err(format!("could not start a thread: {err}")));
+        }
+        Self { rx }
+    }
+
+    /// The answer, once the work is done.
+    pub fn poll(&mut self) -> Option<Result<T, String>> {
+        match self.rx.try_recv() {
+            Ok(answer) => Some(answer),
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => Some(Err("the work stopped unexpectedly".into())),
+        }
+    }
+}
+
+/// The version of a layer in `path`: the file's only layer, else its layer called `name`
+/// (a KML file's folder), else an error naming the layers it holds.
+pub fn read_version(path: &Path, name: &str) -> Result<Layer, String> {
+    let mut layers = crate::io::read_layers(path).map_err(|err| {
+        let mut text = format!("{}: {err}", path.display());
+        for problem in err.problems().iter().take(3) {
+            text.push_str(&format!("\n{problem}"));
+        }
+        text
+    })?;
+    if layers.len() == 1 {
+        return Ok(layers.remove(0));
+    }
+    match layers.iter().position(|l| l.name == name) {
+        Some(i) => Ok(layers.swap_remove(i)),
+        None => Err(format!(
+            "{} holds {} layers ({}), none called {name:?}",
+            path.display(),
+            layers.len(),
+            layers
+                .iter()
+                .map(|l| l.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}

@@ -1,0 +1,117 @@
+//! Team work in the window, on the core of [`crate::merge`]:
+//!
+//! - *Compare with…* ([`compare`]): a layer against another version (a file or another open
+//!   layer); the differences marked on the map and listed for review with old and new values;
+//!   *Take* / *Take all* as undoable edits.
+//! - *Merge a colleague's copy…* ([`conflicts`]): the layer's file as it was read is the base,
+//!   the layer as edited ours, the chosen file theirs; the changes that do not conflict and the
+//!   user's decision on each conflict applied as one undoable step, nothing before *Apply*.
+//!
+//! Reading files and matching features (100,000 of them take about a second) run on a thread
+//! ([`job`]). [`source`] asks for the other version and the key, [`marks`] draws on the map,
+//! [`values`] shows JSON values with their types.
+
+pub mod compare;
+pub mod conflicts;
+mod job;
+pub mod marks;
+mod source;
+mod values;
+
+use std::path::PathBuf;
+
+use crate::model::{Document, LayerId};
+use crate::render::overlay::MapDrawing;
+use crate::ui::command::Command;
+
+use compare::CompareWindow;
+use conflicts::MergeWindow;
+
+/// The open team windows (at most one of each).
+#[derive(Default)]
+pub struct TeamWork {
+    pub compare: Option<CompareWindow>,
+    pub merge: Option<MergeWindow>,
+    /// Which window asked for a file dialog (the answer goes to it).
+    browsing_for_merge: bool,
+}
+
+/// What the team windows ask of the app this frame.
+pub enum Request {
+    Nothing,
+    /// Show a file dialog for the other version.
+    Browse,
+}
+
+impl TeamWork {
+    /// Open *Compare with…* for a layer.
+    pub fn open_compare(&mut self, doc: &Document, layer: LayerId) {
+        self.compare = Some(CompareWindow::new(doc, layer));
+    }
+
+    /// Open *Merge a colleague's copy…* for a layer.
+    pub fn open_merge(&mut self, doc: &Document, layer: LayerId) {
+        self.merge = Some(MergeWindow::new(doc, layer));
+    }
+
+    /// A file picked in the dialog asked for by a window.
+    pub fn picked_file(&mut self, path: PathBuf) {
+        let text = path.display().to_string();
+        match (self.browsing_for_merge, &mut self.merge, &mut self.compare) {
+            (true, Some(m), _) => m.theirs.path = text,
+            (false, _, Some(c)) => {
+                c.other.path = text;
+                c.other.layer = None;
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether any window is still working (tests wait for it).
+    pub fn is_busy(&self) -> bool {
+        self.compare.as_ref().is_some_and(CompareWindow::is_busy)
+            || self.merge.as_ref().is_some_and(MergeWindow::is_busy)
+    }
+
+    /// The windows; edits and selections go into `commands`.
+    pub fn ui(
+        &mut self,
+        ctx: &egui::Context,
+        doc: &Document,
+        commands: &mut Vec<Command>,
+    ) -> Request {
+        let mut request = Request::Nothing;
+        if let Some(window) = &mut self.compare {
+            match window.ui(ctx, doc, commands) {
+                compare::Wants::Close => self.compare = None,
+                compare::Wants::Browse => {
+                    self.browsing_for_merge = false;
+                    request = Request::Browse;
+                }
+                compare::Wants::Nothing => {}
+            }
+        }
+        if let Some(window) = &mut self.merge {
+            match window.ui(ctx, doc, commands) {
+                conflicts::Wants::Close => self.merge = None,
+                conflicts::Wants::Browse => {
+                    self.browsing_for_merge = true;
+                    request = Request::Browse;
+                }
+                conflicts::Wants::Nothing => {}
+            }
+        }
+        request
+    }
+
+    /// What the windows draw on the map.
+    pub fn drawings(&self) -> Vec<&dyn MapDrawing> {
+        let compare = self.compare.as_ref().and_then(CompareWindow::drawing);
+        let merge = self.merge.as_ref().and_then(MergeWindow::drawing);
+        [compare, merge]
+            .into_iter()
+            .flatten()
+            .map(|m| m as &dyn MapDrawing)
+            .collect()
+    }
+}
