@@ -186,7 +186,8 @@ fn layer_row(
             crate::measure::group_thousands(layer.features.len() as f64)
         ));
     });
-    ui.horizontal(|ui| {
+    // Wraps on a narrow panel rather than cutting the last button off.
+    ui.horizontal_wrapped(|ui| {
         ui.add_space(24.0);
         if ui.small_button("Zoom to").clicked()
             && let Some(bbox) = layer.bbox()
