@@ -62,10 +62,7 @@ impl Loading {
     ) {
         let progress = Arc::new(Progress::default());
         let (send, result) = channel();
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| path.display().to_string());
+        let name = display_name(&path);
         let job = Job {
             path: path.clone(),
             at_start,
@@ -170,6 +167,21 @@ impl Loading {
             });
         // Keep the bar moving while nothing else asks for a frame.
         ctx.request_repaint_after(Duration::from_millis(100));
+    }
+}
+
+/// What a person calls what is read: a file's name, a database address's table.
+pub(crate) fn display_name(path: &std::path::Path) -> String {
+    let address = path
+        .to_str()
+        .filter(|p| io::postgis::is_address(p))
+        .and_then(|p| io::postgis::Address::parse(p).ok());
+    match address {
+        Some(address) => address.short_name(),
+        None => path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string()),
     }
 }
 

@@ -299,8 +299,7 @@ impl RaidmapApp {
                     }
                     self.add_prepared(layer, prepared);
                 }
-                let file = path.file_name().map(|f| f.to_string_lossy().into_owned());
-                let file = file.unwrap_or_else(|| path.display().to_string());
+                let file = loading::display_name(&path);
                 let all_measurements = measurements == features && features > 0;
                 let features = crate::measure::group_thousands(features as f64);
                 self.status = if all_measurements {
