@@ -370,3 +370,72 @@ fn a_scale_enlarges_text_but_keeps_the_pixel_size() {
     let run = render(&["--out", "x.png", "--scale", "0"]);
     assert_eq!(run.status.code(), Some(2));
 }
+
+/// A project of the sample layers (by absolute path) with a time window and the sites hidden.
+fn windowed_project(dir: &tempfile::TempDir) -> PathBuf {
+    let project = dir.path().join("window.raidmap");
+    let text = format!(
+        r#"{{"raidmap_project": 2,
+  "layers": [
+    {{"name": "sites.geojson", "kind": "data", "source": {sites:?}, "visible": false}},
+    {{"name": "raids.geojson", "kind": "data", "source": {raids:?}, "visible": true}}
+  ],
+  "time_window": {{"from": "2025-07-14", "to": "2025-07-16"}}}}"#,
+        sites = data("sites.geojson"),
+        raids = data("raids.geojson"),
+    );
+    std::fs::write(&project, text).expect("write the project");
+    project
+}
+
+#[test]
+fn an_image_of_a_time_window_says_so_and_names_the_hidden_layers() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = windowed_project(&dir);
+    let out = out_in(&dir);
+    let run = render(&[
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--bbox",
+        "102.3,10.4,107.65,14.7",
+        project.to_str().expect("utf-8"),
+    ]);
+    ok(&run);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    // Seven raids, the 2024 Mango Park raid outside the window.
+    assert!(
+        stderr.contains("shown: 14–16 July 2025, 6 of 7"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("hidden layer: "), "{stderr}");
+    let captioned = read_png(&out);
+
+    // The same layers without a window or hidden layer: no caption, and the heading's text
+    // is what makes the top left differ.
+    let plain = dir.path().join("plain.png");
+    let run = render(&[
+        "--out",
+        plain.to_str().expect("utf-8"),
+        "--bbox",
+        "102.3,10.4,107.65,14.7",
+        &data("raids.geojson"),
+    ]);
+    ok(&run);
+    assert!(
+        !String::from_utf8_lossy(&run.stderr).contains("the image states"),
+        "nothing filtered, nothing stated"
+    );
+    let plain = read_png(&plain);
+    let dark_top_left = |image: &image::RgbaImage| {
+        (0..400)
+            .flat_map(|x| (0..120).map(move |y| (x, y)))
+            .filter(|&(x, y)| image.get_pixel(x, y).0[..3].iter().all(|c| *c < 60))
+            .count()
+    };
+    assert!(
+        dark_top_left(&captioned) > dark_top_left(&plain) + 200,
+        "the caption is written at the top left: {} vs {} dark pixels",
+        dark_top_left(&captioned),
+        dark_top_left(&plain)
+    );
+}

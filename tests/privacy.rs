@@ -32,16 +32,16 @@ const RUN_AFTER_START: Duration = Duration::from_secs(6);
 
 /// A virtual X display, stopped on drop. One at a time: the tests here run the app one after
 /// the other (they would race for display numbers, and each is heavy).
-struct Xvfb {
+pub(crate) struct Xvfb {
     child: Child,
-    display: String,
+    pub(crate) display: String,
     _serial: std::sync::MutexGuard<'static, ()>,
 }
 
 static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 impl Xvfb {
-    fn start() -> Self {
+    pub(crate) fn start() -> Self {
         let serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
         let mut n = 170;
         while Path::new(&format!("/tmp/.X{n}-lock")).exists()
@@ -88,7 +88,7 @@ fn stop_group(child: &mut Child) {
 
 /// An environment with nothing of the user's: empty home, config, data and cache folders (so no
 /// basemap remembered from an earlier run applies) and no proxy settings.
-fn isolated(command: &mut Command, home: &Path, display: &str) {
+pub(crate) fn isolated(command: &mut Command, home: &Path, display: &str) {
     command
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -241,7 +241,7 @@ fn inet_sockets(pid: u32) -> Vec<u64> {
 }
 
 /// The inodes of the Unix sockets process `pid` holds open.
-fn unix_sockets(pid: u32) -> Vec<u64> {
+pub(crate) fn unix_sockets(pid: u32) -> Vec<u64> {
     sockets_in(pid, &["unix"])
 }
 

@@ -1,6 +1,8 @@
 //! The one integration-test binary (so the GUI crate links once).
 
 #[cfg(target_os = "linux")]
+mod app_signals;
+#[cfg(target_os = "linux")]
 mod chromium;
 mod cli_basemap;
 mod cli_coverage;
@@ -30,6 +32,7 @@ mod gui_layout;
 mod gui_maps;
 mod gui_merge;
 mod gui_publish;
+mod gui_readable;
 mod gui_tile_privacy;
 mod postgis;
 mod postgis_concurrency;

@@ -75,6 +75,14 @@ pub struct Label {
     pub outline_world: Option<Polygon<f64>>,
 }
 
+impl Label {
+    /// Whether this is one of the most important places, whose label the data's labels
+    /// make room for.
+    pub fn is_major(&self) -> bool {
+        self.priority < MAJOR_PRIORITY_BELOW
+    }
+}
+
 /// The zoom from which a town is labelled, from its population and GeoNames feature code.
 pub fn town_min_zoom(population: u64, feature_code: &str, in_cambodia: bool) -> f64 {
     if feature_code == "PPLC" {
@@ -114,14 +122,19 @@ pub fn area_min_zoom(area_world: f64) -> f64 {
     ((MIN_AREA_PX2 / area_world).log2() - 16.0) / 2.0
 }
 
+/// Labels with a priority below this are the major ones (the capital, the country names,
+/// Cambodia's provincial capitals): they keep their place even against the data's labels,
+/// giving way only to a data symbol (see [`Label::is_major`]).
+pub const MAJOR_PRIORITY_BELOW: f64 = -5.0;
+
 /// A label's place in the placement order: lower goes first. Mostly "who appears first when
-/// zooming in", with the capital and country names ahead of everything, provincial capitals
-/// ahead of the province names around them, and neighbours' towns after Cambodia's.
+/// zooming in", with the capital, the country names and Cambodia's provincial capitals ahead
+/// of everything (the major labels), and neighbours' towns after Cambodia's.
 pub fn priority(kind: LabelKind, min_zoom: f64, is_provincial_capital: bool) -> f64 {
     match kind {
         LabelKind::Capital => -100.0,
         LabelKind::Country { .. } => -50.0,
-        LabelKind::Town { in_cambodia: true } if is_provincial_capital => min_zoom - 0.8,
+        LabelKind::Town { in_cambodia: true } if is_provincial_capital => min_zoom - 30.0,
         LabelKind::Province => min_zoom - 0.6,
         LabelKind::Water => min_zoom - 0.3,
         LabelKind::Town { in_cambodia: true } => min_zoom,
@@ -169,16 +182,25 @@ pub struct PlacedLabel<T> {
     pub text_rect_px: PxRect,
     /// The labelled point on the screen (the dot's centre for towns).
     pub anchor_px: [f32; 2],
+    /// Whether the town's dot is drawn: not when the capital's dot lies under something
+    /// reserved (a data symbol), its name then set clear of it.
+    pub dot: bool,
     /// Whatever the caller's measure returned with the size (e.g. the laid-out text).
     pub payload: T,
 }
 
-/// Where a label's text may go around its anchor, in order of preference.
-fn text_positions(kind: LabelKind, anchor_px: [f32; 2], size_px: [f32; 2]) -> [PxRect; 6] {
+/// Where a label's text may go around its anchor, in order of preference; `dot_reach` is how
+/// far from the anchor a town's name must stay (its dot's radius, or what covers the dot).
+fn text_positions(
+    kind: LabelKind,
+    anchor_px: [f32; 2],
+    size_px: [f32; 2],
+    dot_reach: f32,
+) -> [PxRect; 6] {
     let [x, y] = anchor_px;
     let [w, h] = size_px;
     if kind.has_dot() {
-        let d = kind.dot_radius_px() + DOT_GAP_PX;
+        let d = dot_reach + DOT_GAP_PX;
         [
             PxRect::from_min_size([x + d, y - h / 2.0], size_px), // right
             PxRect::from_min_size([x - d - w, y - h / 2.0], size_px), // left
@@ -234,15 +256,36 @@ pub fn place_labels<T>(
             let r = label.kind.dot_radius_px();
             PxRect::from_min_size([anchor_px[0] - r, anchor_px[1] - r], [2.0 * r, 2.0 * r])
         });
-        if let Some(dot) = dot
-            && (!screen.contains_rect(&dot) || occupied.iter().any(|o| o.overlaps(&dot)))
-        {
-            continue;
+        let mut dot_reach = label.kind.dot_radius_px();
+        let mut dot_shown = dot.is_some();
+        if let Some(dot) = dot {
+            if !screen.contains_rect(&dot) {
+                continue;
+            }
+            let covers: Vec<&PxRect> = occupied.iter().filter(|o| o.overlaps(&dot)).collect();
+            if !covers.is_empty() {
+                // A town under a data symbol is left out; the capital keeps its name, set
+                // beside what covers it, without its dot.
+                if label.kind != LabelKind::Capital {
+                    continue;
+                }
+                dot_shown = false;
+                for o in covers {
+                    let [x, y] = anchor_px;
+                    let far = [
+                        x - o.min_px[0],
+                        o.max_px[0] - x,
+                        y - o.min_px[1],
+                        o.max_px[1] - y,
+                    ];
+                    dot_reach = far.into_iter().fold(dot_reach, f32::max);
+                }
+            }
         }
         let Some((size_px, payload)) = measure(label) else {
             continue;
         };
-        let free = text_positions(label.kind, anchor_px, size_px)
+        let free = text_positions(label.kind, anchor_px, size_px, dot_reach)
             .into_iter()
             .enumerate()
             .find(|(i, rect)| {
@@ -257,13 +300,14 @@ pub fn place_labels<T>(
             continue;
         };
         occupied.push(text_rect_px.expand(LABEL_PADDING_PX));
-        if let Some(dot) = dot {
+        if let Some(dot) = dot.filter(|_| dot_shown) {
             occupied.push(dot);
         }
         out.push(PlacedLabel {
             label_index,
             text_rect_px,
             anchor_px,
+            dot: dot_shown,
             payload,
         });
     }
@@ -284,6 +328,20 @@ fn stays_inside(label: &Label, rect: &PxRect, viewport: &Viewport) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_capital_countries_and_provincial_capitals_are_major_and_placed_first() {
+        let seat = priority(LabelKind::Town { in_cambodia: true }, 7.0, true);
+        let province = priority(LabelKind::Province, 5.0, false);
+        let town = priority(LabelKind::Town { in_cambodia: true }, 4.0, false);
+        assert!(priority(LabelKind::Capital, 0.0, false) < MAJOR_PRIORITY_BELOW);
+        assert!(
+            priority(LabelKind::Country { is_cambodia: false }, 3.0, false) < MAJOR_PRIORITY_BELOW
+        );
+        assert!(seat < MAJOR_PRIORITY_BELOW);
+        assert!(seat < province && seat < town);
+        assert!(province >= MAJOR_PRIORITY_BELOW && town >= MAJOR_PRIORITY_BELOW);
+    }
 
     #[test]
     fn bigger_towns_appear_at_lower_zooms() {

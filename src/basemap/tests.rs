@@ -216,3 +216,34 @@ fn a_town_listed_twice_is_labelled_once() {
         .count();
     assert_eq!(ta_khmau, 1);
 }
+
+#[test]
+fn a_data_symbol_on_phnom_penh_moves_its_name_aside_and_hides_only_its_dot() {
+    let view = viewport(104.9, 11.6, 8.0, 1280.0, 900.0);
+    let mut placed = Vec::new();
+    place_labels(&basemap().labels, &view, &[], estimated_size, &mut placed);
+    let capital = |placed: &[PlacedLabel<()>]| {
+        placed
+            .iter()
+            .find(|p| basemap().labels[p.label_index].kind == LabelKind::Capital)
+            .cloned()
+    };
+    let free = capital(&placed).expect("Phnom Penh is labelled");
+    assert!(free.dot);
+    // A 20-pixel symbol right on its dot.
+    let [x, y] = free.anchor_px;
+    let symbol = PxRect::from_min_size([x - 10.0, y - 10.0], [20.0, 20.0]);
+    place_labels(
+        &basemap().labels,
+        &view,
+        &[symbol],
+        estimated_size,
+        &mut placed,
+    );
+    let covered = capital(&placed).expect("Phnom Penh is still labelled");
+    assert!(!covered.dot, "its dot is not drawn over the symbol");
+    assert!(
+        !covered.text_rect_px.overlaps(&symbol),
+        "its name is beside the symbol"
+    );
+}

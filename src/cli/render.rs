@@ -75,14 +75,16 @@ pub struct Args {
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
     /// Layers to draw: GeoJSON, KML/KMZ, CSV/TSV (by extension), or `.raidmap` projects
-    /// (their layers with their styles and visibility).
+    /// (their layers with their styles, visibility and time window).
     pub files: Vec<PathBuf>,
 }
 
 const HELP: &str = "\
 The image is exactly W × H pixels (default 1600 × 1000). A project (`.raidmap`, saved by the
 map window) draws its layers as styled there: colours by category, sizes by number, labels,
-hidden layers left out. Other files are drawn in the default style (the colours and symbols the
+hidden layers left out, and only what the project's time window lets through. A caption
+under the title states every filter in force: the time window (`raids shown: 14–16 July
+2025, 6 of 7`) and the hidden layers. Other files are drawn in the default style (the colours and symbols the
 window gives layers opened in that order), labelled by their `name` property. The legend lists
 every visible layer. Text, Khmer included, is shaped as in the window.
 
@@ -214,11 +216,48 @@ fn footprint(pinned: &crate::render::pinned::PinnedImage) -> Rect<f64> {
     )
 }
 
+/// Hide what a project's time window leaves out of each visible data layer, by the layer's
+/// best date field (the window's default choice); a feature whose date cannot be read is
+/// hidden while a window is set, as in the window.
+fn apply_time_window(
+    doc: &Document,
+    views: &mut std::collections::HashMap<
+        crate::model::LayerId,
+        crate::render::layer_view::LayerView,
+    >,
+    window: &crate::timeline::Window,
+) {
+    if window.is_unbounded() {
+        return;
+    }
+    for (id, layer) in doc.layers() {
+        let Some(view) = views.get_mut(&id).filter(|v| v.visible) else {
+            continue;
+        };
+        if layer.kind != LayerKind::Data {
+            continue;
+        }
+        let Some(field) = crate::timeline::candidates(layer).into_iter().next() else {
+            continue;
+        };
+        let times = crate::timeline::LayerTimes::read(layer, field.field);
+        let shown = times
+            .whens
+            .iter()
+            .map(|w| w.is_some_and(|w| window.contains(&w)))
+            .collect();
+        view.set_time_filter(Some(shown));
+    }
+}
+
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let mut doc = Document::new();
     // Styles and visibility from project files, by layer.
     let mut shown: Vec<(crate::model::LayerId, bool, Option<LayerStyle>)> = Vec::new();
     let mut invalid = 0;
+    // The first project's time window (as in the window: its dated layers show only what it
+    // lets through, and the caption says so).
+    let mut window = None;
     for path in &args.files {
         if crate::project::is_project_file(path) {
             match crate::project::load(path) {
@@ -227,6 +266,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
                         eprintln!("{}: {problem}", path.display());
                     }
                     invalid += usize::from(!project.problems.is_empty());
+                    window.get_or_insert(project.settings.time_window);
                     for opened in project.layers {
                         let id = doc.add_layer(opened.layer);
                         shown.push((id, opened.visible, opened.style));
@@ -272,6 +312,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             }
         }
     }
+    let window = window.unwrap_or_default();
+    apply_time_window(&doc, &mut views, &window);
     let pinned = pinned_overlay(args)?;
     let area = match (args.bbox, &pinned) {
         (Some(bbox), _) => bbox,
@@ -283,6 +325,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     // A bbox asked for is shown edge to edge; fitted layers keep a margin for the legend.
     spec.fill = if args.bbox.is_some() { 1.0 } else { 0.85 };
     spec.pixels_per_point = args.scale;
+    spec.caption = image::caption::filter_lines(&doc, &views, &window);
+    for line in &spec.caption {
+        eprintln!("raidmap: the image states: {line}");
+    }
     spec.title = args
         .title
         .clone()

@@ -1,7 +1,9 @@
 //! Labels of the data (point names, kept measurements' numbers) placed greedily so none
-//! overlaps another, the legend or, where possible, a point symbol.
+//! overlaps another, the legend or, where possible, a point symbol. A point's name with no
+//! room beside it (a cluster) is set a little further out with a leader line to its symbol
+//! before it is given up; a feature left unlabelled is still named on hover (`ui::map`).
 
-use egui::{Color32, FontId, Pos2, Rect as ScreenRect, vec2};
+use egui::{Color32, FontId, Pos2, Rect as ScreenRect, pos2, vec2};
 use geo::{Coord, Geometry, Rect};
 use walkers::Projector;
 
@@ -61,7 +63,13 @@ pub(crate) struct DataLabel {
     pub(crate) rect: ScreenRect,
     text_pos: Pos2,
     galley: std::sync::Arc<egui::Galley>,
+    /// From the symbol's edge to the label, for a label set away from its symbol.
+    leader: Option<[Pos2; 2]>,
 }
+
+/// How far out (beyond the symbol's edge, in points) a name with no room beside its symbol
+/// may go, with a leader line.
+const LEADER_REACH: [f32; 3] = [28.0, 52.0, 76.0];
 
 /// Labels for the data: point names (from zoom 6.5) and kept measurements' distances, areas
 /// and radii (in `units`). Placed greedily, top layer first; a label that would overlap a
@@ -146,7 +154,7 @@ pub(crate) fn place_data_labels(
         };
         // A place clear of the symbols too if there is one, else one that only overlaps
         // symbols (a big graduated ring must not hide the names around it).
-        let free = |avoid_symbols: bool| {
+        let free = |candidates: &[Pos2], avoid_symbols: bool| {
             candidates.iter().find_map(|&min| {
                 let rect = ScreenRect::from_min_size(min, size).expand(2.0);
                 let taken = !painter.clip_rect().contains_rect(rect)
@@ -156,19 +164,73 @@ pub(crate) fn place_data_labels(
                 (!taken).then_some((min, rect))
             })
         };
-        let free = free(true).or_else(|| free(false));
-        if let Some((min, rect)) = free {
+        let near = free(&candidates, true).or_else(|| free(&candidates, false));
+        let (found, leader) = match (near, beside) {
+            (Some(found), _) => (Some(found), false),
+            // No room beside the symbol: further out, clear of every symbol, with a leader.
+            (None, Some(extent)) => (free(&leader_candidates(anchor, extent, size), true), true),
+            (None, None) => (None, false),
+        };
+        if let Some((min, rect)) = found {
+            let leader = leader.then(|| {
+                let end = pos2(
+                    anchor.x.clamp(rect.left(), rect.right()),
+                    anchor.y.clamp(rect.top(), rect.bottom()),
+                );
+                let start = anchor + (end - anchor).normalized() * beside.unwrap_or(0.0);
+                [start, end]
+            });
             placed.push(DataLabel {
                 rect,
                 text_pos: min,
                 galley,
+                leader,
             });
         }
     }
     placed
 }
 
+/// Places further out around a symbol of radius `extent` for a label of `size`: in eight
+/// directions, nearest first, the label's nearest corner or edge toward the symbol.
+fn leader_candidates(anchor: Pos2, extent: f32, size: egui::Vec2) -> Vec<Pos2> {
+    let mut out = Vec::with_capacity(8 * LEADER_REACH.len());
+    for reach in LEADER_REACH {
+        let d = extent + reach;
+        for (dx, dy) in [
+            (1.0, 0.0),
+            (-1.0, 0.0),
+            (0.0, -1.0),
+            (0.0, 1.0),
+            (0.7, -0.7),
+            (0.7, 0.7),
+            (-0.7, -0.7),
+            (-0.7, 0.7),
+        ] {
+            let at = anchor + vec2(dx, dy) * d;
+            // Which side of the label faces the symbol.
+            let x = match dx {
+                x if x > 0.0 => at.x,
+                x if x < 0.0 => at.x - size.x,
+                _ => at.x - size.x / 2.0,
+            };
+            let y = match dy {
+                y if y > 0.0 => at.y,
+                y if y < 0.0 => at.y - size.y,
+                _ => at.y - size.y / 2.0,
+            };
+            out.push(pos2(x, y));
+        }
+    }
+    out
+}
+
 pub(crate) fn paint_labels(painter: &egui::Painter, labels: Vec<DataLabel>) {
+    for label in &labels {
+        if let Some(leader) = label.leader {
+            painter.line_segment(leader, egui::Stroke::new(1.0, Color32::from_gray(70)));
+        }
+    }
     for label in labels {
         painter.rect_filled(label.rect, 3.0, Color32::from_white_alpha(210));
         painter.galley(label.text_pos, label.galley, Color32::from_gray(20));
@@ -239,8 +301,8 @@ mod tests {
     }
 
     #[test]
-    fn labels_that_cannot_be_placed_are_left_out() {
-        // Twenty points on one spot: only as many labels as fit around it.
+    fn a_crowded_spot_sets_names_further_out_and_leaves_out_what_does_not_fit() {
+        // Twenty points on one spot: as many labels as fit around it, near or with leaders.
         let features: Vec<String> = (0..20)
             .map(|i| {
                 format!(
@@ -254,7 +316,8 @@ mod tests {
         );
         let area = Rect::new(Coord { x: 104.8, y: 11.5 }, Coord { x: 105.0, y: 11.6 });
         let rects = placed_labels(&geojson, area);
-        assert!((2..=8).contains(&rects.len()), "{} labels", rects.len());
+        // Those beside the symbol, more further out with leader lines, not all twenty.
+        assert!((6..20).contains(&rects.len()), "{} labels", rects.len());
         for (i, a) in rects.iter().enumerate() {
             for b in &rects[i + 1..] {
                 assert!(!a.intersects(*b));

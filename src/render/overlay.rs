@@ -45,6 +45,29 @@ impl MeasureDrawing {
             && self.labels.is_empty()
     }
 
+    /// The lon/lat box around everything drawn, `None` when nothing is.
+    pub fn bounds(&self) -> Option<geo::Rect<f64>> {
+        let points = self
+            .fills
+            .iter()
+            .flatten()
+            .chain(self.lines.iter().flat_map(|l| &l.points))
+            .chain(&self.markers)
+            .chain(self.labels.iter().map(|(p, _)| p));
+        let mut bounds: Option<geo::Rect<f64>> = None;
+        for p in points.filter(|p| p.x().is_finite() && p.y().is_finite()) {
+            let c = p.0;
+            bounds = Some(match bounds {
+                None => geo::Rect::new(c, c),
+                Some(b) => geo::Rect::new(
+                    geo::coord! { x: b.min().x.min(c.x), y: b.min().y.min(c.y) },
+                    geo::coord! { x: b.max().x.max(c.x), y: b.max().y.max(c.y) },
+                ),
+            });
+        }
+        bounds
+    }
+
     /// A solid or dashed line in the measurement ink.
     pub fn line(&mut self, points: Vec<Point<f64>>, dashed: bool) {
         self.lines.push(DrawnLine {

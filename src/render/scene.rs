@@ -10,7 +10,7 @@ use walkers::{MapMemory, MercatorProjection, Projection, Projector, lon_lat};
 
 use crate::measure::Units;
 use crate::model::{Document, FeatureRef, LayerId};
-use crate::render::basemap::stack::{StackPlan, paint_basemap_stack, paint_credits};
+use crate::render::basemap::stack::{StackPlan, major_labels, paint_basemap_stack, paint_credits};
 use crate::render::basemap::{BasemapStyle, viewport_of};
 use crate::render::density::Plan;
 use crate::render::features::{paint_highlights, paint_layers};
@@ -97,16 +97,23 @@ pub fn paint_map(
         .then(|| layout_legend(painter, &legends(doc, views)))
         .flatten()
         .map(|layout| (legend_rect(map_rect, layout.size, &symbols), layout));
-    // The data's labels are placed first (clear of the legend), so the basemap's give way.
+    // The data's labels are placed first (clear of the legend), so the basemap's give way,
+    // except the major places' (capital, countries, provincial capitals), which give way only
+    // to the data's symbols and the legend.
     let legend_area: Vec<ScreenRect> = legend.iter().map(|(rect, _)| *rect).collect();
-    // Labels keep clear of the legend, and of point symbols where they can.
+    let mut taken = legend_area.clone();
+    taken.extend(&symbols);
+    let mut keep_clear = major_labels(painter, projector, basemap_style, plan, &taken);
+    keep_clear.extend(&legend_area);
+    // Labels keep clear of the legend and the major places' names, and of point symbols
+    // where they can.
     let labels = place_data_labels(
         painter,
         projector,
         layers,
         visible,
         (overlay.units, &mut caches.labels),
-        &legend_area,
+        &keep_clear,
         &symbols,
     );
     let mut reserved: Vec<ScreenRect> = labels.iter().map(|l| l.rect).collect();

@@ -43,6 +43,50 @@ impl Window {
     }
 }
 
+impl Window {
+    /// The window as a reader says it: `14–16 July 2025`, `30 June – 2 July 2025`,
+    /// `30 December 2024 – 2 January 2025`, `from 14 July 2025`, `until 16 July 2025`,
+    /// `14 July 2025` for one day, `all dates` without ends.
+    pub fn describe(&self) -> String {
+        let long = |d: Day| {
+            let (y, m, day) = d.ymd();
+            format!("{day} {} {y}", MONTHS[m as usize - 1])
+        };
+        match (self.from, self.to) {
+            (None, None) => "all dates".into(),
+            (Some(from), None) => format!("from {}", long(from)),
+            (None, Some(to)) => format!("until {}", long(to)),
+            (Some(from), Some(to)) if from >= to => long(from),
+            (Some(from), Some(to)) => {
+                let ((y1, m1, d1), (y2, m2, _)) = (from.ymd(), to.ymd());
+                if y1 != y2 {
+                    format!("{} – {}", long(from), long(to))
+                } else if m1 != m2 {
+                    format!("{d1} {} – {}", MONTHS[m1 as usize - 1], long(to))
+                } else {
+                    format!("{d1}–{}", long(to))
+                }
+            }
+        }
+    }
+}
+
+/// English month names, January first.
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 /// `2025-07-14 to 2025-07-16`, with `…` for an open end.
 impl fmt::Display for Window {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -162,6 +206,29 @@ mod tests {
 
     fn when(text: &str) -> When {
         parse_when(text).expect("a date")
+    }
+
+    #[test]
+    fn a_window_is_described_as_a_reader_says_it() {
+        let w = |a: &str, b: &str| Window::days(day(a), day(b)).describe();
+        assert_eq!(w("2025-07-14", "2025-07-16"), "14–16 July 2025");
+        assert_eq!(w("2025-06-30", "2025-07-02"), "30 June – 2 July 2025");
+        assert_eq!(
+            w("2024-12-30", "2025-01-02"),
+            "30 December 2024 – 2 January 2025"
+        );
+        assert_eq!(w("2025-07-14", "2025-07-14"), "14 July 2025");
+        let from = Window {
+            from: Some(day("2025-07-14")),
+            to: None,
+        };
+        assert_eq!(from.describe(), "from 14 July 2025");
+        let to = Window {
+            from: None,
+            to: Some(day("2025-07-16")),
+        };
+        assert_eq!(to.describe(), "until 16 July 2025");
+        assert_eq!(Window::ALL.describe(), "all dates");
     }
 
     #[test]

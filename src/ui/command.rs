@@ -33,6 +33,8 @@ pub enum Command {
     Export(LayerId, PathBuf),
     /// Move and zoom the map so the area fills the view.
     ZoomTo(Rect<f64>),
+    /// Bring an area into view if part of it is out of view (a measured result).
+    Reveal(Rect<f64>),
     /// Show only the dated features in this window of days (`Window::ALL`: everything).
     SetTimeWindow(crate::timeline::Window),
     /// Date a layer by this field, or take it off the timeline (`None`).

@@ -15,6 +15,7 @@ pub mod map;
 pub mod measure;
 pub mod merge;
 pub mod panels;
+pub mod popup;
 pub mod publish;
 pub mod timeline;
 
@@ -24,7 +25,8 @@ use std::process::ExitCode;
 /// The eframe storage key of the theme chosen in the last run (`true`: dark).
 pub const DARK_THEME_KEY: &str = "raidmap-dark-theme";
 
-/// Open the window on the given files (or the bundled sample data) and run until it closes.
+/// Open the window on the given files (else the last project, or the bundled sample data on
+/// the very first run) and run until it closes (also on SIGTERM or SIGINT, cleanly).
 /// `basemap` (from `--basemap`) overrides the basemap remembered from the last run; without
 /// either, the offline basemap is shown and nothing connects to the network.
 pub fn run_app(files: Vec<PathBuf>, basemap: Option<crate::tiles::Source>) -> ExitCode {
@@ -62,7 +64,12 @@ pub fn run_app(files: Vec<PathBuf>, basemap: Option<crate::tiles::Source>) -> Ex
             if let Some(source) = basemap {
                 settings.source = source;
             }
-            let mut app = app::RaidmapApp::with_files(files);
+            let session = cc
+                .storage
+                .and_then(|s| eframe::get_value(s, app::session::SESSION_KEY))
+                .unwrap_or_default();
+            let mut app = app::RaidmapApp::from_session(files, session);
+            close_on_signals(&cc.egui_ctx);
             // Autosave (and recovery after a crash) in the platform data folder.
             if let Some(dirs) = directories::ProjectDirs::from("", "", "raidmap") {
                 app.enable_autosave(dirs.data_dir().to_owned());
@@ -77,5 +84,32 @@ pub fn run_app(files: Vec<PathBuf>, basemap: Option<crate::tiles::Source>) -> Ex
             eprintln!("raidmap: could not open the window: {err}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// SIGTERM and SIGINT close the window as its close button does, so unsaved work is autosaved,
+/// saved work leaves no recovery offer behind, and settings are kept.
+fn close_on_signals(ctx: &egui::Context) {
+    use futures_lite::StreamExt as _;
+    let signals =
+        async_signal::Signals::new([async_signal::Signal::Term, async_signal::Signal::Int]);
+    let mut signals = match signals {
+        Ok(signals) => signals,
+        Err(err) => {
+            log::warn!("cannot watch for SIGTERM/SIGINT: {err}");
+            return;
+        }
+    };
+    let ctx = ctx.clone();
+    let spawned = std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            while async_io::block_on(signals.next()).is_some() {
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                ctx.request_repaint();
+            }
+        });
+    if let Err(err) = spawned {
+        log::warn!("cannot start the thread watching for SIGTERM/SIGINT: {err}");
     }
 }

@@ -290,11 +290,7 @@ pub fn basemap_shapes(
         }
     }
     if style.show_labels {
-        // Labels stay inside the covered box too, off the grey beyond it.
-        let mut label_view = viewport;
-        if let Some(coverage) = coverage_px {
-            label_view.rect_px = px_rect(rect.intersect(coverage));
-        }
+        let label_view = label_viewport(basemap, projector);
         let reserved: Vec<PxRect> = reserved.iter().map(|r| px_rect(*r)).collect();
         label_shapes(painter, basemap, &label_view, style, &reserved, out);
     }
@@ -619,6 +615,61 @@ fn label_job(label: &Label, style: &BasemapStyle) -> LayoutJob {
     )
 }
 
+/// The viewport labels are placed in: the map, less the grey beyond the covered box.
+fn label_viewport(basemap: &Basemap, projector: &Projector) -> Viewport {
+    let mut viewport = viewport_of(projector);
+    let rect = projector.clip_rect();
+    let t = &viewport.transform;
+    if let Some(c) = basemap.coverage_world {
+        let coverage = Rect::from_min_max(pos(t.to_px(c.min())), pos(t.to_px(c.max())));
+        viewport.rect_px = px_rect(rect.intersect(coverage));
+    }
+    viewport
+}
+
+/// Where the major places' labels (the capital, the country names, the provincial capitals)
+/// and their dots go when only `taken` (the data's symbols, the legend) is in their way: the
+/// data's labels keep clear of these, so the basemap, placed after them, puts its major labels
+/// in the same places. Each rect is padded as the placement pads its labels.
+pub fn major_label_rects(
+    painter: &Painter,
+    projector: &Projector,
+    style: &BasemapStyle,
+    taken: &[Rect],
+) -> Vec<Rect> {
+    let basemap = Basemap::embedded();
+    let viewport = label_viewport(basemap, projector);
+    let taken: Vec<PxRect> = taken.iter().map(|r| px_rect(*r)).collect();
+    let mut placed: Vec<PlacedLabel<()>> = Vec::new();
+    place_labels(
+        &basemap.labels,
+        &viewport,
+        &taken,
+        |label| {
+            label.is_major().then(|| {
+                let size = painter.layout_job(label_job(label, style)).size();
+                ([size.x, size.y], ())
+            })
+        },
+        &mut placed,
+    );
+    let pad = crate::basemap::labels::LABEL_PADDING_PX + 0.5;
+    let mut rects = Vec::with_capacity(placed.len() * 2);
+    for p in &placed {
+        let text = &p.text_rect_px;
+        rects.push(Rect::from_min_max(pos(text.min_px), pos(text.max_px)).expand(pad));
+        if let Some(label) = basemap.labels.get(p.label_index)
+            && p.dot
+        {
+            let r = label.kind.dot_radius_px();
+            rects.push(
+                Rect::from_center_size(pos(p.anchor_px), egui::vec2(2.0 * r, 2.0 * r)).expand(pad),
+            );
+        }
+    }
+    rects
+}
+
 fn label_shapes(
     painter: &Painter,
     basemap: &Basemap,
@@ -640,7 +691,7 @@ fn label_shapes(
         &mut placed,
     );
     // Dots under all text; each text over its own halo.
-    for p in &placed {
+    for p in placed.iter().filter(|p| p.dot) {
         let Some(label) = basemap.labels.get(p.label_index) else {
             continue;
         };

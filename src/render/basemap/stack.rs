@@ -66,6 +66,22 @@ pub fn paint_basemap_stack(
     }
 }
 
+/// Where the basemap's major labels go (see [`super::major_label_rects`]), when the stack
+/// shows its names at all; the data's labels keep clear of them.
+pub fn major_labels(
+    painter: &egui::Painter,
+    projector: &Projector,
+    style: &BasemapStyle,
+    plan: &StackPlan,
+    taken: &[egui::Rect],
+) -> Vec<egui::Rect> {
+    let shown = style.show_labels && (!plan.imagery || plan.labels_above);
+    if !shown {
+        return Vec::new();
+    }
+    super::major_label_rects(painter, projector, style, taken)
+}
+
 /// With imagery, the credit lines at the bottom right, above everything: the offline basemap's
 /// and the imagery's (without imagery the offline basemap paints its own).
 pub fn paint_credits(

@@ -8,6 +8,7 @@
 //! screen. Tiles of an online or file basemap are drawn only when a loader is given (the
 //! user chose that source); the default is the offline basemap.
 
+pub mod caption;
 pub mod raster;
 
 use std::collections::HashMap;
@@ -50,6 +51,8 @@ pub struct ImageSpec {
     pub fill: f64,
     /// The title at the top left; `None` or empty draws none.
     pub title: Option<String>,
+    /// Lines under the title stating every filter in force ([`caption::filter_lines`]).
+    pub caption: Vec<String>,
     /// Pixels per point: text, symbols and lines are this many pixels per screen point.
     pub pixels_per_point: f32,
     /// How kept measurements' numbers are written.
@@ -83,6 +86,7 @@ impl ImageSpec {
             area,
             fill: 0.9,
             title: None,
+            caption: Vec::new(),
             pixels_per_point: 1.0,
             units: Units::default(),
             compare: None,
@@ -180,7 +184,7 @@ pub fn render_map(
     let mut tile_textures = Vec::new();
     let output = ctx.run_ui(input(), |ui| {
         let painter = ui.painter().with_clip_rect(rect);
-        let title = title.map(|t| layout_title(&painter, rect, t));
+        let title = layout_heading(&painter, rect, title, &spec.caption);
         let mut memory = MapMemory::default();
         fit(&mut memory, spec.area, size_pt, spec.fill);
         let mut center = memory.detached().unwrap_or(lon_lat(104.9, 12.55));
@@ -305,15 +309,37 @@ pub fn encode_png(image: &image::RgbaImage) -> Result<Vec<u8>, ImageError> {
 /// The title's colour.
 const TITLE_INK: Color32 = Color32::from_rgb(20, 20, 24);
 
-/// The title laid out, wrapped clear of the north arrow.
-fn layout_title(painter: &egui::Painter, rect: ScreenRect, title: &str) -> Arc<egui::Galley> {
-    let wrap = (rect.width() - 120.0).max(100.0);
-    painter.layout(
-        title.to_owned(),
-        FontId::proportional(22.0),
-        TITLE_INK,
-        wrap,
-    )
+/// The title and the caption's lines under it, laid out and wrapped clear of the north
+/// arrow; `None` when there is neither.
+fn layout_heading(
+    painter: &egui::Painter,
+    rect: ScreenRect,
+    title: Option<&str>,
+    caption: &[String],
+) -> Option<Arc<egui::Galley>> {
+    if title.is_none() && caption.is_empty() {
+        return None;
+    }
+    let mut job = egui::text::LayoutJob::default();
+    job.wrap.max_width = (rect.width() - 120.0).max(100.0);
+    let format = |size: f32| egui::TextFormat {
+        font_id: FontId::proportional(size),
+        color: TITLE_INK,
+        ..Default::default()
+    };
+    if let Some(title) = title {
+        job.append(title, 0.0, format(22.0));
+    }
+    for (i, line) in caption.iter().enumerate() {
+        let first = i == 0 && title.is_none();
+        let text = if first {
+            line.clone()
+        } else {
+            format!("\n{line}")
+        };
+        job.append(&text, 0.0, format(14.0));
+    }
+    Some(painter.layout_job(job))
 }
 
 /// The title in a box at the top left.
@@ -474,7 +500,7 @@ pub fn default_title(doc: &Document, views: &HashMap<LayerId, LayerView>) -> Opt
     (!names.is_empty()).then(|| names.join(" · "))
 }
 
-fn layer_title(layer: &Layer) -> String {
+pub(crate) fn layer_title(layer: &Layer) -> String {
     if let crate::model::Root::FeatureCollection { members, .. } = &layer.root
         && let Some(name) = members.get("name").and_then(|v| v.as_str())
         && !name.trim().is_empty()

@@ -20,7 +20,8 @@ pub const FOLDED_WIDTH: f32 = 34.0;
 
 /// Which panels are open. The right-hand panel and the timeline follow the window's size
 /// (folded on a small window) until the user opens or folds them.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Layout {
     /// The layers panel (left).
     pub layers_open: bool,

@@ -7,6 +7,7 @@ pub mod file_dialog;
 pub mod layout;
 pub mod loading;
 pub mod project;
+pub mod session;
 mod unlock;
 
 use std::collections::HashMap;
@@ -101,6 +102,8 @@ pub struct RaidmapApp {
     pub database: crate::ui::database::Database,
     /// *Compare with…* and *Merge a colleague's copy…*.
     pub team: TeamWork,
+    /// What is remembered for the next run (last project, folded panels).
+    pub session: session::Session,
 }
 
 impl RaidmapApp {
@@ -138,6 +141,7 @@ impl RaidmapApp {
             layout: Layout::default(),
             database: Default::default(),
             team: TeamWork::default(),
+            session: session::Session::default(),
         };
         app.mark_saved();
         app
@@ -172,6 +176,45 @@ impl RaidmapApp {
         // What was opened at start is what "unsaved changes" are counted from.
         app.mark_saved();
         app
+    }
+
+    /// The app a start without files on the command line shows: the last project, the
+    /// bundled sample on the very first run, else an empty map; the folded panels as they
+    /// were.
+    pub fn from_session(files: Vec<PathBuf>, session: session::Session) -> Self {
+        let mut app = if !files.is_empty() {
+            Self::with_files(files)
+        } else {
+            match session.start() {
+                session::Start::Sample => Self::with_files(Vec::new()),
+                session::Start::Project(path) => Self::with_files(vec![path]),
+                session::Start::Nothing => {
+                    let mut app = Self::empty();
+                    app.status = "Open files (Ctrl+O) or a project to begin.".into();
+                    app
+                }
+            }
+        };
+        if let Some(layout) = &session.layout {
+            app.layout = layout.clone();
+        }
+        if let Some(open) = session.timeline_open {
+            app.timeline.open = open;
+        }
+        app.session = session;
+        app
+    }
+
+    /// The session to remember: this run happened, its project and its panels.
+    pub fn session_to_keep(&self) -> session::Session {
+        let mut kept = self.session.clone();
+        kept.has_run = true;
+        if let Some(path) = &self.project.path {
+            kept.last_project = Some(path.clone());
+        }
+        kept.layout = Some(self.layout.clone());
+        kept.timeline_open = Some(self.timeline.open);
+        kept
     }
 
     /// Add a layer and its view.
@@ -413,6 +456,7 @@ impl RaidmapApp {
                 | Command::SaveProjectAs(_)) => self.project_command(ctx, command),
                 Command::Export(id, path) => self.export(id, &path),
                 Command::ZoomTo(area) => self.map.zoom_to(area),
+                Command::Reveal(area) => self.map.reveal(area),
                 Command::SetTimeWindow(window) => {
                     self.timeline.set_window(window);
                     self.status = if window.is_unbounded() {
@@ -517,6 +561,8 @@ impl RaidmapApp {
             1.0
         };
         spec.title = Some(request.title.clone()).filter(|t| !t.is_empty());
+        spec.caption =
+            image::caption::filter_lines(&self.doc, &self.views, &self.timeline.window());
         spec.units = self.measure.units;
         spec.pixels_per_point = request.scale;
         // The basemap chosen in the window (tiles only when the user chose a tile source).
@@ -951,7 +997,10 @@ impl RaidmapApp {
                             self.commands.push(Command::Select(None));
                         }
                     }
-                    Tab::Measure => self.measure.ui(ui, &self.doc, &mut self.commands),
+                    Tab::Measure => {
+                        self.measure
+                            .ui(ui, &self.doc, self.selection, &mut self.commands)
+                    }
                     Tab::Coverage => {
                         self.coverage
                             .ui(ui, &self.doc, &self.timeline, &mut self.commands);
@@ -965,7 +1014,7 @@ impl RaidmapApp {
         let Some(prompt) = &mut self.export_prompt else {
             return;
         };
-        let mut close = false;
+        let mut close = crate::ui::popup::esc(ctx);
         let layer_name = self
             .doc
             .layer(prompt.layer)
@@ -1084,8 +1133,8 @@ impl eframe::App for RaidmapApp {
         self.dark_theme = ui.ctx().theme() == egui::Theme::Dark;
     }
 
-    /// Remember the basemap choice (source, opacity, what is drawn above imagery, cache limit)
-    /// and the theme for the next run.
+    /// Remember the basemap choice (source, opacity, what is drawn above imagery, cache limit),
+    /// the theme and the session (last project, folded panels) for the next run.
     fn on_exit(&mut self) {
         RaidmapApp::on_exit(self);
     }
@@ -1097,5 +1146,6 @@ impl eframe::App for RaidmapApp {
             &self.map.basemap.settings,
         );
         eframe::set_value(storage, crate::ui::DARK_THEME_KEY, &self.dark_theme);
+        eframe::set_value(storage, session::SESSION_KEY, &self.session_to_keep());
     }
 }

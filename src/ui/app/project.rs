@@ -27,6 +27,9 @@ pub const AUTOSAVE_EVERY: Duration = Duration::from_secs(60);
 const AUTOSAVE_FILE: &str = "autosave.raidmap";
 /// Present while raidmap runs with unsaved work (or after it stopped without closing cleanly).
 const RUNNING_FILE: &str = "running";
+/// The path of the project the autosaved work belongs to (absent for work never saved), so
+/// recovered work is saved back to its project.
+const AUTOSAVE_OF_FILE: &str = "autosave-of";
 
 /// The project state of the GUI.
 #[derive(Default)]
@@ -168,6 +171,8 @@ impl RaidmapApp {
             Ok(()) => {
                 self.project.path = Some(path.to_owned());
                 self.mark_saved();
+                // Nothing unsaved is left: the autosave would only offer a needless recovery.
+                self.clear_autosave();
                 self.status = format!("Saved the project to {}.", path.display());
             }
             Err(err) => {
@@ -256,10 +261,21 @@ impl RaidmapApp {
             Ok((opened, prepared)) => {
                 self.replace_with(opened, prepared);
                 if recovered {
-                    // Recovered work is saved nowhere but in the autosave yet.
-                    self.project.path = None;
+                    // Recovered work is saved nowhere but in the autosave yet; it still
+                    // belongs to its project, so Save writes it back there.
+                    let of = path.with_file_name(AUTOSAVE_OF_FILE);
+                    self.project.path = std::fs::read_to_string(of)
+                        .ok()
+                        .map(|p| PathBuf::from(p.trim_end_matches('\n')))
+                        .filter(|p| !p.as_os_str().is_empty());
                     self.project.saved_revision = u64::MAX;
-                    self.status = "Recovered the autosaved work: save it as a project.".into();
+                    self.status = match &self.project.path {
+                        Some(project) => format!(
+                            "Recovered the autosaved work of {}: Save writes it there.",
+                            project.display()
+                        ),
+                        None => "Recovered the autosaved work: save it as a project.".into(),
+                    };
                 } else {
                     self.project.path = Some(path.clone());
                     self.status = format!("Opened the project {}.", path.display());
@@ -445,6 +461,19 @@ impl RaidmapApp {
                 .map_err(|e| e.to_string())
             })
             .and_then(|()| {
+                let of = dir.join(AUTOSAVE_OF_FILE);
+                match &self.project.path {
+                    Some(path) => crate::io::write_atomic(&of, |w| {
+                        std::io::Write::write_all(w, path.to_string_lossy().as_bytes())
+                    })
+                    .map_err(|e| e.to_string()),
+                    None => match std::fs::remove_file(&of) {
+                        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.to_string()),
+                        _ => Ok(()),
+                    },
+                }
+            })
+            .and_then(|()| {
                 project::save(
                     &dir.join(AUTOSAVE_FILE),
                     &layers,
@@ -469,15 +498,26 @@ impl RaidmapApp {
     /// At exit: with unsaved changes, autosave them and leave the mark, so the next start
     /// offers to recover them; else clear both.
     pub fn on_exit(&mut self) {
-        let Some(dir) = self.project.autosave.as_ref().map(|a| a.dir.clone()) else {
-            return;
-        };
         if self.has_unsaved_changes() {
             self.autosave_now();
         } else {
-            let _ = std::fs::remove_file(dir.join(RUNNING_FILE));
-            let _ = std::fs::remove_file(dir.join(AUTOSAVE_FILE));
+            self.clear_autosave();
         }
+    }
+
+    /// Remove the autosave and the running mark (nothing unsaved is left), unless the last
+    /// run's autosave is still offered for recovery.
+    fn clear_autosave(&mut self) {
+        if self.project.recovery.is_some() {
+            return;
+        }
+        let Some(autosave) = &mut self.project.autosave else {
+            return;
+        };
+        for file in [RUNNING_FILE, AUTOSAVE_FILE, AUTOSAVE_OF_FILE] {
+            let _ = std::fs::remove_file(autosave.dir.join(file));
+        }
+        autosave.saved = None;
     }
 
     /// The project buttons (top bar).
@@ -510,6 +550,14 @@ impl RaidmapApp {
         if self.has_unsaved_changes() {
             ui.label(RichText::new("(unsaved changes)").weak());
         }
+        ui.menu_button("…", |ui| {
+            ui.checkbox(
+                &mut self.session.reopen_last_project,
+                "Reopen the last project at start",
+            );
+        })
+        .response
+        .on_hover_text("Project settings");
         let save = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::S);
         if ui.ctx().input_mut(|i| i.consume_shortcut(&save)) {
             self.push(Command::SaveProject);
@@ -521,7 +569,7 @@ impl RaidmapApp {
         self.evidence_windows_ui(ctx);
         if let Some((save, path)) = &mut self.project.prompt {
             let save = *save;
-            let mut close = false;
+            let mut close = crate::ui::popup::esc(ctx);
             let mut chosen = None;
             egui::Window::new(if save { "Save project" } else { "Open project" })
                 .collapsible(false)
@@ -552,6 +600,9 @@ impl RaidmapApp {
             if let Some(command) = chosen {
                 self.push(command);
             }
+        }
+        if self.project.confirm_open.is_some() && crate::ui::popup::esc(ctx) {
+            self.project.confirm_open = None;
         }
         if let Some(path) = self.project.confirm_open.clone() {
             egui::Window::new("Unsaved changes")

@@ -330,7 +330,9 @@ impl BasemapState {
 
     /// The basemap button at the map's top right, and the chooser under it when open. A basemap
     /// that could not be opened is reported there even when the chooser is closed. Also the
-    /// *Save area for offline use* window, while open.
+    /// *Save area for offline use* window, while open. Esc or a click outside it closes the
+    /// open chooser (not a click in one of its own drop-down lists, which egui shows as
+    /// popups outside it).
     pub fn chooser_area_ui(&mut self, ctx: &egui::Context, map_rect: egui::Rect) {
         if let Some(saved) = self
             .save_area
@@ -338,7 +340,7 @@ impl BasemapState {
         {
             self.choose(saved);
         }
-        egui::Area::new(egui::Id::unique("basemap-chooser"))
+        let shown = egui::Area::new(egui::Id::unique("basemap-chooser"))
             .pivot(egui::Align2::RIGHT_TOP)
             .fixed_pos(map_rect.right_top() + egui::vec2(-10.0, 10.0))
             .constrain_to(map_rect)
@@ -387,6 +389,9 @@ impl BasemapState {
                     }
                 });
             });
+        if self.open && crate::ui::popup::closes(ctx, shown.response.rect) {
+            self.open = false;
+        }
     }
 
     /// The chooser's contents.

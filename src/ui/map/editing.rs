@@ -520,7 +520,7 @@ impl Editing {
 
     /// The history list, newest first: undone steps greyed above the done ones.
     pub fn history_ui(&mut self, ctx: &egui::Context) {
-        let mut open = self.show_history;
+        let mut open = self.show_history && !crate::ui::popup::esc(ctx);
         egui::Window::new("History")
             .open(&mut open)
             .default_width(300.0)

@@ -127,6 +127,27 @@ impl MapView {
         self.pending_fit = Some(area);
     }
 
+    /// Bring `area` into view on the next frame when part of it is out of view (a result
+    /// typed in a panel or picked in a table); what is already in view stays put.
+    pub fn reveal(&mut self, area: Rect<f64>) {
+        let inside = self.view_area().is_some_and(|view| {
+            let (lo, hi) = (
+                view.min().y.min(view.max().y),
+                view.min().y.max(view.max().y),
+            );
+            view.min().x <= area.min().x
+                && area.max().x <= view.max().x
+                && lo <= area.min().y
+                && area.max().y <= hi
+        });
+        if !inside {
+            // A margin, so the ends and the number's label are not at the edge.
+            let (w, h) = (area.width(), area.height());
+            let pad = geo::coord! { x: (w * 0.15).max(0.002), y: (h * 0.15).max(0.002) };
+            self.zoom_to(Rect::new(area.min() - pad, area.max() + pad));
+        }
+    }
+
     pub fn zoom(&self) -> f64 {
         self.memory.zoom()
     }
@@ -235,6 +256,21 @@ impl MapView {
             });
         self.last_rect = Some(response.response.rect);
         let _ = response.response.interact(Sense::click());
+        // The feature under the pointer is named, also when its label had no room.
+        if let Some(r) = response.inner.hovered
+            && let Some(feature) = doc.feature(r)
+            && !response.response.dragged()
+        {
+            let layer = doc
+                .layer(r.layer)
+                .map(|l| l.name.clone())
+                .unwrap_or_default();
+            let name = feature.label(r.index);
+            response.response.clone().on_hover_ui_at_pointer(|ui| {
+                ui.strong(name);
+                ui.label(egui::RichText::new(layer).weak());
+            });
+        }
         let rect = response.response.rect;
         let buttons = controls::zoom_buttons(ui.ctx(), rect);
         self.basemap.chooser_area_ui(ui.ctx(), rect);

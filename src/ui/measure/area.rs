@@ -62,6 +62,19 @@ impl AreaTool {
         }
     }
 
+    /// Measure the selected feature when nothing is measured or drawn yet and it is a
+    /// polygon (anything else is left for the user to draw).
+    pub fn start_from(&mut self, doc: &Document, r: FeatureRef) {
+        let polygon = doc
+            .feature(r)
+            .and_then(|f| f.geometry())
+            .is_some_and(|g| matches!(g, Geometry::Polygon(_) | Geometry::MultiPolygon(_)));
+        if polygon && self.feature.is_none() && self.corners.is_empty() {
+            self.source = AreaSource::Feature;
+            self.set_feature(doc, r);
+        }
+    }
+
     fn set_feature(&mut self, doc: &Document, r: FeatureRef) {
         let Some(f) = doc.feature(r) else {
             return;

@@ -97,6 +97,9 @@ pub struct MeasurePanel {
     /// Every feature of the open layers, ready to measure to, rebuilt when layers change.
     targets: TargetsCache,
     drawing: Memo<(Mode, Units, Vec<u64>), MeasureDrawing>,
+    /// The mode and selection the panel last started from (see [`MeasurePanel::start_from`]):
+    /// a new mode or selection starts an empty mode from the selection, a Clear is not undone.
+    started: Option<(Mode, Option<FeatureRef>)>,
 }
 
 impl MeasurePanel {
@@ -122,6 +125,27 @@ impl MeasurePanel {
                 .rings
                 .set_center(snapped_place(doc, position, feature, Snap::Any)),
             Mode::Area => self.area.click(doc, position, feature),
+        }
+    }
+
+    /// Start the current mode from the selected feature when it has no start yet: Distance's
+    /// From, Path's first place, the origin of One to all and Nearest, the centre of Rings,
+    /// the polygon of Area (when the feature is one).
+    pub fn start_from(&mut self, doc: &Document, selection: Option<FeatureRef>) {
+        let Some(r) = selection else {
+            return;
+        };
+        let Some(place) = feature_place(doc, r) else {
+            return;
+        };
+        match self.mode {
+            Mode::Distance if self.distance.from.is_none() => self.distance.pick(place),
+            Mode::Path if self.path.places.is_empty() => self.path.add(place),
+            Mode::OneToAll if self.table.origin.place.is_none() => self.table.set_origin(place),
+            Mode::Nearest if self.nearest.origin.place.is_none() => self.nearest.set_origin(place),
+            Mode::Rings if self.rings.center.place.is_none() => self.rings.set_center(place),
+            Mode::Area => self.area.start_from(doc, r),
+            _ => {}
         }
     }
 
@@ -178,7 +202,13 @@ impl MeasurePanel {
             .collect()
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, doc: &Document, commands: &mut Vec<Command>) {
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        doc: &Document,
+        selection: Option<FeatureRef>,
+        commands: &mut Vec<Command>,
+    ) {
         ui.horizontal_wrapped(|ui| {
             for mode in Mode::ALL {
                 let selected = self.mode == mode;
@@ -209,6 +239,35 @@ impl MeasurePanel {
         });
         ui.label(RichText::new(self.mode.hint()).weak());
         ui.separator();
+        let before = self.mode_key();
+        if self.started != Some((self.mode, selection)) {
+            self.started = Some((self.mode, selection));
+            self.start_from(doc, selection);
+        }
+        self.mode_ui(ui, doc, commands);
+        // A result typed here or picked in the table is brought into view.
+        if self.mode_key() != before
+            && let Some(area) = self.drawing().bounds()
+        {
+            commands.push(Command::Reveal(area));
+        }
+    }
+
+    /// What the current mode draws, as its drawing key.
+    fn mode_key(&self) -> (Mode, Vec<u64>) {
+        let key = match self.mode {
+            Mode::Distance => self.distance.drawing_key(),
+            Mode::Path => self.path.drawing_key(),
+            Mode::OneToAll => self.table.drawing_key(),
+            Mode::Nearest => self.nearest.drawing_key(),
+            Mode::Rings => self.rings.drawing_key(),
+            Mode::Area => self.area.drawing_key(),
+        };
+        (self.mode, key)
+    }
+
+    /// The current mode's own controls and results.
+    fn mode_ui(&mut self, ui: &mut egui::Ui, doc: &Document, commands: &mut Vec<Command>) {
         let units = self.units;
         match self.mode {
             Mode::Distance => self.distance.ui(ui, doc, units, self.picking, commands),
@@ -251,21 +310,27 @@ pub fn snapped_place(
     snap: Snap,
 ) -> Place {
     feature
-        .and_then(|r| {
-            let f = doc.feature(r)?;
-            let geometry = f.geometry()?;
-            if snap == Snap::Points && !matches!(geometry, geo::Geometry::Point(_)) {
-                return None;
-            }
-            let (point, from_centroid) = measure::representative_point(geometry)?;
-            Some(Place {
-                label: f.label(r.index),
-                point,
-                from_centroid,
-                feature: Some(r),
-            })
+        .filter(|r| {
+            snap == Snap::Any
+                || doc
+                    .feature(*r)
+                    .and_then(|f| f.geometry())
+                    .is_some_and(|g| matches!(g, geo::Geometry::Point(_)))
         })
+        .and_then(|r| feature_place(doc, r))
         .unwrap_or_else(|| coordinate_place(position))
+}
+
+/// A feature as a place: its point, or its centroid.
+pub fn feature_place(doc: &Document, r: FeatureRef) -> Option<Place> {
+    let f = doc.feature(r)?;
+    let (point, from_centroid) = measure::representative_point(f.geometry()?)?;
+    Some(Place {
+        label: f.label(r.index),
+        point,
+        from_centroid,
+        feature: Some(r),
+    })
 }
 
 /// A clicked coordinate as a place, labelled `LAT,LON` as it would be typed.

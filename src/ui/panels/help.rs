@@ -33,7 +33,7 @@ pub const SHORTCUTS: [(&str, &str); 20] = [
 
 /// The help window, while `open`.
 pub fn help_ui(ctx: &egui::Context, open: &mut bool) {
-    if ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
+    if *open && crate::ui::popup::esc(ctx) {
         *open = false;
     }
     egui::Window::new("Keyboard shortcuts")

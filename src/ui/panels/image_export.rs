@@ -84,7 +84,7 @@ impl ImageExport {
             return None;
         }
         let mut action = None;
-        let mut open = self.open;
+        let mut open = self.open && !crate::ui::popup::esc(ctx);
         egui::Window::new("Export image")
             .open(&mut open)
             .collapsible(false)
