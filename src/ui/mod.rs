@@ -15,6 +15,7 @@ pub mod map;
 pub mod measure;
 pub mod merge;
 pub mod panels;
+pub mod path_field;
 pub mod popup;
 pub mod publish;
 pub mod timeline;

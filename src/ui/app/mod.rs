@@ -1027,9 +1027,14 @@ impl RaidmapApp {
                 ui.label(format!(
                     "No file dialog is available. Export {layer_name} as GeoJSON to:"
                 ));
-                let edit =
-                    ui.add(egui::TextEdit::singleline(&mut prompt.path).desired_width(420.0));
-                let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                let enter = crate::ui::path_field::path_field(
+                    ui,
+                    "export-path",
+                    &mut prompt.path,
+                    ("Export file", "the file to write"),
+                    420.0,
+                )
+                .submitted;
                 ui.horizontal(|ui| {
                     if ui.button("Export").clicked() || enter {
                         self.commands.push(Command::Export(

@@ -418,14 +418,16 @@ impl RaidmapApp {
     }
 
     /// No dialog could be shown: ask for a typed path.
+    /// Save suggests the project's file (or a new name in the working folder); Open suggests
+    /// only a file that exists (the project's), else the folder, whose files the field lists.
     pub fn ask_project_path(&mut self, save: bool) {
         let dir = std::env::current_dir().unwrap_or_default();
-        let path = self
-            .project
-            .path
-            .clone()
-            .unwrap_or_else(|| dir.join(suggested_name(None)));
-        self.project.prompt = Some((save, path.display().to_string()));
+        let text = match self.project.path.clone() {
+            Some(path) if save || path.is_file() => path.display().to_string(),
+            _ if save => dir.join(suggested_name(None)).display().to_string(),
+            _ => format!("{}{}", dir.display(), std::path::MAIN_SEPARATOR),
+        };
+        self.project.prompt = Some((save, text));
     }
 
     /// Autosave when a minute has passed with unsaved changes; wake up in time for the next.
@@ -576,8 +578,14 @@ impl RaidmapApp {
                 .resizable(false)
                 .show(ctx, |ui| {
                     ui.label("No file dialog is available. Type the project file's path:");
-                    let edit = ui.add(egui::TextEdit::singleline(path).desired_width(420.0));
-                    let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    let enter = crate::ui::path_field::path_field(
+                        ui,
+                        "project-path",
+                        path,
+                        ("Project file", "the project file's path"),
+                        420.0,
+                    )
+                    .submitted;
                     ui.horizontal(|ui| {
                         let label = if save { "Save" } else { "Open" };
                         if ui.button(label).clicked() || enter {

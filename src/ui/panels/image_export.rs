@@ -157,10 +157,13 @@ impl ImageExport {
                         ui.end_row();
                         ui.label("File");
                         ui.horizontal(|ui| {
-                            let r = ui.add(
-                                egui::TextEdit::singleline(&mut self.path).desired_width(320.0),
+                            let _ = crate::ui::path_field::path_field(
+                                ui,
+                                "image-path",
+                                &mut self.path,
+                                ("Image file", "the PNG file to write"),
+                                320.0,
                             );
-                            a11y::name(&r, "Image file");
                             if ui.button("Choose…").clicked() {
                                 action = Some(ExportAction::ChoosePath);
                             }

@@ -58,15 +58,15 @@ impl LayersPanel {
             });
         });
         ui.horizontal(|ui| {
-            let edit = ui.add(
-                egui::TextEdit::singleline(&mut self.path_text)
-                    .hint_text("or type a file path and press Enter")
-                    .desired_width(ui.available_width()),
+            let width = ui.available_width();
+            let edit = crate::ui::path_field::path_field(
+                ui,
+                "open-path",
+                &mut self.path_text,
+                ("File to open", "or type a file path and press Enter"),
+                width,
             );
-            if edit.lost_focus()
-                && ui.input(|i| i.key_pressed(egui::Key::Enter))
-                && !self.path_text.trim().is_empty()
-            {
+            if edit.submitted && !self.path_text.trim().is_empty() {
                 commands.push(Command::Open(vec![PathBuf::from(self.path_text.trim())]));
                 self.path_text.clear();
             }
