@@ -14,6 +14,8 @@ pub fn custody_log_ui(ctx: &egui::Context, open: &mut bool, log: &CustodyLog) {
         .open(open)
         .collapsible(false)
         .default_size([640.0, 320.0])
+        // Below the project bar, so it does not cover the button that toggles it.
+        .default_pos([240.0, 120.0])
         .show(ctx, |ui| {
             let entries = log.entries();
             match log.verify() {
