@@ -273,7 +273,7 @@ impl LayerView {
         let Some(filter) = &self.time_filter else {
             return Arc::clone(&self.density);
         };
-        let background = background && self.background;
+        let background = background && self.background && layer.features.len() >= BACKGROUND_FROM;
         let mut filtered = self.filtered.borrow_mut();
         let (cells, f) = (&self.cells, filter);
         let stale = cells.len() != layer.features.len();
