@@ -75,6 +75,27 @@ fn ids_and_names_ignoring_case_are_found_and_layers_can_be_given() {
 }
 
 #[test]
+fn a_project_given_as_layer_gives_all_its_layers() {
+    // The bundled project holds both the sites and the raids.
+    let project = format!("{}/data/sample.raidmap", env!("CARGO_MANIFEST_DIR"));
+    let v = json(&[
+        "measure",
+        "--json",
+        "--layer",
+        &project,
+        "--from",
+        "Mango Park 2",
+        "--to",
+        "Mango Park raid (2024)",
+    ]);
+    assert_eq!(v["from"]["label"], "Mango Park 2");
+    assert_eq!(v["to"]["label"], "Mango Park raid (2024)");
+    let d = v["distance_m"].as_f64().expect("distance_m");
+    // The raid is at the Mango Park site, about 9 km from Mango Park 2.
+    assert!((8500.0..=9500.0).contains(&d), "{d}");
+}
+
+#[test]
 fn an_unknown_name_fails_with_candidates_and_exit_code_1() {
     let out = raidmap(&["measure", "--from", "Mango", "--to", "Poipet compound"]);
     assert_eq!(out.status.code(), Some(1));

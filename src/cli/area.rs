@@ -21,7 +21,8 @@ pub struct Args {
     /// Print one JSON object with full f64 precision instead of text.
     #[arg(long)]
     pub json: bool,
-    /// GeoJSON layer to look the feature up in (repeatable); default: the bundled sample data.
+    /// Layer to look the feature up in (repeatable): any file raidmap reads, a `.raidmap`
+    /// project (all its layers) or a database table; default: the bundled sample data.
     #[arg(long = "layer", value_name = "FILE")]
     pub layers: Vec<PathBuf>,
     /// The feature: its name or id.

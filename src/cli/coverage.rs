@@ -30,10 +30,11 @@ pub struct Args {
     /// Print CSV, one row per site, instead of a table.
     #[arg(long)]
     pub csv: bool,
-    /// Layer of sites (compounds): GeoJSON, KML/KMZ or CSV, read as `raidmap info` reads it.
+    /// Layer of sites (compounds): any layer file raidmap reads (GeoJSON, KML/KMZ, CSV, GPX,
+    /// Shapefile, GeoPackage, FlatGeobuf, TopoJSON), read as `raidmap info` reads it.
     #[arg(long, value_name = "FILE")]
     pub sites: PathBuf,
-    /// Layer of raid events: GeoJSON, KML/KMZ or CSV.
+    /// Layer of raid events, in any of those formats.
     #[arg(long, value_name = "FILE")]
     pub raids: PathBuf,
     /// A raid within this geodesic distance of a site (kilometres, inclusive) covers it.

@@ -261,7 +261,7 @@ fn export_to_table(address: &str, layers: &[&Layer], append: bool) -> anyhow::Re
 
 /// The layers of a project (or the one named `only`); a layer that could not be read is an
 /// error, so nothing is exported without it.
-fn project_layers(
+pub(crate) fn project_layers(
     path: &std::path::Path,
     only: Option<&str>,
 ) -> anyhow::Result<(Vec<Layer>, crate::project::Project)> {

@@ -16,17 +16,18 @@ use super::EXIT_BAD_INPUT;
 use crate::evidence::Check;
 use crate::evidence::store::Outcome;
 use crate::io::{self, Problem, ReadError};
-use crate::model::{Layer, Root};
+use crate::model::{Layer, Root, precision};
 
-/// Read and check GeoJSON files (RFC 7946) and summarize each one; KML, KMZ, CSV and TSV files
-/// (by extension) are read too, and a `.raidmap` project is summarized layer by layer.
+/// Read and check GeoJSON files (RFC 7946) and summarize each one; every other format raidmap
+/// reads is read too (by extension), and a `.raidmap` project is summarized layer by layer.
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = HELP)]
 pub struct Args {
     /// Print one JSON object on stdout instead of text (its shape is in `--help`).
     #[arg(long)]
     pub json: bool,
-    /// Files to check: GeoJSON, or KML/KMZ/CSV/TSV by their extension, or database tables
+    /// Files to check: GeoJSON, or any other format raidmap reads by its extension (KML/KMZ,
+    /// CSV/TSV, GPX, Shapefile, GeoPackage, FlatGeobuf, TopoJSON), projects, or database tables
     /// (`postgresql://USER@HOST[:PORT]/DB?table=[SCHEMA.]TABLE`).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
@@ -449,10 +450,14 @@ fn write_text(
         .collect();
     writeln!(out, "  geometry types: {}", or_none(&types.join(", ")))?;
     match s.bbox {
-        Some([w, south, e, n]) => writeln!(
-            out,
-            "  bbox (lon/lat degrees W,S,E,N): {w}, {south}, {e}, {n}"
-        )?,
+        Some(bbox) => {
+            // At most 7 decimals (about 1 cm): a reprojected file's float noise is not news.
+            let [w, south, e, n] = bbox.map(|v| precision::round(v, precision::MAX_DECIMALS));
+            writeln!(
+                out,
+                "  bbox (lon/lat degrees W,S,E,N): {w}, {south}, {e}, {n}"
+            )?
+        }
         None => writeln!(out, "  bbox: none (no feature has a position)")?,
     }
     let props: Vec<String> = s

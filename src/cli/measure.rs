@@ -21,7 +21,8 @@ pub struct Args {
     /// Print one JSON object with full f64 precision instead of text.
     #[arg(long)]
     pub json: bool,
-    /// GeoJSON layer to look names up in (repeatable); default: the bundled sample data.
+    /// Layer to look names up in (repeatable): any file raidmap reads, a `.raidmap` project (all
+    /// its layers) or a database table; default: the bundled sample data.
     #[arg(long = "layer", value_name = "FILE")]
     pub layers: Vec<PathBuf>,
     /// Where to measure from: a name, an id or LAT,LON.
@@ -35,14 +36,18 @@ pub struct Args {
     pub to: String,
 }
 
-/// Read the `--layer` files (GeoJSON, KML/KMZ, CSV/TSV), or the bundled sample data when none
-/// are given.
+/// Read the `--layer` files (any format raidmap reads; a `.raidmap` project gives all its
+/// layers), or the bundled sample data when none are given.
 pub fn load_layers(paths: &[PathBuf]) -> anyhow::Result<Vec<Layer>> {
     if paths.is_empty() {
         return crate::sample::layers().context("the bundled sample data is broken");
     }
     let mut layers = Vec::new();
     for path in paths {
+        if crate::project::is_project_file(path) {
+            layers.extend(crate::cli::export::project_layers(path, None)?.0);
+            continue;
+        }
         // Any format raidmap reads; a KML file gives one layer per folder.
         layers.extend(crate::io::read_layers(path)?);
     }

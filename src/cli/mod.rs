@@ -41,7 +41,9 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// GeoJSON files to open in the map window.
+    /// Files to open in the map window: any format raidmap reads (GeoJSON, KML/KMZ, CSV/TSV,
+    /// GPX, Shapefile, GeoPackage, FlatGeobuf, TopoJSON), a `.raidmap` project, or a database
+    /// table address.
     pub files: Vec<PathBuf>,
     /// The basemap to start the map window with. SOURCE is `offline` (the default: built in,
     /// nothing is sent over the network), `osm` (OpenStreetMap), `satellite` (Esri World
@@ -72,7 +74,8 @@ pub(crate) fn parse_basemap(value: &str) -> Result<crate::tiles::Source, String>
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Read and check GeoJSON files (RFC 7946) and summarize each one.
+    /// Read and check layer files (GeoJSON by RFC 7946, and every other format raidmap reads),
+    /// projects and database tables, and summarize each one.
     Info(info::Args),
     /// Measure the geodesic distance between two features or coordinates, or along a path.
     Measure(measure::Args),
@@ -80,7 +83,8 @@ pub enum Command {
     Distances(distances::Args),
     /// Geodesic area and perimeter of a Polygon or MultiPolygon feature.
     Area(area::Args),
-    /// Write layers as GeoJSON (several inputs merge into one FeatureCollection).
+    /// Write layers as GeoJSON, CSV, GPX, Shapefile, GeoPackage or FlatGeobuf (several inputs
+    /// merge into one layer), or into a database table.
     Export(export::Args),
     /// Which sites a raid came near in a window of days, and which were left untouched.
     Coverage(coverage::Args),
