@@ -324,6 +324,72 @@ fn the_report_is_searchable_text_with_sites_distances_and_sources() {
     );
 }
 
+/// The resolution of each picture in the PDF (`pdfimages -list`'s x-ppi and y-ppi), with
+/// its size in pixels.
+fn pdf_images_ppi(pdf: &Path) -> Vec<(u32, u32, u32, u32)> {
+    let run = tool("pdfimages", &["-list", s(pdf)], "poppler-utils");
+    assert!(run.status.success(), "pdfimages failed");
+    let list = String::from_utf8_lossy(&run.stdout).into_owned();
+    // page num type width height color comp bpc enc interp object ID x-ppi y-ppi size ratio
+    list.lines()
+        .skip(2)
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split_whitespace().collect();
+            (cells.get(2) == Some(&"image")).then(|| {
+                let n = |i: usize| cells[i].parse::<u32>().expect("a number");
+                (n(3), n(4), n(12), n(13))
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn the_report_names_when_each_file_was_last_modified_and_its_map_prints_at_300_dpi() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sites = dir.path().join("sites.geojson");
+    std::fs::copy(data("sites.geojson"), &sites).expect("copy");
+    // 2025-07-20 10:30:05 UTC, set here and read back from the PDF.
+    let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_753_007_405);
+    std::fs::File::options()
+        .write(true)
+        .open(&sites)
+        .and_then(|f| f.set_modified(when))
+        .expect("set the modification time");
+    for (paper, size) in [("a4", 595.28 - 96.0), ("letter", 612.0 - 96.0)] {
+        let out = dir.path().join(format!("{paper}.pdf"));
+        ok(&raidmap(&[
+            "report",
+            s(&sites),
+            "-o",
+            s(&out),
+            "--paper",
+            paper,
+        ]));
+        let text = pdftotext(&out);
+        assert!(
+            text.contains("last modified 2025-07-20 10:30:05 UTC"),
+            "the file's modification time:\n{text}"
+        );
+        assert!(
+            text.contains("Edited since read: no."),
+            "nothing edited on the command line:\n{text}"
+        );
+        let images = pdf_images_ppi(&out);
+        assert_eq!(images.len(), 1, "one picture, the map: {images:?}");
+        let (width, _, x_ppi, y_ppi) = images[0];
+        assert!(
+            x_ppi >= 300 && y_ppi >= 300,
+            "the map prints at {x_ppi} × {y_ppi} ppi on {paper}"
+        );
+        // Across the text width between the margins (72 points an inch).
+        let printed_in = size / 72.0;
+        assert!(
+            f64::from(width) / printed_in >= 300.0,
+            "{width} pixels across {printed_in:.2} in"
+        );
+    }
+}
+
 #[test]
 fn the_report_prints_on_letter_and_shapes_khmer() {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -179,6 +179,16 @@ fn the_report_is_of_the_window_and_an_existing_file_is_replaced_only_when_asked(
             day("2025-07-16"),
             day("2025-07-16"),
         )));
+    // An edit not saved: the report says the data was edited since the files were read.
+    let (mango, _) = crate::gui::feature_named(harness.state(), "Mango Park 2");
+    harness.state_mut().push(Command::Edit(
+        raidmap::edit::Edit::SetProperty {
+            target: mango,
+            key: "notes".into(),
+            value: serde_json::json!("seen again in August"),
+        },
+        "Set notes".into(),
+    ));
     harness.run();
     publish_menu(&mut harness, "Export report…");
     {
@@ -225,6 +235,14 @@ fn the_report_is_of_the_window_and_an_existing_file_is_replaced_only_when_asked(
         let sha = sha.split_whitespace().next().expect("a hash");
         assert!(text.contains(sha), "{file}'s SHA-256 {sha} not in the PDF");
     }
+    let edited = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        edited.contains(
+            "Edited since read: yes, in raidmap: Suspected scam compounds (raidmap sample) \
+             (1 feature changed or added)"
+        ) && edited.contains("These edits are not saved"),
+        "the unsaved edit is reported:\n{text}"
+    );
     assert!(
         harness
             .query_by_label_contains("Exported the case report")

@@ -30,6 +30,8 @@ pub struct SourceFile {
     /// Lower-case hex SHA-256 of the file's bytes.
     pub sha256: String,
     pub bytes: u64,
+    /// When the file was last modified, as the file system says (`None` where it cannot).
+    pub modified: Option<std::time::SystemTime>,
 }
 
 /// Layers and how they are shown, in drawing order.
@@ -47,6 +49,9 @@ pub struct Scene {
     pub time_fields: HashMap<LayerId, Option<TimeField>>,
     /// Tiles drawn under the data in map pictures (`None`: the offline basemap).
     pub tiles: Option<TileBasemap>,
+    /// The window has changes not saved to any file (edits, styles): then the files' SHA-256
+    /// are of the data before them. Always `false` for files read by the command line.
+    pub unsaved_changes: bool,
 }
 
 /// A scene read from files, and what could not be read (one line each, naming the file).
@@ -152,6 +157,7 @@ impl Loaded {
 /// SHA-256 and size of a file, read in blocks.
 pub fn fingerprint(path: &Path) -> std::io::Result<SourceFile> {
     let mut file = std::fs::File::open(path)?;
+    let modified = file.metadata().and_then(|m| m.modified()).ok();
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 1 << 16];
     let mut bytes = 0u64;
@@ -172,6 +178,7 @@ pub fn fingerprint(path: &Path) -> std::io::Result<SourceFile> {
         path: path.to_owned(),
         sha256,
         bytes,
+        modified,
     })
 }
 

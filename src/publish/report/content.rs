@@ -27,6 +27,10 @@ pub struct Content {
     /// When it was made (UTC), `2026-12-05 21:55 UTC`.
     pub made: String,
     pub files: Vec<SourceFile>,
+    /// The shown data layers with features changed or added in raidmap since they were read.
+    pub edited: Vec<EditedLayer>,
+    /// Some change in the window is not saved to any file (see [`Scene::unsaved_changes`]).
+    pub unsaved: bool,
     pub window: Window,
     pub radius_m: f64,
     /// The layers the tables come from: sites and raids (`None` when there is no such layer).
@@ -37,6 +41,13 @@ pub struct Content {
     pub measurements: Vec<MeasurementRow>,
     pub sources: Vec<Source>,
     pub precision: Vec<PrecisionNote>,
+}
+
+/// A layer edited since it was read: its name and how many features were changed or added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditedLayer {
+    pub layer: String,
+    pub features: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -110,6 +121,18 @@ pub fn build(scene: &Scene, title: Option<&str>, radius_m: f64, window: Window) 
         title,
         made: made_now(),
         files: scene.files.clone(),
+        edited: scene
+            .visible()
+            .filter(|(_, l)| l.kind == LayerKind::Data)
+            .filter_map(|(_, l)| {
+                let features = l.features.iter().filter(|f| f.is_edited()).count();
+                (features > 0).then(|| EditedLayer {
+                    layer: layer_title(l),
+                    features,
+                })
+            })
+            .collect(),
+        unsaved: scene.unsaved_changes,
         window,
         radius_m,
         sites_layer: sites.map(layer_title),
@@ -148,6 +171,44 @@ fn made_now() -> String {
     jiff::Timestamp::now()
         .strftime("%Y-%m-%d %H:%M UTC")
         .to_string()
+}
+
+/// When a data file was last modified, in UTC to the second (`2025-07-20 10:30:05 UTC`), or
+/// `not known` where the file system does not say.
+pub fn modified_utc(file: &SourceFile) -> String {
+    file.modified
+        .and_then(|t| jiff::Timestamp::try_from(t).ok())
+        .map(|t| t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string())
+        .unwrap_or_else(|| "not known".to_owned())
+}
+
+/// What the title page says about edits since the files were read.
+pub fn edited_since(content: &Content) -> String {
+    if content.edited.is_empty() {
+        let unsaved = if content.unsaved {
+            " (styles or the layer list were changed in the window since the last save)"
+        } else {
+            ""
+        };
+        return format!("Edited since read: no. The data shown is as it was read{unsaved}.");
+    }
+    let layers: Vec<String> = content
+        .edited
+        .iter()
+        .map(|e| {
+            let s = if e.features == 1 { "" } else { "s" };
+            format!("{} ({} feature{s} changed or added)", e.layer, e.features)
+        })
+        .collect();
+    let saved = if content.unsaved {
+        "These edits are not saved: the SHA-256 above are of the files before them."
+    } else {
+        "The modification times and SHA-256 above are of the files as last saved."
+    };
+    format!(
+        "Edited since read: yes, in raidmap: {}. The map and tables show the data as edited. {saved}",
+        layers.join(", ")
+    )
 }
 
 fn text_of(value: Option<&Value>) -> Option<String> {

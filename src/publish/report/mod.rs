@@ -119,13 +119,18 @@ fn render(content: &Content, map: image::RgbaImage, paper: Paper) -> Result<Vec<
                         f.path.display(),
                         crate::measure::group_thousands(f.bytes as f64)
                     ),
-                    f.sha256.clone(),
+                    format!("{}\nlast modified {}", f.sha256, content::modified_utc(f)),
                 ]
             })
             .collect();
         // The SHA-256 column holds 64 hex digits on one line.
-        layout.table(&["File", "SHA-256"], &[2.1, 4.9], &rows);
+        layout.table(
+            &["File", "SHA-256 and when the file was last modified"],
+            &[2.1, 4.9],
+            &rows,
+        );
     }
+    layout.body(&content::edited_since(content));
     layout.body(&format!("Time window: {}.", content.window));
     layout.body(&format!(
         "Sites: {}. Raids: {}. Coverage radius: {radius}.",

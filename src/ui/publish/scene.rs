@@ -59,6 +59,7 @@ pub fn scene_of(app: &RaidmapApp, with_tiles: bool) -> (Scene, Vec<PathBuf>, Opt
         window: app.timeline.window(),
         time_fields,
         tiles,
+        unsaved_changes: app.has_unsaved_changes(),
     };
     (scene, files, warning)
 }
