@@ -196,6 +196,92 @@ fn a_swipe_shows_each_basemap_on_its_side_of_a_divider_the_user_drags() {
     assert!(near(pixel(&image, right), RED, 12));
 }
 
+/// Export image… as the app's command runs it: Cambodia's box at 400 × 400 pixels.
+fn export_image(harness: &mut Harness<'_, RaidmapApp>, path: &std::path::Path) -> image::RgbaImage {
+    use raidmap::ui::panels::image_export::{Area, ImageRequest};
+    harness
+        .state_mut()
+        .push(raidmap::ui::command::Command::ExportImage(ImageRequest {
+            width_px: 400,
+            height_px: 400,
+            scale: 1.0,
+            area: Area::Box,
+            bbox: Some(raidmap::render::image::parse_bbox("102.3,10.4,107.65,14.7").expect("box")),
+            title: String::new(),
+            path: path.to_owned(),
+            selected_only: false,
+        }));
+    harness.run_ok();
+    image::open(path).expect("the image was written").to_rgba8()
+}
+
+/// The share of a grid of points in the image's columns `x0..x1` (fractions of the width),
+/// in a band of rows below the basemaps' names and above the scale bar, whose colour is near
+/// `rgb`.
+fn share_near(image: &image::RgbaImage, (x0, x1): (f32, f32), rgb: [u8; 3]) -> f32 {
+    let (w, h) = (image.width() as f32, image.height() as f32);
+    let mut near_it = 0;
+    let mut all = 0;
+    for i in 0..8 {
+        for j in 0..6 {
+            let x = w * (x0 + (x1 - x0) * (i as f32 + 0.5) / 8.0);
+            let y = h * (0.35 + 0.4 * (j as f32 + 0.5) / 6.0);
+            all += 1;
+            if near(pixel(image, Pos2::new(x, y)), rgb, 24) {
+                near_it += 1;
+            }
+        }
+    }
+    near_it as f32 / all as f32
+}
+
+#[test]
+fn export_image_draws_the_comparison_as_the_window_shows_it() {
+    let red = TileServer::solid(RED);
+    let blue = TileServer::solid(BLUE);
+    let cache = tempfile::tempdir().expect("temp dir");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let first = Source::parse(&red.url("/{z}/{x}/{y}.png")).expect("template");
+    let second = Source::parse(&blue.url("/{z}/{x}/{y}.png")).expect("template");
+    let mut app = app_with(first, cache.path());
+    app.map.basemap.settings.compare.source = second;
+    let mut harness = harness(app);
+
+    // No comparison: the first basemap across the image.
+    let image = export_image(&mut harness, &dir.path().join("plain.png"));
+    assert!(share_near(&image, (0.05, 0.95), RED) > 0.8);
+    assert!(blue.paths().is_empty(), "asked {:?}", blue.paths());
+
+    // A swipe at a quarter of the width: red left of it, blue right of it.
+    {
+        let compare = &mut harness.state_mut().map.basemap.settings.compare;
+        compare.on = true;
+        compare.mode = CompareMode::Swipe;
+        compare.swipe = 0.25;
+    }
+    harness.run_ok();
+    let image = export_image(&mut harness, &dir.path().join("swipe.png"));
+    assert!(share_near(&image, (0.02, 0.22), RED) > 0.8);
+    assert!(share_near(&image, (0.28, 0.98), BLUE) > 0.8);
+    assert!(share_near(&image, (0.28, 0.98), RED) < 0.05);
+
+    // A blend at 50 %: half and half everywhere, as on the map.
+    {
+        let compare = &mut harness.state_mut().map.basemap.settings.compare;
+        compare.mode = CompareMode::Blend;
+        compare.blend = 0.5;
+    }
+    harness.run_ok();
+    let image = export_image(&mut harness, &dir.path().join("blend.png"));
+    let mixed = [125, 30, 125];
+    assert!(share_near(&image, (0.02, 0.98), mixed) > 0.8);
+    assert!(
+        harness
+            .query_by_label_contains("Exported a 400×400 pixel image")
+            .is_some()
+    );
+}
+
 #[test]
 fn dated_releases_are_read_only_when_the_list_is_opened_and_chosen_by_date() {
     let server = wayback_server();

@@ -280,6 +280,83 @@ fn the_web_map_holds_the_visible_layers_only() {
 }
 
 #[test]
+fn the_selected_features_only_are_published_when_asked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = sample_app();
+    // Not offered while nothing is selected.
+    publish_menu(&mut harness, "Publish web map…");
+    assert!(
+        harness
+            .query_by_label_contains("selected feature")
+            .is_none()
+    );
+    let (mango, _) = crate::gui::feature_named(harness.state(), "Mango Park 2");
+    let (kratie, _) = crate::gui::feature_named(harness.state(), "Kratie raid");
+    harness.state_mut().push(Command::Select(Some(mango)));
+    harness.run();
+    harness.state_mut().editing.also_selected.push(kratie);
+    harness.run();
+
+    // The web map: only the two selected features.
+    let page_path = dir.path().join("map.html");
+    harness.state_mut().publish.webmap.target.path = page_path.display().to_string();
+    harness.run();
+    harness.get_by_label("the 2 selected features only").click();
+    harness.run();
+    assert!(harness.state().publish.webmap.only.on);
+    click(&mut harness, "Publish web map");
+    wait_until_published(&mut harness);
+    let page = std::fs::read_to_string(&page_path).expect("the page was written");
+    for (name, expected) in [
+        ("Mango Park 2", true),
+        ("Kratie raid", true),
+        ("Poipet compound", false),
+        ("Kong Pisey raid", false),
+    ] {
+        assert_eq!(page.contains(name), expected, "{name} in the page");
+    }
+
+    // The report: the selected site, and the selected raid in the tables; the title page says
+    // so.
+    let pdf = dir.path().join("report.pdf");
+    publish_menu(&mut harness, "Export report…");
+    {
+        let form = &mut harness.state_mut().publish.report;
+        form.target.path = pdf.display().to_string();
+        form.dates = Default::default();
+        form.only.on = true;
+    }
+    harness.run();
+    click(&mut harness, "Export PDF");
+    wait_until_published(&mut harness);
+    let text = pdf_text(&pdf);
+    assert!(text.contains("Selected features only"), "{text}");
+    assert!(text.contains("Mango Park 2") && text.contains("Kratie raid"));
+    assert!(
+        !text.contains("Poipet compound") && !text.contains("Kong Pisey raid"),
+        "{text}"
+    );
+
+    // Unchecked, the whole layers again; and the window's map still shows every feature.
+    let whole = dir.path().join("whole.html");
+    publish_menu(&mut harness, "Publish web map…");
+    {
+        let form = &mut harness.state_mut().publish.webmap;
+        form.only.on = false;
+        form.target.path = whole.display().to_string();
+    }
+    harness.run();
+    click(&mut harness, "Publish web map");
+    wait_until_published(&mut harness);
+    let page = std::fs::read_to_string(&whole).expect("the page was written");
+    assert!(page.contains("Poipet compound") && page.contains("Kong Pisey raid"));
+    assert_eq!(
+        harness.state().doc.feature(mango).and_then(|f| f.name()),
+        Some("Mango Park 2")
+    );
+}
+
+#[test]
 fn a_bad_file_is_refused_in_the_dialog() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut harness = sample_app();

@@ -340,6 +340,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         spec.compare = Some(image::Compare {
             tiles: second_tiles,
             swipe: args.swipe.unwrap_or(0.5),
+            blend: None,
             names: [first.label(), second.label()],
         });
     } else if matches!(first, crate::tiles::Source::Wayback(_)) {

@@ -11,7 +11,7 @@ use sha2::{Digest as _, Sha256};
 
 use super::draw::TileBasemap;
 use crate::io::{self, ReadError};
-use crate::model::{Document, Layer, LayerId, LayerKind};
+use crate::model::{Document, FeatureRef, Layer, LayerId, LayerKind};
 use crate::style::LayerStyle;
 use crate::timeline::{self, Day, LayerTimes, TimeField, Window};
 
@@ -52,6 +52,8 @@ pub struct Scene {
     /// The window has changes not saved to any file (edits, styles): then the files' SHA-256
     /// are of the data before them. Always `false` for files read by the command line.
     pub unsaved_changes: bool,
+    /// Only the features selected in the window are in [`Scene::doc`] ([`Scene::keep_only`]).
+    pub selected_only: bool,
 }
 
 /// A scene read from files, and what could not be read (one line each, naming the file).
@@ -182,7 +184,49 @@ pub fn fingerprint(path: &Path) -> std::io::Result<SourceFile> {
     })
 }
 
+/// Which features of each layer are among `selected` (one flag per feature), for the layers
+/// that have one; layers without a selected feature are not listed.
+pub fn selection_masks(doc: &Document, selected: &[FeatureRef]) -> HashMap<LayerId, Vec<bool>> {
+    let mut masks: HashMap<LayerId, Vec<bool>> = HashMap::new();
+    for r in selected {
+        let Some(layer) = doc.layer(r.layer) else {
+            continue;
+        };
+        if r.index < layer.features.len() {
+            masks
+                .entry(r.layer)
+                .or_insert_with(|| vec![false; layer.features.len()])[r.index] = true;
+        }
+    }
+    masks
+}
+
 impl Scene {
+    /// Keep only the `selected` features (of the scene's own document, whose layer ids are
+    /// the window's): layers without a selected feature are left out.
+    pub fn keep_only(&mut self, selected: &[FeatureRef]) {
+        self.selected_only = true;
+        let masks = selection_masks(&self.doc, selected);
+        let ids: Vec<LayerId> = self.doc.layers().map(|(id, _)| id).collect();
+        for id in ids {
+            match masks.get(&id) {
+                Some(mask) => {
+                    if let Some(layer) = self.doc.layer_mut(id) {
+                        let mut keep = mask.iter();
+                        layer
+                            .features
+                            .retain(|_| keep.next().copied().unwrap_or(false));
+                    }
+                }
+                None => {
+                    self.doc.remove_layer(id);
+                    self.shown.retain(|s| s.id != id);
+                    self.time_fields.remove(&id);
+                }
+            }
+        }
+    }
+
     /// The visible layers, in drawing order.
     pub fn visible(&self) -> impl Iterator<Item = (&Shown, &Layer)> {
         self.shown

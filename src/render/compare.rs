@@ -59,3 +59,13 @@ pub fn paint_tag(painter: &egui::Painter, at: Pos2, align: egui::Align2, text: &
     painter.rect_filled(rect, 3.0, Color32::from_white_alpha(230));
     painter.galley(rect.min + padding, galley, ink);
 }
+
+/// What a blend says on the map: both basemaps' names and the second's opacity.
+pub fn blend_label(names: [&str; 2], blend: f32) -> String {
+    format!(
+        "{} blended with {} at {:.0} %",
+        names[0],
+        names[1],
+        blend.clamp(0.0, 1.0) * 100.0
+    )
+}

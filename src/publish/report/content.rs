@@ -31,6 +31,8 @@ pub struct Content {
     pub edited: Vec<EditedLayer>,
     /// Some change in the window is not saved to any file (see [`Scene::unsaved_changes`]).
     pub unsaved: bool,
+    /// Only the features selected in the window are reported.
+    pub selected_only: bool,
     pub window: Window,
     pub radius_m: f64,
     /// The layers the tables come from: sites and raids (`None` when there is no such layer).
@@ -133,6 +135,7 @@ pub fn build(scene: &Scene, title: Option<&str>, radius_m: f64, window: Window) 
             })
             .collect(),
         unsaved: scene.unsaved_changes,
+        selected_only: scene.selected_only,
         window,
         radius_m,
         sites_layer: sites.map(layer_title),

@@ -131,6 +131,12 @@ fn render(content: &Content, map: image::RgbaImage, paper: Paper) -> Result<Vec<
         );
     }
     layout.body(&content::edited_since(content));
+    if content.selected_only {
+        layout.body(
+            "Selected features only: the map and tables show only the features selected in \
+             the window (layers without a selected feature are left out).",
+        );
+    }
     layout.body(&format!("Time window: {}.", content.window));
     layout.body(&format!(
         "Sites: {}. Raids: {}. Coverage radius: {radius}.",

@@ -22,7 +22,7 @@ use crate::measure::Units;
 use crate::model::{Document, Layer, LayerId, LayerKind};
 use crate::render::basemap::BasemapStyle;
 use crate::render::basemap::stack::StackPlan;
-use crate::render::compare::{divider_x, paint_divider, paint_tag, sides};
+use crate::render::compare::{blend_label, divider_x, paint_divider, paint_tag, sides};
 use crate::render::frame_cache::DrawCaches;
 use crate::render::image::raster::{Canvas, Textures};
 use crate::render::layer_view::LayerView;
@@ -57,7 +57,7 @@ pub struct ImageSpec {
     pub pixels_per_point: f32,
     /// How kept measurements' numbers are written.
     pub units: Units,
-    /// A second basemap right of a divider.
+    /// A second basemap right of a divider, or blended over the first.
     pub compare: Option<Compare>,
     /// The basemap's name written on the image (a dated imagery release's date), when not
     /// comparing.
@@ -66,14 +66,17 @@ pub struct ImageSpec {
     pub pinned: Vec<PinnedImage>,
 }
 
-/// Two basemaps side by side: the first left of the divider, this one right of it.
+/// Two basemaps compared as the window compares them: side by side, the first left of the
+/// divider and this one right of it, or this one blended over the first.
 #[derive(Debug, Clone)]
 pub struct Compare {
     /// The second basemap's tiles; `None` for the offline basemap.
     pub tiles: Option<TileBasemap>,
     /// Where the divider is, as a fraction of the width from the left (0 to 1).
     pub swipe: f32,
-    /// The names of the two basemaps, left then right, written on the image.
+    /// `Some(opacity)`: no divider; the second basemap over the first at this opacity (0 to 1).
+    pub blend: Option<f32>,
+    /// The names of the two basemaps, first then second, written on the image.
     pub names: [String; 2],
 }
 
@@ -102,6 +105,21 @@ impl ImageSpec {
 pub struct TileBasemap {
     pub loader: Arc<dyn TileLoader>,
     pub credit: Option<String>,
+}
+
+impl TileBasemap {
+    /// The tiles of `source` with their credit; `None` for the offline basemap. A dated
+    /// imagery release not yet chosen is the newest in the default list (as the window opens
+    /// it); `cache` keeps fetched tiles on disk.
+    pub fn open(
+        source: &crate::tiles::Source,
+        cache: Option<Arc<crate::tiles::DiskCache>>,
+    ) -> Result<Option<TileBasemap>, crate::tiles::SourceError> {
+        Ok(source.open(cache)?.map(|loader| TileBasemap {
+            credit: loader.attribution(),
+            loader,
+        }))
+    }
 }
 
 impl std::fmt::Debug for TileBasemap {
@@ -203,19 +221,37 @@ pub fn render_map(
         match &spec.compare {
             None => {
                 if let Some(tiles) = tiles {
-                    tile_textures = paint_tiles(&painter, &projector, tiles);
+                    tile_textures = paint_tiles(&painter, &projector, tiles, 1.0);
+                }
+            }
+            Some(Compare {
+                tiles: second,
+                blend: Some(blend),
+                ..
+            }) => {
+                // As the window blends: the second over the first; the offline basemap is
+                // beneath everything, so a blend towards it fades the first out.
+                let blend = blend.clamp(0.0, 1.0);
+                let first_opacity = if second.is_some() { 1.0 } else { 1.0 - blend };
+                if let Some(tiles) = tiles {
+                    tile_textures = paint_tiles(&painter, &projector, tiles, first_opacity);
+                }
+                if let Some(second) = second {
+                    tile_textures.extend(paint_tiles(&painter, &projector, second, blend));
                 }
             }
             Some(compare) => {
                 let (left, right) = sides(rect, divider_x(rect, compare.swipe));
                 if let Some(tiles) = tiles {
-                    tile_textures = paint_tiles(&painter.with_clip_rect(left), &projector, tiles);
+                    tile_textures =
+                        paint_tiles(&painter.with_clip_rect(left), &projector, tiles, 1.0);
                 }
                 if let Some(tiles) = &compare.tiles {
                     tile_textures.extend(paint_tiles(
                         &painter.with_clip_rect(right),
                         &projector,
                         tiles,
+                        1.0,
                     ));
                 }
             }
@@ -255,13 +291,21 @@ pub fn render_map(
         match &spec.compare {
             Some(compare) => {
                 let [left, right] = &compare.names;
-                paint_divider(
-                    &painter,
-                    rect,
-                    divider_x(rect, compare.swipe),
-                    [left, right],
-                    90.0,
-                );
+                match compare.blend {
+                    Some(blend) => paint_tag(
+                        &painter,
+                        pos2(rect.center().x, rect.top() + 12.0),
+                        egui::Align2::CENTER_TOP,
+                        &blend_label([left, right], blend),
+                    ),
+                    None => paint_divider(
+                        &painter,
+                        rect,
+                        divider_x(rect, compare.swipe),
+                        [left, right],
+                        90.0,
+                    ),
+                }
                 let row = if tiles.and_then(|t| t.credit.as_ref()).is_some() {
                     2
                 } else {
@@ -387,11 +431,13 @@ fn paint_north_arrow(painter: &egui::Painter, rect: ScreenRect) {
 
 /// Paint the tiles covering the view at the zoom nearest the map's (within the loader's
 /// range), each as a textured rectangle between its projected corners.
+/// `opacity` (0 to 1) fades them over what is beneath.
 /// Returns the tiles' texture handles: they must live until the frame is rasterised.
 fn paint_tiles(
     painter: &egui::Painter,
     projector: &Projector,
     tiles: &TileBasemap,
+    opacity: f32,
 ) -> Vec<egui::TextureHandle> {
     let range = tiles.loader.zoom_range();
     let z =
@@ -439,7 +485,7 @@ fn paint_tiles(
         mesh.add_rect_with_uv(
             tile_rect(projector, key),
             ScreenRect::from_min_max(Pos2::ZERO, pos2(1.0, 1.0)),
-            Color32::WHITE,
+            Color32::WHITE.gamma_multiply(opacity.clamp(0.0, 1.0)),
         );
         painter.add(Shape::mesh(mesh));
         handles.push(texture);

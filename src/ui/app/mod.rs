@@ -547,7 +547,10 @@ impl RaidmapApp {
 
     /// Write the map as a PNG, drawn as `raidmap render` draws it.
     fn export_image(&mut self, request: &ImageRequest) {
-        use crate::render::image::{self, ImageSpec, TileBasemap};
+        use crate::render::image::{self, Compare, ImageSpec, TileBasemap};
+        use crate::ui::imagery::compare::CompareMode;
+        // Selected features only: the views show just them while the image is drawn.
+        let kept = request.selected_only.then(|| self.show_only_selected());
         let layers = || image::layers_area(&self.doc, &self.views);
         let area = match request.area {
             Area::View => self.map.view_area().unwrap_or_else(layers),
@@ -563,23 +566,46 @@ impl RaidmapApp {
         spec.title = Some(request.title.clone()).filter(|t| !t.is_empty());
         spec.caption =
             image::caption::filter_lines(&self.doc, &self.views, &self.timeline.window());
+        if request.selected_only {
+            let n = self.editing.selected(self.selection).len();
+            spec.caption.push(format!(
+                "Only the {n} selected feature{}",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
         spec.units = self.measure.units;
         spec.pixels_per_point = request.scale;
-        // The basemap chosen in the window (tiles only when the user chose a tile source).
-        let tiles = match self.map.basemap.settings.source.open(None) {
-            Ok(loader) => loader.map(|loader| TileBasemap {
-                credit: loader.attribution(),
-                loader,
-            }),
-            Err(err) => {
-                self.status = format!(
-                    "The basemap cannot be drawn ({}); the image uses the offline basemap.",
+        // The basemaps as the window shows them: the chosen one (tiles only when the user chose
+        // a tile source) and, when comparing, the second by a swipe or a blend.
+        let settings = self.map.basemap.settings.clone();
+        let mut warnings = Vec::new();
+        let mut open = |source: &crate::tiles::Source| {
+            TileBasemap::open(source, None).unwrap_or_else(|err| {
+                warnings.push(format!(
+                    "{} cannot be drawn ({}); the image shows the offline basemap in its place.",
+                    source.label(),
                     crate::tiles::describe(&err)
-                );
+                ));
                 None
-            }
+            })
         };
-        let written = image::render_map(&self.doc, &self.views, &spec, tiles.as_ref())
+        let tiles = open(&settings.source);
+        if settings.compare.on {
+            spec.compare = Some(Compare {
+                tiles: open(&settings.compare.source),
+                swipe: settings.compare.swipe,
+                blend: (settings.compare.mode == CompareMode::Blend)
+                    .then_some(settings.compare.blend),
+                names: [settings.source.label(), settings.compare.source.label()],
+            });
+        } else if matches!(settings.source, crate::tiles::Source::Wayback(_)) {
+            spec.basemap_name = Some(settings.source.label());
+        }
+        let drawn = image::render_map(&self.doc, &self.views, &spec, tiles.as_ref());
+        if let Some(kept) = kept {
+            self.restore_views(kept);
+        }
+        let written = drawn
             .map_err(anyhow::Error::from)
             .and_then(|image| Ok(image::encode_png(&image)?))
             .and_then(|png| {
@@ -589,12 +615,16 @@ impl RaidmapApp {
             });
         match written {
             Ok(()) => {
-                self.status = format!(
-                    "Exported a {}×{} pixel image to {}.",
-                    request.width_px,
-                    request.height_px,
-                    request.path.display()
+                warnings.insert(
+                    0,
+                    format!(
+                        "Exported a {}×{} pixel image to {}.",
+                        request.width_px,
+                        request.height_px,
+                        request.path.display()
+                    ),
                 );
+                self.status = warnings.join(" ");
             }
             Err(err) => {
                 self.status = "The image export failed; nothing was overwritten.".into();
@@ -602,6 +632,42 @@ impl RaidmapApp {
                     title: format!("Could not export the image to {}", request.path.display()),
                     lines: err.chain().map(ToString::to_string).collect(),
                 });
+            }
+        }
+    }
+
+    /// Let the map's views show only the selected features (layers without one hidden) and
+    /// return what they showed before, for [`RaidmapApp::restore_views`].
+    fn show_only_selected(&mut self) -> Vec<(LayerId, bool, Option<Vec<bool>>)> {
+        let selected = self.editing.selected(self.selection);
+        let masks = crate::publish::inputs::selection_masks(&self.doc, &selected);
+        let mut kept = Vec::new();
+        for (id, view) in &mut self.views {
+            kept.push((
+                *id,
+                view.visible,
+                view.time_filter.as_ref().map(|f| f.to_vec()),
+            ));
+            match masks.get(id) {
+                Some(mask) => {
+                    let shown = mask
+                        .iter()
+                        .enumerate()
+                        .map(|(i, selected)| *selected && view.shows(i))
+                        .collect();
+                    view.set_time_filter(Some(shown));
+                }
+                None => view.visible = false,
+            }
+        }
+        kept
+    }
+
+    fn restore_views(&mut self, kept: Vec<(LayerId, bool, Option<Vec<bool>>)>) {
+        for (id, visible, filter) in kept {
+            if let Some(view) = self.views.get_mut(&id) {
+                view.visible = visible;
+                view.set_time_filter(filter);
             }
         }
     }
@@ -884,6 +950,7 @@ impl RaidmapApp {
             ];
             (size, ppp)
         });
+        self.image_export.only.count = self.editing.selected(self.selection).len();
         match self.image_export.ui(ui.ctx(), view_px) {
             Some(ExportAction::ChoosePath) => {
                 let name = std::path::Path::new(&self.image_export.path)

@@ -11,7 +11,7 @@ use egui::{Color32, Rect, RichText, Sense, pos2, vec2};
 use serde::{Deserialize, Serialize};
 use walkers::Projector;
 
-use crate::render::compare::{divider_x, paint_divider, paint_tag, sides};
+use crate::render::compare::{blend_label, divider_x, paint_divider, paint_tag, sides};
 use crate::tiles::Source;
 use crate::tiles::wayback::Release;
 use crate::ui::map::tiles::TileLayer;
@@ -201,12 +201,7 @@ impl Compare {
                 );
             }
             CompareMode::Blend => {
-                let text = format!(
-                    "{} blended with {} at {:.0} %",
-                    names[0],
-                    names[1],
-                    settings.blend.clamp(0.0, 1.0) * 100.0
-                );
+                let text = blend_label([&names[0], &names[1]], settings.blend);
                 paint_tag(&painter, top, egui::Align2::CENTER_TOP, &text);
             }
         }

@@ -9,6 +9,7 @@ use geo::Rect;
 
 use crate::render::image::{DEFAULT_SIZE_PX, MAX_SIDE_PX, parse_bbox};
 use crate::ui::a11y;
+use crate::ui::publish::OnlySelected;
 
 /// Which part of the map the image shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +34,8 @@ pub struct ImageRequest {
     pub bbox: Option<Rect<f64>>,
     pub title: String,
     pub path: PathBuf,
+    /// Only the features selected on the map.
+    pub selected_only: bool,
 }
 
 pub struct ImageExport {
@@ -44,6 +47,8 @@ pub struct ImageExport {
     bbox_text: String,
     pub title: String,
     pub path: String,
+    /// "Selected features only" (the app sets how many are selected each frame).
+    pub only: OnlySelected,
     problem: Option<String>,
 }
 
@@ -59,6 +64,7 @@ impl Default for ImageExport {
             bbox_text: "102.3,10.4,107.65,14.7".into(),
             title: String::new(),
             path: dir.join("map.png").display().to_string(),
+            only: OnlySelected::default(),
             problem: None,
         }
     }
@@ -91,7 +97,8 @@ impl ImageExport {
             .resizable(false)
             .show(ctx, |ui| {
                 ui.label(
-                    "A PNG of the map with its title, legend, scale bar, north arrow and credits.",
+                    "A PNG of the map with its title, legend, scale bar, north arrow and \
+                     credits, and the basemaps compared as on the map.",
                 );
                 ui.add_space(4.0);
                 egui::Grid::new("image-export")
@@ -155,6 +162,7 @@ impl ImageExport {
                         );
                         a11y::name(&r, "Image title");
                         ui.end_row();
+                        self.only.row_ui(ui);
                         ui.label("File");
                         ui.horizontal(|ui| {
                             let _ = crate::ui::path_field::path_field(
@@ -206,6 +214,7 @@ impl ImageExport {
             bbox,
             title: self.title.trim().to_owned(),
             path,
+            selected_only: self.only.wanted(),
         })
     }
 }

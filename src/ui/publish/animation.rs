@@ -3,7 +3,7 @@
 
 use egui::DragValue;
 
-use super::form::{Area, Dates, Submit, Target, area_row_ui};
+use super::form::{Area, Dates, OnlySelected, Submit, Target, area_row_ui};
 use super::job::Task;
 use crate::publish::animate::{self, DEFAULT_FPS, DEFAULT_SIZE_PX, Format, Mode, Options, Step};
 use crate::publish::draw::MAX_SIDE_PX;
@@ -22,6 +22,7 @@ pub struct AnimationForm {
     pub height_px: u32,
     pub area: Area,
     pub title: String,
+    pub only: OnlySelected,
     pub target: Target,
 }
 
@@ -37,6 +38,7 @@ impl Default for AnimationForm {
             height_px: DEFAULT_SIZE_PX[1],
             area: Area::Layers,
             title: String::new(),
+            only: OnlySelected::default(),
             target: Target::new("raids.gif"),
         }
     }
@@ -149,6 +151,7 @@ impl AnimationForm {
         });
         ui.end_row();
         area_row_ui(ui, &mut self.area);
+        self.only.row_ui(ui);
         ui.label("Format");
         ui.horizontal(|ui| {
             let current = Format::of_path(std::path::Path::new(self.target.path.trim()));

@@ -148,6 +148,36 @@ impl Target {
     }
 }
 
+/// "Selected features only", offered while features are selected on the map (the window
+/// sets [`OnlySelected::count`] each frame).
+#[derive(Debug, Default)]
+pub struct OnlySelected {
+    pub on: bool,
+    /// How many features are selected on the map now.
+    pub count: usize,
+}
+
+impl OnlySelected {
+    /// The "Features" row of a form's grid, shown only while something is selected.
+    pub fn row_ui(&mut self, ui: &mut egui::Ui) {
+        if self.count == 0 {
+            return;
+        }
+        ui.label("Features");
+        let s = if self.count == 1 { "" } else { "s" };
+        ui.checkbox(
+            &mut self.on,
+            format!("the {} selected feature{s} only", self.count),
+        );
+        ui.end_row();
+    }
+
+    /// Whether to publish only the selected features.
+    pub fn wanted(&self) -> bool {
+        self.on && self.count > 0
+    }
+}
+
 /// Which part of the map a picture shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Area {

@@ -13,6 +13,7 @@ pub mod scene;
 mod webmap;
 
 pub use animation::AnimationForm;
+pub use form::OnlySelected;
 pub use report::ReportForm;
 pub use webmap::WebMapForm;
 
@@ -72,6 +73,15 @@ impl Publishing {
 }
 
 impl Publishing {
+    /// Whether the form that started `task` asked for the selected features only.
+    fn only_selected(&self, task: &job::Task) -> bool {
+        match task {
+            job::Task::Animation { .. } => self.animation.only.wanted(),
+            job::Task::Report { .. } => self.report.only.wanted(),
+            job::Task::WebMap { .. } => self.webmap.only.wanted(),
+        }
+    }
+
     fn target(&mut self, dialog: Dialog) -> &mut form::Target {
         match dialog {
             Dialog::Animation => &mut self.animation.target,
@@ -110,8 +120,16 @@ pub fn open(app: &mut RaidmapApp, dialog: Dialog) {
 /// it ended in the status bar (and the problems window when it failed).
 pub fn ui(app: &mut RaidmapApp, ctx: &egui::Context) {
     let busy = app.publish.is_running();
+    let selected = app.editing.selected(app.selection).len();
     let started = {
         let p = &mut app.publish;
+        for only in [
+            &mut p.animation.only,
+            &mut p.report.only,
+            &mut p.webmap.only,
+        ] {
+            only.count = selected;
+        }
         let animation = p.animation.ui(ctx, busy);
         let report = p.report.ui(ctx, busy);
         let webmap = p.webmap.ui(ctx, busy);
@@ -128,7 +146,8 @@ pub fn ui(app: &mut RaidmapApp, ctx: &egui::Context) {
     }
     if let Some(mut task) = started {
         task.frame(app.map.view_area());
-        let (scene, files, warning) = scene::scene_of(app, task.needs_tiles());
+        let only_selected = app.publish.only_selected(&task);
+        let (scene, files, warning) = scene::scene_of(app, task.needs_tiles(), only_selected);
         if let Some(warning) = warning {
             app.status = warning;
         }

@@ -3,7 +3,7 @@
 
 use egui::DragValue;
 
-use super::form::{Area, Dates, Submit, Target, area_row_ui};
+use super::form::{Area, Dates, OnlySelected, Submit, Target, area_row_ui};
 use super::job::Task;
 use crate::publish::report::{self, DEFAULT_RADIUS_KM, Paper};
 use crate::timeline::Window;
@@ -16,6 +16,7 @@ pub struct ReportForm {
     pub dates: Dates,
     pub paper: Paper,
     pub area: Area,
+    pub only: OnlySelected,
     pub target: Target,
 }
 
@@ -28,6 +29,7 @@ impl Default for ReportForm {
             dates: Dates::default(),
             paper: Paper::A4,
             area: Area::Layers,
+            only: OnlySelected::default(),
             target: Target::new("report.pdf"),
         }
     }
@@ -112,6 +114,7 @@ impl ReportForm {
         });
         ui.end_row();
         area_row_ui(ui, &mut self.area);
+        self.only.row_ui(ui);
         self.target.row_ui(ui, "Report file");
     }
 

@@ -1,6 +1,6 @@
 //! The *Publish web map…* form: the title and the HTML file (`raidmap publish`).
 
-use super::form::{Submit, Target};
+use super::form::{OnlySelected, Submit, Target};
 use super::job::Task;
 use crate::publish::webmap;
 use crate::ui::a11y;
@@ -8,6 +8,7 @@ use crate::ui::a11y;
 pub struct WebMapForm {
     pub open: bool,
     pub title: String,
+    pub only: OnlySelected,
     pub target: Target,
 }
 
@@ -16,6 +17,7 @@ impl Default for WebMapForm {
         Self {
             open: false,
             title: String::new(),
+            only: OnlySelected::default(),
             target: Target::new("map.html"),
         }
     }
@@ -57,6 +59,7 @@ impl WebMapForm {
                         );
                         a11y::name(&r, "Web map title");
                         ui.end_row();
+                        self.only.row_ui(ui);
                         self.target.row_ui(ui, "Web map file");
                     });
                 ui.add_space(4.0);
