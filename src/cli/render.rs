@@ -130,18 +130,14 @@ fn open_tiles(
     let source = source
         .resolve(wayback_config)
         .with_context(|| format!("cannot choose the release for {}", source.label()))?;
-    let tiles = source
-        .open(crate::tiles::cache::default_root().map(|root| {
-            std::sync::Arc::new(crate::tiles::DiskCache::new(
-                root,
-                crate::tiles::cache::DEFAULT_LIMIT_BYTES,
-            ))
-        }))
-        .with_context(|| format!("cannot open the basemap {}", source.label()))?
-        .map(|loader| TileBasemap {
-            credit: loader.attribution(),
-            loader,
-        });
+    let cache = crate::tiles::cache::default_root().map(|root| {
+        std::sync::Arc::new(crate::tiles::DiskCache::new(
+            root,
+            crate::tiles::cache::DEFAULT_LIMIT_BYTES,
+        ))
+    });
+    let tiles = TileBasemap::open(&source, cache)
+        .with_context(|| format!("cannot open the basemap {}", source.label()))?;
     Ok((source, tiles))
 }
 

@@ -547,7 +547,7 @@ impl RaidmapApp {
 
     /// Write the map as a PNG, drawn as `raidmap render` draws it.
     fn export_image(&mut self, request: &ImageRequest) {
-        use crate::render::image::{self, Compare, ImageSpec, TileBasemap};
+        use crate::render::image::{self, Compare, ImageSpec};
         use crate::ui::imagery::compare::CompareMode;
         // Selected features only: the views show just them while the image is drawn.
         let kept = request.selected_only.then(|| self.show_only_selected());
@@ -580,14 +580,9 @@ impl RaidmapApp {
         let settings = self.map.basemap.settings.clone();
         let mut warnings = Vec::new();
         let mut open = |source: &crate::tiles::Source| {
-            TileBasemap::open(source, None).unwrap_or_else(|err| {
-                warnings.push(format!(
-                    "{} cannot be drawn ({}); the image shows the offline basemap in its place.",
-                    source.label(),
-                    crate::tiles::describe(&err)
-                ));
-                None
-            })
+            let (tiles, warning) = crate::ui::publish::scene::open_tiles(source);
+            warnings.extend(warning);
+            tiles
         };
         let tiles = open(&settings.source);
         if settings.compare.on {

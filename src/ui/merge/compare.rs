@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
-use super::job::{Job, read_version};
+use super::job::{Job, Work, read_version};
 use super::marks::{self, Kind, Mark, Marks};
 use super::source::{Asked, KeyChoice, OtherChoice};
 use super::values;
@@ -39,13 +39,7 @@ pub struct Compared {
     drawing: Marks,
 }
 
-enum State {
-    /// Waiting for the user to say what to compare with.
-    Asking,
-    Working(Job<Compared>),
-    Done(Box<Compared>),
-    Failed(String),
-}
+type State = Work<Compared>;
 
 /// The *Compare with…* window of one layer.
 pub struct CompareWindow {
@@ -83,15 +77,12 @@ impl CompareWindow {
 
     /// Whether a comparison is running.
     pub fn is_busy(&self) -> bool {
-        matches!(self.state, State::Working(_))
+        self.state.is_busy()
     }
 
     /// The finished comparison, if any.
     pub fn compared(&self) -> Option<&Compared> {
-        match &self.state {
-            State::Done(c) => Some(c),
-            _ => None,
-        }
+        self.state.done()
     }
 
     /// What to draw on the map.
@@ -140,14 +131,7 @@ impl CompareWindow {
         doc: &Document,
         commands: &mut Vec<Command>,
     ) -> Wants {
-        if let State::Working(job) = &mut self.state
-            && let Some(answer) = job.poll()
-        {
-            self.state = match answer {
-                Ok(compared) => State::Done(Box::new(compared)),
-                Err(err) => State::Failed(err),
-            };
-        }
+        self.state.poll();
         if std::mem::take(&mut self.again) {
             self.start(ctx, doc);
         }
@@ -167,33 +151,18 @@ impl CompareWindow {
                 if let Asked::Browse = self.other.ui(ui, doc, self.layer, true) {
                     wants = Wants::Browse;
                 }
-                ui.horizontal(|ui| {
-                    self.key.ui(ui);
-                    let busy = self.is_busy();
-                    if ui
-                        .add_enabled(!busy, egui::Button::new("Compare"))
-                        .clicked()
-                    {
-                        self.picked = None;
-                        self.note = None;
-                        self.start(ui.ctx(), doc);
-                    }
-                });
-                ui.separator();
-                match &self.state {
-                    State::Asking => {
-                        ui.label("Pick the other version, then Compare.");
-                    }
-                    State::Working(_) => {
-                        ui.horizontal(|ui| {
-                            ui.spinner();
-                            ui.label("Comparing…");
-                        });
-                    }
-                    State::Failed(err) => {
-                        ui.label(RichText::new(err).color(marks::REMOVED));
-                    }
-                    State::Done(_) => self.result_ui(ui, doc, commands),
+                if self.state.controls_ui(
+                    ui,
+                    &mut self.key,
+                    ("Compare", "Nothing changes until you take a change"),
+                    ("Pick the other version, then Compare.", "Comparing…"),
+                ) {
+                    self.picked = None;
+                    self.note = None;
+                    self.start(ui.ctx(), doc);
+                }
+                if self.state.done().is_some() {
+                    self.result_ui(ui, doc, commands);
                 }
             });
         if !open {

@@ -12,7 +12,7 @@ use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 use serde_json::Value;
 
-use super::job::{Job, read_version};
+use super::job::{Job, Work, read_version};
 use super::marks::{self, Marks, Outline};
 use super::source::{Asked, KeyChoice, OtherChoice};
 use super::values::{self, cell};
@@ -56,12 +56,7 @@ impl Merged {
     }
 }
 
-enum State {
-    Asking,
-    Working(Job<Merged>),
-    Done(Box<Merged>),
-    Failed(String),
-}
+type State = Work<Merged>;
 
 /// The *Merge a colleague's copy…* window of one layer.
 pub struct MergeWindow {
@@ -94,14 +89,11 @@ impl MergeWindow {
     }
 
     pub fn is_busy(&self) -> bool {
-        matches!(self.state, State::Working(_))
+        self.state.is_busy()
     }
 
     pub fn merged(&self) -> Option<&Merged> {
-        match &self.state {
-            State::Done(m) => Some(m),
-            _ => None,
-        }
+        self.state.done()
     }
 
     /// The picked conflict's geometries on the map.
@@ -142,14 +134,7 @@ impl MergeWindow {
         doc: &Document,
         commands: &mut Vec<Command>,
     ) -> Wants {
-        if let State::Working(job) = &mut self.state
-            && let Some(answer) = job.poll()
-        {
-            self.state = match answer {
-                Ok(merged) => State::Done(Box::new(merged)),
-                Err(err) => State::Failed(err),
-            };
-        }
+        self.state.poll();
         let Some(layer) = doc.layer(self.layer) else {
             return Wants::Close;
         };
@@ -184,35 +169,19 @@ impl MergeWindow {
                 if let Asked::Browse = self.theirs.ui(ui, doc, self.layer, false) {
                     wants = Wants::Browse;
                 }
-                ui.horizontal(|ui| {
-                    self.key.ui(ui);
-                    if ui
-                        .add_enabled(!self.is_busy(), egui::Button::new("Work out the merge"))
-                        .on_hover_text("Nothing changes until you apply it")
-                        .clicked()
-                    {
-                        self.start(ui.ctx(), doc);
-                    }
-                });
-                ui.separator();
-                match &self.state {
-                    State::Asking => {
-                        ui.label("Pick your colleague's file, then work out the merge.");
-                    }
-                    State::Working(_) => {
-                        ui.horizontal(|ui| {
-                            ui.spinner();
-                            ui.label("Working out the merge…");
-                        });
-                    }
-                    State::Failed(err) => {
-                        ui.label(RichText::new(err).color(marks::REMOVED));
-                    }
-                    State::Done(_) => {
-                        if self.result_ui(ui, doc, commands) {
-                            wants = Wants::Close;
-                        }
-                    }
+                if self.state.controls_ui(
+                    ui,
+                    &mut self.key,
+                    ("Work out the merge", "Nothing changes until you apply it"),
+                    (
+                        "Pick your colleague's file, then work out the merge.",
+                        "Working out the merge…",
+                    ),
+                ) {
+                    self.start(ui.ctx(), doc);
+                }
+                if self.state.done().is_some() && self.result_ui(ui, doc, commands) {
+                    wants = Wants::Close;
                 }
             });
         if !open {

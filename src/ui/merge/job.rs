@@ -4,6 +4,10 @@
 use std::path::Path;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
+use egui::RichText;
+
+use super::marks;
+use super::source::KeyChoice;
 use crate::model::Layer;
 
 /// A piece of work running on a thread.
@@ -40,6 +44,79 @@ impl<T: Send + 'static> Job<T> {
             Err(TryRecvError::Empty) => None,
             Err(TryRecvError::Disconnected) => Some(Err("the work stopped unexpectedly".into())),
         }
+    }
+}
+
+/// Where a team window's work stands.
+pub enum Work<T> {
+    /// Waiting for the user to say what to work on.
+    Asking,
+    Working(Job<T>),
+    Done(Box<T>),
+    Failed(String),
+}
+
+impl<T: Send + 'static> Work<T> {
+    /// Take the answer of the work when it came.
+    pub fn poll(&mut self) {
+        if let Work::Working(job) = self
+            && let Some(answer) = job.poll()
+        {
+            *self = match answer {
+                Ok(done) => Work::Done(Box::new(done)),
+                Err(err) => Work::Failed(err),
+            };
+        }
+    }
+
+    pub fn is_busy(&self) -> bool {
+        matches!(self, Work::Working(_))
+    }
+
+    /// The finished work, if any.
+    pub fn done(&self) -> Option<&T> {
+        match self {
+            Work::Done(done) => Some(done),
+            _ => None,
+        }
+    }
+
+    /// The key to match by and the button that starts the work (off while it runs), then
+    /// under a line where it stands: `asking` before it starts, a spinner with `working`, or
+    /// the error. True when the button was pressed. Once done, the result is the caller's to
+    /// show.
+    pub fn controls_ui(
+        &self,
+        ui: &mut egui::Ui,
+        key: &mut KeyChoice,
+        (button, hint): (&str, &str),
+        (asking, working): (&str, &str),
+    ) -> bool {
+        let mut pressed = false;
+        ui.horizontal(|ui| {
+            key.ui(ui);
+            pressed = ui
+                .add_enabled(!self.is_busy(), egui::Button::new(button))
+                .on_hover_text(hint)
+                .clicked();
+        });
+        ui.separator();
+        match self {
+            Work::Asking => {
+                ui.label(asking);
+            }
+            Work::Working(_) => {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(working);
+                });
+            }
+            Work::Failed(err) => {
+                ui.label(RichText::new(err).color(marks::REMOVED));
+            }
+            Work::Done(_) => {}
+        }
+        pressed
     }
 }
 

@@ -3,7 +3,7 @@
 
 use egui::DragValue;
 
-use super::form::{Area, Dates, OnlySelected, Submit, Target, area_row_ui};
+use super::form::{Area, Dates, Form, OnlySelected, Submit, Target, area_row_ui, title_row_ui};
 use super::job::Task;
 use crate::publish::animate::{self, DEFAULT_FPS, DEFAULT_SIZE_PX, Format, Mode, Options, Step};
 use crate::publish::draw::MAX_SIDE_PX;
@@ -49,48 +49,36 @@ impl AnimationForm {
         self.dates.set(window);
         self.open = true;
     }
+}
 
-    /// The form, while open; the task to start when the user presses Export.
-    pub fn ui(&mut self, ctx: &egui::Context, busy: bool) -> Option<Task> {
-        if !self.open {
+impl Form for AnimationForm {
+    const TITLE: &'static str = "Export animation";
+    const INTRO: &'static str = "One frame per step, both ends included, drawn like the map \
+        with its legend, scale bar and credits; the date is written on every frame.";
+
+    fn open_flag(&mut self) -> &mut bool {
+        &mut self.open
+    }
+
+    fn submit_ui(&mut self, ui: &mut egui::Ui, busy: bool) -> Option<Task> {
+        let submit = self
+            .target
+            .submit_ui(ui, "Export animation", busy, check_format);
+        let Submit::Write(path) = submit else {
             return None;
+        };
+        match self.options() {
+            Ok(options) => Format::of_path(&path).map(|format| Task::Animation {
+                options,
+                format,
+                area: self.area,
+                out: path,
+            }),
+            Err(problem) => {
+                self.target.problem = Some(problem);
+                None
+            }
         }
-        let mut task = None;
-        let mut open = self.open;
-        egui::Window::new("Export animation")
-            .open(&mut open)
-            .collapsible(false)
-            .resizable(false)
-            .show(ctx, |ui| {
-                ui.label(
-                    "One frame per step, both ends included, drawn like the map with its \
-                     legend, scale bar and credits; the date is written on every frame.",
-                );
-                ui.add_space(4.0);
-                egui::Grid::new("animation-export")
-                    .num_columns(2)
-                    .spacing([8.0, 6.0])
-                    .show(ui, |ui| self.grid_ui(ui));
-                ui.add_space(4.0);
-                let submit = self
-                    .target
-                    .submit_ui(ui, "Export animation", busy, check_format);
-                if let Submit::Write(path) = submit {
-                    match self.options() {
-                        Ok(options) => {
-                            task = Format::of_path(&path).map(|format| Task::Animation {
-                                options,
-                                format,
-                                area: self.area,
-                                out: path,
-                            });
-                        }
-                        Err(problem) => self.target.problem = Some(problem),
-                    }
-                }
-            });
-        self.open = open && task.is_none();
-        task
     }
 
     fn grid_ui(&mut self, ui: &mut egui::Ui) {
@@ -174,17 +162,12 @@ impl AnimationForm {
             }
         });
         ui.end_row();
-        ui.label("Title");
-        let r = ui.add(
-            egui::TextEdit::singleline(&mut self.title)
-                .hint_text("the layers' names")
-                .desired_width(340.0),
-        );
-        a11y::name(&r, "Animation title");
-        ui.end_row();
+        title_row_ui(ui, &mut self.title, "Animation title");
         self.target.row_ui(ui, "Animation file");
     }
+}
 
+impl AnimationForm {
     /// The options typed, or what is wrong with them (the map area is filled in by the app).
     fn options(&self) -> Result<Options, String> {
         let (from, to) = self.dates.parsed()?;

@@ -5,11 +5,52 @@ use std::path::{Path, PathBuf};
 
 use egui::RichText;
 
+use super::job::Task;
 use crate::timeline::{Day, Window};
 use crate::ui::a11y;
 
 /// The colour of a form's problem line.
 const PROBLEM: egui::Color32 = egui::Color32::from_rgb(180, 30, 20);
+
+/// What differs between the publishing dialogs; [`dialog_ui`] shows any of them.
+pub trait Form {
+    /// The window's title.
+    const TITLE: &'static str;
+    /// The line under the title saying what is written.
+    const INTRO: &'static str;
+    /// Whether the dialog is open.
+    fn open_flag(&mut self) -> &mut bool;
+    /// The form's rows, in a two-column grid.
+    fn grid_ui(&mut self, ui: &mut egui::Ui);
+    /// The button under the grid (and its questions); the task to start when pressed.
+    fn submit_ui(&mut self, ui: &mut egui::Ui, busy: bool) -> Option<Task>;
+}
+
+/// A publishing dialog while it is open: its title, what it writes, the form's grid and the
+/// button; it closes with its × and once its task starts.
+pub fn dialog_ui<F: Form>(form: &mut F, ctx: &egui::Context, busy: bool) -> Option<Task> {
+    if !*form.open_flag() {
+        return None;
+    }
+    let mut task = None;
+    let mut open = true;
+    egui::Window::new(F::TITLE)
+        .open(&mut open)
+        .collapsible(false)
+        .resizable(false)
+        .show(ctx, |ui| {
+            ui.label(F::INTRO);
+            ui.add_space(4.0);
+            egui::Grid::new(F::TITLE)
+                .num_columns(2)
+                .spacing([8.0, 6.0])
+                .show(ui, |ui| form.grid_ui(ui));
+            ui.add_space(4.0);
+            task = form.submit_ui(ui, busy);
+        });
+    *form.open_flag() = open && task.is_none();
+    task
+}
 
 /// The file a form writes. An existing file is replaced only after the user says so.
 pub struct Target {
@@ -146,6 +187,18 @@ impl Target {
         self.path = path.with_extension(extension).display().to_string();
         self.replace = None;
     }
+}
+
+/// The "Title" row of a form's grid (`name`: what a screen reader calls the field).
+pub fn title_row_ui(ui: &mut egui::Ui, title: &mut String, name: &str) {
+    ui.label("Title");
+    let r = ui.add(
+        egui::TextEdit::singleline(title)
+            .hint_text("the layers' names")
+            .desired_width(340.0),
+    );
+    a11y::name(&r, name);
+    ui.end_row();
 }
 
 /// "Selected features only", offered while features are selected on the map (the window

@@ -130,9 +130,9 @@ pub fn ui(app: &mut RaidmapApp, ctx: &egui::Context) {
         ] {
             only.count = selected;
         }
-        let animation = p.animation.ui(ctx, busy);
-        let report = p.report.ui(ctx, busy);
-        let webmap = p.webmap.ui(ctx, busy);
+        let animation = form::dialog_ui(&mut p.animation, ctx, busy);
+        let report = form::dialog_ui(&mut p.report, ctx, busy);
+        let webmap = form::dialog_ui(&mut p.webmap, ctx, busy);
         animation.or(report).or(webmap)
     };
     for dialog in [Dialog::Animation, Dialog::Report, Dialog::WebMap] {

@@ -3,7 +3,7 @@
 
 use egui::DragValue;
 
-use super::form::{Area, Dates, OnlySelected, Submit, Target, area_row_ui};
+use super::form::{Area, Dates, Form, OnlySelected, Submit, Target, area_row_ui, title_row_ui};
 use super::job::Task;
 use crate::publish::report::{self, DEFAULT_RADIUS_KM, Paper};
 use crate::timeline::Window;
@@ -40,62 +40,41 @@ impl ReportForm {
         self.dates.set(window);
         self.open = true;
     }
+}
 
-    /// The form, while open; the task to start when the user presses Export.
-    pub fn ui(&mut self, ctx: &egui::Context, busy: bool) -> Option<Task> {
-        if !self.open {
+impl Form for ReportForm {
+    const TITLE: &'static str = "Export report";
+    const INTRO: &'static str = "A PDF case report of the visible layers: the data files with \
+        their SHA-256, the method, the map, the sites with their nearest raid, the raids, the \
+        kept measurements, the sources and the precision notes.";
+
+    fn open_flag(&mut self) -> &mut bool {
+        &mut self.open
+    }
+
+    fn submit_ui(&mut self, ui: &mut egui::Ui, busy: bool) -> Option<Task> {
+        let check = |path: &std::path::Path| match path.extension() {
+            Some(ext) if ext.eq_ignore_ascii_case("pdf") => Ok(()),
+            _ => Err("The file must end in .pdf.".into()),
+        };
+        let Submit::Write(out) = self.target.submit_ui(ui, "Export PDF", busy, check) else {
             return None;
+        };
+        match self.options() {
+            Ok(options) => Some(Task::Report {
+                options,
+                area: self.area,
+                out,
+            }),
+            Err(problem) => {
+                self.target.problem = Some(problem);
+                None
+            }
         }
-        let mut task = None;
-        let mut open = self.open;
-        egui::Window::new("Export report")
-            .open(&mut open)
-            .collapsible(false)
-            .resizable(false)
-            .show(ctx, |ui| {
-                ui.label(
-                    "A PDF case report of the visible layers: the data files with their \
-                     SHA-256, the method, the map, the sites with their nearest raid, the \
-                     raids, the kept measurements, the sources and the precision notes.",
-                );
-                ui.add_space(4.0);
-                egui::Grid::new("report-export")
-                    .num_columns(2)
-                    .spacing([8.0, 6.0])
-                    .show(ui, |ui| self.grid_ui(ui));
-                ui.add_space(4.0);
-                if let Submit::Write(out) =
-                    self.target
-                        .submit_ui(ui, "Export PDF", busy, |path| match path.extension() {
-                            Some(ext) if ext.eq_ignore_ascii_case("pdf") => Ok(()),
-                            _ => Err("The file must end in .pdf.".into()),
-                        })
-                {
-                    match self.options() {
-                        Ok(options) => {
-                            task = Some(Task::Report {
-                                options,
-                                area: self.area,
-                                out,
-                            });
-                        }
-                        Err(problem) => self.target.problem = Some(problem),
-                    }
-                }
-            });
-        self.open = open && task.is_none();
-        task
     }
 
     fn grid_ui(&mut self, ui: &mut egui::Ui) {
-        ui.label("Title");
-        let r = ui.add(
-            egui::TextEdit::singleline(&mut self.title)
-                .hint_text("the layers' names")
-                .desired_width(340.0),
-        );
-        a11y::name(&r, "Report title");
-        ui.end_row();
+        title_row_ui(ui, &mut self.title, "Report title");
         ui.label("Raids near a site");
         let r = ui.add(
             DragValue::new(&mut self.radius_km)
@@ -117,7 +96,9 @@ impl ReportForm {
         self.only.row_ui(ui);
         self.target.row_ui(ui, "Report file");
     }
+}
 
+impl ReportForm {
     /// The options typed, or what is wrong with them (the map area is filled in by the app).
     fn options(&self) -> Result<report::Options, String> {
         let (from, to) = self.dates.parsed()?;

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use crate::publish::draw::TileBasemap;
 use crate::publish::{Scene, Shown};
+use crate::tiles::Source;
 use crate::ui::app::RaidmapApp;
 
 /// The scene of what the window shows, the files its layers came from (the project's file
@@ -31,22 +32,7 @@ pub fn scene_of(
         time_fields.insert(id, app.timeline.times(id).map(|t| t.field.clone()));
     }
     let (tiles, warning) = if with_tiles {
-        match app.map.basemap.settings.source.open(None) {
-            Ok(loader) => (
-                loader.map(|loader| TileBasemap {
-                    credit: loader.attribution(),
-                    loader,
-                }),
-                None,
-            ),
-            Err(err) => (
-                None,
-                Some(format!(
-                    "The basemap cannot be drawn ({}); the offline basemap is used instead.",
-                    crate::tiles::describe(&err)
-                )),
-            ),
-        }
+        open_tiles(&app.map.basemap.settings.source)
     } else {
         (None, None)
     };
@@ -73,4 +59,21 @@ pub fn scene_of(
         }
     }
     (scene, files, warning)
+}
+
+/// The tiles of a basemap chosen in the window, to draw in a picture (`None`: the offline
+/// basemap), and what to tell the user when they cannot be opened (the offline basemap is
+/// drawn in their place then). The one way the window opens a basemap for a picture.
+pub fn open_tiles(source: &Source) -> (Option<TileBasemap>, Option<String>) {
+    match TileBasemap::open(source, None) {
+        Ok(tiles) => (tiles, None),
+        Err(err) => (
+            None,
+            Some(format!(
+                "{} cannot be drawn ({}); the offline basemap is drawn in its place.",
+                source.label(),
+                crate::tiles::describe(&err)
+            )),
+        ),
+    }
 }
