@@ -1,7 +1,8 @@
 //! Comparing and merging layers of 100,000 features: `merge::diff` of a base with an edited
 //! copy, and `merge::merge` of base, ours and theirs applied to ours and written as GeoJSON
 //! (what `raidmap merge` does after reading). Each copy changes 1 % of the features
-//! (properties, moved points), deletes 0.5 % and adds 500, with some conflicts. Generated
+//! (properties, moved points), deletes 0.5 % and adds 500, with some conflicts; and the copy
+//! of a layer the window keeps as the base when it opens it. Generated
 //! deterministically (SplitMix64). Run with `cargo bench --bench merge`; figures in
 //! BENCHMARKS.md.
 
@@ -74,6 +75,10 @@ fn bench(c: &mut Criterion) {
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(20));
+    // What the window does for every layer it opens: keep a copy as the base of later merges.
+    group.bench_function("keep_base", |b| {
+        b.iter(|| black_box(std::sync::Arc::new(base.clone())))
+    });
     group.bench_function("diff", |b| {
         b.iter(|| black_box(merge::diff(&base, &theirs, &Key::Id).expect("matched")))
     });

@@ -250,6 +250,17 @@ fn the_conflict_screen_shows_each_conflict_side_by_side_and_applies_nothing_unti
     ));
     harness.run();
     let ours = names_and_statuses(harness.state(), layer);
+    // Ours saved over the file it was read from: the base is still the layer as it was
+    // opened (read again from the file, it would hold ours' changes, and theirs would win
+    // both conflicts unseen).
+    write(
+        &base,
+        &[
+            site(1, "Alpha", "raided", 104.9, 11.5),
+            site(2, "Bravo", "operating", 104.95, 11.55),
+            site(3, "Charlie", "operating", 105.0, 11.61),
+        ],
+    );
 
     open_versions_item(&mut harness, "Merge a colleague's copy…");
     type_into(

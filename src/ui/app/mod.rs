@@ -229,7 +229,9 @@ impl RaidmapApp {
         let mut view = LayerView::prepared(&layer, self.opened, prepared);
         view.work_in_background();
         self.opened += 1;
+        let base = layer.clone();
         let id = self.doc.add_layer(layer);
+        self.team.keep_base(id, &base);
         view.mark_indexed(self.doc.geometry_revision(id));
         if let Some(dates) = dates {
             self.timeline
@@ -401,6 +403,7 @@ impl RaidmapApp {
                     }
                     self.views.remove(&id);
                     self.map.forget_layer(id);
+                    self.team.forget(id);
                     if self.selection.is_some_and(|r| r.layer == id) {
                         self.selection = None;
                     }

@@ -304,6 +304,7 @@ impl RaidmapApp {
             self.doc.remove_layer(id);
             self.views.remove(&id);
             self.map.forget_layer(id);
+            self.team.forget(id);
         }
         self.selection = None;
         self.hover = None;

@@ -1,12 +1,14 @@
-//! *Merge a colleague's copy…*: the layer's file as it was read is the base, the layer as
-//! edited is ours, the chosen file is theirs. The merge is worked out on a thread and shown
+//! *Merge a colleague's copy…*: the layer as it was opened is the base (kept in memory since
+//! it was read, so saving edits over the file does not change it), the layer as edited is
+//! ours, the chosen file is theirs. The merge is worked out on a thread and shown
 //! before anything changes: how many changes merge without conflict, and each conflict side
 //! by side (base / ours / theirs; for a geometry also on the map), to decide one at a time or
 //! all one way. *Apply* makes the whole merge one undoable step; no file is written until
 //! the user saves or exports.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
@@ -28,9 +30,6 @@ pub struct Merged {
     theirs_name: String,
     /// The layer's revision when it was copied as ours.
     revision: Option<u64>,
-    /// Features of the layer whose text as read is not in the base file: the file changed
-    /// on disk since it was read.
-    stale: usize,
     key: Key,
 }
 
@@ -61,6 +60,8 @@ type State = Work<Merged>;
 /// The *Merge a colleague's copy…* window of one layer.
 pub struct MergeWindow {
     pub layer: LayerId,
+    /// The layer as it was opened (`None`: made in the window, there is no base).
+    base: Option<Arc<Layer>>,
     pub theirs: OtherChoice,
     pub key: KeyChoice,
     state: State,
@@ -77,9 +78,10 @@ pub enum Wants {
 }
 
 impl MergeWindow {
-    pub fn new(doc: &Document, layer: LayerId) -> Self {
+    pub fn new(doc: &Document, layer: LayerId, base: Option<Arc<Layer>>) -> Self {
         Self {
             layer,
+            base,
             theirs: OtherChoice::default(),
             key: KeyChoice::for_layer(doc, layer),
             state: State::Asking,
@@ -109,7 +111,7 @@ impl MergeWindow {
             self.state = State::Failed("The layer was closed.".into());
             return;
         };
-        let Some(base_path) = layer.path.clone() else {
+        let Some(base) = self.base.clone() else {
             self.state = State::Failed(format!(
                 "{} was not read from a file, so there is no base to merge from. Use Compare with… to take a colleague's changes one by one.",
                 layer.name
@@ -124,7 +126,7 @@ impl MergeWindow {
         let revision = doc.layer_revision(self.layer);
         let key = self.key.key();
         self.state = State::Working(Job::spawn(ctx, move || {
-            work_out(ours, base_path, theirs_path, key, revision)
+            work_out(&base, ours, theirs_path, key, revision)
         }));
     }
 
@@ -147,17 +149,16 @@ impl MergeWindow {
             .default_width(640.0)
             .max_height(max_height)
             .show(ctx, |ui| {
-                let base = layer
-                    .path
-                    .as_ref()
-                    .map_or("(none: not read from a file)".to_owned(), |p| {
-                        p.display().to_string()
-                    });
+                let base = match (&self.base, &layer.path) {
+                    (None, _) => "(none: not read from a file)".to_owned(),
+                    (Some(_), Some(path)) => format!("{} as it was opened", path.display()),
+                    (Some(_), None) => format!("{} as it was opened", layer.name),
+                };
                 egui::Grid::new("merge-sides")
                     .num_columns(2)
                     .show(ui, |ui| {
                         ui.strong("Base");
-                        ui.label(format!("{base} (the file as it was read)"));
+                        ui.label(base);
                         ui.end_row();
                         ui.strong("Ours");
                         ui.label(format!("{} as edited here", layer.name));
@@ -200,15 +201,6 @@ impl MergeWindow {
         let State::Done(m) = &mut self.state else {
             return false;
         };
-        if m.stale > 0 {
-            ui.label(
-                RichText::new(format!(
-                    "Warning: the base file changed on disk since the layer was read ({} features differ from what was read); conflicts and changes may be wrong.",
-                    m.stale
-                ))
-                .color(marks::REMOVED),
-            );
-        }
         let total = m.choices.len();
         let (plain_ours, plain_theirs) = m.merge.taken(|_| None);
         ui.label(format!(
@@ -456,28 +448,16 @@ fn geometry_summary(v: &Value) -> String {
     }
 }
 
-/// Read base and theirs and merge (on the work thread).
+/// Read theirs and merge it with the base and ours (on the work thread).
 fn work_out(
+    base: &Layer,
     ours: Layer,
-    base_path: PathBuf,
     theirs_path: PathBuf,
     key: Key,
     revision: Option<u64>,
 ) -> Result<Merged, String> {
-    let base = read_version(&base_path, &ours.name)?;
     let theirs = read_version(&theirs_path, &ours.name)?;
-    let read: HashSet<&str> = base
-        .features
-        .iter()
-        .filter_map(|f| f.original_text())
-        .collect();
-    let stale = ours
-        .features
-        .iter()
-        .filter_map(|f| f.base_text())
-        .filter(|t| !read.contains(t))
-        .count();
-    let merge = crate::merge::merge(&base, &ours, &theirs, &key).map_err(|e| e.to_string())?;
+    let merge = crate::merge::merge(base, &ours, &theirs, &key).map_err(|e| e.to_string())?;
     let conflicts = merge.conflicts().len();
     let theirs_name = theirs_path.file_name().map_or_else(
         || theirs_path.display().to_string(),
@@ -488,7 +468,6 @@ fn work_out(
         merge,
         theirs_name,
         revision,
-        stale,
         key,
     })
 }

@@ -3,8 +3,9 @@
 //! - *Compare with…* ([`compare`]): a layer against another version (a file or another open
 //!   layer); the differences marked on the map and listed for review with old and new values;
 //!   *Take* / *Take all* as undoable edits.
-//! - *Merge a colleague's copy…* ([`conflicts`]): the layer's file as it was read is the base,
-//!   the layer as edited ours, the chosen file theirs; the changes that do not conflict and the
+//! - *Merge a colleague's copy…* ([`conflicts`]): the layer as it was opened is the base (a
+//!   copy kept from the moment it was read, [`TeamWork::keep_base`], so saving edits over its
+//!   file does not move the base), the layer as edited ours, the chosen file theirs; the changes that do not conflict and the
 //!   user's decision on each conflict applied as one undoable step, nothing before *Apply*.
 //!
 //! Reading files and matching features (100,000 of them take about a second) run on a thread
@@ -18,9 +19,11 @@ pub mod marks;
 mod source;
 mod values;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use crate::model::{Document, LayerId};
+use crate::model::{Document, Layer, LayerId};
 use crate::render::overlay::MapDrawing;
 use crate::ui::command::Command;
 
@@ -34,6 +37,8 @@ pub struct TeamWork {
     pub merge: Option<MergeWindow>,
     /// Which window asked for a file dialog (the answer goes to it).
     browsing_for_merge: bool,
+    /// Each layer as it was opened: the base of a merge.
+    bases: HashMap<LayerId, Arc<Layer>>,
 }
 
 /// What the team windows ask of the app this frame.
@@ -51,7 +56,18 @@ impl TeamWork {
 
     /// Open *Merge a colleague's copy…* for a layer.
     pub fn open_merge(&mut self, doc: &Document, layer: LayerId) {
-        self.merge = Some(MergeWindow::new(doc, layer));
+        let base = self.bases.get(&layer).cloned();
+        self.merge = Some(MergeWindow::new(doc, layer, base));
+    }
+
+    /// Keep `layer`, just opened as `id`, as the base of later merges into it.
+    pub fn keep_base(&mut self, id: LayerId, layer: &Layer) {
+        self.bases.insert(id, Arc::new(layer.clone()));
+    }
+
+    /// The layer was closed: its base is not needed any more.
+    pub fn forget(&mut self, id: LayerId) {
+        self.bases.remove(&id);
     }
 
     /// A file picked in the dialog asked for by a window.
