@@ -231,7 +231,7 @@ impl RaidmapApp {
         self.opened += 1;
         let base = layer.clone();
         let id = self.doc.add_layer(layer);
-        self.team.keep_base(id, &base);
+        self.team.keep_base(id, base);
         view.mark_indexed(self.doc.geometry_revision(id));
         if let Some(dates) = dates {
             self.timeline

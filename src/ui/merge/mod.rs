@@ -60,9 +60,10 @@ impl TeamWork {
         self.merge = Some(MergeWindow::new(doc, layer, base));
     }
 
-    /// Keep `layer`, just opened as `id`, as the base of later merges into it.
-    pub fn keep_base(&mut self, id: LayerId, layer: &Layer) {
-        self.bases.insert(id, Arc::new(layer.clone()));
+    /// Keep `layer` (a copy of the one just opened as `id`) as the base of later merges into
+    /// it.
+    pub fn keep_base(&mut self, id: LayerId, layer: Layer) {
+        self.bases.insert(id, Arc::new(layer));
     }
 
     /// The layer was closed: its base is not needed any more.
