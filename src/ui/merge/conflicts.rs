@@ -8,7 +8,6 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
@@ -60,8 +59,6 @@ type State = Work<Merged>;
 /// The *Merge a colleague's copy…* window of one layer.
 pub struct MergeWindow {
     pub layer: LayerId,
-    /// The layer as it was opened (`None`: made in the window, there is no base).
-    base: Option<Arc<Layer>>,
     pub theirs: OtherChoice,
     pub key: KeyChoice,
     state: State,
@@ -78,10 +75,9 @@ pub enum Wants {
 }
 
 impl MergeWindow {
-    pub fn new(doc: &Document, layer: LayerId, base: Option<Arc<Layer>>) -> Self {
+    pub fn new(doc: &Document, layer: LayerId) -> Self {
         Self {
             layer,
-            base,
             theirs: OtherChoice::default(),
             key: KeyChoice::for_layer(doc, layer),
             state: State::Asking,
@@ -103,15 +99,16 @@ impl MergeWindow {
         (!self.drawing.outlines.is_empty()).then_some(&self.drawing)
     }
 
-    /// Work out the merge of the chosen file into the layer as it is now.
-    pub fn start(&mut self, ctx: &egui::Context, doc: &Document) {
+    /// Work out the merge of the chosen file into the layer as it is now, from `base`, the
+    /// layer as it was opened (`None`: made in the window, there is no base).
+    pub fn start(&mut self, ctx: &egui::Context, doc: &Document, base: Option<&Layer>) {
         self.picked = None;
         self.drawing = Marks::default();
         let Some(layer) = doc.layer(self.layer) else {
             self.state = State::Failed("The layer was closed.".into());
             return;
         };
-        let Some(base) = self.base.clone() else {
+        let Some(base) = base.cloned() else {
             self.state = State::Failed(format!(
                 "{} was not read from a file, so there is no base to merge from. Use Compare with… to take a colleague's changes one by one.",
                 layer.name
@@ -130,10 +127,12 @@ impl MergeWindow {
         }));
     }
 
+    /// The window; `base` is the layer as it was opened.
     pub fn ui(
         &mut self,
         ctx: &egui::Context,
         doc: &Document,
+        base: Option<&Layer>,
         commands: &mut Vec<Command>,
     ) -> Wants {
         self.state.poll();
@@ -149,7 +148,7 @@ impl MergeWindow {
             .default_width(640.0)
             .max_height(max_height)
             .show(ctx, |ui| {
-                let base = match (&self.base, &layer.path) {
+                let base_name = match (base, &layer.path) {
                     (None, _) => "(none: not read from a file)".to_owned(),
                     (Some(_), Some(path)) => format!("{} as it was opened", path.display()),
                     (Some(_), None) => format!("{} as it was opened", layer.name),
@@ -158,7 +157,7 @@ impl MergeWindow {
                     .num_columns(2)
                     .show(ui, |ui| {
                         ui.strong("Base");
-                        ui.label(base);
+                        ui.label(base_name);
                         ui.end_row();
                         ui.strong("Ours");
                         ui.label(format!("{} as edited here", layer.name));
@@ -179,7 +178,7 @@ impl MergeWindow {
                         "Working out the merge…",
                     ),
                 ) {
-                    self.start(ui.ctx(), doc);
+                    self.start(ui.ctx(), doc, base);
                 }
                 if self.state.done().is_some() && self.result_ui(ui, doc, commands) {
                     wants = Wants::Close;

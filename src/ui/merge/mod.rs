@@ -21,7 +21,6 @@ mod values;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use crate::model::{Document, Layer, LayerId};
 use crate::render::overlay::MapDrawing;
@@ -38,7 +37,7 @@ pub struct TeamWork {
     /// Which window asked for a file dialog (the answer goes to it).
     browsing_for_merge: bool,
     /// Each layer as it was opened: the base of a merge.
-    bases: HashMap<LayerId, Arc<Layer>>,
+    bases: HashMap<LayerId, Layer>,
 }
 
 /// What the team windows ask of the app this frame.
@@ -56,14 +55,13 @@ impl TeamWork {
 
     /// Open *Merge a colleague's copy…* for a layer.
     pub fn open_merge(&mut self, doc: &Document, layer: LayerId) {
-        let base = self.bases.get(&layer).cloned();
-        self.merge = Some(MergeWindow::new(doc, layer, base));
+        self.merge = Some(MergeWindow::new(doc, layer));
     }
 
     /// Keep `layer` (a copy of the one just opened as `id`) as the base of later merges into
     /// it.
     pub fn keep_base(&mut self, id: LayerId, layer: Layer) {
-        self.bases.insert(id, Arc::new(layer));
+        self.bases.insert(id, layer);
     }
 
     /// The layer was closed: its base is not needed any more.
@@ -109,7 +107,8 @@ impl TeamWork {
             }
         }
         if let Some(window) = &mut self.merge {
-            match window.ui(ctx, doc, commands) {
+            let base = self.bases.get(&window.layer);
+            match window.ui(ctx, doc, base, commands) {
                 conflicts::Wants::Close => self.merge = None,
                 conflicts::Wants::Browse => {
                     self.browsing_for_merge = true;
