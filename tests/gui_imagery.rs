@@ -215,24 +215,29 @@ fn export_image(harness: &mut Harness<'_, RaidmapApp>, path: &std::path::Path) -
     image::open(path).expect("the image was written").to_rgba8()
 }
 
-/// The share of a grid of points in the image's columns `x0..x1` (fractions of the width),
-/// in a band of rows below the basemaps' names and above the scale bar, whose colour is near
-/// `rgb`.
-fn share_near(image: &image::RgbaImage, (x0, x1): (f32, f32), rgb: [u8; 3]) -> f32 {
+/// Half red, half blue: the blend at 50 % (as the window's blend test has it).
+const MIXED: [u8; 3] = [125, 30, 125];
+
+/// Of the pixels in the image's columns `x0..x1` (fractions of the width), in a band of rows
+/// below the basemaps' names and above the scale bar: the shares near red, blue and the
+/// half-and-half mix (borders and place names drawn over the tiles are none of them).
+fn tints(image: &image::RgbaImage, (x0, x1): (f32, f32)) -> [f32; 3] {
     let (w, h) = (image.width() as f32, image.height() as f32);
-    let mut near_it = 0;
+    let mut counts = [0u32; 3];
     let mut all = 0;
-    for i in 0..8 {
-        for j in 0..6 {
-            let x = w * (x0 + (x1 - x0) * (i as f32 + 0.5) / 8.0);
-            let y = h * (0.35 + 0.4 * (j as f32 + 0.5) / 6.0);
+    for y in (h * 0.35) as u32..(h * 0.75) as u32 {
+        for x in (w * x0) as u32..(w * x1) as u32 {
             all += 1;
-            if near(pixel(image, Pos2::new(x, y)), rgb, 24) {
-                near_it += 1;
+            let p = image.get_pixel(x, y);
+            let rgb = [p[0], p[1], p[2]];
+            for (count, tint) in counts.iter_mut().zip([RED, BLUE, MIXED]) {
+                if near(rgb, tint, 24) {
+                    *count += 1;
+                }
             }
         }
     }
-    near_it as f32 / all as f32
+    counts.map(|c| c as f32 / all.max(1) as f32)
 }
 
 #[test]
@@ -247,9 +252,22 @@ fn export_image_draws_the_comparison_as_the_window_shows_it() {
     app.map.basemap.settings.compare.source = second;
     let mut harness = harness(app);
 
+    // The sample layers hidden: the basemaps are what is looked at.
+    let layers: Vec<_> = harness.state().doc.layers().map(|(id, _)| id).collect();
+    for id in layers {
+        harness
+            .state_mut()
+            .push(raidmap::ui::command::Command::SetVisible(id, false));
+    }
+    harness.run_ok();
+
     // No comparison: the first basemap across the image.
     let image = export_image(&mut harness, &dir.path().join("plain.png"));
-    assert!(share_near(&image, (0.05, 0.95), RED) > 0.8);
+    let [red_share, blue_share, mixed] = tints(&image, (0.02, 0.98));
+    assert!(
+        red_share > 0.6 && blue_share == 0.0 && mixed == 0.0,
+        "red {red_share}, blue {blue_share}, mixed {mixed}"
+    );
     assert!(blue.paths().is_empty(), "asked {:?}", blue.paths());
 
     // A swipe at a quarter of the width: red left of it, blue right of it.
@@ -261,9 +279,12 @@ fn export_image_draws_the_comparison_as_the_window_shows_it() {
     }
     harness.run_ok();
     let image = export_image(&mut harness, &dir.path().join("swipe.png"));
-    assert!(share_near(&image, (0.02, 0.22), RED) > 0.8);
-    assert!(share_near(&image, (0.28, 0.98), BLUE) > 0.8);
-    assert!(share_near(&image, (0.28, 0.98), RED) < 0.05);
+    let [left_red, left_blue, _] = tints(&image, (0.02, 0.22));
+    let [right_red, right_blue, _] = tints(&image, (0.28, 0.98));
+    assert!(
+        left_red > 0.6 && left_blue == 0.0 && right_blue > 0.6 && right_red == 0.0,
+        "left: red {left_red}, blue {left_blue}; right: red {right_red}, blue {right_blue}"
+    );
 
     // A blend at 50 %: half and half everywhere, as on the map.
     {
@@ -273,8 +294,11 @@ fn export_image_draws_the_comparison_as_the_window_shows_it() {
     }
     harness.run_ok();
     let image = export_image(&mut harness, &dir.path().join("blend.png"));
-    let mixed = [125, 30, 125];
-    assert!(share_near(&image, (0.02, 0.98), mixed) > 0.8);
+    let [red_share, blue_share, mixed] = tints(&image, (0.02, 0.98));
+    assert!(
+        mixed > 0.6 && red_share == 0.0 && blue_share == 0.0,
+        "red {red_share}, blue {blue_share}, mixed {mixed}"
+    );
     assert!(
         harness
             .query_by_label_contains("Exported a 400×400 pixel image")

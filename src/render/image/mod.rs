@@ -292,9 +292,10 @@ pub fn render_map(
             Some(compare) => {
                 let [left, right] = &compare.names;
                 match compare.blend {
+                    // As low as a swipe's names, clear of the title.
                     Some(blend) => paint_tag(
                         &painter,
-                        pos2(rect.center().x, rect.top() + 12.0),
+                        pos2(rect.center().x, rect.top() + 90.0),
                         egui::Align2::CENTER_TOP,
                         &blend_label([left, right], blend),
                     ),
