@@ -9,10 +9,17 @@ use egui_kittest::kittest::Queryable;
 use raidmap::ui::app::{RaidmapApp, Tab};
 
 fn sample_at(width: f32, height: f32) -> Harness<'static, RaidmapApp> {
+    sample_at_scale(width, height, 1.0)
+}
+
+/// The sample in a window of `width` × `height` logical points at a display scale of `scale`
+/// pixels per point.
+fn sample_at_scale(width: f32, height: f32, scale: f32) -> Harness<'static, RaidmapApp> {
     let mut app = RaidmapApp::with_files(Vec::new());
     app.finish_loading();
     let mut harness = crate::gui::builder()
         .with_size(vec2(width, height))
+        .with_pixels_per_point(scale)
         .wgpu()
         .build_ui_state(|ui, app: &mut RaidmapApp| app.ui(ui), app);
     harness.run();
@@ -49,7 +56,17 @@ fn assert_toolbar_visible(harness: &Harness<'_, RaidmapApp>, width: f32, height:
 /// The map keeps half the width and most of the height; the toolbar, the layer list and the
 /// active tab are inside the window; and the window looks as in its snapshot.
 fn check_size(width: f32, height: f32) {
-    let mut harness = sample_at(width, height);
+    let mut harness = check_size_at_scale(width, height, 1.0);
+    let options = egui_kittest::SnapshotOptions::new()
+        .threshold(1.0)
+        .max_failed_pixels(400);
+    harness.snapshot_options(format!("layout_{width}x{height}"), &options);
+}
+
+/// As [`check_size`] at a display scale (`scale` pixels per logical point), without the
+/// snapshot; the harness for one.
+fn check_size_at_scale(width: f32, height: f32, scale: f32) -> Harness<'static, RaidmapApp> {
+    let harness = sample_at_scale(width, height, scale);
     let map = map_rect(&harness);
     assert!(
         map.width() >= width * 0.5,
@@ -75,10 +92,17 @@ fn check_size(width: f32, height: f32) {
         .get_by_role_and_label(Role::Button, "Feature")
         .rect();
     assert!(window.contains_rect(tab));
-    let options = egui_kittest::SnapshotOptions::new()
-        .threshold(1.0)
-        .max_failed_pixels(400);
-    harness.snapshot_options(format!("layout_{width}x{height}"), &options);
+    // Each layer's row keeps its buttons on the rows they belong to: the close button on
+    // the name's row (it wrapped onto a row of its own at 1366 × 768).
+    for layer in ["raids.geojson", "sites.geojson"] {
+        let name = harness.get_by_label(layer).rect();
+        let close = harness.get_by_label(&format!("Close {layer}")).rect();
+        assert!(
+            window.contains_rect(close) && (close.center().y - name.center().y).abs() < 6.0,
+            "{width}×{height}: Close {layer} at {close:?}, the name at {name:?}"
+        );
+    }
+    harness
 }
 
 #[test]
@@ -94,6 +118,21 @@ fn a_laptop_1366x768_shows_map_layers_and_tab() {
 #[test]
 fn a_desktop_1920x1080_shows_everything() {
     check_size(1920.0, 1080.0);
+}
+
+#[test]
+fn display_scales_from_1_25_to_2_keep_the_layout_of_1024x640() {
+    // A 13-inch laptop with display scaling: 1280 × 800, 1536 × 960 or 2048 × 1280 pixels
+    // are 1024 × 640 logical points.
+    for scale in [1.25, 1.5, 2.0] {
+        let mut harness = check_size_at_scale(1024.0, 640.0, scale);
+        if scale == 1.5 {
+            let options = egui_kittest::SnapshotOptions::new()
+                .threshold(1.0)
+                .max_failed_pixels(900);
+            harness.snapshot_options("layout_1024x640_at_1.5", &options);
+        }
+    }
 }
 
 #[test]
@@ -126,4 +165,49 @@ fn side_panels_fold_to_buttons_and_give_the_map_their_width() {
     harness.get_by_label("Show layers").click();
     harness.run();
     assert!(harness.state().layout.layers_open);
+}
+
+/// Whether the map's last frame drew `point` inside the map, clear of its edges.
+fn drawn_inside(harness: &Harness<'_, RaidmapApp>, point: geo::Point<f64>) -> bool {
+    let at = harness.state().map.screen_pos(point).expect("drawn");
+    map_rect(harness).shrink(8.0).contains(at)
+}
+
+#[test]
+fn the_first_view_fits_cambodia_again_when_the_window_is_resized() {
+    // The window opens at its default size and the first frame fits Cambodia; then the window
+    // manager (or the user) makes it laptop-sized. The view fits again into the map that is
+    // left, so Poipet in the west and Ratanakiri in the north-east stay in view.
+    let mut harness = sample_at(1500.0, 940.0);
+    let country = raidmap::render::scene::cambodia();
+    let corners = [
+        geo::Point::new(country.min().x + 0.2, country.max().y - 0.3),
+        geo::Point::new(country.max().x - 0.2, country.min().y + 0.3),
+    ];
+    for (width, height) in [(1024.0, 640.0), (1366.0, 768.0), (1100.0, 700.0)] {
+        harness.set_size(vec2(width, height));
+        harness.run();
+        for name in ["Poipet raid", "Kratie raid", "Preah Sihanouk raid"] {
+            let (_, at) = crate::gui::feature_named(harness.state(), name);
+            assert!(
+                drawn_inside(&harness, at),
+                "{width}×{height}: {name} is out of view (zoom {})",
+                harness.state().map.zoom()
+            );
+        }
+        for corner in corners {
+            assert!(
+                drawn_inside(&harness, corner),
+                "{width}×{height}: {corner:?} is out of view"
+            );
+        }
+    }
+    // Once the user has zoomed, a new size keeps their view.
+    harness.get_by_label("+").click();
+    harness.run();
+    harness.run();
+    let zoom = harness.state().map.zoom();
+    harness.set_size(vec2(1300.0, 720.0));
+    harness.run();
+    assert_eq!(harness.state().map.zoom(), zoom, "the user's zoom was kept");
 }

@@ -274,3 +274,24 @@ fn recovered_work_is_still_linked_to_its_project_and_a_save_leaves_nothing_to_re
     assert!(!data.join("running").exists());
     assert!(!data.join("autosave.raidmap").exists());
 }
+
+#[test]
+fn tab_from_notes_goes_to_the_next_field_not_to_a_remove_button() {
+    let mut harness = sample_app();
+    let (raid, _) = feature_named(harness.state(), "Toul Kork raid");
+    harness.state_mut().selection = Some(raid);
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::MultilineTextInput, "Notes")
+        .focus();
+    harness.run();
+    harness.key_press(Key::Tab);
+    harness.run();
+    assert!(
+        harness.get_by_label("Source address").is_focused(),
+        "Tab from Notes went to the source's address field"
+    );
+    harness.key_press(Key::Tab);
+    harness.run();
+    assert!(harness.get_by_label("Source date").is_focused());
+}

@@ -39,54 +39,110 @@ fn trim_number(v: f64) -> String {
     }
 }
 
-/// Paint the scale bar at the map's bottom left.
-pub fn paint_scale_bar(painter: &egui::Painter, projector: &Projector) {
-    let rect = projector.clip_rect();
-    let left = pos2(rect.left() + 14.0, rect.bottom() - 14.0);
-    const PROBE_PX: f32 = 100.0;
-    let a = projector.unproject(left.to_vec2());
-    let b = projector.unproject((left + vec2(PROBE_PX, 0.0)).to_vec2());
-    let metres_per_px = crate::measure::distance_m(a, b) / f64::from(PROBE_PX);
-    let Some((metres, px)) = nice_scale(metres_per_px, 120.0) else {
-        return;
-    };
-    let px = px as f32;
-    let ink = Color32::from_rgb(40, 40, 44);
-    let label = format_scale(metres);
-    let galley = painter.layout_no_wrap(label, FontId::proportional(11.5), ink);
-    let text_pos = left + vec2(px + 6.0, -galley.size().y / 2.0 - 3.0);
-    let back = Rect::from_min_max(
-        left - vec2(6.0, 15.0),
-        pos2(text_pos.x + galley.size().x + 5.0, left.y + 5.0),
-    );
-    painter.rect_filled(back, 3.0, Color32::from_white_alpha(200));
-    let end = left + vec2(px, 0.0);
-    let stroke = Stroke::new(2.0, ink);
-    painter.line_segment([left, end], stroke);
-    for x in [left, end] {
-        painter.line_segment([x, x - vec2(0.0, 7.0)], stroke);
+/// The scale bar at the map's bottom left, laid out: where it goes (for labels to keep
+/// clear of) before it is painted over the data.
+pub struct ScaleBar {
+    back: Rect,
+    left: Pos2,
+    end: Pos2,
+    text_pos: Pos2,
+    galley: std::sync::Arc<egui::Galley>,
+}
+
+const SCALE_INK: Color32 = Color32::from_rgb(40, 40, 44);
+
+impl ScaleBar {
+    /// The scale bar of `projector`'s map, or none where no length can be measured.
+    pub fn new(painter: &egui::Painter, projector: &Projector) -> Option<Self> {
+        let rect = projector.clip_rect();
+        let left = pos2(rect.left() + 14.0, rect.bottom() - 14.0);
+        const PROBE_PX: f32 = 100.0;
+        let a = projector.unproject(left.to_vec2());
+        let b = projector.unproject((left + vec2(PROBE_PX, 0.0)).to_vec2());
+        let metres_per_px = crate::measure::distance_m(a, b) / f64::from(PROBE_PX);
+        let (metres, px) = nice_scale(metres_per_px, 120.0)?;
+        let px = px as f32;
+        let galley =
+            painter.layout_no_wrap(format_scale(metres), FontId::proportional(11.5), SCALE_INK);
+        let text_pos = left + vec2(px + 6.0, -galley.size().y / 2.0 - 3.0);
+        let back = Rect::from_min_max(
+            left - vec2(6.0, 15.0),
+            pos2(text_pos.x + galley.size().x + 5.0, left.y + 5.0),
+        );
+        Some(Self {
+            back,
+            left,
+            end: left + vec2(px, 0.0),
+            text_pos,
+            galley,
+        })
     }
-    painter.galley(text_pos, galley, ink);
+
+    /// What the scale bar covers.
+    pub fn rect(&self) -> Rect {
+        self.back
+    }
+
+    pub fn paint(self, painter: &egui::Painter) {
+        painter.rect_filled(self.back, 3.0, Color32::from_white_alpha(200));
+        let stroke = Stroke::new(2.0, SCALE_INK);
+        painter.line_segment([self.left, self.end], stroke);
+        for x in [self.left, self.end] {
+            painter.line_segment([x, x - vec2(0.0, 7.0)], stroke);
+        }
+        painter.galley(self.text_pos, self.galley, SCALE_INK);
+    }
+}
+
+/// What the scale bar may take at the bottom left (its longest bar, label and margins): the
+/// credit lines keep right of it.
+const SCALE_BAR_ROOM: f32 = 200.0;
+
+/// How wide a credit line may be before it wraps: the map's width right of the scale bar.
+fn credit_wrap_width(map_rect: Rect) -> f32 {
+    (map_rect.width() - SCALE_BAR_ROOM - 8.0).max(120.0)
 }
 
 /// Where the map's attribution lines start (bottom right), for other painters to stay clear.
+/// On a narrow map, where a credit may wrap onto two lines, the rows are two lines apart.
 pub fn credit_anchor(map_rect: Rect, row: usize) -> Pos2 {
-    map_rect.right_bottom() - vec2(4.0, 4.0 + 20.0 * row as f32)
+    let row_height = if credit_wrap_width(map_rect) < 420.0 {
+        34.0
+    } else {
+        20.0
+    };
+    map_rect.right_bottom() - vec2(4.0, 4.0 + row_height * row as f32)
+}
+
+/// A credit line laid out right-aligned at the map's bottom right, `row` lines up from the
+/// bottom (row 0 is the offline basemap's), wrapped to stay right of the scale bar: where its
+/// text goes and what its backing covers.
+pub fn credit_layout(
+    painter: &egui::Painter,
+    map_rect: Rect,
+    row: usize,
+    text: &str,
+    ink: Color32,
+) -> (std::sync::Arc<egui::Galley>, Rect, Rect) {
+    // Wrapped right of the scale bar rather than running under it.
+    let galley = painter.layout(
+        text.to_owned(),
+        FontId::proportional(11.0),
+        ink,
+        credit_wrap_width(map_rect),
+    );
+    let padding = vec2(5.0, 2.0);
+    let text_rect =
+        Align2::RIGHT_BOTTOM.anchor_size(credit_anchor(map_rect, row) - padding, galley.size());
+    (galley, text_rect, text_rect.expand2(padding))
 }
 
 /// Paint one credit line right-aligned at the map's bottom right, `row` lines up from the
 /// bottom (row 0 is the offline basemap's).
 pub fn paint_credit(painter: &egui::Painter, map_rect: Rect, row: usize, text: &str) {
     let ink = Color32::from_rgb(35, 35, 38);
-    let galley = painter.layout_no_wrap(text.to_owned(), FontId::proportional(11.0), ink);
-    let padding = vec2(5.0, 2.0);
-    let text_rect =
-        Align2::RIGHT_BOTTOM.anchor_size(credit_anchor(map_rect, row) - padding, galley.size());
-    painter.rect_filled(
-        text_rect.expand2(padding),
-        3.0,
-        Color32::from_white_alpha(215),
-    );
+    let (galley, text_rect, back) = credit_layout(painter, map_rect, row, text, ink);
+    painter.rect_filled(back, 3.0, Color32::from_white_alpha(215));
     painter.galley(text_rect.min, galley, ink);
 }
 

@@ -10,7 +10,9 @@ use walkers::{MapMemory, MercatorProjection, Projection, Projector, lon_lat};
 
 use crate::measure::Units;
 use crate::model::{Document, FeatureRef, LayerId};
-use crate::render::basemap::stack::{StackPlan, major_labels, paint_basemap_stack, paint_credits};
+use crate::render::basemap::stack::{
+    StackPlan, credit_rects, major_labels, paint_basemap_stack, paint_credits,
+};
 use crate::render::basemap::{BasemapStyle, viewport_of};
 use crate::render::density::Plan;
 use crate::render::features::{paint_highlights, paint_layers};
@@ -19,7 +21,7 @@ use crate::render::labels::{paint_labels, place_data_labels, point_symbol_rects}
 use crate::render::layer_view::LayerView;
 use crate::render::legend::{layout_legend, legend_rect, legends, paint_legend};
 use crate::render::overlay::MapDrawing;
-use crate::render::scale_bar::paint_scale_bar;
+use crate::render::scale_bar::ScaleBar;
 use crate::render::screen::visible_area;
 
 /// Cambodia's extent (lon/lat degrees), the view the app opens on.
@@ -48,6 +50,9 @@ pub struct MapScene<'a> {
     pub overlay: &'a Overlay<'a>,
     pub basemap_style: &'a BasemapStyle,
     pub plan: &'a StackPlan,
+    /// What the caller draws over the map (the window's zoom buttons and basemap chooser, an
+    /// image's title and north arrow): labels keep clear of it.
+    pub furniture: &'a [ScreenRect],
 }
 
 /// Paint everything the map shows inside `projector`'s rectangle, bottom to top: the offline
@@ -68,6 +73,7 @@ pub fn paint_map(
         overlay,
         basemap_style,
         plan,
+        furniture: drawn_over,
     } = *scene;
     caches.next_frame(overlay.units);
     let mut working = false;
@@ -97,15 +103,21 @@ pub fn paint_map(
         .then(|| layout_legend(painter, &legends(doc, views)))
         .flatten()
         .map(|layout| (legend_rect(map_rect, layout.size, &symbols), layout));
-    // The data's labels are placed first (clear of the legend), so the basemap's give way,
+    // What is drawn over the map's corners (legend, scale bar, credits, the caller's controls):
+    // no label goes under it.
+    let scale_bar = ScaleBar::new(painter, projector);
+    let mut furniture: Vec<ScreenRect> = legend.iter().map(|(rect, _)| *rect).collect();
+    furniture.extend(scale_bar.as_ref().map(ScaleBar::rect));
+    furniture.extend(credit_rects(painter, projector, basemap_style, plan));
+    furniture.extend(drawn_over);
+    // The data's labels are placed first (clear of the furniture), so the basemap's give way,
     // except the major places' (capital, countries, provincial capitals), which give way only
-    // to the data's symbols and the legend.
-    let legend_area: Vec<ScreenRect> = legend.iter().map(|(rect, _)| *rect).collect();
-    let mut taken = legend_area.clone();
+    // to the data's symbols and the furniture.
+    let mut taken = furniture.clone();
     taken.extend(&symbols);
     let mut keep_clear = major_labels(painter, projector, basemap_style, plan, &taken);
-    keep_clear.extend(&legend_area);
-    // Labels keep clear of the legend and the major places' names, and of point symbols
+    keep_clear.extend(&furniture);
+    // Labels keep clear of the furniture and the major places' names, and of point symbols
     // where they can.
     let labels = place_data_labels(
         painter,
@@ -117,7 +129,7 @@ pub fn paint_map(
         &symbols,
     );
     let mut reserved: Vec<ScreenRect> = labels.iter().map(|l| l.rect).collect();
-    reserved.extend(legend_area);
+    reserved.extend(furniture);
     reserved.extend(symbols);
     paint_basemap_stack(painter, under, projector, basemap_style, plan, &reserved);
     paint_layers(painter, projector, layers, visible, &mut caches.fills);
@@ -127,7 +139,9 @@ pub fn paint_map(
     for drawing in &overlay.drawings {
         drawing.paint(painter, projector);
     }
-    paint_scale_bar(painter, projector);
+    if let Some(scale_bar) = scale_bar {
+        scale_bar.paint(painter);
+    }
     if let Some((rect, layout)) = legend {
         paint_legend(painter, rect, layout);
     }
@@ -259,6 +273,7 @@ mod tests {
             credit: None,
         };
         let scene = MapScene {
+            furniture: &[],
             doc,
             views,
             overlay: &overlay,

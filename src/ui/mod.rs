@@ -18,6 +18,7 @@ pub mod panels;
 pub mod path_field;
 pub mod popup;
 pub mod publish;
+pub mod text_fit;
 pub mod timeline;
 
 use std::path::PathBuf;

@@ -35,7 +35,7 @@ pub mod stack;
 
 use egui::epaint::{PathStroke, Vertex, WHITE_UV};
 use egui::text::{LayoutJob, TextFormat};
-use egui::{Align2, Color32, FontFamily, FontId, Galley, Mesh, Painter, Pos2, Rect, Shape, Stroke};
+use egui::{Color32, FontFamily, FontId, Galley, Mesh, Painter, Pos2, Rect, Shape, Stroke};
 use std::sync::Arc;
 use walkers::{MapMemory, Plugin, Projector};
 
@@ -737,16 +737,15 @@ fn attribution_shapes(
     style: &BasemapStyle,
     out: &mut Vec<Shape>,
 ) {
-    let galley = painter.layout_no_wrap(
-        ATTRIBUTION.to_owned(),
-        FontId::proportional(11.0),
+    let (galley, text_rect, back) = crate::render::scale_bar::credit_layout(
+        painter,
+        map_rect,
+        0,
+        ATTRIBUTION,
         Color32::from_rgb(70, 70, 72),
     );
-    let padding = egui::vec2(5.0, 2.0);
-    let anchor = map_rect.right_bottom() - egui::vec2(4.0, 4.0);
-    let text_rect = Align2::RIGHT_BOTTOM.anchor_size(anchor - padding, galley.size());
     out.push(Shape::rect_filled(
-        text_rect.expand2(padding),
+        back,
         3.0,
         style.text_halo.gamma_multiply(0.85),
     ));

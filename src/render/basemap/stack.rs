@@ -19,7 +19,7 @@ use walkers::Projector;
 
 use crate::basemap::ATTRIBUTION;
 use crate::render::basemap::{BasemapStyle, basemap_shapes};
-use crate::render::scale_bar::paint_credit;
+use crate::render::scale_bar::{credit_layout, paint_credit};
 
 /// What this frame's map shows of the basemap.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -100,4 +100,26 @@ pub fn paint_credits(
     if let Some(credit) = plan.credit.as_deref().filter(|c| !c.trim().is_empty()) {
         paint_credit(painter, rect, 1, credit);
     }
+}
+
+/// What the credit lines cover at the bottom right (the offline basemap's, and over imagery
+/// the imagery's), for the data's and the basemap's labels to keep clear of.
+pub fn credit_rects(
+    painter: &egui::Painter,
+    projector: &Projector,
+    style: &BasemapStyle,
+    plan: &StackPlan,
+) -> Vec<egui::Rect> {
+    let rect = projector.clip_rect();
+    let ink = egui::Color32::BLACK;
+    let mut out = Vec::new();
+    if style.show_attribution {
+        out.push(credit_layout(painter, rect, 0, ATTRIBUTION, ink).2);
+    }
+    if plan.imagery
+        && let Some(credit) = plan.credit.as_deref().filter(|c| !c.trim().is_empty())
+    {
+        out.push(credit_layout(painter, rect, 1, credit, ink).2);
+    }
+    out
 }

@@ -197,6 +197,7 @@ pub fn render_map(
         overlay: &overlay,
         basemap_style: &basemap_style,
         plan: &plan,
+        furniture: &[],
     };
     // Tile textures, kept until the image is rasterised.
     let mut tile_textures = Vec::new();
@@ -271,6 +272,13 @@ pub fn render_map(
                 view.resolve_now(layer, scene.doc.layer_revision(id));
             }
         }
+        // Labels keep clear of the title, the caption and the north arrow painted over the map.
+        let mut furniture = vec![north_arrow_rect(rect)];
+        furniture.extend(title.as_ref().map(|galley| title_rect(rect, galley)));
+        let scene = MapScene {
+            furniture: &furniture,
+            ..scene
+        };
         paint_map(
             &painter,
             under,
@@ -389,17 +397,35 @@ fn layout_heading(
 
 /// The title in a box at the top left.
 fn paint_title(painter: &egui::Painter, rect: ScreenRect, galley: Arc<egui::Galley>) {
-    let ink = TITLE_INK;
-    let min = rect.min + vec2(12.0, 12.0);
-    let back = ScreenRect::from_min_size(min, galley.size()).expand2(vec2(10.0, 6.0));
-    painter.rect_filled(back, 4.0, Color32::from_white_alpha(230));
-    painter.galley(min, galley, ink);
+    painter.rect_filled(
+        title_rect(rect, &galley),
+        4.0,
+        Color32::from_white_alpha(230),
+    );
+    painter.galley(rect.min + TITLE_OFFSET, galley, TITLE_INK);
+}
+
+/// Where the title and caption go, from the image's top left.
+const TITLE_OFFSET: egui::Vec2 = vec2(12.0, 12.0);
+
+/// What the title and caption's box covers.
+fn title_rect(rect: ScreenRect, galley: &egui::Galley) -> ScreenRect {
+    ScreenRect::from_min_size(rect.min + TITLE_OFFSET, galley.size()).expand2(vec2(10.0, 6.0))
+}
+
+/// What the north arrow covers (a circle of radius 24 with a thin outline).
+fn north_arrow_rect(rect: ScreenRect) -> ScreenRect {
+    ScreenRect::from_center_size(north_arrow_center(rect), vec2(50.0, 50.0))
+}
+
+fn north_arrow_center(rect: ScreenRect) -> Pos2 {
+    pos2(rect.right() - 34.0, rect.top() + 48.0)
 }
 
 /// A north arrow at the top right (Web Mercator keeps north straight up).
 fn paint_north_arrow(painter: &egui::Painter, rect: ScreenRect) {
     let ink = Color32::from_rgb(30, 30, 34);
-    let center = pos2(rect.right() - 34.0, rect.top() + 48.0);
+    let center = north_arrow_center(rect);
     painter.circle(
         center,
         24.0,

@@ -1042,36 +1042,45 @@ impl RaidmapApp {
                     });
                 });
                 ui.separator();
-                match self.tab {
-                    Tab::Feature => {
-                        self.editing.toolbar_ui(ui, &self.doc, &mut self.commands);
-                        ui.separator();
-                        if std::mem::take(&mut self.editing.name_asked) {
-                            self.property_editor.focus_name = true;
-                        }
-                        let selected = self.editing.selected(self.selection);
-                        if inspector_ui(
-                            ui,
-                            &self.doc,
-                            &selected,
-                            &mut self.property_editor,
-                            (&self.project.evidence, &self.project.failed_hashes),
-                            &mut self.commands,
-                        ) {
-                            self.editing.also_selected.clear();
-                            self.commands.push(Command::Select(None));
-                        }
-                    }
-                    Tab::Measure => {
-                        self.measure
-                            .ui(ui, &self.doc, self.selection, &mut self.commands)
-                    }
-                    Tab::Coverage => {
-                        self.coverage
-                            .ui(ui, &self.doc, &self.timeline, &mut self.commands);
-                    }
-                }
+                // A tab wider than the panel scrolls sideways instead of widening the panel,
+                // so the panel keeps its width from tab to tab.
+                egui::ScrollArea::horizontal()
+                    .id_salt("details-tab")
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| self.details_tab_ui(ui));
             });
+    }
+
+    /// The right-hand panel's active tab.
+    fn details_tab_ui(&mut self, ui: &mut egui::Ui) {
+        match self.tab {
+            Tab::Feature => {
+                self.editing.toolbar_ui(ui, &self.doc, &mut self.commands);
+                ui.separator();
+                if std::mem::take(&mut self.editing.name_asked) {
+                    self.property_editor.focus_name = true;
+                }
+                let selected = self.editing.selected(self.selection);
+                if inspector_ui(
+                    ui,
+                    &self.doc,
+                    &selected,
+                    &mut self.property_editor,
+                    (&self.project.evidence, &self.project.failed_hashes),
+                    &mut self.commands,
+                ) {
+                    self.editing.also_selected.clear();
+                    self.commands.push(Command::Select(None));
+                }
+            }
+            Tab::Measure => self
+                .measure
+                .ui(ui, &self.doc, self.selection, &mut self.commands),
+            Tab::Coverage => {
+                self.coverage
+                    .ui(ui, &self.doc, &self.timeline, &mut self.commands);
+            }
+        }
     }
 
     /// Where to export, typed, when no native dialog could be shown.

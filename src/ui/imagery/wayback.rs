@@ -215,7 +215,7 @@ impl WaybackList {
                     .add(
                         egui::TextEdit::singleline(&mut self.date_input)
                             .hint_text("YYYY-MM-DD")
-                            .desired_width(90.0),
+                            .desired_width(crate::ui::text_fit::field_width(ui, "YYYY-MM-DD")),
                     )
                     .labelled_by(name.id);
                 let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));

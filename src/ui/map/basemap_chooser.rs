@@ -333,7 +333,10 @@ impl BasemapState {
     /// *Save area for offline use* window, while open. Esc or a click outside it closes the
     /// open chooser (not a click in one of its own drop-down lists, which egui shows as
     /// popups outside it).
-    pub fn chooser_area_ui(&mut self, ctx: &egui::Context, map_rect: egui::Rect) {
+    /// Returns what its button (and a problem note) covers of the map, not the open chooser
+    /// itself: the map's labels keep clear of the former and do not move while choosing.
+    pub fn chooser_area_ui(&mut self, ctx: &egui::Context, map_rect: egui::Rect) -> egui::Rect {
+        let mut button = egui::Rect::NOTHING;
         if let Some(saved) = self
             .save_area
             .window_ui(ctx, self.view.map(|(view, _)| view))
@@ -355,7 +358,7 @@ impl BasemapState {
                     } else {
                         RichText::new(label)
                     };
-                    egui::Frame::popup(ui.style())
+                    let frame = egui::Frame::popup(ui.style())
                         .inner_margin(3.0)
                         .show(ui, |ui| {
                             if ui
@@ -366,10 +369,11 @@ impl BasemapState {
                                 self.open = !self.open;
                             }
                         });
+                    button = frame.response.rect;
                     if let Some(problem) = self.problem.clone()
                         && !self.open
                     {
-                        egui::Frame::popup(ui.style()).show(ui, |ui| {
+                        let note = egui::Frame::popup(ui.style()).show(ui, |ui| {
                             ui.set_max_width(340.0);
                             ui.label(
                                 RichText::new(format!(
@@ -379,6 +383,7 @@ impl BasemapState {
                                 .color(Color32::from_rgb(190, 30, 30)),
                             );
                         });
+                        button = button.union(note.response.rect);
                     }
                     if self.open {
                         egui::Frame::popup(ui.style()).show(ui, |ui| {
@@ -392,6 +397,7 @@ impl BasemapState {
         if self.open && crate::ui::popup::closes(ctx, shown.response.rect) {
             self.open = false;
         }
+        button
     }
 
     /// The chooser's contents.

@@ -54,10 +54,10 @@ pub fn keyboard(ctx: &egui::Context, view: Vec2) -> Navigation {
     })
 }
 
-/// The zoom buttons, in a column at the map's top left.
-pub fn zoom_buttons(ctx: &egui::Context, map_rect: Rect) -> Navigation {
+/// The zoom buttons, in a column at the map's top left; what was pressed and what they cover.
+pub fn zoom_buttons(ctx: &egui::Context, map_rect: Rect) -> (Navigation, Rect) {
     let mut nav = Navigation::default();
-    egui::Area::new(egui::Id::unique("map-zoom-buttons"))
+    let shown = egui::Area::new(egui::Id::unique("map-zoom-buttons"))
         .fixed_pos(map_rect.left_top() + vec2(10.0, 10.0))
         .constrain_to(map_rect)
         .show(ctx, |ui| {
@@ -93,7 +93,7 @@ pub fn zoom_buttons(ctx: &egui::Context, map_rect: Rect) -> Navigation {
                     }
                 });
         });
-    nav
+    (nav, shown.response.rect)
 }
 
 fn big(text: &str) -> egui::RichText {

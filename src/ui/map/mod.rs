@@ -44,13 +44,27 @@ pub struct MapOutput {
     pub clicked: Option<Click>,
 }
 
+/// An area fitted into the map, the map's size then, and the centre and zoom it gave.
+struct Fitted {
+    area: Rect<f64>,
+    size: Vec2,
+    center: Position,
+    zoom: f64,
+}
+
 /// The map's own state between frames.
 pub struct MapView {
     memory: MapMemory,
     /// An area to fit into the view on the next frame (when the map's size is known).
     pending_fit: Option<Rect<f64>>,
+    /// The area fitted last and the view that gave, while the user has not moved the map: a
+    /// new map size (the window resized, a panel folded) fits the same area again.
+    fitted: Option<Fitted>,
     /// The map's rectangle on screen in the last frame.
     last_rect: Option<ScreenRect>,
+    /// What the controls over the map (zoom buttons, basemap chooser) covered in the last
+    /// frame: the map's labels keep clear of it.
+    controls: Vec<ScreenRect>,
     /// Polygon triangulations (lon/lat), computed once per feature.
     caches: DrawCaches,
     basemap_style: BasemapStyle,
@@ -75,7 +89,9 @@ impl MapView {
         Self {
             memory,
             pending_fit: Some(cambodia()),
+            fitted: None,
             last_rect: None,
+            controls: Vec::new(),
             caches: DrawCaches::default(),
             basemap_style: BasemapStyle::default(),
             basemap: BasemapState::default(),
@@ -117,6 +133,7 @@ impl MapView {
     /// Show this centre and zoom (from a project file) instead of fitting the data.
     pub fn set_view(&mut self, view: crate::project::View) {
         self.pending_fit = None;
+        self.fitted = None;
         self.memory
             .center_at(lon_lat(view.center[0], view.center[1]));
         let _ = self.memory.set_zoom(view.zoom.clamp(2.0, 19.0));
@@ -192,8 +209,14 @@ impl MapView {
         overlay: &Overlay<'_>,
     ) -> MapOutput {
         let size = ui.available_size();
-        if let Some(area) = self.pending_fit.take() {
+        if let Some(area) = self.pending_fit.take().or_else(|| self.refit(size)) {
             fit(&mut self.memory, area, size, 0.9);
+            self.fitted = Some(Fitted {
+                area,
+                size,
+                center: self.center(),
+                zoom: self.memory.zoom(),
+            });
         }
         self.basemap.keys(ui.ctx());
         let keys = controls::keyboard(ui.ctx(), size);
@@ -209,6 +232,7 @@ impl MapView {
             credit,
         };
         let basemap = &mut self.basemap;
+        let drawn_over = &self.controls;
         // The offline basemap's place, under the imagery.
         let under = reserve_under(ui);
         let response = Map::new(None, &mut self.memory, center)
@@ -230,6 +254,7 @@ impl MapView {
                     overlay,
                     basemap_style,
                     plan: &plan,
+                    furniture: drawn_over,
                 };
                 paint_map(&painter, under, projector, &scene, caches);
                 basemap.paint_over(ui, response.rect);
@@ -272,11 +297,32 @@ impl MapView {
             });
         }
         let rect = response.response.rect;
-        let buttons = controls::zoom_buttons(ui.ctx(), rect);
-        self.basemap.chooser_area_ui(ui.ctx(), rect);
+        let (buttons, buttons_rect) = controls::zoom_buttons(ui.ctx(), rect);
+        let chooser_rect = self.basemap.chooser_area_ui(ui.ctx(), rect);
+        self.controls = [buttons_rect, chooser_rect]
+            .into_iter()
+            .filter(|r| r.is_positive())
+            .collect();
         self.navigate(keys, doc, views);
         self.navigate(buttons, doc, views);
         response.inner
+    }
+
+    /// The area to fit again when the map's size changed since it was fitted and the view is
+    /// still the one the fit gave (the first view shows all of Cambodia however the window
+    /// is sized or its panels folded after the first frame). A view the user moved is kept,
+    /// and from then on no longer refitted.
+    fn refit(&mut self, size: Vec2) -> Option<Rect<f64>> {
+        let fitted = self.fitted.as_ref()?;
+        let (center, zoom) = (self.center(), self.memory.zoom());
+        let untouched = (zoom - fitted.zoom).abs() < 1e-9
+            && (center.x() - fitted.center.x()).abs() < 1e-9
+            && (center.y() - fitted.center.y()).abs() < 1e-9;
+        if !untouched {
+            self.fitted = None;
+            return None;
+        }
+        ((size - fitted.size).length() > 0.5).then_some(fitted.area)
     }
 
     /// Apply zoom buttons and keys (shown from the next frame on).

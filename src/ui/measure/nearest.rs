@@ -140,7 +140,9 @@ impl NearestTool {
             ui.label(RichText::new("No features in the chosen layers.").weak());
             return;
         }
-        egui::ScrollArea::vertical()
+        // Both ways: on a narrow panel the bearing column scrolls into view rather than
+        // being cut off.
+        egui::ScrollArea::both()
             .id_salt("nearest-list")
             .max_height(ui.available_height() - 90.0)
             .auto_shrink([false, true])

@@ -232,15 +232,16 @@ impl CoveragePanel {
 
     fn own_window_ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal_wrapped(|ui| {
+            let width = crate::ui::text_fit::field_width(ui, "from YYYY-MM-DD");
             let a = ui.add(
                 egui::TextEdit::singleline(&mut self.from_text)
                     .hint_text("from YYYY-MM-DD")
-                    .desired_width(100.0),
+                    .desired_width(width),
             );
             let b = ui.add(
                 egui::TextEdit::singleline(&mut self.to_text)
                     .hint_text("to YYYY-MM-DD")
-                    .desired_width(100.0),
+                    .desired_width(width),
             );
             if a.changed() || b.changed() {
                 let read = |t: &str, end: bool| {

@@ -113,16 +113,20 @@ fn problems_ui(ui: &mut egui::Ui, problems: &mut Vec<ProblemReport>) {
             .inner_margin(6.0)
             .corner_radius(4.0)
             .show(ui, |ui| {
-                ui.horizontal(|ui| {
-                    ui.label(
-                        RichText::new(&report.title)
-                            .strong()
-                            .color(Color32::from_rgb(150, 20, 10)),
-                    );
-                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        if ui.small_button("Dismiss").clicked() {
-                            dismissed = Some(i);
-                        }
+                // Dismiss at the right; the headline wraps in the width left of it.
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
+                    if ui.small_button("Dismiss").clicked() {
+                        dismissed = Some(i);
+                    }
+                    ui.with_layout(egui::Layout::left_to_right(egui::Align::Min), |ui| {
+                        ui.add(
+                            egui::Label::new(
+                                RichText::new(&report.title)
+                                    .strong()
+                                    .color(Color32::from_rgb(150, 20, 10)),
+                            )
+                            .wrap(),
+                        );
                     });
                 });
                 let shown = 8;
@@ -173,22 +177,32 @@ fn layer_row(
             6.0,
         );
         let edited = if edited { " •" } else { "" };
-        ui.label(RichText::new(format!("{}{edited}", layer.name)).strong())
-            .on_hover_text(
-                layer
-                    .path
-                    .as_ref()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_else(|| "made in raidmap".into()),
-            );
-        ui.label(format!(
-            "{} features",
-            crate::measure::group_thousands(layer.features.len() as f64)
-        ));
+        // The close button at the row's right end; the name takes what is left and is cut
+        // short with "…" (whole on hover) rather than pushing the button onto a row of its
+        // own. The count is on the feature list's header below.
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let close = ui
+                .small_button("×")
+                .on_hover_text("Close this layer (its file is not changed)");
+            crate::ui::a11y::name(&close, format!("Close {}", layer.name));
+            if close.clicked() {
+                commands.push(Command::Remove(id));
+            }
+            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                let whole = match &layer.path {
+                    Some(path) => format!("{}{edited}\n{}", layer.name, path.display()),
+                    None => format!("{}{edited}\nmade in raidmap", layer.name),
+                };
+                ui.add(
+                    egui::Label::new(RichText::new(format!("{}{edited}", layer.name)).strong())
+                        .truncate(),
+                )
+                .on_hover_text(whole);
+            });
+        });
     });
     // Wraps on a narrow panel rather than cutting the last button off.
     ui.horizontal_wrapped(|ui| {
-        ui.add_space(24.0);
         if ui.small_button("Zoom to").clicked()
             && let Some(bbox) = layer.bbox()
         {
@@ -197,19 +211,17 @@ fn layer_row(
         if ui.small_button("Export…").clicked() {
             commands.push(Command::AskExport(id));
         }
-        ui.menu_button("Versions", |ui| {
-            if ui.button("Compare with…").clicked() {
-                commands.push(Command::CompareWith(id));
-            }
-            if ui.button("Merge a colleague's copy…").clicked() {
-                commands.push(Command::MergeInto(id));
-            }
-        })
-        .response
-        .on_hover_text("Compare this layer with another version, or merge a colleague's copy");
-        if ui.small_button("Close").clicked() {
-            commands.push(Command::Remove(id));
-        }
+        egui::containers::menu::MenuButton::from_button(egui::Button::new("Versions").small())
+            .ui(ui, |ui| {
+                if ui.button("Compare with…").clicked() {
+                    commands.push(Command::CompareWith(id));
+                }
+                if ui.button("Merge a colleague's copy…").clicked() {
+                    commands.push(Command::MergeInto(id));
+                }
+            })
+            .0
+            .on_hover_text("Compare this layer with another version, or merge a colleague's copy");
     });
     if !layer.warnings.is_empty() {
         ui.horizontal(|ui| {
@@ -231,38 +243,42 @@ fn layer_row(
             );
         });
     }
-    egui::CollapsingHeader::new(format!("{} features", layer.name))
-        .id_salt(("features", id))
-        .default_open(layer.features.len() <= 12)
-        .show(ui, |ui| {
-            let mut row = |ui: &mut egui::Ui, index: usize| {
-                let Some(feature) = layer.features.get(index) else {
-                    return;
-                };
-                let r = FeatureRef { layer: id, index };
-                let mut text = feature.label(index);
-                if feature.bbox().is_none() {
-                    text.push_str("  (no geometry)");
-                }
-                if ui.selectable_label(selection == Some(r), text).clicked() {
-                    commands.push(Command::Select(Some(r)));
-                    if let Some(bbox) = feature.bbox() {
-                        commands.push(Command::ZoomTo(bbox));
-                    }
-                }
+    let count = crate::measure::group_thousands(layer.features.len() as f64);
+    egui::CollapsingHeader::new(match layer.features.len() {
+        1 => "1 feature".to_owned(),
+        _ => format!("{count} features"),
+    })
+    .id_salt(("features", id))
+    .default_open(layer.features.len() <= 12)
+    .show(ui, |ui| {
+        let mut row = |ui: &mut egui::Ui, index: usize| {
+            let Some(feature) = layer.features.get(index) else {
+                return;
             };
-            let count = layer.features.len();
-            if count <= LISTED_IN_FULL {
-                (0..count).for_each(|index| row(ui, index));
-            } else {
-                // A big layer: only the rows scrolled into view are laid out (and parsed).
-                let height = ui.spacing().interact_size.y;
-                egui::ScrollArea::vertical()
-                    .id_salt(("feature-list", id))
-                    .max_height(320.0)
-                    .show_rows(ui, height, count, |ui, rows| {
-                        rows.for_each(|index| row(ui, index));
-                    });
+            let r = FeatureRef { layer: id, index };
+            let mut text = feature.label(index);
+            if feature.bbox().is_none() {
+                text.push_str("  (no geometry)");
             }
-        });
+            if ui.selectable_label(selection == Some(r), text).clicked() {
+                commands.push(Command::Select(Some(r)));
+                if let Some(bbox) = feature.bbox() {
+                    commands.push(Command::ZoomTo(bbox));
+                }
+            }
+        };
+        let count = layer.features.len();
+        if count <= LISTED_IN_FULL {
+            (0..count).for_each(|index| row(ui, index));
+        } else {
+            // A big layer: only the rows scrolled into view are laid out (and parsed).
+            let height = ui.spacing().interact_size.y;
+            egui::ScrollArea::vertical()
+                .id_salt(("feature-list", id))
+                .max_height(320.0)
+                .show_rows(ui, height, count, |ui, rows| {
+                    rows.for_each(|index| row(ui, index));
+                });
+        }
+    });
 }

@@ -596,7 +596,7 @@ impl PropertyEditor {
         self.sources_ui(ui, feature, r, edit);
     }
 
-    /// `sources`: a list of `{"url", "date"}`, each removable, and a row to add one.
+    /// `sources`: a row to add one, then the list of `{"url", "date"}`, each removable.
     fn sources_ui(
         &mut self,
         ui: &mut egui::Ui,
@@ -609,6 +609,55 @@ impl PropertyEditor {
             _ => Vec::new(),
         };
         ui.label("Sources");
+        // The fields to add one first, then the list with its Remove buttons: Tab from
+        // Notes goes on to the next fields, not to a Remove button.
+        let set = |list: Vec<Value>, what: &str| {
+            let edit = if list.is_empty() {
+                Edit::RemoveProperty {
+                    target: r,
+                    key: "sources".into(),
+                }
+            } else {
+                Edit::SetProperty {
+                    target: r,
+                    key: "sources".into(),
+                    value: Value::Array(list),
+                }
+            };
+            (edit, what.to_owned())
+        };
+        ui.horizontal_wrapped(|ui| {
+            let address = ui.add(
+                egui::TextEdit::singleline(&mut self.source_url)
+                    .hint_text("https://…")
+                    .desired_width(140.0),
+            );
+            crate::ui::a11y::name(&address, "Source address");
+            let date = ui.add(
+                egui::TextEdit::singleline(&mut self.source_date)
+                    .hint_text("2025-07-16")
+                    .desired_width(crate::ui::text_fit::field_width(ui, "2025-07-16")),
+            );
+            crate::ui::a11y::name(&date, "Source date");
+            let url = self.source_url.trim().to_owned();
+            if ui
+                .add_enabled(!url.is_empty(), egui::Button::new("Add source"))
+                .clicked()
+            {
+                let mut source = Map::new();
+                source.insert("url".into(), json!(url));
+                let date = self.source_date.trim();
+                if !date.is_empty() {
+                    source.insert("date".into(), json!(date));
+                }
+                let mut list = sources.clone();
+                list.push(Value::Object(source));
+                let (e, d) = set(list, "Add a source");
+                edit(e, d);
+                self.source_url.clear();
+                self.source_date.clear();
+            }
+        });
         let mut remove = None;
         for (i, source) in sources.iter().enumerate() {
             ui.horizontal_wrapped(|ui| {
@@ -635,57 +684,12 @@ impl PropertyEditor {
                 }
             });
         }
-        let set = |list: Vec<Value>, what: &str| {
-            let edit = if list.is_empty() {
-                Edit::RemoveProperty {
-                    target: r,
-                    key: "sources".into(),
-                }
-            } else {
-                Edit::SetProperty {
-                    target: r,
-                    key: "sources".into(),
-                    value: Value::Array(list),
-                }
-            };
-            (edit, what.to_owned())
-        };
         if let Some(i) = remove {
             let mut list = sources.clone();
             list.remove(i);
             let (e, d) = set(list, "Remove a source");
             edit(e, d);
         }
-        ui.horizontal(|ui| {
-            ui.add(
-                egui::TextEdit::singleline(&mut self.source_url)
-                    .hint_text("https://…")
-                    .desired_width(140.0),
-            );
-            ui.add(
-                egui::TextEdit::singleline(&mut self.source_date)
-                    .hint_text("2025-07-16")
-                    .desired_width(80.0),
-            );
-            let url = self.source_url.trim().to_owned();
-            if ui
-                .add_enabled(!url.is_empty(), egui::Button::new("Add source"))
-                .clicked()
-            {
-                let mut source = Map::new();
-                source.insert("url".into(), json!(url));
-                let date = self.source_date.trim();
-                if !date.is_empty() {
-                    source.insert("date".into(), json!(date));
-                }
-                let mut list = sources.clone();
-                list.push(Value::Object(source));
-                let (e, d) = set(list, "Add a source");
-                edit(e, d);
-                self.source_url.clear();
-                self.source_date.clear();
-            }
-        });
     }
 
     /// Several features selected: set one property on all of them (one undo step).

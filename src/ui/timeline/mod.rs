@@ -21,6 +21,8 @@ use crate::timeline::{
 };
 use crate::ui::command::Command;
 
+/// Half the width of a date ("2025-07-16") under the histogram, in points.
+const HALF_DATE_WIDTH: f64 = 36.0;
 /// Most bars the histogram draws; a finer bin with more falls back to a wider one.
 const MAX_BARS: usize = 1_500;
 
@@ -445,12 +447,13 @@ impl TimelinePanel {
     }
 
     fn window_controls_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let width = crate::ui::text_fit::field_width(ui, "YYYY-MM-DD");
         let label = ui.label("from");
         let from = ui
             .add(
                 egui::TextEdit::singleline(&mut self.from_text)
                     .hint_text("YYYY-MM-DD")
-                    .desired_width(86.0),
+                    .desired_width(width),
             )
             .labelled_by(label.id);
         let label = ui.label("to");
@@ -458,7 +461,7 @@ impl TimelinePanel {
             .add(
                 egui::TextEdit::singleline(&mut self.to_text)
                     .hint_text("YYYY-MM-DD")
-                    .desired_width(86.0),
+                    .desired_width(width),
             )
             .labelled_by(label.id);
         let enter =
@@ -759,8 +762,17 @@ impl TimelinePanel {
             series.push((layer.name.clone(), color, counts.clone()));
         }
         let window = self.window;
-        let x_fmt = |mark: egui_plot::GridMark, _: &std::ops::RangeInclusive<f64>| {
-            Day(mark.value.round() as i64).to_string()
+        // A date is written centred on its mark: one too near either end would be cut off by
+        // the plot's edge, so it is left out (the hover label still names every day).
+        let plot_width = f64::from(ui.available_width());
+        let x_fmt = move |mark: egui_plot::GridMark, range: &std::ops::RangeInclusive<f64>| {
+            let px_per_day = plot_width / (range.end() - range.start()).max(1e-9);
+            let room = (mark.value - range.start()).min(range.end() - mark.value) * px_per_day;
+            if room < HALF_DATE_WIDTH {
+                String::new()
+            } else {
+                Day(mark.value.round() as i64).to_string()
+            }
         };
         let response = Plot::new("timeline-histogram")
             .height(ui.available_height().clamp(70.0, 120.0))
