@@ -18,7 +18,7 @@ use crate::timeline::Day;
 #[command(after_long_help = HELP)]
 pub struct Args {
     /// The file to write: .gif, .webp (animated) or .mp4 (H.264, needs ffmpeg).
-    #[arg(long, value_name = "FILE", value_parser = parse_out)]
+    #[arg(short = 'o', long, value_name = "FILE", value_parser = parse_out)]
     pub out: PathBuf,
     /// The first frame's day (YYYY-MM-DD; default: the first day with an event).
     #[arg(long, value_name = "DATE", value_parser = parse_from)]

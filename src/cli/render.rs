@@ -23,7 +23,7 @@ use crate::style::LayerStyle;
 #[command(after_long_help = HELP)]
 pub struct Args {
     /// The PNG file to write (atomically: a failure leaves an existing file as it was).
-    #[arg(long, value_name = "FILE.png")]
+    #[arg(short = 'o', long, value_name = "FILE.png")]
     pub out: PathBuf,
     /// Image width in pixels.
     #[arg(long, value_name = "W", default_value_t = image::DEFAULT_SIZE_PX[0],
