@@ -126,11 +126,9 @@ fn centroid(image: &image::RgbImage, rgb: [u8; 3]) -> (f64, f64) {
     (sx / n, sy / n)
 }
 
-#[test]
-fn a_pinned_picture_lands_within_a_pixel_of_its_pins() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    // A 200 × 200 picture: grey, a red square at (40..48, 60..68), a blue one at (150..158,
-    // 120..128).
+/// A 200 × 200 picture: grey, a red square at (40..48, 60..68), a blue one at (150..158,
+/// 120..128).
+fn plan_picture() -> image::RgbImage {
     let mut picture = image::RgbImage::from_pixel(200, 200, image::Rgb([128, 128, 128]));
     for (x0, y0, rgb) in [(40, 60, [230, 20, 20]), (150, 120, [20, 20, 230])] {
         for y in y0..y0 + 8 {
@@ -139,10 +137,12 @@ fn a_pinned_picture_lands_within_a_pixel_of_its_pins() {
             }
         }
     }
-    let path = dir.path().join("plan.png");
-    picture.save(&path).expect("save");
-    // The picture's corners pinned to a box square in Web Mercator, which the 200 × 200 image
-    // shows edge to edge: picture pixel (x, y) must land on image pixel (x, y).
+    picture
+}
+
+/// West, east, north and south of a box square in Web Mercator, which a 200 × 200 image shows
+/// edge to edge: a picture pinned by its corners to it lands pixel on pixel.
+fn square_box() -> (f64, f64, f64, f64) {
     let (west, east, north) = (104.90, 104.92, 11.57);
     let nw = lon_lat_to_world(west, north);
     let ne = lon_lat_to_world(east, north);
@@ -151,6 +151,31 @@ fn a_pinned_picture_lands_within_a_pixel_of_its_pins() {
         x: nw.x,
         y: nw.y + side,
     });
+    (west, east, north, south)
+}
+
+/// The red and blue squares of [`plan_picture`] where its pins put them (within a pixel).
+fn assert_squares_in_place(image: &image::RgbImage) {
+    let (rx, ry) = centroid(image, [230, 20, 20]);
+    let (bx, by) = centroid(image, [20, 20, 230]);
+    assert!(
+        (rx - 44.0).abs() < 1.0 && (ry - 64.0).abs() < 1.0,
+        "red at {rx},{ry}"
+    );
+    assert!(
+        (bx - 154.0).abs() < 1.0 && (by - 124.0).abs() < 1.0,
+        "blue at {bx},{by}"
+    );
+}
+
+#[test]
+fn a_pinned_picture_lands_within_a_pixel_of_its_pins() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("plan.png");
+    plan_picture().save(&path).expect("save");
+    // The picture's corners pinned to the square box: picture pixel (x, y) must land on image
+    // pixel (x, y).
+    let (west, east, north, south) = square_box();
     let pins = format!(
         "0,0,{west},{north};200,0,{east},{north};0,200,{west},{south};200,200,{east},{south}"
     );
@@ -169,16 +194,48 @@ fn a_pinned_picture_lands_within_a_pixel_of_its_pins() {
     ]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("pin 4: residual 0.00 m"), "{stderr}");
-    let (rx, ry) = centroid(&image, [230, 20, 20]);
-    let (bx, by) = centroid(&image, [20, 20, 230]);
-    assert!(
-        (rx - 44.0).abs() < 1.0 && (ry - 64.0).abs() < 1.0,
-        "red at {rx},{ry}"
-    );
-    assert!(
-        (bx - 154.0).abs() < 1.0 && (by - 124.0).abs() < 1.0,
-        "blue at {bx},{by}"
-    );
+    assert_squares_in_place(&image);
+}
+
+#[test]
+fn a_project_draws_its_pinned_picture_from_inside_the_project() {
+    use raidmap::model::Picture;
+    use raidmap::model::picture::Pin;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut png = Vec::new();
+    plan_picture()
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("encodes");
+    let mut evidence = raidmap::evidence::Evidence::default();
+    let sha256 = evidence.store.add(png);
+    let (west, east, north, south) = square_box();
+    let mut picture = Picture::new("plan.png", sha256, [200, 200]);
+    picture.opacity = 1.0;
+    picture.pins = [
+        ([0.0, 0.0], west, north),
+        ([200.0, 0.0], east, north),
+        ([0.0, 200.0], west, south),
+    ]
+    .into_iter()
+    .map(|(image, lon, lat)| Pin { image, lon, lat })
+    .collect();
+    let settings = raidmap::project::Settings {
+        pictures: vec![picture],
+        ..Default::default()
+    };
+    let project = dir.path().join("case.raidmap");
+    raidmap::project::save(&project, &[], &settings, &evidence).expect("saves");
+    let bbox = format!("{west},{south},{east},{north}");
+    let (_, image) = render(&[
+        &project.display().to_string(),
+        "--width",
+        "200",
+        "--height",
+        "200",
+        "--bbox",
+        &bbox,
+    ]);
+    assert_squares_in_place(&image);
 }
 
 #[test]

@@ -31,6 +31,7 @@ mod gui_imagery;
 mod gui_layout;
 mod gui_maps;
 mod gui_merge;
+mod gui_pinned;
 mod gui_publish;
 mod gui_readable;
 mod gui_tile_privacy;

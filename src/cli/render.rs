@@ -254,6 +254,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     // The first project's time window (as in the window: its dated layers show only what it
     // lets through, and the caption says so).
     let mut window = None;
+    // Pictures pinned onto the map in the projects.
+    let mut pictures = Vec::new();
     for path in &args.files {
         if crate::project::is_project_file(path) {
             match crate::project::load(path) {
@@ -263,6 +265,14 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
                     }
                     invalid += usize::from(!project.problems.is_empty());
                     window.get_or_insert(project.settings.time_window);
+                    let (images, problems) = crate::render::pinned::pinned_images(
+                        &project.settings.pictures,
+                        &project.evidence.store,
+                    );
+                    for problem in problems {
+                        eprintln!("raidmap: {}: {problem}", path.display());
+                    }
+                    pictures.extend(images);
                     for opened in project.layers {
                         let id = doc.add_layer(opened.layer);
                         shown.push((id, opened.visible, opened.style));
@@ -311,7 +321,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let window = window.unwrap_or_default();
     apply_time_window(&doc, &mut views, &window);
     let pinned = pinned_overlay(args)?;
-    let area = match (args.bbox, &pinned) {
+    let area = match (args.bbox, pinned.as_ref().or(pictures.first())) {
         (Some(bbox), _) => bbox,
         // Nothing else to show: the picture's footprint.
         (None, Some(p)) if doc.layers().next().is_none() => footprint(p),
@@ -342,6 +352,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     } else if matches!(first, crate::tiles::Source::Wayback(_)) {
         spec.basemap_name = Some(first.label());
     }
+    spec.pinned.extend(pictures);
     spec.pinned.extend(pinned);
     let image = image::render_map(&doc, &views, &spec, tiles.as_ref())?;
     let png = image::encode_png(&image)?;

@@ -7,6 +7,10 @@
 //! whole previous [`Feature`] back, so an undone feature is again exactly what it was (its
 //! original text included, and so written back byte for byte).
 //!
+//! Pictures pinned onto the map are document data too: [`Edit::InsertPicture`],
+//! [`Edit::RemovePicture`] and [`Edit::ReplacePicture`] (a pin placed, moved or removed, the
+//! fit, opacity or order changed) go through the same history.
+//!
 //! Nothing here knows about the screen; the GUI turns clicks into edits and the tests apply
 //! them directly.
 
@@ -18,7 +22,7 @@ pub use history::{Entry, History};
 use geo::Geometry;
 use serde_json::Value;
 
-use crate::model::{Document, Feature, FeatureRef, LayerId, precision};
+use crate::model::{Document, Feature, FeatureRef, LayerId, Picture, precision};
 
 /// One change to the document.
 #[derive(Debug, Clone)]
@@ -90,6 +94,13 @@ pub enum Edit {
         layer: LayerId,
         features: Vec<(usize, Feature)>,
     },
+    /// Add a picture pinned onto the map at `index` of the document's pictures.
+    InsertPicture { index: usize, picture: Picture },
+    /// Remove the pinned picture at `index`.
+    RemovePicture { index: usize },
+    /// Replace the pinned picture at `index` (its pins, fit, opacity, place under or over the
+    /// data, visibility).
+    ReplacePicture { index: usize, picture: Picture },
     /// Several edits as one step, applied in order (undone in reverse).
     Batch(Vec<Edit>),
 }
@@ -113,6 +124,8 @@ pub enum EditError {
     GeometryMember,
     #[error("feature indices must be ascending and each given once")]
     UnorderedIndices,
+    #[error("picture #{0} does not exist")]
+    NoPicture(usize),
 }
 
 impl Edit {
@@ -284,6 +297,27 @@ impl Edit {
                 l.features = merged;
                 Ok(Edit::DeleteFeatures { layer, indices })
             }
+            Edit::InsertPicture { index, picture } => {
+                if !doc.insert_picture(index, picture) {
+                    return Err(EditError::NoPicture(index));
+                }
+                Ok(Edit::RemovePicture { index })
+            }
+            Edit::RemovePicture { index } => {
+                let picture = doc
+                    .remove_picture(index)
+                    .ok_or(EditError::NoPicture(index))?;
+                Ok(Edit::InsertPicture { index, picture })
+            }
+            Edit::ReplacePicture { index, picture } => {
+                let before = doc
+                    .replace_picture(index, picture)
+                    .ok_or(EditError::NoPicture(index))?;
+                Ok(Edit::ReplacePicture {
+                    index,
+                    picture: before,
+                })
+            }
             Edit::Batch(edits) => {
                 let mut inverses = Vec::with_capacity(edits.len());
                 for edit in edits {
@@ -355,6 +389,9 @@ impl Edit {
                 })
                 .collect(),
             Edit::Batch(edits) => edits.iter().flat_map(Edit::targets).collect(),
+            Edit::InsertPicture { .. }
+            | Edit::RemovePicture { .. }
+            | Edit::ReplacePicture { .. } => Vec::new(),
         }
     }
 }

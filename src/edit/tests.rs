@@ -232,3 +232,62 @@ fn a_property_edit_leaves_the_geometry_revision_and_a_moved_point_changes_it() {
         "a moved point is a new geometry"
     );
 }
+
+#[test]
+fn pinned_pictures_are_added_pinned_and_removed_through_the_history() {
+    use crate::model::Picture;
+    use crate::model::picture::Pin;
+    let mut doc = Document::new();
+    let mut history = History::default();
+    let picture = Picture::new("plan.png", "ab".repeat(32), [200, 100]);
+    let revision = doc.revision();
+    history
+        .apply(
+            &mut doc,
+            Edit::InsertPicture {
+                index: 0,
+                picture: picture.clone(),
+            },
+            "Pin a picture",
+        )
+        .expect("inserts");
+    assert_ne!(doc.revision(), revision, "a picture is a change to save");
+    let mut pinned = picture.clone();
+    pinned.pins.push(Pin {
+        image: [10.0, 20.0],
+        lon: 104.9,
+        lat: 11.55,
+    });
+    history
+        .apply(
+            &mut doc,
+            Edit::ReplacePicture {
+                index: 0,
+                picture: pinned.clone(),
+            },
+            "Add pin 1",
+        )
+        .expect("replaces");
+    assert_eq!(doc.pictures(), std::slice::from_ref(&pinned));
+    assert_eq!(history.undo(&mut doc), Some(Ok("Add pin 1".into())));
+    assert_eq!(doc.pictures(), std::slice::from_ref(&picture));
+    assert_eq!(history.undo(&mut doc), Some(Ok("Pin a picture".into())));
+    assert!(doc.pictures().is_empty());
+    assert_eq!(history.redo(&mut doc), Some(Ok("Pin a picture".into())));
+    assert_eq!(history.redo(&mut doc), Some(Ok("Add pin 1".into())));
+    assert_eq!(doc.pictures(), std::slice::from_ref(&pinned));
+    assert_eq!(
+        Edit::RemovePicture { index: 3 }.apply(&mut doc).err(),
+        Some(EditError::NoPicture(3))
+    );
+    assert_eq!(
+        Edit::InsertPicture {
+            index: 5,
+            picture: picture.clone()
+        }
+        .apply(&mut doc)
+        .err(),
+        Some(EditError::NoPicture(5))
+    );
+    assert_eq!(doc.pictures().len(), 1, "a refused edit changes nothing");
+}

@@ -14,37 +14,9 @@
 
 use geo::{Coord, Point};
 
-use super::Pin;
+use super::{Pin, TransformKind};
 use crate::basemap::projection::{lon_lat_to_world, world_to_lon_lat};
 use crate::measure::distance_m;
-
-/// Which kind of transform to fit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TransformKind {
-    /// Shift, rotation, scale and shear: straight lines stay parallel. Three pins or more.
-    #[default]
-    Affine,
-    /// Also perspective (an oblique photograph of a flat site). Four pins or more.
-    Projective,
-}
-
-impl TransformKind {
-    /// The fewest pins this kind needs.
-    pub fn min_pins(self) -> usize {
-        match self {
-            Self::Affine => 3,
-            Self::Projective => 4,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Affine => "affine",
-            Self::Projective => "projective",
-        }
-    }
-}
 
 /// Image pixels → Web Mercator world units, as a 3×3 matrix acting on `(x, y, 1)` (row-major;
 /// the last row is `0 0 1` for an affine transform).

@@ -6,25 +6,17 @@
 //!   command line's `"px,py,lon,lat;px,py,lon,lat;…"`.
 //! - [`fit::fit`]: the affine (three pins or more) or projective (four or more) transform from
 //!   image pixels to Web Mercator, and each pin's residual in metres (geodesic, WGS84).
+//! - [`picture`]: a document's pinned picture made ready to draw (decoded, fitted).
 //!
-//! Plain data and maths: drawing the warped image is the renderer's job.
+//! Maths: the pictures themselves are document data ([`crate::model::picture`], where [`Pin`]
+//! and [`TransformKind`] live) and drawing the warped image is the renderer's job.
 
 pub mod fit;
+pub mod picture;
 
-pub use fit::{Fit, FitError, Transform, TransformKind, fit};
-
-use serde::{Deserialize, Serialize};
-
-/// One point of the image tied to a map position.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Pin {
-    /// Pixel position in the image: x to the right, y down, from the top-left corner.
-    pub image: [f64; 2],
-    /// Longitude in degrees (WGS84).
-    pub lon: f64,
-    /// Latitude in degrees (WGS84).
-    pub lat: f64,
-}
+pub use crate::model::picture::{Pin, TransformKind};
+pub use fit::{Fit, FitError, Transform, fit};
+pub use picture::{decode, picture_fit};
 
 /// Why a `--pins` value cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,6 +1,6 @@
 //! The open layers, addressed by stable ids.
 
-use super::{Feature, Layer, LayerKind};
+use super::{Feature, Layer, LayerKind, Picture};
 
 /// A layer's identity for as long as the program runs (indices shift when layers are removed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -28,6 +28,8 @@ pub struct Document {
     geometry: Vec<u64>,
     next_id: u64,
     revision: u64,
+    /// Pictures pinned onto the map, in drawing order.
+    pictures: Vec<Picture>,
 }
 
 impl Document {
@@ -116,6 +118,38 @@ impl Document {
 
     pub fn is_empty(&self) -> bool {
         self.layers.is_empty()
+    }
+
+    /// The pictures pinned onto the map, in drawing order.
+    pub fn pictures(&self) -> &[Picture] {
+        &self.pictures
+    }
+
+    /// Insert a picture at `index` (`index` = the number of pictures appends); `false` when
+    /// `index` is past the end.
+    pub fn insert_picture(&mut self, index: usize, picture: Picture) -> bool {
+        if index > self.pictures.len() {
+            return false;
+        }
+        self.pictures.insert(index, picture);
+        self.revision += 1;
+        true
+    }
+
+    /// Remove the picture at `index`.
+    pub fn remove_picture(&mut self, index: usize) -> Option<Picture> {
+        if index >= self.pictures.len() {
+            return None;
+        }
+        self.revision += 1;
+        Some(self.pictures.remove(index))
+    }
+
+    /// Put `picture` in the place of the one at `index`; returns the one it replaced.
+    pub fn replace_picture(&mut self, index: usize, picture: Picture) -> Option<Picture> {
+        let slot = self.pictures.get_mut(index)?;
+        self.revision += 1;
+        Some(std::mem::replace(slot, picture))
     }
 
     /// The Measurements layer, created on first use.

@@ -1,6 +1,7 @@
 //! The JSON shape of a `.raidmap` file's `project.json` (serde), version [`FORMAT_VERSION`].
 //! Version 2 added the custody log, the public keys a project is sealed to and the tile
-//! privacy switch; version 1 files read as before.
+//! privacy switch; version 3 the pictures pinned onto the map (so a raidmap that would drop
+//! them refuses the file rather than losing them on its next save); older files read as before.
 
 use std::path::PathBuf;
 
@@ -9,10 +10,11 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::evidence::CustodyLog;
+use crate::model::Picture;
 use crate::style::LayerStyle;
 
 /// The version this raidmap writes and the highest it reads.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Only the version, read first so a newer file is refused before anything else is read.
 #[derive(Deserialize)]
@@ -44,6 +46,10 @@ pub struct ProjectFile {
     /// Keep downloaded map tiles in memory only (no disk cache) while the project is open.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub tiles_memory_only: bool,
+    /// Pictures pinned onto the map (version 3), their images under `evidence/<sha256>` of
+    /// the zip container.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pictures: Vec<Picture>,
 }
 
 /// One layer: by its file, or embedded as GeoJSON.

@@ -23,6 +23,10 @@
 //!   plaintext; a wrong passphrase is an error that opens nothing.
 //! - On open every attachment's hash is checked ([`Project::checks`]) and the custody log's
 //!   chain verified ([`Project::custody_broken`]); both are reported, never hidden.
+//! - Pictures pinned onto the map ([`Settings::pictures`]) are saved with their pins, and their
+//!   images inside the project like attached files (`evidence/<sha256>` of the zip container),
+//!   so a project with a picture is always a container. An image missing or not matching its
+//!   hash on open is reported ([`Project::picture_problems`]); the picture and its pins are kept.
 //!
 //! The format is documented in the README ("Project files").
 
@@ -38,7 +42,7 @@ use serde_json::value::RawValue;
 
 use crate::evidence::{self, Check, Evidence, Seal};
 use crate::io::{self, AtomicWriteError, ReadError};
-use crate::model::{Layer, LayerKind};
+use crate::model::{Layer, LayerKind, Picture};
 use crate::style::LayerStyle;
 use crate::timeline::{Day, Window};
 
@@ -61,6 +65,9 @@ pub struct Settings {
     /// serialises them; the project only carries them.
     pub basemap: Option<Value>,
     pub time_window: Window,
+    /// Pictures pinned onto the map, in drawing order; their images' bytes are in the
+    /// evidence store under their SHA-256.
+    pub pictures: Vec<Picture>,
 }
 
 /// A project read back: its layers in drawing order and its settings.
@@ -76,6 +83,9 @@ pub struct Project {
     pub checks: Vec<Check>,
     /// Where the custody log's chain is broken, if it is.
     pub custody_broken: Option<evidence::custody::Broken>,
+    /// Pinned pictures whose image is missing from the project or does not match its hash,
+    /// one line each.
+    pub picture_problems: Vec<String>,
 }
 
 /// One layer of a project read back.
@@ -170,7 +180,10 @@ pub fn to_bytes(
     let file = to_file(path, layers, settings, evidence);
     let mut json = serde_json::to_vec_pretty(&file).unwrap_or_default();
     json.push(b'\n');
-    let keep = evidence::store::referenced(layers.iter().map(|s| s.layer));
+    let mut keep = evidence::store::referenced(layers.iter().map(|s| s.layer));
+    keep.extend(settings.pictures.iter().map(|p| p.sha256.clone()));
+    keep.sort();
+    keep.dedup();
     let plain = if keep.is_empty() {
         json
     } else {
@@ -241,7 +254,27 @@ fn to_file(
             .map(Seal::recipient_keys)
             .unwrap_or_default(),
         tiles_memory_only: evidence.tiles_memory_only,
+        pictures: settings.pictures.clone(),
     }
+}
+
+/// Each pinned picture whose image the project does not hold, or holds damaged, in words.
+fn check_pictures(pictures: &[Picture], store: &evidence::Store) -> Vec<String> {
+    pictures
+        .iter()
+        .filter_map(|p| match store.get(&p.sha256) {
+            None => Some(format!(
+                "the pinned picture {} (SHA-256 {}) is missing from the project",
+                p.name, p.sha256
+            )),
+            Some(bytes) if evidence::sha256_hex(bytes) != p.sha256 => Some(format!(
+                "the pinned picture {} does not match its SHA-256 {} (the stored file was \
+                 changed or damaged)",
+                p.name, p.sha256
+            )),
+            Some(_) => None,
+        })
+        .collect()
 }
 
 /// What a database layer needs to be saved to its table later.
@@ -402,7 +435,9 @@ pub fn load_with(
     };
     let checks = evidence::store::check(layers.iter().map(|l| &l.layer), &store);
     let custody_broken = file.custody.verify().err();
+    let picture_problems = check_pictures(&file.pictures, &store);
     Ok(Project {
+        picture_problems,
         evidence: Evidence {
             store,
             log: file.custody,
@@ -419,6 +454,7 @@ pub fn load_with(
                 from: day(&file.time_window.from),
                 to: day(&file.time_window.to),
             },
+            pictures: file.pictures,
         },
         problems,
     })

@@ -2,7 +2,7 @@ use serde_json::json;
 
 use super::*;
 use crate::edit::Edit;
-use crate::model::{Document, Feature, FeatureRef};
+use crate::model::{Document, Feature, FeatureRef, Picture};
 
 const SITES: &str = "{\"type\": \"FeatureCollection\",\n \"name\": \"sites\",\n \"features\": [\n  {\"type\": \"Feature\", \"id\": \"S-1\", \"geometry\": {\"type\": \"Point\", \"coordinates\": [104.90000, 11.5]}, \"properties\": {\"name\": \"A\", \"n\": 1.50}},\n  {\"type\": \"Feature\", \"id\": 2, \"geometry\": {\"type\": \"Point\", \"coordinates\": [104.1, 11.1, 3.0]}, \"properties\": {\"name\": \"B\"}}\n ]\n}\n";
 
@@ -92,6 +92,7 @@ fn measurements_styles_view_basemap_and_window_survive_a_round_trip() {
             Day::from_ymd(2025, 7, 14).expect("a day"),
             Day::from_ymd(2025, 7, 16).expect("a day"),
         ),
+        pictures: Vec::new(),
     };
     let layer = SaveLayer {
         layer: &kept,
@@ -253,4 +254,102 @@ fn attachments_make_a_zip_that_opens_checked_and_sealed_projects_open_only_with_
         "a sealed project embeds its layers"
     );
     assert!(project.checks[0].ok());
+}
+
+/// A picture with three pins, its image's bytes kept in `evidence`.
+fn pinned_picture(evidence: &mut Evidence) -> (Picture, Vec<u8>) {
+    use crate::model::picture::{Pin, TransformKind};
+    let bytes = b"\x89PNG not really, but bytes all the same".to_vec();
+    let sha = evidence.store.add(bytes.clone());
+    let mut picture = Picture::new("site plan.png", sha, [640, 480]);
+    picture.pins = vec![
+        Pin {
+            image: [0.0, 0.0],
+            lon: 104.90,
+            lat: 11.56,
+        },
+        Pin {
+            image: [640.0, 0.0],
+            lon: 104.91,
+            lat: 11.56,
+        },
+        Pin {
+            image: [0.0, 480.0],
+            lon: 104.90,
+            lat: 11.55,
+        },
+    ];
+    picture.kind = TransformKind::Projective;
+    picture.opacity = 0.4;
+    picture.above_data = true;
+    picture.visible = false;
+    (picture, bytes)
+}
+
+#[test]
+fn a_pinned_picture_is_saved_inside_the_project_with_its_pins() {
+    let mut evidence = Evidence::default();
+    let (picture, bytes) = pinned_picture(&mut evidence);
+    // (Sealing is the container's, tested with attachments above; the picture's image is one
+    // more entry of the same container.)
+    let settings = Settings {
+        pictures: vec![picture.clone()],
+        ..Settings::default()
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("case.raidmap");
+    save(&path, &[], &settings, &evidence).expect("saves");
+    let written = std::fs::read(&path).expect("reads");
+    assert!(
+        container::is_zip(&written),
+        "the image goes inside the project, so it is a container"
+    );
+    let (json, store) = container::read_zip(&written).expect("a readable container");
+    assert_eq!(
+        store.get(&picture.sha256).map(|b| b.to_vec()),
+        Some(bytes.clone()),
+        "the image is stored as evidence/<sha256>"
+    );
+    let file: Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(file["raidmap_project"], 3);
+    assert_eq!(file["pictures"][0]["kind"], "projective");
+    assert_eq!(file["pictures"][0]["pins"][1]["image"], json!([640.0, 0.0]));
+
+    let project = load(&path).expect("opens");
+    assert_eq!(project.settings.pictures, vec![picture.clone()]);
+    assert!(project.picture_problems.is_empty());
+    assert_eq!(
+        project
+            .evidence
+            .store
+            .get(&picture.sha256)
+            .map(|b| b.to_vec()),
+        Some(bytes.clone())
+    );
+}
+
+#[test]
+fn a_pinned_picture_without_its_image_is_reported_and_kept() {
+    let mut evidence = Evidence::default();
+    let (picture, _) = pinned_picture(&mut evidence);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("p.raidmap");
+    let text = format!(
+        "{{\"raidmap_project\": 3, \"pictures\": [{}]}}",
+        serde_json::to_string(&picture).expect("JSON")
+    );
+    std::fs::write(&path, text).expect("writes");
+    let project = load(&path).expect("opens");
+    assert_eq!(project.settings.pictures, vec![picture]);
+    assert_eq!(project.picture_problems.len(), 1);
+    assert!(
+        project.picture_problems[0].contains("site plan.png")
+            && project.picture_problems[0].contains("missing"),
+        "{:?}",
+        project.picture_problems
+    );
+    // A version 2 project (before pictures) has none and opens as before.
+    std::fs::write(&path, r#"{"raidmap_project": 2, "layers": []}"#).expect("writes");
+    let project = load(&path).expect("opens");
+    assert!(project.settings.pictures.is_empty() && project.picture_problems.is_empty());
 }

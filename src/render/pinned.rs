@@ -2,12 +2,17 @@
 //! mesh whose vertices are image points carried through the fitted transform to Web Mercator
 //! and then to the screen. An affine transform is exact with one quad (Web Mercator to the
 //! screen is affine too); a projective one is drawn as a 32 × 32 grid of quads, close to exact.
+//! The window (with its own cached textures, `ui::imagery::pinned`), *Export image…* and
+//! `raidmap render` all draw through [`pinned_mesh`]; [`pinned_images`] readies a document's
+//! pictures for an image.
 
 use egui::{Color32, Mesh, Pos2, Shape, TextureId, pos2};
 use walkers::{Projector, lon_lat};
 
 use crate::basemap::projection::world_to_lon_lat;
+use crate::evidence::Store;
 use crate::georef::Transform;
+use crate::model::Picture;
 
 /// A picture placed on the map.
 #[derive(Debug, Clone)]
@@ -63,6 +68,29 @@ pub fn pinned_mesh(
     mesh
 }
 
+/// A picture whose image is a texture loaded already (the window keeps them between frames).
+#[derive(Debug, Clone)]
+pub struct PinnedTexture {
+    pub texture: TextureId,
+    /// The image's pixel width and height.
+    pub size: [u32; 2],
+    pub transform: Transform,
+    pub opacity: f32,
+    pub above_data: bool,
+}
+
+/// Paint a picture whose texture is loaded.
+pub fn paint_texture(painter: &egui::Painter, projector: &Projector, pinned: &PinnedTexture) {
+    let mesh = pinned_mesh(
+        pinned.texture,
+        pinned.size,
+        &pinned.transform,
+        projector,
+        pinned.opacity,
+    );
+    painter.add(Shape::mesh(mesh));
+}
+
 /// Load the image as a texture and paint it; the handle must live until the frame is drawn.
 pub fn paint_pinned(
     painter: &egui::Painter,
@@ -78,13 +106,42 @@ pub fn paint_pinned(
     let texture = painter
         .ctx()
         .load_texture(name, color, egui::TextureOptions::LINEAR);
-    let mesh = pinned_mesh(
-        texture.id(),
-        size,
-        &pinned.transform,
+    paint_texture(
+        painter,
         projector,
-        pinned.opacity,
+        &PinnedTexture {
+            texture: texture.id(),
+            size,
+            transform: pinned.transform,
+            opacity: pinned.opacity,
+            above_data: pinned.above_data,
+        },
     );
-    painter.add(Shape::mesh(mesh));
     texture
+}
+
+/// The visible pictures of a document ready to draw in an image (decoded from `store`, fitted
+/// through their pins), in drawing order; a picture that cannot be drawn (too few pins, its
+/// image missing or unreadable) is left out and said why, one line each.
+pub fn pinned_images(pictures: &[Picture], store: &Store) -> (Vec<PinnedImage>, Vec<String>) {
+    let mut images = Vec::new();
+    let mut problems = Vec::new();
+    for picture in pictures.iter().filter(|p| p.visible) {
+        let fitted = crate::georef::picture_fit(picture);
+        let decoded = store
+            .get(&picture.sha256)
+            .ok_or_else(|| "its image is not in the project".to_owned())
+            .and_then(|bytes| crate::georef::decode(bytes));
+        match (fitted, decoded) {
+            (Ok(fit), Ok(image)) => images.push(PinnedImage {
+                image,
+                transform: fit.transform,
+                opacity: picture.opacity,
+                above_data: picture.above_data,
+            }),
+            (Err(err), _) => problems.push(format!("{} is not drawn: {err}", picture.name)),
+            (_, Err(err)) => problems.push(format!("{} is not drawn: {err}", picture.name)),
+        }
+    }
+    (images, problems)
 }

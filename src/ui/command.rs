@@ -85,4 +85,9 @@ pub enum Command {
     CompareWith(LayerId),
     /// Open *Merge a colleague's copy…* for a layer.
     MergeInto(LayerId),
+    /// Ask for a picture to pin onto the map (native dialog).
+    AskPinPicture,
+    /// Add a PNG or JPEG as a picture pinned onto the map (undoable; its bytes go into the
+    /// project) and open the pinning window on it.
+    PinPicture(PathBuf),
 }

@@ -41,6 +41,8 @@ pub enum Answer {
     PublishPath(crate::ui::publish::Dialog, PathBuf),
     /// Another version of a layer, to compare or merge.
     OtherVersion(PathBuf),
+    /// A picture to pin onto the map.
+    PinPicture(PathBuf),
     /// No dialog could be shown; `export` says which layer was to be exported, if that was
     /// the question.
     Unavailable {
@@ -155,6 +157,28 @@ impl FileDialogs {
                 .pick_file()
                 .map(Answer::OtherVersion)
         });
+    }
+
+    /// Ask for a picture (PNG or JPEG) to pin onto the map. Without a dialog nothing comes
+    /// back: the pinning window has its typed path.
+    pub fn pin_picture(&mut self, ctx: &egui::Context) {
+        let tx = self.tx.clone();
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("file-dialog".into())
+            .spawn(move || {
+                let answer = rfd::FileDialog::new()
+                    .set_title("Pin a picture onto the map")
+                    .add_filter("PNG or JPEG image", &["png", "jpg", "jpeg"])
+                    .pick_file();
+                if let Some(path) = answer {
+                    let _ = tx.send(Answer::PinPicture(path));
+                    ctx.request_repaint();
+                }
+            });
+        if let Err(err) = spawned {
+            log::error!("could not start the file dialog: {err}");
+        }
     }
 
     /// Ask for a project file to open.

@@ -104,6 +104,8 @@ pub struct RaidmapApp {
     pub team: TeamWork,
     /// What is remembered for the next run (last project, folded panels).
     pub session: session::Session,
+    /// *Pin a picture…*: the pinning window and the pictures' textures.
+    pub pictures: crate::ui::imagery::pinned::PinEditor,
 }
 
 impl RaidmapApp {
@@ -142,6 +144,7 @@ impl RaidmapApp {
             database: Default::default(),
             team: TeamWork::default(),
             session: session::Session::default(),
+            pictures: Default::default(),
         };
         app.mark_saved();
         app
@@ -491,8 +494,47 @@ impl RaidmapApp {
                 Command::SaveAttachment(sha, path) => self.save_attachment(&sha, &path),
                 Command::CompareWith(id) => self.team.open_compare(&self.doc, id),
                 Command::MergeInto(id) => self.team.open_merge(&self.doc, id),
+                Command::AskPinPicture => self.dialogs.pin_picture(ctx),
+                Command::PinPicture(path) => self.pin_picture(ctx, &path),
             }
         }
+    }
+
+    /// Add the picture at `path` as a picture pinned onto the map (one undoable step; its
+    /// bytes kept in the project's evidence store) and open the pinning window on it.
+    fn pin_picture(&mut self, ctx: &egui::Context, path: &std::path::Path) {
+        let read = std::fs::read(path)
+            .map_err(|e| format!("cannot read it: {e}"))
+            .and_then(|bytes| crate::georef::decode(&bytes).map(|image| (bytes, image)));
+        let (bytes, image) = match read {
+            Ok(read) => read,
+            Err(err) => {
+                let problem = format!("{} was not added: {err}.", path.display());
+                self.status = problem.clone();
+                self.pictures.problem = Some(problem);
+                self.pictures.open = true;
+                return;
+            }
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "picture".into());
+        let sha256 = self.project.evidence.store.add(bytes);
+        self.pictures.keep_image(ctx, &sha256, &image);
+        let picture =
+            crate::model::Picture::new(name.clone(), sha256, [image.width(), image.height()]);
+        let index = self.doc.pictures().len();
+        self.edit(
+            Edit::InsertPicture { index, picture },
+            format!("Pin the picture {name}"),
+        );
+        self.pictures.show_picture(index);
+        self.pictures.path.clear();
+        self.status = format!(
+            "Added {name}: click a point on it, then the same place on the map (three pins or \
+             more place it)."
+        );
     }
 
     fn export(&mut self, id: LayerId, path: &std::path::Path) {
@@ -578,6 +620,9 @@ impl RaidmapApp {
         }
         spec.units = self.measure.units;
         spec.pixels_per_point = request.scale;
+        let (pinned, _) =
+            crate::render::pinned::pinned_images(self.doc.pictures(), &self.project.evidence.store);
+        spec.pinned = pinned;
         // The basemaps as the window shows them: the chosen one (tiles only when the user chose
         // a tile source) and, when comparing, the second by a swipe or a blend.
         let settings = self.map.basemap.settings.clone();
@@ -731,6 +776,12 @@ impl RaidmapApp {
         {
             self.open_image_export();
         }
+        let pin = ui
+            .button("Pin a picture…")
+            .on_hover_text("Add a picture (PNG or JPEG) and pin it onto the map");
+        if pin.clicked() {
+            self.pictures.open = !self.pictures.open;
+        }
         crate::ui::publish::Publishing::menu_ui(ui, &mut self.commands);
         if ui
             .button("Help")
@@ -778,6 +829,10 @@ impl RaidmapApp {
                 Answer::Export(id, path) => self.push(Command::Export(id, path)),
                 Answer::ExportCoverage(path) => self.push(Command::ExportCoverage(path)),
                 Answer::OtherVersion(path) => self.team.picked_file(path),
+                Answer::PinPicture(path) => {
+                    self.pictures.path = path.display().to_string();
+                    self.push(Command::PinPicture(path));
+                }
                 Answer::ImagePath(path) => {
                     self.image_export.path = path.display().to_string();
                 }
@@ -874,7 +929,14 @@ impl RaidmapApp {
                         .before_map(ui.ctx(), &self.map, &self.doc, self.selection);
                 let editing = self.editing.drawing(&self.doc, self.selection);
                 let coverage = self.coverage.marks();
+                self.map.pictures =
+                    self.pictures
+                        .draws(ui.ctx(), &self.doc, &self.project.evidence.store);
+                let pins = self.pictures.marks(&self.doc);
                 let mut drawings: Vec<&dyn MapDrawing> = vec![self.measure.drawing(), &editing];
+                if let Some(pins) = &pins {
+                    drawings.push(pins);
+                }
                 if let Some(marks) = &coverage {
                     drawings.push(marks);
                 }
@@ -914,7 +976,12 @@ impl RaidmapApp {
                                 matches!(e, egui::Event::PointerButton { pressed: false, modifiers, .. } if modifiers.shift)
                             })
                     });
-                    if self.tab == Tab::Measure && self.measure.picking {
+                    if self.pictures.wants_map_click() {
+                        if let Some(command) = self.pictures.map_click(&self.doc, click.position)
+                        {
+                            self.commands.push(command);
+                        }
+                    } else if self.tab == Tab::Measure && self.measure.picking {
                         self.measure.click(&self.doc, click.position, click.feature);
                         // The map shows the new measurement in the next frame.
                         ui.ctx().request_repaint();
@@ -931,6 +998,12 @@ impl RaidmapApp {
                 }
             });
         self.export_prompt_ui(ui.ctx());
+        self.pictures.ui(
+            ui.ctx(),
+            &self.doc,
+            &self.project.evidence.store,
+            &mut self.commands,
+        );
         self.editing.history_ui(ui.ctx());
         self.project_windows_ui(ui.ctx());
         self.database_ui(ui.ctx());

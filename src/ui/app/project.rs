@@ -159,6 +159,7 @@ impl RaidmapApp {
             view: Some(self.map.view()),
             basemap: serde_json::to_value(&self.map.basemap.settings).ok(),
             time_window: self.timeline.window(),
+            pictures: self.doc.pictures().to_vec(),
         };
         (layers, settings)
     }
@@ -306,6 +307,7 @@ impl RaidmapApp {
             self.map.forget_layer(id);
             self.team.forget(id);
         }
+        while self.doc.remove_picture(0).is_some() {}
         self.selection = None;
         self.hover = None;
         self.editing = Default::default();
@@ -347,7 +349,17 @@ impl RaidmapApp {
                 lines: vec![broken.to_string()],
             });
         }
+        for problem in &opened.picture_problems {
+            self.problems.push(ProblemReport {
+                title: "A pinned picture's image is missing or damaged".into(),
+                lines: vec![problem.clone()],
+            });
+        }
         let settings = opened.settings;
+        for picture in settings.pictures {
+            let index = self.doc.pictures().len();
+            self.doc.insert_picture(index, picture);
+        }
         if let Some(view) = settings.view {
             self.map.set_view(view);
         }

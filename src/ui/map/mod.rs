@@ -22,6 +22,7 @@ use crate::render::basemap::BasemapStyle;
 use crate::render::basemap::stack::{StackPlan, reserve_under};
 use crate::render::frame_cache::DrawCaches;
 use crate::render::layer_view::LayerView;
+use crate::render::pinned::paint_texture;
 use crate::render::scene::{MapScene, Overlay, cambodia, fit, paint_map};
 use crate::render::screen::visible_area;
 use crate::ui::map::basemap_chooser::BasemapState;
@@ -72,6 +73,9 @@ pub struct MapView {
     pub basemap: BasemapState,
     /// Dragging pans the map (off while a vertex is dragged).
     pub panning: bool,
+    /// Pictures pinned onto the map, as this frame draws them (set by the app each frame from
+    /// `ui::imagery::pinned`).
+    pub pictures: Vec<crate::render::pinned::PinnedTexture>,
 }
 
 impl Default for MapView {
@@ -96,6 +100,7 @@ impl MapView {
             basemap_style: BasemapStyle::default(),
             basemap: BasemapState::default(),
             panning: true,
+            pictures: Vec::new(),
         }
     }
 
@@ -233,6 +238,7 @@ impl MapView {
         };
         let basemap = &mut self.basemap;
         let drawn_over = &self.controls;
+        let pictures = &self.pictures;
         // The offline basemap's place, under the imagery.
         let under = reserve_under(ui);
         let response = Map::new(None, &mut self.memory, center)
@@ -247,6 +253,11 @@ impl MapView {
             .show(ui, |ui, response, projector, _memory| {
                 let painter = ui.painter().with_clip_rect(response.rect);
                 basemap.paint_imagery(&painter, projector);
+                // Pinned pictures under the data, then the map, then those over it (as
+                // images draw them, `render::image`).
+                for picture in pictures.iter().filter(|p| !p.above_data) {
+                    paint_texture(&painter, projector, picture);
+                }
                 let visible = visible_area(projector, response.rect);
                 let scene = MapScene {
                     doc,
@@ -257,6 +268,9 @@ impl MapView {
                     furniture: drawn_over,
                 };
                 paint_map(&painter, under, projector, &scene, caches);
+                for picture in pictures.iter().filter(|p| p.above_data) {
+                    paint_texture(&painter, projector, picture);
+                }
                 basemap.paint_over(ui, response.rect);
 
                 let pointer = response.hover_pos();
