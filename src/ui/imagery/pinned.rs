@@ -320,11 +320,10 @@ impl PinEditor {
                     ),
                     Err(_) => "residual –".to_owned(),
                 };
-                let r = ui.label(&residual).on_hover_text(
+                ui.label(&residual).on_hover_text(
                     "How far the fitted picture puts this point from where the pin says \
                      (geodesic, WGS84)",
                 );
-                a11y::name(&r, format!("Pin {}: {residual}", i + 1));
                 let moving = self.moving == Some(i);
                 let button = ui
                     .selectable_label(moving, "Move")
@@ -362,8 +361,7 @@ impl PinEditor {
             ),
             Err(err) => format!("Not placed: {err}."),
         };
-        let r = ui.label(&fit_text);
-        a11y::name(&r, fit_text.clone());
+        ui.label(fit_text);
         ui.horizontal(|ui| {
             ui.label("Transform");
             let four = picture.pins.len() >= TransformKind::Projective.min_pins();
