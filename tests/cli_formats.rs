@@ -237,3 +237,137 @@ fn gpx_is_read_and_written_and_reads_back() {
     assert_eq!(features[1]["geometry"]["type"], "LineString");
     assert_eq!(features[1]["properties"]["time"], "2025-07-16T02:00:00Z");
 }
+
+/// `info` on `path`, with `RAIDMAP_MAX_DEPTH` set when `limit` is given.
+fn info_with_depth_limit(path: &std::path::Path, limit: Option<&str>) -> std::process::Output {
+    let mut command = crate::util::command();
+    command.arg("info").arg(path);
+    if let Some(limit) = limit {
+        command.env("RAIDMAP_MAX_DEPTH", limit);
+    }
+    command.output().expect("the raidmap binary runs")
+}
+
+#[test]
+fn every_nesting_reader_refuses_100000_levels_naming_the_limit_and_the_place() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let n = 100_000;
+    let nest = |open: &str, close: &str| format!("{}{}", open.repeat(n), close.repeat(n));
+    let cases = [
+        (
+            "arrays.geojson",
+            format!(
+                "{{\"type\": \"FeatureCollection\",\n\"features\": [{{\"type\": \"Feature\", \"geometry\": null, \"properties\": {{\"x\": {}}}}}]}}",
+                nest("[", "]")
+            ),
+            "2:",
+        ),
+        (
+            "geometry.geojson",
+            format!(
+                "{{\"type\": \"Feature\", \"properties\": null,\n\"geometry\": {}}}",
+                nest(r#"{"type": "GeometryCollection", "geometries": ["#, "]}")
+            ),
+            "2:",
+        ),
+        (
+            "objects.topojson",
+            format!(
+                "{{\"type\": \"Topology\", \"arcs\": [],\n\"objects\": {}}}",
+                nest(r#"{"o": "#, "}")
+            ),
+            "2:",
+        ),
+        (
+            "folders.kml",
+            format!(
+                "<kml>\n<Document>\n{}</Document></kml>",
+                nest("<Folder>", "</Folder>")
+            ),
+            "3:",
+        ),
+        (
+            "multigeometry.kml",
+            format!(
+                "<kml><Document>\n<Placemark>\n{}</Placemark></Document></kml>",
+                nest("<MultiGeometry>", "</MultiGeometry>")
+            ),
+            "3:",
+        ),
+        (
+            "extensions.gpx",
+            format!(
+                "<gpx version=\"1.1\"><trk><name>t</name>\n<extensions>{}</extensions></trk></gpx>",
+                nest("<x>", "</x>")
+            ),
+            "2:",
+        ),
+    ];
+    for (name, text, line) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("write");
+        let out = info_with_depth_limit(&path, None);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        // Exit 1 with a message, not a crash (a stack overflow aborts with a signal).
+        assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+        assert!(stderr.contains("256 levels"), "{name}: {stderr}");
+        assert!(stderr.contains("RAIDMAP_MAX_DEPTH"), "{name}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{name}:{line}")),
+            "{name}: the place {line} named: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn raidmap_max_depth_raises_the_json_limit_up_to_its_ceiling() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let deep = |levels: usize| {
+        format!(
+            "{{\"type\": \"Feature\", \"geometry\": null, \"properties\": {{\"x\": {}1{}}}}}",
+            "[".repeat(levels),
+            "]".repeat(levels)
+        )
+    };
+    // 900 levels: past the default limit (256) and serde_json's own (128).
+    let path = dir.path().join("900.geojson");
+    std::fs::write(&path, deep(900)).expect("write");
+    let out = info_with_depth_limit(&path, None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("256 levels"));
+    let out = info_with_depth_limit(&path, Some("1000"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Read whole and written back whole.
+    let exported = dir.path().join("out.geojson");
+    let out = crate::util::command()
+        .env("RAIDMAP_MAX_DEPTH", "1000")
+        .args([
+            "export".as_ref(),
+            path.as_os_str(),
+            "-o".as_ref(),
+            exported.as_os_str(),
+        ])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written = std::fs::read_to_string(&exported).expect("written");
+    assert!(
+        written.contains(&format!("{}1{}", "[".repeat(900), "]".repeat(900))),
+        "{written:.200}"
+    );
+    // The limit cannot be raised past its ceiling, where a thread's stack would not hold.
+    let path = dir.path().join("1500.geojson");
+    std::fs::write(&path, deep(1500)).expect("write");
+    let out = info_with_depth_limit(&path, Some("100000"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("1000 levels"), "{stderr}");
+}

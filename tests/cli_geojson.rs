@@ -368,7 +368,7 @@ fn binary_and_hostile_inputs_fail_cleanly_with_a_place() {
             "UTF-8",
         ),
         ("garbage.geojson", garbage, 1, ""),
-        ("deep.geojson", deep.into_bytes(), 3, "128 levels"),
+        ("deep.geojson", deep.into_bytes(), 3, "256 levels"),
         ("empty.geojson", Vec::new(), 1, "empty"),
         (
             "huge_number.geojson",

@@ -2,12 +2,14 @@
 //! nest and how much a compressed archive may inflate to. Each can be raised through an
 //! environment variable, which every refusal names.
 
-/// How deep KML and GPX elements, JSON arrays and objects (TopoJSON), WKB and FlatGeobuf
-/// geometry collections may nest: `RAIDMAP_MAX_DEPTH`,
-/// 256 by default. Real files nest a few dozen levels; a file 100,000 levels deep is refused
-/// instead of overflowing the stack.
+/// How deep KML and GPX elements, JSON arrays and objects (GeoJSON, TopoJSON), WKB and
+/// FlatGeobuf geometry collections may nest: `RAIDMAP_MAX_DEPTH`, 256 by default, at most
+/// [`MAX_DEPTH_CEILING`]. Real files nest a few dozen levels; a file 100,000 levels deep is
+/// refused instead of overflowing the stack.
 pub fn max_depth() -> usize {
-    env_number("RAIDMAP_MAX_DEPTH").map_or(DEFAULT_MAX_DEPTH, |n| n as usize)
+    env_number("RAIDMAP_MAX_DEPTH").map_or(DEFAULT_MAX_DEPTH, |n| {
+        usize::try_from(n).map_or(MAX_DEPTH_CEILING, |n| n.min(MAX_DEPTH_CEILING))
+    })
 }
 
 /// How many bytes one entry of a KMZ or zip archive may inflate to: `RAIDMAP_MAX_INFLATED_MB`
@@ -19,12 +21,18 @@ pub fn max_inflated_bytes() -> u64 {
 }
 
 pub const DEFAULT_MAX_DEPTH: usize = 256;
+/// The most `RAIDMAP_MAX_DEPTH` can raise the limit to. Nested JSON is parsed, checked,
+/// written and dropped recursively (a property's value can be read on any thread, whose stack
+/// may be Rust's default 2 MiB), at up to about 1 KiB of stack a level: 1,000 levels leave
+/// room to spare on every thread.
+pub const MAX_DEPTH_CEILING: usize = 1000;
 pub const DEFAULT_MAX_INFLATED_MB: u64 = 256;
 
 /// The message for input nested deeper than [`max_depth`].
 pub fn depth_message(limit: usize) -> String {
     format!(
-        "elements nest deeper than {limit} levels (the limit; set RAIDMAP_MAX_DEPTH to raise it)"
+        "elements nest deeper than {limit} levels (the limit; set RAIDMAP_MAX_DEPTH to raise \
+         it, up to {MAX_DEPTH_CEILING})"
     )
 }
 
@@ -56,15 +64,16 @@ pub fn read_entry(entry: impl std::io::Read, name: &str) -> Result<Vec<u8>, Stri
     Ok(bytes)
 }
 
-/// The deepest JSON serde_json parses (its own limit, which cannot be raised).
-pub const JSON_PARSER_DEPTH: usize = 128;
+/// Where JSON text nests deeper than [`max_depth`]: the byte offset of the first `[` or `{`
+/// past the limit, or `None` when the text stays within it (syntax is not checked here). Every
+/// reader of JSON text runs this before parsing, which then runs without serde_json's own
+/// 128-level limit (see [`crate::model::json_text`]).
+pub fn json_too_deep(text: &[u8]) -> Option<usize> {
+    json_deeper_than(text, max_depth())
+}
 
-/// Refuse JSON text whose arrays and objects nest deeper than [`max_depth`] (or than the
-/// parser's own [`JSON_PARSER_DEPTH`]), before it is parsed, saying where.
-pub fn check_json_depth(text: &[u8]) -> Result<(), String> {
-    let limit = max_depth();
+fn json_deeper_than(text: &[u8], limit: usize) -> Option<usize> {
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    let (mut line, mut line_start) = (1usize, 0usize);
     for (i, &b) in text.iter().enumerate() {
         if in_string {
             match (escaped, b) {
@@ -77,24 +86,61 @@ pub fn check_json_depth(text: &[u8]) -> Result<(), String> {
         }
         match b {
             b'"' => in_string = true,
-            b'\n' => (line, line_start) = (line + 1, i + 1),
             b'[' | b'{' => {
                 depth += 1;
-                let place = || format!("line {line}, column {}", i - line_start + 1);
                 if depth > limit {
-                    return Err(format!("at {}: {}", place(), depth_message(limit)));
-                }
-                if depth > JSON_PARSER_DEPTH {
-                    return Err(format!(
-                        "at {}: JSON nests deeper than {JSON_PARSER_DEPTH} levels, the most \
-                         raidmap's JSON parser reads (RAIDMAP_MAX_DEPTH cannot raise this one)",
-                        place()
-                    ));
+                    return Some(i);
                 }
             }
             b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
     }
-    Ok(())
+    None
+}
+
+/// Refuse JSON text whose arrays and objects nest deeper than [`max_depth`], before it is
+/// parsed: the 1-based line and column (in characters) where it does, and the message.
+pub fn check_json_depth(text: &[u8]) -> Result<(), ((usize, usize), String)> {
+    let Some(offset) = json_too_deep(text) else {
+        return Ok(());
+    };
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let column = String::from_utf8_lossy(before.get(line_start..).unwrap_or_default())
+        .chars()
+        .count()
+        + 1;
+    Err((
+        (line, column),
+        format!("JSON {}", depth_message(max_depth())),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_depth_is_counted_outside_strings_only() {
+        assert_eq!(json_deeper_than(b"[[1]]", 2), None);
+        assert_eq!(json_deeper_than(b"[[[1]]]", 2), Some(2));
+        assert_eq!(json_deeper_than(br#"{"a":"[[[[\"[[["}"#, 1), None);
+        assert_eq!(json_deeper_than(br#"{"a":[{"b":[]}]}"#, 3), Some(11));
+    }
+
+    #[test]
+    fn the_depth_error_says_where() {
+        let deep = format!("{{\n  \"a\": {}", "[".repeat(100_000));
+        let ((line, column), message) = check_json_depth(deep.as_bytes()).expect_err("too deep");
+        assert_eq!(line, 2);
+        // `{` is level 1, so the 256th `[` passes the default limit of 256.
+        assert_eq!(column, 8 + DEFAULT_MAX_DEPTH - 1);
+        assert!(message.contains("256 levels"), "{message}");
+        assert!(message.contains("RAIDMAP_MAX_DEPTH"), "{message}");
+    }
 }

@@ -25,8 +25,9 @@ const FORMAT: &str = "TopoJSON";
 /// Read TopoJSON bytes as one layer per object.
 pub fn read_topojson(bytes: &[u8], name: &str) -> Result<Vec<Layer>, ReadError> {
     let fail = |message: String| format_error(name, FORMAT, None, message);
-    limits::check_json_depth(bytes).map_err(&fail)?;
-    let topology: Value = serde_json::from_slice(bytes).map_err(|e| {
+    limits::check_json_depth(bytes)
+        .map_err(|(place, message)| format_error(name, FORMAT, Some(place), message))?;
+    let topology: Value = crate::model::json_text::from_slice(bytes).map_err(|e| {
         format_error(
             name,
             FORMAT,
@@ -310,6 +311,6 @@ mod tests {
         let err = read_topojson(deep.as_bytes(), "t")
             .expect_err("refused")
             .to_string();
-        assert!(err.contains("nests deeper than"), "{err}");
+        assert!(err.contains("nest deeper than 256 levels"), "{err}");
     }
 }

@@ -151,7 +151,7 @@ impl Feature {
             // Too long to keep as text (2 GiB for one feature): keep the object instead.
             let object = text
                 .get(span)
-                .and_then(|t| serde_json::from_str::<Map<String, Value>>(t).ok())
+                .and_then(|t| super::json_text::from_str::<Map<String, Value>>(t).ok())
                 .unwrap_or_default();
             let _ = lazy.set(Box::new(Lazy {
                 object: OnceCell::from(object),
@@ -221,7 +221,7 @@ impl Feature {
         self.lazy().object.get_or_init(|| {
             // The text was checked when it was read, so this parse succeeds.
             self.original_text()
-                .and_then(|text| serde_json::from_str(text).ok())
+                .and_then(|text| super::json_text::from_str(text).ok())
                 .unwrap_or_default()
         })
     }
@@ -234,7 +234,7 @@ impl Feature {
         }
         let parsed = self
             .original_text()
-            .and_then(|text| serde_json::from_str(text).ok())
+            .and_then(|text| super::json_text::from_str(text).ok())
             .unwrap_or_default();
         f(&parsed)
     }
@@ -372,8 +372,9 @@ impl Feature {
                 let object = match self.lazy.get().and_then(|l| l.object.get()) {
                     Some(object) => object,
                     None => {
-                        parsed = serde_json::from_str::<Map<String, Value>>(self.original_text()?)
-                            .ok()?;
+                        parsed =
+                            super::json_text::from_str::<Map<String, Value>>(self.original_text()?)
+                                .ok()?;
                         &parsed
                     }
                 };

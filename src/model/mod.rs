@@ -8,6 +8,7 @@
 pub mod density;
 mod document;
 mod feature;
+pub mod json_text;
 mod layer;
 pub mod picture;
 pub mod precision;

@@ -168,7 +168,7 @@ impl FeatureProperties for PropertyTexts {
         let parsed = self.spans.get(index).and_then(|&(text, start, len)| {
             let text = self.texts.get(text as usize)?;
             let (start, len) = (start as usize, len as usize);
-            serde_json::from_str::<Labelled>(text.get(start..start + len)?).ok()
+            super::json_text::from_str::<Labelled>(text.get(start..start + len)?).ok()
         });
         let name = parsed
             .as_ref()

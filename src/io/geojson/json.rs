@@ -82,7 +82,9 @@ pub type Members<'a> = Vec<(Cow<'a, str>, &'a RawValue)>;
 
 /// The members of the object `raw`, or `None` when it is not an object.
 pub fn members(raw: &str) -> Option<Members<'_>> {
-    serde_json::from_str::<MembersOf>(raw).ok().map(|m| m.0)
+    crate::model::json_text::from_str::<MembersOf>(raw)
+        .ok()
+        .map(|m| m.0)
 }
 
 /// The elements of the array `raw`, or `None` when it is not an array.
@@ -90,7 +92,7 @@ pub fn elements(raw: &str) -> Option<Vec<&RawValue>> {
     if !raw.starts_with('[') {
         return None;
     }
-    serde_json::from_str(raw).ok()
+    crate::model::json_text::from_str(raw).ok()
 }
 
 struct MembersOf<'a>(Members<'a>);
@@ -241,6 +243,8 @@ pub struct Duplicate {
 /// first), which keeps a large layer noticeably smaller than `serde_json::from_str` would.
 pub fn parse_value(text: &str, dups: &mut Vec<Duplicate>) -> Result<Value, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(text);
+    // The text's depth was checked against raidmap's limit before (`limits::json_too_deep`).
+    de.disable_recursion_limit();
     let mut scratch = Scratch {
         dups,
         values: Vec::new(),

@@ -3,8 +3,10 @@
 //! The text is parsed once at the top level, splitting a `features` array into the raw text of
 //! each feature without building values for it; each feature is then parsed once into its
 //! `serde_json` object (duplicate keys noticed) and checked, and its raw text is kept for a
-//! verbatim export. Nothing here can panic on bad input: `serde_json` refuses nesting deeper
-//! than 128 levels and numbers out of range, and both are reported like any syntax error.
+//! verbatim export. Nothing here can panic on bad input: text nesting deeper than raidmap's
+//! limit ([`limits::max_depth`], `RAIDMAP_MAX_DEPTH`) is refused before it is parsed, saying
+//! where; `serde_json`'s own limit of 128 levels is off, so the limit is raidmap's alone.
+//! Numbers out of range are reported like any syntax error.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -17,6 +19,7 @@ use super::fast;
 use super::json::{Seg, TopLevel, TopMember, parse_value};
 use super::locate::{At, Text, offset_of_line_col};
 use super::validate::{Checker, GEOMETRY_TYPES, Invalid, Known};
+use crate::io::limits;
 use crate::io::progress::{Progress, Stage};
 use crate::model::{Feature, Layer, LayerKind, Problem, Root};
 
@@ -79,7 +82,14 @@ fn read_body<'a>(
         c.error_at_offset(0, "the file is empty: expected a GeoJSON object");
         return None;
     }
+    if let Some(offset) = limits::json_too_deep(body.as_bytes()) {
+        let message = limits::depth_message(limits::max_depth());
+        c.error_at_offset(offset, format!("JSON {message}"));
+        return None;
+    }
     let mut de = serde_json::Deserializer::from_str(body);
+    // Deeper than serde_json's own 128 levels is fine: raidmap's limit was checked above.
+    de.disable_recursion_limit();
     let top = match TopLevel::deserialize(&mut de).and_then(|top| de.end().map(|()| top)) {
         Ok(top) => top,
         Err(e) => {
@@ -395,9 +405,6 @@ fn parse_message(e: &serde_json::Error) -> String {
     let suffix = format!(" at line {} column {}", e.line(), e.column());
     let message = full.strip_suffix(&suffix).unwrap_or(&full);
     match message {
-        "recursion limit exceeded" => {
-            "JSON is nested more than 128 levels deep (refused, to stay safe)".to_owned()
-        }
         "number out of range" => "number out of range (too large for a 64-bit float)".to_owned(),
         m if e.is_eof() => format!("the file ends too early (truncated?): {m}"),
         m => format!("JSON syntax error: {m}"),

@@ -224,13 +224,46 @@ fn garbage_of_every_kind_is_reported_and_never_panics() {
 }
 
 #[test]
-fn deep_nesting_is_refused_in_words() {
+fn deep_nesting_is_refused_in_words_at_its_place() {
     let e = the_error(&fc(&format!(
         r#"{{"type":"Feature","geometry":null,"properties":{{"x":{}{}}}}}"#,
-        "[".repeat(10_000),
-        "]".repeat(10_000)
+        "[".repeat(100_000),
+        "]".repeat(100_000)
     )));
-    assert!(e.message.contains("128 levels"), "{e}");
+    // raidmap's limit (256 by default), not serde_json's 128.
+    assert!(e.message.contains("256 levels"), "{e}");
+    assert!(e.message.contains("RAIDMAP_MAX_DEPTH"), "{e}");
+    // Line 2 is the feature; levels 1-3 are the collection, `features` and the feature, 4 is
+    // `properties`, so the 253rd `[` (after the 52 characters up to `"x":`) is level 257.
+    assert_eq!((e.line, e.column), (Some(2), Some(52 + 253)), "{e}");
+}
+
+#[test]
+fn nesting_deeper_than_serde_jsons_128_levels_reads_within_raidmaps_limit() {
+    let depth = 200;
+    let value = format!("{}\"deep\"{}", "[".repeat(depth), "]".repeat(depth));
+    // A geometry collection nested 100 levels deep holding one point.
+    let collection = format!(
+        "{}{}{}",
+        r#"{"type":"GeometryCollection","geometries":["#.repeat(100),
+        r#"{"type":"Point","coordinates":[104.9,11.5]}"#,
+        "]}".repeat(100)
+    );
+    let text = fc(&format!(
+        r#"{{"type":"Feature","geometry":{{"type":"GeometryCollection","geometries":[{collection}]}},"properties":{{"x":{value}}}}}"#
+    ));
+    let layer = read_str(&text, "deep.geojson").expect("within the limit");
+    let feature = &layer.features[0];
+    // The property is parsed (on first use) whole, however deep.
+    let mut x = &feature.object()["properties"]["x"];
+    for _ in 0..depth {
+        x = &x[0];
+    }
+    assert_eq!(x, &json!("deep"));
+    assert!(feature.geometry().is_some());
+    // And written back as it was.
+    let written = to_string(&layer);
+    assert!(written.contains(&value));
 }
 
 #[test]

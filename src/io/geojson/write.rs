@@ -135,7 +135,7 @@ fn write_collection<'f, W: Write>(
 
 /// Whether `text` still says `value` (the member was not changed since it was read).
 fn same_value(text: &RawValue, value: &Value) -> bool {
-    serde_json::from_str::<Value>(text.get()).is_ok_and(|read| read == *value)
+    crate::model::json_text::from_str::<Value>(text.get()).is_ok_and(|read| read == *value)
 }
 
 fn write_features<W: Write>(features: Option<Vec<&Feature>>, out: &mut W) -> io::Result<()> {
@@ -176,7 +176,7 @@ fn write_over<W: Write>(
     out: &mut W,
 ) -> io::Result<()> {
     let style = Style::of(base);
-    let Ok(base) = serde_json::from_str::<HashMap<String, Box<RawValue>>>(base) else {
+    let Ok(base) = crate::model::json_text::from_str::<HashMap<String, Box<RawValue>>>(base) else {
         return write_value(&Value::Object(object.clone()), style, out);
     };
     out.write_all(b"{")?;

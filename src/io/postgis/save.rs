@@ -510,7 +510,7 @@ fn all_fields(parts: &Parts) -> Vec<(Field, Value)> {
 }
 
 pub(crate) fn parts_of_text(text: &str) -> Parts {
-    let object = serde_json::from_str::<Map<String, Value>>(text).unwrap_or_default();
+    let object = crate::model::json_text::from_str::<Map<String, Value>>(text).unwrap_or_default();
     Parts::from_object(&object)
 }
 

@@ -27,7 +27,8 @@ impl Parts {
         let parsed;
         let object = match feature.original_text() {
             Some(text) => {
-                parsed = serde_json::from_str::<Map<String, Value>>(text).unwrap_or_default();
+                parsed = crate::model::json_text::from_str::<Map<String, Value>>(text)
+                    .unwrap_or_default();
                 &parsed
             }
             None => feature.object(),
@@ -37,7 +38,8 @@ impl Parts {
 
     /// From a feature's base text (as read, before any edit): `None` for a new feature.
     pub(crate) fn base_of(feature: &Feature) -> Option<Self> {
-        let object = serde_json::from_str::<Map<String, Value>>(feature.base_text()?).ok()?;
+        let object =
+            crate::model::json_text::from_str::<Map<String, Value>>(feature.base_text()?).ok()?;
         Some(Self::from_object(&object))
     }
 
