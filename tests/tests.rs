@@ -20,6 +20,7 @@ mod cli_render;
 mod crash_safety;
 mod disk_errors;
 mod formats_gdal;
+mod formats_robustness;
 mod geodesic_reference;
 mod gui;
 mod gui_basemap;

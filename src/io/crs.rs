@@ -192,7 +192,8 @@ fn top_level_epsg(wkt: &str) -> Option<i64> {
             b'[' | b'(' => depth += 1,
             b']' | b')' => depth = depth.saturating_sub(1),
             _ if depth == 1 => {
-                let rest = &wkt[i..];
+                // Only at a character's start (a .prj may hold any text).
+                let Some(rest) = wkt.get(i..) else { continue };
                 let upper = rest.get(..10).unwrap_or(rest).to_ascii_uppercase();
                 if (upper.starts_with("AUTHORITY[") || upper.starts_with("ID["))
                     && (i == 0 || matches!(bytes[i - 1], b',' | b' ' | b'\n'))
