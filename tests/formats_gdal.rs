@@ -730,3 +730,125 @@ fn indian_1960_shapefiles_get_the_epsg_datum_shift() {
     );
     assert_same_features(&ours, &theirs, 1e-9);
 }
+
+/// Every position of every feature's geometry, all its numbers (Z included).
+fn full_positions(collection: &Value) -> Vec<Vec<Vec<f64>>> {
+    fn walk(v: &Value, out: &mut Vec<Vec<f64>>) {
+        match v {
+            Value::Array(items) if items.first().is_some_and(Value::is_number) => {
+                out.push(items.iter().filter_map(Value::as_f64).collect());
+            }
+            Value::Array(items) => items.iter().for_each(|i| walk(i, out)),
+            Value::Object(g) => {
+                g.get("coordinates").into_iter().for_each(|c| walk(c, out));
+                g.get("geometries").into_iter().for_each(|c| walk(c, out));
+            }
+            _ => {}
+        }
+    }
+    collection["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .map(|f| {
+            let mut out = Vec::new();
+            walk(&f["geometry"], &mut out);
+            out
+        })
+        .collect()
+}
+
+#[test]
+fn z_values_are_kept_from_shapefile_geopackage_and_flatgeobuf_as_gdal_keeps_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // 3-D points, a line, a polygon with a hole and a multipolygon, in UTM 48N.
+    let points = write(
+        dir.path(),
+        "points.geojson",
+        r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"n":1},"geometry":{"type":"Point","coordinates":[104.9,11.5,12.5]}},
+          {"type":"Feature","properties":{"n":2},"geometry":{"type":"Point","coordinates":[104.8,11.6,-3.25]}}]}"#,
+    );
+    let lines = write(
+        dir.path(),
+        "lines.geojson",
+        r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"n":1},"geometry":{"type":"LineString","coordinates":[[104.9,11.5,1],[104.95,11.55,2],[105,11.6,3]]}}]}"#,
+    );
+    let polygons = write(
+        dir.path(),
+        "polygons.geojson",
+        r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"n":1},"geometry":{"type":"Polygon","coordinates":[
+            [[104.0,11.0,1],[104.0,12.0,2],[105.0,12.0,3],[105.0,11.0,4],[104.0,11.0,1]],
+            [[104.2,11.2,5],[104.4,11.2,6],[104.4,11.4,7],[104.2,11.4,8],[104.2,11.2,5]]]}},
+          {"type":"Feature","properties":{"n":2},"geometry":{"type":"MultiPolygon","coordinates":[
+            [[[103.0,10.0,9],[103.0,10.5,9],[103.5,10.5,9],[103.0,10.0,9]]],
+            [[[106.0,10.0,10],[106.0,10.5,11],[106.5,10.5,12],[106.0,10.0,10]],
+             [[106.05,10.1,13],[106.15,10.35,14],[106.1,10.1,15],[106.05,10.1,13]]]]}}]}"#,
+    );
+    let mut with_z = 0;
+    for (format, ext) in [
+        ("ESRI Shapefile", "shp"),
+        ("GPKG", "gpkg"),
+        ("FlatGeobuf", "fgb"),
+    ] {
+        for input in [&points, &lines, &polygons] {
+            let stem = input.file_stem().expect("stem").to_string_lossy();
+            let file = dir.path().join(format!("{stem}3d.{ext}"));
+            gdal(&[
+                "-f",
+                format,
+                "-t_srs",
+                "EPSG:32648",
+                &file.to_string_lossy(),
+                &input.to_string_lossy(),
+            ]);
+            let ours = raidmap_reads(&file, dir.path());
+            let gdal = gdal_reads(&file, None, dir.path());
+            let (a, b) = (full_positions(&ours), full_positions(&gdal));
+            assert_eq!(a.len(), b.len(), "{file:?}: feature counts");
+            for (x, y) in a.iter().zip(&b) {
+                assert_eq!(x.len(), y.len(), "{file:?}: position counts");
+                for (p, q) in x.iter().zip(y) {
+                    // GDAL writes a FlatGeobuf of mixed Polygon/MultiPolygon as "Unknown",
+                    // without Z: then both read 2-D.
+                    assert_eq!(p.len(), q.len(), "{file:?}: dimensions {p:?} vs {q:?}");
+                    assert!((p[0] - q[0]).abs() < 1e-8 && (p[1] - q[1]).abs() < 1e-8);
+                    if p.len() == 3 {
+                        assert_eq!(p[2], q[2], "{file:?}: the same Z");
+                        with_z += 1;
+                    }
+                }
+            }
+        }
+    }
+    // Every position of the Shapefiles and GeoPackages (26 each) kept its Z.
+    assert!(with_z >= 52, "{with_z} positions with Z");
+    // Measures (M) are left out, with a warning, as GDAL leaves them out of GeoJSON.
+    let measured = dir.path().join("measured.shp");
+    gdal(&[
+        "-f",
+        "ESRI Shapefile",
+        "-dim",
+        "XYZM",
+        &measured.to_string_lossy(),
+        &lines.to_string_lossy(),
+    ]);
+    let out = dir.path().join("measured.geojson");
+    let run = crate::util::raidmap(&[
+        "export".as_ref(),
+        measured.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(stderr.contains("M (measure) values"), "{stderr}");
+    let ours: Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("written")).expect("GeoJSON");
+    assert_eq!(
+        full_positions(&ours),
+        full_positions(&gdal_reads(&measured, None, dir.path()))
+    );
+}

@@ -59,3 +59,124 @@ impl Converted {
             .collect()
     }
 }
+
+/// The warning for a layer whose geometries had M (measure) values.
+pub const M_LEFT_OUT: &str = "its geometries carry M (measure) values, which are left out \
+     (GeoJSON has no place for them; GDAL leaves them out of GeoJSON too)";
+
+/// What a geometry read holds besides x and y: the Z of each position in order (`None` once a
+/// position has none), and whether any position has an M (measure).
+#[derive(Debug)]
+pub struct Beyond2d {
+    pub z: Option<Vec<f64>>,
+    pub measured: bool,
+}
+
+impl Default for Beyond2d {
+    fn default() -> Self {
+        Self {
+            z: Some(Vec::new()),
+            measured: false,
+        }
+    }
+}
+
+impl Beyond2d {
+    /// Note the next `n` positions: their Z values (`None` when they have none, or not one
+    /// each) and whether they have M values.
+    pub fn note(&mut self, n: usize, z: Option<impl ExactSizeIterator<Item = f64>>, m: bool) {
+        if n == 0 {
+            return;
+        }
+        self.measured |= m;
+        match (&mut self.z, z) {
+            (Some(zs), Some(z)) if z.len() == n => zs.extend(z),
+            (z, _) => *z = None,
+        }
+    }
+}
+
+/// `geometry` as GeoJSON, with `z[i]` as the third number of its i-th position, positions
+/// counted in the order geo keeps them (exterior ring before holes, members in order), which
+/// is the order readers collect them in. Without `z`, or when it holds another number of
+/// values than there are positions, the geometry is 2-D.
+pub fn geojson_with_z(geometry: &geo::Geometry<f64>, z: Option<&[f64]>) -> Value {
+    let Ok(mut json) = serde_json::to_value(geojson::Geometry::from(geometry)) else {
+        return Value::Null;
+    };
+    if let Some(z) = z {
+        use geo::CoordsIter as _;
+        if z.len() == geometry.coords_count() {
+            add_z(&mut json, &mut z.iter());
+        }
+    }
+    json
+}
+
+/// Push the next value of `z` onto each position of a GeoJSON geometry, in document order.
+fn add_z(json: &mut Value, z: &mut std::slice::Iter<'_, f64>) {
+    fn positions(v: &mut Value, z: &mut std::slice::Iter<'_, f64>) {
+        let Value::Array(items) = v else { return };
+        if items.first().is_some_and(Value::is_number) {
+            if let Some(n) = z.next().and_then(|z| serde_json::Number::from_f64(*z)) {
+                items.truncate(2);
+                items.push(Value::Number(n));
+            }
+            return;
+        }
+        for item in items {
+            positions(item, z);
+        }
+    }
+    if let Some(coordinates) = json.get_mut("coordinates") {
+        positions(coordinates, z);
+    }
+    if let Some(Value::Array(members)) = json.get_mut("geometries") {
+        for member in members {
+            add_z(member, z);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn z_values_land_on_positions_in_order() {
+        let polygon: geo::Geometry<f64> = geo::Polygon::new(
+            geo::LineString::from(vec![(0., 0.), (1., 0.), (1., 1.), (0., 0.)]),
+            vec![geo::LineString::from(vec![
+                (0.2, 0.2),
+                (0.3, 0.2),
+                (0.3, 0.3),
+                (0.2, 0.2),
+            ])],
+        )
+        .into();
+        let z = [1., 2., 3., 4., 5., 6., 7., 8.];
+        let json = geojson_with_z(&polygon, Some(&z));
+        assert_eq!(
+            json["coordinates"][0][1],
+            serde_json::json!([1.0, 0.0, 2.0])
+        );
+        assert_eq!(
+            json["coordinates"][1][3],
+            serde_json::json!([0.2, 0.2, 8.0])
+        );
+        let collection: geo::Geometry<f64> =
+            geo::Geometry::GeometryCollection(geo::GeometryCollection(vec![
+                geo::Point::new(5., 6.).into(),
+                polygon.clone(),
+            ]));
+        let json = geojson_with_z(&collection, Some(&[0., 1., 2., 3., 4., 5., 6., 7., 8.]));
+        assert_eq!(
+            json["geometries"][0]["coordinates"],
+            serde_json::json!([5.0, 6.0, 0.0])
+        );
+        assert_eq!(json["geometries"][1]["coordinates"][1][3][2], 8.0);
+        // A count that does not match leaves the geometry 2-D.
+        let json = geojson_with_z(&polygon, Some(&z[..3]));
+        assert_eq!(json["coordinates"][0][1], serde_json::json!([1.0, 0.0]));
+    }
+}

@@ -6,7 +6,8 @@
 //! reaches past the end, then turns each feature's geometry (its coordinate array, ring ends
 //! and parts, each index checked) and properties (each value's length checked) into a
 //! feature itself: the crate's own geometry and property readers index without checking and
-//! would panic on a hostile file. Positions are reprojected from the header's CRS to WGS84;
+//! would panic on a hostile file. Z values are kept as each position's third number (as GDAL
+//! writes them in GeoJSON), M values left out with a warning. Positions are reprojected from the header's CRS to WGS84;
 //! a file with no CRS is read as WGS84 only when every position can be a longitude/latitude.
 //!
 //! Writing: one file for all layers, EPSG:4326, with the spatial index the format's readers
@@ -22,7 +23,7 @@ use geo::{Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon
 use geozero::ColumnValue;
 use serde_json::{Map, Value};
 
-use super::convert::Converted;
+use super::convert::{Beyond2d, Converted, M_LEFT_OUT, geojson_with_z};
 use super::crs::{self, Crs};
 use super::table::{Kind, Table};
 use super::{ReadError, format_error, limits};
@@ -65,6 +66,9 @@ pub fn read_fgb(bytes: &[u8], name: &str) -> Result<Layer, ReadError> {
         .select_all()
         .map_err(|e| fail(format!("its features cannot be read: {e}")))?;
     let mut records = Vec::new();
+    // The Z of each feature's positions, for a 3-D geometry.
+    let mut heights = Vec::new();
+    let mut measured = false;
     let mut n = 0usize;
     while let Some(feature) = iter
         .next()
@@ -73,10 +77,13 @@ pub fn read_fgb(bytes: &[u8], name: &str) -> Result<Layer, ReadError> {
         n += 1;
         let at = |e: String| fail(format!("feature {n}: {e}"));
         let fbs = feature.fbs_feature();
+        let mut beyond = Beyond2d::default();
         let geometry = match fbs.geometry() {
-            Some(g) => geometry(&g, layer_type, 0).map_err(at)?,
+            Some(g) => geometry(&g, layer_type, 0, &mut beyond).map_err(at)?,
             None => None,
         };
+        measured |= beyond.measured;
+        heights.push(beyond.z);
         let properties = match fbs.properties() {
             Some(p) => properties(p.bytes(), &columns).map_err(at)?,
             None => Map::new(),
@@ -102,14 +109,22 @@ pub fn read_fgb(bytes: &[u8], name: &str) -> Result<Layer, ReadError> {
         }
     }
     let mut features = Converted::default();
-    for (geometry, properties) in records {
+    for ((geometry, properties), z) in records.into_iter().zip(heights) {
         let json = geometry
             .as_ref()
-            .and_then(|g| serde_json::to_value(geojson::Geometry::from(g)).ok())
-            .unwrap_or(Value::Null);
+            .map_or(Value::Null, |g| geojson_with_z(g, z.as_deref()));
         features.push(None, json, properties, geometry);
     }
     let mut layer = Layer::new(layer_name, LayerKind::Data);
+    if measured {
+        layer.warnings.push(crate::model::Problem {
+            severity: crate::model::Severity::Warning,
+            line: None,
+            column: None,
+            path: String::new(),
+            message: M_LEFT_OUT.into(),
+        });
+    }
     layer.features = features.finish();
     Ok(layer)
 }
@@ -189,6 +204,7 @@ fn geometry(
     g: &flatgeobuf::Geometry<'_>,
     kind: GeometryType,
     depth: usize,
+    beyond: &mut Beyond2d,
 ) -> Result<Option<Geometry<f64>>, String> {
     if depth > limits::max_depth() {
         return Err(limits::depth_message(limits::max_depth()));
@@ -226,10 +242,10 @@ fn geometry(
         }
         Ok(out)
     };
-    let parts = |kind: GeometryType| -> Result<Vec<Geometry<f64>>, String> {
+    let parts = |kind: GeometryType, beyond: &mut Beyond2d| -> Result<Vec<Geometry<f64>>, String> {
         let mut out = Vec::new();
         for part in g.parts().iter().flat_map(|p| p.iter()) {
-            if let Some(geometry) = geometry(&part, kind, depth + 1)? {
+            if let Some(geometry) = geometry(&part, kind, depth + 1, beyond)? {
                 out.push(geometry);
             }
         }
@@ -238,6 +254,12 @@ fn geometry(
     if coords.is_empty() && g.parts().is_none() {
         return Ok(None);
     }
+    // Z and M come in arrays of their own, one value a position.
+    beyond.note(
+        coords.len(),
+        g.z().map(|z| z.iter().collect::<Vec<f64>>().into_iter()),
+        g.m().is_some_and(|m| !m.is_empty()),
+    );
     Ok(Some(match kind {
         GeometryType::Point => {
             let c = coords.first().ok_or("its point has no coordinates")?;
@@ -254,7 +276,7 @@ fn geometry(
             Geometry::Polygon(Polygon::new(outer, rings.collect()))
         }
         GeometryType::MultiPolygon => {
-            let polygons = parts(GeometryType::Polygon)?
+            let polygons = parts(GeometryType::Polygon, beyond)?
                 .into_iter()
                 .filter_map(|p| match p {
                     Geometry::Polygon(p) => Some(p),
@@ -263,9 +285,9 @@ fn geometry(
                 .collect();
             Geometry::MultiPolygon(MultiPolygon(polygons))
         }
-        GeometryType::GeometryCollection => {
-            Geometry::GeometryCollection(geo::GeometryCollection(parts(GeometryType::Unknown)?))
-        }
+        GeometryType::GeometryCollection => Geometry::GeometryCollection(geo::GeometryCollection(
+            parts(GeometryType::Unknown, beyond)?,
+        )),
         other => return Err(format!("its geometry type {other:?} is not read")),
     }))
 }

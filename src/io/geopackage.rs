@@ -5,7 +5,9 @@
 //! (the `fid` as the feature's `id`, other columns as properties; BOOLEAN columns as true/false,
 //! binary columns left out with a warning). Geometries are GeoPackage binary (a small header,
 //! then WKB): each blob is first walked to check that every count it holds fits the bytes left
-//! and that collections nest no deeper than [`limits::max_depth`], then decoded by geozero.
+//! and that collections nest no deeper than [`limits::max_depth`] (noting each position's Z,
+//! kept as its third number as GDAL writes it in GeoJSON; M values are left out with a
+//! warning), then decoded by geozero.
 //! Positions are reprojected from the table's `srs_id` (an EPSG code or the WKT the
 //! `gpkg_spatial_ref_sys` table holds) to WGS84; the "undefined" SRSs are read as WGS84 only
 //! when every position can be a longitude/latitude. The file is opened read-only.
@@ -23,7 +25,7 @@ use geozero::{CoordDimensions, ToGeo as _, ToWkb as _};
 use rusqlite::{Connection, OpenFlags, types::ValueRef};
 use serde_json::{Map, Value};
 
-use super::convert::Converted;
+use super::convert::{Beyond2d, Converted, M_LEFT_OUT, geojson_with_z};
 use super::crs::{self, Crs};
 use super::table::{Kind, Table};
 use super::{ReadError, format_error, limits};
@@ -151,18 +153,27 @@ fn read_table(
         .map(|(name, ..)| name.clone());
     let mut rows = statement.query([]).map_err(sql)?;
     let mut records = Vec::new();
+    // The Z of each row's positions, for a 3-D geometry.
+    let mut heights = Vec::new();
+    let mut measured = false;
     let mut binary = HashSet::new();
     let mut n = 0usize;
     while let Some(row) = rows.next().map_err(sql)? {
         n += 1;
         let mut id = None;
         let mut geometry = None;
+        let mut z = None;
         let mut properties = Map::new();
         for (c, column) in columns.iter().enumerate() {
             let value = row.get_ref(c).map_err(sql)?;
             if column.eq_ignore_ascii_case(geometry_column) {
                 if let ValueRef::Blob(blob) = value {
-                    geometry = decode(blob).map_err(|e| fail(format!("row {n}: {e}")))?;
+                    let decoded = decode(blob).map_err(|e| fail(format!("row {n}: {e}")))?;
+                    if let Some((g, beyond)) = decoded {
+                        measured |= beyond.measured;
+                        geometry = Some(g);
+                        z = beyond.z;
+                    }
                 }
                 continue;
             }
@@ -188,6 +199,16 @@ fn read_table(
             properties.insert(column.clone(), json);
         }
         records.push((id, geometry, properties));
+        heights.push(z);
+    }
+    if measured {
+        layer.warnings.push(Problem {
+            severity: Severity::Warning,
+            line: None,
+            column: None,
+            path: String::new(),
+            message: M_LEFT_OUT.into(),
+        });
     }
     for column in binary {
         layer.warnings.push(Problem {
@@ -217,11 +238,10 @@ fn read_table(
         }
     }
     let mut features = Converted::default();
-    for (id, geometry, properties) in records {
+    for ((id, geometry, properties), z) in records.into_iter().zip(heights) {
         let json = geometry
             .as_ref()
-            .and_then(|g| serde_json::to_value(geojson::Geometry::from(g)).ok())
-            .unwrap_or(Value::Null);
+            .map_or(Value::Null, |g| geojson_with_z(g, z.as_deref()));
         features.push(id, json, properties, geometry);
     }
     layer.features = features.finish();
@@ -237,17 +257,19 @@ fn table_info(conn: &Connection, table: &str) -> rusqlite::Result<Vec<(String, S
     rows.collect()
 }
 
-/// A GeoPackage geometry blob as a geometry (`None` for an empty one).
-fn decode(blob: &[u8]) -> Result<Option<Geometry<f64>>, String> {
+/// A GeoPackage geometry blob as a geometry (`None` for an empty one), with what its WKB
+/// holds besides x and y.
+fn decode(blob: &[u8]) -> Result<Option<(Geometry<f64>, Beyond2d)>, String> {
     let wkb_at = check_header(blob)?;
     let Some(wkb_at) = wkb_at else {
         return Ok(None);
     };
-    check_wkb(blob, wkb_at, 0)?;
-    geozero::wkb::GpkgWkb(blob)
+    let mut beyond = Beyond2d::default();
+    check_wkb(blob, wkb_at, 0, &mut beyond)?;
+    let geometry = geozero::wkb::GpkgWkb(blob)
         .to_geo()
-        .map(Some)
-        .map_err(|e| format!("its geometry cannot be read: {e}"))
+        .map_err(|e| format!("its geometry cannot be read: {e}"))?;
+    Ok(Some((geometry, beyond)))
 }
 
 /// Check the GeoPackage header; returns where the WKB starts, `None` for an empty geometry.
@@ -287,7 +309,7 @@ fn check_header(blob: &[u8]) -> Result<Option<usize>, String> {
 
 /// Walk the WKB at `at`: every count must fit the bytes left and collections nest at most
 /// [`limits::max_depth`] deep. Returns where the geometry ends.
-fn check_wkb(b: &[u8], at: usize, depth: usize) -> Result<usize, String> {
+fn check_wkb(b: &[u8], at: usize, depth: usize, beyond: &mut Beyond2d) -> Result<usize, String> {
     if depth > limits::max_depth() {
         return Err(format!(
             "its geometry {}",
@@ -319,19 +341,36 @@ fn check_wkb(b: &[u8], at: usize, depth: usize) -> Result<usize, String> {
     };
     let code = u32_at(at + 1)?;
     // ISO codes (1000s for Z, M, ZM) and the EWKB flag bits.
-    let (base, dims) = if code & 0xE000_0000 != 0 {
-        let z = code & 0x8000_0000 != 0;
-        let m = code & 0x4000_0000 != 0;
-        (code & 0xFF, 2 + usize::from(z) + usize::from(m))
-    } else {
+    let (base, has_z, has_m) = if code & 0xE000_0000 != 0 {
         (
-            code % 1000,
-            2 + [0, 1, 1, 2].get(code / 1000).copied().ok_or_else(|| {
-                format!("its geometry has an unknown type code {code} at byte {at}")
-            })?,
+            code & 0xFF,
+            code & 0x8000_0000 != 0,
+            code & 0x4000_0000 != 0,
         )
+    } else {
+        let (z, m) = [(false, false), (true, false), (false, true), (true, true)]
+            .get(code / 1000)
+            .copied()
+            .ok_or_else(|| format!("its geometry has an unknown type code {code} at byte {at}"))?;
+        (code % 1000, z, m)
     };
-    let point = 8 * dims;
+    let point = 8 * (2 + usize::from(has_z) + usize::from(has_m));
+    // Note the Z (the third number, in XYZ and XYZM) of `n` points from `p` on, which fit.
+    let note = |beyond: &mut Beyond2d, p: usize, n: usize| {
+        let z_of = |i: usize| {
+            let at = p + i * point + 16;
+            let bytes: [u8; 8] = b
+                .get(at..at + 8)
+                .and_then(|s| s.try_into().ok())
+                .unwrap_or_default();
+            if little {
+                f64::from_le_bytes(bytes)
+            } else {
+                f64::from_be_bytes(bytes)
+            }
+        };
+        beyond.note(n, has_z.then(|| (0..n).map(z_of)), has_m);
+    };
     let mut p = at + 5;
     let fits = |p: usize, count: usize, size: usize| -> Result<usize, String> {
         let end = count.checked_mul(size).and_then(|n| n.checked_add(p));
@@ -343,10 +382,16 @@ fn check_wkb(b: &[u8], at: usize, depth: usize) -> Result<usize, String> {
         })
     };
     match base {
-        1 => fits(p, 1, point),
+        1 => {
+            let end = fits(p, 1, point)?;
+            note(beyond, p, 1);
+            Ok(end)
+        }
         2 => {
             let n = u32_at(p)?;
-            fits(p + 4, n, point)
+            let end = fits(p + 4, n, point)?;
+            note(beyond, p + 4, n);
+            Ok(end)
         }
         3 => {
             let rings = u32_at(p)?;
@@ -354,7 +399,9 @@ fn check_wkb(b: &[u8], at: usize, depth: usize) -> Result<usize, String> {
             p += 4;
             for _ in 0..rings {
                 let n = u32_at(p)?;
-                p = fits(p + 4, n, point)?;
+                let end = fits(p + 4, n, point)?;
+                note(beyond, p + 4, n);
+                p = end;
             }
             Ok(p)
         }
@@ -364,7 +411,7 @@ fn check_wkb(b: &[u8], at: usize, depth: usize) -> Result<usize, String> {
             fits(p + 4, n, 5)?;
             p += 4;
             for _ in 0..n {
-                p = check_wkb(b, p, depth + 1)?;
+                p = check_wkb(b, p, depth + 1, beyond)?;
             }
             Ok(p)
         }

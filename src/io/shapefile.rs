@@ -4,7 +4,9 @@
 //!
 //! Reading: points, multipoints, polylines (LineString, or MultiLineString for several parts)
 //! and polygons (holes put in the outer ring that holds them; several outer rings make a
-//! MultiPolygon); Z and M values are dropped. Attributes keep their types (a numeric field
+//! MultiPolygon); Z values are kept as each position's third number (as GDAL writes them in
+//! GeoJSON; reprojection leaves them as they are), M values are left out with a warning.
+//! Attributes keep their types (a numeric field
 //! without decimals gives integers) and their encoding (the `.cpg`, else the code page the
 //! `.dbf` names, else ISO-8859-1, as GDAL reads them). Positions are reprojected from the `.prj`'s CRS to WGS84
 //! ([`Crs`]); without a `.prj` they are read as WGS84 only when every one of them can be a
@@ -26,7 +28,7 @@ use serde_json::{Map, Value};
 use shapefile::record::traits::HasXY;
 use shapefile::{PolygonRing, Shape};
 
-use super::convert::Converted;
+use super::convert::{Converted, M_LEFT_OUT, geojson_with_z};
 use super::crs::{self, Crs};
 use super::table::{Kind, Table};
 use super::{ReadError, format_error, limits};
@@ -161,18 +163,30 @@ pub fn read_parts(parts: Parts) -> Result<Layer, ReadError> {
     let mut shapes = shapefile::ShapeReader::new(Cursor::new(shp))
         .map_err(|e| fail(format!("the .shp cannot be read: {e}")))?;
     let mut geometries = Vec::with_capacity(records.min(1 << 20));
+    // The Z of each record's positions, for a Z shapefile.
+    let mut heights = Vec::with_capacity(records.min(1 << 20));
+    let mut measured = false;
     for (i, shape) in shapes.iter_shapes().take(records).enumerate() {
         let shape = shape.map_err(|e| fail(format!("record {}: {e}", i + 1)))?;
-        geometries.push(match geometry(shape) {
-            Ok(g) => g,
+        let (g, z) = match geometry(shape) {
+            Ok(Some(shaped)) => {
+                measured |= shaped.measured;
+                (Some(shaped.geometry), shaped.z)
+            }
+            Ok(None) => (None, None),
             Err(message) => {
                 warn(format!(
                     "record {}: {message}; read without a geometry",
                     i + 1
                 ));
-                None
+                (None, None)
             }
-        });
+        };
+        geometries.push(g);
+        heights.push(z);
+    }
+    if measured {
+        warn(M_LEFT_OUT.into());
     }
     let properties = match &parts.dbf {
         Some(dbf) => attributes(dbf, parts.cpg.as_deref(), records).map_err(fail)?,
@@ -203,11 +217,10 @@ pub fn read_parts(parts: Parts) -> Result<Layer, ReadError> {
         }
     }
     let mut features = Converted::default();
-    for (geometry, properties) in geometries.into_iter().zip(properties) {
+    for ((geometry, z), properties) in geometries.into_iter().zip(heights).zip(properties) {
         let json = geometry
             .as_ref()
-            .and_then(|g| serde_json::to_value(geojson::Geometry::from(g)).ok())
-            .unwrap_or(Value::Null);
+            .map_or(Value::Null, |g| geojson_with_z(g, z.as_deref()));
         features.push(None, json, properties, geometry);
     }
     layer.features = features.finish();
@@ -293,57 +306,122 @@ fn coords<P: HasXY>(points: &[P]) -> Vec<Coord<f64>> {
         .collect()
 }
 
-fn line<P: HasXY>(parts: &[Vec<P>]) -> Option<Geometry<f64>> {
-    let mut lines: Vec<LineString<f64>> = parts.iter().map(|p| LineString(coords(p))).collect();
-    match lines.len() {
-        0 => None,
-        1 => lines.pop().map(Geometry::LineString),
-        _ => Some(Geometry::MultiLineString(MultiLineString(lines))),
+/// What a shapefile point holds besides x and y: Z (PointZ) and a measure (PointM, PointZ;
+/// values below -10^38 mean "no measure").
+trait Extra: HasXY {
+    fn z(&self) -> Option<f64> {
+        None
+    }
+    fn m(&self) -> Option<f64> {
+        None
     }
 }
 
-fn polygon<P: HasXY>(rings: &[PolygonRing<P>]) -> Option<Geometry<f64>> {
-    let mut polygons: Vec<Polygon<f64>> = Vec::new();
+impl Extra for shapefile::Point {}
+
+impl Extra for shapefile::PointM {
+    fn m(&self) -> Option<f64> {
+        (self.m > -1e38).then_some(self.m)
+    }
+}
+
+impl Extra for shapefile::PointZ {
+    fn z(&self) -> Option<f64> {
+        Some(self.z)
+    }
+    fn m(&self) -> Option<f64> {
+        (self.m > -1e38).then_some(self.m)
+    }
+}
+
+/// A shape read: its 2-D geometry, the Z of each of its positions (in geo's order) for a Z
+/// shape, and whether it held measures (which are not kept).
+struct Shaped {
+    geometry: Geometry<f64>,
+    z: Option<Vec<f64>>,
+    measured: bool,
+}
+
+impl Shaped {
+    /// `runs`: the shape's points in the order of `geometry`'s positions.
+    fn new<P: Extra>(geometry: Geometry<f64>, runs: &[&[P]]) -> Self {
+        let points = || runs.iter().flat_map(|run| run.iter());
+        Self {
+            geometry,
+            z: points().map(Extra::z).collect(),
+            measured: points().any(|p| p.m().is_some()),
+        }
+    }
+}
+
+fn line<P: Extra>(parts: &[Vec<P>]) -> Option<Shaped> {
+    let mut lines: Vec<LineString<f64>> = parts.iter().map(|p| LineString(coords(p))).collect();
+    let geometry = match lines.len() {
+        0 => return None,
+        1 => Geometry::LineString(lines.pop()?),
+        _ => Geometry::MultiLineString(MultiLineString(lines)),
+    };
+    let runs: Vec<&[P]> = parts.iter().map(Vec::as_slice).collect();
+    Some(Shaped::new(geometry, &runs))
+}
+
+fn polygon<P: Extra>(rings: &[PolygonRing<P>]) -> Option<Shaped> {
+    // Each polygon as its outer ring and holes, as point runs.
+    let mut polygons: Vec<(&[P], Vec<&[P]>)> = Vec::new();
     let mut holes = Vec::new();
     for ring in rings {
         match ring {
-            PolygonRing::Outer(points) => {
-                polygons.push(Polygon::new(LineString(coords(points)), Vec::new()));
-            }
-            PolygonRing::Inner(points) => holes.push(LineString(coords(points))),
+            PolygonRing::Outer(points) => polygons.push((points.as_slice(), Vec::new())),
+            PolygonRing::Inner(points) => holes.push(points.as_slice()),
         }
     }
     if polygons.is_empty() {
         // Rings all wound as holes: read them as outer rings, as GDAL does.
-        polygons = holes
-            .drain(..)
-            .map(|r| Polygon::new(r, Vec::new()))
-            .collect();
+        polygons = holes.drain(..).map(|r| (r, Vec::new())).collect();
     }
-    for hole in holes {
-        let inside = hole.0.first().and_then(|first| {
-            polygons
-                .iter()
-                .position(|p| p.exterior().contains(&geo::Point::from(*first)))
-        });
-        let at = inside.unwrap_or(polygons.len() - 1);
-        polygons[at].interiors_push(hole);
+    // Each hole goes into the polygon whose outer ring holds its first point (the last one
+    // when none does), decided before any hole is added.
+    let mut geo_polygons: Vec<Polygon<f64>> = polygons
+        .iter()
+        .map(|(outer, _)| Polygon::new(LineString(coords(outer)), Vec::new()))
+        .collect();
+    let targets: Vec<usize> = holes
+        .iter()
+        .map(|hole| {
+            let inside = hole.first().and_then(|first| {
+                let first = geo::Point::new(first.x(), first.y());
+                geo_polygons.iter().position(|p| p.contains(&first))
+            });
+            inside.unwrap_or(polygons.len() - 1)
+        })
+        .collect();
+    for (hole, at) in holes.into_iter().zip(targets) {
+        polygons[at].1.push(hole);
+        geo_polygons[at].interiors_push(LineString(coords(hole)));
     }
-    match polygons.len() {
-        0 => None,
-        1 => polygons.pop().map(Geometry::Polygon),
-        _ => Some(Geometry::MultiPolygon(geo::MultiPolygon(polygons))),
-    }
+    let geometry = match geo_polygons.len() {
+        0 => return None,
+        1 => Geometry::Polygon(geo_polygons.pop()?),
+        _ => Geometry::MultiPolygon(geo::MultiPolygon(geo_polygons)),
+    };
+    let runs: Vec<&[P]> = polygons
+        .iter()
+        .flat_map(|(outer, holes)| std::iter::once(*outer).chain(holes.iter().copied()))
+        .collect();
+    Some(Shaped::new(geometry, &runs))
 }
 
 /// A shape as a geometry (`None` for a null shape).
-fn geometry(shape: Shape) -> Result<Option<Geometry<f64>>, String> {
-    let point = |x: f64, y: f64| Some(Geometry::Point(geo::Point::new(x, y)));
+fn geometry(shape: Shape) -> Result<Option<Shaped>, String> {
+    fn point<P: Extra>(p: P) -> Option<Shaped> {
+        let geometry = Geometry::Point(geo::Point::new(p.x(), p.y()));
+        Some(Shaped::new(geometry, &[std::slice::from_ref(&p)]))
+    }
     Ok(match shape {
         Shape::NullShape => None,
-        Shape::Point(p) => point(p.x, p.y),
-        Shape::PointM(p) => point(p.x, p.y),
-        Shape::PointZ(p) => point(p.x, p.y),
+        Shape::Point(p) => point(p),
+        Shape::PointM(p) => point(p),
+        Shape::PointZ(p) => point(p),
         Shape::Multipoint(m) => Some(multipoint(m.points())),
         Shape::MultipointM(m) => Some(multipoint(m.points())),
         Shape::MultipointZ(m) => Some(multipoint(m.points())),
@@ -357,10 +435,11 @@ fn geometry(shape: Shape) -> Result<Option<Geometry<f64>>, String> {
     })
 }
 
-fn multipoint<P: HasXY>(points: &[P]) -> Geometry<f64> {
-    Geometry::MultiPoint(MultiPoint(
+fn multipoint<P: Extra>(points: &[P]) -> Shaped {
+    let geometry = Geometry::MultiPoint(MultiPoint(
         coords(points).into_iter().map(geo::Point::from).collect(),
-    ))
+    ));
+    Shaped::new(geometry, &[points])
 }
 
 /// The attributes of the `.dbf`, one map per record, fields in their order.
