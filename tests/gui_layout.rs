@@ -211,3 +211,20 @@ fn the_first_view_fits_cambodia_again_when_the_window_is_resized() {
     harness.run();
     assert_eq!(harness.state().map.zoom(), zoom, "the user's zoom was kept");
 }
+
+#[test]
+fn the_right_panel_keeps_its_width_from_tab_to_tab() {
+    // A wide tab (the Coverage table, the One-to-all list) used to widen the panel for good.
+    let mut harness = sample_at(1366.0, 768.0);
+    let edge = map_rect(&harness).right();
+    for tab in ["Measure", "Coverage", "Feature", "Coverage", "Measure"] {
+        harness.get_by_role_and_label(Role::Button, tab).click();
+        harness.run();
+        harness.run();
+        let now = map_rect(&harness).right();
+        assert!(
+            (now - edge).abs() < 1.0,
+            "with {tab} the map ends at {now}, was {edge}"
+        );
+    }
+}
