@@ -37,7 +37,7 @@ fn os<P: AsRef<std::ffi::OsStr> + ?Sized>(p: &P) -> &std::ffi::OsStr {
 }
 
 /// The hash `sha256sum` prints for a file.
-fn sha256sum(path: &Path) -> String {
+pub(crate) fn sha256sum(path: &Path) -> String {
     let out = Process::new("sha256sum")
         .arg(path)
         .output()
@@ -78,7 +78,7 @@ fn first_site_name() -> String {
 
 /// A small JPEG with the given EXIF fields (written with kamadak-exif's writer into an APP1
 /// segment after the start-of-image marker).
-fn jpeg_with_exif(fields: &[exif::Field]) -> Vec<u8> {
+pub(crate) fn jpeg_with_exif(fields: &[exif::Field]) -> Vec<u8> {
     let mut jpeg = Vec::new();
     let pixels: Vec<u8> = (0..16 * 16 * 3).map(|i| (i * 7 % 251) as u8).collect();
     image::codecs::jpeg::JpegEncoder::new(&mut jpeg)
@@ -103,7 +103,7 @@ fn jpeg_with_exif(fields: &[exif::Field]) -> Vec<u8> {
     out
 }
 
-fn ascii(tag: exif::Tag, text: &str) -> exif::Field {
+pub(crate) fn ascii(tag: exif::Tag, text: &str) -> exif::Field {
     exif::Field {
         tag,
         ifd_num: exif::In::PRIMARY,
@@ -111,7 +111,7 @@ fn ascii(tag: exif::Tag, text: &str) -> exif::Field {
     }
 }
 
-fn rationals(tag: exif::Tag, values: &[(u32, u32)]) -> exif::Field {
+pub(crate) fn rationals(tag: exif::Tag, values: &[(u32, u32)]) -> exif::Field {
     exif::Field {
         tag,
         ifd_num: exif::In::PRIMARY,
@@ -119,7 +119,7 @@ fn rationals(tag: exif::Tag, values: &[(u32, u32)]) -> exif::Field {
     }
 }
 
-fn gps(
+pub(crate) fn gps(
     lat: [(u32, u32); 3],
     lat_ref: &str,
     lon: [(u32, u32); 3],

@@ -183,3 +183,114 @@ fn an_attached_image_gets_a_thumbnail_and_save_as_writes_its_exact_bytes() {
         "the new log entry is to be saved"
     );
 }
+
+#[test]
+fn open_photos_makes_points_with_the_photos_attached_and_lists_those_without_a_position() {
+    use crate::cli_evidence::{ascii, gps, jpeg_with_exif, rationals, sha256sum};
+    use exif::Tag;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folder = dir.path().join("field");
+    std::fs::create_dir(&folder).expect("mkdir");
+    // 11°33'36.0"N 104°55'12.5"E, with offset, direction and camera.
+    let mut placed = gps(
+        [(11, 1), (33, 1), (360, 10)],
+        "N",
+        [(104, 1), (55, 1), (125, 10)],
+        "E",
+    );
+    placed.push(ascii(Tag::DateTimeOriginal, "2025:03:01 14:22:05"));
+    placed.push(ascii(Tag::OffsetTimeOriginal, "+07:00"));
+    placed.push(rationals(Tag::GPSImgDirection, &[(2715, 10)]));
+    placed.push(ascii(Tag::Make, "Canon"));
+    std::fs::write(folder.join("gate.jpg"), jpeg_with_exif(&placed)).expect("writes");
+    std::fs::write(
+        folder.join("no-gps.jpg"),
+        jpeg_with_exif(&[ascii(Tag::Make, "Nokia")]),
+    )
+    .expect("writes");
+    std::fs::write(folder.join("notes.txt"), "not a photo").expect("writes");
+    let sha = sha256sum(&folder.join("gate.jpg"));
+
+    let mut h = harness(RaidmapApp::empty());
+    // The layers panel's menu offers files or a folder.
+    h.get_by_role_and_label(Role::Button, "Open photos…")
+        .click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "A folder of photos…");
+    h.get_by_role_and_label(Role::Button, "Photo files…");
+    h.key_press(egui::Key::Escape);
+    h.run();
+
+    // No native dialog here: the typed-path box the window falls back to.
+    h.state_mut().ask_photos_path();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "Photos folder or file")
+        .click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "Photos folder or file")
+        .type_text(&folder.display().to_string());
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Open").click();
+    h.run();
+    h.run();
+    h.state_mut().finish_loading();
+    h.run();
+
+    let app: &RaidmapApp = h.state();
+    let (id, layer) = app.doc.layers().next().expect("a photo layer");
+    assert_eq!(app.doc.layers().count(), 1, "one layer");
+    assert_eq!(layer.name, "photos");
+    assert_eq!(layer.features.len(), 1, "only the photo with a position");
+    let point = &layer.features[0];
+    assert_eq!(
+        point.property("taken_at").and_then(|v| v.as_str()),
+        Some("2025-03-01T14:22:05+07:00")
+    );
+    assert_eq!(
+        point.property("direction_deg").and_then(|v| v.as_f64()),
+        Some(271.5)
+    );
+    assert_eq!(
+        point.property("sha256").and_then(|v| v.as_str()),
+        Some(sha.as_str())
+    );
+    let attached = attachment::of(point);
+    assert_eq!(attached.len(), 1);
+    assert_eq!(attached[0].sha256, sha);
+    assert_eq!(
+        app.project.evidence.store.get(&sha).map(|b| b.to_vec()),
+        Some(std::fs::read(folder.join("gate.jpg")).expect("reads")),
+        "the photo's bytes are kept"
+    );
+    let log = app.project.evidence.log.entries();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].event, Event::Attached);
+    assert_eq!(log[0].sha256, sha);
+    // The timeline dates the layer by `taken_at`.
+    let times = app.timeline.times(id).expect("on the timeline");
+    assert_eq!(times.field.to_string(), "taken_at");
+    assert!(times.whens[0].is_some(), "dated");
+    // The photo without a position is listed, the text file ignored.
+    let listed: Vec<&String> = app.problems.iter().flat_map(|p| &p.lines).collect();
+    assert!(
+        listed
+            .iter()
+            .any(|l| l.contains("no-gps.jpg") && l.contains("no GPS position")),
+        "{listed:?}"
+    );
+    assert!(
+        !listed.iter().any(|l| l.contains("notes.txt")),
+        "{listed:?}"
+    );
+    h.get_by_label_contains("1 photo without a position");
+    assert!(h.state().has_unsaved_changes());
+
+    // Saved as a project, the photo is in it and verified.
+    let path = dir.path().join("case.raidmap");
+    h.state_mut().save_project(&path);
+    let project = raidmap::project::load(&path).expect("opens");
+    assert_eq!(project.checks.len(), 1);
+    assert!(project.checks[0].ok());
+}

@@ -3,8 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::evidence::{Event, Evidence, attachment, photos};
-use crate::model::{Layer, LayerKind};
+use crate::evidence::{Evidence, attachment, photos};
 use crate::project::{self, SaveLayer, Settings};
 
 /// Make a point layer from photos' EXIF GPS positions (JPEG, PNG, TIFF, HEIC, WebP): one point
@@ -28,20 +27,13 @@ pub struct Args {
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let user = crate::evidence::default_user();
-    let read = photos::read(&args.inputs, &user);
+    let read = photos::read(&args.inputs, &user).into_layer("photos");
     for (path, why) in &read.unplaced {
         eprintln!("{}: not placed: {why}", path.display());
     }
-    let mut layer = Layer::new("photos", LayerKind::Data);
+    let mut layer = read.layer;
     let mut evidence = Evidence::default();
-    for photo in read.placed {
-        let detail = format!("{} from {}", photo.attachment.name, photo.path.display());
-        evidence.store.add(photo.bytes);
-        evidence
-            .log
-            .record(&user, Event::Attached, &photo.attachment.sha256, &detail);
-        layer.features.push(photo.feature);
-    }
+    photos::keep(read.files, &mut evidence, &user);
     let count = layer.features.len();
     if project::is_project_file(&args.output) {
         layer.name = "photos.geojson".into();

@@ -15,7 +15,9 @@ use geo::{Geometry, Point};
 use serde_json::{Map, Value, json};
 
 use super::attachment::{self, Attachment};
-use crate::model::Feature;
+use super::{Event, Evidence};
+use crate::io::{Progress, Stage};
+use crate::model::{Feature, Layer, LayerKind};
 
 /// File extensions read as photos when a folder is given.
 pub const EXTENSIONS: [&str; 8] = ["jpg", "jpeg", "png", "tif", "tiff", "heic", "heif", "webp"];
@@ -72,12 +74,23 @@ fn is_photo_name(path: &Path) -> bool {
 
 /// Read photos (files or folders) into points, attributing the attachments to `user`.
 pub fn read(inputs: &[PathBuf], user: &str) -> Photos {
+    read_with(inputs, user, &Progress::default()).unwrap_or_default()
+}
+
+/// [`read`], counting the photos read in `progress` (stage [`Stage::Checking`], one unit a
+/// photo) and stopping with `None` when it is cancelled.
+pub fn read_with(inputs: &[PathBuf], user: &str, progress: &Progress) -> Option<Photos> {
     let (files, unplaced) = collect(inputs);
     let mut photos = Photos {
         placed: Vec::new(),
         unplaced,
     };
-    for path in files {
+    progress.start(Stage::Checking, files.len() as u64);
+    for (done, path) in files.into_iter().enumerate() {
+        if progress.cancelled() {
+            return None;
+        }
+        progress.advance(done as u64);
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
             Err(e) => {
@@ -90,7 +103,48 @@ pub fn read(inputs: &[PathBuf], user: &str) -> Photos {
             Err((path, why)) => photos.unplaced.push((path, why)),
         }
     }
-    photos
+    Some(photos)
+}
+
+/// Photos made into one point layer, and what the project keeps of them.
+#[derive(Debug)]
+pub struct PhotoLayer {
+    /// One point per placed photo, in the order read, each with its photo attached.
+    pub layer: Layer,
+    /// Each placed photo's attachment record, bytes and the file it was read from.
+    pub files: Vec<(Attachment, Vec<u8>, PathBuf)>,
+    /// The photos without a position, with why.
+    pub unplaced: Vec<(PathBuf, String)>,
+}
+
+impl Photos {
+    /// The placed photos as the point layer `name` (the same for `raidmap photos` and the
+    /// window's *Open photos…*).
+    pub fn into_layer(self, name: &str) -> PhotoLayer {
+        let mut layer = Layer::new(name, LayerKind::Data);
+        let mut files = Vec::with_capacity(self.placed.len());
+        for photo in self.placed {
+            layer.features.push(photo.feature);
+            files.push((photo.attachment, photo.bytes, photo.path));
+        }
+        PhotoLayer {
+            layer,
+            files,
+            unplaced: self.unplaced,
+        }
+    }
+}
+
+/// Keep the photos' bytes in `evidence` (by the hash already worked out) and record each as
+/// attached in the custody log, by `user`.
+pub fn keep(files: Vec<(Attachment, Vec<u8>, PathBuf)>, evidence: &mut Evidence, user: &str) {
+    for (attachment, bytes, path) in files {
+        let detail = format!("{} from {}", attachment.name, path.display());
+        evidence.store.add_hashed(attachment.sha256.clone(), bytes);
+        evidence
+            .log
+            .record(user, Event::Attached, &attachment.sha256, &detail);
+    }
 }
 
 /// One photo as a point, or why it cannot be placed.

@@ -24,6 +24,12 @@ impl Store {
         sha
     }
 
+    /// Keep `bytes` whose SHA-256 was worked out already (on a reading thread), unless a blob
+    /// of that hash is kept.
+    pub fn add_hashed(&mut self, sha256: String, bytes: impl Into<Arc<[u8]>>) {
+        self.blobs.entry(sha256).or_insert_with(|| bytes.into());
+    }
+
     /// Keep `bytes` read from a project under the name `sha256`, as they are (the name is
     /// checked against the bytes by [`check`], not here, so a damaged file is reported).
     pub fn insert_read(&mut self, sha256: String, bytes: Vec<u8>) {

@@ -19,6 +19,12 @@ pub enum Command {
     AskExport(LayerId),
     /// Read files and add each as a layer; failures are reported, nothing else changes.
     Open(Vec<PathBuf>),
+    /// Ask for photos to open as points: a folder (`folder`) or files (native dialog, or a
+    /// typed path).
+    AskOpenPhotos { folder: bool },
+    /// Read photos (files, or folders' photo files) on a thread into a point layer, each photo
+    /// attached to its point; those without a position are listed.
+    OpenPhotos(Vec<PathBuf>),
     /// Show or hide a layer.
     SetVisible(LayerId, bool),
     /// Draw a layer with this style.

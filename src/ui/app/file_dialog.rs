@@ -18,6 +18,10 @@ const TOO_FAST_TO_CANCEL: Duration = Duration::from_millis(300);
 #[derive(Debug)]
 pub enum Answer {
     Open(Vec<PathBuf>),
+    /// Photo files or a folder of photos to open as points.
+    Photos(Vec<PathBuf>),
+    /// No dialog could be shown for photos.
+    PhotosUnavailable,
     /// Files to attach to a feature.
     Attach(crate::model::FeatureRef, Vec<PathBuf>),
     /// Where to save a copy of the attachment with this SHA-256.
@@ -75,6 +79,26 @@ impl FileDialogs {
                 .add_filter("All files", &["*"])
                 .pick_files()
                 .map(Answer::Open)
+        });
+    }
+
+    /// Ask for photos to open as points: a folder (`folder`), else photo files.
+    pub fn photos(&mut self, ctx: &egui::Context, folder: bool) {
+        self.spawn_with(ctx, Answer::PhotosUnavailable, move || {
+            let dialog = rfd::FileDialog::new();
+            if folder {
+                dialog
+                    .set_title("Open a folder of photos")
+                    .pick_folder()
+                    .map(|folder| Answer::Photos(vec![folder]))
+            } else {
+                dialog
+                    .set_title("Open photos")
+                    .add_filter("Photos", &crate::evidence::photos::EXTENSIONS)
+                    .add_filter("All files", &["*"])
+                    .pick_files()
+                    .map(Answer::Photos)
+            }
         });
     }
 

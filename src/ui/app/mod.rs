@@ -6,6 +6,7 @@ mod evidence;
 pub mod file_dialog;
 pub mod layout;
 pub mod loading;
+mod photos;
 pub mod project;
 pub mod session;
 mod unlock;
@@ -84,6 +85,8 @@ pub struct RaidmapApp {
     pub editing: Editing,
     /// The project's file, unsaved changes, autosave and recovery.
     pub project: ProjectFiles,
+    /// *Open photos…*: photos being read into a point layer.
+    pub photos: photos::PhotoImport,
     property_editor: PropertyEditor,
     layers_panel: LayersPanel,
     pub(crate) dialogs: FileDialogs,
@@ -131,6 +134,7 @@ impl RaidmapApp {
             problems: Vec::new(),
             editing: Editing::default(),
             project: ProjectFiles::default(),
+            photos: Default::default(),
             property_editor: PropertyEditor::default(),
             layers_panel: LayersPanel::default(),
             dialogs: FileDialogs::default(),
@@ -314,6 +318,7 @@ impl RaidmapApp {
     /// Wait until every file being read is read, and add its layers (tests, `--bench-frames`).
     pub fn finish_loading(&mut self) {
         self.poll_project(true);
+        self.poll_photos(true);
         for finished in self.loading.wait() {
             self.loaded(finished);
         }
@@ -390,6 +395,8 @@ impl RaidmapApp {
                     }
                 }
                 Command::Open(paths) => self.open(paths),
+                Command::AskOpenPhotos { folder } => self.dialogs.photos(ctx, folder),
+                Command::OpenPhotos(paths) => self.open_photos(paths),
                 Command::SetStyle(id, style) => {
                     if let Some(view) = self.views.get_mut(&id) {
                         view.style = style;
@@ -815,15 +822,19 @@ impl RaidmapApp {
             self.loaded(finished);
         }
         self.poll_project(false);
+        self.poll_photos(false);
         if self.is_opening_project() {
             // Keep polling while the project's files are read.
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(50));
         }
         self.loading.ui(ui.ctx());
+        self.photos_ui(ui.ctx());
         if let Some(answer) = self.dialogs.poll() {
             match answer {
                 Answer::Open(paths) => self.push(Command::Open(paths)),
+                Answer::Photos(paths) => self.push(Command::OpenPhotos(paths)),
+                Answer::PhotosUnavailable => self.ask_photos_path(),
                 Answer::Attach(target, paths) => self.push(Command::Attach(target, paths)),
                 Answer::SaveAttachment(sha, path) => self.push(Command::SaveAttachment(sha, path)),
                 Answer::Export(id, path) => self.push(Command::Export(id, path)),

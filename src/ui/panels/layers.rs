@@ -55,6 +55,24 @@ impl LayersPanel {
                 {
                     commands.push(Command::AskOpen);
                 }
+                ui.menu_button("Open photos…", |ui| {
+                    if ui
+                        .button("Photo files…")
+                        .on_hover_text("Geotagged photos become points, each attached to its point")
+                        .clicked()
+                    {
+                        commands.push(Command::AskOpenPhotos { folder: false });
+                    }
+                    if ui
+                        .button("A folder of photos…")
+                        .on_hover_text("Every photo in the folder (not its sub-folders)")
+                        .clicked()
+                    {
+                        commands.push(Command::AskOpenPhotos { folder: true });
+                    }
+                })
+                .response
+                .on_hover_text("Geotagged photos (JPEG, PNG, TIFF, HEIC, WebP) as a point layer");
             });
         });
         ui.horizontal(|ui| {
