@@ -2,9 +2,11 @@
 //! folder only the user can read (mode 0700 on Unix), deleted with everything in it when the
 //! [`TempCopies`] is dropped or [`TempCopies::clear`]ed (the project closes, raidmap exits).
 //! The folder is made in `XDG_RUNTIME_DIR` when there is one (on Linux a memory file system
-//! only the user can enter, so the copies never reach the disk), else in the system's
-//! temporary folder. Its name carries the process id: folders left by a run that crashed
-//! are removed by [`remove_stale`] when the window starts.
+//! only the user can enter, so the copies never reach the disk); without it, on Linux in
+//! `/dev/shm` (also memory, shared by all users, so only the private folder keeps others
+//! out), else in the system's temporary folder (`TMPDIR`, `/tmp`: possibly a disk). Its name
+//! carries the process id: folders left by a run that crashed are removed by [`remove_stale`]
+//! when the window starts.
 
 use std::path::{Path, PathBuf};
 
@@ -21,6 +23,11 @@ impl TempCopies {
     /// Write `bytes` as `name` (its folder part dropped) into the private folder; returns its
     /// path.
     pub fn write(&mut self, name: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
+        self.write_under(&base(), name, bytes)
+    }
+
+    /// [`Self::write`], the private folder made under `base` if not made yet.
+    fn write_under(&mut self, base: &Path, name: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
         if self.dir.is_none() {
             let mut builder = tempfile::Builder::new();
             let prefix = format!("{PREFIX}{}-", std::process::id());
@@ -30,7 +37,7 @@ impl TempCopies {
                 use std::os::unix::fs::PermissionsExt as _;
                 builder.permissions(std::fs::Permissions::from_mode(0o700));
             }
-            self.dir = Some(builder.tempdir_in(base())?);
+            self.dir = Some(builder.tempdir_in(base)?);
         }
         let dir = self
             .dir
@@ -70,18 +77,26 @@ impl Drop for TempCopies {
 }
 
 /// Where the private folders are made: `XDG_RUNTIME_DIR` (memory, user-only) when it is a
-/// folder, else the system's temporary folder.
+/// folder, else `/dev/shm` on Linux (memory), else the system's temporary folder.
 fn base() -> PathBuf {
-    std::env::var_os("XDG_RUNTIME_DIR")
+    base_from(std::env::var_os("XDG_RUNTIME_DIR"))
+}
+
+/// [`base`] for this value of `XDG_RUNTIME_DIR`.
+fn base_from(runtime_dir: Option<std::ffi::OsString>) -> PathBuf {
+    let memory = Path::new("/dev/shm");
+    runtime_dir
         .map(PathBuf::from)
         .filter(|d| d.is_absolute() && d.is_dir())
+        .or_else(|| (cfg!(target_os = "linux") && memory.is_dir()).then(|| memory.to_owned()))
         .unwrap_or_else(std::env::temp_dir)
 }
 
 /// Remove the folders of temporary copies left by runs that ended without deleting them: on
 /// Linux those whose process is gone, elsewhere those older than a day.
 pub fn remove_stale() {
-    let mut bases = vec![base(), std::env::temp_dir()];
+    let mut bases = vec![base(), base_from(None), std::env::temp_dir()];
+    bases.sort();
     bases.dedup();
     for base in bases {
         let Ok(entries) = std::fs::read_dir(&base) else {
@@ -137,6 +152,47 @@ mod tests {
         copies.clear();
         assert!(!folder.exists());
         assert!(!path.exists());
+    }
+
+    #[test]
+    fn without_a_runtime_folder_copies_go_to_a_private_folder_in_memory_deleted_after_use() {
+        let fallback = base_from(None);
+        if cfg!(target_os = "linux") && Path::new("/dev/shm").is_dir() {
+            assert_eq!(fallback, Path::new("/dev/shm"), "memory, not the disk");
+        } else {
+            assert_eq!(fallback, std::env::temp_dir());
+        }
+        assert_eq!(
+            base_from(Some("relative/run".into())),
+            fallback,
+            "a relative XDG_RUNTIME_DIR is not used"
+        );
+        let runtime = tempfile::tempdir().expect("temp dir");
+        assert_eq!(base_from(Some(runtime.path().into())), runtime.path());
+
+        let mut copies = TempCopies::default();
+        let path = copies
+            .write_under(&fallback, "leak.pdf", b"the leaked plan")
+            .expect("writes");
+        let folder = copies.folder().expect("made").to_owned();
+        assert_eq!(folder.parent(), Some(fallback.as_path()));
+        assert_eq!(std::fs::read(&path).expect("reads"), b"the leaked plan");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&folder)
+                .expect("exists")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o700, "only the user may enter it");
+        }
+        // A second copy goes into the same folder; dropping the copies deletes both.
+        let second = copies
+            .write_under(&fallback, "b.jpg", b"b")
+            .expect("writes");
+        assert_eq!(second.parent(), Some(folder.as_path()));
+        drop(copies);
+        assert!(!folder.exists() && !path.exists() && !second.exists());
     }
 
     #[test]
