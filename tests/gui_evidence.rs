@@ -8,7 +8,7 @@ use raidmap::evidence::{Event, attachment};
 use raidmap::ui::app::RaidmapApp;
 use raidmap::ui::command::Command;
 
-use crate::gui::{feature_named, sample_app};
+use crate::gui::{feature_named, harness, sample_app};
 
 /// A file dropped on the window, as the windowing integration hands it over.
 #[derive(Debug)]
@@ -284,7 +284,12 @@ fn open_photos_makes_points_with_the_photos_attached_and_lists_those_without_a_p
         !listed.iter().any(|l| l.contains("notes.txt")),
         "{listed:?}"
     );
-    h.get_by_label_contains("1 photo without a position");
+    assert!(
+        h.query_all_by_label_contains("1 photo without a position")
+            .next()
+            .is_some(),
+        "the problem is shown"
+    );
     assert!(h.state().has_unsaved_changes());
 
     // Saved as a project, the photo is in it and verified.

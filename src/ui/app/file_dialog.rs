@@ -94,7 +94,7 @@ impl FileDialogs {
             } else {
                 dialog
                     .set_title("Open photos")
-                    .add_filter("Photos", &crate::evidence::photos::EXTENSIONS)
+                    .add_filter("Photos", &crate::evidence::photos::EXTENSIONS[..])
                     .add_filter("All files", &["*"])
                     .pick_files()
                     .map(Answer::Photos)

@@ -55,24 +55,6 @@ impl LayersPanel {
                 {
                     commands.push(Command::AskOpen);
                 }
-                ui.menu_button("Open photos…", |ui| {
-                    if ui
-                        .button("Photo files…")
-                        .on_hover_text("Geotagged photos become points, each attached to its point")
-                        .clicked()
-                    {
-                        commands.push(Command::AskOpenPhotos { folder: false });
-                    }
-                    if ui
-                        .button("A folder of photos…")
-                        .on_hover_text("Every photo in the folder (not its sub-folders)")
-                        .clicked()
-                    {
-                        commands.push(Command::AskOpenPhotos { folder: true });
-                    }
-                })
-                .response
-                .on_hover_text("Geotagged photos (JPEG, PNG, TIFF, HEIC, WebP) as a point layer");
             });
         });
         ui.horizontal(|ui| {
@@ -88,6 +70,26 @@ impl LayersPanel {
                 commands.push(Command::Open(vec![PathBuf::from(self.path_text.trim())]));
                 self.path_text.clear();
             }
+        });
+        ui.horizontal(|ui| {
+            ui.menu_button("Open photos…", |ui| {
+                if ui
+                    .button("Photo files…")
+                    .on_hover_text("Geotagged photos become points, each attached to its point")
+                    .clicked()
+                {
+                    commands.push(Command::AskOpenPhotos { folder: false });
+                }
+                if ui
+                    .button("A folder of photos…")
+                    .on_hover_text("Every photo in the folder (not its sub-folders)")
+                    .clicked()
+                {
+                    commands.push(Command::AskOpenPhotos { folder: true });
+                }
+            })
+            .response
+            .on_hover_text("Geotagged photos (JPEG, PNG, TIFF, HEIC, WebP) as a point layer");
         });
         problems_ui(ui, problems);
         ui.separator();
