@@ -431,7 +431,7 @@ fn photos_become_points_with_time_direction_camera_and_hash_and_unplaced_ones_ar
 }
 
 /// Run `age` in a pseudo-terminal (it reads passphrases only from a terminal), typing `input`.
-fn age_with_tty(args: &str, input: &str) -> Output {
+pub(crate) fn age_with_tty(args: &str, input: &str) -> Output {
     let mut child = Process::new("script")
         .args(["-qec", &format!("age {args}"), "/dev/null"])
         .stdin(std::process::Stdio::piped())

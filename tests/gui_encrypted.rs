@@ -279,3 +279,201 @@ fn encrypt_project_seals_it_with_a_passphrase_then_to_keys_then_removes_it() {
         [Event::Encrypted, Event::Encrypted, Event::Decrypted]
     );
 }
+
+#[test]
+fn exporting_from_an_encrypted_project_warns_first_and_the_encrypted_export_opens_with_age() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = encrypted_project(dir.path());
+    let mut h = harness(RaidmapApp::empty());
+    h.state_mut().push(Command::OpenProject(path));
+    h.run();
+    h.state_mut().finish_loading();
+    h.run();
+    submit(&mut h, PASSPHRASE);
+    assert!(
+        h.state().project.evidence.seal.is_some(),
+        "{}",
+        status_of(&h)
+    );
+    let (target, _) = feature_named(h.state(), "Mango Park");
+
+    // Export GeoJSON… to a plaintext file: the window says so and writes nothing yet.
+    let plain = dir.path().join("sites.geojson");
+    h.state_mut()
+        .push(Command::Export(target.layer, plain.clone()));
+    h.run();
+    h.get_by_label_contains(&format!(
+        "would be written to {} in plaintext",
+        plain.display()
+    ));
+    assert!(!plain.exists(), "nothing written before the answer");
+
+    // The encrypted export instead: an age file with the project's passphrase.
+    h.get_by_role_and_label(Role::Button, "Write it encrypted (sites.geojson.age)")
+        .click();
+    h.run();
+    h.run();
+    assert!(!plain.exists(), "no plaintext file");
+    let sealed = dir.path().join("sites.geojson.age");
+    let bytes = std::fs::read(&sealed).expect("the encrypted export");
+    assert!(bytes.starts_with(b"age-encryption.org/v1\n"));
+    assert!(!contains(&bytes, SECRET_VALUE.as_bytes()));
+    let opened = dir.path().join("opened.geojson");
+    let run = crate::cli_evidence::age_with_tty(
+        &format!("-d -o '{}' '{}'", opened.display(), sealed.display()),
+        &format!("{PASSPHRASE}\n"),
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stdout)
+    );
+    let text = std::fs::read_to_string(&opened).expect("age wrote it");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("GeoJSON");
+    assert_eq!(json["type"], "FeatureCollection");
+    assert!(text.contains(SECRET_VALUE), "the layer's data");
+
+    // Cancel writes nothing; a yes to plaintext writes the plain file.
+    h.state_mut()
+        .push(Command::Export(target.layer, plain.clone()));
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Cancel").click();
+    h.run();
+    assert!(!plain.exists());
+    h.state_mut()
+        .push(Command::Export(target.layer, plain.clone()));
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Write it in plaintext")
+        .click();
+    h.run();
+    h.run();
+    assert!(
+        std::fs::read_to_string(&plain)
+            .expect("written when agreed")
+            .contains(SECRET_VALUE)
+    );
+
+    // A map image warns too, and its encrypted form is an age file.
+    let image = dir.path().join("map.png");
+    h.state_mut().push(Command::ExportImage(
+        raidmap::ui::panels::image_export::ImageRequest {
+            width_px: 64,
+            height_px: 48,
+            scale: 1.0,
+            area: raidmap::ui::panels::image_export::Area::Layers,
+            bbox: None,
+            title: String::new(),
+            path: image.clone(),
+        },
+    ));
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Write it encrypted (map.png.age)")
+        .click();
+    h.run();
+    h.run();
+    assert!(!image.exists());
+    let png = raidmap::evidence::seal::open_with_passphrase(
+        &std::fs::read(dir.path().join("map.png.age")).expect("written"),
+        &PASSPHRASE.into(),
+    )
+    .expect("opens with the passphrase");
+    assert!(png.starts_with(b"\x89PNG"));
+}
+
+/// How long an autosave of an encrypted project holds the window's thread: sealing and writing
+/// there (`autosave_now`, what every autosave did before) against handing the bytes to the
+/// autosave thread (`autosave_in_background`). Prints the figures for BENCHMARKS.md:
+/// `cargo test --release --test tests -- --ignored --nocapture autosave_ui_thread_time`.
+#[test]
+#[ignore = "prints timings for BENCHMARKS.md"]
+fn autosave_ui_thread_time() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = encrypted_project(dir.path());
+    let mut app = RaidmapApp::empty();
+    app.enable_autosave(dir.path().join("data"));
+    let mut h = harness(app);
+    h.state_mut().push(Command::OpenProject(path));
+    h.run();
+    h.state_mut().finish_loading();
+    h.run();
+    submit(&mut h, PASSPHRASE);
+    let (target, _) = feature_named(h.state(), "Mango Park");
+    let mut blocking = Vec::new();
+    let mut handed_over = Vec::new();
+    for round in 0..5 {
+        h.state_mut().push(Command::Edit(
+            Edit::SetProperty {
+                target,
+                key: "note".into(),
+                value: serde_json::json!(format!("visit {round}")),
+            },
+            "Set note".into(),
+        ));
+        h.run();
+        let started = std::time::Instant::now();
+        h.state_mut().autosave_now();
+        blocking.push(started.elapsed());
+        let started = std::time::Instant::now();
+        h.state_mut().autosave_in_background();
+        handed_over.push(started.elapsed());
+        // Let it finish before the next round (not measured).
+        h.state_mut().autosave_now();
+    }
+    println!("autosave on the UI thread (seal + write): {blocking:?}");
+    println!("autosave handed to its thread (UI thread part): {handed_over:?}");
+}
+
+#[test]
+fn autosaves_sealed_on_their_thread_leave_the_last_state_at_exit() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = encrypted_project(dir.path());
+    let data = dir.path().join("data");
+    let mut app = RaidmapApp::empty();
+    app.enable_autosave(data.clone());
+    let mut h = harness(app);
+    h.state_mut().push(Command::OpenProject(path));
+    h.run();
+    h.state_mut().finish_loading();
+    h.run();
+    submit(&mut h, PASSPHRASE);
+    let (target, _) = feature_named(h.state(), "Mango Park");
+    let note = |h: &mut Harness<'_, RaidmapApp>, text: &str| {
+        h.state_mut().push(Command::Edit(
+            Edit::SetProperty {
+                target,
+                key: "note".into(),
+                value: serde_json::json!(text),
+            },
+            "Set note".into(),
+        ));
+        h.run();
+    };
+    note(&mut h, "first visit");
+    // Handed to the autosave thread; the window goes on at once.
+    h.state_mut().autosave_in_background();
+    note(&mut h, "second visit");
+    h.state_mut().autosave_in_background();
+    note(&mut h, "last visit");
+    // The window closes: what is on its way is written, then the last state.
+    h.state_mut().on_exit();
+    let saved = data.join("autosave.raidmap");
+    let bytes = std::fs::read(&saved).expect("autosaved");
+    assert!(bytes.starts_with(b"age-encryption.org/v1\n"), "sealed");
+    assert!(!contains(&bytes, b"last visit"));
+    let recovered = raidmap::project::load_with(&saved, Some(PASSPHRASE.into())).expect("opens");
+    let layer = recovered
+        .layers
+        .iter()
+        .find_map(|l| {
+            l.layer
+                .features
+                .iter()
+                .find(|f| f.name() == Some("Mango Park"))
+        })
+        .expect("Mango Park");
+    assert_eq!(
+        layer.property("note").and_then(|v| v.as_str()),
+        Some("last visit")
+    );
+    assert!(data.join("running").exists(), "recovery will be offered");
+}

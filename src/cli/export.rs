@@ -218,8 +218,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     } else if let Some(seal) = &seal {
         let mut plain = Vec::new();
         write(&mut plain).context("cannot write the layers")?;
-        let sealed = seal.encrypt(&plain)?;
-        io::write_atomic(&args.output, |w| w.write_all(&sealed))?;
+        seal.write_file(&args.output, &plain)?;
     } else {
         io::write_merged_file(&refs, &args.output)?;
         let features: usize = layers.iter().map(|l| l.features.len()).sum();

@@ -107,6 +107,13 @@ impl Seal {
         writer.finish().map_err(fail)?;
         Ok(out)
     }
+
+    /// Encrypt `plaintext` and write the age file at `path`, atomically.
+    pub fn write_file(&self, path: &std::path::Path, plaintext: &[u8]) -> anyhow::Result<()> {
+        let sealed = self.encrypt(plaintext)?;
+        crate::io::write_atomic(path, |w| w.write_all(&sealed))?;
+        Ok(())
+    }
 }
 
 /// Whether `bytes` are an age file (binary or armored).

@@ -177,6 +177,22 @@ pub fn to_bytes(
     settings: &Settings,
     evidence: &Evidence,
 ) -> Result<Vec<u8>, ProjectError> {
+    let plain = to_plain_bytes(path, layers, settings, evidence)?;
+    match &evidence.seal {
+        Some(seal) => Ok(seal.encrypt(&plain)?),
+        None => Ok(plain),
+    }
+}
+
+/// The bytes [`to_bytes`] seals when `evidence.seal` says so (JSON, or the zip container);
+/// as the project is sealed, every layer is embedded. The window's autosave seals them on
+/// another thread.
+pub fn to_plain_bytes(
+    path: &Path,
+    layers: &[SaveLayer<'_>],
+    settings: &Settings,
+    evidence: &Evidence,
+) -> Result<Vec<u8>, ProjectError> {
     let file = to_file(path, layers, settings, evidence);
     let mut json = serde_json::to_vec_pretty(&file).unwrap_or_default();
     json.push(b'\n');
@@ -184,19 +200,15 @@ pub fn to_bytes(
     keep.extend(settings.pictures.iter().map(|p| p.sha256.clone()));
     keep.sort();
     keep.dedup();
-    let plain = if keep.is_empty() {
-        json
+    if keep.is_empty() {
+        Ok(json)
     } else {
         container::write_zip(&json, &evidence.store, &keep).map_err(|source| {
             ProjectError::Write(AtomicWriteError::Io {
                 path: path.to_owned(),
                 source,
             })
-        })?
-    };
-    match &evidence.seal {
-        Some(seal) => Ok(seal.encrypt(&plain)?),
-        None => Ok(plain),
+        })
     }
 }
 

@@ -232,9 +232,7 @@ impl RaidmapApp {
             .record(&user, event, &read_sha, &detail);
         // The autosave may hold the project as it was before: it goes (a new one is written
         // sealed as the project now is, when there is unsaved work).
-        if let Some(autosave) = self.project.autosave_path() {
-            let _ = std::fs::remove_file(autosave);
-        }
+        self.remove_autosave_file();
         self.push(Command::SaveProject);
     }
 }

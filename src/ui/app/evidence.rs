@@ -132,7 +132,7 @@ impl RaidmapApp {
             self.status = "That file is not in the project.".into();
             return;
         };
-        match crate::io::write_atomic(path, |w| std::io::Write::write_all(w, &bytes)) {
+        match self.write_out(path, &bytes) {
             Ok(()) => {
                 self.project.evidence.log.record(
                     &crate::evidence::default_user(),
@@ -150,7 +150,7 @@ impl RaidmapApp {
                 self.problems
                     .push(crate::ui::panels::layers::ProblemReport {
                         title: format!("Could not save the attachment to {}", path.display()),
-                        lines: crate::ui::app::error_chain(&err),
+                        lines: err.chain().map(ToString::to_string).collect(),
                     });
             }
         }

@@ -1,5 +1,6 @@
 //! The application: panels around the map, the command queue, and what happens to the document.
 
+mod autosave;
 pub mod bench_frames;
 mod encrypt;
 mod evidence;
@@ -7,6 +8,7 @@ pub mod file_dialog;
 pub mod layout;
 pub mod loading;
 mod photos;
+mod plaintext;
 pub mod project;
 pub mod session;
 mod unlock;
@@ -40,6 +42,8 @@ use crate::ui::panels::layers::{LayersPanel, ProblemReport};
 use crate::ui::panels::property_editor::PropertyEditor;
 use crate::ui::panels::search_box::SearchBox;
 use crate::ui::timeline::TimelinePanel;
+
+pub(crate) use plaintext::Then;
 
 /// The tabs of the right-hand panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +97,8 @@ pub struct RaidmapApp {
     cursor: Option<Point<f64>>,
     /// A typed export path, asked for when no native dialog is available.
     export_prompt: Option<ExportPrompt>,
+    /// The question before the encrypted project's data is written in plaintext.
+    plaintext: Option<plaintext::Warning>,
     /// The last thing that happened, for the status bar.
     pub(crate) status: String,
     commands: Vec<Command>,
@@ -140,6 +146,7 @@ impl RaidmapApp {
             dialogs: FileDialogs::default(),
             cursor: None,
             export_prompt: None,
+            plaintext: None,
             status: String::new(),
             commands: Vec::new(),
             opened: 0,
@@ -386,7 +393,13 @@ impl RaidmapApp {
         // What the commands change is shown in the next frame: ask for it.
         ctx.request_repaint();
         for command in std::mem::take(&mut self.commands) {
+            // An encrypted project's data is written in plaintext only once the user agreed.
+            let Some(command) = self.check_plaintext(command) else {
+                continue;
+            };
             match command {
+                // `check_plaintext` hands over the command agreed to.
+                Command::Plaintext(agreed) => self.commands.push(*agreed),
                 Command::AskOpen => self.dialogs.open(ctx),
                 Command::AskExport(id) => {
                     if let Some(layer) = self.doc.layer(id) {
@@ -548,7 +561,7 @@ impl RaidmapApp {
         let Some(layer) = self.doc.layer(id) else {
             return;
         };
-        match io::write_layer_file(layer, path) {
+        match self.write_layers(&[layer], path) {
             Ok(()) => {
                 self.status = format!(
                     "Exported {} ({} features) to {}.",
@@ -561,10 +574,22 @@ impl RaidmapApp {
                 self.status = format!("Export of {} failed; nothing was overwritten.", layer.name);
                 self.problems.push(ProblemReport {
                     title: format!("Could not export {}", layer.name),
-                    lines: error_chain(&err),
+                    lines: err.chain().map(ToString::to_string).collect(),
                 });
             }
         }
+    }
+
+    /// Write `layers` at `path` in the format its extension names, atomically; sealed with the
+    /// project's passphrase or keys when the name ends in `.age` (`sites.geojson.age`).
+    fn write_layers(&self, layers: &[&Layer], path: &std::path::Path) -> anyhow::Result<()> {
+        if !plaintext::is_sealed_name(path) {
+            return Ok(io::write_merged_file(layers, path)?);
+        }
+        let format = io::Format::writable(&path.with_extension("")).unwrap_or(io::Format::GeoJson);
+        let mut plain = Vec::new();
+        io::write_layers(layers, format, &mut plain)?;
+        self.write_out(path, &plain)
     }
 
     /// Write the Coverage tab's classified sites as GeoJSON, atomically.
@@ -578,7 +603,7 @@ impl RaidmapApp {
         };
         let annotated = crate::coverage::annotate(sites, result);
         let untouched = result.count(crate::coverage::Status::Untouched);
-        match io::write_layer_file(&annotated, path) {
+        match self.write_layers(&[&annotated], path) {
             Ok(()) => {
                 self.status = format!(
                     "Exported {} classified sites ({untouched} untouched) to {}.",
@@ -591,7 +616,7 @@ impl RaidmapApp {
                     "Export of the classified sites failed; nothing was overwritten.".into();
                 self.problems.push(ProblemReport {
                     title: "Could not export the classified sites".into(),
-                    lines: error_chain(&err),
+                    lines: err.chain().map(ToString::to_string).collect(),
                 });
             }
         }
@@ -658,11 +683,7 @@ impl RaidmapApp {
         let written = drawn
             .map_err(anyhow::Error::from)
             .and_then(|image| Ok(image::encode_png(&image)?))
-            .and_then(|png| {
-                Ok(io::write_atomic(&request.path, |w| {
-                    std::io::Write::write_all(w, &png)
-                })?)
-            });
+            .and_then(|png| self.write_out(&request.path, &png));
         match written {
             Ok(()) => {
                 warnings.insert(
@@ -1015,6 +1036,7 @@ impl RaidmapApp {
             &self.project.evidence.store,
             &mut self.commands,
         );
+        self.plaintext_ui(ui.ctx());
         self.editing.history_ui(ui.ctx());
         self.project_windows_ui(ui.ctx());
         self.database_ui(ui.ctx());

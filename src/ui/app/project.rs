@@ -21,15 +21,10 @@ use crate::ui::command::Command;
 use crate::ui::map::basemap_chooser::BasemapSettings;
 use crate::ui::panels::layers::ProblemReport;
 
+use super::autosave::{self, AUTOSAVE_FILE, AUTOSAVE_OF_FILE, RUNNING_FILE};
+
 /// How often unsaved work is autosaved.
 pub const AUTOSAVE_EVERY: Duration = Duration::from_secs(60);
-/// The autosave's file name in the data folder.
-const AUTOSAVE_FILE: &str = "autosave.raidmap";
-/// Present while raidmap runs with unsaved work (or after it stopped without closing cleanly).
-const RUNNING_FILE: &str = "running";
-/// The path of the project the autosaved work belongs to (absent for work never saved), so
-/// recovered work is saved back to its project.
-const AUTOSAVE_OF_FILE: &str = "autosave-of";
 
 /// The project state of the GUI.
 #[derive(Default)]
@@ -79,6 +74,8 @@ struct Autosave {
     last: Instant,
     /// The document revision and views fingerprint last autosaved.
     saved: Option<(u64, u64)>,
+    /// The thread sealing and writing the autosaves.
+    writer: autosave::Writer,
 }
 
 impl ProjectFiles {
@@ -140,6 +137,7 @@ impl RaidmapApp {
             dir,
             last: Instant::now(),
             saved: None,
+            writer: autosave::Writer::default(),
         });
     }
 
@@ -443,13 +441,25 @@ impl RaidmapApp {
         self.project.prompt = Some((save, text));
     }
 
-    /// Autosave when a minute has passed with unsaved changes; wake up in time for the next.
+    /// Autosave when a minute has passed with unsaved changes (sealed and written on the
+    /// autosave thread); wake up in time for the next, and take the outcomes of earlier ones.
     pub fn autosave_tick(&mut self, ctx: &egui::Context) {
+        let Some(autosave) = &mut self.project.autosave else {
+            return;
+        };
+        let outcomes = autosave.writer.poll();
+        if autosave.writer.is_busy() {
+            ctx.request_repaint_after(Duration::from_millis(100));
+        }
+        self.autosaved(outcomes);
         let Some(autosave) = &self.project.autosave else {
             return;
         };
         let now_shown = (self.doc.revision(), self.views_fingerprint());
-        if !self.has_unsaved_changes() || autosave.saved == Some(now_shown) {
+        if !self.has_unsaved_changes()
+            || autosave.saved == Some(now_shown)
+            || autosave.writer.is_busy()
+        {
             return;
         }
         let due = autosave.last + AUTOSAVE_EVERY;
@@ -458,50 +468,70 @@ impl RaidmapApp {
             ctx.request_repaint_after(due - now);
             return;
         }
-        self.autosave_now();
+        self.autosave_in_background();
     }
 
-    /// Write the autosave (and the mark that raidmap is running with unsaved work) now.
-    pub fn autosave_now(&mut self) {
-        let Some(dir) = self.project.autosave.as_ref().map(|a| a.dir.clone()) else {
+    /// Hand the autosave (and the mark that raidmap is running with unsaved work) to the
+    /// autosave thread, which seals and writes it; returns at once.
+    pub fn autosave_in_background(&mut self) {
+        let Some(autosave) = &mut self.project.autosave else {
             return;
         };
+        // A failure is tried again a minute later, not every frame.
+        autosave.last = Instant::now();
+        let dir = autosave.dir.clone();
         let (layers, settings) = self.project_parts();
-        let result = std::fs::create_dir_all(&dir)
-            .map_err(|e| e.to_string())
-            .and_then(|()| {
-                crate::io::write_atomic(&dir.join(RUNNING_FILE), |w| {
-                    std::io::Write::write_all(w, std::process::id().to_string().as_bytes())
-                })
-                .map_err(|e| e.to_string())
-            })
-            .and_then(|()| {
-                let of = dir.join(AUTOSAVE_OF_FILE);
-                match &self.project.path {
-                    Some(path) => crate::io::write_atomic(&of, |w| {
-                        std::io::Write::write_all(w, path.to_string_lossy().as_bytes())
-                    })
-                    .map_err(|e| e.to_string()),
-                    None => match std::fs::remove_file(&of) {
-                        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.to_string()),
-                        _ => Ok(()),
-                    },
+        let plain = project::to_plain_bytes(
+            &dir.join(AUTOSAVE_FILE),
+            &layers,
+            &settings,
+            &self.project.evidence,
+        );
+        let stamp = (self.doc.revision(), self.views_fingerprint());
+        let sent = plain
+            .map_err(|e| crate::ui::app::error_chain(&e).join(": "))
+            .and_then(|plain| {
+                let save = autosave::Save {
+                    dir,
+                    of: self.project.path.clone(),
+                    plain,
+                    seal: self.project.evidence.seal.clone(),
+                    stamp,
+                };
+                match &mut self.project.autosave {
+                    Some(autosave) => autosave.writer.send(save),
+                    None => Ok(()),
                 }
-            })
-            .and_then(|()| {
-                project::save(
-                    &dir.join(AUTOSAVE_FILE),
-                    &layers,
-                    &settings,
-                    &self.project.evidence,
-                )
-                .map_err(|e| crate::ui::app::error_chain(&e).join(": "))
             });
-        let now_shown = (self.doc.revision(), self.views_fingerprint());
-        if let Some(autosave) = &mut self.project.autosave {
-            autosave.last = Instant::now();
-            match result {
-                Ok(()) => autosave.saved = Some(now_shown),
+        if let Err(err) = sent {
+            self.autosaved(vec![Some(Err(err))]);
+        }
+    }
+
+    /// Write the autosave now, waiting until it is on disk (at exit; tests).
+    pub fn autosave_now(&mut self) {
+        self.autosave_in_background();
+        self.flush_autosave();
+    }
+
+    /// Wait until every autosave handed to the thread is written.
+    fn flush_autosave(&mut self) {
+        let outcomes = match &mut self.project.autosave {
+            Some(autosave) => autosave.writer.flush(),
+            None => return,
+        };
+        self.autosaved(outcomes);
+    }
+
+    /// Take the outcomes of autosaves: the state last written, or the failure in the status.
+    fn autosaved(&mut self, outcomes: Vec<autosave::Outcome>) {
+        for outcome in outcomes.into_iter().flatten() {
+            match outcome {
+                Ok(stamp) => {
+                    if let Some(autosave) = &mut self.project.autosave {
+                        autosave.saved = Some(stamp);
+                    }
+                }
                 Err(err) => {
                     log::warn!("autosave failed: {err}");
                     self.status = format!("Autosave failed: {err}");
@@ -511,7 +541,7 @@ impl RaidmapApp {
     }
 
     /// At exit: with unsaved changes, autosave them and leave the mark, so the next start
-    /// offers to recover them; else clear both.
+    /// offers to recover them; else clear both. Either way nothing is left being written.
     pub fn on_exit(&mut self) {
         if self.has_unsaved_changes() {
             self.autosave_now();
@@ -521,11 +551,13 @@ impl RaidmapApp {
     }
 
     /// Remove the autosave and the running mark (nothing unsaved is left), unless the last
-    /// run's autosave is still offered for recovery.
+    /// run's autosave is still offered for recovery. Autosaves on their way are written
+    /// first, so none comes back after.
     fn clear_autosave(&mut self) {
         if self.project.recovery.is_some() {
             return;
         }
+        self.flush_autosave();
         let Some(autosave) = &mut self.project.autosave else {
             return;
         };
@@ -533,6 +565,17 @@ impl RaidmapApp {
             let _ = std::fs::remove_file(autosave.dir.join(file));
         }
         autosave.saved = None;
+    }
+
+    /// Remove the autosave file alone (it may hold the project as it was before a change of
+    /// encryption), after the autosaves on their way are written.
+    pub(super) fn remove_autosave_file(&mut self) {
+        self.flush_autosave();
+        if let Some(path) = self.project.autosave_path()
+            && let Err(err) = autosave::remove(&path)
+        {
+            self.status = err;
+        }
     }
 
     /// The project buttons (top bar).

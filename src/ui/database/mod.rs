@@ -84,7 +84,13 @@ impl RaidmapApp {
             .button(label)
             .on_hover_text("Send your changes to the database tables (only what changed)");
         crate::ui::a11y::name(&save, "Save to database");
-        if save.clicked() {
+        if save.clicked()
+            && self.plaintext_allowed(
+                "Your changes would be sent to the database tables, which hold them in plaintext"
+                    .into(),
+                crate::ui::app::Then::Database,
+            )
+        {
             self.save_to_database(ui.ctx());
         }
         if ui

@@ -55,7 +55,7 @@ impl Task {
         }
     }
 
-    fn out(&self) -> &PathBuf {
+    pub fn out(&self) -> &PathBuf {
         match self {
             Task::Animation { out, .. } | Task::Report { out, .. } | Task::WebMap { out, .. } => {
                 out

@@ -36,6 +36,8 @@ pub struct Publishing {
     pub report: ReportForm,
     pub webmap: WebMapForm,
     job: Option<job::Job>,
+    /// A task of an encrypted project, waiting for the user to agree to a plaintext file.
+    waiting: Option<job::Task>,
 }
 
 impl Publishing {
@@ -100,6 +102,27 @@ fn file_types(dialog: Dialog) -> (&'static str, &'static [&'static str]) {
     }
 }
 
+/// Start the task waiting to be started (the user agreed to its plaintext file).
+pub fn start_waiting(app: &mut RaidmapApp, ctx: &egui::Context) {
+    let Some(mut task) = app.publish.waiting.take() else {
+        return;
+    };
+    task.frame(app.map.view_area());
+    let only_selected = app.publish.only_selected(&task);
+    let (scene, files, warning) = scene::scene_of(app, task.needs_tiles(), only_selected);
+    if let Some(warning) = warning {
+        app.status = warning;
+    }
+    app.publish.job = Some(job::Job::start(ctx, task, scene, files));
+}
+
+/// Forget the waiting task (the user did not want its plaintext file).
+pub fn drop_waiting(app: &mut RaidmapApp) {
+    if app.publish.waiting.take().is_some() {
+        app.status = "Nothing was published.".into();
+    }
+}
+
 /// The file chosen in the native save dialog for a form.
 pub fn chosen(app: &mut RaidmapApp, dialog: Dialog, path: &std::path::Path) {
     app.publish.target(dialog).set(path);
@@ -144,14 +167,12 @@ pub fn ui(app: &mut RaidmapApp, ctx: &egui::Context) {
                 .publish_path(ctx, dialog, (kind, extensions), name);
         }
     }
-    if let Some(mut task) = started {
-        task.frame(app.map.view_area());
-        let only_selected = app.publish.only_selected(&task);
-        let (scene, files, warning) = scene::scene_of(app, task.needs_tiles(), only_selected);
-        if let Some(warning) = warning {
-            app.status = warning;
+    if let Some(task) = started {
+        let what = format!("{} would be written in plaintext", task.out().display());
+        app.publish.waiting = Some(task);
+        if app.plaintext_allowed(what, crate::ui::app::Then::Publish) {
+            start_waiting(app, ctx);
         }
-        app.publish.job = Some(job::Job::start(ctx, task, scene, files));
     }
     let Some(running) = &mut app.publish.job else {
         return;
