@@ -364,6 +364,7 @@ fn exporting_from_an_encrypted_project_warns_first_and_the_encrypted_export_open
             bbox: None,
             title: String::new(),
             path: image.clone(),
+            selected_only: false,
         },
     ));
     h.run();

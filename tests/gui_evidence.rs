@@ -233,10 +233,10 @@ fn open_photos_makes_points_with_the_photos_attached_and_lists_those_without_a_p
         .type_text(&folder.display().to_string());
     h.run();
     h.get_by_role_and_label(Role::Button, "Open").click();
-    h.run();
-    h.run();
+    // The progress window asks for frames while the photos are read.
+    h.run_steps(8);
     h.state_mut().finish_loading();
-    h.run();
+    h.run_steps(8);
 
     let app: &RaidmapApp = h.state();
     let (id, layer) = app.doc.layers().next().expect("a photo layer");
