@@ -35,10 +35,13 @@ pub(super) struct Save {
 /// replaced it before it was written).
 pub(super) type Outcome = Option<Result<(u64, u64), String>>;
 
+/// The way to the autosave thread: numbered saves there, their outcomes back.
+type Channels = (Sender<(u64, Save)>, Receiver<(u64, Outcome)>);
+
 /// The thread writing autosaves, started with the first.
 #[derive(Default)]
 pub(super) struct Writer {
-    thread: Option<(Sender<(u64, Save)>, Receiver<(u64, Outcome)>)>,
+    thread: Option<Channels>,
     /// How many saves were sent, and the number of the last one whose outcome arrived.
     sent: u64,
     finished: u64,
