@@ -28,7 +28,7 @@ use crate::ui::a11y;
 use crate::ui::command::Command;
 
 /// The largest the picture is shown in the pinning window, in points.
-const SHOWN_SIDE: f32 = 320.0;
+const SHOWN_SIDE: f32 = 260.0;
 /// Pins' colour, on the picture and on the map.
 const PIN: Color32 = Color32::from_rgb(230, 90, 0);
 
@@ -479,7 +479,8 @@ impl PinEditor {
         );
         let at = |px: [f64; 2]| rect.min + vec2(px[0] as f32 * scale, px[1] as f32 * scale);
         for (i, pin) in picture.pins.iter().enumerate() {
-            pin_mark(&painter, at(pin.image), &(i + 1).to_string());
+            let upper_half = pin.image[1] < f64::from(h) / 2.0;
+            pin_mark(&painter, at(pin.image), &(i + 1).to_string(), upper_half);
         }
         if let Some(p) = self.pending {
             let c = at(p);
@@ -513,12 +514,18 @@ fn residual_text(metres: f64) -> String {
     }
 }
 
-/// A numbered pin: a filled circle with its number beside it.
-fn pin_mark(painter: &egui::Painter, at: Pos2, number: &str) {
+/// A numbered pin: a filled circle with its number beside it, above right of the dot or
+/// (`below`) below right, so a pin at the picture's edge keeps its number inside the picture.
+fn pin_mark(painter: &egui::Painter, at: Pos2, number: &str, below: bool) {
     painter.circle(at, 5.0, PIN, Stroke::new(1.5, Color32::WHITE));
+    let (offset, align) = if below {
+        (vec2(6.0, 3.0), egui::Align2::LEFT_TOP)
+    } else {
+        (vec2(6.0, -3.0), egui::Align2::LEFT_BOTTOM)
+    };
     painter.text(
-        at + vec2(7.0, -7.0),
-        egui::Align2::LEFT_BOTTOM,
+        at + offset,
+        align,
         number,
         egui::FontId::proportional(13.0),
         PIN,
@@ -554,7 +561,7 @@ impl MapDrawing for PinMarks {
             if self.moving == Some(i) {
                 painter.add(Shape::circle_stroke(pos, 6.0, Stroke::new(2.0, PIN)));
             } else {
-                pin_mark(painter, pos, number);
+                pin_mark(painter, pos, number, false);
             }
         }
     }
