@@ -226,6 +226,20 @@ fn a_file_that_fails_to_load_is_reported_and_changes_nothing_else() {
 }
 
 #[test]
+fn a_problem_without_a_line_is_reported_as_file_colon_space_message() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A truncated FlatGeobuf: its header claims more bytes than the file holds (no line number).
+    let bad = dir.path().join("cut.fgb");
+    let mut bytes = vec![0x66, 0x67, 0x62, 0x03, 0x66, 0x67, 0x62, 0x01];
+    bytes.extend_from_slice(&4096u32.to_le_bytes());
+    std::fs::write(&bad, &bytes).expect("write");
+    let harness = harness(RaidmapApp::with_files(vec![bad]));
+    assert_eq!(harness.state().problems.len(), 1);
+    let line = &harness.state().problems[0].lines[0];
+    assert!(line.starts_with("cut.fgb: "), "{line}");
+}
+
+#[test]
 fn the_sample_map_looks_as_expected() {
     let mut harness = builder().wgpu().build_ui_state(
         |ui, app: &mut RaidmapApp| app.ui(ui),

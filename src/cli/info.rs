@@ -420,7 +420,7 @@ fn write_text(
     if let Some(origin) = &layer.table {
         writeln!(
             out,
-            "{file}: table read as GeoJSON, {} feature{plural}{}",
+            "{file}: read as a PostGIS table (converted to GeoJSON), {} feature{plural}{}",
             s.features,
             if origin.read_only.is_some() {
                 " (read-only)"

@@ -160,8 +160,9 @@ impl LayerStyle {
                 if self.graduated.is_none() {
                     entries.push(LegendEntry {
                         label: format!(
-                            "{} features",
-                            crate::measure::group_thousands(count as f64)
+                            "{} feature{}",
+                            crate::measure::group_thousands(count as f64),
+                            if count == 1 { "" } else { "s" }
                         ),
                         color: self.color.faded(self.opacity),
                         swatch: base,

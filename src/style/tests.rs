@@ -136,6 +136,11 @@ fn a_single_colour_legend_counts_the_features() {
     let legend = LayerStyle::default().legend(&sites());
     assert_eq!(legend.entries.len(), 1);
     assert_eq!(legend.entries[0].label, "5 features");
+    let one = layer(&[point(json!({"name": "A"}))]);
+    assert_eq!(
+        LayerStyle::default().legend(&one).entries[0].label,
+        "1 feature"
+    );
 }
 
 #[test]

@@ -1257,7 +1257,14 @@ fn report_of(path: &std::path::Path, err: &io::ReadError) -> ProblemReport {
         .unwrap_or_else(|| path.display().to_string());
     let lines = match err.problems() {
         [] => error_chain(err),
-        problems => problems.iter().map(|p| format!("{file}:{p}")).collect(),
+        // `file:line:column: message` where the problem has a place, else `file: message`.
+        problems => problems
+            .iter()
+            .map(|p| match p.line {
+                Some(_) => format!("{file}:{p}"),
+                None => format!("{file}: {p}"),
+            })
+            .collect(),
     };
     ProblemReport {
         title: format!("Could not open {}", path.display()),
