@@ -17,6 +17,8 @@ pub enum Crs {
         from: Box<Proj>,
         to: Box<Proj>,
         name: String,
+        /// Its datum shift needs a grid file (NADCON, NTv2), which raidmap does not have.
+        needs_grid: bool,
     },
 }
 
@@ -47,7 +49,11 @@ impl Crs {
                      cannot be placed on the map (reproject it to EPSG:4326 first)"
                 )
             })?;
-        Self::reprojecting(proj, format!("EPSG:{code}"))
+        let definition = u16::try_from(code)
+            .ok()
+            .and_then(crs_definitions::from_code);
+        let grid = definition.is_some_and(|d| needs_grid(d.proj4));
+        Self::reprojecting(proj, format!("EPSG:{code}"), grid)
     }
 
     /// The CRS a WKT text (WKT1, as in a `.prj`, or WKT2) describes.
@@ -77,17 +83,27 @@ impl Crs {
         if is_wgs84_geographic(wkt) {
             return Ok(Crs::Wgs84);
         }
-        if let Some(code) = top_level_epsg(wkt)
+        let stated = top_level_epsg(wkt);
+        if let Some(code) = stated
             && let Ok(crs) = Self::from_epsg(code)
         {
             return Ok(crs);
         }
         let name = wkt_name(wkt);
-        if let Some(code) = epsg_by_name(&name)
+        let named = epsg_by_name(&name);
+        if let Some(code) = named
             && let Ok(crs) = Self::from_epsg(code)
         {
             return Ok(crs);
         }
+        // The EPSG CRS it is (when known) may define its datum shift by a grid proj4rs could
+        // not load; the WKT's own parameters then lack that shift.
+        let epsg_needs_grid = stated.or(named).is_some_and(|code| {
+            u16::try_from(code)
+                .ok()
+                .and_then(crs_definitions::from_code)
+                .is_some_and(|d| needs_grid(d.proj4))
+        });
         let unknown = |why: String| {
             format!(
                 "its coordinate reference system \"{name}\" cannot be read ({why}), so it cannot \
@@ -96,10 +112,18 @@ impl Crs {
         };
         let proj_string = proj4wkt::wkt_to_projstring(wkt).map_err(|e| unknown(e.to_string()))?;
         let proj = Proj::from_proj_string(&proj_string).map_err(|e| unknown(e.to_string()))?;
-        Self::reprojecting(proj, name)
+        // NAD27 by its datum's name (ESRI's .prj names no code): proj4rs defines it by grids.
+        let compact: String = wkt
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let nad27 = compact.contains("NORTHAMERICAN1927") || compact.contains("DATUMNAD27");
+        let grid = epsg_needs_grid || nad27 || needs_grid(&proj_string);
+        Self::reprojecting(proj, name, grid)
     }
 
-    fn reprojecting(from: Proj, name: String) -> Result<Self, String> {
+    fn reprojecting(from: Proj, name: String, needs_grid: bool) -> Result<Self, String> {
         if !from.has_inverse() {
             return Err(format!(
                 "its coordinate reference system {name} cannot be converted to longitude/latitude"
@@ -110,7 +134,27 @@ impl Crs {
             from: Box::new(from),
             to: Box::new(to),
             name,
+            needs_grid,
         })
+    }
+
+    /// The warning for a CRS whose datum shift to WGS84 needs a grid file raidmap does not
+    /// have (NAD27 and any `+nadgrids` definition): its positions are placed without that
+    /// shift, off by up to tens of metres, so the reader says so, naming the CRS.
+    pub fn shift_warning(&self) -> Option<String> {
+        match self {
+            Crs::Other {
+                name,
+                needs_grid: true,
+                ..
+            } => Some(format!(
+                "its coordinate reference system {name} needs a datum-shift grid (NADCON/NTv2) \
+                 that raidmap does not have: positions may be off by tens of metres (reproject \
+                 it to EPSG:4326 with a tool that has the grid, e.g. GDAL with proj-data, for \
+                 exact positions)"
+            )),
+            _ => None,
+        }
     }
 
     /// A short name: `WGS84` or the CRS's name or code.
@@ -123,7 +167,7 @@ impl Crs {
 
     /// Reproject `geometry` to WGS84 longitude/latitude in place.
     pub fn to_wgs84(&self, geometry: &mut Geometry<f64>) -> Result<(), String> {
-        let Crs::Other { from, to, name } = self else {
+        let Crs::Other { from, to, name, .. } = self else {
             return Ok(());
         };
         let degrees_in = from.is_latlong();
@@ -241,6 +285,17 @@ fn epsg_by_name(name: &str) -> Option<i64> {
     })
 }
 
+/// Whether a PROJ.4 definition's datum shift needs a grid file: `+nadgrids` (other than the
+/// identity `@null`) or the NAD27 datum, which proj4rs defines by grids.
+fn needs_grid(proj4: &str) -> bool {
+    let p = proj4.to_ascii_lowercase();
+    let grids = p
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("+nadgrids="))
+        .is_some_and(|g| g.trim() != "@null");
+    grids || p.split_whitespace().any(|w| w == "+datum=nad27")
+}
+
 /// The name a WKT CRS gives itself (its first quoted string).
 fn wkt_name(wkt: &str) -> String {
     wkt.split('"')
@@ -251,6 +306,36 @@ fn wkt_name(wkt: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_datum_needing_a_grid_is_named_in_a_warning() {
+        // proj4rs cannot build EPSG:4267 without its NADCON grids: an error, never silent.
+        assert!(Crs::from_epsg(4267).is_err());
+        // The .prj GDAL writes for EPSG:4267 (ESRI WKT, no code): read from its parameters,
+        // which lack the grid shift (35 m off at 100°W 40°N), so it is named in a warning.
+        let prj = r#"GEOGCS["GCS_North_American_1927",DATUM["D_North_American_1927",SPHEROID["Clarke_1866",6378206.4,294.978698213898]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]"#;
+        let from_prj = Crs::from_wkt(prj).expect("reads");
+        let warning = from_prj.shift_warning().expect("a warning");
+        assert!(warning.contains("North_American_1927"), "{warning}");
+        // UTM 48N on WGS84 and Indian 1960 (a Helmert shift raidmap applies) need no grid.
+        assert!(
+            Crs::from_epsg(32648)
+                .expect("known")
+                .shift_warning()
+                .is_none()
+        );
+        assert!(
+            Crs::from_epsg(3148)
+                .expect("known")
+                .shift_warning()
+                .is_none()
+        );
+        assert!(!needs_grid("+proj=longlat +ellps=clrk66 +nadgrids=@null"));
+        assert!(needs_grid(
+            "+proj=longlat +ellps=GRS80 +nadgrids=ntv2_0.gsb"
+        ));
+    }
+
     use super::*;
 
     const UTM48N_ESRI: &str = r#"PROJCS["WGS_1984_UTM_Zone_48N",GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",105.0],PARAMETER["Scale_Factor",0.9996],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]"#;

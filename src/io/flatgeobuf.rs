@@ -116,13 +116,17 @@ pub fn read_fgb(bytes: &[u8], name: &str) -> Result<Layer, ReadError> {
         features.push(None, json, properties, geometry);
     }
     let mut layer = Layer::new(layer_name, LayerKind::Data);
-    if measured {
+    let shift = crs.as_ref().and_then(Crs::shift_warning);
+    for message in shift
+        .into_iter()
+        .chain(measured.then(|| M_LEFT_OUT.to_owned()))
+    {
         layer.warnings.push(crate::model::Problem {
             severity: crate::model::Severity::Warning,
             line: None,
             column: None,
             path: String::new(),
-            message: M_LEFT_OUT.into(),
+            message,
         });
     }
     layer.features = features.finish();

@@ -210,13 +210,16 @@ fn read_table(
             message: M_LEFT_OUT.into(),
         });
     }
-    for column in binary {
+    let binary = binary
+        .into_iter()
+        .map(|column| format!("column {column} holds binary data, which is left out"));
+    for message in binary.chain(crs.as_ref().and_then(Crs::shift_warning)) {
         layer.warnings.push(Problem {
             severity: Severity::Warning,
             line: None,
             column: None,
             path: String::new(),
-            message: format!("column {column} holds binary data, which is left out"),
+            message,
         });
     }
     match &crs {

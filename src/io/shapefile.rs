@@ -160,6 +160,9 @@ pub fn read_parts(parts: Parts) -> Result<Layer, ReadError> {
         ),
         None => None,
     };
+    if let Some(warning) = crs.as_ref().and_then(Crs::shift_warning) {
+        warn(warning);
+    }
     let mut shapes = shapefile::ShapeReader::new(Cursor::new(shp))
         .map_err(|e| fail(format!("the .shp cannot be read: {e}")))?;
     let mut geometries = Vec::with_capacity(records.min(1 << 20));
