@@ -15,6 +15,16 @@ pub const MAGIC: &[u8] = b"age-encryption.org/v1\n";
 /// The first line of an ASCII-armored age file (`age -a`).
 const ARMOR: &[u8] = b"-----BEGIN AGE ENCRYPTED FILE-----";
 
+/// The scrypt work factor (log2 N) of a passphrase raidmap seals with: the `age` command's own
+/// (Go age writes 18), so the cost of opening does not depend on how busy the machine was while
+/// saving, and every `age` accepts the file. The age crate would time this machine instead.
+const SEAL_WORK_FACTOR: u8 = 18;
+
+/// The highest work factor a passphrase-protected file may ask for when opened: the `age`
+/// command's limit (22). The age crate's own limit is its timing of this machine plus 4, so on
+/// a busy machine it refused files that a quiet one had sealed ("excessive work parameter").
+const OPEN_MAX_WORK_FACTOR: u8 = 22;
+
 /// How a file is sealed.
 #[derive(Clone)]
 pub enum Seal {
@@ -94,7 +104,12 @@ impl Seal {
             return Err(SealError::Nothing);
         }
         let encryptor = match self {
-            Seal::Passphrase(p) => age::Encryptor::with_user_passphrase(p.clone()),
+            Seal::Passphrase(p) => {
+                let mut recipient = age::scrypt::Recipient::new(p.clone());
+                recipient.set_work_factor(SEAL_WORK_FACTOR);
+                age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+                    .map_err(|e| SealError::Encrypt(e.to_string()))?
+            }
             Seal::Recipients(r) => {
                 age::Encryptor::with_recipients(r.iter().map(|r| r as &dyn age::Recipient))
                     .map_err(|e| SealError::Encrypt(e.to_string()))?
@@ -164,7 +179,8 @@ pub fn kind(bytes: &[u8]) -> Result<Kind, OpenError> {
 
 /// Decrypt an age file with a passphrase.
 pub fn open_with_passphrase(bytes: &[u8], passphrase: &SecretString) -> Result<Vec<u8>, OpenError> {
-    let identity = age::scrypt::Identity::new(passphrase.clone());
+    let mut identity = age::scrypt::Identity::new(passphrase.clone());
+    identity.set_max_work_factor(OPEN_MAX_WORK_FACTOR);
     decrypt(bytes, std::iter::once(&identity as &dyn age::Identity)).map_err(|e| match e {
         OpenError::NoMatchingKey => OpenError::WrongPassphrase,
         e => e,
@@ -216,4 +232,25 @@ pub fn read_identity_file(
         return Err(format!("{} holds no age identity", path.display()));
     }
     Ok(identities)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_passphrase_seal_asks_the_age_commands_work_factor_and_opens_again() {
+        let passphrase = SecretString::from("correct horse".to_owned());
+        let seal = Seal::Passphrase(passphrase.clone());
+        let sealed = seal.encrypt(b"Mango Park").expect("sealed");
+        // The header's scrypt stanza: `-> scrypt SALT LOG_N`.
+        let header = String::from_utf8_lossy(&sealed[..sealed.len().min(200)]).into_owned();
+        let stanza = header
+            .lines()
+            .find(|l| l.starts_with("-> scrypt "))
+            .unwrap_or_else(|| panic!("no scrypt stanza in {header:?}"));
+        assert_eq!(stanza.rsplit(' ').next(), Some("18"), "{stanza}");
+        let opened = open_with_passphrase(&sealed, &passphrase).expect("opens");
+        assert_eq!(opened, b"Mango Park");
+    }
 }
