@@ -36,28 +36,48 @@ pub fn paint_divider(
     );
     let y = rect.top() + names_y;
     let [left, right] = names;
-    paint_tag(
-        painter,
-        pos2(x - 8.0, y),
-        egui::Align2::RIGHT_TOP,
-        &format!("‹ {left}"),
-    );
-    paint_tag(
-        painter,
-        pos2(x + 8.0, y),
-        egui::Align2::LEFT_TOP,
-        &format!("{right} ›"),
-    );
+    let left = tag(painter, format!("‹ {left}"));
+    let right = tag(painter, format!("{right} ›"));
+    // Each name beside the divider on its own side; one that would run off the map is moved
+    // inside it (and one row down, so the two never cover each other).
+    let margin = 4.0;
+    let mut left_rect = egui::Align2::RIGHT_TOP.anchor_size(pos2(x - 8.0, y), left.1);
+    let mut right_rect = egui::Align2::LEFT_TOP.anchor_size(pos2(x + 8.0, y), right.1);
+    let row = left.1.y.max(right.1.y) + margin;
+    if left_rect.left() < rect.left() + margin {
+        left_rect = left_rect.translate(vec2(rect.left() + margin - left_rect.left(), row));
+    }
+    if right_rect.right() > rect.right() - margin {
+        right_rect = right_rect.translate(vec2(rect.right() - margin - right_rect.right(), row));
+    }
+    if left_rect.intersects(right_rect) {
+        right_rect =
+            right_rect.translate(vec2(0.0, left_rect.bottom() + margin - right_rect.top()));
+    }
+    paint_tag_at(painter, left_rect, left.0);
+    paint_tag_at(painter, right_rect, right.0);
+}
+
+/// A tag's text laid out, and the size of its box.
+fn tag(painter: &egui::Painter, text: String) -> (std::sync::Arc<egui::Galley>, egui::Vec2) {
+    let galley = painter.layout_no_wrap(text, FontId::proportional(14.0), TAG_INK);
+    let size = galley.size() + 2.0 * TAG_PADDING;
+    (galley, size)
+}
+
+const TAG_INK: Color32 = Color32::from_rgb(20, 20, 24);
+const TAG_PADDING: egui::Vec2 = vec2(6.0, 3.0);
+
+/// A tag's white box at `rect` with its text.
+fn paint_tag_at(painter: &egui::Painter, rect: ScreenRect, galley: std::sync::Arc<egui::Galley>) {
+    painter.rect_filled(rect, 3.0, Color32::from_white_alpha(230));
+    painter.galley(rect.min + TAG_PADDING, galley, TAG_INK);
 }
 
 /// A short text in a white box anchored at `at`.
 pub fn paint_tag(painter: &egui::Painter, at: Pos2, align: egui::Align2, text: &str) {
-    let ink = Color32::from_rgb(20, 20, 24);
-    let galley = painter.layout_no_wrap(text.to_owned(), FontId::proportional(14.0), ink);
-    let padding = vec2(6.0, 3.0);
-    let rect = align.anchor_size(at, galley.size() + 2.0 * padding);
-    painter.rect_filled(rect, 3.0, Color32::from_white_alpha(230));
-    painter.galley(rect.min + padding, galley, ink);
+    let (galley, size) = tag(painter, text.to_owned());
+    paint_tag_at(painter, align.anchor_size(at, size), galley);
 }
 
 /// What a blend says on the map: both basemaps' names and the second's opacity.

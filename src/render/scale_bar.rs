@@ -103,47 +103,42 @@ fn credit_wrap_width(map_rect: Rect) -> f32 {
     (map_rect.width() - SCALE_BAR_ROOM - 8.0).max(120.0)
 }
 
-/// Where the map's attribution lines start (bottom right), for other painters to stay clear.
-/// On a narrow map, where a credit may wrap onto two lines, the rows are two lines apart.
-pub fn credit_anchor(map_rect: Rect, row: usize) -> Pos2 {
-    let row_height = if credit_wrap_width(map_rect) < 420.0 {
-        34.0
-    } else {
-        20.0
-    };
-    map_rect.right_bottom() - vec2(4.0, 4.0 + row_height * row as f32)
-}
-
-/// A credit line laid out right-aligned at the map's bottom right, `row` lines up from the
-/// bottom (row 0 is the offline basemap's), wrapped to stay right of the scale bar: where its
-/// text goes and what its backing covers.
-pub fn credit_layout(
+/// The credit lines laid out right-aligned at the map's bottom right, the first at the bottom and
+/// each next one above it, wrapped to stay right of the scale bar (a long credit takes as many
+/// lines as it needs and the next one goes above all of them): for each, where its text goes and
+/// what its backing covers.
+pub fn credit_layouts(
     painter: &egui::Painter,
     map_rect: Rect,
-    row: usize,
-    text: &str,
+    texts: &[&str],
     ink: Color32,
-) -> (std::sync::Arc<egui::Galley>, Rect, Rect) {
-    // Wrapped right of the scale bar rather than running under it.
-    let galley = painter.layout(
-        text.to_owned(),
-        FontId::proportional(11.0),
-        ink,
-        credit_wrap_width(map_rect),
-    );
+) -> Vec<(std::sync::Arc<egui::Galley>, Rect, Rect)> {
     let padding = vec2(5.0, 2.0);
-    let text_rect =
-        Align2::RIGHT_BOTTOM.anchor_size(credit_anchor(map_rect, row) - padding, galley.size());
-    (galley, text_rect, text_rect.expand2(padding))
+    let mut bottom_right = map_rect.right_bottom() - vec2(4.0, 4.0);
+    texts
+        .iter()
+        .map(|text| {
+            let galley = painter.layout(
+                (*text).to_owned(),
+                FontId::proportional(11.0),
+                ink,
+                credit_wrap_width(map_rect),
+            );
+            let text_rect = Align2::RIGHT_BOTTOM.anchor_size(bottom_right - padding, galley.size());
+            let back = text_rect.expand2(padding);
+            bottom_right.y = back.top() - 2.0;
+            (galley, text_rect, back)
+        })
+        .collect()
 }
 
-/// Paint one credit line right-aligned at the map's bottom right, `row` lines up from the
-/// bottom (row 0 is the offline basemap's).
-pub fn paint_credit(painter: &egui::Painter, map_rect: Rect, row: usize, text: &str) {
+/// Paint the credit lines at the map's bottom right, the first at the bottom.
+pub fn paint_credits(painter: &egui::Painter, map_rect: Rect, texts: &[&str]) {
     let ink = Color32::from_rgb(35, 35, 38);
-    let (galley, text_rect, back) = credit_layout(painter, map_rect, row, text, ink);
-    painter.rect_filled(back, 3.0, Color32::from_white_alpha(215));
-    painter.galley(text_rect.min, galley, ink);
+    for (galley, text_rect, back) in credit_layouts(painter, map_rect, texts, ink) {
+        painter.rect_filled(back, 3.0, Color32::from_white_alpha(215));
+        painter.galley(text_rect.min, galley, ink);
+    }
 }
 
 #[cfg(test)]

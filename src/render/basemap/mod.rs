@@ -737,17 +737,15 @@ fn attribution_shapes(
     style: &BasemapStyle,
     out: &mut Vec<Shape>,
 ) {
-    let (galley, text_rect, back) = crate::render::scale_bar::credit_layout(
-        painter,
-        map_rect,
-        0,
-        ATTRIBUTION,
-        Color32::from_rgb(70, 70, 72),
-    );
-    out.push(Shape::rect_filled(
-        back,
-        3.0,
-        style.text_halo.gamma_multiply(0.85),
-    ));
-    out.push(Shape::galley(text_rect.min, galley, style.town_text));
+    let ink = Color32::from_rgb(70, 70, 72);
+    for (galley, text_rect, back) in
+        crate::render::scale_bar::credit_layouts(painter, map_rect, &[ATTRIBUTION], ink)
+    {
+        out.push(Shape::rect_filled(
+            back,
+            3.0,
+            style.text_halo.gamma_multiply(0.85),
+        ));
+        out.push(Shape::galley(text_rect.min, galley, style.town_text));
+    }
 }

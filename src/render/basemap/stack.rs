@@ -19,7 +19,7 @@ use walkers::Projector;
 
 use crate::basemap::ATTRIBUTION;
 use crate::render::basemap::{BasemapStyle, basemap_shapes};
-use crate::render::scale_bar::{credit_layout, paint_credit};
+use crate::render::scale_bar::{credit_layouts, paint_credits as paint_credits_of};
 
 /// What this frame's map shows of the basemap.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -93,13 +93,22 @@ pub fn paint_credits(
     if !plan.imagery {
         return;
     }
-    let rect = projector.clip_rect();
+    paint_credits_of(painter, projector.clip_rect(), &credit_texts(style, plan));
+}
+
+/// The credit lines, bottom first: the offline basemap's (where shown), then over imagery the
+/// imagery's.
+fn credit_texts<'a>(style: &BasemapStyle, plan: &'a StackPlan) -> Vec<&'a str> {
+    let mut texts = Vec::new();
     if style.show_attribution {
-        paint_credit(painter, rect, 0, ATTRIBUTION);
+        texts.push(ATTRIBUTION);
     }
-    if let Some(credit) = plan.credit.as_deref().filter(|c| !c.trim().is_empty()) {
-        paint_credit(painter, rect, 1, credit);
+    if plan.imagery
+        && let Some(credit) = plan.credit.as_deref().filter(|c| !c.trim().is_empty())
+    {
+        texts.push(credit);
     }
+    texts
 }
 
 /// What the credit lines cover at the bottom right (the offline basemap's, and over imagery
@@ -110,16 +119,9 @@ pub fn credit_rects(
     style: &BasemapStyle,
     plan: &StackPlan,
 ) -> Vec<egui::Rect> {
-    let rect = projector.clip_rect();
-    let ink = egui::Color32::BLACK;
-    let mut out = Vec::new();
-    if style.show_attribution {
-        out.push(credit_layout(painter, rect, 0, ATTRIBUTION, ink).2);
-    }
-    if plan.imagery
-        && let Some(credit) = plan.credit.as_deref().filter(|c| !c.trim().is_empty())
-    {
-        out.push(credit_layout(painter, rect, 1, credit, ink).2);
-    }
-    out
+    let texts = credit_texts(style, plan);
+    credit_layouts(painter, projector.clip_rect(), &texts, egui::Color32::BLACK)
+        .into_iter()
+        .map(|(_, _, back)| back)
+        .collect()
 }

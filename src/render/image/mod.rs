@@ -27,7 +27,6 @@ use crate::render::frame_cache::DrawCaches;
 use crate::render::image::raster::{Canvas, Textures};
 use crate::render::layer_view::LayerView;
 use crate::render::pinned::{PinnedImage, paint_pinned};
-use crate::render::scale_bar::paint_credit;
 use crate::render::scene::{MapScene, Overlay, fit, paint_map};
 use crate::render::tile_grid::{tile_rect, tiles_in_view};
 use crate::tiles::{TileKey, TileLoader};
@@ -184,7 +183,15 @@ pub fn render_map(
         imagery: tiles.is_some() || second.is_some(),
         borders_above: true,
         labels_above: true,
-        credit: tiles.and_then(|t| t.credit.clone()),
+        // Both sources' credits on one line, as the window writes them.
+        credit: {
+            let credits: Vec<&str> = [tiles, second]
+                .into_iter()
+                .flatten()
+                .filter_map(|t| t.credit.as_deref())
+                .collect();
+            (!credits.is_empty()).then(|| credits.join(" | "))
+        },
     };
     let overlay = Overlay {
         units: spec.units,
@@ -314,14 +321,6 @@ pub fn render_map(
                         [left, right],
                         90.0,
                     ),
-                }
-                let row = if tiles.and_then(|t| t.credit.as_ref()).is_some() {
-                    2
-                } else {
-                    1
-                };
-                if let Some(credit) = second.and_then(|t| t.credit.as_deref()) {
-                    paint_credit(&painter, rect, row, credit);
                 }
             }
             None => {
