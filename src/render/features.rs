@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use egui::{Color32, Shape, Stroke};
-use geo::{Coord, Geometry, LineString, Point, Polygon, Rect, TriangulateEarcut};
+use geo::{Geometry, LineString, Point, Polygon, Rect, TriangulateEarcut};
 use walkers::Projector;
 
 use crate::model::{Document, FeatureRef, LayerId};
@@ -14,7 +14,7 @@ use crate::render::frame_cache::FrameCache;
 use crate::render::layer_view::{LayerView, color32};
 use crate::render::point_mesh::{MESH_FROM, paint_points};
 use crate::render::scene::Overlay;
-use crate::render::screen::{line_points, screen};
+use crate::render::screen::{UnitToScreen, line_points, mercator_unit, screen, simplified};
 use crate::render::symbols::paint_point;
 use crate::style::FeatureStyle;
 
@@ -26,9 +26,10 @@ pub(crate) fn paint_layers(
     projector: &Projector,
     (doc, views, lod): Layers<'_>,
     visible: Rect<f64>,
-    fills: &mut FrameCache<FeatureRef, Vec<[Coord<f64>; 3]>>,
+    fills: &mut FrameCache<FeatureRef, Fill>,
 ) {
     let viewport = viewport_of(projector);
+    let to_screen = UnitToScreen::of(projector);
     for (layer_id, layer) in doc.layers() {
         let Some(view) = views.get(&layer_id).filter(|v| v.visible) else {
             continue;
@@ -60,7 +61,13 @@ pub(crate) fn paint_layers(
                 layer: layer_id,
                 index,
             };
-            paint_geometry(painter, projector, geometry, &style, r, fills);
+            let draw = Draw {
+                painter,
+                projector,
+                to_screen: &to_screen,
+                style: &style,
+            };
+            draw.geometry(geometry, Some((r, &mut *fills)));
         }
         paint_points(painter, &points, view.style.symbol);
     }
@@ -100,68 +107,128 @@ pub(crate) fn layer_in_view(
     indices
 }
 
-fn paint_geometry(
-    painter: &egui::Painter,
-    projector: &Projector,
-    geometry: &Geometry<f64>,
-    style: &FeatureStyle,
-    r: FeatureRef,
-    fills: &mut FrameCache<FeatureRef, Vec<[Coord<f64>; 3]>>,
-) {
-    let color = color32(style.color);
-    let line_stroke = Stroke::new(style.line_width, color);
-    let point = |p: &Point<f64>| {
-        paint_point(
-            painter,
-            screen(projector, p.0),
-            style.symbol,
-            color,
-            style.radius,
-        );
-    };
-    match geometry {
-        Geometry::Point(p) => point(p),
-        Geometry::MultiPoint(mp) => mp.iter().for_each(point),
-        Geometry::LineString(l) => {
-            painter.add(Shape::line(line_points(projector, l), line_stroke));
+/// What drawing a feature needs: where, how to project, its style.
+struct Draw<'a> {
+    painter: &'a egui::Painter,
+    projector: &'a Projector<'a>,
+    to_screen: &'a UnitToScreen,
+    style: &'a FeatureStyle,
+}
+
+/// A drawn polygon's triangles and rings in Web Mercator units ([`mercator_unit`]): worked
+/// out when it comes into view and kept while it stays there, so a frame only scales them.
+#[derive(Debug, Default)]
+pub struct Fill {
+    triangles: Vec<[[f64; 2]; 3]>,
+    /// Every ring's vertices, one after the other; ring `i` ends at `ring_ends[i]`.
+    ring_points: Vec<[f64; 2]>,
+    ring_ends: Vec<u32>,
+}
+
+impl Fill {
+    /// Triangles covering a (multi)polygon (holes left out) and its rings; nothing for
+    /// other geometries.
+    fn of(geometry: &Geometry<f64>) -> Self {
+        let mut fill = Self::default();
+        for p in polygons_of(geometry) {
+            fill.triangles.extend(
+                p.earcut_triangles_iter()
+                    .map(|t| [t.v1(), t.v2(), t.v3()].map(mercator_unit)),
+            );
+            for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
+                fill.ring_points
+                    .extend(ring.0.iter().map(|c| mercator_unit(*c)));
+                fill.ring_ends.push(fill.ring_points.len() as u32);
+            }
         }
-        Geometry::MultiLineString(ml) => {
-            for l in ml {
+        fill
+    }
+
+    fn rings(&self) -> impl Iterator<Item = &[[f64; 2]]> {
+        let starts = std::iter::once(0).chain(self.ring_ends.iter().copied());
+        starts
+            .zip(self.ring_ends.iter().copied())
+            .map(|(start, end)| &self.ring_points[start as usize..end as usize])
+    }
+}
+
+impl Draw<'_> {
+    /// Draw `geometry`; a polygon's [`Fill`] is kept in `fills` under the feature's reference
+    /// (worked out anew without one).
+    fn geometry(
+        &self,
+        geometry: &Geometry<f64>,
+        fills: Option<(FeatureRef, &mut FrameCache<FeatureRef, Fill>)>,
+    ) {
+        let Self {
+            painter,
+            projector,
+            style,
+            ..
+        } = *self;
+        let color = color32(style.color);
+        let line_stroke = Stroke::new(style.line_width, color);
+        let point = |p: &Point<f64>| {
+            paint_point(
+                painter,
+                screen(projector, p.0),
+                style.symbol,
+                color,
+                style.radius,
+            );
+        };
+        match geometry {
+            Geometry::Point(p) => point(p),
+            Geometry::MultiPoint(mp) => mp.iter().for_each(point),
+            Geometry::LineString(l) => {
                 painter.add(Shape::line(line_points(projector, l), line_stroke));
             }
-        }
-        Geometry::Polygon(_)
-        | Geometry::MultiPolygon(_)
-        | Geometry::Rect(_)
-        | Geometry::Triangle(_) => {
-            let triangles = fills.get_or_insert_with(r, || triangulate(geometry));
-            let mut mesh = egui::Mesh::default();
-            let fill = color32(style.fill);
-            for tri in triangles.iter() {
-                let base = mesh.vertices.len() as u32;
-                for c in tri {
-                    mesh.colored_vertex(screen(projector, *c), fill);
+            Geometry::MultiLineString(ml) => {
+                for l in ml {
+                    painter.add(Shape::line(line_points(projector, l), line_stroke));
                 }
-                mesh.add_triangle(base, base + 1, base + 2);
             }
-            painter.add(Shape::mesh(mesh));
-            for ring in rings(geometry) {
-                painter.add(Shape::closed_line(
-                    line_points(projector, ring),
-                    Stroke::new(style.line_width * 0.72, color),
-                ));
+            Geometry::Polygon(_)
+            | Geometry::MultiPolygon(_)
+            | Geometry::Rect(_)
+            | Geometry::Triangle(_) => match fills {
+                Some((r, fills)) => self.fill(fills.get_or_insert_with(r, || Fill::of(geometry))),
+                None => self.fill(&Fill::of(geometry)),
+            },
+            Geometry::GeometryCollection(gc) => {
+                // Its parts are not kept: they would share the feature's reference.
+                for g in gc {
+                    self.geometry(g, None);
+                }
+            }
+            Geometry::Line(l) => {
+                painter.line_segment(
+                    [screen(projector, l.start), screen(projector, l.end)],
+                    line_stroke,
+                );
             }
         }
-        Geometry::GeometryCollection(gc) => {
-            for g in gc {
-                paint_geometry(painter, projector, g, style, r, fills);
+    }
+
+    /// A polygon: its triangles filled, its rings outlined.
+    fn fill(&self, fill: &Fill) {
+        let (to_screen, style) = (self.to_screen, self.style);
+        let mut mesh = egui::Mesh::default();
+        mesh.reserve_triangles(fill.triangles.len());
+        mesh.reserve_vertices(3 * fill.triangles.len());
+        let fill_color = color32(style.fill);
+        for tri in &fill.triangles {
+            let base = mesh.vertices.len() as u32;
+            for u in tri {
+                mesh.colored_vertex(to_screen.screen(*u), fill_color);
             }
+            mesh.add_triangle(base, base + 1, base + 2);
         }
-        Geometry::Line(l) => {
-            painter.line_segment(
-                [screen(projector, l.start), screen(projector, l.end)],
-                line_stroke,
-            );
+        self.painter.add(Shape::mesh(mesh));
+        let stroke = Stroke::new(style.line_width * 0.72, color32(style.color));
+        for ring in fill.rings() {
+            let points = simplified(ring.iter().map(|u| to_screen.screen(*u)));
+            self.painter.add(Shape::closed_line(points, stroke));
         }
     }
 }
@@ -173,15 +240,6 @@ fn polygons_of(geometry: &Geometry<f64>) -> Vec<&Polygon<f64>> {
         Geometry::MultiPolygon(mp) => mp.0.iter().collect(),
         _ => Vec::new(),
     }
-}
-
-/// Triangles covering a (multi)polygon, holes left out.
-fn triangulate(geometry: &Geometry<f64>) -> Vec<[Coord<f64>; 3]> {
-    polygons_of(geometry)
-        .into_iter()
-        .flat_map(|p| p.earcut_triangles_iter())
-        .map(|t| [t.v1(), t.v2(), t.v3()])
-        .collect()
 }
 
 /// Every ring of a (multi)polygon.

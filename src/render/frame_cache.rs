@@ -60,14 +60,28 @@ impl<K: Hash + Eq + Copy, V> FrameCache<K, V> {
     }
 }
 
-/// The label of each feature in view (`None`: it has none), `true` for a kept measurement's.
-pub type LabelTexts = FrameCache<FeatureRef, Option<(String, bool)>>;
+/// A feature's label and where it goes, worked out once while the feature stays in view (the
+/// point inside an area is costly to find).
+#[derive(Debug, Clone)]
+pub struct LabelText {
+    pub text: String,
+    /// A kept measurement's number (written in the units of the moment).
+    pub measurement: bool,
+    /// Where the label goes (lon/lat): the point, a point inside the area, the line's middle
+    /// vertex, or the measurement's anchor.
+    pub anchor: Coord<f64>,
+    /// The anchor is the feature's own point (the label goes beside its symbol).
+    pub point: bool,
+}
+
+/// The label of each feature in view (`None`: it has none or nowhere to put it).
+pub type LabelTexts = FrameCache<FeatureRef, Option<LabelText>>;
 
 /// What a map keeps between its frames for the features it drew.
 #[derive(Debug, Default)]
 pub struct DrawCaches {
-    /// Triangles of each drawn polygon (lon/lat).
-    pub fills: FrameCache<FeatureRef, Vec<[Coord<f64>; 3]>>,
+    /// Triangles and rings of each drawn polygon (Web Mercator units).
+    pub fills: FrameCache<FeatureRef, crate::render::features::Fill>,
     /// The label of each feature in view (`None`: it has none), `true` for a kept
     /// measurement's number (written in `units`).
     pub labels: LabelTexts,

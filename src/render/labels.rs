@@ -10,7 +10,8 @@ use walkers::Projector;
 use crate::measure::{self, Units};
 use crate::model::FeatureRef;
 use crate::render::features::{Layers, in_view};
-use crate::render::frame_cache::LabelTexts;
+use crate::render::frame_cache::{LabelText, LabelTexts};
+use crate::render::rect_grid::RectGrid;
 use crate::render::screen::screen;
 use crate::render::symbols::symbol_extent;
 
@@ -97,34 +98,53 @@ pub(crate) fn place_data_labels(
             layer: layer_id,
             index,
         };
-        let label = texts.get_or_insert_with(r, || match view.label(layer, index) {
-            (text, true) => measure::measurement_label(feature, units)
-                .map(|number| (number, true))
-                .or(text.map(|text| (text, false))),
-            (text, false) => text.map(|text| (text, false)),
-        });
-        match label.clone() {
-            Some((text, true)) => {
-                if let Some(anchor) = measure::measurement_anchor(feature) {
-                    wanted.push((screen(projector, anchor.0), text, None));
-                }
+        let label = texts.get_or_insert_with(r, || {
+            let (text, measurement) = view.label(layer, index);
+            if measurement && let Some(number) = measure::measurement_label(feature, units) {
+                let anchor = measure::measurement_anchor(feature)?.0;
+                return Some(LabelText {
+                    text: number,
+                    measurement: true,
+                    anchor,
+                    point: false,
+                });
             }
-            Some((text, false)) if projector.zoom() >= 6.5 => {
-                if let Some(p) = feature.point() {
+            let text = text?;
+            let (anchor, point) = match feature.point() {
+                Some(p) => (p, true),
+                None => (feature.geometry().and_then(label_anchor)?, false),
+            };
+            Some(LabelText {
+                text,
+                measurement: false,
+                anchor,
+                point,
+            })
+        });
+        match label {
+            Some(l) if l.measurement => {
+                wanted.push((screen(projector, l.anchor), l.text.clone(), None));
+            }
+            Some(l) if projector.zoom() >= 6.5 => {
+                if l.point {
                     let style = view.feature_style(layer, index);
                     let beside = symbol_extent(style.symbol, style.radius);
-                    wanted.push((screen(projector, p), text, Some(beside)));
-                } else if let Some(anchor) = feature.geometry().and_then(label_anchor) {
+                    wanted.push((screen(projector, l.anchor), l.text.clone(), Some(beside)));
+                } else {
                     // Areas and lines: centred on a point inside the area, or on the line's
                     // middle vertex.
-                    let at = screen(projector, anchor) + vec2(0.0, 8.0);
-                    wanted.push((at, text, None));
+                    let at = screen(projector, l.anchor) + vec2(0.0, 8.0);
+                    wanted.push((at, l.text.clone(), None));
                 }
             }
             _ => {}
         }
     }
     let mut placed: Vec<DataLabel> = Vec::new();
+    // Where the placed labels, the places to keep clear and the symbols are, for finding
+    // those near a candidate place at once.
+    let mut taken = RectGrid::of(keep_clear);
+    let symbols = RectGrid::of(rather_clear);
     // Top layer first: its labels win.
     for (anchor, text, beside) in wanted.into_iter().rev() {
         let galley =
@@ -157,11 +177,10 @@ pub(crate) fn place_data_labels(
         let free = |candidates: &[Pos2], avoid_symbols: bool| {
             candidates.iter().find_map(|&min| {
                 let rect = ScreenRect::from_min_size(min, size).expand(2.0);
-                let taken = !painter.clip_rect().contains_rect(rect)
-                    || placed.iter().any(|l| l.rect.intersects(rect))
-                    || keep_clear.iter().any(|r| r.intersects(rect))
-                    || (avoid_symbols && rather_clear.iter().any(|r| r.intersects(rect)));
-                (!taken).then_some((min, rect))
+                let blocked = !painter.clip_rect().contains_rect(rect)
+                    || taken.intersects(rect)
+                    || (avoid_symbols && symbols.intersects(rect));
+                (!blocked).then_some((min, rect))
             })
         };
         let near = free(&candidates, true).or_else(|| free(&candidates, false));
@@ -180,6 +199,7 @@ pub(crate) fn place_data_labels(
                 let start = anchor + (end - anchor).normalized() * beside.unwrap_or(0.0);
                 [start, end]
             });
+            taken.insert(rect);
             placed.push(DataLabel {
                 rect,
                 text_pos: min,

@@ -19,6 +19,7 @@ pub mod legend;
 pub mod overlay;
 pub mod pinned;
 pub mod point_mesh;
+mod rect_grid;
 pub mod scale_bar;
 pub mod scene;
 pub mod screen;

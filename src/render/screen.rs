@@ -24,10 +24,15 @@ pub(crate) fn screen(projector: &Projector, c: Coord<f64>) -> Pos2 {
 /// The screen points of a line, simplified for the zoom: a vertex closer than
 /// [`SIMPLIFY_PX`] to the last one kept is left out (the last vertex always stays).
 pub(crate) fn line_points(projector: &Projector, line: &LineString<f64>) -> Vec<Pos2> {
-    let mut out: Vec<Pos2> = Vec::with_capacity(line.0.len());
-    let last = line.0.len().saturating_sub(1);
-    for (i, c) in line.0.iter().enumerate() {
-        let p = screen(projector, *c);
+    simplified(line.0.iter().map(|c| screen(projector, *c)))
+}
+
+/// Screen points with those closer than [`SIMPLIFY_PX`] to the last one kept left out (the
+/// last point always stays).
+pub(crate) fn simplified(points: impl ExactSizeIterator<Item = Pos2>) -> Vec<Pos2> {
+    let mut out: Vec<Pos2> = Vec::with_capacity(points.len());
+    let last = points.len().saturating_sub(1);
+    for (i, p) in points.enumerate() {
         let far = out
             .last()
             .is_none_or(|q| q.distance_sq(p) >= SIMPLIFY_PX * SIMPLIFY_PX);
@@ -40,3 +45,82 @@ pub(crate) fn line_points(projector: &Projector, line: &LineString<f64>) -> Vec<
 
 /// Vertices closer than this (screen points) to the previous one drawn are skipped.
 const SIMPLIFY_PX: f32 = 0.75;
+
+/// A lon/lat coordinate in Web Mercator scaled to 0..1 (walkers' projection before the zoom's
+/// scale): worked out once for a shape that stays in view, then placed on screen each frame
+/// by [`UnitToScreen`] with a multiply and an add instead of a tangent and a logarithm.
+pub(crate) fn mercator_unit(c: Coord<f64>) -> [f64; 2] {
+    use std::f64::consts::PI;
+    let x = c.x.to_radians();
+    let y = c.y.to_radians().tan().asinh();
+    [(1. + (x / PI)) / 2., (1. - (y / PI)) / 2.]
+}
+
+/// Places [`mercator_unit`] coordinates where a (Web Mercator) projector puts them, with the
+/// same arithmetic (walkers' `Projector::project`).
+pub(crate) struct UnitToScreen {
+    /// Pixels across the world at this zoom.
+    scale: f64,
+    /// Where the view's centre is, in those pixels.
+    origin: [f64; 2],
+    clip_center: egui::Vec2,
+}
+
+impl UnitToScreen {
+    pub(crate) fn of(projector: &Projector) -> Self {
+        let scale = 2f64.powf(projector.zoom()) * 256.0;
+        let clip_center = projector.clip_rect().center().to_vec2();
+        let [x, y] = mercator_unit(projector.unproject(clip_center).0);
+        Self {
+            scale,
+            origin: [x * scale, y * scale],
+            clip_center,
+        }
+    }
+
+    pub(crate) fn screen(&self, [x, y]: [f64; 2]) -> Pos2 {
+        let offset = egui::vec2(
+            (x * self.scale - self.origin[0]) as f32,
+            (y * self.scale - self.origin[1]) as f32,
+        );
+        (self.clip_center + offset).to_pos2()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use walkers::{MapMemory, MercatorProjection, lon_lat};
+
+    #[test]
+    fn units_land_where_the_projector_puts_the_coordinates() {
+        let rect = ScreenRect::from_min_size(Pos2::new(10.0, 30.0), egui::vec2(1500.0, 940.0));
+        for (zoom, centre) in [
+            (7.3, (104.9, 12.55)),
+            (12.5, (104.92, 11.56)),
+            (17.0, (-70.0, -33.4)),
+        ] {
+            let mut memory = MapMemory::default();
+            let _ = memory.set_zoom(zoom);
+            let projector = Projector::new(
+                rect,
+                &MercatorProjection,
+                &memory,
+                lon_lat(centre.0, centre.1),
+            );
+            let to_screen = UnitToScreen::of(&projector);
+            for (dx, dy) in [(0.0, 0.0), (0.3, -0.2), (-1.1, 0.7), (0.0004, 0.0001)] {
+                let c = Coord {
+                    x: centre.0 + dx,
+                    y: centre.1 + dy,
+                };
+                let walkers = screen(&projector, c);
+                let ours = to_screen.screen(mercator_unit(c));
+                assert!(
+                    walkers.distance(ours) < 1e-3,
+                    "zoom {zoom}, {c:?}: {walkers:?} vs {ours:?}"
+                );
+            }
+        }
+    }
+}

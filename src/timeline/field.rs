@@ -283,6 +283,12 @@ impl LayerTimes {
         }
     }
 
+    /// How many features have a readable date (every other one is in `unreadable`), without
+    /// going through the dates (the panel shows it every frame).
+    pub fn dated(&self) -> usize {
+        self.whens.len().saturating_sub(self.unreadable.len())
+    }
+
     /// The span from the earliest to the latest readable date, if any.
     pub fn extent(&self) -> Option<When> {
         self.whens.iter().flatten().copied().reduce(When::union)

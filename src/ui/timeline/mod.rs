@@ -670,8 +670,7 @@ impl TimelinePanel {
                     .response
                     .on_hover_text("The property that dates this layer's features");
                 let Some(times) = &t.times else { return };
-                let dated = times.whens.iter().filter(|w| w.is_some()).count();
-                ui.label(format!("{dated} dated"));
+                ui.label(format!("{} dated", times.dated()));
                 let bad = &times.unreadable;
                 if bad.is_empty() {
                     ui.label(RichText::new("every date read").weak());
