@@ -150,19 +150,7 @@ impl Loading {
                     let cancelled = job.progress.cancelled();
                     ui.label(RichText::new(&job.name).strong());
                     let (fraction, text) = describe(stage, done, total, cancelled);
-                    ui.horizontal(|ui| {
-                        ui.add(
-                            egui::ProgressBar::new(fraction)
-                                .desired_width(300.0)
-                                .text(text),
-                        );
-                        if ui
-                            .add_enabled(!cancelled, egui::Button::new("Cancel"))
-                            .clicked()
-                        {
-                            job.progress.cancel();
-                        }
-                    });
+                    progress_row(ui, &job.progress, fraction, text);
                 }
             });
         // Keep the bar moving while nothing else asks for a frame.
@@ -214,6 +202,23 @@ fn describe(stage: Stage, done: u64, total: u64, cancelled: bool) -> (f32, Strin
         ),
         Stage::Indexing => (0.95, "indexing…".into()),
     }
+}
+
+/// A background job's progress bar and its Cancel button (disabled once cancelled).
+pub(super) fn progress_row(ui: &mut egui::Ui, progress: &Progress, fraction: f32, text: String) {
+    ui.horizontal(|ui| {
+        ui.add(
+            egui::ProgressBar::new(fraction)
+                .desired_width(300.0)
+                .text(text),
+        );
+        if ui
+            .add_enabled(!progress.cancelled(), egui::Button::new("Cancel"))
+            .clicked()
+        {
+            progress.cancel();
+        }
+    });
 }
 
 #[cfg(test)]

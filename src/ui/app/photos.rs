@@ -165,19 +165,7 @@ impl RaidmapApp {
                             format!("photo {} of {total}", (done + 1).min(total)),
                         )
                     };
-                    ui.horizontal(|ui| {
-                        ui.add(
-                            egui::ProgressBar::new(fraction)
-                                .desired_width(300.0)
-                                .text(text),
-                        );
-                        if ui
-                            .add_enabled(!cancelled, egui::Button::new("Cancel"))
-                            .clicked()
-                        {
-                            job.progress.cancel();
-                        }
-                    });
+                    super::loading::progress_row(ui, &job.progress, fraction, text);
                 });
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
