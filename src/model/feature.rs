@@ -102,7 +102,9 @@ enum Shape {
     /// `"geometry": null` or empty coordinates.
     None,
     Point(Coord<f64>),
-    Other(Box<Boxed>),
+    /// Shared between clones (a geometry is never changed in place, only replaced), so a copy
+    /// of a layer, such as the base kept for a merge, does not copy its geometries.
+    Other(Arc<Boxed>),
 }
 
 #[derive(Debug, Clone)]
@@ -118,7 +120,7 @@ impl Shape {
             Some(Geometry::Point(p)) => Shape::Point(p.0),
             Some(geometry) => {
                 let bbox = geometry.bounding_rect();
-                Shape::Other(Box::new(Boxed { geometry, bbox }))
+                Shape::Other(Arc::new(Boxed { geometry, bbox }))
             }
         }
     }
@@ -704,6 +706,22 @@ mod tests {
         let text = Arc::new(format!("[{text}]"));
         let span = 1..text.len() - 1;
         Feature::read(&text, span, Some(Point::new(104.9, 11.5).into()))
+    }
+
+    #[test]
+    fn a_copy_of_a_feature_shares_its_geometry() {
+        let ring = vec![(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 0.0)];
+        let square = geo::Polygon::new(geo::LineString::from(ring), Vec::new());
+        let a = Feature::new(square.into(), Map::new());
+        let b = a.clone();
+        let (ga, gb) = (
+            a.geometry().expect("geometry"),
+            b.geometry().expect("geometry"),
+        );
+        assert!(
+            std::ptr::eq(ga, gb),
+            "the copy holds the same geometry, not a second one"
+        );
     }
 
     #[test]
