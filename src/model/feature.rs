@@ -30,7 +30,7 @@ use crate::model::precision;
 /// original text is the exact text the feature was read from. While the feature is unedited the
 /// writer emits it verbatim; once edited it stays as the base the writer compares against, so
 /// every unchanged member and property keeps its exact text.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Feature {
     original: Option<Original>,
     /// The object (parsed on first use for a feature read from text) and, for a point, its
@@ -94,6 +94,24 @@ impl Original {
 struct Lazy {
     object: OnceCell<Map<String, Value>>,
     point: OnceCell<Geometry<f64>>,
+}
+
+impl Clone for Feature {
+    /// A copy of an unedited feature read from text does not copy its parsed object (the text
+    /// gives it again): a copy of a big layer, such as the base kept for a merge, would
+    /// otherwise double every object something had parsed.
+    fn clone(&self) -> Self {
+        let lazy = match (&self.original, self.lazy.get()) {
+            (Some(original), _) if !original.edited() => OnceCell::new(),
+            (_, Some(lazy)) => OnceCell::from(lazy.clone()),
+            (_, None) => OnceCell::new(),
+        };
+        Self {
+            original: self.original.clone(),
+            lazy,
+            shape: self.shape.clone(),
+        }
+    }
 }
 
 /// The geometry, stored compactly: most features of a big layer are points.
@@ -304,6 +322,16 @@ impl Feature {
         self.id_text().unwrap_or_else(|| format!("#{index}"))
     }
 
+    /// [`Feature::label`] without keeping the parsed object: for scans over every feature of a
+    /// big layer, such as listing the features whose date cannot be read.
+    pub fn label_unkept(&self, index: usize) -> String {
+        let parsed = self.lazy.get().is_some_and(|l| l.object.get().is_some());
+        match self.original_text() {
+            Some(text) if !parsed => super::property_texts::label_in_text(text, index),
+            _ => self.label(index),
+        }
+    }
+
     /// Whether this feature keeps its parsed JSON object (tests check drawing does not).
     #[cfg(test)]
     pub(crate) fn holds_parsed_object(&self) -> bool {
@@ -506,16 +534,6 @@ impl Feature {
         if let Some(lazy) = self.lazy.get_mut() {
             lazy.point = OnceCell::new();
         }
-    }
-
-    /// A feature converted from another format (KML, CSV) as it was read: its text is its JSON
-    /// object written now, so it counts as unedited (and is written back as that text) until it
-    /// is changed.
-    pub fn as_read(mut self) -> Self {
-        self.original = serde_json::to_string(self.object())
-            .ok()
-            .and_then(Original::own);
-        self
     }
 
     /// This feature (a version the undo history keeps) moved onto `row`, the row a table now
@@ -722,6 +740,29 @@ mod tests {
             std::ptr::eq(ga, gb),
             "the copy holds the same geometry, not a second one"
         );
+    }
+
+    #[test]
+    fn a_copy_of_an_unedited_feature_does_not_copy_its_parsed_object() {
+        let a = read(
+            r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[104.9,11.5]},"properties":{"name":"A"}}"#,
+        );
+        assert_eq!(a.label_unkept(0), "A");
+        assert!(!a.holds_parsed_object(), "a label read without keeping");
+        assert_eq!(a.name(), Some("A"));
+        assert!(a.holds_parsed_object());
+        let b = a.clone();
+        assert!(!b.holds_parsed_object(), "the copy reads its text again");
+        assert_eq!(b.name(), Some("A"));
+        let mut c = a.clone();
+        c.set_property("name", json!("C"));
+        let d = c.clone();
+        assert_eq!(
+            d.name(),
+            Some("C"),
+            "an edited feature's copy keeps its edit"
+        );
+        assert_eq!(d.label_unkept(0), "C");
     }
 
     #[test]

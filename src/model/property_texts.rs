@@ -136,7 +136,7 @@ impl FeatureProperties for super::Layer {
 
     fn label_of(&self, index: usize) -> String {
         match self.features.get(index) {
-            Some(feature) => feature.label(index),
+            Some(feature) => feature.label_unkept(index),
             None => format!("#{index}"),
         }
     }
@@ -156,31 +156,42 @@ impl FeatureProperties for PropertyTexts {
     }
 
     fn label_of(&self, index: usize) -> String {
-        #[derive(serde::Deserialize)]
-        struct Named {
-            name: Option<Value>,
-        }
-        #[derive(serde::Deserialize)]
-        struct Labelled {
-            id: Option<Value>,
-            properties: Option<Named>,
-        }
-        let parsed = self.spans.get(index).and_then(|&(text, start, len)| {
-            let text = self.texts.get(text as usize)?;
-            let (start, len) = (start as usize, len as usize);
-            super::json_text::from_str::<Labelled>(text.get(start..start + len)?).ok()
-        });
-        let name = parsed
-            .as_ref()
-            .and_then(|p| p.properties.as_ref()?.name.as_ref());
-        if let Some(Value::String(name)) = name {
-            return name.clone();
-        }
-        match parsed.and_then(|p| p.id) {
-            Some(Value::String(s)) => s,
-            Some(Value::Null) | None => format!("#{index}"),
-            Some(other) => other.to_string(),
-        }
+        self.spans
+            .get(index)
+            .and_then(|&(text, start, len)| {
+                let text = self.texts.get(text as usize)?;
+                let (start, len) = (start as usize, len as usize);
+                text.get(start..start + len)
+            })
+            .map_or_else(|| format!("#{index}"), |text| label_in_text(text, index))
+    }
+}
+
+/// What a person calls the feature whose checked text is `text` (its `name` when a non-blank
+/// string, else its `id`, else `#index`, as [`Feature::label`]), read without keeping it.
+pub(crate) fn label_in_text(text: &str, index: usize) -> String {
+    #[derive(serde::Deserialize)]
+    struct Named {
+        name: Option<Value>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Labelled {
+        id: Option<Value>,
+        properties: Option<Named>,
+    }
+    let parsed = super::json_text::from_str::<Labelled>(text).ok();
+    let name = parsed
+        .as_ref()
+        .and_then(|p| p.properties.as_ref()?.name.as_ref());
+    if let Some(Value::String(name)) = name
+        && !name.trim().is_empty()
+    {
+        return name.clone();
+    }
+    match parsed.and_then(|p| p.id) {
+        Some(Value::String(s)) => s,
+        Some(Value::Null) | None => format!("#{index}"),
+        Some(other) => other.to_string(),
     }
 }
 

@@ -332,6 +332,25 @@ mod tests {
     }
 
     #[test]
+    fn reading_dates_keeps_no_parsed_feature() {
+        let l = layer(
+            &[
+                f(r#"{"name":"a","date":"2025-07-16"}"#),
+                f(r#"{"name":"b","date":"soon"}"#),
+                f(r#"{"name":" ","date":"later"}"#),
+            ]
+            .join(","),
+        );
+        let times = LayerTimes::read(&l, TimeField::Single("date".into()));
+        let labels: Vec<&str> = times.unreadable.iter().map(|u| u.label.as_str()).collect();
+        assert_eq!(labels, ["b", "#2"]);
+        assert!(
+            l.features.iter().all(|f| !f.holds_parsed_object()),
+            "a million features parsed and kept would not fit in memory"
+        );
+    }
+
+    #[test]
     fn a_date_property_is_found_and_offered_first() {
         let l = layer(
             &[
