@@ -22,14 +22,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-fn raidmap(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_raidmap"))
-        .args(args)
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .output()
-        .expect("the raidmap binary runs")
-}
+use crate::util::raidmap_headless as raidmap;
 
 fn data(name: &str) -> String {
     format!("{}/data/{name}", env!("CARGO_MANIFEST_DIR"))

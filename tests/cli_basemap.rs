@@ -2,16 +2,7 @@
 //! opens. The binary runs with no display at all, so had it tried to open the window it would
 //! have failed differently (exit code 1, "could not open the window").
 
-use std::process::Output;
-
-fn raidmap(args: &[&str]) -> Output {
-    crate::util::command()
-        .args(args)
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .output()
-        .expect("the raidmap binary runs")
-}
+use crate::util::raidmap_headless as raidmap;
 
 fn usage_error(args: &[&str]) -> String {
     let out = raidmap(args);

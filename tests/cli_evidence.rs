@@ -13,7 +13,7 @@ use serde_json::Value;
 const PASSPHRASE: &str = "correct horse battery staple 17";
 
 fn raidmap(args: &[&std::ffi::OsStr], envs: &[(&str, &str)]) -> Output {
-    let mut command = Process::new(env!("CARGO_BIN_EXE_raidmap"));
+    let mut command = crate::util::command();
     command.args(args).env_remove("RAIDMAP_PASSPHRASE");
     for (k, v) in envs {
         command.env(k, v);
@@ -774,7 +774,7 @@ fn working_on_an_encrypted_project_writes_no_plaintext_anywhere() {
         ("XDG_CONFIG_HOME", work.join("home/.config")),
     ];
     let run = |args: &[&std::ffi::OsStr]| {
-        let mut command = Process::new(env!("CARGO_BIN_EXE_raidmap"));
+        let mut command = crate::util::command();
         command
             .args(args)
             .env("RAIDMAP_PASSPHRASE", PASSPHRASE)

@@ -2,9 +2,9 @@
 //! Wayback release chosen by date from a configuration on 127.0.0.1, and a picture pinned onto
 //! the map landing within a pixel of where its pins put it.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
-use raidmap::basemap::projection::{lon_lat_to_world, world_to_lon_lat};
+use raidmap::mercator::{lon_lat_to_world, world_to_lon_lat};
 
 use crate::tile_server::TileServer;
 use crate::wayback::wayback_server;
@@ -12,7 +12,7 @@ use crate::wayback::wayback_server;
 fn render(args: &[&str]) -> (Output, image::RgbImage) {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("map.png");
-    let output = Command::new(env!("CARGO_BIN_EXE_raidmap"))
+    let output = crate::util::command()
         .arg("render")
         .arg("--out")
         .arg(&out)
@@ -243,7 +243,7 @@ fn a_project_draws_its_pinned_picture_from_inside_the_project() {
 
 #[test]
 fn bad_pins_are_a_usage_error_naming_the_pin() {
-    let output = Command::new(env!("CARGO_BIN_EXE_raidmap"))
+    let output = crate::util::command()
         .args([
             "render",
             "--out",

@@ -3,16 +3,11 @@
 //! every case of the issue. The expected results are written out by hand below, not computed.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::{Value, json};
 
-fn raidmap(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_raidmap"))
-        .args(args)
-        .output()
-        .expect("the raidmap binary runs")
-}
+use crate::util::raidmap;
 
 fn write(dir: &Path, name: &str, text: &str) -> String {
     let path = dir.join(name);

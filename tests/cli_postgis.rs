@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::postgis_server::{Server, fresh_table, server};
 
 fn raidmap(server: &Server, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_raidmap"))
+    crate::util::command()
         .args(args)
         .env("PGPASSWORD", &server.password)
         .env_remove("PGPASSFILE")
@@ -231,7 +231,7 @@ fn a_bad_or_unreachable_address_is_a_clear_error_without_the_password() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.contains("there is no table"), "{stderr}");
     assert!(!stderr.contains(&server.password), "{stderr}");
-    let run = Command::new(env!("CARGO_BIN_EXE_raidmap"))
+    let run = crate::util::command()
         .args(["info", &format!("{}&table=x", server.base)])
         .env_remove("PGPASSWORD")
         .env("PGPASSFILE", "/nonexistent")

@@ -6,14 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn raidmap(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_raidmap"))
-        .args(args)
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .output()
-        .expect("the raidmap binary runs")
-}
+use crate::util::raidmap_headless as raidmap;
 
 fn data(name: &str) -> String {
     format!("{}/data/{name}", env!("CARGO_MANIFEST_DIR"))
@@ -176,7 +169,7 @@ fn mp4_is_h264_through_ffmpeg_or_says_what_is_missing() {
     // Without ffmpeg on the PATH: exit 1, a sentence saying so, no file.
     let empty = tempfile::tempdir().expect("temp dir");
     let missing = dir.path().join("none.mp4");
-    let run = Command::new(env!("CARGO_BIN_EXE_raidmap"))
+    let run = crate::util::command()
         .args(["animate", "--out", s(&missing), &data("sample.raidmap")])
         .env("PATH", empty.path())
         .output()

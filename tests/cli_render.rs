@@ -4,11 +4,9 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 fn render(args: &[&str]) -> Output {
-    crate::util::command()
+    crate::util::headless()
         .arg("render")
         .args(args)
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
         .output()
         .expect("the raidmap binary runs")
 }
@@ -293,14 +291,13 @@ fn a_tile_basemap_named_on_the_command_line_is_drawn_under_the_data() {
     let out = out_in(&dir);
     let template = server.url("/{z}/{x}/{y}.png");
     // In the Gulf of Thailand: sea on the offline basemap, magenta from the tiles.
-    let run = crate::util::command()
+    let run = crate::util::headless()
         .args(["render", "--width", "300", "--height", "200", "--bbox"])
         .arg("103.0,10.0,103.5,10.3")
         .arg("--basemap")
         .arg(&template)
         .arg("--out")
         .arg(&out)
-        .env_remove("DISPLAY")
         // The tile cache goes to the test's folder, not the user's.
         .env("XDG_CACHE_HOME", dir.path().join("cache"))
         .env("HOME", dir.path())

@@ -30,7 +30,7 @@ fn ogr2ogr(input: &Path, out: &Path, extra: &[&str]) -> Value {
 }
 
 fn raidmap(input: &Path, out: &Path) -> Value {
-    let run = Command::new(env!("CARGO_BIN_EXE_raidmap"))
+    let run = crate::util::command()
         .arg("export")
         .arg(input)
         .arg("-o")

@@ -190,11 +190,10 @@ fn the_image_exported_from_the_window_is_the_one_render_makes() {
 
     let from_cli = dir.path().join("cli.png");
     let data = |name: &str| format!("{}/data/{name}", env!("CARGO_MANIFEST_DIR"));
-    let run = crate::util::command()
+    let run = crate::util::headless()
         .args(["render", "--out"])
         .arg(&from_cli)
         .args([data("sites.geojson"), data("raids.geojson")])
-        .env_remove("DISPLAY")
         .output()
         .expect("runs");
     assert!(
@@ -226,13 +225,12 @@ fn khmer_names_show_in_the_layers_panel_the_inspector_and_images() {
     // The status shows in the inspector's annotation fields.
     assert!(crate::gui::shows_value(&harness, "សង្ស័យ"));
     let image = dir.path().join("khmer.png");
-    let run = crate::util::command()
+    let run = crate::util::headless()
         .args(["render", "--width", "400", "--height", "300", "--bbox"])
         .arg("104.8,11.5,105.0,11.62")
         .arg("--out")
         .arg(&image)
         .arg(&path)
-        .env_remove("DISPLAY")
         .output()
         .expect("runs");
     assert!(

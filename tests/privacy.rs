@@ -116,7 +116,7 @@ fn trace(args: &[&str]) -> String {
         .arg("trace=socket,connect,sendto,sendmsg,openat")
         .arg("-o")
         .arg(&log)
-        .arg(env!("CARGO_BIN_EXE_raidmap"))
+        .arg(crate::util::BINARY)
         .args(args);
     isolated(&mut command, home.path(), &x.display);
     // Its own process group, so raidmap (strace's child) is stopped with it.
@@ -305,7 +305,7 @@ fn trace_render(args: &[&str]) -> String {
         .arg("trace=socket,connect,sendto,sendmsg,openat")
         .arg("-o")
         .arg(&log)
-        .arg(env!("CARGO_BIN_EXE_raidmap"))
+        .arg(crate::util::BINARY)
         .args(["render", "--width", "400", "--height", "300", "--out"])
         .arg(&out)
         .args(args)

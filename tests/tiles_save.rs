@@ -3,7 +3,7 @@
 //! only for what was missing; OpenStreetMap refused, saying why.
 
 use std::collections::HashSet;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use raidmap::tiles::save::{self, Control, Plan, Request};
@@ -80,7 +80,7 @@ fn an_interrupted_save_is_completed_by_running_it_again() {
         "tiles", "save", "--source", &url, "--bbox", BBOX, "--zoom", ZOOM, "-o", &out_text,
     ];
     let total = plan().count();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_raidmap"))
+    let mut child = crate::util::command()
         .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -100,7 +100,7 @@ fn an_interrupted_save_is_completed_by_running_it_again() {
         "it finished before it was killed"
     );
 
-    let output = Command::new(env!("CARGO_BIN_EXE_raidmap"))
+    let output = crate::util::command()
         .args(args)
         .output()
         .expect("raidmap runs");
@@ -133,7 +133,7 @@ fn an_interrupted_save_is_completed_by_running_it_again() {
 fn openstreetmap_is_refused_saying_why_and_nothing_is_written() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("osm.mbtiles");
-    let output = Command::new(env!("CARGO_BIN_EXE_raidmap"))
+    let output = crate::util::command()
         .args([
             "tiles", "save", "--source", "osm", "--bbox", BBOX, "--zoom", ZOOM, "-o",
         ])
@@ -152,7 +152,7 @@ fn openstreetmap_is_refused_saying_why_and_nothing_is_written() {
     );
     assert!(!out.exists());
     // Typing OSM's own address is refused the same way.
-    let output = Command::new(env!("CARGO_BIN_EXE_raidmap"))
+    let output = crate::util::command()
         .args([
             "tiles",
             "save",

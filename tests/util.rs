@@ -1,16 +1,36 @@
-//! Helpers shared by the integration tests: running the real `raidmap` binary.
+//! Helpers shared by the integration tests: running the real `raidmap` binary (the one place
+//! that names it; every test module runs it through these).
 
 use std::ffi::OsStr;
 use std::process::{Command, Output};
 
-/// A command for the `raidmap` binary Cargo built for these tests.
+/// The path of the `raidmap` binary Cargo built for these tests (for wrappers such as strace).
+pub const BINARY: &str = env!("CARGO_BIN_EXE_raidmap");
+
+/// A command for the `raidmap` binary.
 pub fn command() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_raidmap"))
+    Command::new(BINARY)
+}
+
+/// A command for the `raidmap` binary without a display (no `DISPLAY` or `WAYLAND_DISPLAY`), so
+/// a subcommand that tried to open a window would fail.
+pub fn headless() -> Command {
+    let mut command = command();
+    command.env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY");
+    command
 }
 
 /// Run `raidmap` with `args` and wait for it.
 pub fn raidmap<S: AsRef<OsStr>>(args: &[S]) -> Output {
     command()
+        .args(args)
+        .output()
+        .expect("the raidmap binary runs")
+}
+
+/// Run `raidmap` with `args` without a display and wait for it.
+pub fn raidmap_headless<S: AsRef<OsStr>>(args: &[S]) -> Output {
+    headless()
         .args(args)
         .output()
         .expect("the raidmap binary runs")
