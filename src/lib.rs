@@ -12,6 +12,7 @@ pub mod evidence;
 pub mod georef;
 pub mod io;
 pub mod measure;
+pub mod mercator;
 pub mod merge;
 pub mod model;
 pub mod project;

@@ -7,7 +7,7 @@ use geo::{
     BoundingRect, Coord, Geometry, MapCoords, MultiPolygon, Polygon, Rect, TriangulateEarcut,
 };
 
-use super::projection::lon_lat_to_world;
+use crate::mercator::lon_lat_to_world;
 
 /// Triangles covering one polygon (holes excluded), in world units.
 #[derive(Debug, Clone, Default)]

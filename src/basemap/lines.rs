@@ -8,7 +8,8 @@
 
 use geo::{BoundingRect, Coord, Geometry, LineString, MapCoords, Rect, Simplify};
 
-use super::projection::{lon_lat_to_world, px_per_unit_at_zoom};
+use super::projection::px_per_unit_at_zoom;
+use crate::mercator::lon_lat_to_world;
 
 /// How far a simplified line may stray from the data, in screen pixels at its zoom.
 pub const SIMPLIFY_TOLERANCE_PX: f64 = 0.4;

@@ -37,7 +37,9 @@ pub use fill::TriMesh;
 pub use labels::{Label, LabelKind, PlacedLabel, place_labels};
 pub use lines::{LineKind, Polyline, RiverClass};
 pub use names::english_province_name;
-pub use projection::{PxRect, ScreenTransform, Viewport, lon_lat_to_world, world_to_lon_lat};
+pub use projection::{PxRect, ScreenTransform, Viewport};
+
+use crate::mercator::lon_lat_to_world;
 
 /// The ISO 3166-1 alpha-3 code of the country the map is about.
 pub const CAMBODIA_ISO_A3: &str = "KHM";
@@ -106,11 +108,6 @@ impl Basemap {
     /// second; call it once from a background thread at start-up to have it ready) and shared.
     pub fn embedded() -> &'static Basemap {
         EMBEDDED.get_or_init(Basemap::from_embedded)
-    }
-
-    /// Whether [`Basemap::embedded`] has finished building (so drawing will not wait for it).
-    pub fn is_ready() -> bool {
-        EMBEDDED.get().is_some()
     }
 
     /// Read and prepare the nine embedded layers.

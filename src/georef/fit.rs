@@ -15,8 +15,8 @@
 use geo::{Coord, Point};
 
 use super::{Pin, TransformKind};
-use crate::basemap::projection::{lon_lat_to_world, world_to_lon_lat};
 use crate::measure::distance_m;
+use crate::mercator::{lon_lat_to_world, world_to_lon_lat};
 
 /// Image pixels → Web Mercator world units, as a 3×3 matrix acting on `(x, y, 1)` (row-major;
 /// the last row is `0 0 1` for an affine transform).

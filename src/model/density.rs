@@ -8,7 +8,7 @@
 //! bounding box's centre.
 
 use super::Layer;
-use crate::basemap::projection::lon_lat_to_world;
+use crate::mercator::lon_lat_to_world;
 
 /// The finest level kept.
 pub const MAX_LEVEL: u8 = 16;

@@ -12,7 +12,7 @@ use geo::{Intersects, Rect};
 use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
 
 use super::{Feature, Layer};
-use crate::basemap::projection::lon_lat_to_world;
+use crate::mercator::lon_lat_to_world;
 
 /// Features per R-tree entry.
 pub const BUCKET: usize = 32;

@@ -8,8 +8,9 @@ use std::collections::HashMap;
 
 use egui::{Color32, FontId, Mesh, Pos2, Rect as ScreenRect, Shape};
 
-use crate::basemap::projection::{Viewport, world_to_lon_lat};
+use crate::basemap::projection::Viewport;
 use crate::measure::group_thousands;
+use crate::mercator::world_to_lon_lat;
 use crate::model::density::MAX_LEVEL;
 use crate::model::{Density, Document, LayerId};
 use crate::render::layer_view::LayerView;

@@ -9,9 +9,9 @@
 use egui::{Color32, Mesh, Pos2, Shape, TextureId, pos2};
 use walkers::{Projector, lon_lat};
 
-use crate::basemap::projection::world_to_lon_lat;
 use crate::evidence::Store;
 use crate::georef::Transform;
+use crate::mercator::world_to_lon_lat;
 use crate::model::Picture;
 
 /// A picture placed on the map.

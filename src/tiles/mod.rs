@@ -47,7 +47,7 @@ impl TileKey {
     /// The tile at zoom `z` holding a lon/lat position (clamped into the grid, latitudes to Web
     /// Mercator's ±85.05°).
     pub fn at(lon: f64, lat: f64, z: u8) -> Self {
-        let world = crate::basemap::projection::lon_lat_to_world(lon, lat);
+        let world = crate::mercator::lon_lat_to_world(lon, lat);
         let size = f64::from(1u32 << z.min(30));
         let last = (1u32 << z.min(30)) - 1;
         let cell = |v: f64| ((v * size).floor().max(0.0) as u32).min(last);

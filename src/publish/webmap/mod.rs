@@ -276,7 +276,7 @@ fn basemap_data() -> Value {
         .labels
         .iter()
         .map(|label| {
-            let (lon, lat) = basemap::world_to_lon_lat(label.world);
+            let (lon, lat) = crate::mercator::world_to_lon_lat(label.world);
             let kind = match label.kind {
                 LabelKind::Capital => "capital",
                 LabelKind::Town { in_cambodia: true } => "town",

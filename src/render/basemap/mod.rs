@@ -42,8 +42,9 @@ use walkers::{MapMemory, Plugin, Projector};
 use crate::basemap::lines::LineLevel;
 use crate::basemap::{
     ATTRIBUTION, Basemap, Label, LabelKind, LineKind, PlacedLabel, PxRect, RiverClass,
-    ScreenTransform, TriMesh, Viewport, lon_lat_to_world, place_labels,
+    ScreenTransform, TriMesh, Viewport, place_labels,
 };
+use crate::mercator::lon_lat_to_world;
 
 /// Colours, line widths and switches of the basemap. `Default` is a calm light atlas palette.
 #[derive(Debug, Clone, PartialEq)]

@@ -5,7 +5,7 @@
 use std::ops::RangeInclusive;
 
 use super::super::TileKey;
-use crate::basemap::projection::lon_lat_to_world;
+use crate::mercator::lon_lat_to_world;
 
 /// The most tiles one save may hold (about 4 GB of imagery): more is a mistake in the box or
 /// the zoom levels, or a job for other tools.
