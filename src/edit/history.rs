@@ -91,14 +91,6 @@ impl History {
         &self.redo
     }
 
-    pub fn can_undo(&self) -> bool {
-        !self.undo.is_empty()
-    }
-
-    pub fn can_redo(&self) -> bool {
-        !self.redo.is_empty()
-    }
-
     /// Forget everything (a project was opened in place of the document).
     pub fn clear(&mut self) {
         self.undo.clear();

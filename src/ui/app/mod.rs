@@ -852,75 +852,9 @@ impl RaidmapApp {
         self.loading.ui(ui.ctx());
         self.photos_ui(ui.ctx());
         if let Some(answer) = self.dialogs.poll() {
-            match answer {
-                Answer::Open(paths) => self.push(Command::Open(paths)),
-                Answer::Photos(paths) => self.push(Command::OpenPhotos(paths)),
-                Answer::PhotosUnavailable => self.ask_photos_path(),
-                Answer::Attach(target, paths) => self.push(Command::Attach(target, paths)),
-                Answer::SaveAttachment(sha, path) => self.push(Command::SaveAttachment(sha, path)),
-                Answer::Export(id, path) => self.push(Command::Export(id, path)),
-                Answer::ExportCoverage(path) => self.push(Command::ExportCoverage(path)),
-                Answer::OtherVersion(path) => self.team.picked_file(path),
-                Answer::PinPicture(path) => {
-                    self.pictures.path = path.display().to_string();
-                    self.push(Command::PinPicture(path));
-                }
-                Answer::ImagePath(path) => {
-                    self.image_export.path = path.display().to_string();
-                }
-                Answer::PublishPath(dialog, path) => crate::ui::publish::chosen(self, dialog, &path),
-                Answer::CoverageUnavailable => {
-                    self.tab = Tab::Coverage;
-                    let name = self
-                        .coverage
-                        .sites_layer()
-                        .and_then(|id| self.doc.layer(id))
-                        .map(|l| coverage_export_name(&l.name))
-                        .unwrap_or_else(|| "sites-coverage.geojson".into());
-                    let dir = std::env::current_dir().unwrap_or_default();
-                    self.coverage.export_path = Some(dir.join(name).display().to_string());
-                }
-                Answer::OpenProject(path) => self.push(Command::OpenProject(path)),
-                Answer::SaveProject(path) => self.push(Command::SaveProjectAs(path)),
-                Answer::ProjectUnavailable { save } => self.ask_project_path(save),
-                Answer::Unavailable { export: None } => self.problems.push(ProblemReport {
-                    title: "No file dialog is available on this system".into(),
-                    lines: vec![
-                        "raidmap uses the XDG desktop portal or zenity to show one.".into(),
-                        "Type the file's path in the box under Open… and press Enter, or drop the file on the window.".into(),
-                    ],
-                }),
-                Answer::Unavailable { export: Some(id) } => {
-                    if let Some(layer) = self.doc.layer(id) {
-                        self.export_prompt = Some(ExportPrompt {
-                            layer: id,
-                            path: suggested_export_path(layer),
-                        });
-                    }
-                }
-            }
+            self.answered(answer);
         }
-        let dropped: Vec<PathBuf> = ui.ctx().input(|i| {
-            i.raw
-                .dropped_files
-                .iter()
-                .map(|f| f.path().to_path_buf())
-                .collect()
-        });
-        if !dropped.is_empty() {
-            // Files that are not map data, dropped while a feature is shown, are attached to it.
-            let attach_to = self.selection.filter(|_| {
-                self.tab == Tab::Feature
-                    && dropped
-                        .iter()
-                        .any(|p| !matches!(io::detect(p), io::Detected::Readable(_)))
-            });
-            match attach_to {
-                Some(target) => self.push(Command::Attach(target, dropped)),
-                None => self.push(Command::Open(dropped)),
-            }
-        }
-
+        self.dropped_files(ui.ctx());
         self.sync_views();
         self.sync_timeline();
         if self.timeline.is_reading() {
@@ -954,100 +888,190 @@ impl RaidmapApp {
         self.details_panel_ui(ui, window.x);
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
-            .show(ui, |ui| {
-                let units = self.measure.units;
-                self.map.panning =
-                    self.editing
-                        .before_map(ui.ctx(), &self.map, &self.doc, self.selection);
-                let editing = self.editing.drawing(&self.doc, self.selection);
-                let coverage = self.coverage.marks();
-                self.map.pictures =
-                    self.pictures
-                        .draws(ui.ctx(), &self.doc, &self.project.evidence.store);
-                let pins = self.pictures.marks(&self.doc);
-                let mut drawings: Vec<&dyn MapDrawing> = vec![self.measure.drawing(), &editing];
-                if let Some(pins) = &pins {
-                    drawings.push(pins);
-                }
-                if let Some(marks) = &coverage {
-                    drawings.push(marks);
-                }
-                if !self.database.marks.is_empty() {
-                    drawings.push(&self.database.marks);
-                }
-                drawings.extend(self.team.drawings());
-                let overlay = Overlay {
-                    selection: self.selection,
-                    hover: self.hover,
-                    units,
-                    drawings,
-                    legend: self.show_legend,
-                };
-                let out = self.map.ui(ui, &self.doc, &self.views, &overlay);
-                self.editing.after_map(
-                    ui.ctx(),
-                    &self.map,
-                    &self.doc,
-                    self.selection,
-                    &mut self.commands,
-                );
-                self.hover = out.hovered;
-                self.cursor = out.cursor;
-                if let Some(click) = out.clicked {
-                    // Ctrl (Cmd) held on the click: from the release event itself too, since
-                    // the modifiers state may lag behind it.
-                    let ctrl = ui.input(|i| {
-                        i.modifiers.command
-                            || i.events.iter().any(|e| {
-                                matches!(e, egui::Event::PointerButton { pressed: false, modifiers, .. } if modifiers.command)
-                            })
+            .show(ui, |ui| self.map_ui(ui));
+        self.windows_ui(ui.ctx());
+        crate::ui::publish::ui(self, ui.ctx());
+        self.apply(ui.ctx());
+        self.autosave_tick(ui.ctx());
+    }
+
+    /// What a file dialog answered.
+    fn answered(&mut self, answer: Answer) {
+        match answer {
+            Answer::Open(paths) => self.push(Command::Open(paths)),
+            Answer::Photos(paths) => self.push(Command::OpenPhotos(paths)),
+            Answer::PhotosUnavailable => self.ask_photos_path(),
+            Answer::Attach(target, paths) => self.push(Command::Attach(target, paths)),
+            Answer::SaveAttachment(sha, path) => self.push(Command::SaveAttachment(sha, path)),
+            Answer::Export(id, path) => self.push(Command::Export(id, path)),
+            Answer::ExportCoverage(path) => self.push(Command::ExportCoverage(path)),
+            Answer::OtherVersion(path) => self.team.picked_file(path),
+            Answer::PinPicture(path) => {
+                self.pictures.path = path.display().to_string();
+                self.push(Command::PinPicture(path));
+            }
+            Answer::ImagePath(path) => {
+                self.image_export.path = path.display().to_string();
+            }
+            Answer::PublishPath(dialog, path) => crate::ui::publish::chosen(self, dialog, &path),
+            Answer::CoverageUnavailable => {
+                self.tab = Tab::Coverage;
+                let name = self
+                    .coverage
+                    .sites_layer()
+                    .and_then(|id| self.doc.layer(id))
+                    .map(|l| coverage_export_name(&l.name))
+                    .unwrap_or_else(|| "sites-coverage.geojson".into());
+                let dir = std::env::current_dir().unwrap_or_default();
+                self.coverage.export_path = Some(dir.join(name).display().to_string());
+            }
+            Answer::OpenProject(path) => self.push(Command::OpenProject(path)),
+            Answer::SaveProject(path) => self.push(Command::SaveProjectAs(path)),
+            Answer::ProjectUnavailable { save } => self.ask_project_path(save),
+            Answer::Unavailable { export: None } => self.problems.push(ProblemReport {
+                title: "No file dialog is available on this system".into(),
+                lines: vec![
+                    "raidmap uses the XDG desktop portal or zenity to show one.".into(),
+                    "Type the file's path in the box under Open… and press Enter, or drop the file on the window.".into(),
+                ],
+            }),
+            Answer::Unavailable { export: Some(id) } => {
+                if let Some(layer) = self.doc.layer(id) {
+                    self.export_prompt = Some(ExportPrompt {
+                        layer: id,
+                        path: suggested_export_path(layer),
                     });
-                    let shift = ui.input(|i| {
-                        i.modifiers.shift
-                            || i.events.iter().any(|e| {
-                                matches!(e, egui::Event::PointerButton { pressed: false, modifiers, .. } if modifiers.shift)
-                            })
-                    });
-                    if self.pictures.wants_map_click() {
-                        if let Some(command) = self.pictures.map_click(&self.doc, click.position)
-                        {
-                            self.commands.push(command);
-                        }
-                    } else if self.tab == Tab::Measure && self.measure.picking {
-                        self.measure.click(&self.doc, click.position, click.feature);
-                        // The map shows the new measurement in the next frame.
-                        ui.ctx().request_repaint();
-                    } else if !self.editing.click(
-                        &self.doc,
-                        click,
-                        ctrl,
-                        shift,
-                        self.selection,
-                        &mut self.commands,
-                    ) {
-                        self.commands.push(Command::Select(click.feature));
-                    }
                 }
+            }
+        }
+    }
+
+    /// Files dropped on the window: opened, or attached to the feature shown.
+    fn dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        if !dropped.is_empty() {
+            // Files that are not map data, dropped while a feature is shown, are attached to it.
+            let attach_to = self.selection.filter(|_| {
+                self.tab == Tab::Feature
+                    && dropped
+                        .iter()
+                        .any(|p| !matches!(io::detect(p), io::Detected::Readable(_)))
             });
-        self.export_prompt_ui(ui.ctx());
-        self.pictures.ui(
+            match attach_to {
+                Some(target) => self.push(Command::Attach(target, dropped)),
+                None => self.push(Command::Open(dropped)),
+            }
+        }
+    }
+
+    /// The map (the central panel): its overlays, and what a click on it does.
+    fn map_ui(&mut self, ui: &mut egui::Ui) {
+        let units = self.measure.units;
+        self.map.panning = self
+            .editing
+            .before_map(ui.ctx(), &self.map, &self.doc, self.selection);
+        let editing = self.editing.drawing(&self.doc, self.selection);
+        let coverage = self.coverage.marks();
+        self.map.pictures = self
+            .pictures
+            .draws(ui.ctx(), &self.doc, &self.project.evidence.store);
+        let pins = self.pictures.marks(&self.doc);
+        let mut drawings: Vec<&dyn MapDrawing> = vec![self.measure.drawing(), &editing];
+        if let Some(pins) = &pins {
+            drawings.push(pins);
+        }
+        if let Some(marks) = &coverage {
+            drawings.push(marks);
+        }
+        if !self.database.marks.is_empty() {
+            drawings.push(&self.database.marks);
+        }
+        drawings.extend(self.team.drawings());
+        let overlay = Overlay {
+            selection: self.selection,
+            hover: self.hover,
+            units,
+            drawings,
+            legend: self.show_legend,
+        };
+        let out = self.map.ui(ui, &self.doc, &self.views, &overlay);
+        self.editing.after_map(
             ui.ctx(),
+            &self.map,
+            &self.doc,
+            self.selection,
+            &mut self.commands,
+        );
+        self.hover = out.hovered;
+        self.cursor = out.cursor;
+        if let Some(click) = out.clicked {
+            self.map_clicked(ui, click);
+        }
+    }
+
+    /// A click on the map: a pin, a measurement, an edit, or a selection.
+    fn map_clicked(&mut self, ui: &egui::Ui, click: crate::ui::map::Click) {
+        // Ctrl (Cmd) held on the click: from the release event itself too, since
+        // the modifiers state may lag behind it.
+        let ctrl = ui.input(|i| {
+            i.modifiers.command
+                || i.events.iter().any(|e| {
+                    matches!(e, egui::Event::PointerButton { pressed: false, modifiers, .. } if modifiers.command)
+                })
+        });
+        let shift = ui.input(|i| {
+            i.modifiers.shift
+                || i.events.iter().any(|e| {
+                    matches!(e, egui::Event::PointerButton { pressed: false, modifiers, .. } if modifiers.shift)
+                })
+        });
+        if self.pictures.wants_map_click() {
+            if let Some(command) = self.pictures.map_click(&self.doc, click.position) {
+                self.commands.push(command);
+            }
+        } else if self.tab == Tab::Measure && self.measure.picking {
+            self.measure.click(&self.doc, click.position, click.feature);
+            // The map shows the new measurement in the next frame.
+            ui.ctx().request_repaint();
+        } else if !self.editing.click(
+            &self.doc,
+            click,
+            ctrl,
+            shift,
+            self.selection,
+            &mut self.commands,
+        ) {
+            self.commands.push(Command::Select(click.feature));
+        }
+    }
+
+    /// The windows over the panels (export, pictures, history, project, database, help,
+    /// merge, image export).
+    fn windows_ui(&mut self, ctx: &egui::Context) {
+        self.export_prompt_ui(ctx);
+        self.pictures.ui(
+            ctx,
             &self.doc,
             &self.project.evidence.store,
             &mut self.commands,
         );
-        self.plaintext_ui(ui.ctx());
-        self.editing.history_ui(ui.ctx());
-        self.project_windows_ui(ui.ctx());
-        self.database_ui(ui.ctx());
-        help_ui(ui.ctx(), &mut self.help_open);
-        if let crate::ui::merge::Request::Browse =
-            self.team.ui(ui.ctx(), &self.doc, &mut self.commands)
+        self.plaintext_ui(ctx);
+        self.editing.history_ui(ctx);
+        self.project_windows_ui(ctx);
+        self.database_ui(ctx);
+        help_ui(ctx, &mut self.help_open);
+        if let crate::ui::merge::Request::Browse = self.team.ui(ctx, &self.doc, &mut self.commands)
         {
-            self.dialogs.other_version(ui.ctx());
+            self.dialogs.other_version(ctx);
         }
         let view_px = self.map.last_map_rect().map(|r| {
-            let ppp = ui.ctx().pixels_per_point();
+            let ppp = ctx.pixels_per_point();
             let size = [
                 (r.width() * ppp).round() as u32,
                 (r.height() * ppp).round() as u32,
@@ -1055,20 +1079,17 @@ impl RaidmapApp {
             (size, ppp)
         });
         self.image_export.only.count = self.editing.selected(self.selection).len();
-        match self.image_export.ui(ui.ctx(), view_px) {
+        match self.image_export.ui(ctx, view_px) {
             Some(ExportAction::ChoosePath) => {
                 let name = std::path::Path::new(&self.image_export.path)
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_else(|| "map.png".into());
-                self.dialogs.image_path(ui.ctx(), name);
+                self.dialogs.image_path(ctx, name);
             }
             Some(ExportAction::Export(request)) => self.push(Command::ExportImage(request)),
             None => {}
         }
-        crate::ui::publish::ui(self, ui.ctx());
-        self.apply(ui.ctx());
-        self.autosave_tick(ui.ctx());
     }
 
     /// The layers panel (left), or the strip it folds to.

@@ -43,11 +43,6 @@ impl WaybackList {
         &self.releases
     }
 
-    /// Whether the list is being read.
-    pub fn is_loading(&self) -> bool {
-        self.loading.is_some()
-    }
-
     /// Read the releases from `url` on a thread (online).
     pub fn load(&mut self, url: &str, ctx: &egui::Context) {
         let (tx, rx) = channel();

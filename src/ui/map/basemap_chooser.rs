@@ -74,7 +74,6 @@ pub struct BasemapState {
     memory_only: bool,
     /// Where the cache lives; `None` for the platform cache folder.
     cache_root: Option<PathBuf>,
-    first_retry: Option<Duration>,
     /// The chooser panel is open.
     pub open: bool,
     xyz_input: String,
@@ -114,7 +113,6 @@ impl BasemapState {
             cache: None,
             memory_only: false,
             cache_root: None,
-            first_retry: None,
             open: false,
             xyz_input,
             file_input,
@@ -161,11 +159,6 @@ impl BasemapState {
             // The second basemap of a comparison is opened again too.
             self.compare.close_if_off(&CompareSettings::default());
         }
-    }
-
-    /// Retry failed tiles after `delay` first (tests).
-    pub fn set_first_retry(&mut self, delay: Duration) {
-        self.first_retry = Some(delay);
     }
 
     /// Make the tile layer match the chosen source. Called every frame before the map is
@@ -224,13 +217,7 @@ impl BasemapState {
             None
         };
         match source.open(cache) {
-            Ok(Some(loader)) => {
-                let mut layer = TileLayer::new(loader, ctx.clone());
-                if let Some(delay) = self.first_retry {
-                    layer = layer.with_first_retry(delay);
-                }
-                Ok(Some(layer))
-            }
+            Ok(Some(loader)) => Ok(Some(TileLayer::new(loader, ctx.clone()))),
             Ok(None) => Ok(None),
             Err(err) => {
                 log::warn!("basemap {}: {err}", source.label());
@@ -283,11 +270,6 @@ impl BasemapState {
             .collect();
         let shown = self.tiles.is_some() || second.is_some();
         (shown, (!credits.is_empty()).then(|| credits.join(" | ")))
-    }
-
-    /// The tile layer to draw above the offline basemap, if imagery is shown.
-    pub fn tiles_mut(&mut self) -> Option<&mut TileLayer> {
-        self.tiles.as_mut()
     }
 
     pub fn tiles(&self) -> Option<&TileLayer> {
