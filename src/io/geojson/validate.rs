@@ -659,6 +659,9 @@ impl<'a> Checker<'a> {
             return Ok(Polygon::empty());
         }
         let exterior = rings.remove(0);
+        // Most polygons have no hole: an emptied list must not keep its allocation (a
+        // building layer holds hundreds of thousands of polygons).
+        rings.shrink_to_fit();
         Ok(Polygon::new(exterior, rings))
     }
 
