@@ -21,7 +21,7 @@ use geo::Point;
 
 use crate::edit::Edit;
 use crate::io;
-use crate::model::{Document, FeatureRef, Layer, LayerId};
+use crate::model::{Document, Feature, FeatureRef, Layer, LayerId};
 use crate::render::layer_view::{LayerView, Prepared};
 use crate::render::overlay::MapDrawing;
 use crate::render::scene::Overlay;
@@ -420,17 +420,7 @@ impl RaidmapApp {
                         view.visible = visible;
                     }
                 }
-                Command::Remove(id) => {
-                    if let Some(layer) = self.doc.remove_layer(id) {
-                        self.status = format!("Closed {}.", layer.name);
-                    }
-                    self.views.remove(&id);
-                    self.map.forget_layer(id);
-                    self.team.forget(id);
-                    if self.selection.is_some_and(|r| r.layer == id) {
-                        self.selection = None;
-                    }
-                }
+                Command::Remove(id) => self.close_layer(id),
                 Command::Select(selection) => {
                     self.selection = selection;
                     if selection.is_some() {
@@ -438,39 +428,8 @@ impl RaidmapApp {
                         self.layout.set_details_open(true);
                     }
                 }
-                Command::KeepMeasurement(feature) => {
-                    let label = feature.name().unwrap_or("measurement").to_owned();
-                    let (id, layer) = self.doc.measurements_mut();
-                    let index = layer.features.len();
-                    self.views.entry(id).or_insert_with(|| {
-                        let mut view = LayerView::new(layer, 0);
-                        view.work_in_background();
-                        view
-                    });
-                    let edit = Edit::InsertFeature {
-                        layer: id,
-                        index,
-                        feature,
-                    };
-                    self.edit(edit, format!("Keep {label}"));
-                    // Not selected: a kept ring would be drawn as hundreds of vertex handles
-                    // over the labels.
-                    self.status = format!("Kept {label} in the Measurements layer.");
-                }
-                Command::Edit(edit, description) => {
-                    let select = match &edit {
-                        Edit::InsertFeature { layer, index, .. } => Some(FeatureRef {
-                            layer: *layer,
-                            index: *index,
-                        }),
-                        _ => None,
-                    };
-                    self.edit(edit, description);
-                    if select.is_some_and(|r| self.doc.feature(r).is_some()) {
-                        self.selection = select;
-                        self.tab = Tab::Feature;
-                    }
-                }
+                Command::KeepMeasurement(feature) => self.keep_measurement(feature),
+                Command::Edit(edit, description) => self.edit_and_select(edit, description),
                 Command::Undo => self.step(true),
                 Command::Redo => self.step(false),
                 command @ (Command::AskOpenProject
@@ -483,22 +442,10 @@ impl RaidmapApp {
                 Command::Export(id, path) => self.export(id, &path),
                 Command::ZoomTo(area) => self.map.zoom_to(area),
                 Command::Reveal(area) => self.map.reveal(area),
-                Command::SetTimeWindow(window) => {
-                    self.timeline.set_window(window);
-                    self.status = if window.is_unbounded() {
-                        "Showing all dates.".into()
-                    } else {
-                        format!("Showing {window} (UTC days, inclusive).")
-                    };
-                }
+                Command::SetTimeWindow(window) => self.set_time_window(window),
                 Command::SetTimeField(id, field) => self.timeline.set_field(&self.doc, id, field),
                 Command::AskExportCoverage => {
-                    let name = self
-                        .coverage
-                        .sites_layer()
-                        .and_then(|id| self.doc.layer(id))
-                        .map(|l| coverage_export_name(&l.name))
-                        .unwrap_or_else(|| "sites-coverage.geojson".into());
+                    let name = self.coverage_file_name();
                     self.dialogs.export_coverage(ctx, name);
                 }
                 Command::ExportCoverage(path) => self.export_coverage(&path),
@@ -518,6 +465,75 @@ impl RaidmapApp {
                 Command::PinPicture(path) => self.pin_picture(ctx, &path),
             }
         }
+    }
+
+    /// Close layer `id`: its view, tiles, merge base and selection go with it.
+    fn close_layer(&mut self, id: LayerId) {
+        if let Some(layer) = self.doc.remove_layer(id) {
+            self.status = format!("Closed {}.", layer.name);
+        }
+        self.views.remove(&id);
+        self.map.forget_layer(id);
+        self.team.forget(id);
+        if self.selection.is_some_and(|r| r.layer == id) {
+            self.selection = None;
+        }
+    }
+
+    /// Keep a measurement as a feature of the Measurements layer (made when first needed).
+    fn keep_measurement(&mut self, feature: Feature) {
+        let label = feature.name().unwrap_or("measurement").to_owned();
+        let (id, layer) = self.doc.measurements_mut();
+        let index = layer.features.len();
+        self.views.entry(id).or_insert_with(|| {
+            let mut view = LayerView::new(layer, 0);
+            view.work_in_background();
+            view
+        });
+        let edit = Edit::InsertFeature {
+            layer: id,
+            index,
+            feature,
+        };
+        self.edit(edit, format!("Keep {label}"));
+        // Not selected: a kept ring would be drawn as hundreds of vertex handles over the
+        // labels.
+        self.status = format!("Kept {label} in the Measurements layer.");
+    }
+
+    /// Apply an edit; a feature it inserts is selected and shown.
+    fn edit_and_select(&mut self, edit: Edit, description: String) {
+        let select = match &edit {
+            Edit::InsertFeature { layer, index, .. } => Some(FeatureRef {
+                layer: *layer,
+                index: *index,
+            }),
+            _ => None,
+        };
+        self.edit(edit, description);
+        if select.is_some_and(|r| self.doc.feature(r).is_some()) {
+            self.selection = select;
+            self.tab = Tab::Feature;
+        }
+    }
+
+    /// Show only the features dated within `window`, and say so.
+    fn set_time_window(&mut self, window: crate::timeline::Window) {
+        self.timeline.set_window(window);
+        self.status = if window.is_unbounded() {
+            "Showing all dates.".into()
+        } else {
+            format!("Showing {window} (UTC days, inclusive).")
+        };
+    }
+
+    /// The file name offered for the coverage export, after the sites layer.
+    fn coverage_file_name(&self) -> String {
+        self.coverage
+            .sites_layer()
+            .and_then(|id| self.doc.layer(id))
+            .map(|l| coverage_export_name(&l.name))
+            .unwrap_or_else(|| "sites-coverage.geojson".into())
     }
 
     /// Add the picture at `path` as a picture pinned onto the map (one undoable step; its
@@ -916,12 +932,7 @@ impl RaidmapApp {
             Answer::PublishPath(dialog, path) => crate::ui::publish::chosen(self, dialog, &path),
             Answer::CoverageUnavailable => {
                 self.tab = Tab::Coverage;
-                let name = self
-                    .coverage
-                    .sites_layer()
-                    .and_then(|id| self.doc.layer(id))
-                    .map(|l| coverage_export_name(&l.name))
-                    .unwrap_or_else(|| "sites-coverage.geojson".into());
+                let name = self.coverage_file_name();
                 let dir = std::env::current_dir().unwrap_or_default();
                 self.coverage.export_path = Some(dir.join(name).display().to_string());
             }
