@@ -85,7 +85,9 @@ fn bench(c: &mut Criterion) {
             let m = merge::merge(&base, &ours, &theirs, &Key::Id).expect("matched");
             let mut doc = Document::new();
             let id = doc.add_layer(ours.clone());
-            m.edit(id, |_| Side::Ours).apply(&mut doc).expect("applies");
+            m.edit(id, |_| true, |_| Side::Ours)
+                .apply(&mut doc)
+                .expect("applies");
             let mut out = Vec::with_capacity(20 << 20);
             io::write_layer(doc.layer(id).expect("open"), &mut out).expect("written");
             black_box((m.conflicts().len(), out.len()))

@@ -331,3 +331,233 @@ fn the_conflict_screen_shows_each_conflict_side_by_side_and_applies_nothing_unti
     harness.run();
     assert_eq!(names_and_statuses(harness.state(), layer), ours);
 }
+
+#[test]
+fn theirs_changes_are_taken_or_left_one_by_one_and_applied_as_one_step() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let base = dir.path().join("sites.geojson");
+    let theirs = dir.path().join("theirs.geojson");
+    write(
+        &base,
+        &[
+            site(1, "Alpha", "suspected", 104.9, 11.5),
+            site(2, "Bravo", "operating", 104.95, 11.55),
+            site(3, "Charlie", "operating", 105.0, 11.6),
+        ],
+    );
+    // Theirs: Alpha raided, Bravo deleted, Charlie moved east, Delta added; no conflict.
+    write(
+        &theirs,
+        &[
+            site(1, "Alpha", "raided", 104.9, 11.5),
+            site(3, "Charlie", "operating", 105.01, 11.6),
+            site(4, "Delta", "suspected", 105.05, 11.65),
+        ],
+    );
+    let (mut harness, layer) = app_with(&base);
+    let before = names_and_statuses(harness.state(), layer);
+    open_versions_item(&mut harness, "Merge a colleague's copy…");
+    type_into(
+        &mut harness,
+        "Other version's file",
+        &theirs.display().to_string(),
+    );
+    harness
+        .get_by_role_and_label(Role::Button, "Work out the merge")
+        .click();
+    wait(&mut harness);
+
+    // Each change of theirs on its own row, all ticked to start with.
+    assert!(shows(&harness, "Their changes (4 of 4 ticked to take):"));
+    for row in [
+        "Take Alpha: status",
+        "Take Bravo: deleted",
+        "Take Charlie: geometry",
+        "Take Delta: added",
+    ] {
+        assert!(harness.query_by_label(row).is_some(), "a row {row:?}");
+    }
+    assert!(shows(
+        &harness,
+        "Apply the merge: 4 changes from theirs, 0 of yours kept"
+    ));
+
+    // Leave Bravo's deletion and Delta out; nothing changes until Apply.
+    harness.get_by_label("Take Bravo: deleted").click();
+    harness.run();
+    harness.get_by_label("Take Delta: added").click();
+    harness.run();
+    assert!(shows(&harness, "Their changes (2 of 4 ticked to take):"));
+    assert_eq!(names_and_statuses(harness.state(), layer), before);
+    harness
+        .get_by_label_contains("Apply the merge: 2 changes from theirs, 0 of yours kept")
+        .click();
+    harness.run();
+    harness.run();
+    assert!(harness.state().team.merge.is_none(), "the window closes");
+    assert_eq!(
+        names_and_statuses(harness.state(), layer),
+        [
+            ("Alpha".into(), "raided".into()),
+            ("Bravo".into(), "operating".into()),
+            ("Charlie".into(), "operating".into()),
+        ]
+    );
+    let charlie = harness.state().doc.layer(layer).expect("layer").features[2]
+        .point()
+        .expect("a point");
+    assert_eq!((charlie.x, charlie.y), (105.01, 11.6), "theirs' move taken");
+
+    // One undo takes all of it back.
+    harness.state_mut().push(Command::Undo);
+    harness.run();
+    assert_eq!(names_and_statuses(harness.state(), layer), before);
+    let charlie = harness.state().doc.layer(layer).expect("layer").features[2]
+        .point()
+        .expect("a point");
+    assert_eq!((charlie.x, charlie.y), (105.0, 11.6));
+}
+
+#[test]
+fn a_layer_is_compared_with_another_open_layer() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mine = dir.path().join("sites.geojson");
+    let other = dir.path().join("colleague.geojson");
+    write(
+        &mine,
+        &[
+            site(1, "Alpha", "suspected", 104.9, 11.5),
+            site(2, "Bravo", "operating", 104.95, 11.55),
+        ],
+    );
+    write(
+        &other,
+        &[
+            site(1, "Alpha", "raided", 104.9, 11.5),
+            site(2, "Bravo", "operating", 104.95, 11.55),
+            site(3, "Charlie", "suspected", 105.0, 11.6),
+        ],
+    );
+    let mut harness = harness(RaidmapApp::with_files(vec![mine.clone(), other.clone()]));
+    let layer_named = |harness: &Harness<'_, RaidmapApp>, name: &str| {
+        harness
+            .state()
+            .doc
+            .layers()
+            .find(|(_, l)| l.name == name)
+            .map(|(id, _)| id)
+            .expect("the layer")
+    };
+    let layer = layer_named(&harness, "sites.geojson");
+    let colleague = layer_named(&harness, "colleague.geojson");
+    // Versions › Compare with… of sites.geojson (each layer has its own menu).
+    harness.state_mut().push(Command::CompareWith(layer));
+    harness.run();
+    assert_eq!(
+        harness.state().team.compare.as_ref().map(|c| c.layer),
+        Some(layer)
+    );
+
+    // The other open layer, picked from the list instead of a file.
+    harness.get_by_label("Other open layer").click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "colleague.geojson")
+        .click();
+    harness.run();
+    assert_eq!(
+        harness
+            .state()
+            .team
+            .compare
+            .as_ref()
+            .and_then(|c| c.other.layer),
+        Some(colleague)
+    );
+    harness
+        .get_by_role_and_label(Role::Button, "Compare")
+        .click();
+    wait(&mut harness);
+    assert!(shows(
+        &harness,
+        "1 changed · 1 only in colleague.geojson (added) · 0 not in it (removed) · 1 unchanged"
+    ));
+    harness
+        .get_by_role_and_label(Role::Button, "Take all (2)")
+        .click();
+    wait(&mut harness);
+    assert_eq!(
+        names_and_statuses(harness.state(), layer),
+        [
+            ("Alpha".into(), "raided".into()),
+            ("Bravo".into(), "operating".into()),
+            ("Charlie".into(), "suspected".into()),
+        ]
+    );
+    // The other layer is only read.
+    assert_eq!(
+        names_and_statuses(harness.state(), colleague),
+        [
+            ("Alpha".into(), "raided".into()),
+            ("Bravo".into(), "operating".into()),
+            ("Charlie".into(), "suspected".into()),
+        ]
+    );
+    assert!(shows(&harness, "The two versions hold the same features."));
+}
+
+/// Resident memory of this process in MB (`VmRSS` in `/proc/self/status`).
+fn resident_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmRSS");
+    kb / 1024.0
+}
+
+/// For BENCHMARKS.md: what the merge base kept for a layer of a million points costs. The app
+/// opens the file (the base is kept as it opens it); forgetting the base gives its memory back
+/// (the feature list is one block, returned to the system at once), so the resident memory
+/// before and after forgetting it is its size.
+#[test]
+#[ignore = "prints a measurement for BENCHMARKS.md"]
+fn merge_base_memory_of_a_million_points() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("million.geojson");
+    {
+        let mut text = String::with_capacity(180 << 20);
+        text.push_str("{\"type\": \"FeatureCollection\", \"features\": [\n");
+        for i in 0..1_000_000u64 {
+            let (lon, lat) = (
+                102.5 + (i % 4_900) as f64 / 1_000.0,
+                10.6 + (i / 4_900) as f64 / 100.0,
+            );
+            if i > 0 {
+                text.push_str(",\n");
+            }
+            text.push_str(&format!(
+                "{{\"type\": \"Feature\", \"id\": {i}, \"geometry\": {{\"type\": \"Point\", \"coordinates\": [{lon:.5}, {lat:.5}]}}, \"properties\": {{\"name\": \"Site {i}\", \"kind\": \"building\", \"floors\": {}}}}}",
+                i % 9
+            ));
+        }
+        text.push_str("\n]}\n");
+        std::fs::write(&path, text).expect("write");
+    }
+    let started = resident_mb();
+    let mut app = RaidmapApp::with_files(vec![path]);
+    app.finish_loading();
+    let id = app.doc.layers().next().map(|(id, _)| id).expect("the layer");
+    let features = app.doc.layer(id).map_or(0, |l| l.features.len());
+    let opened = resident_mb();
+    app.team.forget(id);
+    let forgotten = resident_mb();
+    println!(
+        "{features} points: resident {started:.1} MB before opening, {opened:.1} MB open with \
+         the base, {forgotten:.1} MB after forgetting the base: the base is {:.1} MB of the \
+         {:.1} MB the layer added",
+        opened - forgotten,
+        opened - started
+    );
+}

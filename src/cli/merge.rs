@@ -78,17 +78,17 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let theirs = read_version(&args.theirs, layer)?;
     let key = key(args.key.as_deref());
     let merged = merge::merge(&base, &ours, &theirs, &key)?;
-    let choose = |_: &Conflict| match args.prefer {
+    let choose = |_| match args.prefer {
         Some(Prefer::Theirs) => Side::Theirs,
         _ => Side::Ours,
     };
-    let (from_ours, from_theirs) = merged.taken(|c| args.prefer.map(|_| choose(c)));
+    let (from_ours, from_theirs) = merged.taken(|_| true, |i| args.prefer.map(|_| choose(i)));
     let conflicts = merged.conflicts().len();
     let write = conflicts == 0 || args.prefer.is_some();
     if write {
         let mut doc = Document::new();
         let id = doc.add_layer(ours);
-        merged.edit(id, choose).apply(&mut doc)?;
+        merged.edit(id, |_| true, choose).apply(&mut doc)?;
         let layer = doc
             .layer(id)
             .ok_or_else(|| anyhow::anyhow!("the merge lost its layer"))?;

@@ -3,7 +3,9 @@
 //! content.
 
 use std::collections::HashMap;
+use std::fmt;
 
+use serde::de::{self, DeserializeSeed, Deserializer as _, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::model::{Feature, Layer};
@@ -33,7 +35,22 @@ impl Key {
 
     /// The key's value in a feature (parsing it without keeping the object).
     pub fn of_feature(&self, feature: &Feature) -> Option<Value> {
+        if let Some(text) = feature.original_text()
+            && let Ok(value) = self.of_text(text)
+        {
+            return value;
+        }
         feature.with_object(|object| self.of(object))
+    }
+
+    /// The key's value read from a feature's text without building its object (only the
+    /// key's value is made; everything else is skipped): what [`Key::of`] gives for the
+    /// parsed object. An error for text that is not a JSON object.
+    fn of_text(&self, text: &str) -> serde_json::Result<Option<Value>> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let value = de.deserialize_map(KeyIn { key: self })?;
+        de.end()?;
+        Ok(value.filter(|v| !v.is_null()))
     }
 
     /// What a person calls the key: `id` or `property "status"`.
@@ -84,10 +101,11 @@ impl Version {
         let mut by_key = HashMap::with_capacity(layer.features.len());
         let mut by_content: HashMap<String, Vec<usize>> = HashMap::new();
         for (index, feature) in layer.features.iter().enumerate() {
-            let (value, content) = feature.with_object(|object| match key.of(object) {
-                Some(value) => (Some(value), None),
-                None => (None, Some(Value::Object(object.clone()).to_string())),
-            });
+            let value = key.of_feature(feature);
+            let content = match value {
+                Some(_) => None,
+                None => Some(feature.with_object(|o| Value::Object(o.clone()).to_string())),
+            };
             match (&value, content) {
                 (Some(value), _) => {
                     if let Some(first) = by_key.insert(value.to_string(), index) {
@@ -156,5 +174,155 @@ impl Pairing {
             old_to_new,
             new_to_old,
         }
+    }
+}
+
+/// Reads one key's value out of a feature object's text: `id`, or one property.
+struct KeyIn<'k> {
+    key: &'k Key,
+}
+
+impl<'de> Visitor<'de> for KeyIn<'_> {
+    type Value = Option<Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a feature object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Value>, A::Error> {
+        let (member, property) = match self.key {
+            Key::Id => ("id", None),
+            Key::Property(name) => ("properties", Some(name.as_str())),
+        };
+        // A member given twice counts as its last value, as when the object is parsed.
+        let mut found = None;
+        while let Some(is_member) = map.next_key_seed(NameIs(member))? {
+            if !is_member {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            found = match property {
+                None => Some(map.next_value::<Value>()?),
+                Some(name) => map.next_value_seed(PropertyIn(name))?,
+            };
+        }
+        Ok(found)
+    }
+}
+
+/// Whether a member's name is the one looked for (without copying it).
+struct NameIs<'a>(&'a str);
+
+impl<'de> DeserializeSeed<'de> for NameIs<'_> {
+    type Value = bool;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NameIs<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<bool, E> {
+        Ok(name == self.0)
+    }
+}
+
+/// One property's value from a `properties` member (`None`: not there, or `properties` is
+/// not an object).
+struct PropertyIn<'a>(&'a str);
+
+impl<'de> DeserializeSeed<'de> for PropertyIn<'_> {
+    type Value = Option<Value>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Option<Value>, D::Error> {
+        // Anything but an object holds no property; read it whole (rare) to skip it.
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PropertyIn<'_> {
+    type Value = Option<Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a properties member")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Value>, A::Error> {
+        let mut found = None;
+        while let Some(is_it) = map.next_key_seed(NameIs(self.0))? {
+            if is_it {
+                found = Some(map.next_value::<Value>()?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Option<Value>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<Value>, E> {
+        Ok(None)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<Value>, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Option<Value>, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Option<Value>, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Option<Value>, E> {
+        Ok(None)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Option<Value>, E> {
+        Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_read_from_text_is_the_key_of_the_parsed_object() {
+        let texts = [
+            r#"{"type": "Feature", "id": 1, "properties": {"site": "a"}, "geometry": null}"#,
+            r#"{"type": "Feature", "id": "1", "properties": {"site": ["a", {"b": 2}]}}"#,
+            r#"{"type": "Feature", "id": null, "properties": {"site": null}}"#,
+            r#"{"type": "Feature", "properties": null, "geometry": {"type": "Point", "coordinates": [1, 2]}}"#,
+            r#"{"type": "Feature", "properties": [1, 2], "id": 2.5}"#,
+            r#"{"type": "Feature", "properties": "text", "id": {"x": 1}}"#,
+            r#"{"id": 1, "id": 2, "properties": {"site": 1}, "properties": {"other": 1}}"#,
+            r#"{"properties": {"site": 1, "site": "2"}, "\u0069d": "escaped", "x": {"id": 9}}"#,
+            r#"{"type": "Feature", "properties": {"nested": {"site": 3}}, "bbox": [1, 2, 3, 4]}"#,
+        ];
+        for text in texts {
+            let object: Map<String, Value> = serde_json::from_str(text).expect("valid");
+            for key in [Key::Id, Key::Property("site".into())] {
+                assert_eq!(
+                    key.of_text(text).expect("read"),
+                    key.of(&object),
+                    "{key:?} in {text}"
+                );
+            }
+        }
+        assert!(Key::Id.of_text("[1, 2]").is_err());
+        assert!(Key::Id.of_text(r#"{"id": 1} x"#).is_err());
     }
 }

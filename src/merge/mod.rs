@@ -20,7 +20,7 @@ mod three_way;
 pub use compare::{GeometryChange, ValueChange};
 pub use diff::{Change, Diff, Entry, Take, diff};
 pub use key::{Key, MatchError};
-pub use three_way::{Conflict, Merge, Side, What, merge};
+pub use three_way::{Conflict, Incoming, IncomingKind, Merge, Part, Side, What, merge};
 
 #[cfg(test)]
 mod tests;

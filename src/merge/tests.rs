@@ -76,28 +76,58 @@ fn deleting_and_inserting_many_features_are_each_others_inverse() {
 }
 
 #[test]
-fn a_conflict_resolved_later_finds_its_feature_by_key() {
-    let base = layer(&[A, B]);
-    let ours = layer(&[B, &A.replace("suspected", "closed")]);
-    let theirs = layer(&[A2, B]);
+fn only_the_incoming_changes_and_conflict_sides_picked_are_applied_in_one_step() {
+    const D: &str =
+        r#"{"type": "Feature", "id": 4, "geometry": null, "properties": {"name": "D"}}"#;
+    let base = layer(&[A, B, C]);
+    // Ours: A's status closed (and the order changed, which is no change).
+    let ours = layer(&[B, &A.replace("suspected", "closed"), C]);
+    // Theirs: A moved and raided (the status conflicts), B deleted, C's member changed, D new.
+    let theirs = layer(&[A2, C2, D]);
     let m = merge(&base, &ours, &theirs, &Key::Id).expect("matched");
     let conflicts: Vec<_> = m.conflicts().collect();
     assert_eq!(conflicts.len(), 1);
     assert_eq!(conflicts[0].what, What::Property("status".into()));
+    let incoming: Vec<(serde_json::Value, IncomingKind)> = m
+        .incoming()
+        .iter()
+        .map(|c| (c.key.clone(), c.kind.clone()))
+        .collect();
+    assert_eq!(
+        incoming,
+        [
+            (json!(1), IncomingKind::Changed(vec![Part::Geometry])),
+            (json!(2), IncomingKind::Removed),
+            (
+                json!("3"),
+                IncomingKind::Changed(vec![Part::Member("source".into())])
+            ),
+            (json!(4), IncomingKind::Added),
+        ]
+    );
+    assert_eq!(m.taken(|_| true, |_| Some(Side::Theirs)), (0, 5));
+    assert_eq!(m.taken(|i| i != 1, |_| Some(Side::Ours)), (1, 3));
+    assert_eq!(m.taken(|_| false, |_| None), (0, 0));
+
+    // Take A's move and D, leave B and C as ours has them, and theirs' status for A.
+    let original = io::to_string(&ours);
     let mut doc = Document::new();
     let id = doc.add_layer(ours);
-    m.edit(id, |_| Side::Ours).apply(&mut doc).expect("merged");
-    // Theirs moved the point (not a conflict): taken.
-    let a = &doc.layer(id).expect("open").features[1];
+    let mut history = History::default();
+    let edit = m.edit(id, |i| i == 0 || i == 3, |_| Side::Theirs);
+    history.apply(&mut doc, edit, "merge").expect("applies");
+    let now = doc.layer(id).expect("open");
+    let names: Vec<&str> = now.features.iter().filter_map(|f| f.name()).collect();
+    assert_eq!(names, ["B", "A", "C", "D"]);
+    let a = &now.features[1];
     assert_eq!(a.point().map(|c| c.y), Some(11.6));
-    assert_eq!(a.property("status"), Some(&json!("closed")));
-    let edit = conflicts[0]
-        .edit(Side::Theirs, id, doc.layer(id).expect("open"), &Key::Id)
-        .expect("found by key");
-    edit.apply(&mut doc).expect("resolved");
-    let a = &doc.layer(id).expect("open").features[1];
     assert_eq!(a.property("status"), Some(&json!("raided")));
-    assert_eq!(m.taken(|_| Some(Side::Theirs)), (0, 2));
-    assert_eq!(m.taken(|_| Some(Side::Ours)), (1, 1));
-    assert_eq!(m.taken(|_| None), (0, 1));
+    assert_eq!(now.features[2].object().get("source"), Some(&json!("x")));
+    history.undo(&mut doc).expect("undo").expect("undone");
+    assert_eq!(io::to_string(doc.layer(id).expect("open")), original);
+
+    // Nothing taken and every conflict ours: nothing changes.
+    let edit = m.edit(id, |_| false, |_| Side::Ours);
+    edit.apply(&mut doc).expect("applies");
+    assert_eq!(io::to_string(doc.layer(id).expect("open")), original);
 }

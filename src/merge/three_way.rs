@@ -2,9 +2,10 @@
 //!
 //! A change made on one side only is taken; the same change on both sides is taken once; a
 //! property (or member) changed differently on the two sides, a geometry changed differently,
-//! or a feature deleted on one side and changed on the other is a [`Conflict`]. The result is
-//! an edit of OURS: features OURS has keep their order (and, untouched, their exact text),
-//! THEIRS' additions come after them.
+//! or a feature deleted on one side and changed on the other is a [`Conflict`]. THEIRS'
+//! changes that merge without conflict are listed feature by feature ([`Incoming`]), so the
+//! window can leave some out. The result is an edit of OURS: features OURS has keep their
+//! order (and, untouched, their exact text), THEIRS' additions come after them.
 
 use serde_json::{Map, Value};
 
@@ -66,20 +67,51 @@ enum Resolution {
     Insert(usize, Box<Feature>),
 }
 
+/// One feature's change from THEIRS that merges without conflict: taken by default, and the
+/// window lets the user leave it out ([`Merge::edit`]'s `take`).
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    /// The feature's key value (`null`: matched by content).
+    pub key: Value,
+    /// Its label (OURS' version, else THEIRS').
+    pub label: String,
+    pub kind: IncomingKind,
+    /// How many changes it counts for: each property, geometry or member changed, or 1 for
+    /// a feature added or deleted.
+    pub count: usize,
+    action: Action,
+}
+
+/// What an [`Incoming`] change does to OURS.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IncomingKind {
+    /// THEIRS added the feature.
+    Added,
+    /// THEIRS deleted it (OURS left it as it was).
+    Removed,
+    /// THEIRS changed these parts of it (OURS left them as they were).
+    Changed(Vec<Part>),
+}
+
+#[derive(Debug, Clone)]
+enum Action {
+    /// Edits of OURS' feature, on the placeholder layer.
+    Edits(Vec<Edit>),
+    /// Delete OURS' feature at this index.
+    Delete(usize),
+    /// Add THEIRS' feature (THEIRS' index, for the order).
+    Insert(usize, Box<Feature>),
+}
+
 /// A merge worked out, not applied: [`Merge::edit`] turns it into one edit of OURS.
 #[derive(Debug, Clone)]
 pub struct Merge {
-    /// Changes from THEIRS to apply to OURS' features (by OURS' index).
-    steps: Vec<Edit>,
-    /// OURS' features THEIRS deleted (OURS left them as they were).
-    deletes: Vec<usize>,
-    /// THEIRS' additions, by THEIRS' index.
-    inserts: Vec<(usize, Feature)>,
+    /// THEIRS' changes that merge without conflict, in BASE's order, then THEIRS' additions.
+    incoming: Vec<Incoming>,
     /// Each conflict with OURS' index of its feature (`None`: OURS deleted it).
     conflicts: Vec<(Option<usize>, Conflict)>,
     ours_len: usize,
     taken_from_ours: usize,
-    taken_from_theirs: usize,
 }
 
 /// Merge `theirs` into `ours`, both edited from `base`, matching features by `key`.
@@ -91,13 +123,10 @@ pub fn merge(base: &Layer, ours: &Layer, theirs: &Layer, key: &Key) -> Result<Me
     let base_theirs = Pairing::new(&base_v, &theirs_v);
     let ours_theirs = Pairing::new(&ours_v, &theirs_v);
     let mut m = Merge {
-        steps: Vec::new(),
-        deletes: Vec::new(),
-        inserts: Vec::new(),
+        incoming: Vec::new(),
         conflicts: Vec::new(),
         ours_len: ours.features.len(),
         taken_from_ours: 0,
-        taken_from_theirs: 0,
     };
     for (b, base_feature) in base.features.iter().enumerate() {
         let key = || base_v.keys[b].clone().unwrap_or(Value::Null);
@@ -110,18 +139,26 @@ pub fn merge(base: &Layer, ours: &Layer, theirs: &Layer, key: &Key) -> Result<Me
                 match (ours_same, theirs_same) {
                     (true, true) => {}
                     (false, true) => m.taken_from_ours += changes(base_feature, ours_feature),
-                    (true, false) => {
-                        m.taken_from_theirs += changes(base_feature, theirs_feature);
-                        m.steps.extend(whole_edits(ours_feature, theirs_feature, o));
-                    }
+                    (true, false) => m.incoming.push(whole_change(
+                        key(),
+                        ours_feature.label(o),
+                        ours_feature,
+                        theirs_feature,
+                        o,
+                    )),
                     (false, false) => m.features(Some(base_feature), ours, theirs, o, t, key()),
                 }
             }
             (Some(o), None) => {
                 let ours_feature = &ours.features[o];
                 if compare::same(base_feature, ours_feature) {
-                    m.deletes.push(o);
-                    m.taken_from_theirs += 1;
+                    m.incoming.push(Incoming {
+                        key: key(),
+                        label: ours_feature.label(o),
+                        kind: IncomingKind::Removed,
+                        count: 1,
+                        action: Action::Delete(o),
+                    });
                 } else {
                     m.conflicts.push((
                         Some(o),
@@ -182,8 +219,13 @@ pub fn merge(base: &Layer, ours: &Layer, theirs: &Layer, key: &Key) -> Result<Me
         let added_by_ours =
             ours_theirs.new_to_old[t].is_some_and(|o| base_ours.new_to_old[o].is_none());
         if base_theirs.new_to_old[t].is_none() && !added_by_ours {
-            m.inserts.push((t, theirs_feature.clone()));
-            m.taken_from_theirs += 1;
+            m.incoming.push(Incoming {
+                key: theirs_v.keys[t].clone().unwrap_or(Value::Null),
+                label: theirs_feature.label(t),
+                kind: IncomingKind::Added,
+                count: 1,
+                action: Action::Insert(t, Box::new(theirs_feature.clone())),
+            });
         }
     }
     Ok(m)
@@ -205,33 +247,42 @@ fn changes(a: &Feature, b: &Feature) -> usize {
     })
 }
 
-/// The edits that make OURS' feature `o` (unchanged from BASE) THEIRS' version.
-fn whole_edits(ours: &Feature, theirs: &Feature, o: usize) -> Vec<Edit> {
+/// THEIRS' change of a feature OURS left as it was in BASE: every part that differs between
+/// OURS' feature `o` and THEIRS'.
+fn whole_change(key: Value, label: String, ours: &Feature, theirs: &Feature, o: usize) -> Incoming {
     let target = FeatureRef {
         layer: PLACEHOLDER,
         index: o,
     };
+    let mut parts = Vec::new();
+    let mut edits = Vec::new();
     ours.with_object(|a| {
         theirs.with_object(|b| {
-            let mut edits: Vec<Edit> = compare::property_changes(a, b)
-                .into_iter()
-                .map(|p| property_edit(target, p.name, p.new))
-                .collect();
+            for p in compare::property_changes(a, b) {
+                parts.push(Part::Property(p.name.clone()));
+                edits.push(property_edit(target, p.name, p.new));
+            }
             if geometry_part(a) != geometry_part(b) {
+                parts.push(Part::Geometry);
                 edits.extend(geometry_edits(theirs, target));
             }
-            edits.extend(
-                compare::member_changes(a, b)
-                    .into_iter()
-                    .map(|m| Edit::SetTopLevel {
-                        target,
-                        key: m.name,
-                        value: m.new,
-                    }),
-            );
-            edits
+            for m in compare::member_changes(a, b) {
+                parts.push(Part::Member(m.name.clone()));
+                edits.push(Edit::SetTopLevel {
+                    target,
+                    key: m.name,
+                    value: m.new,
+                });
+            }
         })
-    })
+    });
+    Incoming {
+        key,
+        label,
+        count: parts.len(),
+        kind: IncomingKind::Changed(parts),
+        action: Action::Edits(edits),
+    }
 }
 
 /// Steps are worked out before the layer's id is known; [`Merge::edit`] puts it in.
@@ -289,12 +340,7 @@ impl Merge {
         };
         let mut conflicts = Vec::new();
         let mut steps = Vec::new();
-        let (mut from_ours, mut from_theirs) = (0, 0);
-        let mut tally = |p: &Pick| match p {
-            Pick::Same { changed: true } | Pick::Ours => from_ours += 1,
-            Pick::Theirs => from_theirs += 1,
-            _ => {}
-        };
+        let mut parts = Vec::new();
         let run = |b: &Map<String, Value>, a: &Map<String, Value>, c: &Map<String, Value>| {
             let mut out = Vec::new();
             // Properties: OURS' keys in order, then THEIRS' new ones, then BASE's others.
@@ -345,7 +391,12 @@ impl Merge {
             None => ours_feature.with_object(|a| theirs_feature.with_object(|c| run(&empty, a, c))),
         };
         for (part, p, [vb, vo, vt]) in outcomes {
-            tally(&p);
+            if let Pick::Same { changed: true } | Pick::Ours = p {
+                self.taken_from_ours += 1;
+            }
+            if let Pick::Theirs = p {
+                parts.push(part.clone());
+            }
             match p {
                 Pick::Theirs => match part {
                     Part::Property(name) => steps.push(property_edit(target, name, vt)),
@@ -387,9 +438,15 @@ impl Merge {
                 Pick::Same { .. } | Pick::Ours => {}
             }
         }
-        self.taken_from_ours += from_ours;
-        self.taken_from_theirs += from_theirs;
-        self.steps.extend(steps);
+        if !parts.is_empty() {
+            self.incoming.push(Incoming {
+                key,
+                label,
+                count: parts.len(),
+                kind: IncomingKind::Changed(parts),
+                action: Action::Edits(steps),
+            });
+        }
         self.conflicts.extend(conflicts);
     }
 
@@ -398,41 +455,78 @@ impl Merge {
         self.conflicts.iter().map(|(_, c)| c)
     }
 
-    /// How many changes of each side the result holds, conflicts resolved by `resolved`
-    /// (`None`: not resolved, not counted): `(from OURS, from THEIRS)`. A change is a feature
-    /// added or deleted, or one property, geometry or member changed; one made the same way on
-    /// both sides counts once, for OURS.
-    pub fn taken(&self, resolved: impl Fn(&Conflict) -> Option<Side>) -> (usize, usize) {
+    /// THEIRS' changes that merge without conflict, in BASE's order, then THEIRS' additions.
+    pub fn incoming(&self) -> &[Incoming] {
+        &self.incoming
+    }
+
+    /// How many changes of each side the result holds, taking the incoming changes `take`
+    /// says yes to (by their place in [`Merge::incoming`]) and resolving conflicts by
+    /// `resolved` (by their place in [`Merge::conflicts`]; `None`: not resolved, not counted):
+    /// `(from OURS, from THEIRS)`. A change is a feature added or deleted, or one property,
+    /// geometry or member changed; one made the same way on both sides counts once, for OURS.
+    pub fn taken(
+        &self,
+        take: impl Fn(usize) -> bool,
+        resolved: impl Fn(usize) -> Option<Side>,
+    ) -> (usize, usize) {
         let count = |side| {
-            self.conflicts()
-                .filter(|c| resolved(c) == Some(side))
+            (0..self.conflicts.len())
+                .filter(|&i| resolved(i) == Some(side))
                 .count()
         };
+        let incoming: usize = (self.incoming.iter().enumerate())
+            .filter(|&(i, _)| take(i))
+            .map(|(_, c)| c.count)
+            .sum();
         (
             self.taken_from_ours + count(Side::Ours),
-            self.taken_from_theirs + count(Side::Theirs),
+            incoming + count(Side::Theirs),
         )
     }
 
     /// The edit that turns OURS (the open layer `layer`, as it was when merged) into the
-    /// merge, each conflict resolved by `choose` (OURS' side: OURS' version stays). One step.
-    pub fn edit(&self, layer: LayerId, choose: impl Fn(&Conflict) -> Side) -> Edit {
-        let mut edits: Vec<Edit> = self.steps.iter().map(|e| on_layer(e, layer)).collect();
-        let mut deletes = self.deletes.clone();
-        let mut inserts: Vec<(usize, &Feature)> =
-            self.inserts.iter().map(|(t, f)| (*t, f)).collect();
-        for (o, conflict) in &self.conflicts {
-            if choose(conflict) == Side::Ours {
+    /// merge: the incoming changes `take` says yes to, each conflict resolved by `choose`
+    /// (OURS' side: OURS' version stays), both by place as in [`Merge::taken`]. One step.
+    pub fn edit(
+        &self,
+        layer: LayerId,
+        take: impl Fn(usize) -> bool,
+        choose: impl Fn(usize) -> Side,
+    ) -> Edit {
+        let mut edits: Vec<Edit> = Vec::new();
+        let mut deletes = Vec::new();
+        let mut inserts: Vec<(usize, &Feature)> = Vec::new();
+        for (i, change) in self.incoming.iter().enumerate() {
+            if !take(i) {
                 continue;
             }
-            match (&conflict.theirs_side, o) {
-                (Resolution::Delete, Some(o)) => deletes.push(*o),
+            match &change.action {
+                Action::Edits(steps) => edits.extend(steps.iter().map(|e| on_layer(e, layer))),
+                Action::Delete(o) => deletes.push(*o),
+                Action::Insert(t, feature) => inserts.push((*t, feature)),
+            }
+        }
+        for (i, (o, conflict)) in self.conflicts.iter().enumerate() {
+            if choose(i) == Side::Ours {
+                continue;
+            }
+            let target = o.map(|index| FeatureRef { layer, index });
+            match (&conflict.theirs_side, target) {
                 (Resolution::Insert(t, feature), _) => inserts.push((*t, feature)),
-                (resolution, Some(o)) => edits.extend(resolution_edits(
-                    resolution,
-                    FeatureRef { layer, index: *o },
-                )),
                 (_, None) => {}
+                (Resolution::Delete, Some(target)) => deletes.push(target.index),
+                (Resolution::Property(name, value), Some(target)) => {
+                    edits.push(property_edit(target, name.clone(), value.clone()));
+                }
+                (Resolution::Member(name, value), Some(target)) => edits.push(Edit::SetTopLevel {
+                    target,
+                    key: name.clone(),
+                    value: value.clone(),
+                }),
+                (Resolution::Geometry(theirs), Some(target)) => {
+                    edits.extend(geometry_edits(theirs, target));
+                }
             }
         }
         deletes.sort_unstable();
@@ -449,7 +543,7 @@ impl Merge {
             let features = inserts
                 .into_iter()
                 .enumerate()
-                .map(|(k, (_, f))| (start + k, f.clone()))
+                .map(|(k, (_, f))| (start + k, (*f).clone()))
                 .collect();
             edits.push(Edit::InsertFeatures { layer, features });
         }
@@ -458,7 +552,8 @@ impl Merge {
 }
 
 /// A part of a feature the merge decides on.
-enum Part {
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
     Property(String),
     Geometry,
     Member(String),
@@ -477,45 +572,7 @@ fn on_layer(edit: &Edit, layer: LayerId) -> Edit {
     edit
 }
 
-/// The edits of THEIRS' side of a conflict on the feature at `target`.
-fn resolution_edits(resolution: &Resolution, target: FeatureRef) -> Vec<Edit> {
-    match resolution {
-        Resolution::Property(name, value) => {
-            vec![property_edit(target, name.clone(), value.clone())]
-        }
-        Resolution::Member(name, value) => vec![Edit::SetTopLevel {
-            target,
-            key: name.clone(),
-            value: value.clone(),
-        }],
-        Resolution::Geometry(theirs) => geometry_edits(theirs, target).into(),
-        Resolution::Delete => vec![Edit::DeleteFeature { target }],
-        Resolution::Insert(_, feature) => vec![Edit::InsertFeature {
-            layer: target.layer,
-            index: target.index,
-            feature: (**feature).clone(),
-        }],
-    }
-}
-
 impl Conflict {
-    /// The edit that resolves this conflict to `side` on the open layer `current` (id
-    /// `layer`), after the merge's own edit: `None` for OURS' side (OURS' version is what the
-    /// layer holds) or when the feature is no longer in the layer. The feature is found by its
-    /// key, so other edits made since do not matter; THEIRS' version of a feature OURS deleted
-    /// is appended.
-    pub fn edit(&self, side: Side, layer: LayerId, current: &Layer, key: &Key) -> Option<Edit> {
-        if side == Side::Ours {
-            return None;
-        }
-        let index = match &self.theirs_side {
-            Resolution::Insert(..) => current.features.len(),
-            _ => key.find(current, &self.key)?,
-        };
-        let edits = resolution_edits(&self.theirs_side, FeatureRef { layer, index });
-        Some(Edit::Batch(edits))
-    }
-
     /// `"property"`, `"geometry"`, `"member"` or `"delete"`.
     pub fn kind(&self) -> &'static str {
         match self.what {

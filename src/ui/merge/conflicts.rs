@@ -1,12 +1,12 @@
 //! *Merge a colleague's copy…*: the layer as it was opened is the base (kept in memory since
 //! it was read, so saving edits over the file does not change it), the layer as edited is
 //! ours, the chosen file is theirs. The merge is worked out on a thread and shown
-//! before anything changes: how many changes merge without conflict, and each conflict side
-//! by side (base / ours / theirs; for a geometry also on the map), to decide one at a time or
-//! all one way. *Apply* makes the whole merge one undoable step; no file is written until
-//! the user saves or exports.
+//! before anything changes: each change of theirs that merges without conflict (feature
+//! added, deleted or changed), ticked to be taken and unticked to leave it out, and each
+//! conflict side by side (base / ours / theirs; for a geometry also on the map), to decide
+//! one at a time or all one way. *Apply* makes what was picked one undoable step; no file is
+//! written until the user saves or exports.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use egui::RichText;
@@ -17,13 +17,15 @@ use super::job::{Job, Work, read_version};
 use super::marks::{self, Marks, Outline};
 use super::source::{Asked, KeyChoice, OtherChoice};
 use super::values::{self, cell};
-use crate::merge::{Conflict, Key, Merge, Side, What};
+use crate::merge::{Conflict, Incoming, IncomingKind, Key, Merge, Part, Side, What};
 use crate::model::{Document, FeatureRef, Layer, LayerId};
 use crate::ui::command::Command;
 
 /// A merge worked out, with the user's decisions so far.
 pub struct Merged {
     merge: Merge,
+    /// Per change of theirs without conflict (in the merge's order): whether to take it.
+    pub takes: Vec<bool>,
     /// Per conflict (in the merge's order): the side chosen, if any yet.
     pub choices: Vec<Option<Side>>,
     theirs_name: String,
@@ -39,19 +41,15 @@ impl Merged {
 
     /// `(from ours, from theirs)` with the decisions so far.
     fn counts(&self) -> (usize, usize) {
-        let index = self.index();
-        self.merge
-            .taken(|c| index.get(&(c as *const _)).and_then(|&i| self.choices[i]))
+        self.merge.taken(|i| self.takes[i], |i| self.choices[i])
     }
+}
 
-    /// Each conflict's position, by address (the merge hands out references).
-    fn index(&self) -> HashMap<*const Conflict, usize> {
-        self.merge
-            .conflicts()
-            .enumerate()
-            .map(|(i, c)| (c as *const _, i))
-            .collect()
-    }
+/// A row of the window's lists.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Row {
+    Incoming(usize),
+    Conflict(usize),
 }
 
 type State = Work<Merged>;
@@ -62,8 +60,8 @@ pub struct MergeWindow {
     pub theirs: OtherChoice,
     pub key: KeyChoice,
     state: State,
-    /// The conflict shown on the map.
-    picked: Option<usize>,
+    /// The row shown on the map.
+    picked: Option<Row>,
     drawing: Marks,
 }
 
@@ -190,7 +188,8 @@ impl MergeWindow {
         wants
     }
 
-    /// The summary, the conflicts and *Apply*; true once the merge was applied.
+    /// The summary, theirs' changes, the conflicts and *Apply*; true once the merge was
+    /// applied.
     fn result_ui(
         &mut self,
         ui: &mut egui::Ui,
@@ -200,105 +199,31 @@ impl MergeWindow {
         let State::Done(m) = &mut self.state else {
             return false;
         };
+        let incoming = m.takes.len();
         let total = m.choices.len();
-        let (plain_ours, plain_theirs) = m.merge.taken(|_| None);
+        let (plain_ours, plain_theirs) = m.merge.taken(|_| true, |_| None);
         ui.label(format!(
             "Without conflict: {plain_theirs} changes from {}, {plain_ours} of yours.",
             m.theirs_name
         ));
-        if total == 0 && plain_theirs == 0 {
+        if total == 0 && incoming == 0 {
             ui.label("Nothing to merge: their copy has no change that yours lacks.");
             return false;
         }
+        // The lists share the height left, each at least 100 points.
+        let lists = usize::from(incoming > 0) + usize::from(total > 0);
+        let height =
+            ((ui.available_height() - 90.0 - 50.0 * lists as f32) / lists as f32).max(100.0);
         let mut clicked = None;
-        if total > 0 {
-            let left = m.choices.iter().filter(|c| c.is_none()).count();
-            ui.label(RichText::new(format!(
-                "{total} conflicts: both of you changed the same thing differently. Decide each one, or all one way ({left} left)."
-            )).strong());
-            ui.horizontal(|ui| {
-                if ui.button("All ours").clicked() {
-                    m.choices.iter_mut().for_each(|c| *c = Some(Side::Ours));
-                }
-                if ui.button("All theirs").clicked() {
-                    m.choices.iter_mut().for_each(|c| *c = Some(Side::Theirs));
-                }
-            });
-            let available = (ui.available_height() - 60.0).max(120.0);
-            let conflicts: Vec<&Conflict> = m.merge.conflicts().collect();
-            let choices = &mut m.choices;
-            TableBuilder::new(ui)
-                .id_salt("merge-conflicts")
-                .striped(true)
-                .sense(egui::Sense::click())
-                .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-                .column(Column::initial(110.0).at_least(60.0).clip(true))
-                .column(Column::initial(80.0).at_least(50.0).clip(true))
-                .column(Column::initial(110.0).at_least(50.0).clip(true))
-                .column(Column::initial(110.0).at_least(50.0).clip(true))
-                .column(Column::initial(110.0).at_least(50.0).clip(true))
-                .column(Column::exact(110.0))
-                .min_scrolled_height(0.0)
-                .max_scroll_height(available)
-                .header(20.0, |mut h| {
-                    for name in ["Feature", "Field", "Base", "Ours", "Theirs", "Keep"] {
-                        h.col(|ui| {
-                            ui.strong(name);
-                        });
-                    }
-                })
-                .body(|body| {
-                    body.rows(22.0, conflicts.len(), |mut row| {
-                        let i = row.index();
-                        let c = conflicts[i];
-                        row.set_selected(self.picked == Some(i));
-                        let field = field_text(c);
-                        row.col(|ui| {
-                            cell(ui, &c.label).on_hover_text(format!(
-                                "{} (key {})",
-                                c.label,
-                                values::key_text(Some(&c.key))
-                            ));
-                        });
-                        row.col(|ui| {
-                            cell(ui, &field);
-                        });
-                        for (value, side) in [
-                            (&c.base, None),
-                            (&c.ours, Some(Side::Ours)),
-                            (&c.theirs, Some(Side::Theirs)),
-                        ] {
-                            row.col(|ui| {
-                                let (short, full) = cell_text(c, value.as_ref(), side);
-                                let color = match side {
-                                    None => marks::BASE,
-                                    Some(Side::Ours) => marks::OURS,
-                                    Some(Side::Theirs) => marks::THEIRS,
-                                };
-                                cell(ui, RichText::new(short).color(color)).on_hover_text(full);
-                            });
-                        }
-                        row.col(|ui| {
-                            for (side, text) in [(Side::Ours, "ours"), (Side::Theirs, "theirs")] {
-                                let chosen = choices[i] == Some(side);
-                                let r = ui.selectable_label(chosen, text);
-                                crate::ui::a11y::name(
-                                    &r,
-                                    format!("Keep {text}: {} {field}", c.label),
-                                );
-                                if r.clicked() {
-                                    choices[i] = Some(side);
-                                }
-                            }
-                        });
-                        if row.response().clicked() {
-                            clicked = Some(i);
-                        }
-                    });
-                });
+        if incoming > 0 {
+            clicked = incoming_ui(ui, m, self.picked, height);
         }
-        if let Some(i) = clicked {
-            self.pick(i, doc, commands);
+        if total > 0 {
+            ui.separator();
+            clicked = conflicts_ui(ui, m, self.picked, height).or(clicked);
+        }
+        if let Some(row) = clicked {
+            self.pick(row, doc, commands);
         }
         let State::Done(m) = &self.state else {
             return false;
@@ -323,16 +248,41 @@ impl MergeWindow {
         false
     }
 
-    /// Show conflict `i` on the map: its geometries for a geometry or deletion conflict, and
-    /// the feature selected and in view.
-    fn pick(&mut self, i: usize, doc: &Document, commands: &mut Vec<Command>) {
+    /// Show a row on the map: the feature selected and in view, and for a geometry or
+    /// deletion conflict its geometries.
+    fn pick(&mut self, row: Row, doc: &Document, commands: &mut Vec<Command>) {
         let State::Done(m) = &self.state else {
             return;
+        };
+        self.picked = Some(row);
+        self.drawing = Marks::default();
+        let i = match row {
+            Row::Conflict(i) => i,
+            Row::Incoming(i) => {
+                let Some(change) = m.merge.incoming().get(i) else {
+                    return;
+                };
+                let index = doc.layer(self.layer).and_then(|l| {
+                    // Theirs' addition is not in the layer yet.
+                    (change.kind != IncomingKind::Added)
+                        .then(|| m.key.find(l, &change.key))
+                        .flatten()
+                });
+                commands.push(Command::Select(index.map(|index| FeatureRef {
+                    layer: self.layer,
+                    index,
+                })));
+                if let Some(area) =
+                    index.and_then(|i| doc.layer(self.layer)?.features.get(i)?.bbox())
+                {
+                    commands.push(Command::ZoomTo(area));
+                }
+                return;
+            }
         };
         let Some(c) = m.conflicts().nth(i) else {
             return;
         };
-        self.picked = Some(i);
         let geometry = |v: &Option<Value>| match c.what {
             What::Geometry => v.clone(),
             What::Delete { .. } => v.as_ref().and_then(|o| o.get("geometry")).cloned(),
@@ -382,13 +332,11 @@ impl MergeWindow {
             );
             return false;
         }
-        let index = m.index();
-        let edit = m.merge.edit(self.layer, |c| {
-            index
-                .get(&(c as *const _))
-                .and_then(|&i| m.choices[i])
-                .unwrap_or(Side::Ours)
-        });
+        let edit = m.merge.edit(
+            self.layer,
+            |i| m.takes[i],
+            |i| m.choices[i].unwrap_or(Side::Ours),
+        );
         let (_, theirs) = m.counts();
         let resolved = m.choices.len();
         let name = doc.layer(self.layer).map_or("", |l| l.name.as_str());
@@ -406,6 +354,190 @@ impl MergeWindow {
         commands.push(Command::Edit(edit, description));
         true
     }
+}
+
+/// Theirs' changes without conflict, each ticked to take it; the row clicked, if any.
+fn incoming_ui(ui: &mut egui::Ui, m: &mut Merged, picked: Option<Row>, height: f32) -> Option<Row> {
+    let taken = m.takes.iter().filter(|t| **t).count();
+    ui.horizontal(|ui| {
+        ui.label(
+            RichText::new(format!(
+                "Their changes ({taken} of {} ticked to take):",
+                m.takes.len()
+            ))
+            .strong(),
+        );
+        if ui.button("Take all").clicked() {
+            m.takes.iter_mut().for_each(|t| *t = true);
+        }
+        if ui.button("Take none").clicked() {
+            m.takes.iter_mut().for_each(|t| *t = false);
+        }
+    });
+    let mut clicked = None;
+    let changes = m.merge.incoming();
+    let takes = &mut m.takes;
+    TableBuilder::new(ui)
+        .id_salt("merge-incoming")
+        .striped(true)
+        .sense(egui::Sense::click())
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .column(Column::exact(40.0))
+        .column(Column::initial(160.0).at_least(80.0).clip(true))
+        .column(Column::exact(70.0))
+        .column(Column::remainder().at_least(120.0).clip(true))
+        .min_scrolled_height(0.0)
+        .max_scroll_height(height)
+        .header(20.0, |mut h| {
+            for name in ["Take", "Feature", "Change", "What"] {
+                h.col(|ui| {
+                    ui.strong(name);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(22.0, changes.len(), |mut row| {
+                let i = row.index();
+                let change = &changes[i];
+                row.set_selected(picked == Some(Row::Incoming(i)));
+                let (kind, color) = match change.kind {
+                    IncomingKind::Added => ("added", marks::ADDED),
+                    IncomingKind::Removed => ("removed", marks::REMOVED),
+                    IncomingKind::Changed(_) => ("changed", marks::CHANGED),
+                };
+                let what = incoming_text(change);
+                row.col(|ui| {
+                    let r = ui.checkbox(&mut takes[i], "");
+                    crate::ui::a11y::name(&r, format!("Take {}: {what}", change.label));
+                });
+                row.col(|ui| {
+                    cell(ui, &change.label).on_hover_text(format!(
+                        "{} (key {})",
+                        change.label,
+                        values::key_text(Some(&change.key))
+                    ));
+                });
+                row.col(|ui| {
+                    cell(ui, RichText::new(kind).color(color));
+                });
+                row.col(|ui| {
+                    cell(ui, &what).on_hover_text(&what);
+                });
+                if row.response().clicked() {
+                    clicked = Some(Row::Incoming(i));
+                }
+            });
+        });
+    clicked
+}
+
+/// `added`, `deleted`, `status, geometry, source (member)`.
+fn incoming_text(change: &Incoming) -> String {
+    match &change.kind {
+        IncomingKind::Added => "added".into(),
+        IncomingKind::Removed => "deleted".into(),
+        IncomingKind::Changed(parts) => parts
+            .iter()
+            .map(|p| match p {
+                Part::Property(name) => name.clone(),
+                Part::Geometry => "geometry".into(),
+                Part::Member(name) => format!("{name} (member)"),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// The conflicts side by side, each decided with *ours* / *theirs*; the row clicked, if any.
+fn conflicts_ui(
+    ui: &mut egui::Ui,
+    m: &mut Merged,
+    picked: Option<Row>,
+    height: f32,
+) -> Option<Row> {
+    let total = m.choices.len();
+    let left = m.choices.iter().filter(|c| c.is_none()).count();
+    ui.label(RichText::new(format!(
+        "{total} conflicts: both of you changed the same thing differently. Decide each one, or all one way ({left} left)."
+    )).strong());
+    ui.horizontal(|ui| {
+        if ui.button("All ours").clicked() {
+            m.choices.iter_mut().for_each(|c| *c = Some(Side::Ours));
+        }
+        if ui.button("All theirs").clicked() {
+            m.choices.iter_mut().for_each(|c| *c = Some(Side::Theirs));
+        }
+    });
+    let mut clicked = None;
+    let conflicts: Vec<&Conflict> = m.merge.conflicts().collect();
+    let choices = &mut m.choices;
+    TableBuilder::new(ui)
+        .id_salt("merge-conflicts")
+        .striped(true)
+        .sense(egui::Sense::click())
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .column(Column::initial(110.0).at_least(60.0).clip(true))
+        .column(Column::initial(80.0).at_least(50.0).clip(true))
+        .column(Column::initial(110.0).at_least(50.0).clip(true))
+        .column(Column::initial(110.0).at_least(50.0).clip(true))
+        .column(Column::initial(110.0).at_least(50.0).clip(true))
+        .column(Column::exact(110.0))
+        .min_scrolled_height(0.0)
+        .max_scroll_height(height)
+        .header(20.0, |mut h| {
+            for name in ["Feature", "Field", "Base", "Ours", "Theirs", "Keep"] {
+                h.col(|ui| {
+                    ui.strong(name);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(22.0, conflicts.len(), |mut row| {
+                let i = row.index();
+                let c = conflicts[i];
+                row.set_selected(picked == Some(Row::Conflict(i)));
+                let field = field_text(c);
+                row.col(|ui| {
+                    cell(ui, &c.label).on_hover_text(format!(
+                        "{} (key {})",
+                        c.label,
+                        values::key_text(Some(&c.key))
+                    ));
+                });
+                row.col(|ui| {
+                    cell(ui, &field);
+                });
+                for (value, side) in [
+                    (&c.base, None),
+                    (&c.ours, Some(Side::Ours)),
+                    (&c.theirs, Some(Side::Theirs)),
+                ] {
+                    row.col(|ui| {
+                        let (short, full) = cell_text(c, value.as_ref(), side);
+                        let color = match side {
+                            None => marks::BASE,
+                            Some(Side::Ours) => marks::OURS,
+                            Some(Side::Theirs) => marks::THEIRS,
+                        };
+                        cell(ui, RichText::new(short).color(color)).on_hover_text(full);
+                    });
+                }
+                row.col(|ui| {
+                    for (side, text) in [(Side::Ours, "ours"), (Side::Theirs, "theirs")] {
+                        let chosen = choices[i] == Some(side);
+                        let r = ui.selectable_label(chosen, text);
+                        crate::ui::a11y::name(&r, format!("Keep {text}: {} {field}", c.label));
+                        if r.clicked() {
+                            choices[i] = Some(side);
+                        }
+                    }
+                });
+                if row.response().clicked() {
+                    clicked = Some(Row::Conflict(i));
+                }
+            });
+        });
+    clicked
 }
 
 /// `status`, `geometry`, `id (member)`, `deleted by theirs`.
@@ -463,6 +595,7 @@ fn work_out(
         |n| n.to_string_lossy().into_owned(),
     );
     Ok(Merged {
+        takes: vec![true; merge.incoming().len()],
         choices: vec![None; conflicts],
         merge,
         theirs_name,

@@ -5,8 +5,9 @@
 //!   *Take* / *Take all* as undoable edits.
 //! - *Merge a colleague's copy…* ([`conflicts`]): the layer as it was opened is the base (a
 //!   copy kept from the moment it was read, [`TeamWork::keep_base`], so saving edits over its
-//!   file does not move the base), the layer as edited ours, the chosen file theirs; the changes that do not conflict and the
-//!   user's decision on each conflict applied as one undoable step, nothing before *Apply*.
+//!   file does not move the base), the layer as edited ours, the chosen file theirs; each
+//!   change of theirs that does not conflict taken or left out, each conflict decided, and
+//!   what was picked applied as one undoable step, nothing before *Apply*.
 //!
 //! Reading files and matching features (100,000 of them take about a second) run on a thread
 //! ([`job`]). [`source`] asks for the other version and the key, [`marks`] draws on the map,
