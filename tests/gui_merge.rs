@@ -548,7 +548,12 @@ fn merge_base_memory_of_a_million_points() {
     let started = resident_mb();
     let mut app = RaidmapApp::with_files(vec![path]);
     app.finish_loading();
-    let id = app.doc.layers().next().map(|(id, _)| id).expect("the layer");
+    let id = app
+        .doc
+        .layers()
+        .next()
+        .map(|(id, _)| id)
+        .expect("the layer");
     let features = app.doc.layer(id).map_or(0, |l| l.features.len());
     let opened = resident_mb();
     app.team.forget(id);
