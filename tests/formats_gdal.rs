@@ -852,3 +852,168 @@ fn z_values_are_kept_from_shapefile_geopackage_and_flatgeobuf_as_gdal_keeps_them
         full_positions(&gdal_reads(&measured, None, dir.path()))
     );
 }
+
+/// The `Geometry:` lines `ogrinfo -so -al` prints for `file` (one per layer).
+fn ogrinfo_geometry(file: &Path) -> Vec<String> {
+    let info = Command::new("ogrinfo")
+        .args(["-ro", "-so", "-al"])
+        .arg(file)
+        .output()
+        .expect("ogrinfo runs");
+    String::from_utf8_lossy(&info.stdout)
+        .lines()
+        .filter(|l| l.starts_with("Geometry: "))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Each feature's positions sorted, and the features sorted by them.
+fn sorted(collection: &Value) -> Vec<Vec<Vec<f64>>> {
+    let order = |a: &Vec<f64>, b: &Vec<f64>| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal);
+    let mut features = full_positions(collection);
+    for f in &mut features {
+        f.sort_by(order);
+    }
+    features.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    features
+}
+
+#[test]
+fn z_values_are_written_to_shapefile_geopackage_flatgeobuf_and_gpx_as_ogr2ogr_writes_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let inputs = [
+        (
+            "points",
+            r#"{"type":"Feature","properties":{"n":1},"geometry":{"type":"Point","coordinates":[104.9,11.5,12.5]}},
+               {"type":"Feature","properties":{"n":2},"geometry":{"type":"Point","coordinates":[104.8,11.6,-3.25]}}"#,
+        ),
+        (
+            "lines",
+            r#"{"type":"Feature","properties":{"n":1},"geometry":{"type":"LineString","coordinates":[[104.9,11.5,1],[104.95,11.55,2],[105,11.6,3]]}},
+               {"type":"Feature","properties":{"n":2},"geometry":{"type":"MultiLineString","coordinates":[[[103,10,4],[103.1,10.1,5]],[[103.2,10.2,6],[103.3,10.1,7.5]]]}}"#,
+        ),
+        (
+            "polygons",
+            r#"{"type":"Feature","properties":{"n":1},"geometry":{"type":"Polygon","coordinates":[
+                 [[104.0,11.0,1],[104.0,12.0,2],[105.0,12.0,3],[105.0,11.0,4],[104.0,11.0,1]],
+                 [[104.2,11.2,5],[104.4,11.2,6],[104.4,11.4,7],[104.2,11.4,8],[104.2,11.2,5]]]}},
+               {"type":"Feature","properties":{"n":2},"geometry":{"type":"MultiPolygon","coordinates":[
+                 [[[103.0,10.0,9],[103.0,10.5,9],[103.5,10.5,9],[103.0,10.0,9]]],
+                 [[[106.0,10.0,10],[106.0,10.5,11],[106.5,10.5,12],[106.0,10.0,10]],
+                  [[106.05,10.1,13],[106.15,10.35,14],[106.1,10.1,15],[106.05,10.1,13]]]]}}"#,
+        ),
+    ];
+    let mut checked = 0;
+    for (kind, features) in inputs {
+        let input = write(
+            dir.path(),
+            &format!("{kind}.geojson"),
+            &format!(r#"{{"type":"FeatureCollection","features":[{features}]}}"#),
+        );
+        let source = gdal_reads(&input, None, dir.path());
+        for (format, ext) in [
+            ("ESRI Shapefile", "shp"),
+            ("GPKG", "gpkg"),
+            ("FlatGeobuf", "fgb"),
+        ] {
+            let ours = dir.path().join(format!("ours-{kind}.{ext}"));
+            let run = crate::util::raidmap(&[
+                "export".as_ref(),
+                input.as_os_str(),
+                "-o".as_ref(),
+                ours.as_os_str(),
+            ]);
+            assert!(
+                run.status.success(),
+                "{}",
+                String::from_utf8_lossy(&run.stderr)
+            );
+            let theirs = dir.path().join(format!("theirs-{kind}.{ext}"));
+            gdal(&[
+                "-f",
+                format,
+                &theirs.to_string_lossy(),
+                &input.to_string_lossy(),
+            ]);
+            // ogrinfo says the layer is 3-D, as it says of the file ogr2ogr wrote.
+            let geometry = ogrinfo_geometry(&ours);
+            assert!(
+                geometry.len() == 1 && geometry[0].contains("3D"),
+                "{ours:?}: {geometry:?}"
+            );
+            // Where ogr2ogr knew the layer's type (not mixed kinds), ogrinfo says the same of
+            // both files (a mixed layer GDAL declares "Unknown (any)" without 3D).
+            let gdal_geometry = ogrinfo_geometry(&theirs);
+            if gdal_geometry.iter().all(|g| g.contains("3D")) {
+                assert_eq!(geometry, gdal_geometry, "{ours:?}");
+            } else {
+                assert_ne!(kind, "points", "{gdal_geometry:?}");
+            }
+            // GDAL reads from raidmap's file the positions it reads from the GeoJSON, each
+            // with its Z. Compared per feature as sorted lists: a Shapefile winds rings its
+            // own way, and a FlatGeobuf's spatial index may reorder features. (GDAL's own
+            // files are no oracle here: 3.6.2 writes a 3-D Shapefile's holes unwound, so it
+            // reads them back as separate polygons, and a mixed FlatGeobuf without Z.)
+            let a = sorted(&gdal_reads(&ours, None, dir.path()));
+            let b = sorted(&source);
+            assert_eq!(a.len(), b.len(), "{ours:?}: feature counts");
+            for (x, y) in a.iter().zip(&b) {
+                assert_eq!(x.len(), y.len(), "{ours:?}: position counts");
+                for (p, q) in x.iter().zip(y) {
+                    assert_eq!(p.len(), 3, "{ours:?}: {p:?} is 3-D");
+                    assert_eq!(p.len(), q.len(), "{ours:?}: {p:?} vs {q:?}");
+                    assert!(
+                        (p[0] - q[0]).abs() < 1e-12 && (p[1] - q[1]).abs() < 1e-12,
+                        "{ours:?}: {p:?} vs {q:?}"
+                    );
+                    assert_eq!(p[2], q[2], "{ours:?}: the same Z");
+                    checked += 1;
+                }
+            }
+        }
+        // GPX holds points and lines: GDAL reads each point's <ele> back (GDAL 3.6 gives it
+        // as the `ele` field of its waypoints and track_points layers).
+        if kind != "polygons" {
+            let ours = dir.path().join(format!("ours-{kind}.gpx"));
+            let run = crate::util::raidmap(&[
+                "export".as_ref(),
+                input.as_os_str(),
+                "-o".as_ref(),
+                ours.as_os_str(),
+            ]);
+            assert!(
+                run.status.success(),
+                "{}",
+                String::from_utf8_lossy(&run.stderr)
+            );
+            let layer = if kind == "points" {
+                "waypoints"
+            } else {
+                "track_points"
+            };
+            let back = ogr2ogr(
+                &ours,
+                &dir.path().join(format!("gpx-{kind}.geojson")),
+                &[layer],
+            );
+            let read: Vec<Vec<f64>> = back["features"]
+                .as_array()
+                .expect("features")
+                .iter()
+                .map(|f| {
+                    let c = &f["geometry"]["coordinates"];
+                    [&c[0], &c[1], &f["properties"]["ele"]]
+                        .iter()
+                        .map(|v| v.as_f64().unwrap_or(f64::NAN))
+                        .collect()
+                })
+                .collect();
+            let expected: Vec<Vec<f64>> = full_positions(&source).into_iter().flatten().collect();
+            assert_eq!(read, expected, "{ours:?}");
+            checked += read.len();
+        }
+    }
+    // Points 2, lines 3 + 4 and polygons 10 + 12 positions in each of three formats; GPX
+    // the points and lines.
+    assert_eq!(checked, 3 * (2 + 7 + 22) + 2 + 7, "positions checked");
+}

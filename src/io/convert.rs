@@ -138,6 +138,42 @@ fn add_z(json: &mut Value, z: &mut std::slice::Iter<'_, f64>) {
     }
 }
 
+/// The third number of each position of a GeoJSON geometry, in document order (`None` where a
+/// position has only two): what [`geojson_with_z`] put there.
+pub fn altitudes(geometry: &Value) -> Vec<Option<f64>> {
+    fn positions(v: &Value, out: &mut Vec<Option<f64>>) {
+        let Value::Array(items) = v else { return };
+        if items.first().is_some_and(Value::is_number) {
+            out.push(items.get(2).and_then(Value::as_f64));
+            return;
+        }
+        for item in items {
+            positions(item, out);
+        }
+    }
+    fn walk(v: &Value, out: &mut Vec<Option<f64>>) {
+        if let Some(coordinates) = v.get("coordinates") {
+            positions(coordinates, out);
+        }
+        if let Some(Value::Array(members)) = v.get("geometries") {
+            for member in members {
+                walk(member, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(geometry, &mut out);
+    out
+}
+
+/// The Z of every position of `shape` (in geo's order) from its GeoJSON `geometry`, when each
+/// position has one; `None` for a 2-D geometry (or one whose positions do not match `shape`).
+pub fn z_values(geometry: &Value, shape: &geo::Geometry<f64>) -> Option<Vec<f64>> {
+    use geo::CoordsIter as _;
+    let z: Option<Vec<f64>> = altitudes(geometry).into_iter().collect();
+    z.filter(|z| !z.is_empty() && z.len() == shape.coords_count())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,5 +214,13 @@ mod tests {
         // A count that does not match leaves the geometry 2-D.
         let json = geojson_with_z(&polygon, Some(&z[..3]));
         assert_eq!(json["coordinates"][0][1], serde_json::json!([1.0, 0.0]));
+        assert_eq!(z_values(&json, &polygon), None);
+        // Read back, the same values in the same order.
+        let json = geojson_with_z(&collection, Some(&[0., 1., 2., 3., 4., 5., 6., 7., 8.]));
+        assert_eq!(
+            z_values(&json, &collection),
+            Some(vec![0., 1., 2., 3., 4., 5., 6., 7., 8.])
+        );
+        assert_eq!(z_values(&json, &polygon), None);
     }
 }

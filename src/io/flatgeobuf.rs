@@ -10,7 +10,8 @@
 //! writes them in GeoJSON), M values left out with a warning. Positions are reprojected from the header's CRS to WGS84;
 //! a file with no CRS is read as WGS84 only when every position can be a longitude/latitude.
 //!
-//! Writing: one file for all layers, EPSG:4326, with the spatial index the format's readers
+//! Writing: one file for all layers, EPSG:4326 (with Z when the layers have altitudes), with
+//! the spatial index the format's readers
 //! use; a column per property (Long, Double, Bool or String; lists and objects as JSON text).
 
 use std::io::Cursor;
@@ -26,6 +27,7 @@ use serde_json::{Map, Value};
 use super::convert::{Beyond2d, Converted, M_LEFT_OUT, geojson_with_z};
 use super::crs::{self, Crs};
 use super::table::{Kind, Table};
+use super::with_z::WithZ;
 use super::{ReadError, format_error, limits};
 use crate::model::{Layer, LayerKind};
 
@@ -394,6 +396,7 @@ pub fn write_fgb(layers: &[&Layer], out: &mut dyn std::io::Write) -> std::io::Re
     } else {
         GeometryType::Unknown
     };
+    let three_d = table.has_z();
     let name = match layers {
         [one] => std::path::Path::new(&one.name)
             .file_stem()
@@ -406,6 +409,7 @@ pub fn write_fgb(layers: &[&Layer], out: &mut dyn std::io::Write) -> std::io::Re
         kind,
         FgbWriterOptions {
             write_index: true,
+            has_z: three_d,
             detect_type: false,
             promote_to_multi: false,
             crs: FgbCrs {
@@ -435,7 +439,11 @@ pub fn write_fgb(layers: &[&Layer], out: &mut dyn std::io::Write) -> std::io::Re
                 texts.push(row.properties.get(key).and_then(super::table::text));
             }
         }
-        fgb.add_feature_geom(geometry.clone(), |feature| {
+        let geometry = WithZ {
+            geometry,
+            z: three_d.then(|| row.z.as_deref().unwrap_or_default()),
+        };
+        fgb.add_feature_geom(geometry, |feature| {
             use geozero::PropertyProcessor as _;
             let mut text = texts.iter();
             for (i, (key, kind)) in table.columns.iter().enumerate() {

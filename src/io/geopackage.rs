@@ -13,6 +13,7 @@
 //! when every position can be a longitude/latitude. The file is opened read-only.
 //!
 //! Writing: one table per layer (named after it), a `fid` key, a `geom` column in EPSG:4326
+//! (Z geometries when the layer has altitudes, `z` = 1 in `gpkg_geometry_columns`)
 //! and a column per property (INTEGER, REAL, BOOLEAN or TEXT; lists and objects as JSON
 //! text), with the `gpkg_contents` extent, as `ogrinfo` and QGIS read it. SQLite writes to a
 //! file, so the GeoPackage is built in a private temporary file and then copied out.
@@ -21,13 +22,14 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use geo::{BoundingRect as _, Coord, Geometry};
-use geozero::{CoordDimensions, ToGeo as _, ToWkb as _};
+use geozero::{GeozeroGeometry as _, ToGeo as _, ToWkb as _};
 use rusqlite::{Connection, OpenFlags, types::ValueRef};
 use serde_json::{Map, Value};
 
 use super::convert::{Beyond2d, Converted, M_LEFT_OUT, geojson_with_z};
 use super::crs::{self, Crs};
 use super::table::{Kind, Table};
+use super::with_z::WithZ;
 use super::{ReadError, format_error, limits};
 use crate::model::{Layer, LayerKind, Problem, Severity};
 
@@ -544,6 +546,7 @@ fn build(layers: &[&Layer], path: &Path) -> Result<(), String> {
                 placeholders.join(", ")
             ))
             .map_err(sql)?;
+        let three_d = table.has_z();
         let mut extent: Option<geo::Rect<f64>> = None;
         for row in &table.rows {
             let blob = match &row.geometry {
@@ -567,8 +570,14 @@ fn build(layers: &[&Layer], path: &Path) -> Result<(), String> {
                         (Geometry::Point(_), _) | (_, None) => Vec::new(),
                         (_, Some(r)) => vec![r.min().x, r.max().x, r.min().y, r.max().y],
                     };
+                    let with_z = WithZ {
+                        geometry: g,
+                        z: three_d.then(|| row.z.as_deref().unwrap_or_default()),
+                    };
+                    let dims = with_z.dims();
                     Some(
-                        g.to_gpkg_wkb(CoordDimensions::xy(), Some(4326), envelope)
+                        with_z
+                            .to_gpkg_wkb(dims, Some(4326), envelope)
                             .map_err(|e| e.to_string())?,
                     )
                 }
@@ -604,8 +613,8 @@ fn build(layers: &[&Layer], path: &Path) -> Result<(), String> {
         )
         .map_err(sql)?;
         tx.execute(
-            "INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', ?2, 4326, 0, 0)",
-            rusqlite::params![name, geometry_type],
+            "INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', ?2, 4326, ?3, 0)",
+            rusqlite::params![name, geometry_type, i32::from(three_d)],
         )
         .map_err(sql)?;
     }

@@ -377,7 +377,11 @@ pub fn write_gpx(layers: &[&Layer], out: &mut impl std::io::Write) -> std::io::R
                     continue;
                 };
                 let properties = f.properties().cloned().unwrap_or_default();
-                let z = altitudes(f);
+                let z = f.with_object(|o| {
+                    o.get("geometry")
+                        .map(super::convert::altitudes)
+                        .unwrap_or_default()
+                });
                 match (geometry, pass) {
                     (geo::Geometry::Point(p), true) => {
                         write_waypoint(
@@ -407,24 +411,6 @@ pub fn write_gpx(layers: &[&Layer], out: &mut impl std::io::Write) -> std::io::R
         }
     }
     out.write_all(b"</gpx>\n")
-}
-
-/// The altitude of each position of a feature's geometry, in order (`None` where absent).
-fn altitudes(f: &crate::model::Feature) -> Vec<Option<f64>> {
-    fn walk(v: &Value, out: &mut Vec<Option<f64>>) {
-        if let Value::Array(items) = v {
-            if items.first().is_some_and(Value::is_number) {
-                out.push(items.get(2).and_then(Value::as_f64));
-            } else {
-                for item in items {
-                    walk(item, out);
-                }
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(&f.object()["geometry"]["coordinates"], &mut out);
-    out
 }
 
 fn write_waypoint(

@@ -25,6 +25,7 @@ pub mod progress;
 pub mod shapefile;
 mod table;
 pub mod topojson;
+mod with_z;
 mod xml;
 
 pub use self::atomic::{AtomicWriteError, write_atomic};

@@ -15,7 +15,8 @@
 //! its length, so a hostile file is refused with the record and byte it goes wrong at instead
 //! of making the reader allocate what it claims.
 //!
-//! Writing: one kind of geometry per file (points, lines or polygons; several kinds are
+//! Writing: one kind of geometry per file (points, lines or polygons, their Z types when the
+//! layer has altitudes; several kinds are
 //! refused with a pointer to GeoPackage or FlatGeobuf), WGS84 with its `.prj`, attributes as
 //! UTF-8 (`.cpg`) with names cut to dBase's 10 bytes (made unique) and text to 254 bytes.
 
@@ -25,7 +26,11 @@ use std::path::{Path, PathBuf};
 
 use geo::{Contains as _, Coord, Geometry, LineString, MultiLineString, MultiPoint, Polygon};
 use serde_json::{Map, Value};
-use shapefile::record::traits::HasXY;
+use shapefile::record::EsriShape;
+use shapefile::record::multipoint::GenericMultipoint;
+use shapefile::record::polygon::GenericPolygon;
+use shapefile::record::polyline::GenericPolyline;
+use shapefile::record::traits::{GrowablePoint, HasXY, ShrinkablePoint};
 use shapefile::{PolygonRing, Shape};
 
 use super::convert::{Converted, M_LEFT_OUT, geojson_with_z};
@@ -610,7 +615,6 @@ pub fn encode(layers: &[&Layer]) -> Result<Vec<(&'static str, Vec<u8>)>, String>
             }
         });
     }
-    let io = |e: shapefile::Error| e.to_string();
     let (mut shp, mut shx, mut dbf) = (
         Cursor::new(Vec::new()),
         Cursor::new(Vec::new()),
@@ -633,28 +637,23 @@ pub fn encode(layers: &[&Layer]) -> Result<Vec<(&'static str, Vec<u8>)>, String>
             shapefile::ShapeWriter::with_shx(&mut shp, &mut shx),
             builder.build_with_dest(&mut dbf),
         );
+        // A layer with altitudes is written as PointZ/MultiPointZ/PolylineZ/PolygonZ (M
+        // empty), as ogr2ogr writes it; positions without one get Z 0.
+        let three_d = table.has_z();
+        let kind = kind.unwrap_or(ShapeKind::Point);
         for row in &table.rows {
             let record = record(&fields, &row.properties);
             let g = row.geometry.as_ref().ok_or("no geometry")?;
-            match kind.unwrap_or(ShapeKind::Point) {
-                ShapeKind::Point => {
-                    let Geometry::Point(p) = g else {
-                        return Err("mixed points".into());
-                    };
-                    writer.write_shape_and_record(&shapefile::Point::new(p.x(), p.y()), &record)
-                }
-                ShapeKind::MultiPoint => writer.write_shape_and_record(
-                    &shapefile::Multipoint::new(
-                        geo::CoordsIter::coords_iter(g)
-                            .map(|c| shapefile::Point::new(c.x, c.y))
-                            .collect(),
-                    ),
-                    &record,
-                ),
-                ShapeKind::Line => writer.write_shape_and_record(&polyline(g), &record),
-                ShapeKind::Polygon => writer.write_shape_and_record(&shp_polygon(g), &record),
+            if three_d {
+                let mut z = row.z.as_deref().unwrap_or_default().iter().copied();
+                let point = |c: Coord<f64>| {
+                    shapefile::PointZ::new(c.x, c.y, z.next().unwrap_or(0.0), shapefile::NO_DATA)
+                };
+                write_shape(&mut writer, kind, g, point, &record)?;
+            } else {
+                let point = |c: Coord<f64>| shapefile::Point::new(c.x, c.y);
+                write_shape(&mut writer, kind, g, point, &record)?;
             }
-            .map_err(io)?;
         }
         if table.rows.is_empty() {
             return Err("there are no features to write".into());
@@ -677,27 +676,60 @@ fn plural(kind: ShapeKind) -> &'static str {
     }
 }
 
-fn polyline(g: &Geometry<f64>) -> shapefile::Polyline {
-    let part = |l: &LineString<f64>| {
-        l.0.iter()
-            .map(|c| shapefile::Point::new(c.x, c.y))
-            .collect()
-    };
-    let parts: Vec<Vec<shapefile::Point>> = match g {
+/// What a point of a written shape needs to be (`Point` or `PointZ`).
+trait ShpPoint: ShrinkablePoint + GrowablePoint + PartialEq + HasXY + Copy {}
+impl<P: ShrinkablePoint + GrowablePoint + PartialEq + HasXY + Copy> ShpPoint for P {}
+
+/// Write `g` as a shape of `kind` with its `record`, each position made a point by `point`
+/// (called in geo's order of positions).
+fn write_shape<P: ShpPoint + EsriShape, T: std::io::Write + std::io::Seek>(
+    writer: &mut shapefile::Writer<T>,
+    kind: ShapeKind,
+    g: &Geometry<f64>,
+    mut point: impl FnMut(Coord<f64>) -> P,
+    record: &shapefile::dbase::Record,
+) -> Result<(), String>
+where
+    GenericMultipoint<P>: EsriShape,
+    GenericPolyline<P>: EsriShape,
+    GenericPolygon<P>: EsriShape,
+{
+    match kind {
+        ShapeKind::Point => {
+            let Geometry::Point(p) = g else {
+                return Err("mixed points".into());
+            };
+            writer.write_shape_and_record(&point(p.0), record)
+        }
+        ShapeKind::MultiPoint => writer.write_shape_and_record(
+            &GenericMultipoint::new(geo::CoordsIter::coords_iter(g).map(point).collect()),
+            record,
+        ),
+        ShapeKind::Line => writer.write_shape_and_record(&polyline(g, point), record),
+        ShapeKind::Polygon => writer.write_shape_and_record(&shp_polygon(g, point), record),
+    }
+    .map_err(|e| e.to_string())
+}
+
+fn polyline<P: ShpPoint>(
+    g: &Geometry<f64>,
+    mut point: impl FnMut(Coord<f64>) -> P,
+) -> GenericPolyline<P> {
+    let mut part = |l: &LineString<f64>| l.0.iter().map(|c| point(*c)).collect();
+    let parts: Vec<Vec<P>> = match g {
         Geometry::LineString(l) => vec![part(l)],
         Geometry::MultiLineString(m) => m.0.iter().map(part).collect(),
         Geometry::Line(l) => vec![part(&LineString::from(*l))],
         _ => Vec::new(),
     };
-    shapefile::Polyline::with_parts(parts)
+    GenericPolyline::with_parts(parts)
 }
 
-fn shp_polygon(g: &Geometry<f64>) -> shapefile::Polygon {
-    let ring = |l: &LineString<f64>| {
-        l.0.iter()
-            .map(|c| shapefile::Point::new(c.x, c.y))
-            .collect()
-    };
+fn shp_polygon<P: ShpPoint>(
+    g: &Geometry<f64>,
+    mut point: impl FnMut(Coord<f64>) -> P,
+) -> GenericPolygon<P> {
+    let mut ring = |l: &LineString<f64>| l.0.iter().map(|c| point(*c)).collect();
     let polygons: Vec<Polygon<f64>> = match g {
         Geometry::Polygon(p) => vec![p.clone()],
         Geometry::MultiPolygon(m) => m.0.clone(),
@@ -708,9 +740,11 @@ fn shp_polygon(g: &Geometry<f64>) -> shapefile::Polygon {
     let mut rings = Vec::new();
     for p in &polygons {
         rings.push(PolygonRing::Outer(ring(p.exterior())));
-        rings.extend(p.interiors().iter().map(|r| PolygonRing::Inner(ring(r))));
+        for r in p.interiors() {
+            rings.push(PolygonRing::Inner(ring(r)));
+        }
     }
-    shapefile::Polygon::with_rings(rings)
+    GenericPolygon::with_rings(rings)
 }
 
 /// A `.dbf` column: its (at most 10-byte, unique) name, the property it holds, its type and,

@@ -18,9 +18,11 @@ pub enum Kind {
     Text,
 }
 
-/// One feature: its geometry (WGS84) and its properties.
+/// One feature: its geometry (WGS84), the Z of each of its positions when it has them (in
+/// geo's order, see [`super::convert::z_values`]) and its properties.
 pub struct Row {
     pub geometry: Option<geo::Geometry<f64>>,
+    pub z: Option<Vec<f64>>,
     pub properties: Map<String, Value>,
 }
 
@@ -35,9 +37,25 @@ impl Table {
         let rows: Vec<Row> = layers
             .iter()
             .flat_map(|l| l.features.iter())
-            .map(|f| Row {
-                geometry: f.geometry().cloned(),
-                properties: f.with_properties(|p| p.cloned().unwrap_or_default()),
+            .map(|f| {
+                let geometry = f.geometry().cloned();
+                let (z, properties) = f.with_object(|o| {
+                    let z = o
+                        .get("geometry")
+                        .zip(geometry.as_ref())
+                        .and_then(|(json, shape)| super::convert::z_values(json, shape));
+                    let properties = o
+                        .get("properties")
+                        .and_then(Value::as_object)
+                        .cloned()
+                        .unwrap_or_default();
+                    (z, properties)
+                });
+                Row {
+                    geometry,
+                    z,
+                    properties,
+                }
             })
             .collect();
         let mut columns: Vec<(String, Option<Kind>)> = Vec::new();
@@ -73,6 +91,14 @@ impl Table {
             .map(|(key, kind)| (key, kind.unwrap_or(Kind::Text)))
             .collect();
         Table { columns, rows }
+    }
+}
+
+impl Table {
+    /// Whether any feature has a Z value per position: then the layer is written 3-D (the
+    /// positions of features without them at Z 0, as GDAL writes them).
+    pub fn has_z(&self) -> bool {
+        self.rows.iter().any(|r| r.z.is_some())
     }
 }
 
