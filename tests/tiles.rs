@@ -1,14 +1,15 @@
 //! Tile sources end to end, with a tile server on 127.0.0.1 standing in for the internet and
 //! MBTiles/PMTiles files made here: URL templates, `{-y}`, the User-Agent, the disk cache (a
 //! second load comes from disk with the server stopped), stale tiles when offline, failures
-//! retried later, and over-zoom from a file's maximum zoom.
+//! retried later, and over-zoom from a file's maximum zoom; the credits of two sources on one
+//! line, each once.
 
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use raidmap::tiles::cache::DEFAULT_LIMIT_BYTES;
-use raidmap::tiles::{DiskCache, Source, TileKey, TileLoader};
+use raidmap::tiles::{DiskCache, Source, TileKey, TileLoader, credit};
 use raidmap::ui::map::tiles::TileLayer;
 use walkers::{TileId, Tiles};
 
@@ -353,4 +354,34 @@ fn jpeg_and_webp_tiles_are_decoded_for_the_map() {
             layer.status()
         );
     }
+}
+
+#[test]
+fn the_same_credit_is_written_once() {
+    let osm = "© OpenStreetMap contributors";
+    assert_eq!(credit::join([osm, osm]).as_deref(), Some(osm));
+    assert_eq!(
+        credit::join([osm, " ", "Tiles: 127.0.0.1"]).as_deref(),
+        Some("© OpenStreetMap contributors | Tiles: 127.0.0.1")
+    );
+    assert_eq!(credit::join(Vec::<String>::new()), None);
+    assert_eq!(credit::join([" "]), None);
+}
+
+#[test]
+fn two_releases_of_the_same_imagery_are_credited_once_with_both_dates() {
+    let esri = raidmap::tiles::wayback::CREDIT;
+    let old = credit::release(esri, "2014-02-20");
+    let new = credit::release(esri, "2024-06-27");
+    assert_eq!(
+        credit::join([&old, &new]),
+        Some(format!("{esri} · releases 2014-02-20 and 2024-06-27"))
+    );
+    // The same release on both sides: its date once.
+    assert_eq!(credit::join([&old, &old]), Some(old.clone()));
+    // A release and another source: both, in order.
+    assert_eq!(
+        credit::join([old.as_str(), "© OpenStreetMap contributors"]),
+        Some(format!("{old} | © OpenStreetMap contributors"))
+    );
 }

@@ -13,10 +13,12 @@
 //!   rows itself (TMS) and URL templates can ask for TMS rows with `{-y}`.
 //! - [`wayback`] lists Esri World Imagery's dated releases; [`save`] saves an area of a source
 //!   into an MBTiles file for offline use, refusing sources whose terms forbid it.
+//! - [`credit::join`] puts the credits of the sources drawn at once on one line, each once.
 //! - Downloaded tiles are kept in a size-bounded [`cache::DiskCache`] in the platform cache
 //!   folder, used first and used even when stale if the server cannot be reached.
 
 pub mod cache;
+pub mod credit;
 pub mod http;
 pub mod mbtiles;
 pub mod pmtiles;

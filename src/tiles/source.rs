@@ -297,7 +297,7 @@ impl Source {
                 })?;
                 HttpSource {
                     template: parse_template(&release.template)?,
-                    attribution: Some(format!("{} · release {}", wayback::CREDIT, release.date)),
+                    attribution: Some(super::credit::release(wayback::CREDIT, &release.date)),
                     max_zoom: 19,
                     parallelism: 4,
                 }

@@ -184,14 +184,12 @@ pub fn render_map(
         borders_above: true,
         labels_above: true,
         // Both sources' credits on one line, as the window writes them.
-        credit: {
-            let credits: Vec<&str> = [tiles, second]
+        credit: crate::tiles::credit::join(
+            [tiles, second]
                 .into_iter()
                 .flatten()
-                .filter_map(|t| t.credit.as_deref())
-                .collect();
-            (!credits.is_empty()).then(|| credits.join(" | "))
-        },
+                .filter_map(|t| t.credit.as_deref()),
+        ),
     };
     let overlay = Overlay {
         units: spec.units,

@@ -262,14 +262,14 @@ impl BasemapState {
             .on
             .then(|| self.compare.tiles())
             .flatten();
-        let credits: Vec<String> = [self.tiles(), second]
-            .into_iter()
-            .flatten()
-            .filter_map(TileLayer::attribution_text)
-            .filter(|c| !c.trim().is_empty())
-            .collect();
+        let credits = crate::tiles::credit::join(
+            [self.tiles(), second]
+                .into_iter()
+                .flatten()
+                .filter_map(TileLayer::attribution_text),
+        );
         let shown = self.tiles.is_some() || second.is_some();
-        (shown, (!credits.is_empty()).then(|| credits.join(" | ")))
+        (shown, credits)
     }
 
     pub fn tiles(&self) -> Option<&TileLayer> {
