@@ -79,6 +79,31 @@ pub(crate) fn feature_named(app: &RaidmapApp, name: &str) -> (FeatureRef, Point<
     panic!("no feature named {name}")
 }
 
+/// Press at `from`, move to `to` in five steps, let go.
+pub(crate) fn drag(harness: &mut Harness<'_, RaidmapApp>, from: Pos2, to: Pos2) {
+    harness.hover_at(from);
+    harness.run();
+    harness.event(Event::PointerButton {
+        pos: from,
+        button: PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    harness.run();
+    for i in 1..=5 {
+        let t = i as f32 / 5.0;
+        harness.hover_at(from + (to - from) * t);
+        harness.run();
+    }
+    harness.event(Event::PointerButton {
+        pos: to,
+        button: PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    harness.run();
+}
+
 pub(crate) fn click_at(harness: &mut Harness<'_, RaidmapApp>, pos: Pos2) {
     harness.hover_at(pos);
     harness.run();

@@ -13,7 +13,7 @@ use raidmap::ui::command::Command;
 use raidmap::ui::map::editing::Tool;
 use serde_json::{Value, json};
 
-use crate::gui::{click_at, feature_named, harness, on_screen, sample_app};
+use crate::gui::{click_at, drag, feature_named, harness, on_screen, sample_app};
 
 const SITES: &str = include_str!("../data/sites.geojson");
 
@@ -44,30 +44,6 @@ fn type_into(harness: &mut Harness<'_, RaidmapApp>, node_label: &str, text: &str
     harness
         .get_by_role_and_label(Role::TextInput, node_label)
         .type_text(text);
-    harness.run();
-}
-
-fn drag(harness: &mut Harness<'_, RaidmapApp>, from: Pos2, to: Pos2) {
-    harness.hover_at(from);
-    harness.run();
-    harness.event(Event::PointerButton {
-        pos: from,
-        button: PointerButton::Primary,
-        pressed: true,
-        modifiers: Modifiers::NONE,
-    });
-    harness.run();
-    for i in 1..=5 {
-        let t = i as f32 / 5.0;
-        harness.hover_at(from + (to - from) * t);
-        harness.run();
-    }
-    harness.event(Event::PointerButton {
-        pos: to,
-        button: PointerButton::Primary,
-        pressed: false,
-        modifiers: Modifiers::NONE,
-    });
     harness.run();
 }
 

@@ -2,8 +2,8 @@
 //! compared with a divider the user drags, the C key and Shift+arrows, a blend; the dated
 //! releases listed from a Wayback-shaped server on 127.0.0.1 only when the list is opened and
 //! chosen by date, with the date on the map; *Save area for offline use…* with its estimate,
-//! pause, cancel, a resumed save, the saved file shown as the basemap and the refusal for
-//! OpenStreetMap.
+//! pause, cancel, a resumed save, the saved file shown as the basemap, the refusal for
+//! OpenStreetMap, and the area drawn as a box on the map.
 
 use std::time::{Duration, Instant};
 
@@ -14,6 +14,7 @@ use egui_kittest::kittest::Queryable;
 use raidmap::tiles::Source;
 use raidmap::ui::app::RaidmapApp;
 use raidmap::ui::imagery::compare::CompareMode;
+use raidmap::ui::imagery::save_area::format_bbox;
 
 use crate::tile_server::{TileServer, solid_png};
 use crate::wayback::{RELEASES, wayback_server};
@@ -488,4 +489,48 @@ fn openstreetmap_is_refused_with_the_reason_and_nothing_is_fetched() {
     assert!(save.outcome().is_none());
     // No tile layer and no save thread: nothing connects to OpenStreetMap.
     assert!(harness.state().map.basemap.tiles().is_none());
+}
+
+#[test]
+fn the_area_to_save_is_drawn_as_a_box_on_the_map() {
+    let cache = tempfile::tempdir().expect("temp dir");
+    let mut harness = harness(app_with(Source::Offline, cache.path()));
+    harness.state_mut().map.basemap.save_area.show(
+        Source::Offline,
+        Some([104.8, 11.5, 104.9, 11.6]),
+        12.0,
+    );
+    harness.run_ok();
+    harness
+        .get_by_role_and_label(Role::Button, "Draw the area on the map")
+        .click();
+    harness.run_ok();
+    assert!(harness.state().map.basemap.save_area.is_drawing());
+    let (from, to) = (
+        map_point(&harness, 0.9, 0.85),
+        map_point(&harness, 0.65, 0.55),
+    );
+    let geo =
+        |h: &Harness<'_, RaidmapApp>, at: Pos2| h.state().map.geo_pos(at).expect("on the map");
+    let (a, b) = (geo(&harness, from), geo(&harness, to));
+    drag(&mut harness, from, to);
+    let save = &harness.state().map.basemap.save_area;
+    assert!(!save.is_drawing(), "one box, then the map pans again");
+    assert_eq!(
+        save.bbox,
+        format_bbox([
+            a.x().min(b.x()),
+            a.y().min(b.y()),
+            a.x().max(b.x()),
+            a.y().max(b.y())
+        ])
+    );
+    assert_eq!(
+        geo(&harness, from),
+        a,
+        "the map did not pan while the box was drawn"
+    );
+    // The next drag pans the map again.
+    drag(&mut harness, to, from);
+    assert_ne!(geo(&harness, from), a);
 }

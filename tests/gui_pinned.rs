@@ -8,13 +8,14 @@ use egui::{Key, Modifiers, Pos2, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use raidmap::edit::Edit;
+use raidmap::evidence::Event;
 use raidmap::mercator::{lon_lat_to_world, world_to_lon_lat};
 use raidmap::model::Picture;
 use raidmap::model::picture::Pin;
 use raidmap::ui::app::RaidmapApp;
 use raidmap::ui::command::Command;
 
-use crate::gui::{click_at, harness};
+use crate::gui::{click_at, drag, harness};
 
 const RED: [u8; 3] = [230, 20, 20];
 const BLUE: [u8; 3] = [20, 20, 230];
@@ -83,16 +84,14 @@ fn pin(harness: &mut Harness<'_, RaidmapApp>, px: [f64; 2], on_map: Pos2) {
     harness.run();
 }
 
-#[test]
-fn a_picture_pinned_by_clicks_shows_residuals_undoes_and_survives_a_saved_project() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let png = dir.path().join("site plan.png");
-    std::fs::write(&png, picture_png()).expect("writes");
-    let mut harness = harness(RaidmapApp::empty());
-    harness
-        .get_by_role_and_label(Role::Button, "Pin a picture…")
-        .click();
-    harness.run();
+/// Add the picture at `png` through *Pin a picture…* (typed path, *Add*).
+fn add_picture(harness: &mut Harness<'_, RaidmapApp>, png: &std::path::Path) {
+    if !harness.state().pictures.open {
+        harness
+            .get_by_role_and_label(Role::Button, "Pin a picture…")
+            .click();
+        harness.run();
+    }
     harness
         .get_by_role_and_label(Role::TextInput, "Picture file")
         .click();
@@ -104,13 +103,96 @@ fn a_picture_pinned_by_clicks_shows_residuals_undoes_and_survives_a_saved_projec
     harness
         .get_by_role_and_label(Role::Button, "Add the picture")
         .click();
-    harness.run();
+    // (Not `run`: the window shows a spinner while the file is read.)
+    harness.step();
+    // Read and decoded on a thread: wait for it.
+    harness.state_mut().finish_loading();
     harness.run();
     assert_eq!(
         harness.state().doc.pictures().len(),
         1,
         "the picture is added"
     );
+}
+
+#[test]
+fn a_picture_added_and_removed_is_in_the_custody_log_and_esc_lets_go_of_a_marked_point() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let png = dir.path().join("leaked plan.png");
+    std::fs::write(&png, picture_png()).expect("writes");
+    let mut harness = harness(RaidmapApp::empty());
+    // A file that is not there: nothing added, the window says why.
+    harness
+        .state_mut()
+        .push(Command::PinPicture(dir.path().join("gone.png")));
+    harness.step();
+    harness.state_mut().finish_loading();
+    harness.run();
+    assert!(harness.state().doc.pictures().is_empty());
+    let problem = harness.state().pictures.problem.clone().unwrap_or_default();
+    assert!(
+        problem.contains("gone.png was not added: cannot read it"),
+        "{problem}"
+    );
+    add_picture(&mut harness, &png);
+    let sha256 = harness.state().doc.pictures()[0].sha256.clone();
+    let last = |harness: &Harness<'_, RaidmapApp>| {
+        let entries = harness.state().project.evidence.log.entries();
+        let e = entries.last().expect("an entry").clone();
+        (e.event, e.sha256, e.detail)
+    };
+    assert_eq!(
+        last(&harness),
+        (
+            Event::Attached,
+            sha256.clone(),
+            "leaked plan.png pinned onto the map".into()
+        )
+    );
+
+    // A point marked on the picture, then Esc: the next click on the map is not a pin.
+    let at = harness
+        .state()
+        .pictures
+        .screen_pos([100.0, 100.0])
+        .expect("shown");
+    click_at(&mut harness, at);
+    assert_eq!(harness.state().pictures.pending, Some([100.0, 100.0]));
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert_eq!(harness.state().pictures.pending, None, "Esc lets go of it");
+    let _ = harness.get_by_label_contains("Click a point on the picture, then the same place");
+    let on_map = map_point(&harness, 0.7, 0.5);
+    click_at(&mut harness, on_map);
+    harness.run();
+    assert!(harness.state().doc.pictures()[0].pins.is_empty());
+
+    harness
+        .get_by_role_and_label(Role::Button, "Remove picture")
+        .click();
+    harness.run();
+    assert!(harness.state().doc.pictures().is_empty());
+    assert_eq!(
+        last(&harness),
+        (
+            Event::Removed,
+            sha256,
+            "leaked plan.png (pinned picture)".into()
+        )
+    );
+    // Undo brings it back.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(harness.state().doc.pictures().len(), 1);
+}
+
+#[test]
+fn a_picture_pinned_by_clicks_shows_residuals_undoes_and_survives_a_saved_project() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let png = dir.path().join("site plan.png");
+    std::fs::write(&png, picture_png()).expect("writes");
+    let mut harness = harness(RaidmapApp::empty());
+    add_picture(&mut harness, &png);
     assert_eq!(harness.state().doc.pictures()[0].size, [200, 200]);
     let _ = harness.get_by_label_contains("Place 3 more pins");
 
@@ -186,6 +268,8 @@ fn a_picture_pinned_by_clicks_shows_residuals_undoes_and_survives_a_saved_projec
     reopened.run();
     reopened.state_mut().finish_loading();
     reopened.run();
+    // The image is decoded on a thread once the map wants it.
+    reopened.state_mut().finish_loading();
     reopened.run();
     let app = reopened.state();
     assert_eq!(app.doc.pictures(), std::slice::from_ref(&picture));
@@ -198,6 +282,135 @@ fn a_picture_pinned_by_clicks_shows_residuals_undoes_and_survives_a_saved_projec
         "and is drawn without its original file"
     );
     assert!(!app.has_unsaved_changes());
+}
+
+#[test]
+fn a_pin_dragged_on_the_map_or_on_the_picture_moves_undoably_and_the_picture_zooms() {
+    let mut app = RaidmapApp::empty();
+    let sha256 = app.project.evidence.store.add(picture_png());
+    let mut picture = Picture::new("plan.png", sha256, [200, 200]);
+    picture.pins = [
+        ([20.0, 20.0], 104.90, 11.57),
+        ([180.0, 20.0], 104.92, 11.57),
+        ([20.0, 180.0], 104.90, 11.55),
+    ]
+    .into_iter()
+    .map(|(image, lon, lat)| Pin { image, lon, lat })
+    .collect();
+    app.push(Command::Edit(
+        Edit::InsertPicture {
+            index: 0,
+            picture: picture.clone(),
+        },
+        "Pin".into(),
+    ));
+    app.push(Command::ZoomTo(geo::Rect::new(
+        geo::coord! { x: 104.85, y: 11.50 },
+        geo::coord! { x: 104.97, y: 11.62 },
+    )));
+    app.pictures.show_picture(0);
+    let mut harness = harness(app);
+    // The window asked for the picture: wait for it to be decoded.
+    harness.state_mut().finish_loading();
+    harness.run();
+
+    // Pin 2 dragged on the map: it lands where the pointer was let go, the map stays still.
+    let on_screen = |h: &Harness<'_, RaidmapApp>, lon: f64, lat: f64| {
+        h.state()
+            .map
+            .screen_pos(geo::Point::new(lon, lat))
+            .expect("drawn")
+    };
+    let from = on_screen(&harness, 104.92, 11.57);
+    let first = on_screen(&harness, 104.90, 11.57);
+    let to = from + vec2(-30.0, 40.0);
+    let expected = harness.state().map.geo_pos(to).expect("on the map");
+    drag(&mut harness, from, to);
+    assert_eq!(
+        on_screen(&harness, 104.90, 11.57),
+        first,
+        "the map did not pan"
+    );
+    let moved = harness.state().doc.pictures()[0].clone();
+    let pin = &moved.pins[1];
+    assert!(
+        (pin.lon - expected.x()).abs() < 1e-9 && (pin.lat - expected.y()).abs() < 1e-9,
+        "{pin:?} vs {expected:?}"
+    );
+    assert_eq!(pin.image, [180.0, 20.0], "its point of the picture stays");
+    assert_eq!(moved.pins[0], picture.pins[0]);
+    assert_eq!(moved.pins[2], picture.pins[2]);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(
+        harness.state().doc.pictures()[0],
+        picture,
+        "undo puts it back"
+    );
+
+    // Point 3 dragged on the picture: its map position stays.
+    let pictures = &harness.state().pictures;
+    let (from, to) = (
+        pictures.screen_pos([20.0, 180.0]).expect("shown"),
+        pictures.screen_pos([50.0, 150.0]).expect("shown"),
+    );
+    drag(&mut harness, from, to);
+    let moved = &harness.state().doc.pictures()[0].pins[2];
+    assert_eq!(moved.image, [50.0, 150.0]);
+    assert_eq!((moved.lon, moved.lat), (104.90, 11.55));
+    assert_eq!(
+        harness.state().pictures.pending,
+        None,
+        "a drag marks no point"
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(harness.state().doc.pictures()[0], picture);
+
+    // Zoomed in twice, a pixel of the picture takes four times the points, and a click marks
+    // the pixel clicked.
+    let spacing = |h: &Harness<'_, RaidmapApp>| {
+        let p = &h.state().pictures;
+        p.screen_pos([101.0, 100.0]).expect("shown").x
+            - p.screen_pos([100.0, 100.0]).expect("shown").x
+    };
+    let whole = spacing(&harness);
+    for _ in 0..2 {
+        harness
+            .get_by_role_and_label(Role::Button, "Zoom in on the picture")
+            .click();
+        harness.run();
+    }
+    assert_eq!(harness.state().pictures.zoom(), 4.0);
+    assert!(
+        (spacing(&harness) - 4.0 * whole).abs() < 1e-3,
+        "{} vs {whole}",
+        spacing(&harness)
+    );
+    let at = harness
+        .state()
+        .pictures
+        .screen_pos([97.0, 103.0])
+        .expect("in view");
+    click_at(&mut harness, at);
+    assert_eq!(harness.state().pictures.pending, Some([97.0, 103.0]));
+    // Zoomed about the middle: the picture's centre stays in the middle of its view.
+    let middle = harness
+        .state()
+        .pictures
+        .screen_pos([100.0, 100.0])
+        .expect("shown");
+    harness
+        .get_by_role_and_label(Role::Button, "Zoom out of the picture")
+        .click();
+    harness.run();
+    assert_eq!(harness.state().pictures.zoom(), 2.0);
+    let after = harness
+        .state()
+        .pictures
+        .screen_pos([100.0, 100.0])
+        .expect("shown");
+    assert!(after.distance(middle) < 1e-3, "{after:?} vs {middle:?}");
 }
 
 #[test]
@@ -235,6 +448,8 @@ fn a_pinned_picture_is_drawn_where_its_pins_put_it() {
         .wgpu()
         .build_ui_state(|ui, app: &mut RaidmapApp| app.ui(ui), app);
     harness.run_steps(4);
+    harness.state_mut().finish_loading();
+    harness.run_steps(2);
     let image = harness.render().expect("render");
     let ppp = harness.ctx.pixels_per_point();
     // Where the picture's pixels (44, 64) and (154, 124), the squares' centres, belong.

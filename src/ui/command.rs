@@ -96,6 +96,8 @@ pub enum Command {
     /// Add a PNG or JPEG as a picture pinned onto the map (undoable; its bytes go into the
     /// project) and open the pinning window on it.
     PinPicture(PathBuf),
+    /// Remove the pinned picture at this index (undoable; the custody log records it).
+    RemovePicture(usize),
     /// A command writing an encrypted project's data in plaintext, which the user agreed to.
     Plaintext(Box<Command>),
 }

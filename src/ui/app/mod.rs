@@ -329,6 +329,10 @@ impl RaidmapApp {
         for finished in self.loading.wait() {
             self.loaded(finished);
         }
+        self.pictures.images.wait();
+        if let Some((path, read)) = self.pictures.images.take_added() {
+            self.pin_picture(&path, read);
+        }
     }
 
     /// Add the layers of a file that was read; a file that failed is reported and changes
@@ -462,7 +466,14 @@ impl RaidmapApp {
                 Command::CompareWith(id) => self.team.open_compare(&self.doc, id),
                 Command::MergeInto(id) => self.team.open_merge(&self.doc, id),
                 Command::AskPinPicture => self.dialogs.pin_picture(ctx),
-                Command::PinPicture(path) => self.pin_picture(ctx, &path),
+                Command::PinPicture(path) => {
+                    self.status = format!("Reading {}…", path.display());
+                    self.pictures.problem = None;
+                    if let Err(err) = self.pictures.images.start_adding(ctx, path.clone()) {
+                        self.pin_picture(&path, Err(err));
+                    }
+                }
+                Command::RemovePicture(index) => self.remove_picture(index),
             }
         }
     }
@@ -536,12 +547,14 @@ impl RaidmapApp {
             .unwrap_or_else(|| "sites-coverage.geojson".into())
     }
 
-    /// Add the picture at `path` as a picture pinned onto the map (one undoable step; its
-    /// bytes kept in the project's evidence store) and open the pinning window on it.
-    fn pin_picture(&mut self, ctx: &egui::Context, path: &std::path::Path) {
-        let read = std::fs::read(path)
-            .map_err(|e| format!("cannot read it: {e}"))
-            .and_then(|bytes| crate::georef::decode(&bytes).map(|image| (bytes, image)));
+    /// Add the picture read and decoded from `path` as a picture pinned onto the map (one
+    /// undoable step; its bytes kept in the project's evidence store, the custody log
+    /// recording it) and open the pinning window on it.
+    fn pin_picture(
+        &mut self,
+        path: &std::path::Path,
+        read: crate::ui::imagery::picture_images::Added,
+    ) {
         let (bytes, image) = match read {
             Ok(read) => read,
             Err(err) => {
@@ -557,19 +570,47 @@ impl RaidmapApp {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "picture".into());
         let sha256 = self.project.evidence.store.add(bytes);
-        self.pictures.keep_image(ctx, &sha256, &image);
-        let picture =
-            crate::model::Picture::new(name.clone(), sha256, [image.width(), image.height()]);
+        let size = [image.width(), image.height()];
+        self.pictures.images.keep(&sha256, image);
+        let picture = crate::model::Picture::new(name.clone(), sha256.clone(), size);
         let index = self.doc.pictures().len();
         self.edit(
             Edit::InsertPicture { index, picture },
             format!("Pin the picture {name}"),
+        );
+        self.project.evidence.log.record(
+            &crate::evidence::default_user(),
+            crate::evidence::custody::Event::Attached,
+            &sha256,
+            &format!("{name} pinned onto the map"),
         );
         self.pictures.show_picture(index);
         self.pictures.path.clear();
         self.status = format!(
             "Added {name}: click a point on it, then the same place on the map (three pins or \
              more place it)."
+        );
+    }
+
+    /// Remove the pinned picture at `index` (one undoable step); the custody log records it,
+    /// as it does an attachment removed.
+    fn remove_picture(&mut self, index: usize) {
+        let Some(picture) = self.doc.pictures().get(index).cloned() else {
+            return;
+        };
+        self.edit(
+            Edit::RemovePicture { index },
+            format!("Remove the picture {}", picture.name),
+        );
+        self.project.evidence.log.record(
+            &crate::evidence::default_user(),
+            crate::evidence::custody::Event::Removed,
+            &picture.sha256,
+            &format!("{} (pinned picture)", picture.name),
+        );
+        self.status = format!(
+            "Removed the picture {} (Undo brings it back).",
+            picture.name
         );
     }
 
@@ -860,6 +901,9 @@ impl RaidmapApp {
         }
         self.poll_project(false);
         self.poll_photos(false);
+        if let Some((path, read)) = self.pictures.images.take_added() {
+            self.pin_picture(&path, read);
+        }
         if self.is_opening_project() {
             // Keep polling while the project's files are read.
             ui.ctx()
@@ -984,9 +1028,12 @@ impl RaidmapApp {
     /// The map (the central panel): its overlays, and what a click on it does.
     fn map_ui(&mut self, ui: &mut egui::Ui) {
         let units = self.measure.units;
-        self.map.panning = self
-            .editing
-            .before_map(ui.ctx(), &self.map, &self.doc, self.selection);
+        // A pin dragged on the map, else a vertex, keeps the map still.
+        let pin_dragged = self.pictures.before_map(ui.ctx(), &self.map, &self.doc);
+        self.map.panning = !pin_dragged
+            && self
+                .editing
+                .before_map(ui.ctx(), &self.map, &self.doc, self.selection);
         let editing = self.editing.drawing(&self.doc, self.selection);
         let coverage = self.coverage.marks();
         self.map.pictures = self
@@ -1019,6 +1066,9 @@ impl RaidmapApp {
             self.selection,
             &mut self.commands,
         );
+        if let Some(command) = self.pictures.after_map(ui.ctx(), &self.doc) {
+            self.commands.push(command);
+        }
         self.hover = out.hovered;
         self.cursor = out.cursor;
         if let Some(click) = out.clicked {

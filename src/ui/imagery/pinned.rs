@@ -2,19 +2,23 @@
 //! a scanned map) added as a picture pinned onto the map, and the window that pins it: the
 //! picture is shown, a click on it marks a point, the next click on the map ties that point to
 //! a position (a pin). Three pins fit an affine transform, four or more optionally a projective
-//! one (`georef`); each pin's residual is listed in metres. A pin is moved by *Move* and a new
-//! click on the map, or removed; the picture's opacity, whether it lies over or under the data,
-//! and whether it is shown are set here too.
+//! one (`georef`); each pin's residual is listed in metres. A marked point or a pin waiting for
+//! its new place is let go with Esc. A pin is moved by dragging it on the map or on the picture
+//! (or by *Move* and a new click on the map), or removed; the picture's opacity, whether it lies
+//! over or under the data, and whether it is shown are set here too.
+//!
+//! The picture is shown small so the window leaves the map free; it zooms (the wheel over it, or
+//! its + and − buttons), and dragging it where there is no pin pans it, so a
+//! point of a large picture can be clicked to the pixel.
 //!
 //! The pictures are document data ([`crate::model::Picture`]): every change is an
 //! [`Edit`] pushed as a [`Command`], so it is one step of the undo history and counts as an
 //! unsaved change. The image's bytes go into the project's evidence store by SHA-256 (saved
 //! inside the project). This module keeps only what the window needs between frames: the
-//! decoded textures, which picture is being pinned, and the point waiting for its map click.
+//! images (decoded on threads, [`super::picture_images`]), which picture is being pinned, the point waiting for its map click, a pin
+//! being dragged and how the picture is zoomed.
 
-use std::collections::HashMap;
-
-use egui::{Color32, Pos2, Rect, RichText, Sense, Shape, Stroke, TextureHandle, vec2};
+use egui::{Color32, Pos2, Rect, RichText, Sense, Shape, Stroke, vec2};
 use geo::Point;
 use walkers::Projector;
 
@@ -26,16 +30,51 @@ use crate::render::overlay::MapDrawing;
 use crate::render::pinned::PinnedTexture;
 use crate::ui::a11y;
 use crate::ui::command::Command;
+use crate::ui::imagery::picture_images::{PictureImages, Shown};
+use crate::ui::map::MapView;
+use crate::ui::map::editing::GRAB_RADIUS;
 
 /// The largest the picture is shown in the pinning window, in points.
-const SHOWN_SIDE: f32 = 260.0;
+const SHOWN_SIDE: f32 = 200.0;
+/// The closest the picture zooms in: this many points a pixel.
+const MAX_POINTS_PER_PIXEL: f32 = 8.0;
 /// Pins' colour, on the picture and on the map.
 const PIN: Color32 = Color32::from_rgb(230, 90, 0);
 
-/// A picture's image loaded as a texture.
-struct Loaded {
-    texture: TextureHandle,
-    size: [u32; 2],
+/// A pin being dragged to `to`.
+struct Drag<T> {
+    pin: usize,
+    to: T,
+    moved: bool,
+}
+
+/// Where the picture was shown: `rect` on screen, `origin` the picture pixel at its top left,
+/// `scale` points a pixel.
+#[derive(Debug, Clone, Copy)]
+struct PictureView {
+    rect: Rect,
+    origin: [f32; 2],
+    scale: f32,
+}
+
+impl PictureView {
+    /// Where picture pixel `px` is on screen.
+    fn screen(&self, px: [f64; 2]) -> Pos2 {
+        self.rect.min
+            + vec2(
+                (px[0] as f32 - self.origin[0]) * self.scale,
+                (px[1] as f32 - self.origin[1]) * self.scale,
+            )
+    }
+
+    /// The picture pixel at screen position `pos` (not rounded, not clamped).
+    fn picture(&self, pos: Pos2) -> [f64; 2] {
+        let v = (pos - self.rect.min) / self.scale;
+        [
+            f64::from(self.origin[0] + v.x),
+            f64::from(self.origin[1] + v.y),
+        ]
+    }
 }
 
 /// The pinning window's state.
@@ -51,12 +90,20 @@ pub struct PinEditor {
     pub moving: Option<usize>,
     /// The picture file typed (or chosen) to add.
     pub path: String,
-    /// Decoded images by SHA-256 (an error in words for one that cannot be read).
-    textures: HashMap<String, Result<Loaded, String>>,
+    /// The pictures' images, decoded on threads, and the picture file being added.
+    pub images: PictureImages,
     /// The opacity shown while its slider is dragged (one undo step when released).
     opacity_drag: Option<f32>,
-    /// Where the picture was shown in the last frame and how many points a pixel took.
-    shown: Option<(Rect, f32)>,
+    /// Where the picture was shown in the last frame, and which part of it.
+    shown: Option<PictureView>,
+    /// How far the picture is zoomed in (1 shows it whole) and the picture pixel at the top
+    /// left of its view.
+    zoom: f32,
+    origin: [f32; 2],
+    /// A pin being dragged on the map.
+    map_drag: Option<Drag<Point<f64>>>,
+    /// A pin (its point of the picture) being dragged on the picture.
+    picture_drag: Option<Drag<[f64; 2]>>,
     /// What went wrong with the last picture added, for the window.
     pub problem: Option<String>,
 }
@@ -69,12 +116,11 @@ impl PinEditor {
         self.pending = None;
         self.moving = None;
         self.problem = None;
-    }
-
-    /// Keep a decoded image as the texture of the picture with this SHA-256.
-    pub fn keep_image(&mut self, ctx: &egui::Context, sha256: &str, image: &image::RgbaImage) {
-        let loaded = load(ctx, sha256, image);
-        self.textures.insert(sha256.to_owned(), Ok(loaded));
+        self.zoom = 1.0;
+        self.origin = [0.0, 0.0];
+        self.shown = None;
+        self.map_drag = None;
+        self.picture_drag = None;
     }
 
     /// Whether the next click on the map is for a pin (not a selection).
@@ -84,8 +130,72 @@ impl PinEditor {
 
     /// Where picture pixel `px` was shown in the last frame (tests click there).
     pub fn screen_pos(&self, px: [f64; 2]) -> Option<Pos2> {
-        let (rect, scale) = self.shown?;
-        Some(rect.min + vec2(px[0] as f32 * scale, px[1] as f32 * scale))
+        Some(self.shown?.screen(px))
+    }
+
+    /// How far the picture is zoomed in (1 shows it whole).
+    pub fn zoom(&self) -> f32 {
+        self.zoom.max(1.0)
+    }
+
+    /// Before the map is drawn: a press on a pin of the picture being pinned starts dragging
+    /// it. Returns whether a pin is being dragged (the map then stays still).
+    pub fn before_map(&mut self, ctx: &egui::Context, map: &MapView, doc: &Document) -> bool {
+        let Some(picture) = doc.pictures().get(self.selected).filter(|_| self.open) else {
+            self.map_drag = None;
+            return false;
+        };
+        let (pressed, origin, down, pos) = ctx.input(|i| {
+            (
+                i.pointer.primary_pressed(),
+                i.pointer.press_origin(),
+                i.pointer.primary_down(),
+                i.pointer.interact_pos(),
+            )
+        });
+        if pressed {
+            self.map_drag = origin.filter(|o| map.is_on_map(ctx, *o)).and_then(|o| {
+                let pins = picture.pins.iter().map(|p| Point::new(p.lon, p.lat));
+                let pin = nearest(pins.filter_map(|p| map.screen_pos(p)), o)?;
+                let p = &picture.pins[pin];
+                Some(Drag {
+                    pin,
+                    to: Point::new(p.lon, p.lat),
+                    moved: false,
+                })
+            });
+        }
+        let Some(drag) = &mut self.map_drag else {
+            return false;
+        };
+        if let Some(p) = pos.and_then(|p| map.geo_pos(p))
+            && p != drag.to
+        {
+            drag.moved = true;
+            drag.to = p;
+        }
+        down
+    }
+
+    /// After the map was drawn: a pin dragged on the map and let go there, as an edit.
+    pub fn after_map(&mut self, ctx: &egui::Context, doc: &Document) -> Option<Command> {
+        if self.map_drag.is_none() || ctx.input(|i| i.pointer.primary_down()) {
+            return None;
+        }
+        let drag = self.map_drag.take().filter(|d| d.moved)?;
+        let picture = doc.pictures().get(self.selected)?;
+        let mut changed = picture.clone();
+        let pin = changed.pins.get_mut(drag.pin)?;
+        pin.lon = drag.to.x();
+        pin.lat = drag.to.y();
+        self.moving = None;
+        Some(Command::Edit(
+            Edit::ReplacePicture {
+                index: self.selected,
+                picture: changed,
+            },
+            format!("Move pin {} of {}", drag.pin + 1, picture.name),
+        ))
     }
 
     /// A click on the map at `position`: the pending picture point's pin, or the moved pin's
@@ -117,8 +227,8 @@ impl PinEditor {
         ))
     }
 
-    /// The visible pictures with pins enough to place them, their textures loaded (decoded
-    /// the first time from `store`), for the map to draw this frame.
+    /// The visible pictures with pins enough to place them and their images ready (decoding
+    /// starts on a thread the first time), for the map to draw this frame.
     pub fn draws(
         &mut self,
         ctx: &egui::Context,
@@ -137,7 +247,7 @@ impl PinEditor {
                 Some(o) if self.open && i == self.selected => o,
                 _ => picture.opacity,
             };
-            let Ok(loaded) = self.texture(ctx, picture, store) else {
+            let Shown::Ready(loaded) = self.images.get(ctx, &picture.sha256, store) else {
                 continue;
             };
             draws.push(PinnedTexture {
@@ -151,25 +261,6 @@ impl PinEditor {
         draws
     }
 
-    /// The picture's texture, decoded and loaded on first use.
-    fn texture(
-        &mut self,
-        ctx: &egui::Context,
-        picture: &Picture,
-        store: &Store,
-    ) -> Result<&Loaded, &String> {
-        self.textures
-            .entry(picture.sha256.clone())
-            .or_insert_with(|| {
-                let bytes = store
-                    .get(&picture.sha256)
-                    .ok_or_else(|| "its image is not in the project".to_owned())?;
-                let image = crate::georef::decode(bytes)?;
-                Ok(load(ctx, &picture.sha256, &image))
-            })
-            .as_ref()
-    }
-
     /// The pins of the picture being pinned, for the map (while the window is open).
     pub fn marks(&self, doc: &Document) -> Option<PinMarks> {
         let picture = doc.pictures().get(self.selected).filter(|_| self.open)?;
@@ -178,7 +269,13 @@ impl PinEditor {
                 .pins
                 .iter()
                 .enumerate()
-                .map(|(i, p)| (Point::new(p.lon, p.lat), (i + 1).to_string()))
+                .map(|(i, p)| {
+                    let at = match &self.map_drag {
+                        Some(d) if d.pin == i => d.to,
+                        _ => Point::new(p.lon, p.lat),
+                    };
+                    (at, (i + 1).to_string())
+                })
                 .collect(),
             moving: self.moving,
         })
@@ -204,11 +301,19 @@ impl PinEditor {
         if self.moving.is_some_and(|i| i >= pins) {
             self.moving = None;
         }
-        self.shown = None;
+        // Esc lets go of a marked point or a pin waiting for its new place.
+        if (self.pending.is_some() || self.moving.is_some())
+            && !ctx.egui_wants_keyboard_input()
+            && ctx.input(|i| i.key_pressed(egui::Key::Escape))
+        {
+            self.pending = None;
+            self.moving = None;
+        }
         let mut open = self.open;
         egui::Window::new("Pinned pictures")
             .open(&mut open)
             .default_pos(egui::pos2(60.0, 120.0))
+            .default_width(SHOWN_SIDE)
             .resizable(false)
             .show(ctx, |ui| {
                 self.add_ui(ui, commands);
@@ -254,7 +359,7 @@ impl PinEditor {
                 "picture-path",
                 &mut self.path,
                 ("Picture file", "a PNG or JPEG to pin"),
-                220.0,
+                110.0,
             );
             if ui.button("Choose…").clicked() {
                 commands.push(Command::AskPinPicture);
@@ -265,6 +370,16 @@ impl PinEditor {
                 commands.push(Command::PinPicture(self.path.trim().into()));
             }
         });
+        if let Some(path) = self.images.adding() {
+            let name = path
+                .file_name()
+                .unwrap_or(path.as_os_str())
+                .to_string_lossy();
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(format!("Reading {name}…"));
+            });
+        }
         if let Some(problem) = &self.problem {
             ui.label(RichText::new(problem).color(Color32::from_rgb(180, 30, 20)));
         }
@@ -279,26 +394,32 @@ impl PinEditor {
         store: &Store,
         commands: &mut Vec<Command>,
     ) {
-        let index = self.selected;
-        let replace = |picture: Picture, description: String| {
-            Command::Edit(Edit::ReplacePicture { index, picture }, description)
-        };
-        ui.label(RichText::new(&picture.name).strong());
+        // (Not changed by a drag: the picture below would move under the pointer.)
         let hint = if self.pending.is_some() {
-            "Now click the same place on the map."
+            "Now click the same place on the map (Esc cancels)."
         } else if self.moving.is_some() {
-            "Click the map where the pin belongs."
+            "Click the map where the pin belongs (Esc cancels)."
         } else {
-            "Click a point on the picture, then the same place on the map."
+            "Click a point on the picture, then the same place on the map. Drag a pin to move it."
         };
-        ui.label(RichText::new(hint).color(PIN));
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(&picture.name).strong());
+            self.zoom_buttons_ui(ui);
+        });
+        ui.add(egui::Label::new(RichText::new(hint).color(PIN)).wrap());
         let ctx = ui.ctx().clone();
-        match self.texture(&ctx, picture, store) {
-            Ok(loaded) => {
+        match self.images.get(&ctx, &picture.sha256, store) {
+            Shown::Ready(loaded) => {
                 let (id, size) = (loaded.texture.id(), loaded.size);
-                self.image_ui(ui, id, size, picture);
+                self.image_ui(ui, id, size, picture, commands);
             }
-            Err(err) => {
+            Shown::Decoding => {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label("Decoding the picture…");
+                });
+            }
+            Shown::Failed(err) => {
                 ui.label(
                     RichText::new(format!("The image cannot be shown: {err}"))
                         .color(Color32::from_rgb(180, 30, 20)),
@@ -306,14 +427,34 @@ impl PinEditor {
             }
         }
         let fit = crate::georef::picture_fit(picture);
+        // At most four rows shown; more scroll.
+        egui::ScrollArea::vertical()
+            .max_height(4.0 * 22.0)
+            .auto_shrink([false, true])
+            .show(ui, |ui| self.pins_ui(ui, picture, &fit, commands));
+        self.fit_and_drawing_ui(ui, picture, &fit, commands);
+    }
+
+    /// The pins, one a row: the point of the picture (its place on the map on hover), the
+    /// residual, *Move* and remove.
+    fn pins_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        picture: &Picture,
+        fit: &Result<crate::georef::Fit, crate::georef::FitError>,
+        commands: &mut Vec<Command>,
+    ) {
+        let index = self.selected;
         egui::Grid::new("pins").striped(true).show(ui, |ui| {
             for (i, pin) in picture.pins.iter().enumerate() {
                 ui.label(format!("{}", i + 1));
                 ui.label(format!("{:.0}, {:.0} px", pin.image[0], pin.image[1]))
-                    .on_hover_text("Where on the picture (pixels from its top-left corner)");
-                ui.label(format!("{:.6}°, {:.6}°", pin.lat, pin.lon))
-                    .on_hover_text("Where on the map (latitude, longitude)");
-                let residual = match &fit {
+                    .on_hover_text(format!(
+                        "Picture pixel {:.0}, {:.0} (from its top-left corner) pinned at \
+                         {:.6}°, {:.6}° (latitude, longitude)",
+                        pin.image[0], pin.image[1], pin.lat, pin.lon
+                    ));
+                let residual = match fit {
                     Ok(fit) => fit.residuals_m.get(i).map_or_else(
                         || "?".to_owned(),
                         |r| format!("residual {}", residual_text(*r)),
@@ -333,21 +474,39 @@ impl PinEditor {
                     self.moving = (!moving).then_some(i);
                     self.pending = None;
                 }
-                let remove = ui.button("Remove");
+                let remove = ui.small_button("×").on_hover_text("Remove this pin");
                 a11y::name(&remove, format!("Remove pin {}", i + 1));
                 if remove.clicked() {
                     let mut changed = picture.clone();
                     changed.pins.remove(i);
                     self.moving = None;
-                    commands.push(replace(
-                        changed,
+                    commands.push(Command::Edit(
+                        Edit::ReplacePicture {
+                            index,
+                            picture: changed,
+                        },
                         format!("Remove pin {} of {}", i + 1, picture.name),
                     ));
                 }
                 ui.end_row();
             }
         });
-        let fit_text = match &fit {
+    }
+
+    /// The fit's summary, the transform, opacity, over or under the data, shown, and removing
+    /// the picture.
+    fn fit_and_drawing_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        picture: &Picture,
+        fit: &Result<crate::georef::Fit, crate::georef::FitError>,
+        commands: &mut Vec<Command>,
+    ) {
+        let index = self.selected;
+        let replace = |picture: Picture, description: String| {
+            Command::Edit(Edit::ReplacePicture { index, picture }, description)
+        };
+        let fit_text = match fit {
             Ok(fit) => format!(
                 "Fit: {} through {} pins, RMS residual {}",
                 fit.kind.label(),
@@ -361,9 +520,8 @@ impl PinEditor {
             ),
             Err(err) => format!("Not placed: {err}."),
         };
-        ui.label(fit_text);
+        ui.add(egui::Label::new(fit_text).wrap());
         ui.horizontal(|ui| {
-            ui.label("Transform");
             let four = picture.pins.len() >= TransformKind::Projective.min_pins();
             let mut kind = picture.kind;
             ui.selectable_value(&mut kind, TransformKind::Affine, "Affine")
@@ -384,6 +542,7 @@ impl PinEditor {
         });
         ui.horizontal(|ui| {
             ui.label("Opacity");
+            ui.spacing_mut().slider_width = 90.0;
             let mut opacity = self.opacity_drag.unwrap_or(picture.opacity);
             let slider = ui.add(
                 egui::Slider::new(&mut opacity, 0.0..=1.0)
@@ -440,50 +599,165 @@ impl PinEditor {
                 let verb = if visible { "Show" } else { "Hide" };
                 commands.push(replace(changed, format!("{verb} {}", picture.name)));
             }
+        });
+        ui.horizontal(|ui| {
             if ui.button("Remove picture").clicked() {
                 self.pending = None;
                 self.moving = None;
-                commands.push(Command::Edit(
-                    Edit::RemovePicture { index },
-                    format!("Remove the picture {}", picture.name),
-                ));
+                commands.push(Command::RemovePicture(index));
             }
         });
     }
 
-    /// The picture, fitted into [`SHOWN_SIDE`]: a click marks the point to pin; the pins and
-    /// the marked point are drawn on it.
+    /// Zoom in and out of the picture, and show it whole again.
+    fn zoom_buttons_ui(&mut self, ui: &mut egui::Ui) {
+        let zoom_in = ui
+            .small_button("+")
+            .on_hover_text("Zoom in on the picture (or the wheel over it)");
+        a11y::name(&zoom_in, "Zoom in on the picture");
+        let out = ui
+            .add_enabled(self.zoom() > 1.0, egui::Button::new("−").small())
+            .on_hover_text("Zoom out of the picture");
+        a11y::name(&out, "Zoom out of the picture");
+        let whole = ui
+            .add_enabled(self.zoom() > 1.0, egui::Button::new("Whole").small())
+            .on_hover_text("Show the whole picture");
+        // About the middle of the view.
+        let middle = self.shown.map(|v| v.rect.center());
+        if zoom_in.clicked() {
+            self.zoom_by(2.0, middle);
+        }
+        if out.clicked() {
+            self.zoom_by(0.5, middle);
+        }
+        if whole.clicked() {
+            self.zoom = 1.0;
+        }
+    }
+
+    /// Zoom the picture by `factor`, keeping the pixel at screen position `about` where it is.
+    fn zoom_by(&mut self, factor: f32, about: Option<Pos2>) {
+        let (Some(view), Some(about)) = (self.shown, about) else {
+            return;
+        };
+        let fit_scale = view.scale / self.zoom();
+        let max_zoom = (MAX_POINTS_PER_PIXEL / fit_scale).max(1.0);
+        let zoom = (self.zoom() * factor).clamp(1.0, max_zoom);
+        let px = view.picture(about);
+        let v = (about - view.rect.min) / (fit_scale * zoom);
+        self.origin = [px[0] as f32 - v.x, px[1] as f32 - v.y];
+        self.zoom = zoom;
+    }
+
+    /// The picture, fitted into [`SHOWN_SIDE`] and zoomed: a click marks the point to pin, a
+    /// drag from a pin moves that pin's point of the picture, a drag elsewhere pans, the wheel
+    /// zooms; the pins and the marked point are drawn on it.
     fn image_ui(
         &mut self,
         ui: &mut egui::Ui,
         texture: egui::TextureId,
         size: [u32; 2],
         picture: &Picture,
+        commands: &mut Vec<Command>,
     ) {
         let (w, h) = (size[0].max(1) as f32, size[1].max(1) as f32);
-        let scale = (SHOWN_SIDE / w).min(SHOWN_SIDE / h);
-        let (rect, response) = ui.allocate_exact_size(vec2(w * scale, h * scale), Sense::click());
+        let fit_scale = (SHOWN_SIDE / w).min(SHOWN_SIDE / h);
+        let (rect, response) =
+            ui.allocate_exact_size(vec2(w * fit_scale, h * fit_scale), Sense::click_and_drag());
         a11y::name(&response, "Picture to pin");
+        // The wheel over the picture zooms about the pointer.
+        if response.hovered() {
+            let (scroll, pinch, pointer) = ui.input(|i| {
+                (
+                    i.smooth_scroll_delta().y,
+                    i.zoom_delta(),
+                    i.pointer.hover_pos(),
+                )
+            });
+            let factor = pinch * (scroll / 200.0).exp2();
+            if factor != 1.0 {
+                self.shown = Some(self.view(rect, fit_scale, [w, h]));
+                self.zoom_by(factor, pointer);
+            }
+        }
+        let mut view = self.view(rect, fit_scale, [w, h]);
+        let clamp = |px: [f64; 2]| {
+            [
+                px[0].clamp(0.0, f64::from(w)).round(),
+                px[1].clamp(0.0, f64::from(h)).round(),
+            ]
+        };
+        if response.drag_started() {
+            let origin = ui.input(|i| i.pointer.press_origin());
+            let pins = picture.pins.iter().map(|p| view.screen(p.image));
+            self.picture_drag = origin.and_then(|o| nearest(pins, o)).map(|pin| Drag {
+                pin,
+                to: picture.pins[pin].image,
+                moved: false,
+            });
+        }
+        if response.dragged() {
+            match &mut self.picture_drag {
+                Some(drag) => {
+                    if let Some(pos) = response.interact_pointer_pos() {
+                        drag.to = clamp(view.picture(pos));
+                        drag.moved = true;
+                    }
+                }
+                None => {
+                    // Pan the zoomed picture.
+                    let d = response.drag_delta() / view.scale;
+                    self.origin = [self.origin[0] - d.x, self.origin[1] - d.y];
+                    view = self.view(rect, fit_scale, [w, h]);
+                }
+            }
+        }
+        if response.drag_stopped()
+            && let Some(drag) = self.picture_drag.take().filter(|d| d.moved)
+            && picture
+                .pins
+                .get(drag.pin)
+                .is_some_and(|p| p.image != drag.to)
+        {
+            let mut changed = picture.clone();
+            changed.pins[drag.pin].image = drag.to;
+            commands.push(Command::Edit(
+                Edit::ReplacePicture {
+                    index: self.selected,
+                    picture: changed,
+                },
+                format!(
+                    "Move point {} of {} on the picture",
+                    drag.pin + 1,
+                    picture.name
+                ),
+            ));
+        }
         let painter = ui.painter_at(rect);
-        painter.image(
-            texture,
-            rect,
-            Rect::from_min_max(Pos2::ZERO, egui::pos2(1.0, 1.0)),
-            Color32::WHITE,
+        let uv = Rect::from_min_max(
+            egui::pos2(view.origin[0] / w, view.origin[1] / h),
+            egui::pos2(
+                (view.origin[0] + rect.width() / view.scale) / w,
+                (view.origin[1] + rect.height() / view.scale) / h,
+            ),
         );
+        painter.image(texture, rect, uv, Color32::WHITE);
         painter.rect_stroke(
             rect,
             0.0,
             Stroke::new(1.0, ui.visuals().weak_text_color()),
             egui::StrokeKind::Outside,
         );
-        let at = |px: [f64; 2]| rect.min + vec2(px[0] as f32 * scale, px[1] as f32 * scale);
         for (i, pin) in picture.pins.iter().enumerate() {
-            let upper_half = pin.image[1] < f64::from(h) / 2.0;
-            pin_mark(&painter, at(pin.image), &(i + 1).to_string(), upper_half);
+            let at = match &self.picture_drag {
+                Some(d) if d.pin == i => d.to,
+                _ => pin.image,
+            };
+            let upper_half = view.screen(at).y < rect.center().y;
+            pin_mark(&painter, view.screen(at), &(i + 1).to_string(), upper_half);
         }
         if let Some(p) = self.pending {
-            let c = at(p);
+            let c = view.screen(p);
             let stroke = Stroke::new(2.0, PIN);
             painter.line_segment([c - vec2(7.0, 0.0), c + vec2(7.0, 0.0)], stroke);
             painter.line_segment([c - vec2(0.0, 7.0), c + vec2(0.0, 7.0)], stroke);
@@ -491,18 +765,51 @@ impl PinEditor {
         if response.clicked()
             && let Some(pos) = response.interact_pointer_pos()
         {
-            let px = ((pos - rect.min) / scale).to_pos2();
-            self.pending = Some([
-                f64::from(px.x.clamp(0.0, w)).round(),
-                f64::from(px.y.clamp(0.0, h)).round(),
-            ]);
+            self.pending = Some(clamp(view.picture(pos)));
             self.moving = None;
         }
         if response.hovered() {
-            ui.ctx().set_cursor_icon(egui::CursorIcon::Crosshair);
+            let on_pin = ui.input(|i| i.pointer.hover_pos()).is_some_and(|p| {
+                nearest(picture.pins.iter().map(|pin| view.screen(pin.image)), p).is_some()
+            });
+            ui.ctx()
+                .set_cursor_icon(if on_pin || self.picture_drag.is_some() {
+                    egui::CursorIcon::Grab
+                } else {
+                    egui::CursorIcon::Crosshair
+                });
         }
-        self.shown = Some((rect, scale));
+        self.shown = Some(view);
     }
+
+    /// The view of a `size` picture shown in `rect` at the zoom kept, its origin kept inside
+    /// the picture.
+    fn view(&mut self, rect: Rect, fit_scale: f32, size: [f32; 2]) -> PictureView {
+        let scale = fit_scale * self.zoom();
+        let max = [
+            (size[0] - rect.width() / scale).max(0.0),
+            (size[1] - rect.height() / scale).max(0.0),
+        ];
+        self.origin = [
+            self.origin[0].clamp(0.0, max[0]),
+            self.origin[1].clamp(0.0, max[1]),
+        ];
+        PictureView {
+            rect,
+            origin: self.origin,
+            scale,
+        }
+    }
+}
+
+/// The index of the screen position of `points` nearest `pos`, if within [`GRAB_RADIUS`].
+fn nearest(points: impl Iterator<Item = Pos2>, pos: Pos2) -> Option<usize> {
+    points
+        .enumerate()
+        .map(|(i, p)| (i, p.distance(pos)))
+        .filter(|(_, d)| *d <= GRAB_RADIUS)
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(i, _)| i)
 }
 
 /// A residual for people: metres, with the unit.
@@ -530,21 +837,6 @@ fn pin_mark(painter: &egui::Painter, at: Pos2, number: &str, below: bool) {
         egui::FontId::proportional(13.0),
         PIN,
     );
-}
-
-/// Decoded pixels as a texture.
-fn load(ctx: &egui::Context, sha256: &str, image: &image::RgbaImage) -> Loaded {
-    let size = [image.width(), image.height()];
-    let color = egui::ColorImage::from_rgba_unmultiplied(
-        [size[0] as usize, size[1] as usize],
-        image.as_raw(),
-    );
-    let texture = ctx.load_texture(
-        format!("pinned-{sha256}"),
-        color,
-        egui::TextureOptions::LINEAR,
-    );
-    Loaded { texture, size }
 }
 
 /// The pins of the picture being pinned, drawn on the map over the data.

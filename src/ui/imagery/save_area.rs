@@ -1,8 +1,11 @@
-//! *Save area for offline use…*: the view (or a typed box), a zoom range and a source; first how
+//! *Save area for offline use…*: a box drawn on the map (or the view, or a typed box), a zoom
+//! range and a source; first how
 //! many tiles and roughly how many megabytes, then the download into an `.mbtiles` file on a
 //! thread, with progress, pause and cancel. Saving again into the same file fills in what is
 //! missing (resume). Sources whose terms forbid it are refused with the reason
 //! ([`crate::tiles::save::policy`]); the finished file can be shown as the basemap at once.
+//! While the dialog is open the area is outlined on the map; *Draw on the map* makes the next
+//! drag on the map draw it (the map does not pan meanwhile; Esc lets go).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -10,10 +13,13 @@ use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::time::Duration;
 
 use egui::{Color32, RichText};
+use geo::Point;
+use walkers::Projector;
 
 use crate::tiles::Source;
 use crate::tiles::save::plan::{MAX_ZOOM, Plan, TYPICAL_TILE_BYTES, parse_bbox};
 use crate::tiles::save::{Control, Report, Request, policy, request_interval};
+use crate::ui::a11y;
 use crate::ui::map::basemap_chooser::format_bytes;
 
 /// A save running on its thread.
@@ -35,6 +41,10 @@ pub struct SaveArea {
     /// The `.mbtiles` file to write.
     pub path: String,
     job: Option<Job>,
+    /// The next drag on the map draws the area.
+    drawing: bool,
+    /// The corners of the box being drawn: where the drag started and where the pointer is.
+    drawn: Option<(Point<f64>, Point<f64>)>,
     /// How the last save ended.
     outcome: Option<(PathBuf, Result<Report, String>)>,
     browse: Option<Receiver<Option<PathBuf>>>,
@@ -50,6 +60,8 @@ impl Default for SaveArea {
             zoom_max: 15,
             path: String::new(),
             job: None,
+            drawing: false,
+            drawn: None,
             outcome: None,
             browse: None,
         }
@@ -79,6 +91,77 @@ impl SaveArea {
         if self.path.trim().is_empty() {
             let dir = std::env::current_dir().unwrap_or_default();
             self.path = dir.join("saved-area.mbtiles").display().to_string();
+        }
+    }
+
+    /// Whether the next drag on the map draws the area (the map must not pan).
+    pub fn is_drawing(&self) -> bool {
+        self.open && self.drawing
+    }
+
+    /// On the map, while the dialog is open: a drag draws the area when *Draw on the map* was
+    /// pressed, and the area is outlined.
+    pub fn map_ui(
+        &mut self,
+        response: &egui::Response,
+        projector: &Projector,
+        painter: &egui::Painter,
+    ) {
+        if !self.open {
+            self.drawing = false;
+            self.drawn = None;
+            return;
+        }
+        if self.drawing {
+            let ctx = &response.ctx;
+            if ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
+                self.drawing = false;
+                self.drawn = None;
+            }
+            if response.hovered() {
+                ctx.set_cursor_icon(egui::CursorIcon::Crosshair);
+            }
+            let at = |pos: egui::Pos2| projector.unproject(pos.to_vec2());
+            if response.drag_started()
+                && let Some(origin) = ctx.input(|i| i.pointer.press_origin())
+            {
+                self.drawn = Some((at(origin), at(origin)));
+            }
+            if let (Some((_, end)), Some(pos)) = (&mut self.drawn, response.interact_pointer_pos())
+                && response.dragged()
+            {
+                *end = at(pos);
+            }
+            if response.drag_stopped()
+                && let Some((a, b)) = self.drawn.take()
+            {
+                self.bbox = format_bbox([
+                    a.x().min(b.x()),
+                    a.y().min(b.y()),
+                    a.x().max(b.x()),
+                    a.y().max(b.y()),
+                ]);
+                self.drawing = false;
+            }
+        }
+        let corners = match self.drawn {
+            Some((a, b)) => Some((a, b)),
+            None => parse_bbox(&self.bbox)
+                .ok()
+                .map(|b| (Point::new(b[0], b[1]), Point::new(b[2], b[3]))),
+        };
+        if let Some((a, b)) = corners {
+            let rect = egui::Rect::from_two_pos(
+                projector.project(a).to_pos2(),
+                projector.project(b).to_pos2(),
+            );
+            painter.rect(
+                rect,
+                0.0,
+                Color32::from_rgba_unmultiplied(30, 110, 220, 30),
+                egui::Stroke::new(2.0, Color32::from_rgb(30, 110, 220)),
+                egui::StrokeKind::Middle,
+            );
         }
     }
 
@@ -234,6 +317,22 @@ impl SaveArea {
                     && let Some(view) = view
                 {
                     self.bbox = format_bbox(view);
+                }
+            });
+            ui.horizontal(|ui| {
+                let draw = ui
+                    .selectable_label(self.drawing, "Draw on the map")
+                    .on_hover_text("Drag a box on the map for the area");
+                a11y::name(&draw, "Draw the area on the map");
+                if draw.clicked() {
+                    self.drawing = !self.drawing;
+                    self.drawn = None;
+                }
+                if self.drawing {
+                    ui.label(
+                        RichText::new("Drag a box on the map (Esc cancels).")
+                            .color(Color32::from_rgb(30, 110, 220)),
+                    );
                 }
             });
             ui.horizontal(|ui| {

@@ -18,8 +18,8 @@ use crate::render::overlay::MapDrawing;
 use crate::ui::command::Command;
 use crate::ui::map::{Click, MapView};
 
-/// How close (screen points) a press must be to a vertex to drag it.
-const GRAB_RADIUS: f32 = 9.0;
+/// How close (screen points) a press must be to a vertex (or a pin) to drag it.
+pub const GRAB_RADIUS: f32 = 9.0;
 /// At most this many vertex handles are drawn; shapes with more show every n-th.
 const MAX_HANDLES: usize = 60;
 
@@ -198,16 +198,9 @@ impl Editing {
                 i.pointer.interact_pos(),
             )
         });
-        // Only a press on the map itself (not on a panel or window over it).
-        let on_map = |o: Pos2| {
-            map.last_map_rect().is_some_and(|r| r.contains(o))
-                && ctx
-                    .layer_id_at(o)
-                    .is_none_or(|l| l.order == egui::Order::Background)
-        };
         if pressed && self.tool == Tool::Select {
             self.drag = origin
-                .filter(|o| on_map(*o))
+                .filter(|o| map.is_on_map(ctx, *o))
                 .and_then(|o| grab(map, doc, selection, o));
         }
         if let Some(drag) = &mut self.drag {

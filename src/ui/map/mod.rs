@@ -104,6 +104,14 @@ impl MapView {
         }
     }
 
+    /// Whether a press at `pos` is on the map itself (not on a panel or a window over it).
+    pub fn is_on_map(&self, ctx: &egui::Context, pos: Pos2) -> bool {
+        self.last_rect.is_some_and(|r| r.contains(pos))
+            && ctx
+                .layer_id_at(pos)
+                .is_none_or(|l| l.order == egui::Order::Background)
+    }
+
     /// The geographic position at a screen position, by the last frame's projection.
     pub fn geo_pos(&self, pos: Pos2) -> Option<Point<f64>> {
         let rect = self.last_rect?;
@@ -243,7 +251,7 @@ impl MapView {
         let under = reserve_under(ui);
         let response = Map::new(None, &mut self.memory, center)
             .double_click_to_zoom(true)
-            .drag_pan_buttons(if self.panning {
+            .drag_pan_buttons(if self.panning && !basemap.save_area.is_drawing() {
                 egui::DragPanButtons::PRIMARY
             } else {
                 egui::DragPanButtons::empty()
@@ -272,6 +280,7 @@ impl MapView {
                     paint_texture(&painter, projector, picture);
                 }
                 basemap.paint_over(ui, response.rect);
+                basemap.save_area.map_ui(response, projector, &painter);
 
                 let pointer = response.hover_pos();
                 let hovered = pointer.and_then(|pos| hit_test(doc, views, projector, pos, visible));
