@@ -209,19 +209,9 @@ fn attachments_are_hashed_as_sha256sum_does_listed_exported_and_logged() {
         .iter()
         .find(|f| f["properties"]["name"] == site.as_str())
         .expect("the site");
-    let list = feature["attachments"]
-        .as_array()
-        .expect("an attachments list");
+    let list = exported_attachments(feature);
     assert_eq!(list.len(), 2);
-    let keys: Vec<&str> = list[0]
-        .as_object()
-        .expect("object")
-        .keys()
-        .map(String::as_str)
-        .collect();
-    assert_eq!(keys, ["name", "sha256", "bytes", "media_type", "added"]);
     assert_eq!(list[0]["sha256"], photo_sha.as_str());
-    assert!(feature.get("raidmap:attachments").is_none());
     let check = Process::new("sha256sum")
         .args(["-c", "SHA256SUMS"])
         .current_dir(&evidence)
@@ -240,14 +230,20 @@ fn attachments_are_hashed_as_sha256sum_does_listed_exported_and_logged() {
 
     let log = ok(&raidmap(&[os("log"), project.as_os_str()], &[]));
     let lines: Vec<&str> = log.lines().collect();
-    assert_eq!(lines.len(), 4, "{log}");
+    // Attached twice; then each file's hash verified before it was exported.
+    assert_eq!(lines.len(), 6, "{log}");
     assert!(
         lines[0].contains("attached") && lines[0].contains(&photo_sha) && lines[0].contains("ana")
     );
     assert!(
-        lines[3].contains("exported") && lines[3].contains("bo"),
+        lines[2].contains("hash verified") && lines[2].contains(&photo_sha),
         "{log}"
     );
+    assert!(
+        lines[3].contains("exported") && lines[3].contains(&photo_sha) && lines[3].contains("bo"),
+        "{log}"
+    );
+    assert!(lines[5].contains("exported"), "{log}");
     let csv = ok(&raidmap(
         &[os("log"), os("--csv"), project.as_os_str()],
         &[],
@@ -262,8 +258,42 @@ fn attachments_are_hashed_as_sha256sum_does_listed_exported_and_logged() {
     );
 }
 
+/// An exported feature's `attachments` list, checked to have exactly the export's keys in
+/// order, and no project member left.
+pub(crate) fn exported_attachments(feature: &Value) -> &Vec<Value> {
+    assert!(feature.get("raidmap:attachments").is_none(), "{feature}");
+    let list = feature["attachments"]
+        .as_array()
+        .expect("an attachments list");
+    for item in list {
+        let keys: Vec<&str> = item
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, ["name", "sha256", "bytes", "media_type", "added"]);
+    }
+    list
+}
+
+/// Seal `project` into `sealed` with `PASSPHRASE` (`raidmap encrypt --passphrase-env`).
+fn encrypt(project: &Path, sealed: &Path) {
+    ok(&raidmap(
+        &[
+            os("encrypt"),
+            project.as_os_str(),
+            os("-o"),
+            sealed.as_os_str(),
+            os("--passphrase-env"),
+            os("PW"),
+        ],
+        &[("PW", PASSPHRASE)],
+    ));
+}
+
 /// Rewrite the zip container with one entry's bytes changed.
-fn damage(project: &Path, sha: &str) {
+pub(crate) fn damage(project: &Path, sha: &str) {
     let bytes = std::fs::read(project).expect("reads");
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -444,7 +474,7 @@ pub(crate) fn age_with_tty(args: &str, input: &str) -> Output {
     child.wait_with_output().expect("waits")
 }
 
-fn age_keygen(path: &Path) -> String {
+pub(crate) fn age_keygen(path: &Path) -> String {
     let run = Process::new("age-keygen")
         .arg("-o")
         .arg(path)
@@ -476,17 +506,7 @@ fn encrypted_projects_open_with_age_and_age_files_open_in_raidmap() {
 
     // raidmap → age, passphrase.
     let sealed = dir.path().join("sealed.raidmap");
-    ok(&raidmap(
-        &[
-            os("encrypt"),
-            project.as_os_str(),
-            os("-o"),
-            sealed.as_os_str(),
-            os("--passphrase-env"),
-            os("PW"),
-        ],
-        &[("PW", PASSPHRASE)],
-    ));
+    encrypt(&project, &sealed);
     assert!(
         std::fs::read(&sealed)
             .expect("reads")
@@ -835,4 +855,44 @@ fn working_on_an_encrypted_project_writes_no_plaintext_anywhere() {
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn publishing_an_encrypted_project_says_first_that_the_page_is_plaintext() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = sample_project(dir.path());
+    let sealed = dir.path().join("sealed.raidmap");
+    encrypt(&project, &sealed);
+    let page = dir.path().join("map.html");
+    let run = raidmap(
+        &[
+            os("publish"),
+            sealed.as_os_str(),
+            os("-o"),
+            page.as_os_str(),
+        ],
+        &[("RAIDMAP_PASSPHRASE", PASSPHRASE)],
+    );
+    ok(&run);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "note: {} is encrypted, but {} is written in plaintext",
+            sealed.display(),
+            page.display()
+        )),
+        "{stderr}"
+    );
+    // A plaintext project says nothing of the kind.
+    let run = raidmap(
+        &[
+            os("publish"),
+            project.as_os_str(),
+            os("-o"),
+            page.as_os_str(),
+        ],
+        &[],
+    );
+    ok(&run);
+    assert!(!String::from_utf8_lossy(&run.stderr).contains("encrypted"));
 }

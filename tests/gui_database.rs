@@ -412,3 +412,36 @@ fn unsaved_database_edits_survive_a_crash_in_the_autosave_without_the_password()
         Some("Mango Park II")
     );
 }
+
+#[test]
+fn saving_an_encrypted_projects_changes_to_the_database_warns_first_and_says_why_not_encrypted() {
+    let server = server();
+    let table = sites(&server);
+    let (mut harness, layer) = opened(&server, &table);
+    harness.state_mut().project.evidence.seal = Some(raidmap::evidence::Seal::Passphrase(
+        "correct horse battery staple".into(),
+    ));
+    set(&mut harness, layer, 1, "status", json!("closed"));
+
+    // The warning, with why there is no encrypted form; Cancel sends nothing.
+    click(&mut harness, "Save to database");
+    harness.get_by_label_contains("would be sent to the database tables");
+    harness.get_by_label_contains("A database table cannot be encrypted");
+    assert!(
+        harness
+            .query_by_label_contains("Write it encrypted")
+            .is_none(),
+        "no encrypted form offered"
+    );
+    click(&mut harness, "Cancel");
+    settle(&mut harness);
+    assert_eq!(status_of(&server, &table, 1).as_deref(), Some("active"));
+    assert!(harness.query_by_label_contains("would be sent").is_none());
+
+    // Agreed: the change is saved.
+    click(&mut harness, "Save to database");
+    click(&mut harness, "Write it in plaintext");
+    settle(&mut harness);
+    harness.get_by_label_contains("Saved ");
+    assert_eq!(status_of(&server, &table, 1).as_deref(), Some("closed"));
+}

@@ -9,6 +9,7 @@ use raidmap::edit::Edit;
 use raidmap::evidence::{Seal, attachment};
 use raidmap::ui::app::RaidmapApp;
 use raidmap::ui::command::Command;
+use raidmap::ui::publish::Dialog;
 
 use crate::gui::{feature_named, harness, sample_app};
 
@@ -477,4 +478,234 @@ fn autosaves_sealed_on_their_thread_leave_the_last_state_at_exit() {
         Some("last visit")
     );
     assert!(data.join("running").exists(), "recovery will be offered");
+}
+
+/// Run frames until the publishing job has ended (the work runs on its own thread).
+fn wait_until_published(h: &mut Harness<'_, RaidmapApp>) {
+    let started = std::time::Instant::now();
+    while h.state().publish.is_running() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(300),
+            "publishing did not end in 5 minutes"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        h.run();
+    }
+    h.run();
+}
+
+/// Start a publishing dialog's task writing to `out` (the form's own button).
+fn publish(h: &mut Harness<'_, RaidmapApp>, dialog: Dialog, out: &std::path::Path) {
+    h.state_mut().push(Command::OpenPublish(dialog));
+    h.run_ok();
+    h.run();
+    let app = h.state_mut();
+    let (target, button) = match dialog {
+        Dialog::Animation => {
+            let form = &mut app.publish.animation;
+            form.dates.from = "2025-07-14".into();
+            form.dates.to = "2025-07-16".into();
+            form.width_px = 64;
+            form.height_px = 48;
+            (&mut form.target, "Export animation")
+        }
+        Dialog::Report => (&mut app.publish.report.target, "Export PDF"),
+        Dialog::WebMap => (&mut app.publish.webmap.target, "Publish web map"),
+    };
+    target.path = out.display().to_string();
+    h.run();
+    h.get_all_by_role_and_label(Role::Button, button)
+        .last()
+        .expect("the dialog's button")
+        .click();
+    h.run();
+}
+
+/// The sample map as an open encrypted project (sealed with `PASSPHRASE`).
+fn encrypted_sample() -> Harness<'static, RaidmapApp> {
+    let mut h = sample_app();
+    h.state_mut().project.evidence.seal = Some(Seal::Passphrase(PASSPHRASE.into()));
+    h
+}
+
+fn opened(path: &std::path::Path) -> Vec<u8> {
+    raidmap::evidence::seal::open_with_passphrase(
+        &std::fs::read(path).expect("written"),
+        &PASSPHRASE.into(),
+    )
+    .expect("opens with the project's passphrase")
+}
+
+#[test]
+fn publishing_from_an_encrypted_project_warns_first_and_offers_an_encrypted_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut h = encrypted_sample();
+
+    // The report: the warning, nothing written yet; the encrypted form is the PDF, sealed.
+    let report = dir.path().join("report.pdf");
+    publish(&mut h, Dialog::Report, &report);
+    h.get_by_label_contains(&format!(
+        "{} would be written in plaintext",
+        report.display()
+    ));
+    assert!(
+        !h.state().publish.is_running(),
+        "nothing started before the answer"
+    );
+    h.get_by_role_and_label(Role::Button, "Write it encrypted (report.pdf.age)")
+        .click();
+    h.run();
+    wait_until_published(&mut h);
+    assert!(!report.exists(), "no plaintext report");
+    let sealed = dir.path().join("report.pdf.age");
+    assert!(
+        std::fs::read(&sealed)
+            .expect("the encrypted report")
+            .starts_with(b"age-encryption.org/v1\n")
+    );
+    assert!(opened(&sealed).starts_with(b"%PDF"), "a PDF inside");
+    assert!(
+        h.query_by_label_contains("report.pdf.age.").is_some(),
+        "the status bar names the encrypted file"
+    );
+
+    // The web map: Cancel publishes nothing; a yes to plaintext writes the page.
+    let page = dir.path().join("map.html");
+    publish(&mut h, Dialog::WebMap, &page);
+    h.get_by_role_and_label(Role::Button, "Cancel").click();
+    h.run();
+    h.run();
+    assert!(!h.state().publish.is_running());
+    assert!(!page.exists());
+    assert!(
+        h.query_by_label_contains("Nothing was published").is_some(),
+        "said so"
+    );
+    publish(&mut h, Dialog::WebMap, &page);
+    h.get_by_role_and_label(Role::Button, "Write it in plaintext")
+        .click();
+    h.run();
+    wait_until_published(&mut h);
+    assert!(
+        std::fs::read_to_string(&page)
+            .expect("written when agreed")
+            .contains("Mango Park")
+    );
+
+    // An MP4 has no encrypted form, and the window says why; a GIF has one.
+    publish(&mut h, Dialog::Animation, &dir.path().join("raids.mp4"));
+    h.get_by_label_contains("An MP4 cannot be written encrypted");
+    assert!(
+        h.query_by_label_contains("Write it encrypted").is_none(),
+        "no encrypted form offered for an MP4"
+    );
+    h.get_by_role_and_label(Role::Button, "Cancel").click();
+    h.run();
+    let gif = dir.path().join("raids.gif");
+    publish(&mut h, Dialog::Animation, &gif);
+    h.get_by_role_and_label(Role::Button, "Write it encrypted (raids.gif.age)")
+        .click();
+    h.run();
+    wait_until_published(&mut h);
+    assert!(!gif.exists());
+    assert!(opened(&dir.path().join("raids.gif.age")).starts_with(b"GIF8"));
+}
+
+/// The sample map saved at `path`, sealed to the age public key of a new identity file made
+/// beside it by `age-keygen`; returns that file.
+fn sealed_to_a_new_key(path: &std::path::Path) -> std::path::PathBuf {
+    let identity = path.with_extension("key");
+    let public = crate::cli_evidence::age_keygen(&identity);
+    let mut h = sample_app();
+    h.state_mut().project.evidence.seal = Some(Seal::new(None, &[public]).expect("a key"));
+    h.state_mut().save_project(path);
+    assert!(
+        std::fs::read(path)
+            .expect("saved")
+            .starts_with(b"age-encryption.org/v1\n")
+    );
+    identity
+}
+
+#[test]
+fn the_identity_file_given_once_is_remembered_and_read_at_the_next_start() {
+    let dir = tempfile::tempdir().expect("temp dir");
+
+    // A start with the identity file in the settings opens a project sealed to its key
+    // without asking (the key is new: nothing else in this process knows it).
+    let first = dir.path().join("first.raidmap");
+    let first_key = sealed_to_a_new_key(&first);
+    let session = raidmap::ui::app::session::Session {
+        identity_file: Some(first_key.clone()),
+        ..Default::default()
+    };
+    let mut h = harness(RaidmapApp::from_session(vec![first.clone()], session));
+    h.run();
+    h.state_mut().finish_loading();
+    h.run();
+    assert!(!h.state().is_asking_for_key(), "{}", status_of(&h));
+    assert_eq!(h.state().project.path.as_deref(), Some(first.as_path()));
+    assert!(h.state().doc.layers().count() > 0, "its layers are shown");
+
+    // Given in the unlock window, a file is remembered for the next start.
+    let second = dir.path().join("second.raidmap");
+    let second_key = sealed_to_a_new_key(&second);
+    let mut h = harness(RaidmapApp::empty());
+    h.state_mut().push(Command::OpenProject(second.clone()));
+    h.run();
+    h.state_mut().finish_loading();
+    h.run();
+    assert!(h.state().is_asking_for_key());
+    // The window's field has the focus: type the path into it.
+    h.input_mut()
+        .events
+        .push(egui::Event::Text(second_key.display().to_string()));
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Open").click();
+    h.run();
+    h.state_mut().finish_loading();
+    h.run();
+    assert_eq!(h.state().project.path.as_deref(), Some(second.as_path()));
+    assert_eq!(
+        h.state().session_to_keep().identity_file.as_deref(),
+        Some(second_key.as_path())
+    );
+}
+
+#[test]
+fn the_user_name_setting_signs_attachments_and_the_custody_log() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("note.txt");
+    std::fs::write(&file, b"two trucks at 22:00").expect("writes");
+    let mut h = sample_app();
+    // The setting, in the project bar's menu.
+    h.get_all_by_role_and_label(Role::Button, "…")
+        .next()
+        .expect("the project settings menu")
+        .click();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "Your name in the custody log")
+        .click();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "Your name in the custody log")
+        .type_text("Sokha (NGO field team)");
+    h.run();
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert_eq!(
+        h.state().session_to_keep().user_name,
+        "Sokha (NGO field team)"
+    );
+
+    let (target, _) = feature_named(h.state(), "Mango Park");
+    h.state_mut().push(Command::Attach(target, vec![file]));
+    h.run();
+    let app = h.state();
+    let attached = attachment::of(app.doc.feature(target).expect("feature"));
+    assert_eq!(attached[0].added_by, "Sokha (NGO field team)");
+    let log = app.project.evidence.log.entries();
+    assert_eq!(
+        log.last().map(|e| e.user.as_str()),
+        Some("Sokha (NGO field team)")
+    );
 }

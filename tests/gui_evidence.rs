@@ -148,16 +148,16 @@ fn an_attached_image_gets_a_thumbnail_and_save_as_writes_its_exact_bytes() {
     harness
         .state_mut()
         .push(Command::Attach(target, vec![file]));
-    harness.run();
-    // Decoded on a thread: wait for it (a few frames).
+    // Decoded on a thread: wait for it (the thumbnail asks for frames meanwhile).
     let started = std::time::Instant::now();
+    harness.run_ok();
     while harness.query_by_label("Thumbnail of gate.png").is_none() {
         assert!(
             started.elapsed() < std::time::Duration::from_secs(20),
             "no thumbnail"
         );
         std::thread::sleep(std::time::Duration::from_millis(20));
-        harness.run();
+        harness.run_ok();
     }
     // The project's Save as… and the attachment's.
     assert_eq!(
@@ -298,4 +298,165 @@ fn open_photos_makes_points_with_the_photos_attached_and_lists_those_without_a_p
     let project = raidmap::project::load(&path).expect("opens");
     assert_eq!(project.checks.len(), 1);
     assert!(project.checks[0].ok());
+}
+
+#[test]
+fn the_windows_export_lists_attachments_as_raidmap_export_does() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("site plan.pdf");
+    std::fs::write(&file, b"%PDF-1.4 site plan of building C").expect("writes");
+    let sha = crate::cli_evidence::sha256sum(&file);
+
+    let mut h = sample_app();
+    let (target, _) = feature_named(h.state(), "Mango Park");
+    h.state_mut()
+        .push(Command::Attach(target, vec![file.clone()]));
+    h.run();
+    let out = dir.path().join("sites.geojson");
+    h.state_mut()
+        .push(Command::Export(target.layer, out.clone()));
+    h.run();
+
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("exported")).expect("json");
+    let features = json["features"].as_array().expect("features");
+    let feature = features
+        .iter()
+        .find(|f| f["properties"]["name"] == "Mango Park")
+        .expect("the site");
+    let list = crate::cli_evidence::exported_attachments(feature);
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["name"], "site plan.pdf");
+    assert_eq!(list[0]["sha256"], sha.as_str());
+    assert_eq!(list[0]["bytes"], 32);
+    assert_eq!(list[0]["media_type"], "application/pdf");
+    assert!(
+        features
+            .iter()
+            .filter(|f| f["properties"]["name"] != "Mango Park")
+            .all(|f| f.get("attachments").is_none()),
+        "only the feature with a file lists one"
+    );
+}
+
+#[test]
+fn a_folder_or_photos_dropped_on_the_window_are_read_as_photos() {
+    use crate::cli_evidence::{gps, jpeg_with_exif, sha256sum};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folder = dir.path().join("field trip");
+    std::fs::create_dir(&folder).expect("mkdir");
+    let gate = folder.join("gate.jpg");
+    std::fs::write(
+        &gate,
+        jpeg_with_exif(&gps(
+            [(11, 1), (33, 1), (360, 10)],
+            "N",
+            [(104, 1), (55, 1), (125, 10)],
+            "E",
+        )),
+    )
+    .expect("writes");
+    let loose = dir.path().join("fence.jpg");
+    std::fs::write(
+        &loose,
+        jpeg_with_exif(&gps(
+            [(11, 1), (34, 1), (0, 1)],
+            "N",
+            [(104, 1), (56, 1), (0, 1)],
+            "E",
+        )),
+    )
+    .expect("writes");
+
+    let mut h = harness(RaidmapApp::empty());
+    for path in [&folder, &loose] {
+        h.input_mut()
+            .dropped_files
+            .push(std::sync::Arc::new(Dropped(path.clone())));
+    }
+    h.run_steps(8);
+    h.state_mut().finish_loading();
+    h.run_steps(8);
+
+    let app: &RaidmapApp = h.state();
+    assert!(
+        app.problems.is_empty(),
+        "nothing failed to open: {:?}",
+        app.problems.iter().map(|p| &p.title).collect::<Vec<_>>()
+    );
+    assert_eq!(app.doc.layers().count(), 1, "one photo layer");
+    let (_, layer) = app.doc.layers().next().expect("a layer");
+    assert_eq!(layer.name, "photos");
+    let mut hashes: Vec<String> = layer
+        .features
+        .iter()
+        .map(|f| attachment::of(f)[0].sha256.clone())
+        .collect();
+    hashes.sort();
+    let mut expected = vec![sha256sum(&gate), sha256sum(&loose)];
+    expected.sort();
+    assert_eq!(hashes, expected, "both photos, each attached to its point");
+}
+
+#[test]
+fn a_damaged_attachment_is_shown_on_its_feature_and_logged_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("plan.pdf");
+    std::fs::write(&file, b"%PDF-1.4 site plan of building C").expect("writes");
+    let sha = crate::cli_evidence::sha256sum(&file);
+    let path = dir.path().join("case.raidmap");
+    {
+        let mut h = sample_app();
+        let (target, _) = feature_named(h.state(), "Mango Park");
+        h.state_mut().push(Command::Attach(target, vec![file]));
+        h.run();
+        h.state_mut().save_project(&path);
+    }
+    crate::cli_evidence::damage(&path, &sha);
+
+    let open = |path: &std::path::Path| {
+        let mut h = harness(RaidmapApp::empty());
+        h.state_mut().push(Command::OpenProject(path.to_owned()));
+        h.run_ok();
+        h.state_mut().finish_loading();
+        h.run_ok();
+        h
+    };
+    let mut h = open(&path);
+    let app: &RaidmapApp = h.state();
+    assert!(
+        app.problems
+            .iter()
+            .any(|p| p.title == "An attached file failed its hash check"
+                && p.lines.iter().any(|l| l.contains(&sha))),
+        "reported"
+    );
+    let events: Vec<(Event, String)> = app
+        .project
+        .evidence
+        .log
+        .entries()
+        .iter()
+        .map(|e| (e.event, e.sha256.clone()))
+        .collect();
+    assert_eq!(
+        events,
+        [
+            (Event::Attached, sha.clone()),
+            (Event::HashFailed, sha.clone())
+        ]
+    );
+    // Shown on the feature.
+    let (target, _) = feature_named(h.state(), "Mango Park");
+    h.state_mut().push(Command::Select(Some(target)));
+    h.run_ok();
+    h.run_ok();
+    h.get_by_label_contains("does not match this hash");
+
+    // Saved and opened again, still damaged: the failure is not logged twice.
+    h.state_mut().save_project(&path);
+    let h = open(&path);
+    let log = h.state().project.evidence.log.entries();
+    assert_eq!(log.len(), 2, "{log:?}");
+    assert_eq!(h.state().project.evidence.log.verify(), Ok(()));
 }

@@ -98,7 +98,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         eprintln!("raidmap animate: {err}");
         return Ok(ExitCode::from(EXIT_BAD_INPUT));
     }
-    let Some(scene) = super::publish_inputs::read("animate", &args.files, true) else {
+    let Some(scene) = super::publish_inputs::read("animate", &args.files, true, &args.out) else {
         return Ok(ExitCode::from(EXIT_BAD_INPUT));
     };
     let options = Options {
@@ -125,7 +125,14 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     };
     let job = Job::default();
     let started = std::time::Instant::now();
-    if let Err(err) = animate::animate(&scene, &frames, &options, format, &args.out, &job) {
+    if let Err(err) = animate::animate(
+        &scene,
+        &frames,
+        &options,
+        format,
+        crate::publish::Output::plain(&args.out),
+        &job,
+    ) {
         eprintln!(
             "raidmap animate: no animation written to {}: {}",
             args.out.display(),

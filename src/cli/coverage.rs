@@ -191,7 +191,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
 
     if let Some(path) = &args.geojson {
         let annotated = coverage::annotate(&sites, &result);
-        io::write_layer_file(&annotated, path)
+        crate::evidence::export::write_file(&[&annotated], path, None)
             .with_context(|| format!("nothing written to {}", path.display()))?;
         eprintln!(
             "raidmap: wrote {} classified sites to {}",

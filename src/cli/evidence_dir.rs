@@ -1,6 +1,6 @@
 //! `export --evidence DIR`: the attached files of the exported projects written into a folder
 //! with a `SHA256SUMS` file (`sha256sum -c` checks it), each export recorded in the project's
-//! custody log.
+//! custody log (its hash verified, then exported).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -93,11 +93,11 @@ pub fn write(
         if events.is_empty() {
             continue;
         }
+        // Each file's hash was checked before anything was written ([`all_verified`]).
         for (sha, detail) in &events {
-            project
-                .evidence
-                .log
-                .record(&user, Event::Exported, sha, detail);
+            let log = &mut project.evidence.log;
+            log.record(&user, Event::HashVerified, sha, "checked before the export");
+            log.record(&user, Event::Exported, sha, detail);
         }
         super::case::save(path, project)?;
     }

@@ -204,23 +204,21 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    let layers: Vec<_> = layers.iter().map(attachment::for_export).collect();
-    let refs: Vec<_> = layers.iter().collect();
-    if let Some(address) = to_table {
-        return export_to_table(address, &refs, args.append);
-    }
-    let write = |w: &mut dyn std::io::Write| io::write_layers(&refs, format, w);
-    if to_stdout {
+    let refs: Vec<&Layer> = layers.iter().collect();
+    if to_stdout || to_table.is_some() {
+        let exported: Vec<_> = layers.iter().map(attachment::for_export).collect();
+        let refs: Vec<&Layer> = exported.iter().map(AsRef::as_ref).collect();
+        if let Some(address) = to_table {
+            return export_to_table(address, &refs, args.append);
+        }
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
-        write(&mut out).context("cannot write to stdout")?;
+        io::write_layers(&refs, format, &mut out).context("cannot write to stdout")?;
         out.flush().context("cannot write to stdout")?;
-    } else if let Some(seal) = &seal {
-        let mut plain = Vec::new();
-        write(&mut plain).context("cannot write the layers")?;
-        seal.write_file(&args.output, &plain)?;
     } else {
-        io::write_merged_file(&refs, &args.output)?;
+        crate::evidence::export::write_file(&refs, &args.output, seal.as_ref())?;
+    }
+    if seal.is_none() && !to_stdout {
         let features: usize = layers.iter().map(|l| l.features.len()).sum();
         eprintln!(
             "raidmap: wrote {features} feature{} to {}",

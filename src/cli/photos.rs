@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::evidence::{Evidence, attachment, photos};
+use crate::evidence::{Evidence, photos};
 use crate::project::{self, SaveLayer, Settings};
 
 /// Make a point layer from photos' EXIF GPS positions (JPEG, PNG, TIFF, HEIC, WebP): one point
@@ -45,7 +45,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         };
         project::save(&args.output, &[save], &Settings::default(), &evidence)?;
     } else {
-        crate::io::write_layer_file(&attachment::for_export(&layer), &args.output)?;
+        crate::evidence::export::write_file(&[&layer], &args.output, None)?;
     }
     eprintln!(
         "raidmap: wrote {count} photo point{} to {} ({} without a position)",

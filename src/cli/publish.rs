@@ -34,13 +34,13 @@ Exit status: 0 written, 1 an input is invalid or the file could not be written (
 is then unchanged), 2 usage errors.";
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let Some(scene) = super::publish_inputs::read("publish", &args.files, false) else {
+    let Some(scene) = super::publish_inputs::read("publish", &args.files, false, &args.out) else {
         return Ok(ExitCode::from(EXIT_BAD_INPUT));
     };
     let options = Options {
         title: args.title.clone(),
     };
-    match webmap::write_webmap(&scene, &options, &args.out) {
+    match webmap::write_webmap(&scene, &options, crate::publish::Output::plain(&args.out)) {
         Ok(bytes) => {
             eprintln!(
                 "raidmap: wrote the web map to {} ({} kB)",

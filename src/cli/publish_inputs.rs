@@ -1,13 +1,15 @@
 //! The inputs of `animate`, `report` and `publish`: files and projects read into a
 //! [`crate::publish::Scene`], every problem printed; any problem stops the command (exit 1).
+//! An encrypted input is noted on stderr: the published file holds its data in plaintext.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::publish::{self, Scene};
 
 /// Read `files` (or the bundled sample when there are none and `sample_if_none`), printing
-/// each problem on stderr; `None` when any input could not be read.
-pub fn read(command: &str, files: &[PathBuf], sample_if_none: bool) -> Option<Scene> {
+/// each problem on stderr, and saying first when an encrypted input goes into `out` in
+/// plaintext; `None` when any input could not be read.
+pub fn read(command: &str, files: &[PathBuf], sample_if_none: bool, out: &Path) -> Option<Scene> {
     let loaded = if files.is_empty() && sample_if_none {
         publish::sample()
     } else {
@@ -17,6 +19,15 @@ pub fn read(command: &str, files: &[PathBuf], sample_if_none: bool) -> Option<Sc
         eprintln!("{problem}");
     }
     if loaded.problems.is_empty() {
+        for path in &loaded.sealed {
+            eprintln!(
+                "raidmap {command}: note: {} is encrypted, but {} is written in plaintext \
+                 (anyone who gets it reads it; publishing from the window offers an \
+                 encrypted file)",
+                path.display(),
+                out.display()
+            );
+        }
         Some(loaded.scene)
     } else {
         eprintln!(

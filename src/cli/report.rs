@@ -59,7 +59,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         eprintln!("raidmap report: --from {from} is after --to {to}");
         return Ok(ExitCode::from(EXIT_USAGE));
     }
-    let Some(scene) = super::publish_inputs::read("report", &args.files, false) else {
+    let Some(scene) = super::publish_inputs::read("report", &args.files, false, &args.out) else {
         return Ok(ExitCode::from(EXIT_BAD_INPUT));
     };
     let window = (args.from.is_some() || args.to.is_some()).then_some(Window {
@@ -73,7 +73,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         paper: args.paper,
         area: None,
     };
-    match report::write_report(&scene, &options, &args.out) {
+    match report::write_report(&scene, &options, crate::publish::Output::plain(&args.out)) {
         Ok(content) => {
             eprintln!(
                 "raidmap: wrote the report to {} ({} sites, {} raids, {} sources)",

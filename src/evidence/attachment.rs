@@ -4,6 +4,8 @@
 //! The bytes live in the project's [`super::Store`]; the list is changed only through
 //! [`Edit`]s made here, so attaching and removing are undoable like any other edit.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -142,8 +144,12 @@ fn set(target: FeatureRef, list: Vec<Attachment>) -> Edit {
 pub const EXPORT_MEMBER: &str = "attachments";
 
 /// `layer` as exported: each feature's attachments as an [`EXPORT_MEMBER`] list instead of the
-/// project's member (features without attachments are untouched, so written verbatim).
-pub fn for_export(layer: &Layer) -> Layer {
+/// project's member (features without attachments are untouched, so written verbatim; a layer
+/// without any is not copied).
+pub fn for_export(layer: &Layer) -> Cow<'_, Layer> {
+    if !layer.features.iter().any(has_any) {
+        return Cow::Borrowed(layer);
+    }
     let mut out = layer.clone();
     for feature in &mut out.features {
         if !has_any(feature) {
@@ -153,5 +159,5 @@ pub fn for_export(layer: &Layer) -> Layer {
         feature.set_member(MEMBER, None);
         feature.set_member(EXPORT_MEMBER, Some(Value::Array(list)));
     }
-    out
+    Cow::Owned(out)
 }

@@ -119,6 +119,45 @@ impl CustodyLog {
         self.entries.push(entry);
     }
 
+    /// Record what the hash checks made on opening found, where it differs from what the log
+    /// last says about each file: `hash FAILED` when a file fails for the first time, `hash
+    /// verified` when one that failed matches again. A file attached (or last verified) that
+    /// still matches adds nothing, so opening a sound project leaves the log as it was.
+    /// Returns how many entries were added.
+    pub fn record_checks(&mut self, checks: &[super::Check], user: &str) -> usize {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut added = 0;
+        for check in checks {
+            let sha = check.attachment.sha256.as_str();
+            if !seen.insert(sha) {
+                continue;
+            }
+            let failed_last = self
+                .entries
+                .iter()
+                .rev()
+                .find(|e| {
+                    e.sha256 == sha
+                        && matches!(
+                            e.event,
+                            Event::Attached | Event::HashVerified | Event::HashFailed
+                        )
+                })
+                .is_some_and(|e| e.event == Event::HashFailed);
+            let (event, detail) = match (check.problem(), failed_last) {
+                (Some(problem), false) => (Event::HashFailed, problem),
+                (None, true) => (
+                    Event::HashVerified,
+                    format!("{} matches its SHA-256 again", check.attachment.name),
+                ),
+                _ => continue,
+            };
+            self.record(user, event, sha, &detail);
+            added += 1;
+        }
+        added
+    }
+
     pub fn entries(&self) -> &[Entry] {
         &self.entries
     }

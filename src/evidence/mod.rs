@@ -4,6 +4,8 @@
 //! - [`attachment`]: the `"raidmap:attachments"` member of a feature (name, SHA-256, size,
 //!   media type, when and by whom added) and the undoable edits that change it.
 //! - [`store`]: the attached files' bytes by hash, and the check of every hash on open.
+//! - [`export`]: layers written to a file with their attachments listed (and sealed when asked),
+//!   the one way the command line and the window export them.
 //! - [`custody`]: the append-only log, each entry hashed over the one before it, so a changed
 //!   or removed line breaks the chain.
 //! - [`seal`]: the age format (`age-encryption.org/v1`) through the `age` crate: a passphrase
@@ -15,6 +17,7 @@
 
 pub mod attachment;
 pub mod custody;
+pub mod export;
 pub mod keys;
 pub mod photos;
 pub mod seal;

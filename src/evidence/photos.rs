@@ -66,7 +66,8 @@ pub fn collect(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
     (files, problems)
 }
 
-fn is_photo_name(path: &Path) -> bool {
+/// Whether a file's name is that of a photo ([`EXTENSIONS`]).
+pub fn is_photo_name(path: &Path) -> bool {
     path.extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .is_some_and(|e| EXTENSIONS.contains(&e.as_str()))

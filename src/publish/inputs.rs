@@ -61,6 +61,9 @@ pub struct Scene {
 pub struct Loaded {
     pub scene: Scene,
     pub problems: Vec<String>,
+    /// The inputs that were encrypted (a sealed project or layer file), whose data a
+    /// published file holds in plaintext.
+    pub sealed: Vec<PathBuf>,
 }
 
 /// Read GeoJSON, KML/KMZ, CSV/TSV files and `.raidmap` projects into one scene. Projects
@@ -74,6 +77,9 @@ pub fn load(paths: &[PathBuf]) -> Loaded {
         if crate::project::is_project_file(path) {
             match crate::project::load(path) {
                 Ok(project) => {
+                    if project.evidence.seal.is_some() {
+                        loaded.sealed.push(path.clone());
+                    }
                     for problem in project.problems {
                         loaded
                             .problems
@@ -98,6 +104,9 @@ pub fn load(paths: &[PathBuf]) -> Loaded {
         }
         match io::read_layers(path) {
             Ok(layers) => {
+                if io::is_sealed_file(path) {
+                    loaded.sealed.push(path.clone());
+                }
                 loaded.note_file(path);
                 for mut layer in layers {
                     if crate::measure::is_measurement_layer(&layer) {

@@ -100,4 +100,7 @@ pub enum Command {
     RemovePicture(usize),
     /// A command writing an encrypted project's data in plaintext, which the user agreed to.
     Plaintext(Box<Command>),
+    /// Start the publishing task that waits for the plaintext warning's answer, writing to
+    /// this file instead (its `.age` form, sealed with the project's passphrase or keys).
+    PublishTo(PathBuf),
 }

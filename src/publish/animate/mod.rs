@@ -9,15 +9,15 @@ pub use encode::{EncodeError, Format, h264_encoder};
 pub use plan::{FramePlan, MAX_FRAMES, Mode, PlanError, Step, Unit, frames};
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError, mpsc};
 
 use geo::Rect;
 
+use super::Output;
 use super::Scene;
 use super::draw::{Drawer, ImageError, Picture};
-use crate::io::{AtomicWriteError, write_atomic};
+use crate::io::AtomicWriteError;
 use crate::timeline::Day;
 
 /// The default frame size, in pixels.
@@ -116,15 +116,15 @@ pub fn plan(scene: &Scene, options: &Options) -> Result<Vec<FramePlan>, AnimateE
     Ok(frames(from, to, options.step, options.mode)?)
 }
 
-/// Draw `frames` of the scene and write them to `out` in the format of its extension,
-/// atomically. Frames are drawn on all cores; `job` counts the frames written and can stop the
+/// Draw `frames` of the scene and write them to `out` in `format`, atomically (sealed when
+/// `out` says so). Frames are drawn on all cores; `job` counts the frames written and can stop the
 /// work (then nothing is written).
 pub fn animate(
     scene: &Scene,
     frames: &[FramePlan],
     options: &Options,
     format: Format,
-    out: &Path,
+    out: Output<'_>,
     job: &Job,
 ) -> Result<(), AnimateError> {
     job.total.store(frames.len(), Ordering::Relaxed);
@@ -133,7 +133,7 @@ pub fn animate(
     match draw_all(scene, frames, options, format, job, &mut sink) {
         Ok(()) => {
             let bytes = sink.finish()?;
-            write_atomic(out, |w| std::io::Write::write_all(w, &bytes))?;
+            out.write(&bytes)?;
             Ok(())
         }
         Err(err) => {

@@ -9,11 +9,10 @@ mod text;
 pub use content::{Content, METHOD};
 pub use pdf::Paper;
 
-use std::path::Path;
-
+use super::Output;
 use super::Scene;
 use super::draw::{Drawer, ImageError, Picture};
-use crate::io::{AtomicWriteError, write_atomic};
+use crate::io::AtomicWriteError;
 use crate::timeline::Window;
 
 /// The default radius within which a raid covers a site, in kilometres.
@@ -57,8 +56,12 @@ pub enum ReportError {
     Write(#[from] AtomicWriteError),
 }
 
-/// Make the report of `scene` and write it to `out` atomically.
-pub fn write_report(scene: &Scene, options: &Options, out: &Path) -> Result<Content, ReportError> {
+/// Make the report of `scene` and write it to `out` atomically (sealed when `out` says so).
+pub fn write_report(
+    scene: &Scene,
+    options: &Options,
+    out: Output<'_>,
+) -> Result<Content, ReportError> {
     let window = options.window.unwrap_or(scene.window);
     let content = content::build(
         scene,
@@ -68,7 +71,7 @@ pub fn write_report(scene: &Scene, options: &Options, out: &Path) -> Result<Cont
     );
     let map = draw_map(scene, &window, options.area)?;
     let bytes = render(&content, map, options.paper)?;
-    write_atomic(out, |w| std::io::Write::write_all(w, &bytes))?;
+    out.write(&bytes)?;
     Ok(content)
 }
 

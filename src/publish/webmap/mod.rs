@@ -10,13 +10,12 @@
 //! references are removed while inlining), and the tests open it in headless Chromium and
 //! check that no request is made.
 
-use std::path::Path;
-
 use serde_json::{Map, Value, json};
 
+use super::Output;
 use super::Scene;
 use crate::basemap::{self, LabelKind};
-use crate::io::{AtomicWriteError, write_atomic};
+use crate::io::AtomicWriteError;
 use crate::measure::{self, Units};
 use crate::model::{Feature, Layer, LayerKind};
 use crate::style::{Rgba, Swatch, Symbol};
@@ -39,14 +38,15 @@ pub struct Options {
     pub title: Option<String>,
 }
 
-/// Write the web map of `scene` to `out` atomically; returns its size in bytes.
+/// Write the web map of `scene` to `out` atomically (sealed when `out` says so); returns its
+/// size in bytes (before sealing).
 pub fn write_webmap(
     scene: &Scene,
     options: &Options,
-    out: &Path,
+    out: Output<'_>,
 ) -> Result<usize, AtomicWriteError> {
     let page = page(scene, options);
-    write_atomic(out, |w| std::io::Write::write_all(w, page.as_bytes()))?;
+    out.write(page.as_bytes())?;
     Ok(page.len())
 }
 

@@ -217,7 +217,7 @@ impl RaidmapApp {
                 || "the unsaved project".to_owned(),
                 |n| n.to_string_lossy().into_owned(),
             );
-        let user = crate::evidence::default_user();
+        let user = self.user();
         let (seal, event, detail) = match action {
             Action::Seal(seal) => {
                 let detail = format!("{name} {}", seal.describe());

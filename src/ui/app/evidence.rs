@@ -1,6 +1,7 @@
 //! Evidence in the window: attaching files (dialog or drop), removing one (an undoable
 //! edit), opening one from a private temporary copy, each recorded in the custody log; and
-//! the project bar's evidence buttons and windows (encryption, custody log, passphrase).
+//! the project bar's evidence buttons and windows (encryption, custody log, passphrase), and
+//! the evidence settings (user name, remembered identity file).
 
 use std::path::PathBuf;
 
@@ -24,6 +25,44 @@ impl RaidmapApp {
         }
     }
 
+    /// The evidence settings in the project bar's "…" menu: the user name written into the
+    /// custody log and attachments, and the identity file remembered for projects sealed to
+    /// keys.
+    pub(super) fn evidence_settings_ui(&mut self, ui: &mut egui::Ui) {
+        ui.separator();
+        ui.label("Your name in the custody log");
+        let field = ui.add(
+            egui::TextEdit::singleline(&mut self.session.user_name)
+                .hint_text(crate::evidence::default_user())
+                .desired_width(220.0),
+        );
+        crate::ui::a11y::name(&field, "Your name in the custody log");
+        match &self.session.identity_file {
+            Some(file) => {
+                ui.label(format!(
+                    "Identity file for projects sealed to keys: {}",
+                    file.display()
+                ));
+                if ui
+                    .button("Forget the identity file")
+                    .on_hover_text("Not read at the next start (the file itself is kept)")
+                    .clicked()
+                {
+                    self.session.identity_file = None;
+                }
+            }
+            None => {
+                ui.label(
+                    egui::RichText::new(
+                        "No identity file: the one you give to open a project sealed to keys \
+                         is remembered here and read at every start.",
+                    )
+                    .weak(),
+                );
+            }
+        }
+    }
+
     /// The evidence windows: passphrase prompt, encryption, custody log (every frame).
     pub(super) fn evidence_windows_ui(&mut self, ctx: &egui::Context) {
         // The basemap chooser's tile privacy switch is the project's (saved with it).
@@ -43,7 +82,7 @@ impl RaidmapApp {
             return;
         };
         let label = feature.label(target.index);
-        let user = crate::evidence::default_user();
+        let user = self.user();
         let mut added = Vec::new();
         for path in paths {
             let bytes = match std::fs::read(path) {
@@ -96,7 +135,7 @@ impl RaidmapApp {
         let edit = attachment::remove(target, feature, sha256);
         self.edit(edit, format!("Remove {} from {label}", a.name));
         self.project.evidence.log.record(
-            &crate::evidence::default_user(),
+            &self.user(),
             Event::Removed,
             sha256,
             &format!("{} from {label}", a.name),
@@ -135,7 +174,7 @@ impl RaidmapApp {
         match self.write_out(path, &bytes) {
             Ok(()) => {
                 self.project.evidence.log.record(
-                    &crate::evidence::default_user(),
+                    &self.user(),
                     Event::Exported,
                     sha256,
                     &format!("saved as {}", path.display()),

@@ -43,7 +43,7 @@ use crate::ui::panels::property_editor::PropertyEditor;
 use crate::ui::panels::search_box::SearchBox;
 use crate::ui::timeline::TimelinePanel;
 
-pub(crate) use plaintext::Then;
+pub(crate) use plaintext::{Then, with_age};
 
 /// The tabs of the right-hand panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -215,8 +215,25 @@ impl RaidmapApp {
         if let Some(open) = session.timeline_open {
             app.timeline.open = open;
         }
+        if let Some(file) = &session.identity_file
+            && let Err(err) = crate::evidence::keys::add_identity_file(file)
+        {
+            app.problems.push(ProblemReport {
+                title: "The identity file in the project settings could not be read".into(),
+                lines: vec![format!("{}: {err}", file.display())],
+            });
+        }
         app.session = session;
         app
+    }
+
+    /// The user name written into the custody log and attachments: the setting, else
+    /// `RAIDMAP_USER` or the login name.
+    pub fn user(&self) -> String {
+        match self.session.user_name.trim() {
+            "" => crate::evidence::default_user(),
+            name => name.to_owned(),
+        }
     }
 
     /// The session to remember: this run happened, its project and its panels.
@@ -404,6 +421,7 @@ impl RaidmapApp {
             match command {
                 // `check_plaintext` hands over the command agreed to.
                 Command::Plaintext(agreed) => self.commands.push(*agreed),
+                Command::PublishTo(path) => crate::ui::publish::start_waiting_at(self, ctx, path),
                 Command::AskOpen => self.dialogs.open(ctx),
                 Command::AskExport(id) => {
                     if let Some(layer) = self.doc.layer(id) {
@@ -637,16 +655,11 @@ impl RaidmapApp {
         }
     }
 
-    /// Write `layers` at `path` in the format its extension names, atomically; sealed with the
-    /// project's passphrase or keys when the name ends in `.age` (`sites.geojson.age`).
+    /// Write `layers` at `path` as `raidmap export` does (attachments as its `attachments`
+    /// list), atomically; sealed with the project's passphrase or keys when the name ends in
+    /// `.age` (`sites.geojson.age`).
     fn write_layers(&self, layers: &[&Layer], path: &std::path::Path) -> anyhow::Result<()> {
-        if !plaintext::is_sealed_name(path) {
-            return Ok(io::write_merged_file(layers, path)?);
-        }
-        let format = io::Format::writable(&path.with_extension("")).unwrap_or(io::Format::GeoJson);
-        let mut plain = Vec::new();
-        io::write_layers(layers, format, &mut plain)?;
-        self.write_out(path, &plain)
+        crate::evidence::export::write_file(layers, path, self.seal_for(path)?)
     }
 
     /// Write the Coverage tab's classified sites as GeoJSON, atomically.
@@ -1001,7 +1014,10 @@ impl RaidmapApp {
         }
     }
 
-    /// Files dropped on the window: opened, or attached to the feature shown.
+    /// Files and folders dropped on the window. Folders are read as photos (as *Open
+    /// photos…* reads them). Files that are not map data, dropped while a feature is shown, are
+    /// attached to it; else photos among them are read as photos, and the rest opened as
+    /// layers.
     fn dropped_files(&mut self, ctx: &egui::Context) {
         let dropped: Vec<PathBuf> = ctx.input(|i| {
             i.raw
@@ -1010,18 +1026,33 @@ impl RaidmapApp {
                 .map(|f| f.path().to_path_buf())
                 .collect()
         });
-        if !dropped.is_empty() {
-            // Files that are not map data, dropped while a feature is shown, are attached to it.
-            let attach_to = self.selection.filter(|_| {
-                self.tab == Tab::Feature
-                    && dropped
-                        .iter()
-                        .any(|p| !matches!(io::detect(p), io::Detected::Readable(_)))
-            });
-            match attach_to {
-                Some(target) => self.push(Command::Attach(target, dropped)),
-                None => self.push(Command::Open(dropped)),
+        if dropped.is_empty() {
+            return;
+        }
+        let (mut photos, files): (Vec<PathBuf>, Vec<PathBuf>) =
+            dropped.into_iter().partition(|p| p.is_dir());
+        let not_map_data = |p: &PathBuf| !matches!(io::detect(p), io::Detected::Readable(_));
+        let attach_to = self
+            .selection
+            .filter(|_| self.tab == Tab::Feature && files.iter().any(not_map_data));
+        let mut open = Vec::new();
+        match attach_to {
+            Some(target) => self.push(Command::Attach(target, files)),
+            None => {
+                for file in files {
+                    if crate::evidence::photos::is_photo_name(&file) && not_map_data(&file) {
+                        photos.push(file);
+                    } else {
+                        open.push(file);
+                    }
+                }
             }
+        }
+        if !photos.is_empty() {
+            self.push(Command::OpenPhotos(photos));
+        }
+        if !open.is_empty() {
+            self.push(Command::Open(open));
         }
     }
 

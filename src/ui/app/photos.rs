@@ -51,7 +51,7 @@ impl RaidmapApp {
         let progress = Arc::new(Progress::default());
         let (send, result) = channel();
         let reading = Arc::clone(&progress);
-        let user = crate::evidence::default_user();
+        let user = self.user();
         let spawned = std::thread::Builder::new()
             .name("read-photos".into())
             .spawn(move || {
@@ -105,7 +105,7 @@ impl RaidmapApp {
         } = read;
         let placed = layer.features.len();
         if placed > 0 {
-            let user = crate::evidence::default_user();
+            let user = self.user();
             photos::keep(files, &mut self.project.evidence, &user);
             self.add_prepared(layer, prepared);
         }

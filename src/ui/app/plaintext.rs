@@ -3,7 +3,9 @@
 //! published animation, report or web map) and every save to a database table (which the
 //! server holds in plaintext) first says so. Where the file can be sealed, the same write to
 //! the name with `.age` added (`sites.geojson.age`) is offered instead, encrypted with the
-//! project's passphrase or keys, so `age -d` opens it as it opens the project.
+//! project's passphrase or keys, so `age -d` opens it as it opens the project. Where there is
+//! no encrypted form (a Shapefile's several files, an MP4 that ffmpeg writes to disk itself, a
+//! database table), the window says why.
 
 use std::path::{Path, PathBuf};
 
@@ -18,9 +20,13 @@ pub(crate) struct Warning {
     /// What would be written where, in words.
     what: String,
     then: Then,
-    /// The same write sealed, to this `….age` file (`None`: the format cannot be sealed).
-    sealed: Option<(Command, PathBuf)>,
+    /// The same write sealed, to this `….age` file, or why there is no such form (said in the
+    /// window).
+    sealed: Sealed,
 }
+
+/// The encrypted form of a write (the command and its `….age` file), or why there is none.
+pub(crate) type Sealed = Result<(Command, PathBuf), String>;
 
 /// What a yes to writing in plaintext does.
 pub(crate) enum Then {
@@ -33,13 +39,13 @@ pub(crate) enum Then {
 }
 
 /// Whether a file name ends in `.age` (written sealed).
-pub fn is_sealed_name(path: &Path) -> bool {
+pub(crate) fn is_sealed_name(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("age"))
 }
 
 /// `path` with `.age` added to its name.
-fn with_age(path: &Path) -> PathBuf {
+pub(crate) fn with_age(path: &Path) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(".age");
     PathBuf::from(name)
@@ -76,19 +82,22 @@ impl RaidmapApp {
             .is_some_and(|e| e.eq_ignore_ascii_case("shp"));
         let sealed = match &command {
             // Several files: each would need sealing, and nothing reads them sealed.
-            Command::Export(..) if shapefile => None,
-            Command::Export(id, _) => Some(Command::Export(*id, sealed_path.clone())),
-            Command::ExportCoverage(_) => Some(Command::ExportCoverage(sealed_path.clone())),
-            Command::ExportImage(request) => Some(Command::ExportImage(
+            Command::Export(..) if shapefile => Err("A Shapefile is several files, which \
+                 nothing reads encrypted: export a GeoPackage (.gpkg) or GeoJSON to get an \
+                 encrypted file."
+                .to_owned()),
+            Command::Export(id, _) => Ok(Command::Export(*id, sealed_path.clone())),
+            Command::ExportCoverage(_) => Ok(Command::ExportCoverage(sealed_path.clone())),
+            Command::ExportImage(request) => Ok(Command::ExportImage(
                 crate::ui::panels::image_export::ImageRequest {
                     path: sealed_path.clone(),
                     ..request.clone()
                 },
             )),
             Command::SaveAttachment(sha, _) => {
-                Some(Command::SaveAttachment(sha.clone(), sealed_path.clone()))
+                Ok(Command::SaveAttachment(sha.clone(), sealed_path.clone()))
             }
-            _ => None,
+            _ => return Some(command),
         }
         .map(|c| (c, sealed_path));
         self.plaintext = Some(Warning {
@@ -100,28 +109,36 @@ impl RaidmapApp {
     }
 
     /// Whether a publishing task or a database save may go ahead now: for an encrypted
-    /// project it may not, and the warning (saying `what`) asks first.
-    pub(crate) fn plaintext_allowed(&mut self, what: String, then: Then) -> bool {
+    /// project it may not, and the warning (saying `what`, offering `sealed` or saying why
+    /// there is no encrypted form) asks first.
+    pub(crate) fn plaintext_allowed(&mut self, what: String, then: Then, sealed: Sealed) -> bool {
         if self.project.evidence.seal.is_none() {
             return true;
         }
-        self.plaintext = Some(Warning {
-            what,
-            then,
-            sealed: None,
-        });
+        self.plaintext = Some(Warning { what, then, sealed });
         false
     }
 
     /// Write `plain` at `path`, atomically: sealed with the project's passphrase or keys when
     /// the name ends in `.age`.
     pub(super) fn write_out(&self, path: &Path, plain: &[u8]) -> anyhow::Result<()> {
+        match self.seal_for(path)? {
+            Some(seal) => seal.write_file(path, plain),
+            None => Ok(crate::io::write_atomic(path, |w| {
+                std::io::Write::write_all(w, plain)
+            })?),
+        }
+    }
+
+    /// How a file written at `path` is sealed: with the project's passphrase or keys when its
+    /// name ends in `.age`, else not at all. An `.age` name for a project that is not
+    /// encrypted is an error (there is nothing to seal it with).
+    pub(crate) fn seal_for(&self, path: &Path) -> anyhow::Result<Option<&crate::evidence::Seal>> {
         if !is_sealed_name(path) {
-            crate::io::write_atomic(path, |w| std::io::Write::write_all(w, plain))?;
-            return Ok(());
+            return Ok(None);
         }
         match &self.project.evidence.seal {
-            Some(seal) => seal.write_file(path, plain),
+            Some(seal) => Ok(Some(seal)),
             None => anyhow::bail!(
                 "{} ends in .age, but the project is not encrypted: encrypt it first \
                  (Encrypt…), or use `raidmap export --passphrase-env`",
@@ -147,14 +164,19 @@ impl RaidmapApp {
                     "Anyone who gets that file reads it: it is not protected by the project's \
                      passphrase or keys.",
                 );
+                if let Err(why) = &warning.sealed {
+                    ui.label(why);
+                }
                 ui.horizontal(|ui| {
-                    if let Some((_, path)) = &warning.sealed {
+                    if let Ok((_, path)) = &warning.sealed {
                         let name = path
                             .file_name()
                             .map(|n| n.to_string_lossy().into_owned())
                             .unwrap_or_default();
+                        // Never replaced without saying so.
+                        let replacing = if path.exists() { ", replacing it" } else { "" };
                         if ui
-                            .button(format!("Write it encrypted ({name})"))
+                            .button(format!("Write it encrypted ({name}{replacing})"))
                             .on_hover_text(
                                 "In the age format, with the project's passphrase or keys \
                                  (age -d opens it)",
@@ -179,7 +201,7 @@ impl RaidmapApp {
             return;
         };
         match (answer, warning.then, warning.sealed) {
-            (Some(true), _, Some((command, _))) => self.push(command),
+            (Some(true), _, Ok((command, _))) => self.push(command),
             (Some(false), Then::Command(command), _) => {
                 self.push(Command::Plaintext(Box::new(command)));
             }

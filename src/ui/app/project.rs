@@ -323,6 +323,13 @@ impl RaidmapApp {
             }
         }
         self.project.evidence = opened.evidence;
+        // A file that fails its hash (or matches again after failing) is logged; saved with
+        // the project's next save.
+        let user = self.user();
+        self.project
+            .evidence
+            .log
+            .record_checks(&opened.checks, &user);
         self.map
             .basemap
             .set_memory_only(self.project.evidence.tiles_memory_only);
@@ -613,6 +620,7 @@ impl RaidmapApp {
                 &mut self.session.reopen_last_project,
                 "Reopen the last project at start",
             );
+            self.evidence_settings_ui(ui);
         })
         .response
         .on_hover_text("Project settings");

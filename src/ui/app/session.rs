@@ -1,7 +1,9 @@
 //! What the window remembers between runs (eframe storage; the window's size and the panels'
 //! widths eframe keeps itself): the last project and whether to reopen it at start (a
 //! setting, on by default), which panels were folded, and whether raidmap ran before, so the
-//! bundled sample data opens only on the very first run.
+//! bundled sample data opens only on the very first run; the evidence settings: the user name
+//! written into the custody log and attachments, and the age identity file tried when a
+//! project sealed to keys is opened (its path only; the key stays in that file).
 
 use std::path::PathBuf;
 
@@ -24,6 +26,12 @@ pub struct Session {
     pub layout: Option<Layout>,
     /// Whether the timeline's histogram was open.
     pub timeline_open: Option<bool>,
+    /// The user name for the custody log and attachments (empty: `RAIDMAP_USER` or the
+    /// login name, [`crate::evidence::default_user`]).
+    pub user_name: String,
+    /// The age identity file (`age-keygen`'s) read at start, so a project sealed to its key
+    /// opens without asking; set when one is given in the unlock window.
+    pub identity_file: Option<PathBuf>,
 }
 
 impl Default for Session {
@@ -34,6 +42,8 @@ impl Default for Session {
             has_run: false,
             layout: None,
             timeline_open: None,
+            user_name: String::new(),
+            identity_file: None,
         }
     }
 }

@@ -158,6 +158,8 @@ impl RaidmapApp {
                     unlock.message = Some(err);
                     return;
                 }
+                // Remembered (the path only), so the next start finds it.
+                self.session.identity_file = Some(file);
                 None
             }
         };

@@ -89,6 +89,12 @@ impl RaidmapApp {
                 "Your changes would be sent to the database tables, which hold them in plaintext"
                     .into(),
                 crate::ui::app::Then::Database,
+                Err(
+                    "A database table cannot be encrypted with the project's passphrase or \
+                     keys: the server stores what it is sent, and anyone who can read the \
+                     database reads it."
+                        .into(),
+                ),
             )
         {
             self.save_to_database(ui.ctx());

@@ -8,8 +8,9 @@ use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use geo::Rect;
 
 use super::form::Area;
+use crate::evidence::Seal;
 use crate::publish::animate::{self, AnimateError, Format};
-use crate::publish::{Scene, report, webmap};
+use crate::publish::{Output, Scene, report, webmap};
 
 /// What to write.
 #[derive(Debug)]
@@ -63,9 +64,36 @@ impl Task {
         }
     }
 
-    /// Do the work (on the job's thread).
-    fn run(self, scene: Scene, progress: &animate::Job) -> Outcome {
+    /// Write to `path` instead.
+    pub fn set_out(&mut self, path: PathBuf) {
+        match self {
+            Task::Animation { out, .. } | Task::Report { out, .. } | Task::WebMap { out, .. } => {
+                *out = path;
+            }
+        }
+    }
+
+    /// Whether the file can be written sealed (age), or why not: ffmpeg writes an MP4 to a
+    /// temporary file of its own before raidmap has its bytes.
+    pub fn sealable(&self) -> Result<(), String> {
+        match self {
+            Task::Animation {
+                format: Format::Mp4,
+                ..
+            } => Err(
+                "An MP4 cannot be written encrypted: ffmpeg writes the video to a temporary \
+                      file on disk before raidmap could encrypt it. A GIF or WebP animation \
+                      can be written encrypted."
+                    .into(),
+            ),
+            _ => Ok(()),
+        }
+    }
+
+    /// Do the work (on the job's thread), sealing the file with `seal` when given.
+    fn run(self, scene: Scene, progress: &animate::Job, seal: Option<&Seal>) -> Outcome {
         let out = self.out().clone();
+        let output = Output { path: &out, seal };
         let failed = |what: &str, err: &dyn std::error::Error| Outcome::Failed {
             title: format!("Could not write the {what} to {}", out.display()),
             lines: crate::ui::app::error_chain(err),
@@ -78,7 +106,7 @@ impl Task {
                     Ok(frames) => frames,
                     Err(err) => return failed("animation", &err),
                 };
-                match animate::animate(&scene, &frames, &options, format, &out, progress) {
+                match animate::animate(&scene, &frames, &options, format, output, progress) {
                     Ok(()) => Outcome::Done(format!(
                         "Exported an animation of {} frames ({}) to {}.",
                         frames.len(),
@@ -92,7 +120,7 @@ impl Task {
                     Err(err) => failed("animation", &err),
                 }
             }
-            Task::Report { options, .. } => match report::write_report(&scene, &options, &out) {
+            Task::Report { options, .. } => match report::write_report(&scene, &options, output) {
                 Ok(content) => Outcome::Done(format!(
                     "Exported the case report ({} sites, {} raids) to {}.",
                     content.sites.len(),
@@ -101,7 +129,7 @@ impl Task {
                 )),
                 Err(err) => failed("report", &err),
             },
-            Task::WebMap { options, .. } => match webmap::write_webmap(&scene, &options, &out) {
+            Task::WebMap { options, .. } => match webmap::write_webmap(&scene, &options, output) {
                 Ok(bytes) => Outcome::Done(format!(
                     "Published the web map ({} kB, works offline) to {}.",
                     bytes.div_ceil(1000),
@@ -131,8 +159,15 @@ pub struct Job {
 }
 
 impl Job {
-    /// Start `task` on a thread: fingerprint `files` into the scene, then do the work.
-    pub fn start(ctx: &egui::Context, task: Task, mut scene: Scene, files: Vec<PathBuf>) -> Job {
+    /// Start `task` on a thread: fingerprint `files` into the scene, then do the work (the file
+    /// sealed with `seal` when given).
+    pub fn start(
+        ctx: &egui::Context,
+        task: Task,
+        mut scene: Scene,
+        files: Vec<PathBuf>,
+        seal: Option<Seal>,
+    ) -> Job {
         let what = match &task {
             Task::Animation { out, .. } => format!("Writing the animation to {}", out.display()),
             Task::Report { out, .. } => format!("Writing the report to {}", out.display()),
@@ -147,7 +182,7 @@ impl Job {
             .name("publish".into())
             .spawn(move || {
                 scene.add_files(&files);
-                let outcome = task.run(scene, &shared);
+                let outcome = task.run(scene, &shared, seal.as_ref());
                 // The window may have closed meanwhile; then nobody needs the answer.
                 let _ = tx.send(outcome);
                 ctx.request_repaint();

@@ -102,10 +102,18 @@ fn file_types(dialog: Dialog) -> (&'static str, &'static [&'static str]) {
     }
 }
 
-/// Start the task waiting to be started (the user agreed to its plaintext file).
+/// Start the task waiting to be started (the user agreed to its plaintext file, or its file
+/// ends in `.age` and is sealed with the project's passphrase or keys).
 pub fn start_waiting(app: &mut RaidmapApp, ctx: &egui::Context) {
     let Some(mut task) = app.publish.waiting.take() else {
         return;
+    };
+    let seal = match app.seal_for(task.out()) {
+        Ok(seal) => seal.cloned(),
+        Err(err) => {
+            app.status = format!("Nothing was published: {err}.");
+            return;
+        }
     };
     task.frame(app.map.view_area());
     let only_selected = app.publish.only_selected(&task);
@@ -113,7 +121,15 @@ pub fn start_waiting(app: &mut RaidmapApp, ctx: &egui::Context) {
     if let Some(warning) = warning {
         app.status = warning;
     }
-    app.publish.job = Some(job::Job::start(ctx, task, scene, files));
+    app.publish.job = Some(job::Job::start(ctx, task, scene, files, seal));
+}
+
+/// Start the task waiting to be started, writing to `path` instead (its `.age` form, sealed).
+pub fn start_waiting_at(app: &mut RaidmapApp, ctx: &egui::Context, path: std::path::PathBuf) {
+    if let Some(task) = &mut app.publish.waiting {
+        task.set_out(path);
+    }
+    start_waiting(app, ctx);
 }
 
 /// Forget the waiting task (the user did not want its plaintext file).
@@ -168,9 +184,14 @@ pub fn ui(app: &mut RaidmapApp, ctx: &egui::Context) {
         }
     }
     if let Some(task) = started {
-        let what = format!("{} would be written in plaintext", task.out().display());
+        let out = task.out().clone();
+        let what = format!("{} would be written in plaintext", out.display());
+        let sealed = task.sealable().map(|()| {
+            let path = crate::ui::app::with_age(&out);
+            (Command::PublishTo(path.clone()), path)
+        });
         app.publish.waiting = Some(task);
-        if app.plaintext_allowed(what, crate::ui::app::Then::Publish) {
+        if app.plaintext_allowed(what, crate::ui::app::Then::Publish, sealed) {
             start_waiting(app, ctx);
         }
     }
