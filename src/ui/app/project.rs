@@ -615,15 +615,18 @@ impl RaidmapApp {
         if self.has_unsaved_changes() {
             ui.label(RichText::new("(unsaved changes)").weak());
         }
-        ui.menu_button("…", |ui| {
-            ui.checkbox(
-                &mut self.session.reopen_last_project,
-                "Reopen the last project at start",
-            );
-            self.evidence_settings_ui(ui);
-        })
-        .response
-        .on_hover_text("Project settings");
+        // Stays open while its fields are clicked and typed in.
+        let close = egui::PopupCloseBehavior::CloseOnClickOutside;
+        let (settings, _) = egui::containers::menu::MenuButton::new("…")
+            .config(egui::containers::menu::MenuConfig::new().close_behavior(close))
+            .ui(ui, |ui| {
+                ui.checkbox(
+                    &mut self.session.reopen_last_project,
+                    "Reopen the last project at start",
+                );
+                self.evidence_settings_ui(ui);
+            });
+        settings.on_hover_text("Project settings");
         let save = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::S);
         if ui.ctx().input_mut(|i| i.consume_shortcut(&save)) {
             self.push(Command::SaveProject);
