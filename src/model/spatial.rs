@@ -65,6 +65,23 @@ impl SpatialIndex {
         layer: &'a Layer,
         area: Rect<f64>,
     ) -> impl Iterator<Item = usize> + 'a {
+        self.candidates(area)
+            .filter(move |&i| Self::meets(layer, i, area))
+    }
+
+    /// Whether feature `i` of `layer` has a box that meets `area`.
+    pub fn meets(layer: &Layer, i: usize, area: Rect<f64>) -> bool {
+        layer
+            .features
+            .get(i)
+            .and_then(Feature::bbox)
+            .is_some_and(|b| b.intersects(&area))
+    }
+
+    /// Indices of the features in every run of neighbours whose box meets `area`: those of
+    /// [`SpatialIndex::intersecting`] and the others of the same runs, which a query looks at
+    /// (what a frame's work grows with, counted by the drawing path).
+    pub fn candidates(&self, area: Rect<f64>) -> impl Iterator<Item = usize> + '_ {
         let envelope =
             AABB::from_corners([area.min().x, area.min().y], [area.max().x, area.max().y]);
         self.tree
@@ -76,13 +93,6 @@ impl SpatialIndex {
                     .unwrap_or_default()
             })
             .map(|&i| i as usize)
-            .filter(move |&i| {
-                layer
-                    .features
-                    .get(i)
-                    .and_then(Feature::bbox)
-                    .is_some_and(|b| b.intersects(&area))
-            })
     }
 
     /// How many features are indexed.

@@ -1,5 +1,7 @@
 //! The data layers drawn feature by feature (points, lines, filled polygons) or as density
-//! cells, and the selection and hover highlights.
+//! cells, and the selection and hover highlights. A line or polygon smaller than a pixel on
+//! screen (a building at district zoom) is drawn as a dot, all of a layer's dots in one mesh:
+//! as its outline's stroke would look at that size, for a fraction of the work.
 
 use std::collections::HashMap;
 
@@ -7,7 +9,7 @@ use egui::{Color32, Shape, Stroke};
 use geo::{Geometry, LineString, Point, Polygon, Rect, TriangulateEarcut};
 use walkers::Projector;
 
-use crate::model::{Document, FeatureRef, LayerId};
+use crate::model::{Document, FeatureRef, LayerId, SpatialIndex};
 use crate::render::basemap::viewport_of;
 use crate::render::density::{Plan, paint_cells};
 use crate::render::frame_cache::FrameCache;
@@ -42,6 +44,7 @@ pub(crate) fn paint_layers(
         // Thousands of points go into one mesh; a few are drawn as exact shapes.
         let mut points = Vec::new();
         let many = indices.len() >= MESH_FROM;
+        let mut dots = Dots::new(painter.pixels_per_point());
         for index in indices {
             let feature = &layer.features[index];
             let style = view.feature_style(layer, index);
@@ -57,6 +60,11 @@ pub(crate) fn paint_layers(
             let Some(geometry) = feature.geometry() else {
                 continue;
             };
+            if let Some(b) = feature.bbox()
+                && dots.add(&to_screen, b, geometry, &style)
+            {
+                continue;
+            }
             let r = FeatureRef {
                 layer: layer_id,
                 index,
@@ -70,8 +78,86 @@ pub(crate) fn paint_layers(
             draw.geometry(geometry, Some((r, &mut *fills)));
         }
         paint_points(painter, &points, view.style.symbol);
+        dots.paint(painter);
     }
 }
+
+/// Lines and polygons drawn as dots, in one mesh.
+struct Dots {
+    mesh: egui::Mesh,
+    /// The width of the soft edge (one pixel, in points).
+    feather: f32,
+}
+
+impl Dots {
+    /// A line or polygon whose box is narrower than this (screen points) both ways is a dot.
+    const BELOW_PX: f32 = 1.0;
+
+    fn new(pixels_per_point: f32) -> Self {
+        Self {
+            mesh: egui::Mesh::default(),
+            feather: 1.0 / pixels_per_point.max(0.1),
+        }
+    }
+
+    /// Add `geometry` (with box `bbox`) as a dot if it is that small on screen: a square as
+    /// wide as the box and the outline's stroke, with a soft edge as egui gives strokes.
+    /// Returns whether it was added.
+    fn add(
+        &mut self,
+        to_screen: &UnitToScreen,
+        bbox: Rect<f64>,
+        geometry: &Geometry<f64>,
+        style: &FeatureStyle,
+    ) -> bool {
+        let width = match geometry {
+            Geometry::LineString(_) | Geometry::MultiLineString(_) | Geometry::Line(_) => {
+                style.line_width
+            }
+            Geometry::Polygon(_)
+            | Geometry::MultiPolygon(_)
+            | Geometry::Rect(_)
+            | Geometry::Triangle(_) => OUTLINE * style.line_width,
+            _ => return false,
+        };
+        let a = to_screen.screen(mercator_unit(bbox.min()));
+        let b = to_screen.screen(mercator_unit(bbox.max()));
+        let size = (b - a).abs();
+        if size.x >= Self::BELOW_PX || size.y >= Self::BELOW_PX {
+            return false;
+        }
+        let centre = a + (b - a) / 2.0;
+        let half = size.max_elem() / 2.0 + width / 2.0;
+        let (inner, outer) = (
+            (half - self.feather / 2.0).max(0.0),
+            half + self.feather / 2.0,
+        );
+        let color = color32(style.color);
+        let base = self.mesh.vertices.len() as u32;
+        for (h, c) in [(inner, color), (outer, Color32::TRANSPARENT)] {
+            for (dx, dy) in [(-h, -h), (h, -h), (h, h), (-h, h)] {
+                self.mesh.colored_vertex(centre + egui::vec2(dx, dy), c);
+            }
+        }
+        self.mesh.add_triangle(base, base + 1, base + 2);
+        self.mesh.add_triangle(base, base + 2, base + 3);
+        for i in 0..4 {
+            let j = (i + 1) % 4;
+            self.mesh.add_triangle(base + i, base + 4 + i, base + 4 + j);
+            self.mesh.add_triangle(base + i, base + 4 + j, base + j);
+        }
+        true
+    }
+
+    fn paint(self, painter: &egui::Painter) {
+        if !self.mesh.is_empty() {
+            painter.add(Shape::mesh(self.mesh));
+        }
+    }
+}
+
+/// A polygon's outline is this fraction of its style's line width.
+const OUTLINE: f32 = 0.72;
 
 /// Every visible layer's features whose box meets `visible`, bottom layer first, each layer in
 /// feature order; layers drawn as density are left out.
@@ -98,11 +184,14 @@ pub(crate) fn layer_in_view(
     view: &LayerView,
     visible: Rect<f64>,
 ) -> Vec<usize> {
+    let mut looked = 0;
     let mut indices: Vec<usize> = view
         .index
-        .intersecting(layer, visible)
-        .filter(|i| view.shows(*i))
+        .candidates(visible)
+        .inspect(|_| looked += 1)
+        .filter(|&i| SpatialIndex::meets(layer, i, visible) && view.shows(i))
         .collect();
+    view.count_visits(looked);
     indices.sort_unstable();
     indices
 }
@@ -225,7 +314,7 @@ impl Draw<'_> {
             mesh.add_triangle(base, base + 1, base + 2);
         }
         self.painter.add(Shape::mesh(mesh));
-        let stroke = Stroke::new(style.line_width * 0.72, color32(style.color));
+        let stroke = Stroke::new(style.line_width * OUTLINE, color32(style.color));
         for ring in fill.rings() {
             let points = simplified(ring.iter().map(|u| to_screen.screen(*u)));
             self.painter.add(Shape::closed_line(points, stroke));

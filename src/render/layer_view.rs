@@ -4,14 +4,14 @@
 //! layer (resolved styles, counts for a time window) is worked out on another thread while
 //! the last result is drawn, so a style or window change costs the frame almost nothing.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use egui::Color32;
 
-use crate::model::{Density, Layer, PropertyTexts, SpatialIndex};
-use crate::style::{FeatureStyle, LayerStyle, Legend, Resolved, Rgba, swatch_of};
+use crate::model::{Density, Document, Layer, LayerId, PropertyTexts, SpatialIndex};
+use crate::style::{FeatureStyle, GeometryKinds, LayerStyle, Legend, Resolved, Rgba};
 use crate::timeline::LayerDates;
 
 /// An egui colour from a style colour (straight alpha).
@@ -49,6 +49,31 @@ pub struct LayerView {
     /// Whether big layers' styles and counts are worked out on another thread (the window)
     /// or at once (images, the command line).
     background: bool,
+    /// The kinds of geometry the layer holds (for its legend's swatch), for a geometry
+    /// revision: a style change or a property edit does not look through the features again.
+    kinds: Cell<Option<(Option<u64>, GeometryKinds)>>,
+    /// Features the drawing path looked at in the spatial index since
+    /// [`LayerView::take_visits`] was last called (what a frame's work grows with).
+    visits: Cell<u64>,
+}
+
+/// A layer's revisions in the document, which a view's caches are keyed on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Revisions {
+    /// Goes up with any change to the layer.
+    pub layer: Option<u64>,
+    /// Goes up when its geometries or its number of features change.
+    pub geometry: Option<u64>,
+}
+
+impl Revisions {
+    /// Layer `id`'s revisions in `doc`.
+    pub fn of(doc: &Document, id: LayerId) -> Self {
+        Self {
+            layer: doc.layer_revision(id),
+            geometry: doc.geometry_revision(id),
+        }
+    }
 }
 
 /// A value for a key, and maybe the value for a newer key being worked out on another thread.
@@ -166,25 +191,38 @@ impl LayerView {
         self.resolved.borrow().pending.is_some() || self.filtered.borrow().pending.is_some()
     }
 
-    /// Bring the features' styles, labels and legend up to the layer at `revision` in the
+    /// Bring the features' styles, labels and legend up to the layer at `revisions` in the
     /// current style (once a frame, before drawing): at once for a small layer or a view not
     /// working in background, else on another thread. Returns whether they changed.
-    pub fn sync_styles(&self, layer: &Layer, revision: Option<u64>) -> bool {
+    pub fn sync_styles(&self, layer: &Layer, revisions: Revisions) -> bool {
         let background = self.background && layer.features.len() >= BACKGROUND_FROM;
-        self.resolve(layer, revision, background)
+        self.resolve(layer, revisions, background)
     }
 
     /// The same, at once whatever the layer's size (an image is about to be drawn).
-    pub fn resolve_now(&self, layer: &Layer, revision: Option<u64>) {
-        self.resolve(layer, revision, false);
+    pub fn resolve_now(&self, layer: &Layer, revisions: Revisions) {
+        self.resolve(layer, revisions, false);
         let _ = self.density(layer, false);
     }
 
-    fn resolve(&self, layer: &Layer, revision: Option<u64>, background: bool) -> bool {
+    /// The kinds of geometry of `layer` (this view's layer) at geometry revision `revision`,
+    /// looked for only when that changed.
+    fn kinds(&self, layer: &Layer, revision: Option<u64>) -> GeometryKinds {
+        match self.kinds.get() {
+            Some((r, kinds)) if r == revision => kinds,
+            _ => {
+                let kinds = GeometryKinds::of(layer);
+                self.kinds.set(Some((revision, kinds)));
+                kinds
+            }
+        }
+    }
+
+    fn resolve(&self, layer: &Layer, revisions: Revisions, background: bool) -> bool {
         let style = &self.style;
-        let key = (revision, style.clone());
+        let key = (revisions.layer, style.clone());
         let name = layer.name.clone();
-        let swatch = || swatch_of(style, layer);
+        let swatch = || self.kinds(layer, revisions.geometry).swatch(style);
         self.resolved.borrow_mut().update(
             key,
             background,
@@ -258,6 +296,8 @@ impl LayerView {
             filter_generation: 0,
             resolved: RefCell::default(),
             background: false,
+            kinds: Cell::new(None),
+            visits: Cell::new(0),
         }
     }
 
@@ -300,6 +340,17 @@ impl LayerView {
             // The first window: all features' counts until the window's are ready.
             None => Arc::clone(&self.density),
         }
+    }
+
+    /// Count `n` more features looked at in the spatial index by the drawing path.
+    pub(crate) fn count_visits(&self, n: u64) {
+        self.visits.set(self.visits.get() + n);
+    }
+
+    /// How many features the drawing path looked at since the last call (tests check that
+    /// a frame looks at about as many features as it shows, however many lie out of view).
+    pub fn take_visits(&self) -> u64 {
+        self.visits.take()
     }
 
     /// Whether the timeline lets the map show feature `index`.

@@ -18,7 +18,7 @@ use crate::render::density::Plan;
 use crate::render::features::{paint_highlights, paint_layers};
 use crate::render::frame_cache::DrawCaches;
 use crate::render::labels::{paint_labels, place_data_labels, point_symbol_rects};
-use crate::render::layer_view::LayerView;
+use crate::render::layer_view::{LayerView, Revisions};
 use crate::render::legend::{layout_legend, legend_rect, legends, paint_legend};
 use crate::render::overlay::MapDrawing;
 use crate::render::scale_bar::ScaleBar;
@@ -79,7 +79,7 @@ pub fn paint_map(
     let mut working = false;
     for (id, layer) in doc.layers() {
         let Some(view) = views.get(&id) else { continue };
-        if view.sync_styles(layer, doc.layer_revision(id)) {
+        if view.sync_styles(layer, Revisions::of(doc, id)) {
             caches.forget_layer(id);
         }
         working |= view.is_working();
@@ -253,9 +253,21 @@ mod tests {
         (doc, views)
     }
 
+    /// The near squares' box: drawn at street zoom.
+    const NEAR: [f64; 4] = [104.888, 11.538, 104.91, 11.56];
+
     /// Draw two frames of the near squares at street zoom; what the caches keep and how many
     /// shapes the last frame painted.
     fn draw(doc: &Document, views: &HashMap<LayerId, LayerView>) -> (usize, usize, usize) {
+        draw_at(doc, views, NEAR)
+    }
+
+    /// Draw two frames fitting `[west, south, east, north]` into 800×600 points.
+    fn draw_at(
+        doc: &Document,
+        views: &HashMap<LayerId, LayerView>,
+        [west, south, east, north]: [f64; 4],
+    ) -> (usize, usize, usize) {
         let ctx = egui::Context::default();
         crate::render::setup_context(&ctx);
         let screen = ScreenRect::from_min_size(egui::Pos2::ZERO, vec2(800.0, 600.0));
@@ -285,16 +297,7 @@ mod tests {
         for _ in 0..2 {
             let output = ctx.run_ui(input(), |ui| {
                 let mut memory = MapMemory::default();
-                let area = Rect::new(
-                    Coord {
-                        x: 104.888,
-                        y: 11.538,
-                    },
-                    Coord {
-                        x: 104.91,
-                        y: 11.56,
-                    },
-                );
+                let area = Rect::new(Coord { x: west, y: south }, Coord { x: east, y: north });
                 fit(&mut memory, area, screen.size(), 1.0);
                 let center = memory.detached().expect("centred");
                 let projector = Projector::new(screen, &MercatorProjection, &memory, center);
@@ -327,6 +330,50 @@ mod tests {
         assert_eq!(
             parsed, 0,
             "drawing (styled, labelled) keeps no parsed feature objects"
+        );
+    }
+
+    #[test]
+    fn a_frame_looks_at_about_as_many_features_as_it_shows_however_many_lie_out_of_view() {
+        // The drawing path counts the features it looks at in the spatial index (every
+        // pass: symbols, labels, drawing); none of the far squares is in view.
+        let visits = |far: usize| {
+            let (doc, views) = squares(100, far);
+            let shown = draw(&doc, &views);
+            let visits: u64 = views.values().map(LayerView::take_visits).sum();
+            (visits, shown)
+        };
+        let (few, shown_few) = visits(1_000);
+        let (many, shown_many) = visits(200_000);
+        assert_eq!(shown_few, shown_many, "the same was drawn");
+        assert!(
+            few >= 2 * 100,
+            "two frames looked at the 100 squares: {few}"
+        );
+        // Runs of neighbours at the cluster's edge may hold a few far squares, differently
+        // for each layer; a frame that went through the far squares would look at
+        // hundreds of thousands.
+        assert!(
+            many <= 2 * few,
+            "{many} features looked at with 200,000 out of view, {few} with 1,000"
+        );
+    }
+
+    #[test]
+    fn buildings_smaller_than_a_pixel_are_dots_in_one_mesh() {
+        // 2,000 squares of 44 m in a district-wide view (zoom about 10.5): each under a pixel.
+        let district = [104.5, 11.2, 105.3, 11.9];
+        let (doc, views) = squares(2_000, 0);
+        let (fills, _, shapes) = draw_at(&doc, &views, district);
+        let (empty, empty_views) = squares(0, 0);
+        let (_, _, without) = draw_at(&empty, &empty_views, district);
+        assert_eq!(fills, 0, "no polygon was triangulated");
+        // Drawn one by one they would be two shapes each (fill and outline).
+        assert_eq!(
+            shapes,
+            without + 1,
+            "the squares added {} shapes",
+            shapes - without
         );
     }
 }

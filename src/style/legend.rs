@@ -30,32 +30,53 @@ pub struct Legend {
 
 /// The kinds of geometry a layer holds, for choosing the swatch.
 pub fn swatch_of(style: &LayerStyle, layer: &Layer) -> Swatch {
-    let radius = style.point_radius;
-    let (mut points, mut lines, mut has_areas) = (false, false, false);
-    // By type name, without making a `geo::Geometry` per point; the legend is laid out every
-    // frame, and a layer may hold a million points (any point decides the swatch).
-    for f in layer.features.iter().filter(|f| f.bbox().is_some()) {
-        match f.geometry_type() {
-            Some("Point" | "MultiPoint") => {
-                points = true;
-                break;
+    GeometryKinds::of(layer).swatch(style)
+}
+
+/// Which kinds of geometry a layer holds (what its legend's swatch depends on besides the
+/// style): found in one pass, kept while the layer's geometries stay the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct GeometryKinds {
+    points: bool,
+    lines: bool,
+    areas: bool,
+}
+
+impl GeometryKinds {
+    /// The kinds of `layer`'s features (the first point decides: a layer with points is
+    /// shown by its symbol).
+    pub fn of(layer: &Layer) -> Self {
+        let mut kinds = Self::default();
+        // By type name, without making a `geo::Geometry` per point (a layer may hold a
+        // million points).
+        for f in layer.features.iter().filter(|f| f.bbox().is_some()) {
+            match f.geometry_type() {
+                Some("Point" | "MultiPoint") => {
+                    kinds.points = true;
+                    break;
+                }
+                Some("LineString" | "MultiLineString") => kinds.lines = true,
+                Some("Polygon" | "MultiPolygon") => kinds.areas = true,
+                _ => {}
             }
-            Some("LineString" | "MultiLineString") => lines = true,
-            Some("Polygon" | "MultiPolygon") => has_areas = true,
-            _ => {}
         }
+        kinds
     }
-    if points || (!lines && !has_areas) {
-        Swatch::Point {
-            symbol: style.symbol,
-            radius,
+
+    /// The swatch of a layer of these kinds in `style`.
+    pub fn swatch(self, style: &LayerStyle) -> Swatch {
+        if self.points || (!self.lines && !self.areas) {
+            Swatch::Point {
+                symbol: style.symbol,
+                radius: style.point_radius,
+            }
+        } else if self.lines {
+            Swatch::Line {
+                width: style.line_width,
+            }
+        } else {
+            Swatch::Area
         }
-    } else if lines {
-        Swatch::Line {
-            width: style.line_width,
-        }
-    } else {
-        Swatch::Area
     }
 }
 

@@ -11,7 +11,7 @@ mod legend;
 mod resolved;
 
 pub use color::{BadColor, Rgba};
-pub use legend::{Legend, LegendEntry, LegendFacts, Swatch, swatch_of};
+pub use legend::{GeometryKinds, Legend, LegendEntry, LegendFacts, Swatch, swatch_of};
 pub use resolved::Resolved;
 
 use serde::{Deserialize, Serialize};

@@ -25,7 +25,7 @@ use crate::render::basemap::stack::StackPlan;
 use crate::render::compare::{blend_label, divider_x, paint_divider, paint_tag, sides};
 use crate::render::frame_cache::DrawCaches;
 use crate::render::image::raster::{Canvas, Textures};
-use crate::render::layer_view::LayerView;
+use crate::render::layer_view::{LayerView, Revisions};
 use crate::render::pinned::{PinnedImage, paint_pinned};
 use crate::render::scene::{MapScene, Overlay, fit, paint_map};
 use crate::render::tile_grid::{tile_rect, tiles_in_view};
@@ -274,7 +274,7 @@ pub fn render_map(
         }
         for (id, layer) in scene.doc.layers() {
             if let Some(view) = scene.views.get(&id) {
-                view.resolve_now(layer, scene.doc.layer_revision(id));
+                view.resolve_now(layer, Revisions::of(scene.doc, id));
             }
         }
         // Labels keep clear of the title, the caption and the north arrow painted over the map.
