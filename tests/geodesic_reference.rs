@@ -116,7 +116,7 @@ fn ring(v: &Value) -> LineString<f64> {
 }
 
 /// Reference polygons: `[[exterior, hole, ...], ...]` as GeoJSON rings.
-pub fn reference_geometry(polygons: &Value) -> Geometry<f64> {
+pub(crate) fn reference_geometry(polygons: &Value) -> Geometry<f64> {
     let parts: Vec<Polygon<f64>> = polygons
         .as_array()
         .expect("polygons")

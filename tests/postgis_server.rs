@@ -6,14 +6,14 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use raidmap::io::postgis::{self, Address, Connection, TableName};
 
-pub struct Server {
+pub(crate) struct Server {
     /// `postgresql://raidmap@127.0.0.1:PORT/raidmap?sslmode=verify-full&sslrootcert=CA`.
     pub base: String,
     pub password: String,
 }
 
 /// The test server, or a failure that says how to start one.
-pub fn server() -> Server {
+pub(crate) fn server() -> Server {
     let var = |name: &str| {
         std::env::var(name).unwrap_or_else(|_| {
             panic!(
@@ -34,7 +34,7 @@ pub fn server() -> Server {
 
 impl Server {
     /// The address of `table` (quoted as needed).
-    pub fn address(&self, table: &str) -> Address {
+    pub(crate) fn address(&self, table: &str) -> Address {
         Address::parse(&self.base)
             .expect("the test address parses")
             .with_table(TableName::parse(table).unwrap_or_else(|_| TableName {
@@ -43,13 +43,13 @@ impl Server {
             }))
     }
 
-    pub fn connect(&self) -> Connection {
+    pub(crate) fn connect(&self) -> Connection {
         let address = Address::parse(&self.base).expect("the test address parses");
         postgis::connect(&address, Some(&self.password)).expect("connects to the test server")
     }
 
     /// Run SQL (several statements) on a new connection.
-    pub fn sql(&self, sql: &str) {
+    pub(crate) fn sql(&self, sql: &str) {
         self.connect()
             .client()
             .batch_execute(sql)
@@ -57,7 +57,7 @@ impl Server {
     }
 
     /// One text value from a query.
-    pub fn text(&self, sql: &str) -> Option<String> {
+    pub(crate) fn text(&self, sql: &str) -> Option<String> {
         self.connect()
             .client()
             .query_one(sql, &[])
@@ -67,7 +67,7 @@ impl Server {
 }
 
 /// A table name no other test (or earlier run) uses: `PREFIX_PID_N`.
-pub fn fresh_table(prefix: &str) -> String {
+pub(crate) fn fresh_table(prefix: &str) -> String {
     static NEXT: AtomicU32 = AtomicU32::new(0);
     format!(
         "{prefix}_{}_{}",

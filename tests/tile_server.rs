@@ -17,15 +17,15 @@ const LIFETIME: Duration = Duration::from_secs(120);
 
 /// One request the server saw.
 #[derive(Debug, Clone)]
-pub struct Request {
+pub(crate) struct Request {
     pub path: String,
     pub user_agent: Option<String>,
 }
 
 /// How the server answers a path: status and body.
-pub type Answer = Box<dyn Fn(&str, usize) -> (u16, Vec<u8>) + Send + Sync>;
+pub(crate) type Answer = Box<dyn Fn(&str, usize) -> (u16, Vec<u8>) + Send + Sync>;
 
-pub struct TileServer {
+pub(crate) struct TileServer {
     pub port: u16,
     requests: Arc<Mutex<Vec<Request>>>,
     stop: Arc<AtomicBool>,
@@ -35,7 +35,7 @@ pub struct TileServer {
 impl TileServer {
     /// A server answering `/{z}/{x}/{y}.png` (any numbers) with a tile of `rgb`, and 404 to
     /// anything else.
-    pub fn solid(rgb: [u8; 3]) -> Self {
+    pub(crate) fn solid(rgb: [u8; 3]) -> Self {
         Self::start(Box::new(move |path, _| match parse_tile_path(path) {
             Some(_) => (200, solid_png(rgb)),
             None => (404, Vec::new()),
@@ -43,7 +43,7 @@ impl TileServer {
     }
 
     /// A server whose answers `answer(path, times this path was asked before)` decides.
-    pub fn start(answer: Answer) -> Self {
+    pub(crate) fn start(answer: Answer) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let port = listener.local_addr().expect("address").port();
         listener.set_nonblocking(true).expect("non-blocking");
@@ -62,20 +62,20 @@ impl TileServer {
         }
     }
 
-    pub fn url(&self, path_template: &str) -> String {
+    pub(crate) fn url(&self, path_template: &str) -> String {
         format!("http://127.0.0.1:{}{path_template}", self.port)
     }
 
-    pub fn requests(&self) -> Vec<Request> {
+    pub(crate) fn requests(&self) -> Vec<Request> {
         self.requests.lock().expect("requests").clone()
     }
 
-    pub fn paths(&self) -> Vec<String> {
+    pub(crate) fn paths(&self) -> Vec<String> {
         self.requests().into_iter().map(|r| r.path).collect()
     }
 
     /// Stop listening and wait until the port is closed.
-    pub fn stop(&mut self) {
+    pub(crate) fn stop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
@@ -159,7 +159,7 @@ fn handle(
 }
 
 /// `/z/x/y.png` → the numbers.
-pub fn parse_tile_path(path: &str) -> Option<(u8, u32, u32)> {
+pub(crate) fn parse_tile_path(path: &str) -> Option<(u8, u32, u32)> {
     let mut parts = path.trim_start_matches('/').split('/');
     let z = parts.next()?.parse().ok()?;
     let x = parts.next()?.parse().ok()?;
@@ -168,7 +168,7 @@ pub fn parse_tile_path(path: &str) -> Option<(u8, u32, u32)> {
 }
 
 /// A 256 px PNG tile of one colour.
-pub fn solid_png(rgb: [u8; 3]) -> Vec<u8> {
+pub(crate) fn solid_png(rgb: [u8; 3]) -> Vec<u8> {
     let image = image::RgbImage::from_pixel(256, 256, image::Rgb(rgb));
     let mut bytes = std::io::Cursor::new(Vec::new());
     image
@@ -178,16 +178,16 @@ pub fn solid_png(rgb: [u8; 3]) -> Vec<u8> {
 }
 
 /// A 256 px PNG tile whose colour encodes its key, so a test can tell which tile it got.
-pub fn key_png(key: TileKey) -> Vec<u8> {
+pub(crate) fn key_png(key: TileKey) -> Vec<u8> {
     solid_png(key_colour(key))
 }
 
-pub fn key_colour(key: TileKey) -> [u8; 3] {
+pub(crate) fn key_colour(key: TileKey) -> [u8; 3] {
     [key.z * 10, (key.x % 251) as u8, (key.y % 251) as u8]
 }
 
 /// Wait until `done` or the deadline; true if done.
-pub fn wait_for(timeout: Duration, mut done: impl FnMut() -> bool) -> bool {
+pub(crate) fn wait_for(timeout: Duration, mut done: impl FnMut() -> bool) -> bool {
     let deadline = Instant::now() + timeout;
     while Instant::now() < deadline {
         if done() {

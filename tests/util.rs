@@ -5,23 +5,23 @@ use std::ffi::OsStr;
 use std::process::{Command, Output};
 
 /// The path of the `raidmap` binary Cargo built for these tests (for wrappers such as strace).
-pub const BINARY: &str = env!("CARGO_BIN_EXE_raidmap");
+pub(crate) const BINARY: &str = env!("CARGO_BIN_EXE_raidmap");
 
 /// A command for the `raidmap` binary.
-pub fn command() -> Command {
+pub(crate) fn command() -> Command {
     Command::new(BINARY)
 }
 
 /// A command for the `raidmap` binary without a display (no `DISPLAY` or `WAYLAND_DISPLAY`), so
 /// a subcommand that tried to open a window would fail.
-pub fn headless() -> Command {
+pub(crate) fn headless() -> Command {
     let mut command = command();
     command.env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY");
     command
 }
 
 /// Run `raidmap` with `args` and wait for it.
-pub fn raidmap<S: AsRef<OsStr>>(args: &[S]) -> Output {
+pub(crate) fn raidmap<S: AsRef<OsStr>>(args: &[S]) -> Output {
     command()
         .args(args)
         .output()
@@ -29,7 +29,7 @@ pub fn raidmap<S: AsRef<OsStr>>(args: &[S]) -> Output {
 }
 
 /// Run `raidmap` with `args` without a display and wait for it.
-pub fn raidmap_headless<S: AsRef<OsStr>>(args: &[S]) -> Output {
+pub(crate) fn raidmap_headless<S: AsRef<OsStr>>(args: &[S]) -> Output {
     headless()
         .args(args)
         .output()

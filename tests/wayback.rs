@@ -10,7 +10,7 @@ use raidmap::tiles::{Source, TileKey, WaybackChoice};
 
 use crate::tile_server::{TileServer, solid_png};
 
-pub const RELEASES: [(u32, &str, [u8; 3]); 3] = [
+pub(crate) const RELEASES: [(u32, &str, [u8; 3]); 3] = [
     (10, "2014-02-20", [200, 40, 40]),
     (20, "2016-06-01", [40, 200, 40]),
     (31, "2019-03-27", [40, 40, 200]),
@@ -20,7 +20,7 @@ const SERVICE: &str = "/arcgis/rest/services/World_Imagery";
 
 /// The server: `/waybackconfig.json`, tiles at `…/WMTS/…/tile/{release}/{z}/{y}/{x}`, and a
 /// tilemap saying that release 31 brought nothing new (its tiles are release 20's).
-pub fn wayback_server() -> TileServer {
+pub(crate) fn wayback_server() -> TileServer {
     let port = Arc::new(AtomicU16::new(0));
     let server = {
         let port = port.clone();

@@ -9,7 +9,7 @@ use crate::project::{self, Project, SaveLayer};
 
 /// Open a project for changing; a layer that cannot be read or a broken custody log stops
 /// here (saving would lose the layer or extend a log that cannot be trusted).
-pub fn open(path: &Path) -> anyhow::Result<Project> {
+pub(super) fn open(path: &Path) -> anyhow::Result<Project> {
     let project = project::load(path)?;
     if let Some(problem) = project.problems.first() {
         anyhow::bail!(
@@ -24,7 +24,7 @@ pub fn open(path: &Path) -> anyhow::Result<Project> {
 }
 
 /// Save `project` back at `path` (atomically, sealed again as it was).
-pub fn save(path: &Path, project: &Project) -> anyhow::Result<()> {
+pub(super) fn save(path: &Path, project: &Project) -> anyhow::Result<()> {
     let layers: Vec<SaveLayer<'_>> = project
         .layers
         .iter()

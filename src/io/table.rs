@@ -11,7 +11,7 @@ use crate::model::Layer;
 
 /// A column's type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
+pub(super) enum Kind {
     Integer,
     Real,
     Boolean,
@@ -20,20 +20,20 @@ pub enum Kind {
 
 /// One feature: its geometry (WGS84), the Z of each of its positions when it has them (in
 /// geo's order, see [`super::convert::z_values`]) and its properties.
-pub struct Row {
+pub(super) struct Row {
     pub geometry: Option<geo::Geometry<f64>>,
     pub z: Option<Vec<f64>>,
     pub properties: Map<String, Value>,
 }
 
 /// Every feature of some layers, with the columns their properties make.
-pub struct Table {
+pub(super) struct Table {
     pub columns: Vec<(String, Kind)>,
     pub rows: Vec<Row>,
 }
 
 impl Table {
-    pub fn of(layers: &[&Layer]) -> Self {
+    pub(super) fn of(layers: &[&Layer]) -> Self {
         let rows: Vec<Row> = layers
             .iter()
             .flat_map(|l| l.features.iter())
@@ -103,7 +103,7 @@ impl Table {
 }
 
 /// A value as the text a text column holds (strings as they are, others as JSON).
-pub fn text(value: &Value) -> Option<String> {
+pub(super) fn text(value: &Value) -> Option<String> {
     match value {
         Value::Null => None,
         Value::String(s) => Some(s.clone()),

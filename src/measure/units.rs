@@ -5,13 +5,13 @@
 //! person. Parsing ([`parse_lengths`]) turns "1, 5, 10 km" into metres.
 
 /// Metres in an international mile.
-pub const METRES_PER_MILE: f64 = 1609.344;
+pub(super) const METRES_PER_MILE: f64 = 1609.344;
 /// Metres in an international nautical mile.
-pub const METRES_PER_NAUTICAL_MILE: f64 = 1852.0;
+pub(super) const METRES_PER_NAUTICAL_MILE: f64 = 1852.0;
 /// Metres in an international foot.
-pub const METRES_PER_FOOT: f64 = 0.3048;
+pub(super) const METRES_PER_FOOT: f64 = 0.3048;
 /// Square metres in an international acre (43,560 square feet).
-pub const SQUARE_METRES_PER_ACRE: f64 = 4_046.856_422_4;
+pub(super) const SQUARE_METRES_PER_ACRE: f64 = 4_046.856_422_4;
 
 /// How lengths and areas are shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]

@@ -96,7 +96,7 @@ pub(crate) struct Version {
 }
 
 impl Version {
-    pub fn new(layer: &Layer, key: &Key) -> Result<Self, MatchError> {
+    pub(super) fn new(layer: &Layer, key: &Key) -> Result<Self, MatchError> {
         let mut keys = Vec::with_capacity(layer.features.len());
         let mut by_key = HashMap::with_capacity(layer.features.len());
         let mut by_content: HashMap<String, Vec<usize>> = HashMap::new();
@@ -130,7 +130,7 @@ impl Version {
         })
     }
 
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.keys.len()
     }
 }
@@ -153,7 +153,7 @@ pub(crate) struct Pairing {
 }
 
 impl Pairing {
-    pub fn new(old: &Version, new: &Version) -> Self {
+    pub(super) fn new(old: &Version, new: &Version) -> Self {
         let mut old_to_new = vec![None; old.len()];
         let mut new_to_old = vec![None; new.len()];
         for (text, &o) in &old.by_key {

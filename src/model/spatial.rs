@@ -15,7 +15,7 @@ use super::{Feature, Layer};
 use crate::mercator::lon_lat_to_world;
 
 /// Features per R-tree entry.
-pub const BUCKET: usize = 32;
+pub(super) const BUCKET: usize = 32;
 
 type Entry = GeomWithData<Rectangle<[f64; 2]>, (u32, u32)>;
 

@@ -18,7 +18,7 @@ use serde_json::value::RawValue;
 use super::validate::few_decimals;
 
 /// The geometry of a plain feature.
-pub enum Geometry<'a> {
+pub(super) enum Geometry<'a> {
     /// `"geometry": null`.
     Null,
     /// A Point without anything to warn about (2 or 3 numbers, in range, at most 7 decimals).
@@ -28,7 +28,7 @@ pub enum Geometry<'a> {
 }
 
 /// The geometry of `raw` when it is a plain feature (see the module doc), else `None`.
-pub fn feature(raw: &str) -> Option<Geometry<'_>> {
+pub(super) fn feature(raw: &str) -> Option<Geometry<'_>> {
     let mut de = serde_json::Deserializer::from_str(raw);
     let geometry = de.deserialize_map(FeatureVisitor).ok()?.get();
     match geometry.as_bytes().first()? {

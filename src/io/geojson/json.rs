@@ -15,19 +15,19 @@ use serde_json::{Map, Number, Value};
 
 /// One step of a JSON path.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Seg {
+pub(super) enum Seg {
     Key(Cow<'static, str>),
     Index(usize),
 }
 
 impl Seg {
-    pub fn key(key: &'static str) -> Self {
+    pub(super) fn key(key: &'static str) -> Self {
         Seg::Key(Cow::Borrowed(key))
     }
 }
 
 /// Appends a path to `out` in the usual notation: `.key` (or `["odd key"]`) and `[3]`.
-pub fn push_path(out: &mut String, segs: &[Seg]) {
+pub(super) fn push_path(out: &mut String, segs: &[Seg]) {
     use std::fmt::Write as _;
     for seg in segs {
         match seg {
@@ -78,17 +78,17 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
 }
 
 /// Every member of an object in text order, duplicates included, values left as raw text.
-pub type Members<'a> = Vec<(Cow<'a, str>, &'a RawValue)>;
+pub(super) type Members<'a> = Vec<(Cow<'a, str>, &'a RawValue)>;
 
 /// The members of the object `raw`, or `None` when it is not an object.
-pub fn members(raw: &str) -> Option<Members<'_>> {
+pub(super) fn members(raw: &str) -> Option<Members<'_>> {
     crate::model::json_text::from_str::<MembersOf>(raw)
         .ok()
         .map(|m| m.0)
 }
 
 /// The elements of the array `raw`, or `None` when it is not an array.
-pub fn elements(raw: &str) -> Option<Vec<&RawValue>> {
+pub(super) fn elements(raw: &str) -> Option<Vec<&RawValue>> {
     if !raw.starts_with('[') {
         return None;
     }
@@ -120,13 +120,13 @@ impl<'de> de::Deserialize<'de> for MembersOf<'de> {
 
 /// What the top level of a file turned out to be, read in one pass over the text: the members
 /// of an object as raw text, except that a `features` array is split into its raw elements.
-pub enum TopLevel<'a> {
+pub(super) enum TopLevel<'a> {
     Object(Vec<(Cow<'a, str>, TopMember<'a>)>),
     /// Not an object; the words for what it is ("an array", "a string", ...).
     Other(&'static str),
 }
 
-pub enum TopMember<'a> {
+pub(super) enum TopMember<'a> {
     Raw(&'a RawValue),
     /// The value of a `features` member that is an array.
     Elements(Vec<&'a RawValue>),
@@ -228,7 +228,7 @@ impl<'de> DeserializeSeed<'de> for FeaturesSeed {
 
 /// A key that appeared more than once in one object.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Duplicate {
+pub(super) struct Duplicate {
     /// Path of the object, relative to where parsing started.
     pub object: Vec<Seg>,
     pub key: String,
@@ -241,7 +241,10 @@ pub struct Duplicate {
 ///
 /// Arrays and objects are built at their exact size (elements are gathered on a scratch stack
 /// first), which keeps a large layer noticeably smaller than `serde_json::from_str` would.
-pub fn parse_value(text: &str, dups: &mut Vec<Duplicate>) -> Result<Value, serde_json::Error> {
+pub(super) fn parse_value(
+    text: &str,
+    dups: &mut Vec<Duplicate>,
+) -> Result<Value, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(text);
     // The text's depth was checked against raidmap's limit before (`limits::json_too_deep`).
     de.disable_recursion_limit();
@@ -403,7 +406,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
 }
 
 /// The words for a value's kind in messages: "an object", "a string", ...
-pub fn describe(value: &Value) -> &'static str {
+pub(super) fn describe(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -15,7 +15,7 @@ use super::json::{Members, Seg, elements, members};
 
 /// What in the value at a path a problem is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum At {
+pub(super) enum At {
     /// The value itself (its first character).
     Value,
     /// The `nth` (0-based) member called `key` of the object at the path (its key's opening
@@ -24,13 +24,13 @@ pub enum At {
 }
 
 /// The text of a whole file, with a line index built the first time a position is needed.
-pub struct Text<'a> {
+pub(super) struct Text<'a> {
     pub text: &'a str,
     line_starts: OnceCell<Vec<usize>>,
 }
 
 impl<'a> Text<'a> {
-    pub fn new(text: &'a str) -> Self {
+    pub(super) fn new(text: &'a str) -> Self {
         Self {
             text,
             line_starts: OnceCell::new(),
@@ -38,7 +38,7 @@ impl<'a> Text<'a> {
     }
 
     /// Byte offset of `sub`, which must be a slice of this text.
-    pub fn offset_of(&self, sub: &str) -> Option<usize> {
+    pub(super) fn offset_of(&self, sub: &str) -> Option<usize> {
         let start = self.text.as_ptr() as usize;
         let at = sub.as_ptr() as usize;
         (at >= start && at + sub.len() <= start + self.text.len()).then(|| at - start)
@@ -53,7 +53,7 @@ impl<'a> Text<'a> {
     }
 
     /// 1-based line and character column of a byte offset (clamped to the text).
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+    pub(super) fn line_col(&self, offset: usize) -> (usize, usize) {
         let mut offset = offset.min(self.text.len());
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
@@ -68,7 +68,7 @@ impl<'a> Text<'a> {
 impl Text<'_> {
     /// [`Text::line_col`] of many offsets at once, in time linear in the text even when they
     /// all lie on one huge line (minified GeoJSON).
-    pub fn line_cols(&self, offsets: &[usize]) -> Vec<(usize, usize)> {
+    pub(super) fn line_cols(&self, offsets: &[usize]) -> Vec<(usize, usize)> {
         let mut order: Vec<usize> = (0..offsets.len()).collect();
         order.sort_by_key(|&i| offsets[i]);
         let mut out = vec![(0, 0); offsets.len()];
@@ -101,7 +101,7 @@ impl Text<'_> {
 
 /// The byte offset in `text` of serde_json's `line` and `column` (1-based, counted in bytes;
 /// column 0 means the start of the line).
-pub fn offset_of_line_col(text: &str, line: usize, column: usize) -> usize {
+pub(super) fn offset_of_line_col(text: &str, line: usize, column: usize) -> usize {
     let line_start = if line <= 1 {
         0
     } else {
@@ -116,7 +116,7 @@ pub fn offset_of_line_col(text: &str, line: usize, column: usize) -> usize {
 /// many problems in one huge object (thousands of duplicate keys, thousands of bad rings in
 /// one country outline) stays linear in the size of the file.
 #[derive(Default)]
-pub struct Locator<'a> {
+pub(super) struct Locator<'a> {
     objects: HashMap<(usize, usize), Option<Object<'a>>>,
     arrays: HashMap<(usize, usize), Option<Vec<&'a RawValue>>>,
 }
@@ -167,7 +167,7 @@ impl<'a> Locator<'a> {
     }
 
     /// The slice of `base` (one JSON value) where the problem at `path` + `at` starts.
-    pub fn locate(&mut self, base: &'a str, path: &[Seg], at: &At) -> Option<&'a str> {
+    pub(super) fn locate(&mut self, base: &'a str, path: &[Seg], at: &At) -> Option<&'a str> {
         let mut current = base;
         for seg in path {
             current = match seg {

@@ -28,9 +28,9 @@ const PROGRESS_STEP: usize = 16_384;
 
 /// A bare Geometry read as a feature keeps this text around the geometry's own text, so the
 /// feature's original text is always a Feature object's text.
-pub const GEOMETRY_FEATURE_PREFIX: &str = r#"{"type":"Feature","geometry":"#;
+pub(super) const GEOMETRY_FEATURE_PREFIX: &str = r#"{"type":"Feature","geometry":"#;
 /// See [`GEOMETRY_FEATURE_PREFIX`].
-pub const GEOMETRY_FEATURE_SUFFIX: &str = r#","properties":null}"#;
+pub(super) const GEOMETRY_FEATURE_SUFFIX: &str = r#","properties":null}"#;
 
 const JSON_WHITESPACE: [char; 4] = [' ', '\t', '\n', '\r'];
 
@@ -39,7 +39,7 @@ const JSON_WHITESPACE: [char; 4] = [' ', '\t', '\n', '\r'];
 /// `text` as their original text.
 /// Progress is reported to `progress` (features checked), and the reading stops early (with
 /// no layer) when it is cancelled.
-pub fn read_text(
+pub(super) fn read_text(
     text: &Arc<String>,
     name: &str,
     progress: &Progress,

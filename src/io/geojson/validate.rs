@@ -17,7 +17,7 @@ use super::locate::{At, Locator, Text};
 use crate::model::{Problem, Severity};
 
 /// The geometry types of RFC 7946 §1.4.
-pub const GEOMETRY_TYPES: [&str; 7] = [
+pub(super) const GEOMETRY_TYPES: [&str; 7] = [
     "Point",
     "MultiPoint",
     "LineString",
@@ -27,7 +27,7 @@ pub const GEOMETRY_TYPES: [&str; 7] = [
     "GeometryCollection",
 ];
 
-pub use crate::model::precision::MAX_DECIMALS;
+pub(super) use crate::model::precision::MAX_DECIMALS;
 
 /// SHOULD-level findings that are counted per file rather than listed one by one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,7 +106,7 @@ struct Pending<'a> {
 /// The members of an object that the rules look at, found in one pass over it (cheaper than
 /// a hashed lookup per member on every feature of a large file).
 #[derive(Default)]
-pub struct Known<'v> {
+pub(super) struct Known<'v> {
     pub kind: Option<&'v Value>,
     pub id: Option<&'v Value>,
     pub geometry: Option<&'v Value>,
@@ -119,7 +119,7 @@ pub struct Known<'v> {
 }
 
 impl<'v> Known<'v> {
-    pub fn of(object: &'v Map<String, Value>) -> Self {
+    pub(super) fn of(object: &'v Map<String, Value>) -> Self {
         let mut m = Known::default();
         for (key, value) in object {
             let slot = match key.as_str() {
@@ -141,7 +141,7 @@ impl<'v> Known<'v> {
 }
 
 /// Records problems while walking one file.
-pub struct Checker<'a> {
+pub(super) struct Checker<'a> {
     /// The whole text, which every base is a slice of.
     file: &'a str,
     problems: Vec<Pending<'a>>,
@@ -156,12 +156,12 @@ pub struct Checker<'a> {
 
 /// A geometry that broke a MUST; the problem is already recorded.
 #[derive(Debug, Clone, Copy)]
-pub struct Invalid;
+pub(super) struct Invalid;
 
 type Checked<T> = Result<T, Invalid>;
 
 impl<'a> Checker<'a> {
-    pub fn new(base: &'a str) -> Self {
+    pub(super) fn new(base: &'a str) -> Self {
         Self {
             file: base,
             problems: Vec::new(),
@@ -174,23 +174,23 @@ impl<'a> Checker<'a> {
     }
 
     /// Check what follows as the value `path` whose raw text is `base`.
-    pub fn set_base(&mut self, base: &'a str, path: Vec<Seg>) {
+    pub(super) fn set_base(&mut self, base: &'a str, path: Vec<Seg>) {
         self.depth = path.len();
         self.path = path;
         self.base = base;
     }
 
     /// The raw text of the value being checked.
-    pub fn base(&self) -> &'a str {
+    pub(super) fn base(&self) -> &'a str {
         self.base
     }
 
     /// Byte offset in the file of `sub`, a slice of it (0 if it is not one).
-    pub fn offset_in_file(&self, sub: &str) -> usize {
+    pub(super) fn offset_in_file(&self, sub: &str) -> usize {
         Text::new(self.file).offset_of(sub).unwrap_or(0)
     }
 
-    pub fn error_count(&self) -> usize {
+    pub(super) fn error_count(&self) -> usize {
         self.errors
     }
 
@@ -208,14 +208,14 @@ impl<'a> Checker<'a> {
     }
 
     /// A MUST broken by the value at the current path (or by its member, see [`At`]).
-    pub fn error(&mut self, at: At, message: impl Into<String>) {
+    pub(super) fn error(&mut self, at: At, message: impl Into<String>) {
         self.errors += 1;
         let p = self.pending(Severity::Error, message.into(), at);
         self.problems.push(p);
     }
 
     /// A problem at a known byte offset of the file (a syntax error).
-    pub fn error_at_offset(&mut self, offset: usize, message: impl Into<String>) {
+    pub(super) fn error_at_offset(&mut self, offset: usize, message: impl Into<String>) {
         self.errors += 1;
         self.problems.push(Pending {
             severity: Severity::Error,
@@ -226,7 +226,7 @@ impl<'a> Checker<'a> {
     }
 
     /// A single warning that is not counted with others.
-    pub fn warning_at_offset(&mut self, offset: usize, message: impl Into<String>) {
+    pub(super) fn warning_at_offset(&mut self, offset: usize, message: impl Into<String>) {
         self.problems.push(Pending {
             severity: Severity::Warning,
             message: message.into(),
@@ -260,7 +260,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Report the duplicate keys found while parsing the value at the current path.
-    pub fn duplicates(&mut self, dups: Vec<Duplicate>) {
+    pub(super) fn duplicates(&mut self, dups: Vec<Duplicate>) {
         for d in dups {
             let depth = self.path.len();
             self.path.extend(d.object);
@@ -282,7 +282,7 @@ impl<'a> Checker<'a> {
 
     /// Members that RFC 7946 §7.1 reserves for other kinds of object: each one present is an
     /// error at its key.
-    pub fn forbidden(&mut self, kind: &str, members: &[(&'static str, Option<&Value>)]) {
+    pub(super) fn forbidden(&mut self, kind: &str, members: &[(&'static str, Option<&Value>)]) {
         for (key, value) in members {
             if value.is_some() {
                 let message = format!(
@@ -295,7 +295,7 @@ impl<'a> Checker<'a> {
     }
 
     /// `bbox` and `crs`, which any GeoJSON object may carry.
-    pub fn common_members(&mut self, m: &Known<'_>) {
+    pub(super) fn common_members(&mut self, m: &Known<'_>) {
         if let Some(bbox) = m.bbox {
             self.with(Seg::key("bbox"), |c| c.bbox(bbox));
         }
@@ -340,7 +340,10 @@ impl<'a> Checker<'a> {
     }
 
     /// A Feature object at the current path; returns its geometry (`None` for `null`).
-    pub fn feature(&mut self, object: &Map<String, Value>) -> Checked<Option<Geometry<f64>>> {
+    pub(super) fn feature(
+        &mut self,
+        object: &Map<String, Value>,
+    ) -> Checked<Option<Geometry<f64>>> {
         let errors = self.errors;
         let m = Known::of(object);
         match m.kind {
@@ -417,7 +420,7 @@ impl<'a> Checker<'a> {
 
     /// A Geometry object at the current path, converted to `geo` (`None` when its coordinates
     /// are empty, which RFC 7946 §3.1 lets readers take as null).
-    pub fn geometry(
+    pub(super) fn geometry(
         &mut self,
         object: &Map<String, Value>,
         in_collection: bool,
@@ -700,7 +703,7 @@ impl<'a> Checker<'a> {
 
     /// Every problem, placed: errors in the order found, then the counted warnings, sorted by
     /// line and column (problems whose place could not be found come last).
-    pub fn finish(self, text: &Text<'_>) -> Vec<Problem> {
+    pub(super) fn finish(self, text: &Text<'_>) -> Vec<Problem> {
         let counted = Warn::ALL.iter().filter_map(|kind| {
             let (_, n, first) = self.counted.iter().find(|(k, _, _)| k == kind)?;
             let mut p = first.clone();
@@ -757,7 +760,7 @@ fn problem(p: Pending<'_>, place: Option<(usize, usize)>) -> Problem {
 /// Whether `x` is the double nearest to a decimal with at most [`MAX_DECIMALS`] places, i.e.
 /// whether its shortest text has no more decimals than that. Exact for the magnitudes of
 /// coordinates, and much cheaper than formatting.
-pub fn few_decimals(x: f64) -> bool {
+pub(super) fn few_decimals(x: f64) -> bool {
     let scale = 10f64.powi(MAX_DECIMALS);
     let scaled = (x * scale).round();
     !scaled.is_finite() || scaled.abs() > 9.0e15 || scaled / scale == x

@@ -59,7 +59,7 @@ pub enum EncodeError {
 }
 
 /// A frame ready to be written.
-pub enum Prepared {
+pub(super) enum Prepared {
     Gif(gif::Frame<'static>),
     /// A VP8L bitstream (the payload of a `VP8L` chunk).
     WebP(Vec<u8>),
@@ -69,7 +69,7 @@ pub enum Prepared {
 
 /// Turn a frame's RGBA pixels into what the format writes. `delay_cs` is the frame's duration
 /// in hundredths of a second (GIF's unit).
-pub fn prepare(
+pub(super) fn prepare(
     format: Format,
     image: image::RgbaImage,
     delay_cs: u16,
@@ -123,7 +123,7 @@ fn vp8l_payload(file: &[u8]) -> Result<Vec<u8>, EncodeError> {
 }
 
 /// Where frames go, in order.
-pub enum Sink {
+pub(super) enum Sink {
     Gif(gif::Encoder<Vec<u8>>),
     WebP {
         width: u32,
@@ -139,7 +139,12 @@ pub enum Sink {
 
 impl Sink {
     /// Start a file of `width × height` frames at `fps` frames a second.
-    pub fn new(format: Format, width: u32, height: u32, fps: u32) -> Result<Sink, EncodeError> {
+    pub(super) fn new(
+        format: Format,
+        width: u32,
+        height: u32,
+        fps: u32,
+    ) -> Result<Sink, EncodeError> {
         match format {
             Format::Gif => {
                 let (Ok(gw), Ok(gh)) = (u16::try_from(width), u16::try_from(height)) else {
@@ -162,7 +167,7 @@ impl Sink {
     }
 
     /// Append the next frame.
-    pub fn write(&mut self, frame: Prepared) -> Result<(), EncodeError> {
+    pub(super) fn write(&mut self, frame: Prepared) -> Result<(), EncodeError> {
         match (self, frame) {
             (Sink::Gif(encoder), Prepared::Gif(frame)) => {
                 encoder.write_frame(&frame).map_err(gif_error)
@@ -188,7 +193,7 @@ impl Sink {
     }
 
     /// The whole file's bytes.
-    pub fn finish(self) -> Result<Vec<u8>, EncodeError> {
+    pub(super) fn finish(self) -> Result<Vec<u8>, EncodeError> {
         match self {
             Sink::Gif(encoder) => encoder.into_inner().map_err(|e| EncodeError::Frame {
                 format: "GIF",
@@ -210,7 +215,7 @@ impl Sink {
     }
 
     /// Stop without a file (cancelled or failed): ends ffmpeg and removes its output.
-    pub fn abandon(self) {
+    pub(super) fn abandon(self) {
         if let Sink::Mp4 { mut child, temp } = self {
             let _ = child.kill();
             let _ = child.wait();

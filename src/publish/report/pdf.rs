@@ -82,7 +82,7 @@ enum Op {
 }
 
 /// Pages being filled from the top down.
-pub struct Layout<'f> {
+pub(super) struct Layout<'f> {
     fonts: &'f Fonts,
     width: f32,
     height: f32,
@@ -91,7 +91,7 @@ pub struct Layout<'f> {
 }
 
 impl<'f> Layout<'f> {
-    pub fn new(fonts: &'f Fonts, paper: Paper) -> Self {
+    pub(super) fn new(fonts: &'f Fonts, paper: Paper) -> Self {
         let (width, height) = paper.size_pt();
         Self {
             fonts,
@@ -117,7 +117,7 @@ impl<'f> Layout<'f> {
         }
     }
 
-    pub fn new_page(&mut self) {
+    pub(super) fn new_page(&mut self) {
         self.pages.push(Vec::new());
         self.y = MARGIN;
     }
@@ -129,7 +129,7 @@ impl<'f> Layout<'f> {
         }
     }
 
-    pub fn space(&mut self, h: f32) {
+    pub(super) fn space(&mut self, h: f32) {
         self.y += h;
     }
 
@@ -172,7 +172,7 @@ impl<'f> Layout<'f> {
     }
 
     /// A wrapped paragraph across the content width.
-    pub fn paragraph(&mut self, text: &str, size: f32, color: [u8; 3]) {
+    pub(super) fn paragraph(&mut self, text: &str, size: f32, color: [u8; 3]) {
         let leading = size * 1.35;
         for line in self.wrap(text, size, self.content_width()) {
             self.ensure(leading);
@@ -187,12 +187,12 @@ impl<'f> Layout<'f> {
         }
     }
 
-    pub fn title(&mut self, text: &str) {
+    pub(super) fn title(&mut self, text: &str) {
         self.paragraph(text, 22.0, INK);
         self.space(6.0);
     }
 
-    pub fn heading(&mut self, text: &str) {
+    pub(super) fn heading(&mut self, text: &str) {
         self.ensure(60.0);
         self.space(12.0);
         self.paragraph(text, 14.0, INK);
@@ -206,19 +206,19 @@ impl<'f> Layout<'f> {
         self.space(8.0);
     }
 
-    pub fn body(&mut self, text: &str) {
+    pub(super) fn body(&mut self, text: &str) {
         self.paragraph(text, 10.0, INK);
         self.space(3.0);
     }
 
-    pub fn note(&mut self, text: &str) {
+    pub(super) fn note(&mut self, text: &str) {
         self.paragraph(text, 8.5, MUTED);
         self.space(3.0);
     }
 
     /// A table: `widths` are fractions of the content width; the header is repeated on each
     /// page the table runs onto; cells wrap.
-    pub fn table(&mut self, headers: &[&str], widths: &[f32], rows: &[Vec<String>]) {
+    pub(super) fn table(&mut self, headers: &[&str], widths: &[f32], rows: &[Vec<String>]) {
         let size = 8.5;
         let leading = size * 1.3;
         let pad = 3.0;
@@ -289,7 +289,7 @@ impl<'f> Layout<'f> {
     }
 
     /// An image across the content width (or less, to keep it on one page).
-    pub fn image(&mut self, image: image::RgbaImage) {
+    pub(super) fn image(&mut self, image: image::RgbaImage) {
         let (pw, ph) = (image.width() as f32, image.height() as f32);
         if pw < 1.0 || ph < 1.0 {
             return;
@@ -313,7 +313,7 @@ impl<'f> Layout<'f> {
     }
 
     /// The PDF: every page with a footer (`title · page N of M`).
-    pub fn render(self, title: &str) -> Result<Vec<u8>, String> {
+    pub(super) fn render(self, title: &str) -> Result<Vec<u8>, String> {
         let mut document = krilla::Document::new();
         let count = self.pages.len();
         for (n, ops) in self.pages.iter().enumerate() {

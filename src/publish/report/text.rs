@@ -7,7 +7,7 @@ use krilla::text::{Font, GlyphId, KrillaGlyph};
 use super::super::draw::{FONT_KHMER, FONT_LATIN};
 
 /// The two fonts, for shaping (rustybuzz) and for the PDF (krilla embeds and subsets them).
-pub struct Fonts {
+pub(super) struct Fonts {
     faces: [rustybuzz::Face<'static>; 2],
     pdf: [Font; 2],
 }
@@ -18,7 +18,7 @@ pub struct Fonts {
 pub struct FontError(&'static str);
 
 impl Fonts {
-    pub fn new() -> Result<Fonts, FontError> {
+    pub(super) fn new() -> Result<Fonts, FontError> {
         let face = |bytes: &'static [u8], name| {
             rustybuzz::Face::from_slice(bytes, 0).ok_or(FontError(name))
         };
@@ -36,12 +36,12 @@ impl Fonts {
     }
 
     /// The PDF font of a run.
-    pub fn pdf_font(&self, run: &Run) -> Font {
+    pub(super) fn pdf_font(&self, run: &Run) -> Font {
         self.pdf[run.font].clone()
     }
 
     /// Shape a line of text into runs.
-    pub fn shape(&self, text: &str) -> Vec<Run> {
+    pub(super) fn shape(&self, text: &str) -> Vec<Run> {
         split_scripts(text)
             .into_iter()
             .map(|(font, range)| self.shape_run(font, &text[range]))
@@ -49,7 +49,7 @@ impl Fonts {
     }
 
     /// The width of a line at `size` points.
-    pub fn width(&self, text: &str, size: f32) -> f32 {
+    pub(super) fn width(&self, text: &str, size: f32) -> f32 {
         self.shape(text).iter().map(|r| r.width_em).sum::<f32>() * size
     }
 
@@ -95,7 +95,7 @@ impl Fonts {
 }
 
 /// A stretch of text in one font, shaped.
-pub struct Run {
+pub(super) struct Run {
     /// 0: Noto Sans, 1: Noto Sans Khmer.
     font: usize,
     pub text: String,

@@ -49,7 +49,7 @@ pub(super) struct Writer {
 
 impl Writer {
     /// Hand `save` to the thread (started if need be); returns at once.
-    pub fn send(&mut self, save: Save) -> Result<(), String> {
+    pub(super) fn send(&mut self, save: Save) -> Result<(), String> {
         if self.thread.is_none() {
             let (send, jobs) = channel::<(u64, Save)>();
             let (report, outcomes) = channel();
@@ -68,7 +68,7 @@ impl Writer {
     }
 
     /// The outcomes that arrived since the last call (every frame).
-    pub fn poll(&mut self) -> Vec<Outcome> {
+    pub(super) fn poll(&mut self) -> Vec<Outcome> {
         let Some((_, outcomes)) = &self.thread else {
             return Vec::new();
         };
@@ -77,7 +77,7 @@ impl Writer {
     }
 
     /// Wait until every save sent is written (or failed); their outcomes.
-    pub fn flush(&mut self) -> Vec<Outcome> {
+    pub(super) fn flush(&mut self) -> Vec<Outcome> {
         let mut arrived = Vec::new();
         if let Some((_, outcomes)) = &self.thread {
             let mut last = self.finished;
@@ -96,7 +96,7 @@ impl Writer {
     }
 
     /// Whether saves were sent that are not written yet.
-    pub fn is_busy(&self) -> bool {
+    pub(super) fn is_busy(&self) -> bool {
         self.finished < self.sent
     }
 

@@ -25,7 +25,7 @@ enum Mode {
 
 /// The *Encrypt project…* window.
 #[derive(Default)]
-pub struct EncryptDialog {
+pub(super) struct EncryptDialog {
     open: bool,
     mode: Mode,
     passphrase: Zeroizing<String>,

@@ -27,7 +27,7 @@ enum Needs {
 }
 
 /// The window asking for a project's passphrase or identity file.
-pub struct Unlock {
+pub(super) struct Unlock {
     path: PathBuf,
     recovered: bool,
     needs: Needs,

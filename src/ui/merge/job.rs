@@ -11,13 +11,13 @@ use super::source::KeyChoice;
 use crate::model::Layer;
 
 /// A piece of work running on a thread.
-pub struct Job<T> {
+pub(super) struct Job<T> {
     rx: Receiver<Result<T, String>>,
 }
 
 impl<T: Send + 'static> Job<T> {
     /// Start `work` on a thread; the window is asked to redraw when it is done.
-    pub fn spawn(
+    pub(super) fn spawn(
         ctx: &egui::Context,
         work: impl FnOnce() -> Result<T, String> + Send + 'static,
     ) -> Self {
@@ -38,7 +38,7 @@ impl<T: Send + 'static> Job<T> {
     }
 
     /// The answer, once the work is done.
-    pub fn poll(&mut self) -> Option<Result<T, String>> {
+    pub(super) fn poll(&mut self) -> Option<Result<T, String>> {
         match self.rx.try_recv() {
             Ok(answer) => Some(answer),
             Err(TryRecvError::Empty) => None,
@@ -48,7 +48,7 @@ impl<T: Send + 'static> Job<T> {
 }
 
 /// Where a team window's work stands.
-pub enum Work<T> {
+pub(super) enum Work<T> {
     /// Waiting for the user to say what to work on.
     Asking,
     Working(Job<T>),
@@ -58,7 +58,7 @@ pub enum Work<T> {
 
 impl<T: Send + 'static> Work<T> {
     /// Take the answer of the work when it came.
-    pub fn poll(&mut self) {
+    pub(super) fn poll(&mut self) {
         if let Work::Working(job) = self
             && let Some(answer) = job.poll()
         {
@@ -69,12 +69,12 @@ impl<T: Send + 'static> Work<T> {
         }
     }
 
-    pub fn is_busy(&self) -> bool {
+    pub(super) fn is_busy(&self) -> bool {
         matches!(self, Work::Working(_))
     }
 
     /// The finished work, if any.
-    pub fn done(&self) -> Option<&T> {
+    pub(super) fn done(&self) -> Option<&T> {
         match self {
             Work::Done(done) => Some(done),
             _ => None,
@@ -85,7 +85,7 @@ impl<T: Send + 'static> Work<T> {
     /// under a line where it stands: `asking` before it starts, a spinner with `working`, or
     /// the error. True when the button was pressed. Once done, the result is the caller's to
     /// show.
-    pub fn controls_ui(
+    pub(super) fn controls_ui(
         &self,
         ui: &mut egui::Ui,
         key: &mut KeyChoice,
@@ -122,7 +122,7 @@ impl<T: Send + 'static> Work<T> {
 
 /// The version of a layer in `path`: the file's only layer, else its layer called `name`
 /// (a KML file's folder), else an error naming the layers it holds.
-pub fn read_version(path: &Path, name: &str) -> Result<Layer, String> {
+pub(super) fn read_version(path: &Path, name: &str) -> Result<Layer, String> {
     let mut layers = crate::io::read_layers(path).map_err(|err| {
         let mut text = format!("{}: {err}", path.display());
         for problem in err.problems().iter().take(3) {

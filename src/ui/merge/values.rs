@@ -7,12 +7,12 @@ use serde_json::Value;
 const SHORT_CHARS: usize = 48;
 
 /// A table cell's text: not selectable, so a click on it clicks its row.
-pub fn cell(ui: &mut egui::Ui, text: impl Into<egui::WidgetText>) -> egui::Response {
+pub(super) fn cell(ui: &mut egui::Ui, text: impl Into<egui::WidgetText>) -> egui::Response {
     ui.add(egui::Label::new(text).selectable(false))
 }
 
 /// `"operating" (text)`, `1 (number)`, `null`, `absent`, `[…] (list)`.
-pub fn describe(value: Option<&Value>) -> String {
+pub(super) fn describe(value: Option<&Value>) -> String {
     match value {
         None => "absent".to_owned(),
         Some(Value::Null) => "null".to_owned(),
@@ -25,12 +25,12 @@ pub fn describe(value: Option<&Value>) -> String {
 }
 
 /// [`describe`] cut to a table cell's width, with `…` where it was cut.
-pub fn short(value: Option<&Value>) -> String {
+pub(super) fn short(value: Option<&Value>) -> String {
     cut(&describe(value), SHORT_CHARS)
 }
 
 /// At most `max` characters of `text`, `…` ending a cut one.
-pub fn cut(text: &str, max: usize) -> String {
+pub(super) fn cut(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_owned();
     }
@@ -40,7 +40,7 @@ pub fn cut(text: &str, max: usize) -> String {
 }
 
 /// A key value as JSON text (`7`, `"site-7"`), or `by content` for a feature without one.
-pub fn key_text(key: Option<&Value>) -> String {
+pub(super) fn key_text(key: Option<&Value>) -> String {
     match key {
         Some(Value::Null) | None => "no key (matched by content)".to_owned(),
         Some(v) => v.to_string(),

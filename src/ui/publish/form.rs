@@ -13,7 +13,7 @@ use crate::ui::a11y;
 const PROBLEM: egui::Color32 = egui::Color32::from_rgb(180, 30, 20);
 
 /// What differs between the publishing dialogs; [`dialog_ui`] shows any of them.
-pub trait Form {
+pub(super) trait Form {
     /// The window's title.
     const TITLE: &'static str;
     /// The line under the title saying what is written.
@@ -28,7 +28,7 @@ pub trait Form {
 
 /// A publishing dialog while it is open: its title, what it writes, the form's grid and the
 /// button; it closes with its × and once its task starts.
-pub fn dialog_ui<F: Form>(form: &mut F, ctx: &egui::Context, busy: bool) -> Option<Task> {
+pub(super) fn dialog_ui<F: Form>(form: &mut F, ctx: &egui::Context, busy: bool) -> Option<Task> {
     if !*form.open_flag() {
         return None;
     }
@@ -190,7 +190,7 @@ impl Target {
 }
 
 /// The "Title" row of a form's grid (`name`: what a screen reader calls the field).
-pub fn title_row_ui(ui: &mut egui::Ui, title: &mut String, name: &str) {
+pub(super) fn title_row_ui(ui: &mut egui::Ui, title: &mut String, name: &str) {
     ui.label("Title");
     let r = ui.add(
         egui::TextEdit::singleline(title)
@@ -241,7 +241,7 @@ pub enum Area {
 }
 
 /// The "Map shows" row of a form's grid.
-pub fn area_row_ui(ui: &mut egui::Ui, area: &mut Area) {
+pub(super) fn area_row_ui(ui: &mut egui::Ui, area: &mut Area) {
     ui.label("Map shows");
     ui.horizontal(|ui| {
         ui.radio_value(area, Area::View, "the current view");

@@ -14,7 +14,7 @@ use crate::publish::{Output, Scene, report, webmap};
 
 /// What to write.
 #[derive(Debug)]
-pub enum Task {
+pub(super) enum Task {
     Animation {
         options: animate::Options,
         format: Format,
@@ -35,12 +35,12 @@ pub enum Task {
 impl Task {
     /// Whether the task draws map pictures (then the basemap tiles chosen in the window are
     /// drawn too; the web map always carries the offline basemap).
-    pub fn needs_tiles(&self) -> bool {
+    pub(super) fn needs_tiles(&self) -> bool {
         !matches!(self, Task::WebMap { .. })
     }
 
     /// Show `view` when the form asked for the current view.
-    pub fn frame(&mut self, view: Option<Rect<f64>>) {
+    pub(super) fn frame(&mut self, view: Option<Rect<f64>>) {
         match self {
             Task::Animation {
                 options,
@@ -56,7 +56,7 @@ impl Task {
         }
     }
 
-    pub fn out(&self) -> &PathBuf {
+    pub(super) fn out(&self) -> &PathBuf {
         match self {
             Task::Animation { out, .. } | Task::Report { out, .. } | Task::WebMap { out, .. } => {
                 out
@@ -143,14 +143,14 @@ impl Task {
 
 /// How a task ended.
 #[derive(Debug)]
-pub enum Outcome {
+pub(super) enum Outcome {
     Done(String),
     Cancelled(String),
     Failed { title: String, lines: Vec<String> },
 }
 
 /// A task running on its own thread.
-pub struct Job {
+pub(super) struct Job {
     /// "Writing …", shown while it runs.
     what: String,
     /// Frames written and the cancel flag (animations only).
@@ -207,7 +207,7 @@ impl Job {
     }
 
     /// How it ended, once it has.
-    pub fn poll(&mut self) -> Option<Outcome> {
+    pub(super) fn poll(&mut self) -> Option<Outcome> {
         match self.answer.try_recv() {
             Ok(outcome) => Some(outcome),
             Err(TryRecvError::Empty) => None,
@@ -222,7 +222,7 @@ impl Job {
     }
 
     /// A small window with the progress and, for an animation, a Cancel button.
-    pub fn ui(&self, ctx: &egui::Context) {
+    pub(super) fn ui(&self, ctx: &egui::Context) {
         ctx.request_repaint_after(std::time::Duration::from_millis(100));
         egui::Window::new("Publishing")
             .collapsible(false)
