@@ -97,7 +97,7 @@ impl Table {
 impl Table {
     /// Whether any feature has a Z value per position: then the layer is written 3-D (the
     /// positions of features without them at Z 0, as GDAL writes them).
-    pub fn has_z(&self) -> bool {
+    pub(super) fn has_z(&self) -> bool {
         self.rows.iter().any(|r| r.z.is_some())
     }
 }

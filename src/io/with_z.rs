@@ -9,7 +9,7 @@ use geozero::{CoordDimensions, GeomProcessor, GeozeroGeometry};
 
 /// `geometry` with `z` (when the layer is written 3-D: `Some`, possibly empty for a feature
 /// without altitudes; `None` writes 2-D).
-pub struct WithZ<'a> {
+pub(super) struct WithZ<'a> {
     pub geometry: &'a Geometry<f64>,
     pub z: Option<&'a [f64]>,
 }
