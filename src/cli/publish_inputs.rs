@@ -9,7 +9,12 @@ use crate::publish::{self, Scene};
 /// Read `files` (or the bundled sample when there are none and `sample_if_none`), printing
 /// each problem on stderr, and saying first when an encrypted input goes into `out` in
 /// plaintext; `None` when any input could not be read.
-pub fn read(command: &str, files: &[PathBuf], sample_if_none: bool, out: &Path) -> Option<Scene> {
+pub(super) fn read(
+    command: &str,
+    files: &[PathBuf],
+    sample_if_none: bool,
+    out: &Path,
+) -> Option<Scene> {
     let loaded = if files.is_empty() && sample_if_none {
         publish::sample()
     } else {

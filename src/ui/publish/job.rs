@@ -65,7 +65,7 @@ impl Task {
     }
 
     /// Write to `path` instead.
-    pub fn set_out(&mut self, path: PathBuf) {
+    pub(super) fn set_out(&mut self, path: PathBuf) {
         match self {
             Task::Animation { out, .. } | Task::Report { out, .. } | Task::WebMap { out, .. } => {
                 *out = path;
@@ -75,7 +75,7 @@ impl Task {
 
     /// Whether the file can be written sealed (age), or why not: ffmpeg writes an MP4 to a
     /// temporary file of its own before raidmap has its bytes.
-    pub fn sealable(&self) -> Result<(), String> {
+    pub(super) fn sealable(&self) -> Result<(), String> {
         match self {
             Task::Animation {
                 format: Format::Mp4,
@@ -161,7 +161,7 @@ pub(super) struct Job {
 impl Job {
     /// Start `task` on a thread: fingerprint `files` into the scene, then do the work (the file
     /// sealed with `seal` when given).
-    pub fn start(
+    pub(super) fn start(
         ctx: &egui::Context,
         task: Task,
         mut scene: Scene,
