@@ -312,7 +312,7 @@ impl PinEditor {
         let mut open = self.open;
         egui::Window::new("Pinned pictures")
             .open(&mut open)
-            .default_pos(egui::pos2(60.0, 120.0))
+            .default_pos(egui::pos2(60.0, 100.0))
             .default_width(SHOWN_SIDE)
             .resizable(false)
             .show(ctx, |ui| {
@@ -599,8 +599,6 @@ impl PinEditor {
                 let verb = if visible { "Show" } else { "Hide" };
                 commands.push(replace(changed, format!("{verb} {}", picture.name)));
             }
-        });
-        ui.horizontal(|ui| {
             if ui.button("Remove picture").clicked() {
                 self.pending = None;
                 self.moving = None;
@@ -753,8 +751,13 @@ impl PinEditor {
                 Some(d) if d.pin == i => d.to,
                 _ => pin.image,
             };
-            let upper_half = view.screen(at).y < rect.center().y;
-            pin_mark(&painter, view.screen(at), &(i + 1).to_string(), upper_half);
+            let at = view.screen(at);
+            // The number toward the picture's middle, so a pin on an edge keeps it in view.
+            let toward = vec2(
+                if at.x < rect.center().x { 1.0 } else { -1.0 },
+                if at.y < rect.center().y { 1.0 } else { -1.0 },
+            );
+            pin_mark(&painter, at, &(i + 1).to_string(), toward);
         }
         if let Some(p) = self.pending {
             let c = view.screen(p);
@@ -821,17 +824,24 @@ fn residual_text(metres: f64) -> String {
     }
 }
 
-/// A numbered pin: a filled circle with its number beside it, above right of the dot or
-/// (`below`) below right, so a pin at the picture's edge keeps its number inside the picture.
-fn pin_mark(painter: &egui::Painter, at: Pos2, number: &str, below: bool) {
+/// A numbered pin: a filled circle with its number beside it, on the side `toward` points to
+/// (x and y each 1 or −1: right or left, below or above).
+fn pin_mark(painter: &egui::Painter, at: Pos2, number: &str, toward: egui::Vec2) {
     painter.circle(at, 5.0, PIN, Stroke::new(1.5, Color32::WHITE));
-    let (offset, align) = if below {
-        (vec2(6.0, 3.0), egui::Align2::LEFT_TOP)
-    } else {
-        (vec2(6.0, -3.0), egui::Align2::LEFT_BOTTOM)
-    };
+    let align = egui::Align2([
+        if toward.x > 0.0 {
+            egui::Align::Min
+        } else {
+            egui::Align::Max
+        },
+        if toward.y > 0.0 {
+            egui::Align::Min
+        } else {
+            egui::Align::Max
+        },
+    ]);
     painter.text(
-        at + offset,
+        at + vec2(6.0 * toward.x, 3.0 * toward.y),
         align,
         number,
         egui::FontId::proportional(13.0),
@@ -853,7 +863,7 @@ impl MapDrawing for PinMarks {
             if self.moving == Some(i) {
                 painter.add(Shape::circle_stroke(pos, 6.0, Stroke::new(2.0, PIN)));
             } else {
-                pin_mark(painter, pos, number, false);
+                pin_mark(painter, pos, number, vec2(1.0, -1.0));
             }
         }
     }
