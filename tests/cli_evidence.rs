@@ -87,19 +87,58 @@ pub(crate) fn jpeg_with_exif(fields: &[exif::Field]) -> Vec<u8> {
     if fields.is_empty() {
         return jpeg;
     }
-    let mut writer = exif::experimental::Writer::new();
-    for f in fields {
-        writer.push_field(f);
-    }
-    let mut tiff = std::io::Cursor::new(Vec::new());
-    writer.write(&mut tiff, false).expect("writes EXIF");
-    let tiff = tiff.into_inner();
+    let tiff = exif_tiff(fields);
     let mut out = jpeg[..2].to_vec();
     out.extend_from_slice(&[0xFF, 0xE1]);
     out.extend_from_slice(&((tiff.len() + 8) as u16).to_be_bytes());
     out.extend_from_slice(b"Exif\0\0");
     out.extend_from_slice(&tiff);
     out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+/// The EXIF fields as a TIFF structure (big-endian), by kamadak-exif's writer.
+fn exif_tiff(fields: &[exif::Field]) -> Vec<u8> {
+    let mut writer = exif::experimental::Writer::new();
+    for f in fields {
+        writer.push_field(f);
+    }
+    let mut tiff = std::io::Cursor::new(Vec::new());
+    writer.write(&mut tiff, false).expect("writes EXIF");
+    tiff.into_inner()
+}
+
+/// An ISO-BMFF box: size, type, body.
+fn bmff_box(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
+    let mut out = ((body.len() + 8) as u32).to_be_bytes().to_vec();
+    out.extend_from_slice(kind);
+    out.extend_from_slice(body);
+    out
+}
+
+/// A HEIF (HEIC) file holding only an `Exif` item with the given fields (ISO/IEC 23008-12:
+/// `ftyp` with the `mif1` brand, `meta` with `iinf`/`infe`, `iloc` pointing into `idat`), as
+/// a phone writes the metadata of its photos; no image item, which raidmap does not read.
+pub(crate) fn heic_with_exif(fields: &[exif::Field]) -> Vec<u8> {
+    // The Exif item: the offset to the TIFF header (0), then the TIFF structure.
+    let mut item = 0u32.to_be_bytes().to_vec();
+    item.extend_from_slice(&exif_tiff(fields));
+    let ftyp = bmff_box(b"ftyp", b"heic\0\0\0\0mif1heic");
+    // infe version 2: item 1, protection 0, type Exif, empty name.
+    let infe = bmff_box(b"infe", b"\x02\0\0\0\0\x01\0\0Exif\0");
+    let mut iinf = vec![0, 0, 0, 0, 0, 1];
+    iinf.extend_from_slice(&infe);
+    // iloc version 1: 4-byte offsets and lengths, no base offset; item 1 built from idat
+    // (construction method 1), one extent.
+    let mut iloc = vec![1, 0, 0, 0, 0x44, 0x00, 0, 1, 0, 1, 0, 1, 0, 0, 0, 1];
+    iloc.extend_from_slice(&0u32.to_be_bytes());
+    iloc.extend_from_slice(&(item.len() as u32).to_be_bytes());
+    let mut meta = vec![0, 0, 0, 0];
+    meta.extend_from_slice(&bmff_box(b"iinf", &iinf));
+    meta.extend_from_slice(&bmff_box(b"iloc", &iloc));
+    meta.extend_from_slice(&bmff_box(b"idat", &item));
+    let mut out = ftyp;
+    out.extend_from_slice(&bmff_box(b"meta", &meta));
     out
 }
 
@@ -895,4 +934,47 @@ fn publishing_an_encrypted_project_says_first_that_the_page_is_plaintext() {
     );
     ok(&run);
     assert!(!String::from_utf8_lossy(&run.stderr).contains("encrypted"));
+}
+
+#[test]
+fn a_heic_photo_is_placed_from_its_exif() {
+    use exif::Tag;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut fields = gps(
+        [(11, 1), (33, 1), (360, 10)],
+        "N",
+        [(104, 1), (55, 1), (125, 10)],
+        "E",
+    );
+    fields.push(ascii(Tag::DateTimeOriginal, "2025:03:01 14:22:05"));
+    fields.push(ascii(Tag::OffsetTimeOriginal, "+07:00"));
+    fields.push(ascii(Tag::Make, "Apple"));
+    let photo = dir.path().join("IMG_0412.HEIC");
+    std::fs::write(&photo, heic_with_exif(&fields)).expect("writes");
+
+    let out = dir.path().join("photos.geojson");
+    ok(&raidmap(
+        &[
+            os("photos"),
+            dir.path().as_os_str(),
+            os("-o"),
+            out.as_os_str(),
+        ],
+        &[],
+    ));
+    let layer: Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("reads")).expect("json");
+    let features = layer["features"].as_array().expect("features");
+    assert_eq!(features.len(), 1, "{layer}");
+    let point = &features[0];
+    let coords = point["geometry"]["coordinates"].as_array().expect("point");
+    assert!(
+        (coords[0].as_f64().expect("lon") - (104.0 + 55.0 / 60.0 + 12.5 / 3600.0)).abs() < 1e-7
+    );
+    assert!((coords[1].as_f64().expect("lat") - (11.0 + 33.0 / 60.0 + 36.0 / 3600.0)).abs() < 1e-7);
+    assert_eq!(point["properties"]["taken_at"], "2025-03-01T14:22:05+07:00");
+    assert_eq!(point["properties"]["camera_make"], "Apple");
+    assert_eq!(point["properties"]["sha256"], sha256sum(&photo).as_str());
+    let attached = exported_attachments(point);
+    assert_eq!(attached[0]["media_type"], "image/heic");
 }
