@@ -1,8 +1,9 @@
 //! Comparing and merging layers of 100,000 features: `merge::diff` of a base with an edited
 //! copy, and `merge::merge` of base, ours and theirs applied to ours and written as GeoJSON
 //! (what `raidmap merge` does after reading). Each copy changes 1 % of the features
-//! (properties, moved points), deletes 0.5 % and adds 500, with some conflicts; and the copy
-//! of a layer the window keeps as the base when it opens it. Generated
+//! (properties, moved points), deletes 0.5 % and adds 500, with some conflicts; and the base
+//! the window keeps for a layer it opens (`merge::Base`) and the layer made again from it when
+//! a merge starts. Generated
 //! deterministically (SplitMix64). Run with `cargo bench --bench merge`; figures in
 //! BENCHMARKS.md.
 
@@ -11,7 +12,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use raidmap::io;
-use raidmap::merge::{self, Key, Side};
+use raidmap::merge::{self, Base, Key, Side};
 use raidmap::model::{Document, Layer};
 
 #[path = "support/split_mix.rs"]
@@ -75,8 +76,11 @@ fn bench(c: &mut Criterion) {
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(20));
-    // What the window does for every layer it opens: keep a copy as the base of later merges.
-    group.bench_function("keep_base", |b| b.iter(|| black_box(base.clone())));
+    // What the window does for every layer it opens: keep it as the base of later merges.
+    group.bench_function("keep_base", |b| b.iter(|| black_box(Base::of(&base))));
+    // What the window's merge thread does first: the kept base as a layer again.
+    let kept = Base::of(&base);
+    group.bench_function("base_layer", |b| b.iter(|| black_box(kept.layer())));
     group.bench_function("diff", |b| {
         b.iter(|| black_box(merge::diff(&base, &theirs, &Key::Id).expect("matched")))
     });

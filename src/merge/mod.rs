@@ -12,11 +12,13 @@
 //!
 //! Nothing here knows about the screen.
 
+mod base;
 mod compare;
 mod diff;
 mod key;
 mod three_way;
 
+pub use base::Base;
 pub use compare::{GeometryChange, ValueChange};
 pub use diff::{Change, Diff, Entry, Take, diff};
 pub use key::{Key, MatchError};

@@ -131,3 +131,34 @@ fn only_the_incoming_changes_and_conflict_sides_picked_are_applied_in_one_step()
     edit.apply(&mut doc).expect("applies");
     assert_eq!(io::to_string(doc.layer(id).expect("open")), original);
 }
+
+#[test]
+fn a_kept_base_merges_as_the_layer_it_was_kept_from() {
+    let mut base = layer(&[A, B, C]);
+    // A feature the program made (no text of its own) is kept whole.
+    base.features.push(Feature::new(
+        geo::point!(x: 104.0, y: 11.0).into(),
+        serde_json::from_value(json!({"name": "made"})).expect("an object"),
+    ));
+    let kept = Base::of(&base);
+    let again = kept.layer();
+    assert_eq!(again.features.len(), 4);
+    for (a, b) in again.features.iter().zip(&base.features) {
+        assert_eq!(a.original_text(), b.original_text());
+        assert_eq!(a.object(), b.object());
+    }
+    // An edit of the open layer after it was kept does not reach the base.
+    base.features[0].set_property("status", json!("closed"));
+    let ours = base;
+    let theirs = layer(&[A2, B, C2]);
+    let m = merge(&again, &ours, &theirs, &Key::Id).expect("matched");
+    let conflicts: Vec<_> = m.conflicts().collect();
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!(conflicts[0].base, Some(json!("suspected")));
+    assert_eq!(conflicts[0].ours, Some(json!("closed")));
+    assert_eq!(
+        m.incoming().len(),
+        3,
+        "A's move, C's member, the made feature's deletion"
+    );
+}

@@ -144,7 +144,36 @@ impl Shape {
     }
 }
 
+/// An unedited feature's exact text, sharing the text it was read from: 16 bytes where a
+/// [`Feature`] takes 48. The merge base kept for each opened layer holds its features so
+/// ([`crate::merge::Base`]).
+#[derive(Debug, Clone)]
+pub struct FeatureText(Original);
+
+impl FeatureText {
+    /// The feature as it was read, for comparing versions by their JSON (as a merge does with
+    /// its base): its object is parsed from the text when asked for, but its geometry was not
+    /// kept, so [`Feature::geometry`], [`Feature::point`] and [`Feature::bbox`] are `None`
+    /// (the geometry is still in [`Feature::object`]).
+    pub fn feature(&self) -> Feature {
+        Feature {
+            original: Some(self.0.clone()),
+            lazy: OnceCell::new(),
+            shape: Shape::None,
+        }
+    }
+}
+
 impl Feature {
+    /// This feature's exact text, shared, when it was read from text and not edited since.
+    pub fn shared_text(&self) -> Option<FeatureText> {
+        self.original
+            .as_ref()
+            .filter(|o| !o.edited())
+            .cloned()
+            .map(FeatureText)
+    }
+
     /// A feature read from a file. `original` is its exact text; `geometry` was converted from
     /// `object["geometry"]` by the reader (2D positions; altitudes stay in `object`).
     pub fn from_parts(

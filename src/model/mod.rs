@@ -18,7 +18,7 @@ mod spatial;
 
 pub use density::Density;
 pub use document::{Document, FeatureRef, LayerId};
-pub use feature::Feature;
+pub use feature::{Feature, FeatureText};
 pub use layer::{Layer, LayerKind, Root, TableOrigin, union};
 pub use picture::Picture;
 pub use problem::{Problem, Severity};

@@ -260,7 +260,7 @@ impl RaidmapApp {
         let mut view = LayerView::prepared(&layer, self.opened, prepared);
         view.work_in_background();
         self.opened += 1;
-        let base = layer.clone();
+        let base = crate::merge::Base::of(&layer);
         let id = self.doc.add_layer(layer);
         self.team.keep_base(id, base);
         view.mark_indexed(self.doc.geometry_revision(id));

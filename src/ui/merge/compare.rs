@@ -308,7 +308,7 @@ fn show_on_map(c: &Compared, i: usize, layer: LayerId, commands: &mut Vec<Comman
     ));
     if let Some(mark) = &c.row_marks[i] {
         let area = match mark.from {
-            Some(from) => geo::Rect::new(from.0, mark.at.0),
+            Some(from) => marks::with_room(geo::Rect::new(from.0, mark.at.0)),
             None => mark.area,
         };
         commands.push(Command::ZoomTo(area));

@@ -17,7 +17,7 @@ use super::job::{Job, Work, read_version};
 use super::marks::{self, Marks, Outline};
 use super::source::{Asked, KeyChoice, OtherChoice};
 use super::values::{self, cell};
-use crate::merge::{Conflict, Incoming, IncomingKind, Key, Merge, Part, Side, What};
+use crate::merge::{Base, Conflict, Incoming, IncomingKind, Key, Merge, Part, Side, What};
 use crate::model::{Document, FeatureRef, Layer, LayerId};
 use crate::ui::command::Command;
 
@@ -99,7 +99,7 @@ impl MergeWindow {
 
     /// Work out the merge of the chosen file into the layer as it is now, from `base`, the
     /// layer as it was opened (`None`: made in the window, there is no base).
-    pub fn start(&mut self, ctx: &egui::Context, doc: &Document, base: Option<&Layer>) {
+    pub fn start(&mut self, ctx: &egui::Context, doc: &Document, base: Option<&Base>) {
         self.picked = None;
         self.drawing = Marks::default();
         let Some(layer) = doc.layer(self.layer) else {
@@ -130,7 +130,7 @@ impl MergeWindow {
         &mut self,
         ctx: &egui::Context,
         doc: &Document,
-        base: Option<&Layer>,
+        base: Option<&Base>,
         commands: &mut Vec<Command>,
     ) -> Wants {
         self.state.poll();
@@ -317,7 +317,7 @@ impl MergeWindow {
             None => index.and_then(|i| doc.layer(self.layer)?.features.get(i)?.bbox()),
         };
         if let Some(area) = area {
-            commands.push(Command::ZoomTo(area));
+            commands.push(Command::ZoomTo(marks::with_room(area)));
         }
     }
 
@@ -581,14 +581,15 @@ fn geometry_summary(v: &Value) -> String {
 
 /// Read theirs and merge it with the base and ours (on the work thread).
 fn work_out(
-    base: &Layer,
+    base: &Base,
     ours: Layer,
     theirs_path: PathBuf,
     key: Key,
     revision: Option<u64>,
 ) -> Result<Merged, String> {
     let theirs = read_version(&theirs_path, &ours.name)?;
-    let merge = crate::merge::merge(base, &ours, &theirs, &key).map_err(|e| e.to_string())?;
+    let merge =
+        crate::merge::merge(&base.layer(), &ours, &theirs, &key).map_err(|e| e.to_string())?;
     let conflicts = merge.conflicts().len();
     let theirs_name = theirs_path.file_name().map_or_else(
         || theirs_path.display().to_string(),

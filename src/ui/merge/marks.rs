@@ -54,6 +54,13 @@ impl Mark {
     }
 }
 
+/// `area` with room around it (a quarter of its size on each side), for *zoom to*: the ends
+/// of a move arrow and their labels are then not at the map's edge or under its buttons.
+pub fn with_room(area: Rect<f64>) -> Rect<f64> {
+    let pad = geo::coord! { x: area.width() * 0.25, y: area.height() * 0.25 };
+    Rect::new(area.min() - pad, area.max() + pad)
+}
+
 /// A geometry drawn as lines (each part a line; a single position a dot).
 #[derive(Debug, Clone)]
 pub struct Outline {

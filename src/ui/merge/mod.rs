@@ -23,7 +23,8 @@ mod values;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::model::{Document, Layer, LayerId};
+use crate::merge::Base;
+use crate::model::{Document, LayerId};
 use crate::render::overlay::MapDrawing;
 use crate::ui::command::Command;
 
@@ -38,7 +39,7 @@ pub struct TeamWork {
     /// Which window asked for a file dialog (the answer goes to it).
     browsing_for_merge: bool,
     /// Each layer as it was opened: the base of a merge.
-    bases: HashMap<LayerId, Layer>,
+    bases: HashMap<LayerId, Base>,
 }
 
 /// What the team windows ask of the app this frame.
@@ -59,10 +60,10 @@ impl TeamWork {
         self.merge = Some(MergeWindow::new(doc, layer));
     }
 
-    /// Keep `layer` (a copy of the one just opened as `id`) as the base of later merges into
-    /// it.
-    pub fn keep_base(&mut self, id: LayerId, layer: Layer) {
-        self.bases.insert(id, layer);
+    /// Keep `base` (the layer just opened as `id`, as it was read) as the base of later
+    /// merges into it.
+    pub fn keep_base(&mut self, id: LayerId, base: Base) {
+        self.bases.insert(id, base);
     }
 
     /// The layer was closed: its base is not needed any more.
