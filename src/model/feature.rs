@@ -356,7 +356,7 @@ impl Feature {
     pub fn label_unkept(&self, index: usize) -> String {
         let parsed = self.lazy.get().is_some_and(|l| l.object.get().is_some());
         match self.original_text() {
-            Some(text) if !parsed => super::property_texts::label_in_text(text, index),
+            Some(text) if !parsed => label_in_text(text, index),
             _ => self.label(index),
         }
     }
@@ -658,6 +658,34 @@ pub(crate) enum PropertySource<'a> {
     /// The parsed object (the feature was edited, made by the program or asked for it).
     Object(&'a Map<String, Value>),
     None,
+}
+
+/// What a person calls the feature whose checked text is `text` (its `name` when a non-blank
+/// string, else its `id`, else `#index`, as [`Feature::label`]), read without keeping it.
+pub(crate) fn label_in_text(text: &str, index: usize) -> String {
+    #[derive(serde::Deserialize)]
+    struct Named {
+        name: Option<Value>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Labelled {
+        id: Option<Value>,
+        properties: Option<Named>,
+    }
+    let parsed = super::json_text::from_str::<Labelled>(text).ok();
+    let name = parsed
+        .as_ref()
+        .and_then(|p| p.properties.as_ref()?.name.as_ref());
+    if let Some(Value::String(name)) = name
+        && !name.trim().is_empty()
+    {
+        return name.clone();
+    }
+    match parsed.and_then(|p| p.id) {
+        Some(Value::String(s)) => s,
+        Some(Value::Null) | None => format!("#{index}"),
+        Some(other) => other.to_string(),
+    }
 }
 
 /// The `properties` of a feature object's text, parsed without the rest (`None` when it is

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use super::Feature;
-use super::feature::{PropertySource, properties_in_text};
+use super::feature::{PropertySource, label_in_text, properties_in_text};
 
 /// No text: the feature's properties are `null`.
 const NONE: u32 = u32::MAX;
@@ -164,34 +164,6 @@ impl FeatureProperties for PropertyTexts {
                 text.get(start..start + len)
             })
             .map_or_else(|| format!("#{index}"), |text| label_in_text(text, index))
-    }
-}
-
-/// What a person calls the feature whose checked text is `text` (its `name` when a non-blank
-/// string, else its `id`, else `#index`, as [`Feature::label`]), read without keeping it.
-pub(crate) fn label_in_text(text: &str, index: usize) -> String {
-    #[derive(serde::Deserialize)]
-    struct Named {
-        name: Option<Value>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Labelled {
-        id: Option<Value>,
-        properties: Option<Named>,
-    }
-    let parsed = super::json_text::from_str::<Labelled>(text).ok();
-    let name = parsed
-        .as_ref()
-        .and_then(|p| p.properties.as_ref()?.name.as_ref());
-    if let Some(Value::String(name)) = name
-        && !name.trim().is_empty()
-    {
-        return name.clone();
-    }
-    match parsed.and_then(|p| p.id) {
-        Some(Value::String(s)) => s,
-        Some(Value::Null) | None => format!("#{index}"),
-        Some(other) => other.to_string(),
     }
 }
 
