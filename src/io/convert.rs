@@ -42,6 +42,11 @@ impl Converted {
         self.items.len() - 1
     }
 
+    /// The geometries pushed so far, in order (features without one left out).
+    pub fn shapes(&self) -> impl Iterator<Item = &geo::Geometry<f64>> {
+        self.items.iter().filter_map(|(_, shape)| shape.as_ref())
+    }
+
     pub fn len(&self) -> usize {
         self.items.len()
     }

@@ -9,6 +9,7 @@
 //! would panic on a hostile file. Z values are kept as each position's third number (as GDAL
 //! writes them in GeoJSON), M values left out with a warning. Positions are reprojected from the header's CRS to WGS84;
 //! a file with no CRS is read as WGS84 only when every position can be a longitude/latitude.
+//! Each feature is converted as it is read.
 //!
 //! Writing: one file for all layers, EPSG:4326 (with Z when the layers have altitudes), with
 //! the spatial index the format's readers
@@ -67,9 +68,9 @@ pub fn read_fgb(bytes: &[u8], name: &str) -> Result<Layer, ReadError> {
     let mut iter = reader
         .select_all()
         .map_err(|e| fail(format!("its features cannot be read: {e}")))?;
-    let mut records = Vec::new();
-    // The Z of each feature's positions, for a 3-D geometry.
-    let mut heights = Vec::new();
+    // Each feature is converted as it is read (reprojected, then added to the layer's text):
+    // no list of every feature's properties is held beside the file.
+    let mut features = Converted::default();
     let mut measured = false;
     let mut n = 0usize;
     while let Some(feature) = iter
@@ -80,42 +81,29 @@ pub fn read_fgb(bytes: &[u8], name: &str) -> Result<Layer, ReadError> {
         let at = |e: String| fail(format!("feature {n}: {e}"));
         let fbs = feature.fbs_feature();
         let mut beyond = Beyond2d::default();
-        let geometry = match fbs.geometry() {
+        let mut geometry = match fbs.geometry() {
             Some(g) => geometry(&g, layer_type, 0, &mut beyond).map_err(at)?,
             None => None,
         };
         measured |= beyond.measured;
-        heights.push(beyond.z);
         let properties = match fbs.properties() {
             Some(p) => properties(p.bytes(), &columns).map_err(at)?,
             None => Map::new(),
         };
-        records.push((geometry, properties));
-    }
-    match &crs {
-        Some(crs) => {
-            for (i, (g, _)) in records.iter_mut().enumerate() {
-                if let Some(g) = g {
-                    crs.to_wgs84(g)
-                        .map_err(|e| fail(format!("feature {}: {e}", i + 1)))?;
-                }
-            }
+        if let (Some(crs), Some(g)) = (&crs, &mut geometry) {
+            crs.to_wgs84(g).map_err(at)?;
         }
-        None if crs::looks_like_degrees(records.iter().filter_map(|r| r.0.as_ref())) => {}
-        None => {
-            return Err(fail(
-                "it names no coordinate reference system and its positions are not \
-                 longitudes/latitudes (raidmap will not guess)"
-                    .into(),
-            ));
-        }
-    }
-    let mut features = Converted::default();
-    for ((geometry, properties), z) in records.into_iter().zip(heights) {
         let json = geometry
             .as_ref()
-            .map_or(Value::Null, |g| geojson_with_z(g, z.as_deref()));
+            .map_or(Value::Null, |g| geojson_with_z(g, beyond.z.as_deref()));
         features.push(None, json, properties, geometry);
+    }
+    if crs.is_none() && !crs::looks_like_degrees(features.shapes()) {
+        return Err(fail(
+            "it names no coordinate reference system and its positions are not \
+             longitudes/latitudes (raidmap will not guess)"
+                .into(),
+        ));
     }
     let mut layer = Layer::new(layer_name, LayerKind::Data);
     let shift = crs.as_ref().and_then(Crs::shift_warning);

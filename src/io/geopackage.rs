@@ -10,7 +10,8 @@
 //! warning), then decoded by geozero.
 //! Positions are reprojected from the table's `srs_id` (an EPSG code or the WKT the
 //! `gpkg_spatial_ref_sys` table holds) to WGS84; the "undefined" SRSs are read as WGS84 only
-//! when every position can be a longitude/latitude. The file is opened read-only.
+//! when every position can be a longitude/latitude. The file is opened read-only, and each
+//! row becomes a feature as it is read.
 //!
 //! Writing: one table per layer (named after it), a `fid` key, a `geom` column in EPSG:4326
 //! (Z geometries when the layer has altitudes, `z` = 1 in `gpkg_geometry_columns`)
@@ -154,9 +155,9 @@ fn read_table(
         .find(|(.., pk)| *pk)
         .map(|(name, ..)| name.clone());
     let mut rows = statement.query([]).map_err(sql)?;
-    let mut records = Vec::new();
-    // The Z of each row's positions, for a 3-D geometry.
-    let mut heights = Vec::new();
+    // Each row is converted as it is read (reprojected, then added to the layer's text): no
+    // list of every row's properties is held beside the file.
+    let mut features = Converted::default();
     let mut measured = false;
     let mut binary = HashSet::new();
     let mut n = 0usize;
@@ -200,8 +201,13 @@ fn read_table(
             };
             properties.insert(column.clone(), json);
         }
-        records.push((id, geometry, properties));
-        heights.push(z);
+        if let (Some(crs), Some(g)) = (&crs, &mut geometry) {
+            crs.to_wgs84(g).map_err(|e| fail(format!("row {n}: {e}")))?;
+        }
+        let json = geometry
+            .as_ref()
+            .map_or(Value::Null, |g| geojson_with_z(g, z.as_deref()));
+        features.push(id, json, properties, geometry);
     }
     if measured {
         layer.warnings.push(Problem {
@@ -224,30 +230,12 @@ fn read_table(
             message,
         });
     }
-    match &crs {
-        Some(crs) => {
-            for (i, (_, g, _)) in records.iter_mut().enumerate() {
-                if let Some(g) = g {
-                    crs.to_wgs84(g)
-                        .map_err(|e| fail(format!("row {}: {e}", i + 1)))?;
-                }
-            }
-        }
-        None if crs::looks_like_degrees(records.iter().filter_map(|r| r.1.as_ref())) => {}
-        None => {
-            return Err(fail(
-                "its positions have no defined coordinate reference system (srs_id 0 or -1) and \
-                 are not longitudes/latitudes (raidmap will not guess)"
-                    .into(),
-            ));
-        }
-    }
-    let mut features = Converted::default();
-    for ((id, geometry, properties), z) in records.into_iter().zip(heights) {
-        let json = geometry
-            .as_ref()
-            .map_or(Value::Null, |g| geojson_with_z(g, z.as_deref()));
-        features.push(id, json, properties, geometry);
+    if crs.is_none() && !crs::looks_like_degrees(features.shapes()) {
+        return Err(fail(
+            "its positions have no defined coordinate reference system (srs_id 0 or -1) and \
+             are not longitudes/latitudes (raidmap will not guess)"
+                .into(),
+        ));
     }
     layer.features = features.finish();
     Ok(layer)

@@ -1,6 +1,6 @@
 //! Shapefiles in and out: a `.shp` with the `.shx`, `.dbf`, `.prj` and `.cpg` beside it, or a
 //! `.zip` holding them (one layer per `.shp` in it), read with georust's `shapefile` crate (and
-//! its `dbase`).
+//! its `dbase`). Each `.dbf` record becomes a feature as it is read, with its shape.
 //!
 //! Reading: points, multipoints, polylines (LineString, or MultiLineString for several parts)
 //! and polygons (holes put in the outer ring that holds them; several outer rings make a
@@ -196,13 +196,6 @@ pub fn read_parts(parts: Parts) -> Result<Layer, ReadError> {
     if measured {
         warn(M_LEFT_OUT.into());
     }
-    let properties = match &parts.dbf {
-        Some(dbf) => attributes(dbf, parts.cpg.as_deref(), records).map_err(fail)?,
-        None => {
-            warn("no .dbf beside the .shp: the features have no attributes".into());
-            vec![Map::new(); geometries.len()]
-        }
-    };
     match &crs {
         Some(crs) => {
             for (i, g) in geometries.iter_mut().enumerate() {
@@ -224,12 +217,23 @@ pub fn read_parts(parts: Parts) -> Result<Layer, ReadError> {
             ));
         }
     }
+    // Each .dbf record becomes a feature as it is read (with its shape): no list of every
+    // record's properties is held beside the file.
     let mut features = Converted::default();
-    for ((geometry, z), properties) in geometries.into_iter().zip(heights).zip(properties) {
+    let mut shapes = geometries.into_iter().zip(heights);
+    let mut push = |properties: Map<String, Value>| {
+        let (geometry, z) = shapes.next().unwrap_or_default();
         let json = geometry
             .as_ref()
             .map_or(Value::Null, |g| geojson_with_z(g, z.as_deref()));
         features.push(None, json, properties, geometry);
+    };
+    match &parts.dbf {
+        Some(dbf) => attributes(dbf, parts.cpg.as_deref(), records, push).map_err(fail)?,
+        None => {
+            warn("no .dbf beside the .shp: the features have no attributes".into());
+            (0..records).for_each(|_| push(Map::new()));
+        }
     }
     layer.features = features.finish();
     Ok(layer)
@@ -455,7 +459,8 @@ fn attributes(
     dbf: &[u8],
     cpg: Option<&[u8]>,
     records: usize,
-) -> Result<Vec<Map<String, Value>>, String> {
+    mut each: impl FnMut(Map<String, Value>),
+) -> Result<(), String> {
     use shapefile::dbase::FieldValue as F;
     let decimals = field_decimals(dbf);
     let mut builder = shapefile::dbase::ReaderBuilder::new();
@@ -484,8 +489,8 @@ fn attributes(
         .filter(|(_, f)| f.name() != "DeletionFlag")
         .map(|(i, f)| (f.name().to_owned(), decimals.get(i).copied().unwrap_or(0)))
         .collect();
-    let mut out = Vec::with_capacity(records.min(1 << 20));
-    for (i, record) in reader.iter_records().enumerate() {
+    let mut read = 0;
+    for (i, record) in reader.iter_records().take(records).enumerate() {
         let mut record = record.map_err(|e| format!(".dbf record {}: {e}", i + 1))?;
         let mut map = Map::new();
         for (name, decimals) in &fields {
@@ -518,16 +523,15 @@ fn attributes(
             };
             map.insert(name.clone(), value);
         }
-        out.push(map);
+        each(map);
+        read += 1;
     }
-    if out.len() < records {
+    if read < records {
         return Err(format!(
-            "the .dbf holds {} records but the .shp {records}",
-            out.len()
+            "the .dbf holds {read} records but the .shp {records}"
         ));
     }
-    out.truncate(records);
-    Ok(out)
+    Ok(())
 }
 
 /// A number read from a `.dbf`: an integer when its field has no decimals and it is whole.
