@@ -79,21 +79,22 @@ pub(crate) fn feature_named(app: &RaidmapApp, name: &str) -> (FeatureRef, Point<
     panic!("no feature named {name}")
 }
 
-/// Press at `from`, move to `to` in five steps, let go.
+/// Press at `from`, move to `to` in five steps, let go (frames run until the window settles
+/// or, with tiles still loading, for the most steps allowed).
 pub(crate) fn drag(harness: &mut Harness<'_, RaidmapApp>, from: Pos2, to: Pos2) {
     harness.hover_at(from);
-    harness.run();
+    harness.run_ok();
     harness.event(Event::PointerButton {
         pos: from,
         button: PointerButton::Primary,
         pressed: true,
         modifiers: Modifiers::NONE,
     });
-    harness.run();
+    harness.run_ok();
     for i in 1..=5 {
         let t = i as f32 / 5.0;
         harness.hover_at(from + (to - from) * t);
-        harness.run();
+        harness.run_ok();
     }
     harness.event(Event::PointerButton {
         pos: to,
@@ -101,7 +102,7 @@ pub(crate) fn drag(harness: &mut Harness<'_, RaidmapApp>, from: Pos2, to: Pos2) 
         pressed: false,
         modifiers: Modifiers::NONE,
     });
-    harness.run();
+    harness.run_ok();
 }
 
 pub(crate) fn click_at(harness: &mut Harness<'_, RaidmapApp>, pos: Pos2) {

@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant};
 
 use egui::accesskit::Role;
-use egui::{Event, Modifiers, PointerButton, Pos2, vec2};
+use egui::{Modifiers, Pos2, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use raidmap::tiles::Source;
@@ -16,6 +16,7 @@ use raidmap::ui::app::RaidmapApp;
 use raidmap::ui::imagery::compare::CompareMode;
 use raidmap::ui::imagery::save_area::format_bbox;
 
+use crate::gui::drag;
 use crate::tile_server::{TileServer, solid_png};
 use crate::wayback::{RELEASES, wayback_server};
 
@@ -85,30 +86,6 @@ fn near(a: [u8; 3], b: [u8; 3], tolerance: i32) -> bool {
 fn map_point(harness: &Harness<'_, RaidmapApp>, fx: f32, fy: f32) -> Pos2 {
     let rect = harness.state().map.last_map_rect().expect("drawn");
     rect.min + vec2(rect.width() * fx, rect.height() * fy)
-}
-
-fn drag(harness: &mut Harness<'_, RaidmapApp>, from: Pos2, to: Pos2) {
-    harness.hover_at(from);
-    harness.run_ok();
-    harness.event(Event::PointerButton {
-        pos: from,
-        button: PointerButton::Primary,
-        pressed: true,
-        modifiers: Modifiers::NONE,
-    });
-    harness.run_ok();
-    for i in 1..=5 {
-        let t = i as f32 / 5.0;
-        harness.hover_at(from + (to - from) * t);
-        harness.run_ok();
-    }
-    harness.event(Event::PointerButton {
-        pos: to,
-        button: PointerButton::Primary,
-        pressed: false,
-        modifiers: Modifiers::NONE,
-    });
-    harness.run_ok();
 }
 
 #[test]
