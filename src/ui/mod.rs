@@ -8,6 +8,7 @@
 
 pub mod a11y;
 pub mod app;
+mod bytes;
 pub mod command;
 pub mod database;
 pub mod imagery;

@@ -20,7 +20,7 @@ use crate::tiles::Source;
 use crate::tiles::save::plan::{MAX_ZOOM, Plan, TYPICAL_TILE_BYTES, parse_bbox};
 use crate::tiles::save::{Control, Report, Request, policy, request_interval};
 use crate::ui::a11y;
-use crate::ui::map::basemap_chooser::format_bytes;
+use crate::ui::bytes::format_bytes;
 
 /// A save running on its thread.
 struct Job {

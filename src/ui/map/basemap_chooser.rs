@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::tiles::cache::{DEFAULT_LIMIT_BYTES, default_root};
 use crate::tiles::{DiskCache, Source, WaybackChoice};
+use crate::ui::bytes::format_bytes;
 use crate::ui::imagery::compare::{Compare, CompareSettings};
 use crate::ui::imagery::save_area::SaveArea;
 use crate::ui::imagery::wayback::WaybackList;
@@ -711,39 +712,9 @@ fn status_ui(ui: &mut egui::Ui, status: &TileStatus) {
     }
 }
 
-/// "12.3 MB", decimal units as disks are sold.
-pub fn format_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["kB", "MB", "GB", "TB"];
-    if bytes < 1000 {
-        return format!("{bytes} B");
-    }
-    let mut value = bytes as f64 / 1000.0;
-    let mut unit = 0;
-    while value >= 1000.0 && unit + 1 < UNITS.len() {
-        value /= 1000.0;
-        unit += 1;
-    }
-    if value < 10.0 {
-        format!("{value:.1} {}", UNITS[unit])
-    } else {
-        format!("{value:.0} {}", UNITS[unit])
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn byte_counts_read_as_people_say_them() {
-        assert_eq!(format_bytes(0), "0 B");
-        assert_eq!(format_bytes(999), "999 B");
-        assert_eq!(format_bytes(12_345), "12 kB");
-        assert_eq!(format_bytes(1_234_567), "1.2 MB");
-        assert_eq!(format_bytes(500_000_000), "500 MB");
-        assert_eq!(format_bytes(2_000_000_000_000), "2.0 TB");
-        assert_eq!(format_bytes(3_000_000_000_000_000), "3000 TB");
-    }
 
     #[test]
     fn the_default_is_offline_with_a_500_mb_cache() {

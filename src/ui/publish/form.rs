@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use egui::RichText;
 
-use super::job::Task;
+use super::job::{Area, Task};
 use crate::timeline::{Day, Window};
 use crate::ui::a11y;
 
@@ -229,15 +229,6 @@ impl OnlySelected {
     pub fn wanted(&self) -> bool {
         self.on && self.count > 0
     }
-}
-
-/// Which part of the map a picture shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Area {
-    /// What the map shows now.
-    View,
-    /// Every visible layer.
-    Layers,
 }
 
 /// The "Map shows" row of a form's grid.

@@ -7,10 +7,18 @@ use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use geo::Rect;
 
-use super::form::Area;
 use crate::evidence::Seal;
 use crate::publish::animate::{self, AnimateError, Format};
 use crate::publish::{Output, Scene, report, webmap};
+
+/// Which part of the map a picture shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    /// What the map shows now.
+    View,
+    /// Every visible layer.
+    Layers,
+}
 
 /// What to write.
 #[derive(Debug)]

@@ -3,7 +3,8 @@
 
 use egui::DragValue;
 
-use super::form::{Area, Dates, Form, OnlySelected, Submit, Target, area_row_ui, title_row_ui};
+use super::form::{Dates, Form, OnlySelected, Submit, Target, area_row_ui, title_row_ui};
+use super::job::Area;
 use super::job::Task;
 use crate::publish::report::{self, DEFAULT_RADIUS_KM, Paper};
 use crate::timeline::Window;
