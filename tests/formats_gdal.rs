@@ -674,7 +674,7 @@ fn real_kml_files_where_raidmap_reads_as_togeojson_does() {
 }
 
 #[test]
-fn real_shapefiles_and_topojson_read_as_gdal_reads_them() {
+fn real_shapefiles_flatgeobufs_and_topojson_read_as_gdal_reads_them() {
     let dir = tempfile::tempdir().expect("temp dir");
     // CH1903+ / LV95 from an ESRI .prj (matched to EPSG:2056 by name, with its datum shift).
     for name in ["points.shp", "polygons.shp"] {
@@ -694,6 +694,17 @@ fn real_shapefiles_and_topojson_read_as_gdal_reads_them() {
         let ours = raidmap_reads(&input, dir.path());
         let theirs = ogr2ogr(&input, &dir.path().join(format!("g-{name}.geojson")), &[]);
         assert_same_features(&ours, &theirs, 1e-12);
+    }
+    // FlatGeobuf from the format's own test suite.
+    for name in ["countries.fgb", "mp_overlapping.fgb"] {
+        let input = fixture(&format!("flatgeobuf/{name}"));
+        let ours = raidmap_reads(&input, dir.path());
+        let theirs = gdal_reads(&input, None, dir.path());
+        assert_eq!(
+            ours["features"].as_array().map(Vec::len),
+            Some(if name == "countries.fgb" { 179 } else { 2 })
+        );
+        assert_same_features(&ours, &theirs, 1e-9);
     }
     let topo = fixture("gdal/topojson3.topojson");
     let ours = raidmap_reads(&topo, dir.path());
