@@ -76,12 +76,21 @@ pub struct Label {
 }
 
 impl Label {
-    /// Whether this is one of the most important places, whose label the data's labels
-    /// make room for.
-    pub fn is_major(&self) -> bool {
+    /// Whether this is one of the most important places at `zoom`, whose label the data's
+    /// labels make room for. Provincial capitals become major from [`SEAT_MAJOR_ZOOM`]: below
+    /// it (the whole country in a small window) they are named only where the data leaves room.
+    pub fn is_major_at(&self, zoom: f64) -> bool {
         self.priority < MAJOR_PRIORITY_BELOW
+            && (!matches!(self.kind, LabelKind::Town { .. }) || zoom >= SEAT_MAJOR_ZOOM)
     }
 }
+
+/// Cambodia's provincial capitals are labelled from this zoom, whatever their population: a
+/// window fitting the whole country on a 13-inch laptop is at about zoom 6.9.
+pub const PROVINCE_SEAT_MIN_ZOOM: f64 = 6.5;
+
+/// From this zoom Cambodia's provincial capitals keep their names against the data's labels.
+pub const SEAT_MAJOR_ZOOM: f64 = 7.0;
 
 /// The zoom from which a town is labelled, from its population and GeoNames feature code.
 pub fn town_min_zoom(population: u64, feature_code: &str, in_cambodia: bool) -> f64 {
@@ -100,7 +109,7 @@ pub fn town_min_zoom(population: u64, feature_code: &str, in_cambodia: bool) -> 
     if in_cambodia {
         // Provincial capitals orient the reader even when GeoNames has no population for them.
         if feature_code == "PPLA" {
-            f64::min(by_population, 7.0)
+            f64::min(by_population, PROVINCE_SEAT_MIN_ZOOM)
         } else {
             by_population
         }
@@ -124,7 +133,7 @@ pub fn area_min_zoom(area_world: f64) -> f64 {
 
 /// Labels with a priority below this are the major ones (the capital, the country names,
 /// Cambodia's provincial capitals): they keep their place even against the data's labels,
-/// giving way only to a data symbol (see [`Label::is_major`]).
+/// giving way only to a data symbol (see [`Label::is_major_at`]).
 pub const MAJOR_PRIORITY_BELOW: f64 = -5.0;
 
 /// A label's place in the placement order: lower goes first. Mostly "who appears first when
@@ -244,73 +253,207 @@ pub fn place_labels<T>(
             continue;
         }
         let p = label.world;
-        if p.x < near_view.min().x
-            || p.x > near_view.max().x
-            || p.y < near_view.min().y
-            || p.y > near_view.max().y
-        {
+        let anchor_near = p.x >= near_view.min().x
+            && p.x <= near_view.max().x
+            && p.y >= near_view.min().y
+            && p.y <= near_view.max().y;
+        if !anchor_near && !matches!(label.kind, LabelKind::Country { .. }) {
             continue;
         }
-        let anchor_px = viewport.transform.to_px(p);
-        let dot = label.kind.has_dot().then(|| {
-            let r = label.kind.dot_radius_px();
-            PxRect::from_min_size([anchor_px[0] - r, anchor_px[1] - r], [2.0 * r, 2.0 * r])
-        });
-        let mut dot_reach = label.kind.dot_radius_px();
-        let mut dot_shown = dot.is_some();
-        if let Some(dot) = dot {
-            if !screen.contains_rect(&dot) {
-                continue;
+        let mut measured = None;
+        let mut size_of = |label: &Label| -> Option<[f32; 2]> {
+            if measured.is_none() {
+                measured = Some(measure(label));
             }
-            let covers: Vec<&PxRect> = occupied.iter().filter(|o| o.overlaps(&dot)).collect();
-            if !covers.is_empty() {
-                // A town under a data symbol is left out; the capital keeps its name, set
-                // beside what covers it, without its dot.
-                if label.kind != LabelKind::Capital {
-                    continue;
-                }
-                dot_shown = false;
-                for o in covers {
-                    let [x, y] = anchor_px;
-                    let far = [
-                        x - o.min_px[0],
-                        o.max_px[0] - x,
-                        y - o.min_px[1],
-                        o.max_px[1] - y,
-                    ];
-                    dot_reach = far.into_iter().fold(dot_reach, f32::max);
-                }
-            }
+            measured
+                .as_ref()
+                .and_then(|m| m.as_ref().map(|(size, _)| *size))
+        };
+        let mut placed = None;
+        if anchor_near {
+            placed = place_at(
+                label,
+                viewport.transform.to_px(p),
+                &screen,
+                &occupied,
+                viewport,
+                &mut size_of,
+            );
         }
-        let Some((size_px, payload)) = measure(label) else {
+        if placed.is_none() && matches!(label.kind, LabelKind::Country { .. }) {
+            // A neighbour's heart is often off the screen while much of it is on: name it
+            // where it is seen, at the nearest free place wholly inside it.
+            placed = fallback_anchors(label, viewport, &screen)
+                .into_iter()
+                .find_map(|anchor_px| {
+                    let size_px = size_of(label)?;
+                    let rect = PxRect::from_min_size(
+                        [
+                            anchor_px[0] - size_px[0] / 2.0,
+                            anchor_px[1] - size_px[1] / 2.0,
+                        ],
+                        size_px,
+                    );
+                    let padded = rect.expand(LABEL_PADDING_PX);
+                    (screen.contains_rect(&rect)
+                        && !occupied.iter().any(|o| o.overlaps(&padded))
+                        && wholly_inside(label, &rect, viewport))
+                    .then_some(Placement {
+                        text_rect_px: rect,
+                        anchor_px,
+                        dot: None,
+                        dot_shown: false,
+                    })
+                });
+        }
+        let Some(placement) = placed else {
             continue;
         };
-        let free = text_positions(label.kind, anchor_px, size_px, dot_reach)
-            .into_iter()
-            .enumerate()
-            .find(|(i, rect)| {
-                let padded = rect.expand(LABEL_PADDING_PX);
-                screen.contains_rect(rect)
-                    && !occupied.iter().any(|o| o.overlaps(&padded))
-                    && dot.is_none_or(|d| !d.overlaps(rect))
-                    && (*i == 0 || stays_inside(label, rect, viewport))
-            })
-            .map(|(_, rect)| rect);
-        let Some(text_rect_px) = free else {
+        let Some(Some((_, payload))) = measured else {
             continue;
         };
-        occupied.push(text_rect_px.expand(LABEL_PADDING_PX));
-        if let Some(dot) = dot.filter(|_| dot_shown) {
+        occupied.push(placement.text_rect_px.expand(LABEL_PADDING_PX));
+        if let Some(dot) = placement.dot.filter(|_| placement.dot_shown) {
             occupied.push(dot);
         }
         out.push(PlacedLabel {
             label_index,
-            text_rect_px,
-            anchor_px,
-            dot: dot_shown,
+            text_rect_px: placement.text_rect_px,
+            anchor_px: placement.anchor_px,
+            dot: placement.dot_shown,
             payload,
         });
     }
+}
+
+/// Where one label goes around one anchor, if anywhere.
+struct Placement {
+    text_rect_px: PxRect,
+    anchor_px: [f32; 2],
+    dot: Option<PxRect>,
+    dot_shown: bool,
+}
+
+/// Try `label`'s text positions around `anchor_px`, keeping clear of `occupied`.
+fn place_at(
+    label: &Label,
+    anchor_px: [f32; 2],
+    screen: &PxRect,
+    occupied: &[PxRect],
+    viewport: &Viewport,
+    size_of: &mut impl FnMut(&Label) -> Option<[f32; 2]>,
+) -> Option<Placement> {
+    let dot = label.kind.has_dot().then(|| {
+        let r = label.kind.dot_radius_px();
+        PxRect::from_min_size([anchor_px[0] - r, anchor_px[1] - r], [2.0 * r, 2.0 * r])
+    });
+    let mut dot_reach = label.kind.dot_radius_px();
+    let mut dot_shown = dot.is_some();
+    if let Some(dot) = dot {
+        if !screen.contains_rect(&dot) {
+            return None;
+        }
+        let covers: Vec<&PxRect> = occupied.iter().filter(|o| o.overlaps(&dot)).collect();
+        if !covers.is_empty() {
+            // A town under a data symbol is left out; the capital keeps its name, set
+            // beside what covers it, without its dot.
+            if label.kind != LabelKind::Capital {
+                return None;
+            }
+            dot_shown = false;
+            for o in covers {
+                let [x, y] = anchor_px;
+                let far = [
+                    x - o.min_px[0],
+                    o.max_px[0] - x,
+                    y - o.min_px[1],
+                    o.max_px[1] - y,
+                ];
+                dot_reach = far.into_iter().fold(dot_reach, f32::max);
+            }
+        }
+    }
+    let size_px = size_of(label)?;
+    let text_rect_px = text_positions(label.kind, anchor_px, size_px, dot_reach)
+        .into_iter()
+        .enumerate()
+        .find(|(i, rect)| {
+            let padded = rect.expand(LABEL_PADDING_PX);
+            screen.contains_rect(rect)
+                && !occupied.iter().any(|o| o.overlaps(&padded))
+                && dot.is_none_or(|d| !d.overlaps(rect))
+                && (*i == 0 || stays_inside(label, rect, viewport))
+        })
+        .map(|(_, rect)| rect)?;
+    Some(Placement {
+        text_rect_px,
+        anchor_px,
+        dot,
+        dot_shown,
+    })
+}
+
+/// Spacing of the lattice a country's name may move to, in screen pixels.
+const FALLBACK_STEP_PX: f64 = 48.0;
+
+/// Screen points inside `label`'s area on a lattice fixed to the map (so the name stays put
+/// while panning), nearest the area's own anchor first.
+fn fallback_anchors(label: &Label, viewport: &Viewport, screen: &PxRect) -> Vec<[f32; 2]> {
+    use geo::BoundingRect;
+    let Some(outline) = &label.outline_world else {
+        return Vec::new();
+    };
+    let view = viewport.world_rect(0.0);
+    let Some(bbox) = outline.bounding_rect() else {
+        return Vec::new();
+    };
+    if !super::projection::rects_intersect(&view, &bbox) {
+        return Vec::new();
+    }
+    let step = FALLBACK_STEP_PX / viewport.transform.px_per_unit;
+    let (min, max) = (view.min(), view.max());
+    let (ix0, ix1) = ((min.x / step).ceil() as i64, (max.x / step).floor() as i64);
+    let (iy0, iy1) = ((min.y / step).ceil() as i64, (max.y / step).floor() as i64);
+    // A window is at most a few thousand pixels across: at most a few thousand points.
+    if ix1 - ix0 > 200 || iy1 - iy0 > 200 {
+        return Vec::new();
+    }
+    let mut points: Vec<(f64, [f32; 2])> = Vec::new();
+    for ix in ix0..=ix1 {
+        for iy in iy0..=iy1 {
+            let world = Coord {
+                x: ix as f64 * step,
+                y: iy as f64 * step,
+            };
+            let px = viewport.transform.to_px(world);
+            if screen.contains_rect(&PxRect::from_min_size(px, [0.0, 0.0]))
+                && outline.contains(&world)
+            {
+                let d = (world.x - label.world.x).hypot(world.y - label.world.y);
+                points.push((d, px));
+            }
+        }
+    }
+    points.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(Ordering::Equal));
+    points.into_iter().map(|(_, px)| px).collect()
+}
+
+/// Whether a label's whole text (its corners and centre) lies inside its area.
+fn wholly_inside(label: &Label, rect: &PxRect, viewport: &Viewport) -> bool {
+    let Some(outline) = &label.outline_world else {
+        return false;
+    };
+    let [x0, y0] = rect.min_px;
+    let [x1, y1] = rect.max_px;
+    [
+        [x0, y0],
+        [x1, y0],
+        [x0, y1],
+        [x1, y1],
+        [(x0 + x1) / 2.0, (y0 + y1) / 2.0],
+    ]
+    .into_iter()
+    .all(|px| outline.contains(&viewport.transform.to_world(px)))
 }
 
 /// Whether a moved area label's centre is still inside its area (always true for towns).

@@ -247,3 +247,88 @@ fn a_data_symbol_on_phnom_penh_moves_its_name_aside_and_hides_only_its_dot() {
         "its name is beside the symbol"
     );
 }
+
+/// Text sizes with country names set as the map sets them (15 px, letter-spaced).
+fn atlas_size(label: &Label) -> Option<([f32; 2], ())> {
+    match label.kind {
+        LabelKind::Country { .. } => {
+            let chars = label.text.chars().count() as f32;
+            Some(([chars * 15.0, 19.0], ()))
+        }
+        _ => estimated_size(label),
+    }
+}
+
+/// The names placed in `view`, with their text boxes.
+fn placed_names(view: &Viewport) -> Vec<(String, PxRect)> {
+    let mut placed = Vec::new();
+    place_labels(&basemap().labels, view, &[], atlas_size, &mut placed);
+    placed
+        .iter()
+        .map(|p| (basemap().labels[p.label_index].text.clone(), p.text_rect_px))
+        .collect()
+}
+
+/// Whether the named label's text fits on the screen centred on its own anchor.
+fn fits_at_anchor(view: &Viewport, text: &str) -> bool {
+    basemap().labels.iter().filter(|l| l.text == text).any(|l| {
+        let [x, y] = view.transform.to_px(l.world);
+        let Some(([w, h], ())) = atlas_size(l) else {
+            return false;
+        };
+        view.rect_px
+            .contains_rect(&PxRect::from_min_size([x - w / 2.0, y - h / 2.0], [w, h]))
+    })
+}
+
+#[test]
+fn the_neighbours_are_named_where_they_are_seen_even_when_their_heart_is_off_the_screen() {
+    // The first view of a 1024 × 640 window: Thailand's and Vietnam's own anchors lie far
+    // outside it, but a strip of each is on the screen.
+    let view = viewport(104.99, 12.55, 7.0, 533.0, 540.0);
+    let names = placed_names(&view);
+    for country in ["THAILAND", "VIETNAM"] {
+        assert!(
+            !fits_at_anchor(&view, country),
+            "{country} fits at its own anchor: the test would not test the move"
+        );
+    }
+    for country in ["THAILAND", "VIETNAM", "LAOS"] {
+        let (_, rect) = names
+            .iter()
+            .find(|(text, _)| text == country)
+            .unwrap_or_else(|| panic!("{country} is not named: {names:?}"));
+        // The whole name lies inside that country.
+        let label = basemap()
+            .labels
+            .iter()
+            .find(|l| l.text == country)
+            .and_then(|l| l.outline_world.as_ref())
+            .expect("a country label has its outline");
+        for px in [rect.min_px, rect.max_px] {
+            assert!(
+                label.contains(&view.transform.to_world(px)),
+                "{country} at {rect:?} runs out of the country"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_neighbours_name_moved_into_view_stays_put_on_the_map_while_panning() {
+    let at = |lon: f64| {
+        let view = viewport(lon, 12.55, 7.0, 533.0, 540.0);
+        assert!(!fits_at_anchor(&view, "THAILAND"));
+        let (_, rect) = placed_names(&view)
+            .into_iter()
+            .find(|(text, _)| text == "THAILAND")
+            .expect("Thailand is named");
+        view.transform.to_world(rect.min_px)
+    };
+    // A 20 px pan (0.05° at zoom 7) moves the name with the map, not with the screen.
+    let (a, b) = (at(104.99), at(105.04));
+    assert!(
+        (a.x - b.x).abs() < 1e-9 && (a.y - b.y).abs() < 1e-9,
+        "{a:?} vs {b:?}"
+    );
+}

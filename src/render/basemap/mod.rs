@@ -640,6 +640,7 @@ pub fn major_label_rects(
 ) -> Vec<Rect> {
     let basemap = Basemap::embedded();
     let viewport = label_viewport(basemap, projector);
+    let zoom = viewport.zoom();
     let taken: Vec<PxRect> = taken.iter().map(|r| px_rect(*r)).collect();
     let mut placed: Vec<PlacedLabel<()>> = Vec::new();
     place_labels(
@@ -647,7 +648,7 @@ pub fn major_label_rects(
         &viewport,
         &taken,
         |label| {
-            label.is_major().then(|| {
+            label.is_major_at(zoom).then(|| {
                 let size = painter.layout_job(label_job(label, style)).size();
                 ([size.x, size.y], ())
             })
