@@ -221,8 +221,11 @@ fn layer_row(
             });
         });
     });
-    // Wraps on a narrow panel rather than cutting the last button off.
+    // Wraps on a narrow panel rather than cutting the last button off; tight enough that the
+    // three fit on one row in the side panel of a 1024 px window.
     ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 4.0;
+        ui.spacing_mut().button_padding.x = 3.0;
         if ui.small_button("Zoom to").clicked()
             && let Some(bbox) = layer.bbox()
         {
