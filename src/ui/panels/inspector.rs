@@ -39,32 +39,32 @@ pub fn inspector_ui(
         return false;
     };
     let mut clear = false;
-    ui.horizontal(|ui| {
-        ui.label(RichText::new(feature.label(r.index)).size(17.0).strong());
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.small_button("Deselect").clicked() {
-                clear = true;
-            }
-            if ui
-                .small_button("Delete")
-                .on_hover_text("Delete this feature (Del)")
-                .clicked()
-                && let Some(command) = delete_command(doc, &[r])
-            {
-                commands.push(command);
-            }
-            if ui
-                .small_button("Copy JSON")
-                .on_hover_text("Copy this feature as GeoJSON")
-                .clicked()
-            {
-                let text = feature
-                    .original_text()
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| Value::Object(feature.object().clone()).to_string());
-                ui.ctx().copy_text(text);
-            }
-        });
+    // The name on its own row, wrapped: beside the buttons a long one ran under them in the
+    // right panel of a 1024 px window.
+    ui.add(egui::Label::new(RichText::new(feature.label(r.index)).size(17.0).strong()).wrap());
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .small_button("Copy JSON")
+            .on_hover_text("Copy this feature as GeoJSON")
+            .clicked()
+        {
+            let text = feature
+                .original_text()
+                .map(str::to_owned)
+                .unwrap_or_else(|| Value::Object(feature.object().clone()).to_string());
+            ui.ctx().copy_text(text);
+        }
+        if ui
+            .small_button("Delete")
+            .on_hover_text("Delete this feature (Del)")
+            .clicked()
+            && let Some(command) = delete_command(doc, &[r])
+        {
+            commands.push(command);
+        }
+        if ui.small_button("Deselect").clicked() {
+            clear = true;
+        }
     });
     ui.label(RichText::new(format!("{} · feature #{}", layer.name, r.index)).weak());
     egui::Grid::new("feature-facts")
