@@ -25,7 +25,7 @@ impl egui::DroppedFile for Dropped {
 }
 
 #[test]
-fn a_dropped_file_is_attached_listed_removed_undone_and_logged() {
+fn a_dropped_file_is_attached_listed_removed_undone_redone_and_each_step_logged() {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("gate photo.pdf");
     std::fs::write(&file, b"%PDF-1.4 gate of the compound").expect("writes");
@@ -81,15 +81,32 @@ fn a_dropped_file_is_attached_listed_removed_undone_and_logged() {
         .iter()
         .map(|e| e.event)
         .collect();
-    assert_eq!(events, [Event::Attached, Event::Removed]);
+    // The log is append-only: the undone removal is a new line, not a deleted one.
+    assert_eq!(events, [Event::Attached, Event::Removed, Event::Attached]);
+    let last = app.project.evidence.log.entries().last().expect("logged");
+    assert_eq!(last.sha256, sha);
+    assert!(last.detail.contains("(undo)"), "{}", last.detail);
     assert_eq!(app.project.evidence.log.verify(), Ok(()));
+
+    // Redone: removed again, and logged again.
+    harness.state_mut().push(Command::Redo);
+    harness.run();
+    let app: &RaidmapApp = harness.state();
+    assert!(attachment::of(app.doc.feature(target).expect("feature")).is_empty());
+    let last = app.project.evidence.log.entries().last().expect("logged");
+    assert_eq!(
+        (last.event, last.detail.contains("(redo)")),
+        (Event::Removed, true)
+    );
+    harness.state_mut().push(Command::Undo);
+    harness.run();
 
     let path = dir.path().join("case.raidmap");
     harness.state_mut().save_project(&path);
     let project = raidmap::project::load(&path).expect("opens");
     assert_eq!(project.checks.len(), 1);
     assert!(project.checks[0].ok());
-    assert_eq!(project.evidence.log.entries().len(), 2);
+    assert_eq!(project.evidence.log.entries().len(), 5);
 }
 
 #[test]

@@ -176,14 +176,23 @@ fn a_picture_added_and_removed_is_in_the_custody_log_and_esc_lets_go_of_a_marked
         last(&harness),
         (
             Event::Removed,
-            sha256,
+            sha256.clone(),
             "leaked plan.png (pinned picture)".into()
         )
     );
-    // Undo brings it back.
+    // Undo brings it back, and the append-only log says so.
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
     assert_eq!(harness.state().doc.pictures().len(), 1);
+    assert_eq!(
+        last(&harness),
+        (
+            Event::Attached,
+            sha256,
+            "leaked plan.png (pinned picture, undo)".into()
+        )
+    );
+    assert_eq!(harness.state().project.evidence.log.verify(), Ok(()));
 }
 
 #[test]

@@ -18,6 +18,13 @@ pub struct History {
     redo: Vec<Entry>,
 }
 
+impl Entry {
+    /// The edit that undoing this step (or redoing it, on the redo stack) applies.
+    pub fn reverse(&self) -> &Edit {
+        &self.reverse
+    }
+}
+
 impl History {
     /// Apply `edit` and remember how to undo it. On error nothing changed and nothing is kept.
     pub fn apply(

@@ -287,6 +287,8 @@ impl RaidmapApp {
 
     /// Undo or redo the last step.
     fn step(&mut self, undo: bool) {
+        let attachments_before = self.attachments_step_touches(undo);
+        let picture_event = self.picture_step_event(undo);
         let history = &mut self.editing.history;
         let result = if undo {
             history.undo(&mut self.doc)
@@ -294,13 +296,123 @@ impl RaidmapApp {
             history.redo(&mut self.doc)
         };
         let verb = if undo { "Undid" } else { "Redid" };
+        let done = matches!(result, Some(Ok(_)));
         self.status = match result {
             None if undo => "Nothing to undo.".into(),
             None => "Nothing to redo.".into(),
             Some(Ok(what)) => format!("{verb}: {what}."),
             Some(Err(err)) => format!("Could not {}: {err}.", verb.to_lowercase()),
         };
+        let how = if undo { "undo" } else { "redo" };
+        if let Some((target, before)) = attachments_before {
+            self.log_attachment_changes(target, &before, how);
+        }
+        if let Some((event, sha256, name)) = picture_event.filter(|_| done) {
+            let user = self.user();
+            let detail = format!("{name} (pinned picture, {how})");
+            self.project
+                .evidence
+                .log
+                .record(&user, event, &sha256, &detail);
+        }
         self.after_edit();
+    }
+
+    /// When the step about to be undone (or redone) changes one feature: that feature and its
+    /// attachments now, so the custody log can record the attachments the step changes.
+    fn attachments_step_touches(
+        &self,
+        undo: bool,
+    ) -> Option<(FeatureRef, Vec<crate::evidence::attachment::Attachment>)> {
+        let history = &self.editing.history;
+        let entry = if undo {
+            history.done().last()
+        } else {
+            history.undone().last()
+        }?;
+        // A step on one feature (attaching and removing are; their reverse may replace the
+        // whole feature): its attachments are read before and after, one feature's worth.
+        let reverse = entry.reverse();
+        if !matches!(
+            reverse,
+            Edit::SetMember { .. } | Edit::ReplaceFeature { .. }
+        ) {
+            // Inserting or deleting moves other features to the index; other edits leave
+            // attachments alone.
+            return None;
+        }
+        let [target] = reverse.targets()[..] else {
+            return None;
+        };
+        let feature = self.doc.feature(target)?;
+        Some((target, crate::evidence::attachment::of(feature)))
+    }
+
+    /// When the step about to be undone (or redone) adds or removes a pinned picture: the
+    /// custody event it makes, with the picture's SHA-256 and name.
+    fn picture_step_event(
+        &self,
+        undo: bool,
+    ) -> Option<(crate::evidence::custody::Event, String, String)> {
+        use crate::evidence::custody::Event;
+        let history = &self.editing.history;
+        let entry = if undo {
+            history.done().last()
+        } else {
+            history.undone().last()
+        }?;
+        match entry.reverse() {
+            Edit::InsertPicture { picture, .. } => Some((
+                Event::Attached,
+                picture.sha256.clone(),
+                picture.name.clone(),
+            )),
+            Edit::RemovePicture { index } => {
+                let picture = self.doc.pictures().get(*index)?;
+                Some((Event::Removed, picture.sha256.clone(), picture.name.clone()))
+            }
+            _ => None,
+        }
+    }
+
+    /// Record in the custody log each attachment an undo or redo brought back or took away
+    /// (the log is append-only: an undone removal is a new "attached" line, not a deleted one).
+    fn log_attachment_changes(
+        &mut self,
+        target: FeatureRef,
+        before: &[crate::evidence::attachment::Attachment],
+        how: &str,
+    ) {
+        use crate::evidence::custody::Event;
+        let Some(feature) = self.doc.feature(target) else {
+            return;
+        };
+        let label = feature.label(target.index);
+        let after = crate::evidence::attachment::of(feature);
+        let user = self.user();
+        let log = &mut self.project.evidence.log;
+        for a in after
+            .iter()
+            .filter(|a| !before.iter().any(|b| b.sha256 == a.sha256))
+        {
+            log.record(
+                &user,
+                Event::Attached,
+                &a.sha256,
+                &format!("{} to {label} ({how})", a.name),
+            );
+        }
+        for b in before
+            .iter()
+            .filter(|b| !after.iter().any(|a| a.sha256 == b.sha256))
+        {
+            log.record(
+                &user,
+                Event::Removed,
+                &b.sha256,
+                &format!("{} from {label} ({how})", b.name),
+            );
+        }
     }
 
     /// Keep the selection pointing at features that exist.
