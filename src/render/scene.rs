@@ -266,8 +266,20 @@ mod tests {
     fn draw_at(
         doc: &Document,
         views: &HashMap<LayerId, LayerView>,
-        [west, south, east, north]: [f64; 4],
+        bbox: [f64; 4],
     ) -> (usize, usize, usize) {
+        let (caches, shapes) = frames(doc, views, bbox, &[]);
+        (caches.fills.len(), caches.labels.len(), shapes.len())
+    }
+
+    /// Draw two frames fitting `[west, south, east, north]` into 800×600 points, with
+    /// `furniture` drawn over the map; the caches and the last frame's shapes.
+    fn frames(
+        doc: &Document,
+        views: &HashMap<LayerId, LayerView>,
+        [west, south, east, north]: [f64; 4],
+        furniture: &[ScreenRect],
+    ) -> (DrawCaches, Vec<egui::epaint::ClippedShape>) {
         let ctx = egui::Context::default();
         crate::render::setup_context(&ctx);
         let screen = ScreenRect::from_min_size(egui::Pos2::ZERO, vec2(800.0, 600.0));
@@ -285,7 +297,7 @@ mod tests {
             credit: None,
         };
         let scene = MapScene {
-            furniture: &[],
+            furniture,
             doc,
             views,
             overlay: &overlay,
@@ -293,7 +305,7 @@ mod tests {
             plan: &plan,
         };
         let mut caches = DrawCaches::default();
-        let mut shapes = 0;
+        let mut shapes = Vec::new();
         for _ in 0..2 {
             let output = ctx.run_ui(input(), |ui| {
                 let mut memory = MapMemory::default();
@@ -305,9 +317,51 @@ mod tests {
                 let under = painter.add(egui::Shape::Noop);
                 paint_map(&painter, under, &projector, &scene, &mut caches);
             });
-            shapes = output.shapes.len();
+            shapes = output.shapes;
         }
-        (caches.fills.len(), caches.labels.len(), shapes)
+        (caches, shapes)
+    }
+
+    /// The screen boxes of the data's labels ("B…") among `shapes`.
+    fn data_label_rects(shapes: &[egui::epaint::ClippedShape]) -> Vec<ScreenRect> {
+        fn visit(shape: &egui::Shape, rects: &mut Vec<ScreenRect>) {
+            match shape {
+                egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| visit(s, rects)),
+                egui::Shape::Text(text) if text.galley.text().starts_with('B') => {
+                    rects.push(text.visual_bounding_rect());
+                }
+                _ => {}
+            }
+        }
+        let mut rects = Vec::new();
+        for clipped in shapes {
+            visit(&clipped.shape, &mut rects);
+        }
+        rects
+    }
+
+    #[test]
+    fn no_data_label_goes_under_what_is_drawn_over_the_map() {
+        let (doc, views) = squares(100, 0);
+        // Without furniture, some labels fall in the left half of the map: the test can fail.
+        let left = ScreenRect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(400.0, 600.0));
+        let (_, shapes) = frames(&doc, &views, NEAR, &[]);
+        let free = data_label_rects(&shapes);
+        assert!(
+            free.iter().any(|r| r.intersects(left)),
+            "no label in the left half to begin with: {free:?}"
+        );
+        // The window's controls (or an image's title) over the left half: no label under it,
+        // and the labels are still drawn elsewhere.
+        let (_, shapes) = frames(&doc, &views, NEAR, &[left]);
+        let placed = data_label_rects(&shapes);
+        assert!(!placed.is_empty());
+        for r in &placed {
+            assert!(
+                !r.intersects(left.shrink(0.5)),
+                "a label at {r:?} is under the furniture"
+            );
+        }
     }
 
     #[test]
