@@ -765,13 +765,7 @@ impl TimelinePanel {
         // the plot's edge, so it is left out (the hover label still names every day).
         let plot_width = f64::from(ui.available_width());
         let x_fmt = move |mark: egui_plot::GridMark, range: &std::ops::RangeInclusive<f64>| {
-            let px_per_day = plot_width / (range.end() - range.start()).max(1e-9);
-            let room = (mark.value - range.start()).min(range.end() - mark.value) * px_per_day;
-            if room < HALF_DATE_WIDTH {
-                String::new()
-            } else {
-                Day(mark.value.round() as i64).to_string()
-            }
+            axis_date(mark.value, range, plot_width)
         };
         let response = Plot::new("timeline-histogram")
             .height(ui.available_height().clamp(70.0, 120.0))
@@ -956,6 +950,19 @@ fn count_bars(
     counts
 }
 
+/// The date written under the axis mark at `day` (days since 1970) on a plot `plot_width`
+/// points wide showing `range`: empty when the date, centred on its mark, would be cut off by
+/// either edge.
+fn axis_date(day: f64, range: &std::ops::RangeInclusive<f64>, plot_width: f64) -> String {
+    let px_per_day = plot_width / (range.end() - range.start()).max(1e-9);
+    let room = (day - range.start()).min(range.end() - day) * px_per_day;
+    if room < HALF_DATE_WIDTH {
+        String::new()
+    } else {
+        Day(day.round() as i64).to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -977,6 +984,20 @@ mod tests {
                 Day(m.value as i64).to_string()
             })
             .collect()
+    }
+
+    #[test]
+    fn axis_dates_too_near_either_edge_to_be_written_whole_are_left_out() {
+        // 2025-07-01 is day 20,270; a month shown on 600 points is about 19 points a day.
+        let (first, last) = (20_270.0, 20_301.0);
+        let range = first..=last;
+        assert_eq!(axis_date(first + 15.0, &range, 600.0), "2025-07-16");
+        // On the left edge, and one day in (19 points: less than half a date's width).
+        assert_eq!(axis_date(first, &range, 600.0), "");
+        assert_eq!(axis_date(first + 1.0, &range, 600.0), "");
+        assert_eq!(axis_date(last - 1.0, &range, 600.0), "");
+        // Four days in there is room (76 points).
+        assert_eq!(axis_date(first + 4.0, &range, 600.0), "2025-07-05");
     }
 
     #[test]
