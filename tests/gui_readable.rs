@@ -295,3 +295,50 @@ fn tab_from_notes_goes_to_the_next_field_not_to_a_remove_button() {
     harness.run();
     assert!(harness.get_by_label("Source date").is_focused());
 }
+
+#[test]
+fn tab_goes_through_the_timeline_window_in_the_order_it_reads() {
+    let mut harness = sample_app();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "from")
+        .focus();
+    harness.run();
+    harness.key_press(Key::Tab);
+    harness.run();
+    assert!(
+        harness
+            .get_by_role_and_label(Role::TextInput, "to")
+            .is_focused(),
+        "Tab from the window's start goes to its end"
+    );
+    harness.key_press(Key::Tab);
+    harness.run();
+    assert!(
+        harness
+            .get_by_role_and_label(Role::Button, "Apply")
+            .is_focused(),
+        "then to Apply"
+    );
+}
+
+#[test]
+fn tab_goes_through_the_coverage_tabs_own_window_from_start_to_end() {
+    let mut harness = sample_app();
+    harness.get_by_label("Coverage").click();
+    harness.run();
+    harness.get_by_label("the timeline's").click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "Coverage window from")
+        .focus();
+    harness.run();
+    harness.key_press(Key::Tab);
+    harness.run();
+    assert!(
+        harness
+            .get_by_role_and_label(Role::TextInput, "Coverage window to")
+            .is_focused(),
+        "Tab from the window's start goes to its end"
+    );
+}

@@ -243,6 +243,9 @@ impl CoveragePanel {
                     .hint_text("to YYYY-MM-DD")
                     .desired_width(width),
             );
+            // Named for screen readers and tests: the hint text goes when something is typed.
+            crate::ui::a11y::name(&a, "Coverage window from");
+            crate::ui::a11y::name(&b, "Coverage window to");
             if a.changed() || b.changed() {
                 let read = |t: &str, end: bool| {
                     let t = t.trim();
