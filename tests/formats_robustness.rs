@@ -765,3 +765,76 @@ fn zip_bombs_stop_at_the_inflated_size_limit_reads() {
         sweep.read
     );
 }
+
+#[test]
+fn a_50_mb_line_200_000_columns_and_a_million_vertex_polygon_are_read_within_the_cap() {
+    in_capped_child(
+        "a_50_mb_line_200_000_columns_and_a_million_vertex_polygon_are_read_within_the_cap",
+        a_50_mb_line_200_000_columns_and_a_million_vertex_polygon_are_read_within_the_cap_reads,
+    );
+}
+
+fn a_50_mb_line_200_000_columns_and_a_million_vertex_polygon_are_read_within_the_cap_reads() {
+    let mut sweep = Sweep::default();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    // One row whose note is a 50 MB line.
+    let mut long_line = b"name,lat,lon,note\nMango Park,11.0,104.6,".to_vec();
+    long_line.resize(long_line.len() + (50 << 20), b'x');
+    long_line.push(b'\n');
+    let read = sweep.read("a 50 MB CSV line", &long_line, |b| {
+        raidmap::io::csv::read_csv(&text(b), "long.csv")
+    });
+    assert_eq!(read.map(|l| l.features.len()), Some(1), "the row is read");
+
+    // A header of 200,000 columns and one row.
+    let mut wide = String::from("lat,lon");
+    let mut row = String::from("11.0,104.6");
+    for i in 0..200_000 {
+        wide.push_str(&format!(",c{i}"));
+        row.push_str(&format!(",{i}"));
+    }
+    let wide = format!("{wide}\n{row}\n");
+    let read = sweep.read("a CSV of 200,000 columns", wide.as_bytes(), |b| {
+        raidmap::io::csv::read_csv(&text(b), "wide.csv")
+    });
+    assert_eq!(read.map(|l| l.features.len()), Some(1), "the row is read");
+
+    // A ring of a million vertices around Phnom Penh, as GeoJSON and as KML.
+    let ring: Vec<(f64, f64)> = (0..1_000_000)
+        .map(|i| {
+            let a = f64::from(i) / 1_000_000.0 * std::f64::consts::TAU;
+            (104.9 + 0.1 * a.cos(), 11.55 + 0.1 * a.sin())
+        })
+        .chain(std::iter::once((104.9 + 0.1, 11.55)))
+        .collect();
+    let positions: Vec<String> = ring
+        .iter()
+        .map(|(x, y)| format!("[{x:.7},{y:.7}]"))
+        .collect();
+    let geojson = format!(
+        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"name":"ring"}},"geometry":{{"type":"Polygon","coordinates":[[{}]]}}}}]}}"#,
+        positions.join(",")
+    );
+    let read = sweep.read(
+        "a GeoJSON polygon of a million vertices",
+        geojson.as_bytes(),
+        |b| raidmap::io::read_str(&text(b), "ring.geojson"),
+    );
+    assert_eq!(
+        read.map(|l| l.features.len()),
+        Some(1),
+        "the polygon is read"
+    );
+    let tuples: Vec<String> = ring.iter().map(|(x, y)| format!("{x:.7},{y:.7}")).collect();
+    let kml_ring = format!(
+        "<kml><Document><Placemark><name>ring</name><Polygon><outerBoundaryIs><LinearRing><coordinates>{}</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark></Document></kml>",
+        tuples.join(" ")
+    );
+    let read = sweep.read(
+        "a KML polygon of a million vertices",
+        kml_ring.as_bytes(),
+        |b| kml_text(b, "ring.kml"),
+    );
+    assert_eq!(read, Some(1), "the placemark is read");
+    sweep.assert_clean("long lines, wide tables, big polygons");
+}
