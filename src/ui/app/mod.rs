@@ -318,18 +318,23 @@ impl RaidmapApp {
         self.after_edit();
     }
 
+    /// The step an undo (or a redo) would apply next.
+    fn next_step(&self, undo: bool) -> Option<&crate::edit::Entry> {
+        let history = &self.editing.history;
+        if undo {
+            history.done().last()
+        } else {
+            history.undone().last()
+        }
+    }
+
     /// When the step about to be undone (or redone) changes one feature: that feature and its
     /// attachments now, so the custody log can record the attachments the step changes.
     fn attachments_step_touches(
         &self,
         undo: bool,
     ) -> Option<(FeatureRef, Vec<crate::evidence::attachment::Attachment>)> {
-        let history = &self.editing.history;
-        let entry = if undo {
-            history.done().last()
-        } else {
-            history.undone().last()
-        }?;
+        let entry = self.next_step(undo)?;
         // A step on one feature (attaching and removing are; their reverse may replace the
         // whole feature): its attachments are read before and after, one feature's worth.
         let reverse = entry.reverse();
@@ -355,12 +360,7 @@ impl RaidmapApp {
         undo: bool,
     ) -> Option<(crate::evidence::custody::Event, String, String)> {
         use crate::evidence::custody::Event;
-        let history = &self.editing.history;
-        let entry = if undo {
-            history.done().last()
-        } else {
-            history.undone().last()
-        }?;
+        let entry = self.next_step(undo)?;
         match entry.reverse() {
             Edit::InsertPicture { picture, .. } => Some((
                 Event::Attached,
