@@ -458,6 +458,13 @@ fn a_layer_is_compared_with_another_open_layer() {
         Some(layer)
     );
 
+    // Compare before choosing: the window says what is missing, until a choice is made.
+    harness
+        .get_by_role_and_label(Role::Button, "Compare")
+        .click();
+    harness.run();
+    assert!(shows(&harness, "Choose a file or an open layer first."));
+
     // The other open layer, picked from the list instead of a file.
     harness.get_by_label("Other open layer").click();
     harness.run();
@@ -473,6 +480,10 @@ fn a_layer_is_compared_with_another_open_layer() {
             .as_ref()
             .and_then(|c| c.other.layer),
         Some(colleague)
+    );
+    assert!(
+        !shows(&harness, "Choose a file or an open layer first."),
+        "the complaint goes once the other version is chosen"
     );
     harness
         .get_by_role_and_label(Role::Button, "Compare")

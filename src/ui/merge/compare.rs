@@ -148,8 +148,15 @@ impl CompareWindow {
             .default_width(560.0)
             .max_height(max_height)
             .show(ctx, |ui| {
+                let chosen = (self.other.path.clone(), self.other.layer);
                 if let Asked::Browse = self.other.ui(ui, doc, self.layer, true) {
                     wants = Wants::Browse;
+                }
+                // A new choice answers a complaint about the old one ("Choose a file …").
+                if chosen != (self.other.path.clone(), self.other.layer)
+                    && matches!(self.state, State::Failed(_))
+                {
+                    self.state = State::Asking;
                 }
                 if self.state.controls_ui(
                     ui,
