@@ -713,6 +713,36 @@ fn real_shapefiles_flatgeobufs_and_topojson_read_as_gdal_reads_them() {
 }
 
 #[test]
+fn real_geopackages_read_as_gdal_reads_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // pyogrio's GeoPackages (written by GDAL, EPSG:4326): points with a column of each
+    // integer, real and boolean type and a row of nulls; a line with Z and M values.
+    let nulls = fixture("pyogrio/test_gpkg_nulls.gpkg");
+    let ours = raidmap_reads(&nulls, dir.path());
+    let theirs = gdal_reads(&nulls, None, dir.path());
+    assert_eq!(ours["features"].as_array().map(Vec::len), Some(4));
+    assert_same_features(&ours, &theirs, 1e-12);
+    // Typed values and nulls as GDAL gives them (assert_same_features compares numbers as
+    // f64): integers stay integers, booleans booleans.
+    for (f, g) in ours["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .zip(theirs["features"].as_array().expect("features"))
+    {
+        assert_eq!(f["properties"], g["properties"]);
+    }
+    let line = fixture("pyogrio/line_zm.gpkg");
+    let ours = raidmap_reads(&line, dir.path());
+    let theirs = gdal_reads(&line, None, dir.path());
+    assert_same_features(&ours, &theirs, 1e-12);
+    // Z kept as each position's third number, M left out, as GDAL writes GeoJSON.
+    let (a, b) = (full_positions(&ours), full_positions(&theirs));
+    assert_eq!(a, b);
+    assert!(a.iter().flatten().all(|p| p.len() == 3), "{a:?}");
+}
+
+#[test]
 fn indian_1960_shapefiles_get_the_epsg_datum_shift() {
     // Cambodian data in Indian 1960 / UTM 48N (EPSG:3148), as GDAL writes it: an ESRI .prj
     // with no shift. GDAL 3.6 then applies no datum shift (PROJ's "ballpark"), placing points
