@@ -48,7 +48,7 @@ fn bench(c: &mut Criterion) {
     let mut views = views_for(&doc);
     for ((id, _), style) in doc.layers().zip(styles) {
         if let (Some(view), Some(style)) = (views.get_mut(&id), style) {
-            view.style = style;
+            view.set_style(style);
         }
     }
     let spec = ImageSpec::new(1600, 1000, layers_area(&doc, &views));
@@ -65,7 +65,7 @@ fn bench(c: &mut Criterion) {
     let id = doc.add_layer(layer);
     let mut views = views_for(&doc);
     if let Some(view) = views.get_mut(&id) {
-        view.style = style;
+        view.set_style(style);
     }
     let spec = ImageSpec::new(1600, 1000, layers_area(&doc, &views));
     group.bench_function("2,000 sites by status with labels, 1600x1000", |b| {

@@ -519,7 +519,7 @@ fn a_style_change_is_an_unsaved_change_and_is_saved_with_the_project() {
     assert!(!harness.state().has_unsaved_changes());
     let sites = sites_layer(harness.state());
     if let Some(view) = harness.state_mut().views.get_mut(&sites) {
-        view.style.point_radius = 11.0;
+        view.style_mut().point_radius = 11.0;
     }
     harness.run();
     assert!(harness.state().has_unsaved_changes());
@@ -536,7 +536,7 @@ fn a_style_change_is_an_unsaved_change_and_is_saved_with_the_project() {
     reopened.state_mut().finish_loading();
     reopened.run();
     let sites = sites_layer(reopened.state());
-    assert_eq!(reopened.state().views[&sites].style.point_radius, 11.0);
+    assert_eq!(reopened.state().views[&sites].style().point_radius, 11.0);
 }
 
 #[test]

@@ -116,7 +116,7 @@ fn colouring_raids_by_province_and_sizing_them_by_detainees_in_the_style_section
     harness.run();
     harness.get_by_label("province").click();
     harness.run();
-    let style = &harness.state().views[&raids].style;
+    let style = harness.state().views[&raids].style();
     let categories = style.categories.as_ref().expect("coloured by category");
     assert_eq!(categories.property, "province");
     let provinces: std::collections::BTreeSet<String> = harness
@@ -150,7 +150,7 @@ fn colouring_raids_by_province_and_sizing_them_by_detainees_in_the_style_section
     harness.get_by_label("detained").click();
     harness.run();
     let app = harness.state();
-    let style = &app.views[&raids].style;
+    let style = app.views[&raids].style();
     let graduated = style.graduated.as_ref().expect("sized by a number");
     assert_eq!(graduated.property, "detained");
     assert_eq!(graduated.max_value, 63.0);

@@ -314,7 +314,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         if let Some(view) = views.get_mut(&id) {
             view.visible = visible;
             if let Some(style) = style {
-                view.style = style;
+                view.set_style(style);
             }
         }
     }

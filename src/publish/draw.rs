@@ -45,7 +45,7 @@ impl<'a> Drawer<'a> {
         for shown in &scene.shown {
             if let Some(view) = views.get_mut(&shown.id) {
                 view.visible = shown.visible;
-                view.style = shown.style.clone();
+                view.set_style(shown.style.clone());
             }
         }
         Self {

@@ -37,7 +37,7 @@ pub(crate) fn paint_layers(
             continue;
         };
         if let Some(cells) = lod.dense(layer_id) {
-            paint_cells(painter, &viewport, cells, color32(view.style.color));
+            paint_cells(painter, &viewport, cells, color32(view.style().color));
             continue;
         }
         let indices = layer_in_view(layer, view, visible);
@@ -77,7 +77,7 @@ pub(crate) fn paint_layers(
             };
             draw.geometry(geometry, Some((r, &mut *fills)));
         }
-        paint_points(painter, &points, view.style.symbol);
+        paint_points(painter, &points, view.style().symbol);
         dots.paint(painter);
     }
 }

@@ -6,6 +6,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use egui::Color32;
@@ -28,8 +29,11 @@ pub const BACKGROUND_FROM: usize = 20_000;
 /// View state of one layer.
 pub struct LayerView {
     pub visible: bool,
-    /// How the layer is drawn (saved with the project).
-    pub style: LayerStyle,
+    /// How the layer is drawn (saved with the project); changed only through
+    /// [`LayerView::set_style`] and [`LayerView::style_mut`], which move `style_revision`.
+    style: LayerStyle,
+    /// Goes up with every change of `style` (unique across views: see [`next_style_revision`]).
+    style_revision: u64,
     pub index: SpatialIndex,
     /// The layer's revision when the index was built; the index is rebuilt when it changes.
     indexed_revision: Option<u64>,
@@ -44,8 +48,13 @@ pub struct LayerView {
     filtered: RefCell<Worked<u64, Arc<Density>>>,
     /// How many times the time filter was set (what `filtered` is for).
     filter_generation: u64,
-    /// Every feature's style and label and the legend, for a layer revision and style.
-    resolved: RefCell<Worked<(Option<u64>, LayerStyle), Resolved>>,
+    /// Every feature's style and label and the legend, for the layer's revisions and a
+    /// style revision.
+    resolved: RefCell<Worked<(Revisions, u64), Resolved>>,
+    /// The layer's geometry revision when the styles were last brought up to date: a resolved
+    /// value made for another one is not used for drawing (its features may have changed
+    /// place in the list).
+    synced_geometry: Cell<Option<Option<u64>>>,
     /// Whether big layers' styles and counts are worked out on another thread (the window)
     /// or at once (images, the command line).
     background: bool,
@@ -74,6 +83,13 @@ impl Revisions {
             geometry: doc.geometry_revision(id),
         }
     }
+}
+
+/// A style revision no view has had: views made anew (a project opened again) never reuse
+/// one, so a cache keyed on layer ids and style revisions cannot mistake one style for another.
+fn next_style_revision() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 /// A value for a key, and maybe the value for a newer key being worked out on another thread.
@@ -186,6 +202,31 @@ impl LayerView {
         self.background = true;
     }
 
+    /// How the layer is drawn.
+    pub fn style(&self) -> &LayerStyle {
+        &self.style
+    }
+
+    /// Draw the layer in `style` (the style revision moves only if it differs).
+    pub fn set_style(&mut self, style: LayerStyle) {
+        if style != self.style {
+            self.style = style;
+            self.style_revision = next_style_revision();
+        }
+    }
+
+    /// The style to change in place (counts as a change of style).
+    pub fn style_mut(&mut self) -> &mut LayerStyle {
+        self.style_revision = next_style_revision();
+        &mut self.style
+    }
+
+    /// Goes up with every change of the style; no two views share one (what caches of
+    /// anything made from the style key on, instead of comparing styles).
+    pub fn style_revision(&self) -> u64 {
+        self.style_revision
+    }
+
     /// Whether something is being worked out on another thread (the map redraws until done).
     pub fn is_working(&self) -> bool {
         self.resolved.borrow().pending.is_some() || self.filtered.borrow().pending.is_some()
@@ -219,8 +260,9 @@ impl LayerView {
     }
 
     fn resolve(&self, layer: &Layer, revisions: Revisions, background: bool) -> bool {
+        self.synced_geometry.set(Some(revisions.geometry));
         let style = &self.style;
-        let key = (revisions.layer, style.clone());
+        let key = (revisions, self.style_revision);
         let name = layer.name.clone();
         let swatch = || self.kinds(layer, revisions.geometry).swatch(style);
         self.resolved.borrow_mut().update(
@@ -236,11 +278,15 @@ impl LayerView {
         )
     }
 
-    /// The styles and labels resolved for this layer, if they are for its current number of
-    /// features (while a new style is worked out, the last one's).
-    fn resolved_for(&self, layer: &Layer) -> Option<std::cell::Ref<'_, Resolved>> {
-        std::cell::Ref::filter_map(self.resolved.borrow(), |w| {
-            w.value().filter(|r| r.len() == layer.features.len())
+    /// The styles and labels resolved for this layer's features as they were when the styles
+    /// were last brought up to date (same geometry revision; while a new style or a property
+    /// edit is worked out, the last one's). None before the first is ready or after the
+    /// features changed: then each feature's own properties are read.
+    fn resolved_for(&self) -> Option<std::cell::Ref<'_, Resolved>> {
+        let synced = self.synced_geometry.get()?;
+        std::cell::Ref::filter_map(self.resolved.borrow(), |w| match &w.current {
+            Some(((revisions, _), resolved)) if revisions.geometry == synced => Some(resolved),
+            _ => None,
         })
         .ok()
     }
@@ -253,15 +299,20 @@ impl LayerView {
 
     /// How feature `index` of `layer` (this view's layer) is drawn.
     pub fn feature_style(&self, layer: &Layer, index: usize) -> FeatureStyle {
-        self.resolved_for(layer)
-            .and_then(|r| r.style(index))
-            .unwrap_or_else(|| self.style.style_of(None))
+        if let Some(style) = self.resolved_for().and_then(|r| r.style(index)) {
+            return style;
+        }
+        // Not resolved for these features yet: read this one feature.
+        layer.features.get(index).map_or_else(
+            || self.style.style_of(None),
+            |f| self.style.feature_style(f),
+        )
     }
 
     /// The label of feature `index` from the label property, and whether it is a kept
     /// measurement instead (labelled by its number).
     pub fn label(&self, layer: &Layer, index: usize) -> (Option<String>, bool) {
-        match self.resolved_for(layer) {
+        match self.resolved_for() {
             Some(r) => (r.label(index).map(str::to_owned), r.is_measurement(index)),
             // Not resolved yet (a big layer's first pass, or a caller that drew nothing
             // before): read this one feature.
@@ -287,6 +338,7 @@ impl LayerView {
         Self {
             visible: true,
             style: LayerStyle::nth(layer, nth),
+            style_revision: next_style_revision(),
             index: prepared.index,
             indexed_revision: None,
             time_filter: None,
@@ -295,6 +347,7 @@ impl LayerView {
             filtered: RefCell::default(),
             filter_generation: 0,
             resolved: RefCell::default(),
+            synced_geometry: Cell::new(None),
             background: false,
             kinds: Cell::new(None),
             visits: Cell::new(0),
@@ -396,4 +449,110 @@ pub fn views_for(
         .enumerate()
         .map(|(nth, (id, layer))| (id, LayerView::new(layer, nth)))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{FeatureRef, Picture};
+    use crate::style::{Categories, Category};
+
+    /// `n` points, every other one a casino, named by number.
+    fn sites(n: usize) -> (Document, LayerId) {
+        let features: Vec<String> = (0..n)
+            .map(|i| {
+                let kind = if i % 2 == 0 { "casino" } else { "hotel" };
+                format!(
+                    r#"{{"type":"Feature","properties":{{"name":"s{i}","kind":"{kind}"}},"geometry":{{"type":"Point","coordinates":[{},{}]}}}}"#,
+                    102.5 + 0.0001 * (i % 1000) as f64,
+                    11.0 + 0.0001 * (i / 1000) as f64
+                )
+            })
+            .collect();
+        let text = format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        );
+        let mut doc = Document::new();
+        let id = doc.add_layer(crate::io::read_str(&text, "sites.geojson").expect("valid"));
+        (doc, id)
+    }
+
+    /// Casinos red, the rest grey, labelled by name.
+    fn by_kind(view: &mut LayerView) {
+        let style = view.style_mut();
+        style.label = Some("name".into());
+        style.categories = Some(Categories {
+            property: "kind".into(),
+            classes: vec![Category {
+                value: "casino".into(),
+                color: Rgba([200, 0, 0, 255]),
+            }],
+            other: Rgba([90, 90, 90, 255]),
+        });
+    }
+
+    #[test]
+    fn styles_are_resolved_again_for_a_change_of_style_or_layer_and_only_then() {
+        let (mut doc, id) = sites(10);
+        let layer = |doc: &Document| doc.layer(id).expect("open").clone();
+        let mut view = LayerView::new(&layer(&doc), 0);
+        let sync = |view: &LayerView, doc: &Document| {
+            view.sync_styles(doc.layer(id).expect("open"), Revisions::of(doc, id))
+        };
+        assert!(sync(&view, &doc), "the first frame resolves");
+        assert!(!sync(&view, &doc), "a frame with nothing changed does not");
+        // The same style set again, and a change outside the layer, change nothing.
+        view.set_style(view.style().clone());
+        doc.insert_picture(0, Picture::new("plan.png", "0".repeat(64), [10, 10]));
+        assert!(!sync(&view, &doc));
+        // A new style does.
+        by_kind(&mut view);
+        assert!(sync(&view, &doc), "a style change");
+        assert!(!sync(&view, &doc));
+        let red = Rgba([200, 0, 0, 255]);
+        assert_eq!(view.feature_style(&layer(&doc), 2).color, red);
+        // So does a property edit, which leaves the geometry revision as it is.
+        let third = FeatureRef {
+            layer: id,
+            index: 2,
+        };
+        let geometry = doc.geometry_revision(id);
+        if let Some(f) = doc.feature_mut_same_geometry(third) {
+            f.set_property("kind", "hotel".into());
+        }
+        assert_eq!(doc.geometry_revision(id), geometry);
+        assert!(sync(&view, &doc), "a property edit");
+        assert_ne!(view.feature_style(&layer(&doc), 2).color, red);
+        assert!(!sync(&view, &doc));
+    }
+
+    #[test]
+    fn styles_worked_out_for_other_features_are_not_drawn_though_their_number_is_the_same() {
+        let (mut doc, id) = sites(BACKGROUND_FROM);
+        let mut view = LayerView::new(doc.layer(id).expect("open"), 0);
+        by_kind(&mut view);
+        view.work_in_background();
+        view.resolve_now(doc.layer(id).expect("open"), Revisions::of(&doc, id));
+        let red = Rgba([200, 0, 0, 255]);
+        let layer = doc.layer(id).expect("open");
+        assert_eq!(view.feature_style(layer, 0).color, red);
+        assert_eq!(view.label(layer, 0).0.as_deref(), Some("s0"));
+        // The first two features change places: as many features, others at each index.
+        if let Some(l) = doc.layer_mut(id) {
+            l.features.swap(0, 1);
+        }
+        let layer = doc.layer(id).expect("open");
+        // A big layer's styles are worked out on another thread; meanwhile the features drawn
+        // get their own, not those of the feature that was at their index.
+        assert!(!view.sync_styles(layer, Revisions::of(&doc, id)));
+        assert!(view.is_working());
+        assert_eq!(
+            view.feature_style(layer, 0),
+            view.style().feature_style(&layer.features[0])
+        );
+        assert_ne!(view.feature_style(layer, 0).color, red);
+        assert_eq!(view.feature_style(layer, 1).color, red);
+        assert_eq!(view.label(layer, 0).0.as_deref(), Some("s1"));
+    }
 }

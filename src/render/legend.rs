@@ -16,7 +16,9 @@ pub fn legends(doc: &Document, views: &HashMap<LayerId, LayerView>) -> Vec<Legen
     doc.layers()
         .rev()
         .filter_map(|(id, _)| {
-            let view = views.get(&id).filter(|v| v.visible && v.style.in_legend)?;
+            let view = views
+                .get(&id)
+                .filter(|v| v.visible && v.style().in_legend)?;
             view.legend().filter(|l| !l.entries.is_empty())
         })
         .collect()

@@ -240,8 +240,8 @@ mod tests {
         doc.add_layer(crate::io::read_str(&text, "squares.geojson").expect("valid"));
         let mut views = crate::render::layer_view::views_for(&doc);
         for view in views.values_mut() {
-            view.style.label = Some("name".into());
-            view.style.categories = Some(crate::style::Categories {
+            view.style_mut().label = Some("name".into());
+            view.style_mut().categories = Some(crate::style::Categories {
                 property: "kind".into(),
                 classes: vec![crate::style::Category {
                     value: "casino".into(),

@@ -119,7 +119,7 @@ fn changes(
     use crate::timeline::{Day, Window};
     let (id, layer) = app.doc.layers().max_by_key(|(_, l)| l.features.len())?;
     let features = layer.features.len();
-    let style = app.views.get(&id)?.style.clone();
+    let style = app.views.get(&id)?.style().clone();
     let (lon, lat, zoom) = PATH[0];
     app.map.set_view(crate::project::View {
         center: [lon, lat],

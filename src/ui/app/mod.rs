@@ -546,7 +546,7 @@ impl RaidmapApp {
                 Command::OpenPhotos(paths) => self.open_photos(paths),
                 Command::SetStyle(id, style) => {
                     if let Some(view) = self.views.get_mut(&id) {
-                        view.style = style;
+                        view.set_style(style);
                     }
                 }
                 Command::SetVisible(id, visible) => {

@@ -104,7 +104,7 @@ impl RaidmapApp {
         for (id, _) in self.doc.layers() {
             if let Some(view) = self.views.get(&id) {
                 view.visible.hash(&mut hasher);
-                serde_json::to_string(&view.style)
+                serde_json::to_string(view.style())
                     .unwrap_or_default()
                     .hash(&mut hasher);
             }
@@ -149,7 +149,7 @@ impl RaidmapApp {
             .map(|(id, layer)| SaveLayer {
                 layer,
                 visible: self.views.get(&id).is_none_or(|v| v.visible),
-                style: self.views.get(&id).map(|v| &v.style),
+                style: self.views.get(&id).map(|v| v.style()),
                 embed: self.project.embedded.contains(&id),
             })
             .collect();
@@ -315,7 +315,7 @@ impl RaidmapApp {
             if let Some(view) = self.views.get_mut(&id) {
                 view.visible = layer.visible;
                 if let Some(style) = layer.style {
-                    view.style = style;
+                    view.set_style(style);
                 }
             }
             if layer.embedded {

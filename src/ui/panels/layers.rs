@@ -114,7 +114,7 @@ impl LayersPanel {
                     egui::CollapsingHeader::new("Style")
                         .id_salt(("style", id))
                         .show(ui, |ui| {
-                            if let Some(style) = self.styles.ui(ui, id, layer, &view.style) {
+                            if let Some(style) = self.styles.ui(ui, id, layer, view.style()) {
                                 commands.push(Command::SetStyle(id, style));
                             }
                         });
@@ -184,7 +184,7 @@ fn layer_row(
             commands.push(Command::SetVisible(id, visible));
         }
         let (swatch, _) = ui.allocate_exact_size(egui::vec2(22.0, 18.0), egui::Sense::hover());
-        let style = &view.style;
+        let style = view.style();
         // Coloured by category: the first category's colour stands for the layer.
         let first = style.categories.as_ref().and_then(|c| c.classes.first());
         let color = first.map_or(style.color, |c| c.color);

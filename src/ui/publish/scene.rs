@@ -25,7 +25,7 @@ pub fn scene_of(
     let mut time_fields = HashMap::new();
     for (id, _) in app.doc.layers() {
         let (visible, style) = match app.views.get(&id) {
-            Some(view) => (view.visible, view.style.clone()),
+            Some(view) => (view.visible, view.style().clone()),
             None => continue,
         };
         shown.push(Shown { id, visible, style });

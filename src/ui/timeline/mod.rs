@@ -756,7 +756,7 @@ impl TimelinePanel {
                 continue;
             };
             let color = views.get(id).map_or(Color32::GRAY, |v| {
-                crate::render::layer_view::color32(v.style.color)
+                crate::render::layer_view::color32(v.style().color)
             });
             series.push((layer.name.clone(), color, counts.clone()));
         }
