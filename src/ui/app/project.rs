@@ -35,6 +35,10 @@ pub struct ProjectFiles {
     saved_revision: u64,
     /// The layers' styles and visibility then ([`RaidmapApp::views_fingerprint`]).
     saved_views: u64,
+    /// The last views fingerprint and what it was made for.
+    views_memo: std::cell::RefCell<Option<(ViewsKey, u64)>>,
+    /// How many views fingerprints were made ([`RaidmapApp::fingerprints_made`]).
+    fingerprints_made: std::cell::Cell<u64>,
     /// Layers that were embedded in the opened project: saved embedded again.
     pub embedded: HashSet<LayerId>,
     autosave: Option<Autosave>,
@@ -69,6 +73,15 @@ struct Opening {
     result: Receiver<Result<(project::Project, Vec<Prepared>), project::ProjectError>>,
 }
 
+/// What the views fingerprint is made from, by revision: the custody log's length, the
+/// basemap's memory-only setting, and each layer's visibility and style revision in order.
+#[derive(PartialEq)]
+struct ViewsKey {
+    log_entries: usize,
+    memory_only: bool,
+    views: Vec<(LayerId, bool, u64)>,
+}
+
 struct Autosave {
     dir: PathBuf,
     last: Instant,
@@ -94,22 +107,59 @@ fn suggested_name(path: Option<&Path>) -> String {
 
 impl RaidmapApp {
     /// What identifies how the layers are shown (styles, visibility) and the custody log's
-    /// length, to notice unsaved changes that are not edits.
+    /// length, to notice unsaved changes that are not edits. Made anew (serialising every
+    /// style) only when a style, a visibility, the log or the basemap's memory-only setting
+    /// changed since the last call ([`ViewsKey`]), so a frame with nothing changed does not.
     fn views_fingerprint(&self) -> u64 {
+        let key = ViewsKey {
+            log_entries: self.project.evidence.log.entries().len(),
+            memory_only: self.map.basemap.memory_only(),
+            views: self
+                .doc
+                .layers()
+                .filter_map(|(id, _)| {
+                    let view = self.views.get(&id)?;
+                    Some((id, view.visible, view.style_revision()))
+                })
+                .collect(),
+        };
+        let mut memo = self.project.views_memo.borrow_mut();
+        if let Some((made_for, fingerprint)) = memo.as_ref()
+            && *made_for == key
+        {
+            return *fingerprint;
+        }
+        let fingerprint = self.hash_views(&key);
+        self.project
+            .fingerprints_made
+            .set(self.project.fingerprints_made.get() + 1);
+        *memo = Some((key, fingerprint));
+        fingerprint
+    }
+
+    /// The fingerprint of what `key` names: by content (a style changed and changed back is
+    /// no change).
+    fn hash_views(&self, key: &ViewsKey) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         // New custody entries (an export, a change of encryption) are unsaved changes too.
-        self.project.evidence.log.entries().len().hash(&mut hasher);
-        self.map.basemap.memory_only().hash(&mut hasher);
-        for (id, _) in self.doc.layers() {
-            if let Some(view) = self.views.get(&id) {
-                view.visible.hash(&mut hasher);
+        key.log_entries.hash(&mut hasher);
+        key.memory_only.hash(&mut hasher);
+        for (id, visible, _) in &key.views {
+            if let Some(view) = self.views.get(id) {
+                visible.hash(&mut hasher);
                 serde_json::to_string(view.style())
                     .unwrap_or_default()
                     .hash(&mut hasher);
             }
         }
         hasher.finish()
+    }
+
+    /// How many times the views fingerprint was made, serialising every style (tests: a frame
+    /// with nothing changed makes none).
+    pub fn fingerprints_made(&self) -> u64 {
+        self.project.fingerprints_made.get()
     }
 
     /// Whether the data, a style or a layer's visibility changed since the project was last
@@ -732,5 +782,39 @@ impl RaidmapApp {
                     });
                 });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ui::app::RaidmapApp;
+
+    #[test]
+    fn the_change_check_serialises_the_styles_only_after_a_change() {
+        let mut app = RaidmapApp::with_files(Vec::new());
+        app.mark_saved();
+        let made = app.fingerprints_made();
+        for _ in 0..3 {
+            assert!(!app.has_unsaved_changes());
+        }
+        assert_eq!(app.fingerprints_made(), made, "frames with nothing changed");
+        let id = app.doc.layers().next().map(|(id, _)| id).expect("sample");
+        let view = app.views.get_mut(&id).expect("view");
+        view.style_mut().point_radius += 1.0;
+        assert!(app.has_unsaved_changes(), "a style change");
+        assert!(app.has_unsaved_changes());
+        assert_eq!(
+            app.fingerprints_made(),
+            made + 1,
+            "made once for the change"
+        );
+        // Changed back: what is shown is what was saved.
+        let view = app.views.get_mut(&id).expect("view");
+        view.style_mut().point_radius -= 1.0;
+        assert!(!app.has_unsaved_changes(), "the saved style again");
+        let view = app.views.get_mut(&id).expect("view");
+        view.visible = !view.visible;
+        assert!(app.has_unsaved_changes(), "a layer hidden");
+        assert_eq!(app.fingerprints_made(), made + 3);
     }
 }
