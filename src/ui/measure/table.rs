@@ -19,10 +19,13 @@ use crate::ui::command::Command;
 use crate::ui::measure::memo::Memo;
 use crate::ui::measure::{error_ui, place_field, point_bits, resolve_text};
 
-/// What identifies the open layers' content for the cache: the document's revision, which
-/// every change (layers opened or closed, features added, edited or deleted) moves.
-fn doc_key(doc: &Document) -> u64 {
-    doc.revision()
+/// What the targets are made from: each open layer, in order, at its revision (a target's
+/// point moves with a geometry edit, its label with a property edit). Pinned pictures and
+/// anything else outside the layers leave it as it is.
+fn layers_key(doc: &Document) -> Vec<(LayerId, Option<u64>)> {
+    doc.layers()
+        .map(|(id, _)| (id, doc.layer_revision(id)))
+        .collect()
 }
 
 /// The targets of the open layers and their nearest-neighbour index.
@@ -37,14 +40,14 @@ pub struct CachedTargets {
 /// [`CachedTargets`], rebuilt only when the layers change.
 #[derive(Default)]
 pub struct TargetsCache {
-    key: Option<u64>,
+    key: Option<Vec<(LayerId, Option<u64>)>>,
     cached: CachedTargets,
 }
 
 impl TargetsCache {
     pub fn get(&mut self, doc: &Document) -> &CachedTargets {
-        let key = doc_key(doc);
-        if self.key != Some(key) {
+        let key = layers_key(doc);
+        if self.key.as_ref() != Some(&key) {
             let layers: Vec<_> = doc.layers().collect();
             let targets = Targets::collect(&layers);
             let index = NearestIndex::build(&targets.targets);
@@ -440,4 +443,52 @@ pub fn bearing_text(distance_m: f64, bearing_deg: f64) -> String {
 /// A table cell's text. Not selectable, so a click anywhere on the row picks the row.
 fn cell(ui: &mut egui::Ui, text: &str) -> egui::Response {
     ui.add(egui::Label::new(text).selectable(false))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{FeatureRef, Picture};
+
+    fn two_sites() -> (Document, LayerId) {
+        let text = r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","properties":{"name":"A"},"geometry":{"type":"Point","coordinates":[104.9,11.5]}},
+            {"type":"Feature","properties":{"name":"B"},"geometry":{"type":"Point","coordinates":[103.5,10.6]}}]}"#;
+        let mut doc = Document::new();
+        let id = doc.add_layer(crate::io::read_str(text, "sites.geojson").expect("valid"));
+        (doc, id)
+    }
+
+    #[test]
+    fn targets_are_made_again_when_a_layer_changes_and_only_then() {
+        let (mut doc, id) = two_sites();
+        let mut cache = TargetsCache::default();
+        let first = cache.get(&doc).generation;
+        assert_eq!(cache.get(&doc).generation, first, "nothing changed");
+        // A pinned picture moves the document's revision, not a layer's.
+        doc.insert_picture(0, Picture::new("plan.png", "0".repeat(64), [10, 10]));
+        assert_eq!(cache.get(&doc).generation, first, "a picture is no target");
+        // A property edit renames a target.
+        let b = FeatureRef {
+            layer: id,
+            index: 1,
+        };
+        if let Some(f) = doc.feature_mut_same_geometry(b) {
+            f.set_property("name", "Bokor".into());
+        }
+        let cached = cache.get(&doc);
+        assert_eq!(cached.generation, first + 1, "a renamed feature");
+        assert_eq!(cached.targets.targets[1].label, "Bokor");
+        // A geometry edit moves one.
+        if let Some(l) = doc.layer_mut(id) {
+            l.features[1].set_geometry(Some(geo::Point::new(104.0, 11.0).into()));
+        }
+        let cached = cache.get(&doc);
+        assert_eq!(cached.generation, first + 2, "a moved feature");
+        assert_eq!(
+            cached.targets.targets[1].point,
+            geo::Point::new(104.0, 11.0)
+        );
+        assert_eq!(cache.get(&doc).generation, first + 2);
+    }
 }
