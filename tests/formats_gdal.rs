@@ -322,6 +322,63 @@ fn shapefiles_gdal_writes_in_utm_48n_read_as_gdal_reads_them() {
 }
 
 #[test]
+fn geojson_gdal_writes_in_utm_48n_with_a_crs_member_reads_as_gdal_reads_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for kind in ["points", "lines", "polygons"] {
+        let input = write(dir.path(), &format!("{kind}.geojson"), &sample(kind));
+        // What QGIS and GDAL write when a layer is saved as GeoJSON in its own CRS: positions
+        // in metres and an obsolete "crs" member naming urn:ogc:def:crs:EPSG::32648.
+        let utm = dir.path().join(format!("{kind}-utm.geojson"));
+        let (u, i) = (utm.to_string_lossy(), input.to_string_lossy());
+        gdal(&["-f", "GeoJSON", "-t_srs", "EPSG:32648", &u, &i]);
+        let text = std::fs::read_to_string(&utm).expect("written");
+        assert!(text.contains("EPSG::32648"), "{text}");
+        let ours = raidmap_reads(&utm, dir.path());
+        assert!(ours.get("crs").is_none(), "the export is RFC 7946: {ours}");
+        let theirs = gdal_reads(&utm, None, dir.path());
+        assert_same_features(&ours, &theirs, 1e-8);
+        // And where the positions were before GDAL projected them.
+        let original: Value = serde_json::from_str(&sample(kind)).expect("json");
+        assert_same_features(&ours, &original, 1e-8);
+    }
+}
+
+#[test]
+fn a_geojson_crs_member_raidmap_cannot_read_is_an_error_unless_positions_are_degrees() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = |name: &str, x: f64, y: f64| {
+        write(
+            dir.path(),
+            name,
+            &format!(
+                r#"{{"type":"FeatureCollection","crs":{{"type":"name","properties":{{"name":"local site grid"}}}},
+                "features":[{{"type":"Feature","geometry":{{"type":"Point","coordinates":[{x},{y}]}},"properties":{{}}}}]}}"#
+            ),
+        )
+    };
+    let metres = file("metres.geojson", 491_000.0, 1_277_000.0);
+    let run = crate::util::command()
+        .arg("info")
+        .arg(&metres)
+        .output()
+        .expect("raidmap runs");
+    assert_eq!(run.status.code(), Some(1), "{run:?}");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("local site grid") && stderr.contains("not longitudes/latitudes"),
+        "{stderr}"
+    );
+    let degrees = file("degrees.geojson", 104.9, 11.55);
+    let run = crate::util::command()
+        .arg("info")
+        .arg(&degrees)
+        .output()
+        .expect("raidmap runs");
+    assert_eq!(run.status.code(), Some(0), "{run:?}");
+    assert!(String::from_utf8_lossy(&run.stderr).contains("obsolete 2008"));
+}
+
+#[test]
 fn a_zipped_shapefile_reads_as_gdal_reads_it() {
     let dir = tempfile::tempdir().expect("temp dir");
     let input = write(dir.path(), "polygons.geojson", &sample("polygons"));

@@ -34,6 +34,15 @@ impl Converted {
         }
         object.insert("geometry".into(), geometry);
         object.insert("properties".into(), Value::Object(properties));
+        self.push_object(object, shape)
+    }
+
+    /// Add a whole Feature object (members in their order kept), `shape` its 2-D geometry.
+    pub fn push_object(
+        &mut self,
+        object: Map<String, Value>,
+        shape: Option<geo::Geometry<f64>>,
+    ) -> usize {
         let start = self.text.len();
         // Writing a Value into a String cannot fail.
         let json = serde_json::to_string(&object).unwrap_or_default();

@@ -167,36 +167,39 @@ impl Crs {
 
     /// Reproject `geometry` to WGS84 longitude/latitude in place.
     pub fn to_wgs84(&self, geometry: &mut Geometry<f64>) -> Result<(), String> {
-        let Crs::Other { from, to, name, .. } = self else {
+        if matches!(self, Crs::Wgs84) {
             return Ok(());
-        };
-        let degrees_in = from.is_latlong();
+        }
+        // The first position that could not be reprojected (map_coords_in_place wants a Copy
+        // closure, hence a shared cell).
         let failed = std::cell::Cell::new(None);
         let failed_at = &failed;
-        geometry.map_coords_in_place(|c| {
-            let mut p = if degrees_in {
-                (c.x.to_radians(), c.y.to_radians(), 0.0)
-            } else {
-                (c.x, c.y, 0.0)
-            };
-            let moved = proj4rs::transform::transform(from, to, &mut p)
-                .ok()
-                .map(|()| (p.0.to_degrees(), p.1.to_degrees()))
-                .filter(|(x, y)| x.is_finite() && y.is_finite());
-            match moved {
-                Some((x, y)) => Coord { x, y },
-                None => {
-                    if failed_at.get().is_none() {
-                        failed_at.set(Some(c));
-                    }
-                    c
-                }
+        geometry.map_coords_in_place(|c| match self.position_to_wgs84(c.x, c.y) {
+            Ok((x, y)) => Coord { x, y },
+            Err(e) => {
+                let first = failed_at.take().unwrap_or(e);
+                failed_at.set(Some(first));
+                c
             }
         });
-        match failed.get() {
-            Some(c) => Err(format!("the position ({}, {}) is outside {name}", c.x, c.y)),
-            None => Ok(()),
-        }
+        failed.into_inner().map_or(Ok(()), Err)
+    }
+
+    /// One position in this CRS as WGS84 longitude/latitude.
+    pub fn position_to_wgs84(&self, x: f64, y: f64) -> Result<(f64, f64), String> {
+        let Crs::Other { from, to, name, .. } = self else {
+            return Ok((x, y));
+        };
+        let mut p = if from.is_latlong() {
+            (x.to_radians(), y.to_radians(), 0.0)
+        } else {
+            (x, y, 0.0)
+        };
+        proj4rs::transform::transform(from, to, &mut p)
+            .ok()
+            .map(|()| (p.0.to_degrees(), p.1.to_degrees()))
+            .filter(|(x, y)| x.is_finite() && y.is_finite())
+            .ok_or_else(|| format!("the position ({x}, {y}) is outside {name}"))
     }
 }
 

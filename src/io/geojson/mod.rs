@@ -19,6 +19,7 @@
 //! Writing ([`write_layer`], [`write_merged`], [`to_string`]) puts unedited features out as
 //! their exact original text and edited ones from their JSON object; see [`write`].
 
+mod crs_member;
 mod fast;
 mod json;
 mod locate;
@@ -192,7 +193,19 @@ pub(crate) fn read_shared(
         });
     }
     match read {
-        (Some(layer), _) => Ok(layer),
+        (Some(mut layer), _) => match crs_member::reproject(&mut layer) {
+            Ok(()) => Ok(layer),
+            Err(message) => Err(ReadError::Invalid {
+                name: name.to_owned(),
+                problems: vec![Problem {
+                    severity: Severity::Error,
+                    line: None,
+                    column: None,
+                    path: "crs".into(),
+                    message,
+                }],
+            }),
+        },
         (None, problems) => Err(ReadError::Invalid {
             name: name.to_owned(),
             problems,

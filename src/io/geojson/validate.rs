@@ -41,6 +41,15 @@ enum Warn {
     NestedCollection,
 }
 
+/// Whether a warning is one that only holds for positions in degrees and without a `"crs"`
+/// member (out of range, too precise, the member itself): not true once a file's positions are
+/// reprojected from the CRS its member names.
+pub(super) fn is_about_unprojected_positions(message: &str) -> bool {
+    [Warn::OutOfRange, Warn::Precision, Warn::Crs]
+        .iter()
+        .any(|w| message.starts_with(w.message()))
+}
+
 impl Warn {
     const ALL: [Warn; 7] = [
         Warn::ClockwiseExterior,
