@@ -8,7 +8,6 @@ use std::hash::Hash;
 
 use geo::Coord;
 
-use crate::measure::Units;
 use crate::model::FeatureRef;
 
 /// Values computed for the features drawn in the current and the previous frame.
@@ -76,36 +75,6 @@ pub struct LabelText {
 
 /// The label of each feature in view (`None`: it has none or nowhere to put it).
 pub type LabelTexts = FrameCache<FeatureRef, Option<LabelText>>;
-
-/// What a map keeps between its frames for the features it drew.
-#[derive(Debug, Default)]
-pub struct DrawCaches {
-    /// Triangles and rings of each drawn polygon (Web Mercator units).
-    pub fills: FrameCache<FeatureRef, crate::render::features::Fill>,
-    /// The label of each feature in view (`None`: it has none), `true` for a kept
-    /// measurement's number (written in `units`).
-    pub labels: LabelTexts,
-    /// The units the measurement labels were written in.
-    pub units: Option<Units>,
-}
-
-impl DrawCaches {
-    /// Start a frame (see [`FrameCache::next_frame`]).
-    pub fn next_frame(&mut self, units: Units) {
-        self.fills.next_frame();
-        self.labels.next_frame();
-        if self.units != Some(units) {
-            self.labels = FrameCache::default();
-            self.units = Some(units);
-        }
-    }
-
-    /// Forget everything about `layer` (removed or edited).
-    pub fn forget_layer(&mut self, layer: crate::model::LayerId) {
-        self.fills.retain(|r| r.layer != layer);
-        self.labels.retain(|r| r.layer != layer);
-    }
-}
 
 #[cfg(test)]
 mod tests {

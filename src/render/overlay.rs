@@ -3,13 +3,30 @@
 //! through walkers' [`Projector`].
 //!
 //! [`MapDrawing`] is the one way anything is drawn over the data (measurements, coverage marks,
-//! editing): the map paints every drawing of its [`crate::render::scene::Overlay`], in the
+//! editing): the map paints every drawing of its [`Overlay`], in the
 //! window and in exported images alike. The measure panel builds a [`MeasureDrawing`] only when
 //! what it shows changes; the map paints it every frame.
 
 use egui::{Align2, Color32, FontId, Pos2, Shape, Stroke, vec2};
 use geo::Point;
 use walkers::Projector;
+
+use crate::measure::Units;
+use crate::model::FeatureRef;
+
+/// What the map should draw on top of the layers this frame.
+#[derive(Default)]
+pub struct Overlay<'a> {
+    pub selection: Option<FeatureRef>,
+    pub hover: Option<FeatureRef>,
+    /// How distances and areas are written on the map (kept measurements' labels).
+    pub units: Units,
+    /// Drawings over the data, bottom first: the measure tool's lines and rings, coverage
+    /// marks, what editing shows (other selected features, a shape being drawn, vertices).
+    pub drawings: Vec<&'a dyn MapDrawing>,
+    /// Draw the legend of the visible layers.
+    pub legend: bool,
+}
 
 /// Ink for measurements: near-black, readable on the light basemap and on imagery.
 pub const INK: Color32 = Color32::from_rgb(20, 20, 20);

@@ -15,32 +15,18 @@ use crate::render::basemap::stack::{
 };
 use crate::render::basemap::{BasemapStyle, viewport_of};
 use crate::render::density::Plan;
-use crate::render::features::{paint_highlights, paint_layers};
-use crate::render::frame_cache::DrawCaches;
+use crate::render::features::{Fill, paint_highlights, paint_layers};
+use crate::render::frame_cache::{FrameCache, LabelTexts};
 use crate::render::labels::{paint_labels, place_data_labels, point_symbol_rects};
 use crate::render::layer_view::{LayerView, Revisions};
 use crate::render::legend::{layout_legend, legend_rect, legends, paint_legend};
-use crate::render::overlay::MapDrawing;
+use crate::render::overlay::Overlay;
 use crate::render::scale_bar::ScaleBar;
 use crate::render::screen::visible_area;
 
 /// Cambodia's extent (lon/lat degrees), the view the app opens on.
 pub fn cambodia() -> Rect<f64> {
     Rect::new(Coord { x: 102.3, y: 10.4 }, Coord { x: 107.65, y: 14.7 })
-}
-
-/// What the map should draw on top of the layers this frame.
-#[derive(Default)]
-pub struct Overlay<'a> {
-    pub selection: Option<FeatureRef>,
-    pub hover: Option<FeatureRef>,
-    /// How distances and areas are written on the map (kept measurements' labels).
-    pub units: Units,
-    /// Drawings over the data, bottom first: the measure tool's lines and rings, coverage
-    /// marks, what editing shows (other selected features, a shape being drawn, vertices).
-    pub drawings: Vec<&'a dyn MapDrawing>,
-    /// Draw the legend of the visible layers.
-    pub legend: bool,
 }
 
 /// What a map shows: the document as the layer views style it, the overlay, and the basemap.
@@ -53,6 +39,36 @@ pub struct MapScene<'a> {
     /// What the caller draws over the map (the window's zoom buttons and basemap chooser, an
     /// image's title and north arrow): labels keep clear of it.
     pub furniture: &'a [ScreenRect],
+}
+
+/// What a map keeps between its frames for the features it drew.
+#[derive(Debug, Default)]
+pub struct DrawCaches {
+    /// Triangles and rings of each drawn polygon (Web Mercator units).
+    pub fills: FrameCache<FeatureRef, Fill>,
+    /// The label of each feature in view (`None`: it has none), `true` for a kept
+    /// measurement's number (written in `units`).
+    pub labels: LabelTexts,
+    /// The units the measurement labels were written in.
+    pub units: Option<Units>,
+}
+
+impl DrawCaches {
+    /// Start a frame (see [`FrameCache::next_frame`]).
+    pub fn next_frame(&mut self, units: Units) {
+        self.fills.next_frame();
+        self.labels.next_frame();
+        if self.units != Some(units) {
+            self.labels = FrameCache::default();
+            self.units = Some(units);
+        }
+    }
+
+    /// Forget everything about `layer` (removed or edited).
+    pub fn forget_layer(&mut self, layer: crate::model::LayerId) {
+        self.fills.retain(|r| r.layer != layer);
+        self.labels.retain(|r| r.layer != layer);
+    }
 }
 
 /// Paint everything the map shows inside `projector`'s rectangle, bottom to top: the offline

@@ -23,11 +23,11 @@ use crate::model::{Document, Layer, LayerId, LayerKind};
 use crate::render::basemap::BasemapStyle;
 use crate::render::basemap::stack::StackPlan;
 use crate::render::compare::{blend_label, divider_x, paint_divider, paint_tag, sides};
-use crate::render::frame_cache::DrawCaches;
 use crate::render::image::raster::{Canvas, Textures};
 use crate::render::layer_view::{LayerView, Revisions};
+use crate::render::overlay::Overlay;
 use crate::render::pinned::{PinnedImage, paint_pinned};
-use crate::render::scene::{MapScene, Overlay, fit, paint_map};
+use crate::render::scene::{DrawCaches, MapScene, fit, paint_map};
 use crate::render::tile_grid::{tile_rect, tiles_in_view};
 use crate::tiles::{TileKey, TileLoader};
 

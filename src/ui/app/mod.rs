@@ -24,7 +24,7 @@ use crate::io;
 use crate::model::{Document, Feature, FeatureRef, Layer, LayerId};
 use crate::render::layer_view::{LayerView, Prepared};
 use crate::render::overlay::MapDrawing;
-use crate::render::scene::Overlay;
+use crate::render::overlay::Overlay;
 use crate::ui::app::file_dialog::{Answer, FileDialogs};
 use crate::ui::app::layout::{FOLDED_WIDTH, Layout};
 use crate::ui::app::loading::{Finished, Loading};
