@@ -31,7 +31,7 @@ fn main() -> ExitCode {
                 return ExitCode::from(cli::EXIT_USAGE);
             }
             match cli.bench_frames {
-                Some(frames) => raidmap::ui::app::bench_frames::run(frames, cli.files),
+                Some(frames) => raidmap::ui::bench_frames::run(frames, cli.files),
                 None => raidmap::ui::run_app(cli.files, cli.basemap),
             }
         }

@@ -9,7 +9,7 @@ use raidmap::edit::Edit;
 use raidmap::evidence::{Seal, attachment};
 use raidmap::ui::app::RaidmapApp;
 use raidmap::ui::command::Command;
-use raidmap::ui::publish::Dialog;
+use raidmap::ui::command::Dialog;
 
 use crate::gui::{feature_named, harness, sample_app};
 
@@ -356,18 +356,17 @@ fn exporting_from_an_encrypted_project_warns_first_and_the_encrypted_export_open
 
     // A map image warns too, and its encrypted form is an age file.
     let image = dir.path().join("map.png");
-    h.state_mut().push(Command::ExportImage(
-        raidmap::ui::panels::image_export::ImageRequest {
+    h.state_mut()
+        .push(Command::ExportImage(raidmap::ui::command::ImageRequest {
             width_px: 64,
             height_px: 48,
             scale: 1.0,
-            area: raidmap::ui::panels::image_export::Area::Layers,
+            area: raidmap::ui::command::Area::Layers,
             bbox: None,
             title: String::new(),
             path: image.clone(),
             selected_only: false,
-        },
-    ));
+        }));
     h.run();
     h.get_by_role_and_label(Role::Button, "Write it encrypted (map.png.age)")
         .click();

@@ -176,7 +176,7 @@ fn a_swipe_shows_each_basemap_on_its_side_of_a_divider_the_user_drags() {
 
 /// Export image… as the app's command runs it: Cambodia's box at 400 × 400 pixels.
 fn export_image(harness: &mut Harness<'_, RaidmapApp>, path: &std::path::Path) -> image::RgbaImage {
-    use raidmap::ui::panels::image_export::{Area, ImageRequest};
+    use raidmap::ui::command::{Area, ImageRequest};
     harness
         .state_mut()
         .push(raidmap::ui::command::Command::ExportImage(ImageRequest {

@@ -2,6 +2,7 @@
 
 #[cfg(target_os = "linux")]
 mod app_signals;
+mod architecture;
 #[cfg(target_os = "linux")]
 mod chromium;
 mod cli_basemap;

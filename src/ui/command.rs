@@ -84,9 +84,9 @@ pub enum Command {
     /// Write the attachment with this SHA-256 to a file, atomically (logged as exported).
     SaveAttachment(String, PathBuf),
     /// Write the map as a PNG image, atomically.
-    ExportImage(crate::ui::panels::image_export::ImageRequest),
+    ExportImage(ImageRequest),
     /// Open a publishing dialog (animation, report, web map).
-    OpenPublish(crate::ui::publish::Dialog),
+    OpenPublish(Dialog),
     /// Open *Compare with…* for a layer.
     CompareWith(LayerId),
     /// Open *Merge a colleague's copy…* for a layer.
@@ -103,4 +103,39 @@ pub enum Command {
     /// Start the publishing task that waits for the plaintext warning's answer, writing to
     /// this file instead (its `.age` form, sealed with the project's passphrase or keys).
     PublishTo(PathBuf),
+}
+
+/// Which part of the map the image shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    /// What the map shows now.
+    View,
+    /// Every visible layer (Cambodia when there is none), as `raidmap render` without --bbox.
+    Layers,
+    /// A typed box, as `--bbox`.
+    Box,
+}
+
+/// An image to write, as the window asks for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageRequest {
+    pub width_px: u32,
+    pub height_px: u32,
+    /// Pixels per point (text and symbols this many pixels per point).
+    pub scale: f32,
+    pub area: Area,
+    /// With [`Area::Box`]: west, south, east, north in degrees.
+    pub bbox: Option<Rect<f64>>,
+    pub title: String,
+    pub path: PathBuf,
+    /// Only the features selected on the map.
+    pub selected_only: bool,
+}
+
+/// One of the publishing dialogs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialog {
+    Animation,
+    Report,
+    WebMap,
 }

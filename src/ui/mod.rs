@@ -8,9 +8,10 @@
 
 pub mod a11y;
 pub mod app;
+pub mod bench_frames;
 mod bytes;
 pub mod command;
-pub mod database;
+mod error_chain;
 pub mod imagery;
 pub mod map;
 pub mod measure;
@@ -18,7 +19,6 @@ pub mod merge;
 pub mod panels;
 pub mod path_field;
 pub mod popup;
-pub mod publish;
 pub mod text_fit;
 pub mod timeline;
 

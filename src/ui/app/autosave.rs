@@ -130,7 +130,7 @@ fn write(save: &Save) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
     let put = |name: &str, bytes: &[u8]| {
         crate::io::write_atomic(&dir.join(name), |w| std::io::Write::write_all(w, bytes))
-            .map_err(|e| crate::ui::app::error_chain(&e).join(": "))
+            .map_err(|e| crate::ui::error_chain::error_chain(&e).join(": "))
     };
     put(RUNNING_FILE, std::process::id().to_string().as_bytes())?;
     let of = dir.join(AUTOSAVE_OF_FILE);

@@ -42,7 +42,7 @@ pub enum Answer {
     /// Where to write a map image.
     ImagePath(PathBuf),
     /// Where a publishing dialog (animation, report, web map) writes its file.
-    PublishPath(crate::ui::publish::Dialog, PathBuf),
+    PublishPath(crate::ui::command::Dialog, PathBuf),
     /// Another version of a layer, to compare or merge.
     OtherVersion(PathBuf),
     /// A picture to pin onto the map.
@@ -258,7 +258,7 @@ impl FileDialogs {
     pub fn publish_path(
         &mut self,
         ctx: &egui::Context,
-        dialog: crate::ui::publish::Dialog,
+        dialog: crate::ui::command::Dialog,
         (kind, extensions): (&str, &[&str]),
         suggested_name: String,
     ) {

@@ -1,7 +1,7 @@
 //! The application: panels around the map, the command queue, and what happens to the document.
 
 mod autosave;
-pub mod bench_frames;
+pub mod database;
 mod encrypt;
 mod evidence;
 pub mod file_dialog;
@@ -10,6 +10,7 @@ pub mod loading;
 mod photos;
 mod plaintext;
 pub mod project;
+pub mod publish;
 pub mod session;
 mod unlock;
 
@@ -30,13 +31,15 @@ use crate::ui::app::layout::{FOLDED_WIDTH, Layout};
 use crate::ui::app::loading::{Finished, Loading};
 use crate::ui::app::project::ProjectFiles;
 use crate::ui::command::Command;
+use crate::ui::command::{Area, ImageRequest};
+use crate::ui::error_chain::error_chain;
 use crate::ui::map::MapView;
 use crate::ui::map::editing::Editing;
 use crate::ui::measure::MeasurePanel;
 use crate::ui::merge::TeamWork;
 use crate::ui::panels::coverage::CoveragePanel;
 use crate::ui::panels::help::help_ui;
-use crate::ui::panels::image_export::{Area, ExportAction, ImageExport, ImageRequest};
+use crate::ui::panels::image_export::{ExportAction, ImageExport};
 use crate::ui::panels::inspector::inspector_ui;
 use crate::ui::panels::layers::{LayersPanel, ProblemReport};
 use crate::ui::panels::property_editor::PropertyEditor;
@@ -81,7 +84,7 @@ pub struct RaidmapApp {
     /// The "Export image…" window.
     pub image_export: ImageExport,
     /// The publishing dialogs (animation, report, web map) and their running job.
-    pub publish: crate::ui::publish::Publishing,
+    pub publish: crate::ui::app::publish::Publishing,
     /// The timeline state the layer views were last filtered for.
     filtered_generation: Option<u64>,
     pub problems: Vec<ProblemReport>,
@@ -107,8 +110,8 @@ pub struct RaidmapApp {
     pub loading: Loading,
     /// Which panels are open, and how wide they may be.
     pub layout: Layout,
-    /// Database layers: open, save, refresh, conflicts (`ui::database`).
-    pub database: crate::ui::database::Database,
+    /// Database layers: open, save, refresh, conflicts (`ui::app::database`).
+    pub database: crate::ui::app::database::Database,
     /// *Compare with…* and *Merge a colleague's copy…*.
     pub team: TeamWork,
     /// What is remembered for the next run (last project, folded panels).
@@ -533,7 +536,7 @@ impl RaidmapApp {
             match command {
                 // `check_plaintext` hands over the command agreed to.
                 Command::Plaintext(agreed) => self.commands.push(*agreed),
-                Command::PublishTo(path) => crate::ui::publish::start_waiting_at(self, ctx, path),
+                Command::PublishTo(path) => self.publish_waiting_at(ctx, path),
                 Command::AskOpen => self.dialogs.open(ctx),
                 Command::AskExport(id) => {
                     if let Some(layer) = self.doc.layer(id) {
@@ -588,7 +591,7 @@ impl RaidmapApp {
                 Command::Attach(target, paths) => self.attach_files(target, &paths),
                 Command::RemoveAttachment(target, sha) => self.remove_attachment(target, &sha),
                 Command::OpenAttachment(sha, name) => self.open_attachment(&sha, &name),
-                Command::OpenPublish(dialog) => crate::ui::publish::open(self, dialog),
+                Command::OpenPublish(dialog) => self.open_publish(dialog),
                 Command::AskSaveAttachment(sha, name) => {
                     self.dialogs.save_attachment(ctx, sha, name);
                 }
@@ -842,7 +845,7 @@ impl RaidmapApp {
         let settings = self.map.basemap.settings.clone();
         let mut warnings = Vec::new();
         let mut open = |source: &crate::tiles::Source| {
-            let (tiles, warning) = crate::ui::publish::scene::open_tiles(source);
+            let (tiles, warning) = crate::ui::app::publish::scene::open_tiles(source);
             warnings.extend(warning);
             tiles
         };
@@ -992,7 +995,7 @@ impl RaidmapApp {
         if pin.clicked() {
             self.pictures.open = !self.pictures.open;
         }
-        crate::ui::publish::Publishing::menu_ui(ui, &mut self.commands);
+        crate::ui::app::publish::Publishing::menu_ui(ui, &mut self.commands);
         if ui
             .button("Help")
             .on_hover_text("Keyboard shortcuts (F1)")
@@ -1075,7 +1078,7 @@ impl RaidmapApp {
             .frame(egui::Frame::NONE)
             .show(ui, |ui| self.map_ui(ui));
         self.windows_ui(ui.ctx());
-        crate::ui::publish::ui(self, ui.ctx());
+        self.publish_ui(ui.ctx());
         self.apply(ui.ctx());
         self.autosave_tick(ui.ctx());
     }
@@ -1098,7 +1101,7 @@ impl RaidmapApp {
             Answer::ImagePath(path) => {
                 self.image_export.path = path.display().to_string();
             }
-            Answer::PublishPath(dialog, path) => crate::ui::publish::chosen(self, dialog, &path),
+            Answer::PublishPath(dialog, path) => self.publish_path_chosen(dialog, &path),
             Answer::CoverageUnavailable => {
                 self.tab = Tab::Coverage;
                 let name = self.coverage_file_name();
@@ -1495,17 +1498,6 @@ fn report_of(path: &std::path::Path, err: &io::ReadError) -> ProblemReport {
         title: format!("Could not open {}", path.display()),
         lines,
     }
-}
-
-/// An error and its causes, one per line.
-pub(crate) fn error_chain(err: &dyn std::error::Error) -> Vec<String> {
-    let mut lines = vec![err.to_string()];
-    let mut source = err.source();
-    while let Some(cause) = source {
-        lines.push(format!("caused by: {cause}"));
-        source = cause.source();
-    }
-    lines
 }
 
 /// The layer to export and the path typed so far.

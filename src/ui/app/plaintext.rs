@@ -88,12 +88,12 @@ impl RaidmapApp {
                 .to_owned()),
             Command::Export(id, _) => Ok(Command::Export(*id, sealed_path.clone())),
             Command::ExportCoverage(_) => Ok(Command::ExportCoverage(sealed_path.clone())),
-            Command::ExportImage(request) => Ok(Command::ExportImage(
-                crate::ui::panels::image_export::ImageRequest {
+            Command::ExportImage(request) => {
+                Ok(Command::ExportImage(crate::ui::command::ImageRequest {
                     path: sealed_path.clone(),
                     ..request.clone()
-                },
-            )),
+                }))
+            }
             Command::SaveAttachment(sha, _) => {
                 Ok(Command::SaveAttachment(sha.clone(), sealed_path.clone()))
             }
@@ -205,9 +205,9 @@ impl RaidmapApp {
             (Some(false), Then::Command(command), _) => {
                 self.push(Command::Plaintext(Box::new(command)));
             }
-            (Some(false), Then::Publish, _) => crate::ui::publish::start_waiting(self, ctx),
+            (Some(false), Then::Publish, _) => self.publish_waiting(ctx),
             (Some(false), Then::Database, _) => self.save_to_database(ctx),
-            (_, Then::Publish, _) => crate::ui::publish::drop_waiting(self),
+            (_, Then::Publish, _) => self.drop_waiting_publication(),
             _ => self.status = "Nothing was written.".into(),
         }
     }

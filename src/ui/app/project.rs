@@ -229,7 +229,7 @@ impl RaidmapApp {
                     "The project was not saved; your changes are kept (and autosaved).".into();
                 self.problems.push(ProblemReport {
                     title: format!("Could not save the project to {}", path.display()),
-                    lines: crate::ui::app::error_chain(&err),
+                    lines: crate::ui::error_chain::error_chain(&err),
                 });
             }
         }
@@ -335,7 +335,7 @@ impl RaidmapApp {
                 self.status = format!("Could not open {}.", path.display());
                 self.problems.push(ProblemReport {
                     title: format!("Could not open the project {}", path.display()),
-                    lines: crate::ui::app::error_chain(&err),
+                    lines: crate::ui::error_chain::error_chain(&err),
                 });
             }
         }
@@ -546,7 +546,7 @@ impl RaidmapApp {
         );
         let stamp = (self.doc.revision(), self.views_fingerprint());
         let sent = plain
-            .map_err(|e| crate::ui::app::error_chain(&e).join(": "))
+            .map_err(|e| crate::ui::error_chain::error_chain(&e).join(": "))
             .and_then(|plain| {
                 let save = autosave::Save {
                     dir,

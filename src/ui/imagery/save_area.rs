@@ -306,6 +306,15 @@ impl SaveArea {
                 .color(Color32::from_rgb(190, 30, 30)),
             );
         }
+        self.form_ui(ui, running, view);
+        let plan = self.plan();
+        self.estimate_ui(ui, &plan);
+        self.progress_or_start_ui(ui, refusal.is_none() && plan.is_ok());
+        self.outcome_ui(ui)
+    }
+
+    /// The area (typed, the view, or drawn), the zoom levels and the file.
+    fn form_ui(&mut self, ui: &mut egui::Ui, running: bool, view: Option<[f64; 4]>) {
         ui.add_enabled_ui(!running, |ui| {
             ui.horizontal(|ui| {
                 let name = ui.label("Area W,S,E,N");
@@ -352,28 +361,11 @@ impl SaveArea {
                 }
             });
         });
-        let plan = self.plan();
-        match &plan {
-            Ok(plan) => {
-                let count = plan.count();
-                let seconds = request_interval(&self.source).as_secs_f64() * count as f64;
-                let mut text = format!(
-                    "{count} tiles, about {}",
-                    format_bytes(plan.estimate_bytes(TYPICAL_TILE_BYTES))
-                );
-                if seconds >= 60.0 {
-                    text.push_str(&format!(
-                        " · at least {:.0} min at the polite rate",
-                        seconds / 60.0
-                    ));
-                }
-                ui.strong(text);
-            }
-            Err(problem) => {
-                ui.label(RichText::new(problem).color(Color32::from_rgb(190, 30, 30)));
-            }
-        }
-        let mut show_file = None;
+    }
+
+    /// The running save's progress with Pause and Cancel, else the button that starts one
+    /// (enabled when `can`).
+    fn progress_or_start_ui(&mut self, ui: &mut egui::Ui, can: bool) {
         match &self.job {
             Some(job) => {
                 let (done, total) = job.control.done();
@@ -405,7 +397,6 @@ impl SaveArea {
                 } else {
                     "Save the area"
                 };
-                let can = refusal.is_none() && plan.is_ok();
                 if ui.add_enabled(can, egui::Button::new(label)).clicked()
                     && let Err(problem) = self.start(ui.ctx())
                 {
@@ -413,6 +404,11 @@ impl SaveArea {
                 }
             }
         }
+    }
+
+    /// How the last save ended; the saved file when the user asks to show it as the basemap.
+    fn outcome_ui(&self, ui: &mut egui::Ui) -> Option<Source> {
+        let mut show_file = None;
         if let Some((path, outcome)) = &self.outcome {
             match outcome {
                 Ok(report) => {
@@ -467,6 +463,31 @@ impl SaveArea {
             });
         if spawned.is_ok() {
             self.browse = Some(rx);
+        }
+    }
+
+    /// How many tiles the area holds, about how many bytes and how long at the polite rate, or
+    /// what is wrong with the form.
+    fn estimate_ui(&self, ui: &mut egui::Ui, plan: &Result<Plan, String>) {
+        match plan {
+            Ok(plan) => {
+                let count = plan.count();
+                let seconds = request_interval(&self.source).as_secs_f64() * count as f64;
+                let mut text = format!(
+                    "{count} tiles, about {}",
+                    format_bytes(plan.estimate_bytes(TYPICAL_TILE_BYTES))
+                );
+                if seconds >= 60.0 {
+                    text.push_str(&format!(
+                        " · at least {:.0} min at the polite rate",
+                        seconds / 60.0
+                    ));
+                }
+                ui.strong(text);
+            }
+            Err(problem) => {
+                ui.label(RichText::new(problem).color(Color32::from_rgb(190, 30, 30)));
+            }
         }
     }
 }

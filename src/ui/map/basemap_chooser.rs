@@ -389,11 +389,36 @@ impl BasemapState {
         ui.set_max_width(380.0);
         ui.strong("Basemap");
         let current = self.settings.source.clone();
-        let mut picked: Option<Source> = None;
         let online_note = RichText::new("online").small().color(ONLINE_COLOUR);
+        let mut picked = self.preset_sources_ui(ui, &current, &online_note);
+        if let Some(source) = self.typed_sources_ui(ui, &current, &online_note) {
+            picked = Some(source);
+        }
+        self.network_note_ui(ui, &current);
 
+        if let Some(source) = picked {
+            // A typed template or path is checked here, so a mistake is shown next to it
+            // instead of leaving the map unchanged for no visible reason.
+            match source.check() {
+                Ok(()) => self.choose(source),
+                Err(err) => self.problem = Some(crate::tiles::describe(&err)),
+            }
+        }
+
+        self.imagery_options_ui(ui);
+    }
+
+    /// The offline basemap and the online sources by name (with the Wayback releases under
+    /// the satellite); the one clicked.
+    fn preset_sources_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        current: &Source,
+        online_note: &RichText,
+    ) -> Option<Source> {
+        let mut picked: Option<Source> = None;
         if ui
-            .radio(current == Source::Offline, "Offline basemap (built in)")
+            .radio(*current == Source::Offline, "Offline basemap (built in)")
             .clicked()
         {
             picked = Some(Source::Offline);
@@ -404,7 +429,7 @@ impl BasemapState {
             (Source::OpenTopoMap, "OpenTopoMap"),
         ] {
             ui.horizontal(|ui| {
-                if ui.radio(current == source, label).clicked() {
+                if ui.radio(*current == source, label).clicked() {
                     picked = Some(source.clone());
                 }
                 ui.label(online_note.clone());
@@ -416,7 +441,7 @@ impl BasemapState {
                         let chosen = self.wayback.ui(
                             ui,
                             &mut self.settings.wayback_config,
-                            &current,
+                            current,
                             self.view
                                 .map(|([w, s, e, n], _)| ((w + e) / 2.0, (s + n) / 2.0)),
                         );
@@ -426,6 +451,17 @@ impl BasemapState {
             }
         }
 
+        picked
+    }
+
+    /// A typed XYZ URL and a tile file (typed or browsed for); the one chosen.
+    fn typed_sources_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        current: &Source,
+        online_note: &RichText,
+    ) -> Option<Source> {
+        let mut picked: Option<Source> = None;
         ui.horizontal(|ui| {
             let is_xyz = matches!(current, Source::Xyz(_));
             if ui.radio(is_xyz, "XYZ URL").clicked() && !self.xyz_input.trim().is_empty() {
@@ -478,6 +514,11 @@ impl BasemapState {
             }
         });
 
+        picked
+    }
+
+    /// A problem with the chosen source, what the network learns, and how the tiles load.
+    fn network_note_ui(&mut self, ui: &mut egui::Ui, current: &Source) {
         if let Some(problem) = &self.problem {
             ui.label(RichText::new(problem).color(Color32::from_rgb(190, 30, 30)));
         }
@@ -508,16 +549,10 @@ impl BasemapState {
                 tiles.retry_failed_now();
             }
         }
+    }
 
-        if let Some(source) = picked {
-            // A typed template or path is checked here, so a mistake is shown next to it
-            // instead of leaving the map unchanged for no visible reason.
-            match source.check() {
-                Ok(()) => self.choose(source),
-                Err(err) => self.problem = Some(crate::tiles::describe(&err)),
-            }
-        }
-
+    /// Imagery opacity and what goes above it, the comparison, and *Save area…*.
+    fn imagery_options_ui(&mut self, ui: &mut egui::Ui) {
         ui.separator();
         let imagery = self.settings.source != Source::Offline;
         ui.add_enabled_ui(imagery, |ui| {

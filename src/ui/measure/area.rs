@@ -162,6 +162,63 @@ impl AreaTool {
         d
     }
 
+    /// Undo last and Clear for the drawn polygon, and how many corners are still needed.
+    fn draw_ui(&mut self, ui: &mut egui::Ui, picking: bool) {
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(!self.corners.is_empty(), egui::Button::new("Undo last"))
+                .clicked()
+            {
+                self.corners.pop();
+            }
+            if ui.button("Clear").clicked() {
+                self.corners.clear();
+                self.error = None;
+            }
+        });
+        if self.corners.len() < 3 {
+            let hint = if picking {
+                format!(
+                    "Click the corners on the map ({} of at least 3). Clicks snap to point features.",
+                    self.corners.len()
+                )
+            } else {
+                "Turn on Pick on map and click the corners.".to_owned()
+            };
+            ui.label(RichText::new(hint).weak());
+        }
+    }
+
+    /// The polygon feature typed (or clicked), measured on Measure area.
+    fn feature_ui(&mut self, ui: &mut egui::Ui, doc: &Document, picking: bool) {
+        let mut submit = place_field(ui, "Polygon", &mut self.feature_text);
+        ui.horizontal(|ui| {
+            submit |= ui.button("Measure area").clicked();
+            if ui.button("Clear").clicked() {
+                self.feature = None;
+                self.feature_text.clear();
+                self.error = None;
+            }
+        });
+        if submit {
+            match resolve_text(doc, &self.feature_text) {
+                Ok(place) => match place.feature {
+                    Some(r) => self.set_feature(doc, r),
+                    None => self.error = Some("Type the name or id of a polygon feature.".into()),
+                },
+                Err(e) => self.error = Some(e),
+            }
+        }
+        if self.feature.is_none() {
+            let hint = if picking {
+                "Click a polygon on the map, or type its name above."
+            } else {
+                "Type a polygon's name above, or turn on Pick on map and click it."
+            };
+            ui.label(RichText::new(hint).weak());
+        }
+    }
+
     pub(crate) fn ui(
         &mut self,
         ui: &mut egui::Ui,
@@ -177,62 +234,8 @@ impl AreaTool {
                 .on_hover_text("Measure a Polygon or MultiPolygon of a layer");
         });
         match self.source {
-            AreaSource::Draw => {
-                ui.horizontal(|ui| {
-                    if ui
-                        .add_enabled(!self.corners.is_empty(), egui::Button::new("Undo last"))
-                        .clicked()
-                    {
-                        self.corners.pop();
-                    }
-                    if ui.button("Clear").clicked() {
-                        self.corners.clear();
-                        self.error = None;
-                    }
-                });
-                if self.corners.len() < 3 {
-                    let hint = if picking {
-                        format!(
-                            "Click the corners on the map ({} of at least 3). Clicks snap to point features.",
-                            self.corners.len()
-                        )
-                    } else {
-                        "Turn on Pick on map and click the corners.".to_owned()
-                    };
-                    ui.label(RichText::new(hint).weak());
-                }
-            }
-            AreaSource::Feature => {
-                let mut submit = place_field(ui, "Polygon", &mut self.feature_text);
-                ui.horizontal(|ui| {
-                    submit |= ui.button("Measure area").clicked();
-                    if ui.button("Clear").clicked() {
-                        self.feature = None;
-                        self.feature_text.clear();
-                        self.error = None;
-                    }
-                });
-                if submit {
-                    match resolve_text(doc, &self.feature_text) {
-                        Ok(place) => match place.feature {
-                            Some(r) => self.set_feature(doc, r),
-                            None => {
-                                self.error =
-                                    Some("Type the name or id of a polygon feature.".into())
-                            }
-                        },
-                        Err(e) => self.error = Some(e),
-                    }
-                }
-                if self.feature.is_none() {
-                    let hint = if picking {
-                        "Click a polygon on the map, or type its name above."
-                    } else {
-                        "Type a polygon's name above, or turn on Pick on map and click it."
-                    };
-                    ui.label(RichText::new(hint).weak());
-                }
-            }
+            AreaSource::Draw => self.draw_ui(ui, picking),
+            AreaSource::Feature => self.feature_ui(ui, doc, picking),
         }
         if let Some(error) = &self.error {
             error_ui(ui, error);

@@ -4,7 +4,7 @@
 
 use egui::RichText;
 
-use crate::measure::table::{Row, to_delimited};
+use crate::measure::table::{Row, Target, to_delimited};
 use crate::measure::{self, Place, Units};
 use crate::model::{Document, LayerId};
 use crate::render::overlay::MeasureDrawing;
@@ -67,6 +67,31 @@ impl NearestTool {
         d
     }
 
+    /// The nearest features to `origin` in the chosen layers (found again only when the place,
+    /// the targets, the filter or the count change).
+    fn nearest_rows(&mut self, doc: &Document, cached: &CachedTargets, origin: &Place) -> Vec<Row> {
+        let filter = self.filter.effective(doc);
+        let key: NearestKey = (
+            self.origin.key(),
+            cached.generation,
+            filter.clone(),
+            self.count,
+        );
+        let targets = &cached.targets.targets;
+        let count = self.count;
+        self.rows
+            .get(key, || {
+                let on = |t: &measure::Target| {
+                    filter.iter().any(|(id, on)| *on && *id == t.feature.layer)
+                };
+                match &cached.index {
+                    Some(index) => index.nearest(origin.point, count, targets, origin.feature, on),
+                    None => Vec::new(),
+                }
+            })
+            .clone()
+    }
+
     pub(crate) fn ui(
         &mut self,
         ui: &mut egui::Ui,
@@ -93,27 +118,8 @@ impl NearestTool {
             ui.label(RichText::new(hint).weak());
             return;
         };
-        let filter = self.filter.effective(doc);
-        let key: NearestKey = (
-            self.origin.key(),
-            cached.generation,
-            filter.clone(),
-            self.count,
-        );
+        let rows = self.nearest_rows(doc, cached, &origin);
         let targets = &cached.targets.targets;
-        let count = self.count;
-        let rows = self
-            .rows
-            .get(key, || {
-                let on = |t: &measure::Target| {
-                    filter.iter().any(|(id, on)| *on && *id == t.feature.layer)
-                };
-                match &cached.index {
-                    Some(index) => index.nearest(origin.point, count, targets, origin.feature, on),
-                    None => Vec::new(),
-                }
-            })
-            .clone();
         let before = point_bits(self.listed.iter().map(|(p, _)| &p.point));
         self.listed = rows
             .iter()
@@ -140,37 +146,7 @@ impl NearestTool {
             ui.label(RichText::new("No features in the chosen layers.").weak());
             return;
         }
-        // Both ways: on a narrow panel the bearing column scrolls into view rather than
-        // being cut off.
-        egui::ScrollArea::both()
-            .id_salt("nearest-list")
-            .max_height(ui.available_height() - 90.0)
-            .auto_shrink([false, true])
-            .show(ui, |ui| {
-                egui::Grid::new("nearest-grid")
-                    .num_columns(4)
-                    .striped(true)
-                    .show(ui, |ui| {
-                        for (i, r) in rows.iter().enumerate() {
-                            let Some(t) = targets.get(r.target) else {
-                                continue;
-                            };
-                            ui.label(format!("{}.", i + 1));
-                            ui.label(&t.label).on_hover_text(&t.layer_name);
-                            copyable(
-                                ui,
-                                units.format_length(r.distance_m),
-                                format!("{:.3} m", r.distance_m),
-                            );
-                            copyable(
-                                ui,
-                                bearing_text(r.distance_m, r.bearing_deg),
-                                format!("{:.4}°", r.bearing_deg),
-                            );
-                            ui.end_row();
-                        }
-                    });
-            });
+        rows_ui(ui, &rows, targets, units);
         method_note_ui(
             ui,
             origin.from_centroid || self.listed.iter().any(|(p, _)| p.from_centroid),
@@ -197,6 +173,41 @@ impl NearestTool {
             }
         });
     }
+}
+
+/// The list: rank, feature, distance and bearing, each copyable.
+fn rows_ui(ui: &mut egui::Ui, rows: &[Row], targets: &[Target], units: Units) {
+    // Both ways: on a narrow panel the bearing column scrolls into view rather than
+    // being cut off.
+    egui::ScrollArea::both()
+        .id_salt("nearest-list")
+        .max_height(ui.available_height() - 90.0)
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            egui::Grid::new("nearest-grid")
+                .num_columns(4)
+                .striped(true)
+                .show(ui, |ui| {
+                    for (i, r) in rows.iter().enumerate() {
+                        let Some(t) = targets.get(r.target) else {
+                            continue;
+                        };
+                        ui.label(format!("{}.", i + 1));
+                        ui.label(&t.label).on_hover_text(&t.layer_name);
+                        copyable(
+                            ui,
+                            units.format_length(r.distance_m),
+                            format!("{:.3} m", r.distance_m),
+                        );
+                        copyable(
+                            ui,
+                            bearing_text(r.distance_m, r.bearing_deg),
+                            format!("{:.4}°", r.bearing_deg),
+                        );
+                        ui.end_row();
+                    }
+                });
+        });
 }
 
 /// The lon/lat box around the origin and the listed places.

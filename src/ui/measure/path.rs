@@ -68,6 +68,59 @@ impl PathTool {
         picking: bool,
         commands: &mut Vec<Command>,
     ) {
+        self.entry_ui(ui, doc);
+        if self.places.len() < 2 {
+            let hint = if picking {
+                if self.places.is_empty() {
+                    "Click the first place on the map."
+                } else {
+                    "Click the next place on the map."
+                }
+            } else {
+                "Turn on Pick on map and click places, or type them above."
+            };
+            ui.label(RichText::new(hint).weak());
+        }
+        if self.places.is_empty() {
+            return;
+        }
+        let points: Vec<_> = self.places.iter().map(|p| p.point).collect();
+        let length = measure::path_length(&points);
+        self.legs_ui(ui, &length, units);
+        if self.places.len() < 2 {
+            return;
+        }
+        ui.add_space(4.0);
+        result_ui(ui, format!("Total {}", units.format_length(length.total_m)));
+        ui.label(format!(
+            "{} legs · {:.1} m in all",
+            length.legs_m.len(),
+            length.total_m
+        ));
+        method_note_ui(ui, self.places.iter().any(|p| p.from_centroid));
+        ui.horizontal(|ui| {
+            if ui
+                .button("Copy")
+                .on_hover_text("Copy the legs and the total as text")
+                .clicked()
+            {
+                ui.ctx().copy_text(self.as_text(units));
+            }
+            if ui
+                .button("Keep")
+                .on_hover_text(
+                    "Keep as a line with distance_m and legs_m in the Measurements layer",
+                )
+                .clicked()
+                && let Some(feature) = measure::path_feature(&self.places)
+            {
+                commands.push(Command::KeepMeasurement(feature));
+            }
+        });
+    }
+
+    /// The place field with Add, Undo last and Clear; a typed place resolved and added.
+    fn entry_ui(&mut self, ui: &mut egui::Ui, doc: &Document) {
         let mut submit = place_field(ui, "Add", &mut self.add_text);
         ui.horizontal(|ui| {
             submit |= ui
@@ -96,23 +149,10 @@ impl PathTool {
         if let Some(error) = &self.error {
             error_ui(ui, error);
         }
-        if self.places.len() < 2 {
-            let hint = if picking {
-                if self.places.is_empty() {
-                    "Click the first place on the map."
-                } else {
-                    "Click the next place on the map."
-                }
-            } else {
-                "Turn on Pick on map and click places, or type them above."
-            };
-            ui.label(RichText::new(hint).weak());
-        }
-        if self.places.is_empty() {
-            return;
-        }
-        let points: Vec<_> = self.places.iter().map(|p| p.point).collect();
-        let length = measure::path_length(&points);
+    }
+
+    /// Each place with its leg and the distance so far.
+    fn legs_ui(&self, ui: &mut egui::Ui, length: &measure::PathLength, units: Units) {
         egui::ScrollArea::vertical()
             .id_salt("path-legs")
             .max_height(220.0)
@@ -146,36 +186,6 @@ impl PathTool {
                         }
                     });
             });
-        if self.places.len() < 2 {
-            return;
-        }
-        ui.add_space(4.0);
-        result_ui(ui, format!("Total {}", units.format_length(length.total_m)));
-        ui.label(format!(
-            "{} legs · {:.1} m in all",
-            length.legs_m.len(),
-            length.total_m
-        ));
-        method_note_ui(ui, self.places.iter().any(|p| p.from_centroid));
-        ui.horizontal(|ui| {
-            if ui
-                .button("Copy")
-                .on_hover_text("Copy the legs and the total as text")
-                .clicked()
-            {
-                ui.ctx().copy_text(self.as_text(units));
-            }
-            if ui
-                .button("Keep")
-                .on_hover_text(
-                    "Keep as a line with distance_m and legs_m in the Measurements layer",
-                )
-                .clicked()
-                && let Some(feature) = measure::path_feature(&self.places)
-            {
-                commands.push(Command::KeepMeasurement(feature));
-            }
-        });
     }
 
     /// The path as lines of text: each leg, then the total, with units and method.

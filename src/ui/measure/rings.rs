@@ -91,18 +91,8 @@ impl RingsTool {
         d
     }
 
-    pub(crate) fn ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        doc: &Document,
-        cached: &CachedTargets,
-        units: Units,
-        picking: bool,
-        commands: &mut Vec<Command>,
-    ) {
-        let had_center = self.center.place.is_some();
-        let before = self.drawing_key();
-        self.center.ui(ui, doc, "Centre", "Draw rings");
+    /// The radii field; whether Enter was pressed in it.
+    fn radii_field_ui(&mut self, ui: &mut egui::Ui, units: Units) -> bool {
         let mut read = false;
         ui.horizontal(|ui| {
             let label = ui.label("Radii");
@@ -119,6 +109,98 @@ impl RingsTool {
                 ));
             read = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         });
+        read
+    }
+
+    /// How many features lie within each ring (measured again only when the centre, the
+    /// targets, the filter or the radii change).
+    fn ring_counts(
+        &mut self,
+        doc: &Document,
+        cached: &CachedTargets,
+        center: &Place,
+    ) -> Vec<usize> {
+        let filter = self.filter.effective(doc);
+        let radii = self.radii_m.clone();
+        let key: CountKey = (
+            self.center.key(),
+            cached.generation,
+            filter.clone(),
+            radii.iter().map(|r| r.to_bits()).collect(),
+        );
+        self.counts
+            .get(key, || {
+                let on = |t: &measure::Target| {
+                    filter.iter().any(|(id, on)| *on && *id == t.feature.layer)
+                };
+                let rows =
+                    measure::one_to_all(center.point, &cached.targets.targets, center.feature, on);
+                radii
+                    .iter()
+                    .map(|r| rows.iter().filter(|row| row.distance_m <= *r).count())
+                    .collect()
+            })
+            .clone()
+    }
+
+    /// Copy the rings and their counts; keep each ring as a measurement.
+    fn actions_ui(
+        &self,
+        ui: &mut egui::Ui,
+        center: &Place,
+        counts: &[usize],
+        units: Units,
+        commands: &mut Vec<Command>,
+    ) {
+        ui.horizontal(|ui| {
+            if ui
+                .button("Copy")
+                .on_hover_text("Copy the rings and their counts as text")
+                .clicked()
+            {
+                let text: String = self
+                    .radii_m
+                    .iter()
+                    .zip(counts)
+                    .map(|(r, n)| {
+                        format!(
+                            "{}: r = {} ({r:.3} m), {n} features within (geodesic, WGS84)\n",
+                            center.label,
+                            units.format_length(*r)
+                        )
+                    })
+                    .collect();
+                ui.ctx().copy_text(text);
+            }
+            if ui
+                .add_enabled(!self.radii_m.is_empty(), egui::Button::new("Keep"))
+                .on_hover_text(
+                    "Keep each ring as a closed line with radius_m in the Measurements layer",
+                )
+                .clicked()
+            {
+                for radius_m in &self.radii_m {
+                    commands.push(Command::KeepMeasurement(measure::ring_feature(
+                        center, *radius_m,
+                    )));
+                }
+            }
+        });
+    }
+
+    pub(crate) fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        doc: &Document,
+        cached: &CachedTargets,
+        units: Units,
+        picking: bool,
+        commands: &mut Vec<Command>,
+    ) {
+        let had_center = self.center.place.is_some();
+        let before = self.drawing_key();
+        self.center.ui(ui, doc, "Centre", "Draw rings");
+        let read = self.radii_field_ui(ui, units);
         // Read the radii when asked, and when a centre first appears.
         let new_center = !had_center && self.center.place.is_some();
         if read || new_center || (self.radii_m.is_empty() && self.radii_error.is_none()) {
@@ -144,28 +226,7 @@ impl RingsTool {
             ui.label(RichText::new(hint).weak());
             return;
         };
-        let filter = self.filter.effective(doc);
-        let radii = self.radii_m.clone();
-        let key: CountKey = (
-            self.center.key(),
-            cached.generation,
-            filter.clone(),
-            radii.iter().map(|r| r.to_bits()).collect(),
-        );
-        let counts = self
-            .counts
-            .get(key, || {
-                let on = |t: &measure::Target| {
-                    filter.iter().any(|(id, on)| *on && *id == t.feature.layer)
-                };
-                let rows =
-                    measure::one_to_all(center.point, &cached.targets.targets, center.feature, on);
-                radii
-                    .iter()
-                    .map(|r| rows.iter().filter(|row| row.distance_m <= *r).count())
-                    .collect()
-            })
-            .clone();
+        let counts = self.ring_counts(doc, cached, &center);
         egui::Grid::new("rings-grid")
             .num_columns(2)
             .striped(true)
@@ -184,39 +245,6 @@ impl RingsTool {
                 }
             });
         method_note_ui(ui, center.from_centroid);
-        ui.horizontal(|ui| {
-            if ui
-                .button("Copy")
-                .on_hover_text("Copy the rings and their counts as text")
-                .clicked()
-            {
-                let text: String = self
-                    .radii_m
-                    .iter()
-                    .zip(&counts)
-                    .map(|(r, n)| {
-                        format!(
-                            "{}: r = {} ({r:.3} m), {n} features within (geodesic, WGS84)\n",
-                            center.label,
-                            units.format_length(*r)
-                        )
-                    })
-                    .collect();
-                ui.ctx().copy_text(text);
-            }
-            if ui
-                .add_enabled(!self.radii_m.is_empty(), egui::Button::new("Keep"))
-                .on_hover_text(
-                    "Keep each ring as a closed line with radius_m in the Measurements layer",
-                )
-                .clicked()
-            {
-                for radius_m in &self.radii_m {
-                    commands.push(Command::KeepMeasurement(measure::ring_feature(
-                        &center, *radius_m,
-                    )));
-                }
-            }
-        });
+        self.actions_ui(ui, &center, &counts, units, commands);
     }
 }

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
-use crate::measure::table::{Row, SortKey, Targets, to_delimited};
+use crate::measure::table::{Row, SortKey, Target, Targets, to_delimited};
 use crate::measure::{self, NearestIndex, Place, Units};
 use crate::model::{Document, LayerId, LayerKind};
 use crate::render::overlay::{DrawnLine, MeasureDrawing, PICKED};
@@ -276,11 +276,30 @@ impl TableTool {
         }
         let rows = self.rows(doc, cached).to_vec();
         let targets = &cached.targets.targets;
+        self.summary_ui(ui, rows.len(), cached);
+        copy_buttons_ui(ui, &rows, targets, units);
+        let (clicked_row, new_sort) = self.table_ui(ui, &rows, targets, units, commands);
+        if let Some(key) = new_sort {
+            if self.sort == key {
+                self.descending = !self.descending;
+            } else {
+                self.sort = key;
+                self.descending = false;
+            }
+        }
+        if let Some(r) = clicked_row {
+            self.picked = Some(r.target);
+            self.picked_point = targets.get(r.target).map(|t| t.point);
+        }
+    }
+
+    /// How many features were measured (how long it took on hover) and how many were left out.
+    fn summary_ui(&self, ui: &mut egui::Ui, count: usize, cached: &CachedTargets) {
         let skipped = cached.targets.without_geometry.len();
         ui.horizontal_wrapped(|ui| {
             ui.label(format!(
                 "{} features · geodesic (WGS84)",
-                rows.len()
+                count
             ))
             .on_hover_text(format!(
                 "Measured in {:.1} ms; measured again only when the place, the layers or the filter change",
@@ -301,23 +320,18 @@ impl TableTool {
                 );
             }
         });
-        ui.horizontal(|ui| {
-            if ui
-                .button("Copy CSV")
-                .on_hover_text("Copy the table, in this order, as comma-separated values")
-                .clicked()
-            {
-                ui.ctx().copy_text(to_delimited(&rows, targets, units, ','));
-            }
-            if ui
-                .button("Copy TSV")
-                .on_hover_text("Copy the table as tab-separated values (pastes into spreadsheets)")
-                .clicked()
-            {
-                ui.ctx()
-                    .copy_text(to_delimited(&rows, targets, units, '\t'));
-            }
-        });
+    }
+
+    /// The sortable table of features, distances and bearings: the row clicked, the column
+    /// header clicked; "Keep this distance" in a row's menu pushes a command.
+    fn table_ui(
+        &self,
+        ui: &mut egui::Ui,
+        rows: &[Row],
+        targets: &[Target],
+        units: Units,
+        commands: &mut Vec<Command>,
+    ) -> (Option<Row>, Option<SortKey>) {
         let origin = self.origin.place.clone();
         let mut clicked_row = None;
         let mut new_sort = None;
@@ -391,43 +405,11 @@ impl TableTool {
                         clicked_row = Some(r);
                     }
                     response.context_menu(|ui| {
-                        if ui.button("Copy distance (m)").clicked() {
-                            ui.ctx().copy_text(format!("{:.3}", r.distance_m));
-                            ui.close();
-                        }
-                        if ui.button("Copy row").clicked() {
-                            ui.ctx().copy_text(to_delimited(&[r], targets, units, '\t'));
-                            ui.close();
-                        }
-                        if ui.button("Keep this distance").clicked() {
-                            if let Some(origin) = &origin {
-                                let to = Place {
-                                    label: t.label.clone(),
-                                    point: t.point,
-                                    from_centroid: t.from_centroid,
-                                    feature: Some(t.feature),
-                                };
-                                commands.push(Command::KeepMeasurement(
-                                    measure::measurement_feature(origin, &to),
-                                ));
-                            }
-                            ui.close();
-                        }
+                        row_menu_ui(ui, r, t, targets, units, origin.as_ref(), commands);
                     });
                 });
             });
-        if let Some(key) = new_sort {
-            if self.sort == key {
-                self.descending = !self.descending;
-            } else {
-                self.sort = key;
-                self.descending = false;
-            }
-        }
-        if let Some(r) = clicked_row {
-            self.picked = Some(r.target);
-            self.picked_point = targets.get(r.target).map(|t| t.point);
-        }
+        (clicked_row, new_sort)
     }
 }
 
@@ -438,6 +420,60 @@ pub fn bearing_text(distance_m: f64, bearing_deg: f64) -> String {
     } else {
         format!("{bearing_deg:.1}°")
     }
+}
+
+/// A row's context menu: copy its distance or the row, keep the distance as a measurement.
+fn row_menu_ui(
+    ui: &mut egui::Ui,
+    r: Row,
+    t: &Target,
+    targets: &[Target],
+    units: Units,
+    origin: Option<&Place>,
+    commands: &mut Vec<Command>,
+) {
+    if ui.button("Copy distance (m)").clicked() {
+        ui.ctx().copy_text(format!("{:.3}", r.distance_m));
+        ui.close();
+    }
+    if ui.button("Copy row").clicked() {
+        ui.ctx().copy_text(to_delimited(&[r], targets, units, '\t'));
+        ui.close();
+    }
+    if ui.button("Keep this distance").clicked() {
+        if let Some(origin) = origin {
+            let to = Place {
+                label: t.label.clone(),
+                point: t.point,
+                from_centroid: t.from_centroid,
+                feature: Some(t.feature),
+            };
+            commands.push(Command::KeepMeasurement(measure::measurement_feature(
+                origin, &to,
+            )));
+        }
+        ui.close();
+    }
+}
+
+/// Copy the table as CSV or TSV.
+fn copy_buttons_ui(ui: &mut egui::Ui, rows: &[Row], targets: &[Target], units: Units) {
+    ui.horizontal(|ui| {
+        if ui
+            .button("Copy CSV")
+            .on_hover_text("Copy the table, in this order, as comma-separated values")
+            .clicked()
+        {
+            ui.ctx().copy_text(to_delimited(rows, targets, units, ','));
+        }
+        if ui
+            .button("Copy TSV")
+            .on_hover_text("Copy the table as tab-separated values (pastes into spreadsheets)")
+            .clicked()
+        {
+            ui.ctx().copy_text(to_delimited(rows, targets, units, '\t'));
+        }
+    });
 }
 
 /// A table cell's text. Not selectable, so a click anywhere on the row picks the row.

@@ -182,27 +182,8 @@ impl CompareWindow {
         let State::Done(c) = &self.state else {
             return;
         };
-        if let Some(note) = &self.note {
-            ui.label(RichText::new(note).italics());
-        }
+        summary_ui(ui, self.note.as_deref(), c);
         let d = &c.diff;
-        ui.label(format!(
-            "{} changed · {} only in {} (added) · {} not in it (removed) · {} unchanged",
-            d.changed.len(),
-            d.added.len(),
-            c.new_name,
-            d.removed.len(),
-            d.unchanged
-        ));
-        ui.horizontal(|ui| {
-            ui.label(RichText::new("+ added").color(marks::ADDED).strong());
-            ui.label(RichText::new("× removed").color(marks::REMOVED).strong());
-            ui.label(
-                RichText::new("ring: changed, arrow: moved")
-                    .color(marks::CHANGED)
-                    .strong(),
-            );
-        });
         if d.is_empty() {
             ui.label("The two versions hold the same features.");
             return;
@@ -320,6 +301,31 @@ fn show_on_map(c: &Compared, i: usize, layer: LayerId, commands: &mut Vec<Comman
         };
         commands.push(Command::ZoomTo(area));
     }
+}
+
+/// The note, how many features changed each way, and the map's marks.
+fn summary_ui(ui: &mut egui::Ui, note: Option<&str>, c: &Compared) {
+    if let Some(note) = note {
+        ui.label(RichText::new(note).italics());
+    }
+    let d = &c.diff;
+    ui.label(format!(
+        "{} changed · {} only in {} (added) · {} not in it (removed) · {} unchanged",
+        d.changed.len(),
+        d.added.len(),
+        c.new_name,
+        d.removed.len(),
+        d.unchanged
+    ));
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("+ added").color(marks::ADDED).strong());
+        ui.label(RichText::new("× removed").color(marks::REMOVED).strong());
+        ui.label(
+            RichText::new("ring: changed, arrow: moved")
+                .color(marks::CHANGED)
+                .strong(),
+        );
+    });
 }
 
 /// A row's kind, feature label and one-line summary.

@@ -297,6 +297,37 @@ impl CoveragePanel {
     fn table_ui(&mut self, ui: &mut egui::Ui, doc: &Document, commands: &mut Vec<Command>) {
         let Some(result) = &self.result else { return };
         let radius = format_distance(result.radius_m);
+        let rows = self.sorted_rows(result);
+        let sites_layer = self.inputs.as_ref().map(|i| i.sites);
+        let mut sort_click = None;
+        egui::ScrollArea::both()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                egui::Grid::new("coverage-table")
+                    .striped(true)
+                    .spacing([6.0, 4.0])
+                    .num_columns(5)
+                    .show(ui, |ui| {
+                        sort_click = self.header_ui(ui, &radius);
+                        ui.end_row();
+                        for s in rows {
+                            site_row_ui(ui, doc, sites_layer, s, commands);
+                            ui.end_row();
+                        }
+                    });
+            });
+        if let Some(col) = sort_click {
+            if self.sort == col {
+                self.ascending = !self.ascending;
+            } else {
+                self.sort = col;
+                self.ascending = !matches!(col, Column::Status | Column::Within);
+            }
+        }
+    }
+
+    /// The sites in the table's order (by the sorted column, then as read).
+    fn sorted_rows<'a>(&self, result: &'a coverage::Coverage) -> Vec<&'a coverage::SiteCoverage> {
         let mut rows: Vec<&coverage::SiteCoverage> = result.sites.iter().collect();
         let by = |a: &&coverage::SiteCoverage, b: &&coverage::SiteCoverage| -> Ordering {
             let dist = |s: &coverage::SiteCoverage| s.nearest.as_ref().map(|n| n.distance_m);
@@ -324,116 +355,43 @@ impl CoveragePanel {
             let o = if self.ascending { o } else { o.reverse() };
             o.then(a.site.cmp(&b.site))
         });
-        let sites_layer = self.inputs.as_ref().map(|i| i.sites);
+        rows
+    }
+
+    /// The column headers; the one clicked (to sort by).
+    fn header_ui(&self, ui: &mut egui::Ui, radius: &str) -> Option<Column> {
         let mut sort_click = None;
-        egui::ScrollArea::both()
-            .auto_shrink([false, false])
-            .show(ui, |ui| {
-                egui::Grid::new("coverage-table")
-                    .striped(true)
-                    .spacing([6.0, 4.0])
-                    .num_columns(5)
-                    .show(ui, |ui| {
-                        for (col, name) in [
-                            (Column::Site, "Site".to_owned()),
-                            (Column::Status, "Status".to_owned()),
-                            (Column::NearestRaid, "Nearest raid".to_owned()),
-                            (Column::Distance, "Distance".to_owned()),
-                            (Column::Within, "Within".to_owned()),
-                        ] {
-                            let arrow = match (self.sort == col, self.ascending) {
-                                (false, _) => "",
-                                (true, true) => " ˄",
-                                (true, false) => " ˅",
-                            };
-                            if ui
-                                .add(
-                                    egui::Button::new(
-                                        RichText::new(format!("{name}{arrow}")).strong(),
-                                    )
-                                    .frame(false),
-                                )
-                                .on_hover_text(if col == Column::Within {
-                                    format!(
-                                        "Raids in the window within {radius} (geodesic). \
-                                         Click to sort."
-                                    )
-                                } else {
-                                    "Click to sort by this column.".to_owned()
-                                })
-                                .clicked()
-                            {
-                                sort_click = Some(col);
-                            }
-                        }
-                        ui.end_row();
-                        for s in rows {
-                            let site_text = if s.point.is_none() {
-                                format!("{} (no geometry)", s.label)
-                            } else {
-                                s.label.clone()
-                            };
-                            let link = cell(
-                                ui,
-                                SITE_COLUMN_PX,
-                                egui::Button::new(site_text).frame(false).truncate(),
-                            );
-                            if link.clicked()
-                                && let Some(p) = s.point
-                            {
-                                commands.push(Command::ZoomTo(Rect::new(p.0, p.0)));
-                            }
-                            if let Some(layer) = sites_layer
-                                && link.hovered()
-                            {
-                                link.on_hover_text(hover_text(doc, layer, s));
-                            }
-                            let (color, text) = match s.status {
-                                Status::Untouched => (UNTOUCHED_COLOR, "untouched"),
-                                Status::Raided => (RAIDED_COLOR, "raided"),
-                            };
-                            let named = !s.named_by.is_empty() && s.raids_within == 0;
-                            let text = if named { "raided (named)" } else { text };
-                            ui.label(RichText::new(text).color(color).strong());
-                            match &s.nearest {
-                                Some(n) => {
-                                    let raid = cell(
-                                        ui,
-                                        RAID_COLUMN_PX,
-                                        egui::Label::new(&n.label).truncate(),
-                                    );
-                                    if raid.hovered() {
-                                        raid.on_hover_text(match &n.date {
-                                            Some(d) => format!("{} ({d})", n.label),
-                                            None => n.label.clone(),
-                                        });
-                                    }
-                                    ui.with_layout(
-                                        egui::Layout::right_to_left(egui::Align::Center),
-                                        |ui| ui.label(format_distance(n.distance_m)),
-                                    );
-                                }
-                                None => {
-                                    ui.label("–");
-                                    ui.label("–");
-                                }
-                            }
-                            ui.with_layout(
-                                egui::Layout::right_to_left(egui::Align::Center),
-                                |ui| ui.label(s.raids_within.to_string()),
-                            );
-                            ui.end_row();
-                        }
-                    });
-            });
-        if let Some(col) = sort_click {
-            if self.sort == col {
-                self.ascending = !self.ascending;
-            } else {
-                self.sort = col;
-                self.ascending = !matches!(col, Column::Status | Column::Within);
+        for (col, name) in [
+            (Column::Site, "Site".to_owned()),
+            (Column::Status, "Status".to_owned()),
+            (Column::NearestRaid, "Nearest raid".to_owned()),
+            (Column::Distance, "Distance".to_owned()),
+            (Column::Within, "Within".to_owned()),
+        ] {
+            let arrow = match (self.sort == col, self.ascending) {
+                (false, _) => "",
+                (true, true) => " ˄",
+                (true, false) => " ˅",
+            };
+            if ui
+                .add(
+                    egui::Button::new(RichText::new(format!("{name}{arrow}")).strong())
+                        .frame(false),
+                )
+                .on_hover_text(if col == Column::Within {
+                    format!(
+                        "Raids in the window within {radius} (geodesic). \
+                         Click to sort."
+                    )
+                } else {
+                    "Click to sort by this column.".to_owned()
+                })
+                .clicked()
+            {
+                sort_click = Some(col);
             }
         }
+        sort_click
     }
 
     /// What the map draws for the answer, if it is to be drawn.
@@ -449,6 +407,65 @@ const SITE_COLUMN_PX: f32 = 140.0;
 const RAID_COLUMN_PX: f32 = 120.0;
 
 /// A table cell at most `width` wide.
+/// One site's row: its name (a click zooms to it), status, nearest raid, distance and how
+/// many raids are within the radius.
+fn site_row_ui(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    sites_layer: Option<LayerId>,
+    s: &coverage::SiteCoverage,
+    commands: &mut Vec<Command>,
+) {
+    let site_text = if s.point.is_none() {
+        format!("{} (no geometry)", s.label)
+    } else {
+        s.label.clone()
+    };
+    let link = cell(
+        ui,
+        SITE_COLUMN_PX,
+        egui::Button::new(site_text).frame(false).truncate(),
+    );
+    if link.clicked()
+        && let Some(p) = s.point
+    {
+        commands.push(Command::ZoomTo(Rect::new(p.0, p.0)));
+    }
+    if let Some(layer) = sites_layer
+        && link.hovered()
+    {
+        link.on_hover_text(hover_text(doc, layer, s));
+    }
+    let (color, text) = match s.status {
+        Status::Untouched => (UNTOUCHED_COLOR, "untouched"),
+        Status::Raided => (RAIDED_COLOR, "raided"),
+    };
+    let named = !s.named_by.is_empty() && s.raids_within == 0;
+    let text = if named { "raided (named)" } else { text };
+    ui.label(RichText::new(text).color(color).strong());
+    match &s.nearest {
+        Some(n) => {
+            let raid = cell(ui, RAID_COLUMN_PX, egui::Label::new(&n.label).truncate());
+            if raid.hovered() {
+                raid.on_hover_text(match &n.date {
+                    Some(d) => format!("{} ({d})", n.label),
+                    None => n.label.clone(),
+                });
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.label(format_distance(n.distance_m))
+            });
+        }
+        None => {
+            ui.label("–");
+            ui.label("–");
+        }
+    }
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+        ui.label(s.raids_within.to_string())
+    });
+}
+
 fn cell(ui: &mut egui::Ui, width: f32, widget: impl egui::Widget) -> egui::Response {
     ui.allocate_ui_with_layout(
         egui::vec2(width, ui.spacing().interact_size.y),

@@ -5,38 +5,11 @@
 use std::path::PathBuf;
 
 use egui::{DragValue, RichText};
-use geo::Rect;
 
 use crate::render::image::{DEFAULT_SIZE_PX, MAX_SIDE_PX, parse_bbox};
 use crate::ui::a11y;
-use crate::ui::publish::OnlySelected;
-
-/// Which part of the map the image shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Area {
-    /// What the map shows now.
-    View,
-    /// Every visible layer (Cambodia when there is none), as `raidmap render` without --bbox.
-    Layers,
-    /// A typed box, as `--bbox`.
-    Box,
-}
-
-/// An image to write, as the window asks for it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ImageRequest {
-    pub width_px: u32,
-    pub height_px: u32,
-    /// Pixels per point (text and symbols this many pixels per point).
-    pub scale: f32,
-    pub area: Area,
-    /// With [`Area::Box`]: west, south, east, north in degrees.
-    pub bbox: Option<Rect<f64>>,
-    pub title: String,
-    pub path: PathBuf,
-    /// Only the features selected on the map.
-    pub selected_only: bool,
-}
+use crate::ui::app::publish::OnlySelected;
+use crate::ui::command::{Area, ImageRequest};
 
 pub struct ImageExport {
     pub open: bool,
@@ -105,78 +78,10 @@ impl ImageExport {
                     .num_columns(2)
                     .spacing([8.0, 6.0])
                     .show(ui, |ui| {
-                        ui.label("Shows");
-                        ui.horizontal(|ui| {
-                            ui.radio_value(&mut self.area, Area::View, "the current view");
-                            ui.radio_value(&mut self.area, Area::Layers, "all layers");
-                            ui.radio_value(&mut self.area, Area::Box, "a box");
-                        });
-                        ui.end_row();
-                        if self.area == Area::Box {
-                            ui.label("Box W,S,E,N");
-                            let r = ui.add(
-                                egui::TextEdit::singleline(&mut self.bbox_text)
-                                    .desired_width(220.0),
-                            );
-                            a11y::name(&r, "Box west, south, east, north");
-                            ui.end_row();
+                        self.area_and_size_rows(ui, view_px);
+                        if self.title_and_file_rows(ui) {
+                            action = Some(ExportAction::ChoosePath);
                         }
-                        ui.label("Size");
-                        ui.horizontal(|ui| {
-                            let r = ui.add(
-                                DragValue::new(&mut self.width_px)
-                                    .range(1..=MAX_SIDE_PX)
-                                    .suffix(" px"),
-                            );
-                            a11y::name(&r, "Image width");
-                            ui.label("×");
-                            let r = ui.add(
-                                DragValue::new(&mut self.height_px)
-                                    .range(1..=MAX_SIDE_PX)
-                                    .suffix(" px"),
-                            );
-                            a11y::name(&r, "Image height");
-                            if let Some(([w, h], ppp)) = view_px
-                                && ui.small_button("as on screen").clicked()
-                            {
-                                self.width_px = w.clamp(1, MAX_SIDE_PX);
-                                self.height_px = h.clamp(1, MAX_SIDE_PX);
-                                self.scale = ppp.clamp(0.25, 8.0);
-                            }
-                        });
-                        ui.end_row();
-                        ui.label("Scale");
-                        let r = ui.add(
-                            DragValue::new(&mut self.scale)
-                                .range(0.25..=8.0)
-                                .speed(0.05)
-                                .suffix(" px per pt"),
-                        );
-                        a11y::name(&r, "Image scale");
-                        ui.end_row();
-                        ui.label("Title");
-                        let r = ui.add(
-                            egui::TextEdit::singleline(&mut self.title)
-                                .hint_text("none")
-                                .desired_width(320.0),
-                        );
-                        a11y::name(&r, "Image title");
-                        ui.end_row();
-                        self.only.row_ui(ui);
-                        ui.label("File");
-                        ui.horizontal(|ui| {
-                            let _ = crate::ui::path_field::path_field(
-                                ui,
-                                "image-path",
-                                &mut self.path,
-                                ("Image file", "the PNG file to write"),
-                                320.0,
-                            );
-                            if ui.button("Choose…").clicked() {
-                                action = Some(ExportAction::ChoosePath);
-                            }
-                        });
-                        ui.end_row();
                     });
                 if let Some(problem) = &self.problem {
                     ui.label(RichText::new(problem).color(egui::Color32::from_rgb(180, 30, 20)));
@@ -194,6 +99,84 @@ impl ImageExport {
             });
         self.open = open && !matches!(action, Some(ExportAction::Export(_)));
         action
+    }
+
+    /// The rows of what the image shows (view, layers, a box), its size and scale.
+    fn area_and_size_rows(&mut self, ui: &mut egui::Ui, view_px: Option<([u32; 2], f32)>) {
+        ui.label("Shows");
+        ui.horizontal(|ui| {
+            ui.radio_value(&mut self.area, Area::View, "the current view");
+            ui.radio_value(&mut self.area, Area::Layers, "all layers");
+            ui.radio_value(&mut self.area, Area::Box, "a box");
+        });
+        ui.end_row();
+        if self.area == Area::Box {
+            ui.label("Box W,S,E,N");
+            let r = ui.add(egui::TextEdit::singleline(&mut self.bbox_text).desired_width(220.0));
+            a11y::name(&r, "Box west, south, east, north");
+            ui.end_row();
+        }
+        ui.label("Size");
+        ui.horizontal(|ui| {
+            let r = ui.add(
+                DragValue::new(&mut self.width_px)
+                    .range(1..=MAX_SIDE_PX)
+                    .suffix(" px"),
+            );
+            a11y::name(&r, "Image width");
+            ui.label("×");
+            let r = ui.add(
+                DragValue::new(&mut self.height_px)
+                    .range(1..=MAX_SIDE_PX)
+                    .suffix(" px"),
+            );
+            a11y::name(&r, "Image height");
+            if let Some(([w, h], ppp)) = view_px
+                && ui.small_button("as on screen").clicked()
+            {
+                self.width_px = w.clamp(1, MAX_SIDE_PX);
+                self.height_px = h.clamp(1, MAX_SIDE_PX);
+                self.scale = ppp.clamp(0.25, 8.0);
+            }
+        });
+        ui.end_row();
+        ui.label("Scale");
+        let r = ui.add(
+            DragValue::new(&mut self.scale)
+                .range(0.25..=8.0)
+                .speed(0.05)
+                .suffix(" px per pt"),
+        );
+        a11y::name(&r, "Image scale");
+        ui.end_row();
+    }
+
+    /// The rows of the title, "selected features only" and the file; whether *Choose…* was
+    /// clicked.
+    fn title_and_file_rows(&mut self, ui: &mut egui::Ui) -> bool {
+        let mut choose = false;
+        ui.label("Title");
+        let r = ui.add(
+            egui::TextEdit::singleline(&mut self.title)
+                .hint_text("none")
+                .desired_width(320.0),
+        );
+        a11y::name(&r, "Image title");
+        ui.end_row();
+        self.only.row_ui(ui);
+        ui.label("File");
+        ui.horizontal(|ui| {
+            let _ = crate::ui::path_field::path_field(
+                ui,
+                "image-path",
+                &mut self.path,
+                ("Image file", "the PNG file to write"),
+                320.0,
+            );
+            choose = ui.button("Choose…").clicked();
+        });
+        ui.end_row();
+        choose
     }
 
     /// The request, or what is wrong with the form.

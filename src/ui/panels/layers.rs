@@ -174,6 +174,19 @@ fn layer_row(
     selection: Option<FeatureRef>,
     commands: &mut Vec<Command>,
 ) {
+    layer_header_ui(ui, (id, layer, edited), view, commands);
+    layer_buttons_ui(ui, id, layer, commands);
+    warnings_ui(ui, layer);
+    feature_list_ui(ui, id, layer, selection, commands);
+}
+
+/// Visibility, the style's swatch, the name (and file on hover), and the close button.
+fn layer_header_ui(
+    ui: &mut egui::Ui,
+    (id, layer, edited): (LayerId, &crate::model::Layer, bool),
+    view: &LayerView,
+    commands: &mut Vec<Command>,
+) {
     ui.horizontal(|ui| {
         let mut visible = view.visible;
         let shown = ui
@@ -221,6 +234,15 @@ fn layer_row(
             });
         });
     });
+}
+
+/// Zoom to, Export… and the Versions menu.
+fn layer_buttons_ui(
+    ui: &mut egui::Ui,
+    id: LayerId,
+    layer: &crate::model::Layer,
+    commands: &mut Vec<Command>,
+) {
     // Wraps on a narrow panel rather than cutting the last button off; tight enough that the
     // three fit on one row in the side panel of a 1024 px window.
     ui.horizontal_wrapped(|ui| {
@@ -246,6 +268,10 @@ fn layer_row(
             .0
             .on_hover_text("Compare this layer with another version, or merge a colleague's copy");
     });
+}
+
+/// How many warnings reading the layer gave (listed on hover).
+fn warnings_ui(ui: &mut egui::Ui, layer: &crate::model::Layer) {
     if !layer.warnings.is_empty() {
         ui.horizontal(|ui| {
             ui.add_space(24.0);
@@ -266,6 +292,17 @@ fn layer_row(
             );
         });
     }
+}
+
+/// The features, each selecting and zooming to itself when clicked (a big layer's in a
+/// scrolled box, laid out only where seen).
+fn feature_list_ui(
+    ui: &mut egui::Ui,
+    id: LayerId,
+    layer: &crate::model::Layer,
+    selection: Option<FeatureRef>,
+    commands: &mut Vec<Command>,
+) {
     let count = crate::measure::group_thousands(layer.features.len() as f64);
     egui::CollapsingHeader::new(match layer.features.len() {
         1 => "1 feature".to_owned(),

@@ -232,71 +232,8 @@ impl PropertyEditor {
         edit: &mut impl FnMut(Edit, String),
     ) {
         ui.horizontal_top(|ui| {
-            let key_width = 96.0;
-            match &mut self.renaming {
-                Some((from, to)) if from == key => {
-                    let response = ui.add(
-                        egui::TextEdit::singleline(to)
-                            .hint_text("new name")
-                            .desired_width(key_width),
-                    );
-                    response.request_focus();
-                    if response.lost_focus() {
-                        let to = to.trim().to_owned();
-                        if !to.is_empty() && to != key {
-                            edit(
-                                Edit::RenameProperty {
-                                    target: r,
-                                    from: key.to_owned(),
-                                    to: to.clone(),
-                                },
-                                format!("Rename {key} to {to}"),
-                            );
-                        }
-                        self.renaming = None;
-                    }
-                }
-                _ => {
-                    let size = egui::vec2(key_width, ui.spacing().interact_size.y);
-                    let layout = egui::Layout::left_to_right(egui::Align::Center);
-                    let response = ui
-                        .allocate_ui_with_layout(size, layout, |ui| {
-                            ui.set_min_size(size);
-                            ui.add(
-                                egui::Label::new(RichText::new(key).strong())
-                                    .truncate()
-                                    .sense(egui::Sense::click()),
-                            )
-                        })
-                        .inner
-                        .on_hover_text(format!("{key} (double-click to rename)"));
-                    if response.double_clicked() {
-                        self.renaming = Some((key.to_owned(), key.to_owned()));
-                    }
-                }
-            }
-            let kind = Kind::of(value);
-            let mut chosen = kind;
-            egui::ComboBox::from_id_salt(("kind", key))
-                .width(62.0)
-                .selected_text(kind.name())
-                .show_ui(ui, |ui| {
-                    for k in Kind::ALL {
-                        ui.selectable_value(&mut chosen, k, k.name());
-                    }
-                })
-                .response
-                .on_hover_text(format!("Type of {key}"));
-            if chosen != kind {
-                edit(
-                    Edit::SetProperty {
-                        target: r,
-                        key: key.to_owned(),
-                        value: chosen.convert(value),
-                    },
-                    format!("Make {key} a {}", chosen.name()),
-                );
-            }
+            self.key_ui(ui, r, key, edit);
+            kind_ui(ui, r, key, value, edit);
             let width = (ui.available_width() - 40.0).max(80.0);
             ui.vertical(|ui| {
                 ui.set_width(width);
@@ -336,6 +273,59 @@ impl PropertyEditor {
             .response
             .on_hover_text(format!("Rename or delete {key}"));
         });
+    }
+
+    /// The key, as a label (double-click renames) or, while renaming, a field.
+    fn key_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        r: FeatureRef,
+        key: &str,
+        edit: &mut impl FnMut(Edit, String),
+    ) {
+        let key_width = 96.0;
+        match &mut self.renaming {
+            Some((from, to)) if from == key => {
+                let response = ui.add(
+                    egui::TextEdit::singleline(to)
+                        .hint_text("new name")
+                        .desired_width(key_width),
+                );
+                response.request_focus();
+                if response.lost_focus() {
+                    let to = to.trim().to_owned();
+                    if !to.is_empty() && to != key {
+                        edit(
+                            Edit::RenameProperty {
+                                target: r,
+                                from: key.to_owned(),
+                                to: to.clone(),
+                            },
+                            format!("Rename {key} to {to}"),
+                        );
+                    }
+                    self.renaming = None;
+                }
+            }
+            _ => {
+                let size = egui::vec2(key_width, ui.spacing().interact_size.y);
+                let layout = egui::Layout::left_to_right(egui::Align::Center);
+                let response = ui
+                    .allocate_ui_with_layout(size, layout, |ui| {
+                        ui.set_min_size(size);
+                        ui.add(
+                            egui::Label::new(RichText::new(key).strong())
+                                .truncate()
+                                .sense(egui::Sense::click()),
+                        )
+                    })
+                    .inner
+                    .on_hover_text(format!("{key} (double-click to rename)"));
+                if response.double_clicked() {
+                    self.renaming = Some((key.to_owned(), key.to_owned()));
+                }
+            }
+        }
     }
 
     /// The editor of one value by its type; `set` gets the new value when it is committed.
@@ -472,128 +462,106 @@ impl PropertyEditor {
         r: FeatureRef,
         edit: &mut impl FnMut(Edit, String),
     ) {
-        let set = |key: &str, value: Option<Value>| match value {
-            Some(value) => (
-                Edit::SetProperty {
-                    target: r,
-                    key: key.to_owned(),
-                    value,
-                },
-                format!("Set {key}"),
-            ),
-            None => (
-                Edit::RemoveProperty {
-                    target: r,
-                    key: key.to_owned(),
-                },
-                format!("Clear {key}"),
-            ),
-        };
         egui::Grid::new("annotation").num_columns(2).show(ui, |ui| {
-            // Status: one of the usual words, or free text.
-            ui.label("Status");
-            let status = feature.property("status").map(text_of).unwrap_or_default();
-            ui.horizontal(|ui| {
-                let mut chosen = status.clone();
-                egui::ComboBox::from_id_salt("status")
-                    .selected_text(if status.is_empty() {
-                        "–"
-                    } else {
-                        status.as_str()
-                    })
-                    .show_ui(ui, |ui| {
-                        for s in STATUSES {
-                            ui.selectable_value(&mut chosen, s.to_owned(), s);
-                        }
-                        ui.selectable_value(&mut chosen, String::new(), "(none)");
-                    })
-                    .response
-                    .on_hover_text("Status of the site");
-                if chosen != status {
-                    let (e, d) = set("status", (!chosen.is_empty()).then(|| json!(chosen)));
-                    edit(e, d);
-                }
-                let other = ui.add(
-                    egui::TextEdit::singleline(&mut self.status_other)
-                        .hint_text("or type one")
-                        .desired_width(90.0),
-                );
-                if other.lost_focus() && self.status_other.trim() != status {
-                    let typed = self.status_other.trim().to_owned();
-                    let (e, d) = set("status", (!typed.is_empty()).then(|| json!(typed)));
-                    edit(e, d);
-                }
-            });
-            ui.end_row();
+            self.status_row_ui(ui, feature, r, edit);
+            confidence_row_ui(ui, feature, r, edit);
+            self.tags_and_notes_rows_ui(ui, feature, r, edit);
+        });
+        self.sources_ui(ui, feature, r, edit);
+    }
 
-            ui.label("Confidence");
-            let confidence = feature
-                .property("confidence")
-                .map(text_of)
-                .unwrap_or_default();
-            let mut chosen = confidence.clone();
-            egui::ComboBox::from_id_salt("confidence")
-                .selected_text(if confidence.is_empty() {
+    /// Status: one of the usual words, or free text.
+    fn status_row_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        feature: &Feature,
+        r: FeatureRef,
+        edit: &mut impl FnMut(Edit, String),
+    ) {
+        ui.label("Status");
+        let status = feature.property("status").map(text_of).unwrap_or_default();
+        ui.horizontal(|ui| {
+            let mut chosen = status.clone();
+            egui::ComboBox::from_id_salt("status")
+                .selected_text(if status.is_empty() {
                     "–"
                 } else {
-                    confidence.as_str()
+                    status.as_str()
                 })
                 .show_ui(ui, |ui| {
-                    for c in CONFIDENCES {
-                        ui.selectable_value(&mut chosen, c.to_owned(), c);
+                    for s in STATUSES {
+                        ui.selectable_value(&mut chosen, s.to_owned(), s);
                     }
                     ui.selectable_value(&mut chosen, String::new(), "(none)");
                 })
                 .response
-                .on_hover_text("How sure the annotation is");
-            if chosen != confidence {
-                let (e, d) = set("confidence", (!chosen.is_empty()).then(|| json!(chosen)));
+                .on_hover_text("Status of the site");
+            if chosen != status {
+                let (e, d) = set_or_clear(r, "status", (!chosen.is_empty()).then(|| json!(chosen)));
                 edit(e, d);
             }
-            ui.end_row();
-
-            let label = ui.label("Tags");
-            let response = ui
-                .add(
-                    egui::TextEdit::singleline(&mut self.tags)
-                        .hint_text("comma, separated")
-                        .desired_width(200.0),
-                )
-                .labelled_by(label.id);
-            if response.lost_focus() {
-                let tags: Vec<Value> = self
-                    .tags
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|t| !t.is_empty())
-                    .map(|t| json!(t))
-                    .collect();
-                let now = (!tags.is_empty()).then_some(Value::Array(tags));
-                if now.as_ref() != feature.property("tags") {
-                    let (e, d) = set("tags", now);
-                    edit(e, d);
-                }
+            let other = ui.add(
+                egui::TextEdit::singleline(&mut self.status_other)
+                    .hint_text("or type one")
+                    .desired_width(90.0),
+            );
+            if other.lost_focus() && self.status_other.trim() != status {
+                let typed = self.status_other.trim().to_owned();
+                let (e, d) = set_or_clear(r, "status", (!typed.is_empty()).then(|| json!(typed)));
+                edit(e, d);
             }
-            ui.end_row();
-
-            let label = ui.label("Notes");
-            let response = ui
-                .add(
-                    egui::TextEdit::multiline(&mut self.notes)
-                        .desired_rows(3)
-                        .desired_width(200.0),
-                )
-                .labelled_by(label.id);
-            if response.lost_focus() {
-                let now = (!self.notes.is_empty()).then(|| json!(self.notes));
-                if now.as_ref() != feature.property("notes") {
-                    let (e, d) = set("notes", now);
-                    edit(e, d);
-                }
-            }
-            ui.end_row();
         });
-        self.sources_ui(ui, feature, r, edit);
+        ui.end_row();
+    }
+
+    /// Tags (comma-separated) and notes, committed when the field loses the focus.
+    fn tags_and_notes_rows_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        feature: &Feature,
+        r: FeatureRef,
+        edit: &mut impl FnMut(Edit, String),
+    ) {
+        let label = ui.label("Tags");
+        let response = ui
+            .add(
+                egui::TextEdit::singleline(&mut self.tags)
+                    .hint_text("comma, separated")
+                    .desired_width(200.0),
+            )
+            .labelled_by(label.id);
+        if response.lost_focus() {
+            let tags: Vec<Value> = self
+                .tags
+                .split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(|t| json!(t))
+                .collect();
+            let now = (!tags.is_empty()).then_some(Value::Array(tags));
+            if now.as_ref() != feature.property("tags") {
+                let (e, d) = set_or_clear(r, "tags", now);
+                edit(e, d);
+            }
+        }
+        ui.end_row();
+
+        let label = ui.label("Notes");
+        let response = ui
+            .add(
+                egui::TextEdit::multiline(&mut self.notes)
+                    .desired_rows(3)
+                    .desired_width(200.0),
+            )
+            .labelled_by(label.id);
+        if response.lost_focus() {
+            let now = (!self.notes.is_empty()).then(|| json!(self.notes));
+            if now.as_ref() != feature.property("notes") {
+                let (e, d) = set_or_clear(r, "notes", now);
+                edit(e, d);
+            }
+        }
+        ui.end_row();
     }
 
     /// `sources`: a row to add one, then the list of `{"url", "date"}`, each removable.
@@ -732,6 +700,93 @@ fn is_annotation(key: &str, value: &Value) -> bool {
         "sources" => value.is_array(),
         _ => false,
     }
+}
+
+/// The value's type; another type chosen converts the value.
+fn kind_ui(
+    ui: &mut egui::Ui,
+    r: FeatureRef,
+    key: &str,
+    value: &Value,
+    edit: &mut impl FnMut(Edit, String),
+) {
+    let kind = Kind::of(value);
+    let mut chosen = kind;
+    egui::ComboBox::from_id_salt(("kind", key))
+        .width(62.0)
+        .selected_text(kind.name())
+        .show_ui(ui, |ui| {
+            for k in Kind::ALL {
+                ui.selectable_value(&mut chosen, k, k.name());
+            }
+        })
+        .response
+        .on_hover_text(format!("Type of {key}"));
+    if chosen != kind {
+        edit(
+            Edit::SetProperty {
+                target: r,
+                key: key.to_owned(),
+                value: chosen.convert(value),
+            },
+            format!("Make {key} a {}", chosen.name()),
+        );
+    }
+}
+
+/// The edit that sets `key` to `value`, or removes it when there is none, with its description.
+fn set_or_clear(r: FeatureRef, key: &str, value: Option<Value>) -> (Edit, String) {
+    match value {
+        Some(value) => (
+            Edit::SetProperty {
+                target: r,
+                key: key.to_owned(),
+                value,
+            },
+            format!("Set {key}"),
+        ),
+        None => (
+            Edit::RemoveProperty {
+                target: r,
+                key: key.to_owned(),
+            },
+            format!("Clear {key}"),
+        ),
+    }
+}
+
+/// How sure the annotation is: one of the usual words.
+fn confidence_row_ui(
+    ui: &mut egui::Ui,
+    feature: &Feature,
+    r: FeatureRef,
+    edit: &mut impl FnMut(Edit, String),
+) {
+    ui.label("Confidence");
+    let confidence = feature
+        .property("confidence")
+        .map(text_of)
+        .unwrap_or_default();
+    let mut chosen = confidence.clone();
+    egui::ComboBox::from_id_salt("confidence")
+        .selected_text(if confidence.is_empty() {
+            "–"
+        } else {
+            confidence.as_str()
+        })
+        .show_ui(ui, |ui| {
+            for c in CONFIDENCES {
+                ui.selectable_value(&mut chosen, c.to_owned(), c);
+            }
+            ui.selectable_value(&mut chosen, String::new(), "(none)");
+        })
+        .response
+        .on_hover_text("How sure the annotation is");
+    if chosen != confidence {
+        let (e, d) = set_or_clear(r, "confidence", (!chosen.is_empty()).then(|| json!(chosen)));
+        edit(e, d);
+    }
+    ui.end_row();
 }
 
 #[cfg(test)]

@@ -45,135 +45,170 @@ impl StyleEditor {
             .num_columns(2)
             .spacing([8.0, 4.0])
             .show(ui, |ui| {
-                ui.label("Colour");
-                color_button(ui, &mut s.color, &format!("Colour of {name}"));
-                ui.end_row();
-
-                ui.label("Symbol");
-                let r = ComboBox::from_id_salt(("symbol", id))
-                    .selected_text(s.symbol.name())
-                    .show_ui(ui, |ui| {
-                        for symbol in Symbol::ALL {
-                            ui.selectable_value(&mut s.symbol, symbol, symbol.name());
-                        }
-                    });
-                a11y::name(&r.response, format!("Symbol of {name}"));
-                ui.end_row();
-
-                ui.label("Point size");
-                let r = ui.add(Slider::new(&mut s.point_radius, 2.0..=20.0).suffix(" pt"));
-                a11y::name(&r, format!("Point size of {name}"));
-                ui.end_row();
-
-                ui.label("Line width");
-                let r = ui.add(Slider::new(&mut s.line_width, 0.5..=10.0).suffix(" pt"));
-                a11y::name(&r, format!("Line width of {name}"));
-                ui.end_row();
-
-                ui.label("Fill");
-                let r = ui.add(Slider::new(&mut s.fill_opacity, 0.0..=1.0));
-                a11y::name(&r, format!("Fill opacity of {name}"));
-                ui.end_row();
-
-                ui.label("Opacity");
-                let r = ui.add(Slider::new(&mut s.opacity, 0.0..=1.0));
-                a11y::name(&r, format!("Opacity of {name}"));
-                ui.end_row();
-
-                ui.label("Colour by");
-                let by = s.categories.as_ref().map(|c| c.property.clone());
-                let mut chosen = by.clone();
-                property_combo(
-                    ui,
-                    ("colour-by", id),
-                    &mut chosen,
-                    keys,
-                    "single colour",
-                    "Colour by",
-                );
-                if chosen != by {
-                    s.categories = chosen.map(|p| Categories::from_layer(&p, layer));
-                }
-                ui.end_row();
-
-                if let Some(c) = &mut s.categories {
-                    for class in &mut c.classes {
-                        color_button(ui, &mut class.color, &format!("Colour of {}", class.value));
-                        ui.label(&class.value);
-                        ui.end_row();
-                    }
-                    color_button(ui, &mut c.other, "Colour of other values");
-                    ui.label("other / no value");
-                    ui.end_row();
-                }
-
-                ui.label("Size by");
-                let by = s.graduated.as_ref().map(|g| g.property.clone());
-                let mut chosen = by.clone();
-                property_combo(
-                    ui,
-                    ("size-by", id),
-                    &mut chosen,
-                    numeric,
-                    "fixed size",
-                    "Size by",
-                );
-                if chosen != by {
-                    s.graduated = chosen.and_then(|p| Graduated::from_layer(&p, layer));
-                }
-                ui.end_row();
-
-                if let Some(g) = &mut s.graduated {
-                    ui.label("Sizes");
-                    ui.horizontal(|ui| {
-                        let r = ui.add(
-                            egui::DragValue::new(&mut g.min_radius)
-                                .range(1.0..=40.0)
-                                .suffix(" pt"),
-                        );
-                        a11y::name(&r, "Smallest size");
-                        ui.label("to");
-                        let r = ui.add(
-                            egui::DragValue::new(&mut g.max_radius)
-                                .range(1.0..=60.0)
-                                .suffix(" pt"),
-                        );
-                        a11y::name(&r, "Largest size");
-                    });
-                    ui.end_row();
-                }
-
-                ui.label("Labels");
-                property_combo(
-                    ui,
-                    ("label-by", id),
-                    &mut s.label,
-                    keys,
-                    "no labels",
-                    "Labels from",
-                );
-                ui.end_row();
-
-                ui.label("Legend");
-                let r = ui.checkbox(&mut s.in_legend, "in the legend");
-                a11y::name(&r, format!("{name} in the legend"));
-                ui.end_row();
-
-                ui.label("Legend title");
-                let mut title = s.title.clone().unwrap_or_default();
-                let r = ui.add(
-                    egui::TextEdit::singleline(&mut title)
-                        .hint_text(name.as_str())
-                        .desired_width(150.0),
-                );
-                a11y::name(&r, format!("Legend title of {name}"));
-                if r.changed() {
-                    s.title = Some(title).filter(|t| !t.trim().is_empty());
-                }
-                ui.end_row();
+                symbol_rows(ui, id, name, &mut s);
+                colour_by_rows(ui, id, layer, keys, &mut s);
+                size_by_rows(ui, id, layer, numeric, &mut s);
+                label_and_legend_rows(ui, id, name, keys, &mut s);
             });
         (s != *current).then_some(s)
     }
+}
+
+/// Colour, symbol, point size, line width, fill and opacity.
+fn symbol_rows(ui: &mut egui::Ui, id: LayerId, name: &str, s: &mut LayerStyle) {
+    ui.label("Colour");
+    color_button(ui, &mut s.color, &format!("Colour of {name}"));
+    ui.end_row();
+
+    ui.label("Symbol");
+    let r = ComboBox::from_id_salt(("symbol", id))
+        .selected_text(s.symbol.name())
+        .show_ui(ui, |ui| {
+            for symbol in Symbol::ALL {
+                ui.selectable_value(&mut s.symbol, symbol, symbol.name());
+            }
+        });
+    a11y::name(&r.response, format!("Symbol of {name}"));
+    ui.end_row();
+
+    ui.label("Point size");
+    let r = ui.add(Slider::new(&mut s.point_radius, 2.0..=20.0).suffix(" pt"));
+    a11y::name(&r, format!("Point size of {name}"));
+    ui.end_row();
+
+    ui.label("Line width");
+    let r = ui.add(Slider::new(&mut s.line_width, 0.5..=10.0).suffix(" pt"));
+    a11y::name(&r, format!("Line width of {name}"));
+    ui.end_row();
+
+    ui.label("Fill");
+    let r = ui.add(Slider::new(&mut s.fill_opacity, 0.0..=1.0));
+    a11y::name(&r, format!("Fill opacity of {name}"));
+    ui.end_row();
+
+    ui.label("Opacity");
+    let r = ui.add(Slider::new(&mut s.opacity, 0.0..=1.0));
+    a11y::name(&r, format!("Opacity of {name}"));
+    ui.end_row();
+}
+
+/// "Colour by" a property, and a colour per category.
+fn colour_by_rows(
+    ui: &mut egui::Ui,
+    id: LayerId,
+    layer: &Layer,
+    keys: &[String],
+    s: &mut LayerStyle,
+) {
+    ui.label("Colour by");
+    let by = s.categories.as_ref().map(|c| c.property.clone());
+    let mut chosen = by.clone();
+    property_combo(
+        ui,
+        ("colour-by", id),
+        &mut chosen,
+        keys,
+        "single colour",
+        "Colour by",
+    );
+    if chosen != by {
+        s.categories = chosen.map(|p| Categories::from_layer(&p, layer));
+    }
+    ui.end_row();
+
+    if let Some(c) = &mut s.categories {
+        for class in &mut c.classes {
+            color_button(ui, &mut class.color, &format!("Colour of {}", class.value));
+            ui.label(&class.value);
+            ui.end_row();
+        }
+        color_button(ui, &mut c.other, "Colour of other values");
+        ui.label("other / no value");
+        ui.end_row();
+    }
+}
+
+/// "Size by" a numeric property, and the smallest and largest sizes.
+fn size_by_rows(
+    ui: &mut egui::Ui,
+    id: LayerId,
+    layer: &Layer,
+    numeric: &[String],
+    s: &mut LayerStyle,
+) {
+    ui.label("Size by");
+    let by = s.graduated.as_ref().map(|g| g.property.clone());
+    let mut chosen = by.clone();
+    property_combo(
+        ui,
+        ("size-by", id),
+        &mut chosen,
+        numeric,
+        "fixed size",
+        "Size by",
+    );
+    if chosen != by {
+        s.graduated = chosen.and_then(|p| Graduated::from_layer(&p, layer));
+    }
+    ui.end_row();
+
+    if let Some(g) = &mut s.graduated {
+        ui.label("Sizes");
+        ui.horizontal(|ui| {
+            let r = ui.add(
+                egui::DragValue::new(&mut g.min_radius)
+                    .range(1.0..=40.0)
+                    .suffix(" pt"),
+            );
+            a11y::name(&r, "Smallest size");
+            ui.label("to");
+            let r = ui.add(
+                egui::DragValue::new(&mut g.max_radius)
+                    .range(1.0..=60.0)
+                    .suffix(" pt"),
+            );
+            a11y::name(&r, "Largest size");
+        });
+        ui.end_row();
+    }
+}
+
+/// The label property, whether the layer is in the legend, and its legend title.
+fn label_and_legend_rows(
+    ui: &mut egui::Ui,
+    id: LayerId,
+    name: &str,
+    keys: &[String],
+    s: &mut LayerStyle,
+) {
+    ui.label("Labels");
+    property_combo(
+        ui,
+        ("label-by", id),
+        &mut s.label,
+        keys,
+        "no labels",
+        "Labels from",
+    );
+    ui.end_row();
+
+    ui.label("Legend");
+    let r = ui.checkbox(&mut s.in_legend, "in the legend");
+    a11y::name(&r, format!("{name} in the legend"));
+    ui.end_row();
+
+    ui.label("Legend title");
+    let mut title = s.title.clone().unwrap_or_default();
+    let r = ui.add(
+        egui::TextEdit::singleline(&mut title)
+            .hint_text(name)
+            .desired_width(150.0),
+    );
+    a11y::name(&r, format!("Legend title of {name}"));
+    if r.changed() {
+        s.title = Some(title).filter(|t| !t.trim().is_empty());
+    }
+    ui.end_row();
 }
 
 fn color_button(ui: &mut egui::Ui, color: &mut Rgba, label: &str) {

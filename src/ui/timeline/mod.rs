@@ -393,7 +393,7 @@ impl TimelinePanel {
                 .on_hover_text("Save the map moving through the dates as a GIF, WebP or MP4")
                 .clicked()
             {
-                commands.push(Command::OpenPublish(crate::ui::publish::Dialog::Animation));
+                commands.push(Command::OpenPublish(crate::ui::command::Dialog::Animation));
             }
         });
         self.fields_ui(ui, doc, commands);
@@ -706,9 +706,6 @@ impl TimelinePanel {
         views: &HashMap<LayerId, LayerView>,
         commands: &mut Vec<Command>,
     ) {
-        let mut bin = self.bin();
-        // Bars per layer, stacked, in the layer's colour.
-        let mut series: Vec<(String, Color32, Vec<crate::timeline::BinCount>)> = Vec::new();
         let (first, last) = match self.extent() {
             Some(e) => e,
             None => {
@@ -722,6 +719,60 @@ impl TimelinePanel {
                 return;
             }
         };
+        let (bin, series) = self.layer_series(doc, views, first, last, self.bin());
+        let window = self.window;
+        // A date is written centred on its mark: one too near either end would be cut off by
+        // the plot's edge, so it is left out (the hover label still names every day).
+        let plot_width = f64::from(ui.available_width());
+        let x_fmt = move |mark: egui_plot::GridMark, range: &std::ops::RangeInclusive<f64>| {
+            axis_date(mark.value, range, plot_width)
+        };
+        let response = Plot::new("timeline-histogram")
+            .height(ui.available_height().clamp(70.0, 120.0))
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_scroll(false)
+            .allow_boxed_zoom(false)
+            .allow_double_click_reset(false)
+            .show_grid([false, true])
+            .x_grid_spacer(day_grid)
+            .x_axis_formatter(x_fmt)
+            // Counts are whole numbers: no label between them.
+            .y_axis_formatter(|mark, _| {
+                if mark.value.fract() == 0.0 {
+                    format!("{}", mark.value)
+                } else {
+                    String::new()
+                }
+            })
+            .y_axis_min_width(18.0)
+            .include_y(0.0)
+            .include_x(first.0 as f64 - 0.5)
+            .include_x(last.0 as f64 + 1.5)
+            .label_formatter(|hover| {
+                let p = match hover {
+                    egui_plot::HoverPosition::NearDataPoint { position, .. } => position,
+                    egui_plot::HoverPosition::Elsewhere { position } => position,
+                };
+                Some(Day(p.x.floor() as i64).to_string())
+            })
+            .show(ui, |plot_ui| {
+                plot_bars(plot_ui, &series, window, first, last);
+            });
+        self.histogram_input(&response, bin, commands);
+    }
+
+    /// Bars per layer, stacked, in the layer's colour: the bin (`bin`, or a coarser one
+    /// when it would make too many bars) and each dated layer's counts.
+    fn layer_series(
+        &mut self,
+        doc: &Document,
+        views: &HashMap<LayerId, LayerView>,
+        first: Day,
+        last: Day,
+        mut bin: Bin,
+    ) -> (Bin, Vec<(String, Color32, Vec<crate::timeline::BinCount>)>) {
+        let mut series: Vec<(String, Color32, Vec<crate::timeline::BinCount>)> = Vec::new();
         // The same bins for every layer: count from the common first to the common last day.
         let bins = loop {
             let all = histogram([first, last].map(crate::timeline::When::day), bin, MAX_BARS);
@@ -760,74 +811,7 @@ impl TimelinePanel {
             });
             series.push((layer.name.clone(), color, counts.clone()));
         }
-        let window = self.window;
-        // A date is written centred on its mark: one too near either end would be cut off by
-        // the plot's edge, so it is left out (the hover label still names every day).
-        let plot_width = f64::from(ui.available_width());
-        let x_fmt = move |mark: egui_plot::GridMark, range: &std::ops::RangeInclusive<f64>| {
-            axis_date(mark.value, range, plot_width)
-        };
-        let response = Plot::new("timeline-histogram")
-            .height(ui.available_height().clamp(70.0, 120.0))
-            .allow_drag(false)
-            .allow_zoom(false)
-            .allow_scroll(false)
-            .allow_boxed_zoom(false)
-            .allow_double_click_reset(false)
-            .show_grid([false, true])
-            .x_grid_spacer(day_grid)
-            .x_axis_formatter(x_fmt)
-            // Counts are whole numbers: no label between them.
-            .y_axis_formatter(|mark, _| {
-                if mark.value.fract() == 0.0 {
-                    format!("{}", mark.value)
-                } else {
-                    String::new()
-                }
-            })
-            .y_axis_min_width(18.0)
-            .include_y(0.0)
-            .include_x(first.0 as f64 - 0.5)
-            .include_x(last.0 as f64 + 1.5)
-            .label_formatter(|hover| {
-                let p = match hover {
-                    egui_plot::HoverPosition::NearDataPoint { position, .. } => position,
-                    egui_plot::HoverPosition::Elsewhere { position } => position,
-                };
-                Some(Day(p.x.floor() as i64).to_string())
-            })
-            .show(ui, |plot_ui| {
-                let mut below: Vec<BarChart> = Vec::new();
-                for (name, color, counts) in &series {
-                    let bars = counts
-                        .iter()
-                        .map(|b| {
-                            let width = (b.last.0 - b.first.0 + 1) as f64;
-                            Bar::new(b.first.0 as f64 + width / 2.0, b.count as f64)
-                                .width(width * 0.9)
-                                .name(format!("{name}: {} {} to {}", b.count, b.first, b.last))
-                        })
-                        .collect();
-                    let refs: Vec<&BarChart> = below.iter().collect();
-                    let chart = BarChart::new(name.clone(), bars)
-                        .color(*color)
-                        .stack_on(&refs);
-                    below.push(chart);
-                }
-                for chart in below {
-                    plot_ui.bar_chart(chart);
-                }
-                if !window.is_unbounded() {
-                    let a = window.from.map_or(first.0 as f64 - 1.0, |d| d.0 as f64);
-                    let b = window.to.map_or(last.0 as f64 + 2.0, |d| d.0 as f64 + 1.0);
-                    plot_ui.span(
-                        Span::new("window", a..=b)
-                            .fill(Color32::from_rgba_unmultiplied(250, 200, 0, 50))
-                            .border_color(Color32::from_rgb(200, 150, 0)),
-                    );
-                }
-            });
-        self.histogram_input(&response, bin, commands);
+        (bin, series)
     }
 
     /// A drag on the histogram sets the window to the dragged days; a click, to the bar's bin.
@@ -960,6 +944,45 @@ fn axis_date(day: f64, range: &std::ops::RangeInclusive<f64>, plot_width: f64) -
         String::new()
     } else {
         Day(day.round() as i64).to_string()
+    }
+}
+
+/// The stacked bars of `series` and the time window as a band.
+fn plot_bars(
+    plot_ui: &mut egui_plot::PlotUi<'_>,
+    series: &[(String, Color32, Vec<crate::timeline::BinCount>)],
+    window: Window,
+    first: Day,
+    last: Day,
+) {
+    let mut below: Vec<BarChart> = Vec::new();
+    for (name, color, counts) in series {
+        let bars = counts
+            .iter()
+            .map(|b| {
+                let width = (b.last.0 - b.first.0 + 1) as f64;
+                Bar::new(b.first.0 as f64 + width / 2.0, b.count as f64)
+                    .width(width * 0.9)
+                    .name(format!("{name}: {} {} to {}", b.count, b.first, b.last))
+            })
+            .collect();
+        let refs: Vec<&BarChart> = below.iter().collect();
+        let chart = BarChart::new(name.clone(), bars)
+            .color(*color)
+            .stack_on(&refs);
+        below.push(chart);
+    }
+    for chart in below {
+        plot_ui.bar_chart(chart);
+    }
+    if !window.is_unbounded() {
+        let a = window.from.map_or(first.0 as f64 - 1.0, |d| d.0 as f64);
+        let b = window.to.map_or(last.0 as f64 + 2.0, |d| d.0 as f64 + 1.0);
+        plot_ui.span(
+            Span::new("window", a..=b)
+                .fill(Color32::from_rgba_unmultiplied(250, 200, 0, 50))
+                .border_color(Color32::from_rgb(200, 150, 0)),
+        );
     }
 }
 

@@ -104,7 +104,7 @@ impl Task {
         let output = Output { path: &out, seal };
         let failed = |what: &str, err: &dyn std::error::Error| Outcome::Failed {
             title: format!("Could not write the {what} to {}", out.display()),
-            lines: crate::ui::app::error_chain(err),
+            lines: crate::ui::error_chain::error_chain(err),
         };
         match self {
             Task::Animation {
