@@ -3,8 +3,9 @@
 //!
 //! A layer of a million features must stay small, so a feature read from a file holds only:
 //! a span of the file's text (one shared `Arc<String>` for the whole file), its geometry (a
-//! point inline, anything else boxed with its bounding box), and a lazily filled cell for the
-//! JSON object. The object is parsed from the text the first time [`Feature::object`] (or
+//! point inline; a polygon or multipolygon only as its bounding box, its coordinates read
+//! again from the text when asked for; anything else boxed with its bounding box), and a
+//! lazily filled cell for the JSON object. The object is parsed from the text the first time [`Feature::object`] (or
 //! `properties`, `property`, `name`, ...) is called and kept from then on; bulk scans that only
 //! need the property keys or the geometry type ([`Feature::property_keys`],
 //! [`Feature::geometry_type`]) read the text without keeping anything.
@@ -21,7 +22,7 @@ use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use crate::model::precision;
+use crate::model::{geometry_text, precision};
 
 /// A GeoJSON Feature.
 ///
@@ -33,8 +34,8 @@ use crate::model::precision;
 #[derive(Debug)]
 pub struct Feature {
     original: Option<Original>,
-    /// The object (parsed on first use for a feature read from text) and, for a point, its
-    /// `geo::Geometry` (made on first use of [`Feature::geometry`]).
+    /// The object (parsed on first use for a feature read from text) and, for a point or a
+    /// polygon kept as text, its `geo::Geometry` (made on first use of [`Feature::geometry`]).
     lazy: OnceCell<Box<Lazy>>,
     shape: Shape,
 }
@@ -93,7 +94,7 @@ impl Original {
 #[derive(Debug, Clone, Default)]
 struct Lazy {
     object: OnceCell<Map<String, Value>>,
-    point: OnceCell<Geometry<f64>>,
+    geometry: OnceCell<Geometry<f64>>,
 }
 
 impl Clone for Feature {
@@ -120,9 +121,21 @@ enum Shape {
     /// `"geometry": null` or empty coordinates.
     None,
     Point(Coord<f64>),
+    /// A polygon or multipolygon of a feature read from text: only its bounding box is kept,
+    /// its coordinates are read from the feature's text (its base text, which an edit of
+    /// anything but the geometry leaves as it is) each time they are asked for. A building
+    /// layer's polygons would otherwise take about 220 bytes each on top of the text that
+    /// already holds them.
+    InText(InText),
     /// Shared between clones (a geometry is never changed in place, only replaced), so a copy
     /// of a layer, such as the base kept for a merge, does not copy its geometries.
     Other(Arc<Boxed>),
+}
+
+#[derive(Debug, Clone)]
+struct InText {
+    multi: bool,
+    bbox: Box<Rect<f64>>,
 }
 
 #[derive(Debug, Clone)]
@@ -132,6 +145,23 @@ struct Boxed {
 }
 
 impl Shape {
+    /// The shape of a feature whose base text holds `geometry`: a polygon or multipolygon is
+    /// kept as its bounding box only (see [`Shape::InText`]).
+    fn in_text(geometry: Option<Geometry<f64>>) -> Self {
+        let multi = match &geometry {
+            Some(Geometry::Polygon(_)) => false,
+            Some(Geometry::MultiPolygon(_)) => true,
+            _ => return Self::of(geometry),
+        };
+        match geometry.as_ref().and_then(BoundingRect::bounding_rect) {
+            Some(bbox) => Shape::InText(InText {
+                multi,
+                bbox: Box::new(bbox),
+            }),
+            None => Self::of(geometry),
+        }
+    }
+
     fn of(geometry: Option<Geometry<f64>>) -> Self {
         match geometry {
             None => Shape::None,
@@ -204,13 +234,17 @@ impl Feature {
                 .unwrap_or_default();
             let _ = lazy.set(Box::new(Lazy {
                 object: OnceCell::from(object),
-                point: OnceCell::new(),
+                geometry: OnceCell::new(),
             }));
         }
+        let shape = match original {
+            Some(_) => Shape::in_text(geometry),
+            None => Shape::of(geometry),
+        };
         Self {
             original,
             lazy,
-            shape: Shape::of(geometry),
+            shape,
         }
     }
 
@@ -367,6 +401,30 @@ impl Feature {
         self.lazy.get().is_some_and(|l| l.object.get().is_some())
     }
 
+    /// The bytes this feature holds on the heap besides its own size and the shared text:
+    /// its parsed object and geometry when kept (counted roughly: a box of its own), its
+    /// shape's box. Tests check what a building of a big layer keeps.
+    #[cfg(test)]
+    pub(crate) fn held_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let lazy = self.lazy.get().map_or(0, |lazy| {
+            let geometry = lazy.geometry.get().map_or(0, |g| {
+                use geo::CoordsIter;
+                g.coords_count() * size_of::<Coord<f64>>()
+            });
+            size_of::<Lazy>() + geometry
+        });
+        let shape = match &self.shape {
+            Shape::None | Shape::Point(_) => 0,
+            Shape::InText(_) => size_of::<Rect<f64>>(),
+            Shape::Other(b) => {
+                use geo::CoordsIter;
+                size_of::<Boxed>() + b.geometry.coords_count() * size_of::<Coord<f64>>()
+            }
+        };
+        lazy + shape
+    }
+
     /// The keys of `properties`, in order, without keeping the parsed object: for scans over
     /// every feature of a big layer (a million parsed objects would not fit in memory).
     pub fn property_keys(&self) -> Vec<Cow<'_, str>> {
@@ -416,6 +474,8 @@ impl Feature {
     pub fn geometry_type(&self) -> Option<&'static str> {
         match &self.shape {
             Shape::Point(_) => Some("Point"),
+            Shape::InText(InText { multi: false, .. }) => Some("Polygon"),
+            Shape::InText(InText { multi: true, .. }) => Some("MultiPolygon"),
             Shape::Other(b) => Some(match &b.geometry {
                 Geometry::Point(_) => "Point",
                 Geometry::Line(_) | Geometry::LineString(_) => "LineString",
@@ -443,13 +503,60 @@ impl Feature {
         }
     }
 
-    /// The geometry in lon/lat degrees, `None` for `"geometry": null`.
+    /// The geometry in lon/lat degrees, `None` for `"geometry": null`. A point's geometry and
+    /// a polygon's read from the text are kept from then on: for going over many features
+    /// (drawing, picking, exporting) use [`Feature::with_geometry`], which keeps nothing.
     pub fn geometry(&self) -> Option<&Geometry<f64>> {
         match &self.shape {
             Shape::None => None,
-            Shape::Point(c) => Some(self.lazy().point.get_or_init(|| Point(*c).into())),
+            Shape::Point(c) => Some(self.lazy().geometry.get_or_init(|| Point(*c).into())),
+            Shape::InText(shape) => Some(
+                self.lazy()
+                    .geometry
+                    .get_or_init(|| self.geometry_in_text(shape)),
+            ),
             Shape::Other(b) => Some(&b.geometry),
         }
+    }
+
+    /// Calls `f` with the geometry ([`Feature::geometry`]), reading a polygon kept as text
+    /// without keeping it: for drawing and picking the features in view of a big layer.
+    pub fn with_geometry<R>(&self, f: impl FnOnce(Option<&Geometry<f64>>) -> R) -> R {
+        match &self.shape {
+            Shape::InText(shape) => match self.lazy.get().and_then(|l| l.geometry.get()) {
+                Some(geometry) => f(Some(geometry)),
+                None => f(Some(&self.geometry_in_text(shape))),
+            },
+            _ => f(self.geometry()),
+        }
+    }
+
+    /// The geometry of a [`Shape::InText`] feature, read from its base text. The text was
+    /// checked when it was read, so this does not fail; if it did, the polygon is empty.
+    fn geometry_in_text(&self, shape: &InText) -> Geometry<f64> {
+        let read = self.base_text().and_then(geometry_text::polygons);
+        match (read, shape.multi) {
+            (Some(polygons), true) => Geometry::MultiPolygon(geo::MultiPolygon(polygons)),
+            (Some(mut polygons), false) if polygons.len() == 1 => {
+                Geometry::Polygon(polygons.remove(0))
+            }
+            (_, true) => Geometry::MultiPolygon(geo::MultiPolygon(Vec::new())),
+            (_, false) => Geometry::Polygon(geo::Polygon::empty()),
+        }
+    }
+
+    /// A [`Shape::InText`] geometry made a geometry of its own, for a feature about to let go
+    /// of its text.
+    fn own_geometry(&mut self) {
+        if let Shape::InText(shape) = &self.shape {
+            let geometry = self.geometry_in_text(shape);
+            self.shape = Shape::of(Some(geometry));
+        }
+    }
+
+    /// Whether the feature has a geometry (not `"geometry": null` or empty coordinates).
+    pub fn has_geometry(&self) -> bool {
+        !matches!(self.shape, Shape::None)
     }
 
     /// The position of a point feature, without making a `geo::Geometry` for it (drawing and
@@ -466,6 +573,7 @@ impl Feature {
         match &self.shape {
             Shape::None => None,
             Shape::Point(c) => Some(Rect::new(*c, *c)),
+            Shape::InText(shape) => Some(*shape.bbox),
             Shape::Other(b) => b.bbox,
         }
     }
@@ -537,7 +645,7 @@ impl Feature {
         }
         self.shape = Shape::of(geometry);
         if let Some(lazy) = self.lazy.get_mut() {
-            lazy.point = OnceCell::new();
+            lazy.geometry = OnceCell::new();
         }
     }
 
@@ -561,7 +669,7 @@ impl Feature {
         self.object_mut().insert("geometry".into(), json);
         self.shape = Shape::of(geometry);
         if let Some(lazy) = self.lazy.get_mut() {
-            lazy.point = OnceCell::new();
+            lazy.geometry = OnceCell::new();
         }
     }
 
@@ -575,8 +683,9 @@ impl Feature {
     pub fn rebased(&self, saved: &Feature, row: Option<&Feature>) -> Feature {
         let Some(row) = row else {
             let mut feature = self.clone();
-            // The object is parsed from the old text before that text is let go.
+            // The object and the geometry are read from the old text before it is let go.
             feature.object();
+            feature.own_geometry();
             feature.original = None;
             return feature;
         };
@@ -907,6 +1016,42 @@ mod tests {
             moved.object()["geometry"]["coordinates"],
             json!([105.0, 12.0])
         );
+    }
+
+    #[test]
+    fn a_polygon_read_from_text_keeps_only_its_box() {
+        let text = Arc::new(
+            r#"[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[104.9,11.5],[104.9004,11.5],[104.9004,11.5003],[104.9,11.5]]]},"properties":{"name":"B"}}]"#
+                .to_owned(),
+        );
+        let ring = vec![
+            (104.9, 11.5),
+            (104.9004, 11.5),
+            (104.9004, 11.5003),
+            (104.9, 11.5),
+        ];
+        let square: Geometry<f64> =
+            geo::Polygon::new(geo::LineString::from(ring), Vec::new()).into();
+        let f = Feature::read(&text, 1..text.len() - 1, Some(square.clone()));
+        // A building of a 300,000-building layer: 48 bytes and its box, nothing else (its
+        // coordinates are in the shared text). Boxed with its geometry it took about 220.
+        assert_eq!(f.held_bytes(), std::mem::size_of::<Rect<f64>>());
+        assert_eq!(f.geometry_type(), Some("Polygon"));
+        assert_eq!(f.bbox(), square.bounding_rect());
+        assert_eq!(f.with_geometry(|g| g.cloned()), Some(square.clone()));
+        assert_eq!(f.held_bytes(), 32, "drawing or picking keeps nothing");
+        let copy = f.clone();
+        assert_eq!(copy.held_bytes(), 32);
+        assert_eq!(f.geometry(), Some(&square));
+        assert!(f.held_bytes() > 32, "asked for by itself, it is kept");
+        // Edited but for its geometry, it still reads it from its text; let go of the text
+        // (rebased on a deleted row), it keeps a geometry of its own.
+        let mut named = copy.clone();
+        named.set_property("name", serde_json::json!("C"));
+        assert_eq!(named.with_geometry(|g| g.cloned()), Some(square.clone()));
+        let gone = named.rebased(&copy, None);
+        assert!(gone.base_text().is_none());
+        assert_eq!(gone.geometry(), Some(&square));
     }
 
     #[test]

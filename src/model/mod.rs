@@ -8,6 +8,7 @@
 pub mod density;
 mod document;
 mod feature;
+mod geometry_text;
 pub mod json_text;
 mod layer;
 pub mod picture;

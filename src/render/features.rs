@@ -9,7 +9,7 @@ use egui::{Color32, Shape, Stroke};
 use geo::{Geometry, LineString, Point, Polygon, Rect, TriangulateEarcut};
 use walkers::Projector;
 
-use crate::model::{Document, FeatureRef, LayerId, SpatialIndex};
+use crate::model::{Document, Feature, FeatureRef, LayerId, SpatialIndex};
 use crate::render::basemap::viewport_of;
 use crate::render::density::{Plan, paint_cells};
 use crate::render::frame_cache::FrameCache;
@@ -57,11 +57,11 @@ pub(crate) fn paint_layers(
                 }
                 continue;
             }
-            let Some(geometry) = feature.geometry() else {
+            if !feature.has_geometry() {
                 continue;
-            };
+            }
             if let Some(b) = feature.bbox()
-                && dots.add(&to_screen, b, geometry, &style)
+                && dots.add(&to_screen, b, feature.geometry_type(), &style)
             {
                 continue;
             }
@@ -75,7 +75,7 @@ pub(crate) fn paint_layers(
                 to_screen: &to_screen,
                 style: &style,
             };
-            draw.geometry(geometry, Some((r, &mut *fills)));
+            draw.feature(feature, r, fills);
         }
         paint_points(painter, &points, view.style().symbol);
         dots.paint(painter);
@@ -100,24 +100,19 @@ impl Dots {
         }
     }
 
-    /// Add `geometry` (with box `bbox`) as a dot if it is that small on screen: a square as
-    /// wide as the box and the outline's stroke, with a soft edge as egui gives strokes.
-    /// Returns whether it was added.
+    /// Add a geometry of GeoJSON type `kind` (with box `bbox`) as a dot if it is that small on
+    /// screen: a square as wide as the box and the outline's stroke, with a soft edge as egui
+    /// gives strokes. Returns whether it was added.
     fn add(
         &mut self,
         to_screen: &UnitToScreen,
         bbox: Rect<f64>,
-        geometry: &Geometry<f64>,
+        kind: Option<&str>,
         style: &FeatureStyle,
     ) -> bool {
-        let width = match geometry {
-            Geometry::LineString(_) | Geometry::MultiLineString(_) | Geometry::Line(_) => {
-                style.line_width
-            }
-            Geometry::Polygon(_)
-            | Geometry::MultiPolygon(_)
-            | Geometry::Rect(_)
-            | Geometry::Triangle(_) => OUTLINE * style.line_width,
+        let width = match kind {
+            Some("LineString" | "MultiLineString") => style.line_width,
+            Some("Polygon" | "MultiPolygon") => OUTLINE * style.line_width,
             _ => return false,
         };
         let a = to_screen.screen(mercator_unit(bbox.min()));
@@ -242,6 +237,23 @@ impl Fill {
 }
 
 impl Draw<'_> {
+    /// Draw a feature of a layer; a polygon is read (from its text, if it keeps only its box)
+    /// only when its [`Fill`] is not kept from the last frame.
+    fn feature(&self, feature: &Feature, r: FeatureRef, fills: &mut FrameCache<FeatureRef, Fill>) {
+        if matches!(feature.geometry_type(), Some("Polygon" | "MultiPolygon")) {
+            let fill = fills.get_or_insert_with(r, || {
+                feature.with_geometry(|g| g.map(Fill::of).unwrap_or_default())
+            });
+            self.fill(fill);
+        } else {
+            feature.with_geometry(|g| {
+                if let Some(g) = g {
+                    self.geometry(g, Some((r, fills)));
+                }
+            });
+        }
+    }
+
     /// Draw `geometry`; a polygon's [`Fill`] is kept in `fills` under the feature's reference
     /// (worked out anew without one).
     fn geometry(

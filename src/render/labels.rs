@@ -112,7 +112,7 @@ pub(crate) fn place_data_labels(
             let text = text?;
             let (anchor, point) = match feature.point() {
                 Some(p) => (p, true),
-                None => (feature.geometry().and_then(label_anchor)?, false),
+                None => (feature.with_geometry(|g| g.and_then(label_anchor))?, false),
             };
             Some(LabelText {
                 text,

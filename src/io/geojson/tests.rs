@@ -637,3 +637,27 @@ fn a_new_layer_of_new_features_reads_back_as_valid_geojson() {
     );
     assert!(again.warnings.is_empty(), "{:?}", again.warnings);
 }
+
+#[test]
+fn a_polygon_kept_as_text_reads_back_as_the_checker_converted_it() {
+    let geometries = [
+        r#"{"type":"Polygon","coordinates":[[[104.9,11.5,3],[104.91,11.5,3],[104.91,11.51,3],[104.9,11.5,3]],[[104.901,11.501],[104.902,11.5015],[104.9015,11.502],[104.901,11.501]]]}"#,
+        r#"{"coordinates":[[[[1,2],[3,2],[3,4],[1,2]]],[[[10,10],[11,10],[11,11],[10,10]],[[10.2,10.2],[10.4,10.2],[10.4,10.4],[10.2,10.2]]]],"type":"MultiPolygon"}"#,
+        r#"{"type":"Polygon","coordinates":[[[0,0],[1e-3,0],[1e-3,2.5E-3],[0.0,0]]]}"#,
+    ];
+    for g in geometries {
+        let feature = format!(r#"{{"type":"Feature","geometry":{g},"properties":{{"name":"x"}}}}"#);
+        // A lone Feature keeps the geometry the checker converted; features of a collection
+        // keep their polygons as text and read them again when asked.
+        let single = read_str(&feature, "one.geojson").expect("valid");
+        let checked = single.features[0].geometry().cloned();
+        assert!(checked.is_some());
+        let many = read_str(&fc(&format!("{feature},\n{feature}")), "many.geojson").expect("valid");
+        for f in &many.features {
+            assert_eq!(f.with_geometry(|g| g.cloned()), checked, "{g}");
+            assert_eq!(f.bbox(), single.features[0].bbox());
+            assert_eq!(f.geometry_type(), single.features[0].geometry_type());
+        }
+        assert_eq!(many.features[1].geometry(), checked.as_ref());
+    }
+}

@@ -44,13 +44,12 @@ pub(crate) fn hit_test(
         {
             let feature = &layer.features[index];
             // A point is measured without making its `geo::Geometry`.
-            let picked = match (feature.point(), feature.geometry()) {
-                (Some(c), _) => {
+            let picked = match feature.point() {
+                Some(c) => {
                     let d = screen(projector, c).distance(pos);
                     (d <= PICK_TOLERANCE_PX).then_some((0, d))
                 }
-                (None, Some(geometry)) => pick_distance(projector, geometry, pos, here),
-                (None, None) => None,
+                None => feature.with_geometry(|g| pick_distance(projector, g?, pos, here)),
             };
             if let Some((rank, dist)) = picked {
                 let r = FeatureRef {
