@@ -15,7 +15,7 @@
 //! the spatial index the format's readers
 //! use; a column per property (Long, Double, Bool or String; lists and objects as JSON text).
 
-use std::io::Cursor;
+use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
 
 use flatgeobuf::{
     ColumnType, FallibleStreamingIterator as _, FgbCrs, FgbReader, FgbWriter, FgbWriterOptions,
@@ -36,10 +36,19 @@ const FORMAT: &str = "FlatGeobuf";
 
 /// Read a FlatGeobuf file's bytes as one layer.
 pub fn read_fgb(bytes: &[u8], name: &str) -> Result<Layer, ReadError> {
+    read_fgb_from(Cursor::new(bytes), name)
+}
+
+/// Read a FlatGeobuf file as one layer, a feature at a time from `source` (a file is never
+/// held whole: memory holds the layer being made and one feature).
+pub fn read_fgb_from(source: impl Read + Seek, name: &str) -> Result<Layer, ReadError> {
     let fail = |message: String| format_error(name, FORMAT, None, message);
-    check_layout(bytes).map_err(&fail)?;
-    let reader = FgbReader::open(Cursor::new(bytes))
-        .map_err(|e| fail(format!("its header cannot be read: {e}")))?;
+    let mut source = BufReader::new(source);
+    let io = |e: std::io::Error| fail(format!("it cannot be read: {e}"));
+    check_layout(&mut source).map_err(&fail)?;
+    source.rewind().map_err(io)?;
+    let reader =
+        FgbReader::open(source).map_err(|e| fail(format!("its header cannot be read: {e}")))?;
     let header = reader.header();
     let crs = match header.crs() {
         Some(c) if c.code() == 4326 => Some(Crs::Wgs84),
@@ -124,28 +133,50 @@ pub fn read_fgb(bytes: &[u8], name: &str) -> Result<Layer, ReadError> {
 }
 
 /// Walk the file's layout: magic bytes, header size, index size (from the header's feature
-/// count and node size) and every feature's size prefix must lie inside the file.
-fn check_layout(bytes: &[u8]) -> Result<(), String> {
-    let u32_at = |at: usize| -> Option<usize> {
-        Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?) as usize)
+/// count and node size) and every feature's size prefix must lie inside the file. Reads only
+/// the header and each feature's 4-byte size, skipping the rest.
+fn check_layout<R: Read + Seek>(source: &mut BufReader<R>) -> Result<(), String> {
+    let io = |e: std::io::Error| format!("it cannot be read: {e}");
+    let len = source.seek(SeekFrom::End(0)).map_err(io)?;
+    let len = usize::try_from(len).unwrap_or(usize::MAX);
+    source.rewind().map_err(io)?;
+    // The little-endian u32 at byte `at`, reading from byte `*pos` (the source's position).
+    let u32_at = |source: &mut BufReader<R>, pos: &mut usize, at: usize| -> Option<usize> {
+        if at.checked_add(4)? > len {
+            return None;
+        }
+        source
+            .seek_relative(i64::try_from(at).ok()? - i64::try_from(*pos).ok()?)
+            .ok()?;
+        let mut b = [0u8; 4];
+        source.read_exact(&mut b).ok()?;
+        *pos = at + 4;
+        Some(u32::from_le_bytes(b) as usize)
     };
-    if bytes.len() < 12 || &bytes[..3] != b"fgb" {
+    let mut pos = 0usize;
+    let mut magic = [0u8; 3];
+    if len < 12 || source.read_exact(&mut magic).is_err() || &magic != b"fgb" {
         return Err("it does not start as a FlatGeobuf file does".into());
     }
-    let header_size = u32_at(8).ok_or("its header size is cut off")?;
+    pos += 3;
+    let header_size = u32_at(source, &mut pos, 8).ok_or("its header size is cut off")?;
     let mut at = 12usize
         .checked_add(header_size)
-        .filter(|e| *e <= bytes.len())
+        .filter(|e| *e <= len)
         .ok_or_else(|| {
             format!("its header claims {header_size} bytes, past the end of the file")
         })?;
     // The index size depends on the header, which the crate parses; read the two fields it
     // needs through the crate (verified FlatBuffers) once the header is known to fit.
-    let reader = FgbReader::open(Cursor::new(bytes))
-        .map_err(|e| format!("its header cannot be read: {e}"))?;
+    source.rewind().map_err(io)?;
+    let reader =
+        FgbReader::open(&mut *source).map_err(|e| format!("its header cannot be read: {e}"))?;
     let header = reader.header();
     let count = usize::try_from(header.features_count()).unwrap_or(usize::MAX);
     let node_size = usize::from(header.index_node_size());
+    drop(reader);
+    source.rewind().map_err(io)?;
+    pos = 0;
     if node_size > 0 && count > 0 {
         if node_size < 2 {
             return Err(format!(
@@ -153,10 +184,9 @@ fn check_layout(bytes: &[u8]) -> Result<(), String> {
             ));
         }
         // Each feature takes at least 4 bytes for its size and 40 for its index entry.
-        if count > bytes.len() / 44 {
+        if count > len / 44 {
             return Err(format!(
-                "its header claims {count} features, more than its {} bytes can hold",
-                bytes.len()
+                "its header claims {count} features, more than its {len} bytes can hold"
             ));
         }
         let mut n = count;
@@ -171,21 +201,20 @@ fn check_layout(bytes: &[u8]) -> Result<(), String> {
         at = nodes
             .checked_mul(40)
             .and_then(|size| at.checked_add(size))
-            .filter(|e| *e <= bytes.len())
+            .filter(|e| *e <= len)
             .ok_or("its spatial index reaches past the end of the file")?;
     }
     let mut feature = 0usize;
-    while at < bytes.len() {
+    while at < len {
         feature += 1;
-        let size =
-            u32_at(at).ok_or_else(|| format!("feature {feature} is cut off at byte {at}"))?;
+        let size = u32_at(source, &mut pos, at)
+            .ok_or_else(|| format!("feature {feature} is cut off at byte {at}"))?;
         at = at
             .checked_add(4 + size)
-            .filter(|e| *e <= bytes.len())
+            .filter(|e| *e <= len)
             .ok_or_else(|| {
                 format!(
-                    "feature {feature} at byte {at} claims {size} bytes, past the end of the file ({} bytes)",
-                    bytes.len()
+                    "feature {feature} at byte {at} claims {size} bytes, past the end of the file ({len} bytes)"
                 )
             })?;
     }

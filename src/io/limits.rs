@@ -64,6 +64,24 @@ pub fn read_entry(entry: impl std::io::Read, name: &str) -> Result<Vec<u8>, Stri
     Ok(bytes)
 }
 
+/// Inflate an archive entry to a private temporary file (deleted when closed), refusing one
+/// that inflates past [`max_inflated_bytes`] without inflating more than that; the file is
+/// returned at its start. Memory holds only a copy buffer, however large the entry.
+pub fn spool_entry(entry: impl std::io::Read, name: &str) -> Result<std::fs::File, String> {
+    use std::io::Seek as _;
+    let limit = max_inflated_bytes();
+    let mut file = tempfile::tempfile()
+        .map_err(|e| format!("cannot make a temporary file for {name}: {e}"))?;
+    let copied = std::io::copy(&mut entry.take(limit.saturating_add(1)), &mut file)
+        .map_err(|e| format!("cannot inflate {name}: {e}"))?;
+    if copied > limit {
+        return Err(inflated_message(name, limit));
+    }
+    file.rewind()
+        .map_err(|e| format!("cannot read back {name}: {e}"))?;
+    Ok(file)
+}
+
 /// Where JSON text nests deeper than [`max_depth`]: the byte offset of the first `[` or `{`
 /// past the limit, or `None` when the text stays within it (syntax is not checked here). Every
 /// reader of JSON text runs this before parsing, which then runs without serde_json's own

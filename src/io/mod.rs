@@ -88,6 +88,13 @@ pub fn read_layers_with(path: &Path, progress: &Progress) -> Result<Vec<Layer>, 
             source,
         })
     };
+    // Shapefiles and FlatGeobuf are read from the file a record at a time, never whole.
+    let open = || {
+        std::fs::File::open(path).map_err(|source| ReadError::Io {
+            path: path.to_owned(),
+            source,
+        })
+    };
     // A sealed file is decrypted first; its format is then found from what it holds (and its
     // name without `.age`).
     let mut plain = None;
@@ -131,11 +138,13 @@ pub fn read_layers_with(path: &Path, progress: &Progress) -> Result<Vec<Layer>, 
         Format::Kmz => kml::read_kmz(&read()?, &name)?,
         Format::Csv => vec![csv::read_csv(&text(read()?, "CSV")?, &name)?],
         Format::Gpx => vec![gpx::read_gpx(&text(read()?, "GPX")?, &name)?],
-        Format::Shapefile if sealed || is_zip(path) => shapefile::read_zip(&read()?, &name)?,
+        Format::Shapefile if sealed => shapefile::read_zip(&read()?, &name)?,
+        Format::Shapefile if is_zip(path) => shapefile::read_zip_from(open()?, &name)?,
         Format::Shapefile => shapefile::read_path(path)?,
         Format::GeoPackage if sealed => geopackage::read_bytes(&read()?, &name)?,
         Format::GeoPackage => geopackage::read_path(path, &name)?,
-        Format::FlatGeobuf => vec![flatgeobuf::read_fgb(&read()?, &name)?],
+        Format::FlatGeobuf if sealed => vec![flatgeobuf::read_fgb(&read()?, &name)?],
+        Format::FlatGeobuf => vec![flatgeobuf::read_fgb_from(open()?, &name)?],
         Format::TopoJson => topojson::read_topojson(&read()?, &name)?,
     };
     if progress.cancelled() {

@@ -10,10 +10,13 @@
 //! without decimals gives integers) and their encoding (the `.cpg`, else the code page the
 //! `.dbf` names, else ISO-8859-1, as GDAL reads them). Positions are reprojected from the `.prj`'s CRS to WGS84
 //! ([`Crs`]); without a `.prj` they are read as WGS84 only when every one of them can be a
-//! longitude/latitude, and a `.prj` that cannot be read is an error. Before the crate reads
-//! anything, every record of the `.shp` is checked to lie inside the file with counts that fit
-//! its length, so a hostile file is refused with the record and byte it goes wrong at instead
-//! of making the reader allocate what it claims.
+//! longitude/latitude, and a `.prj` that cannot be read is an error. The `.shp` and `.dbf` are
+//! read from the file one record at a time (never whole), so memory holds the layer being
+//! made and one record; a `.zip`'s entries are first inflated to private temporary files
+//! (each refused past [`limits::max_inflated_bytes`]). Before the crate reads a `.shp`
+//! record, the record is checked to lie inside the file with counts that fit its length, so
+//! a hostile file is refused with the record and byte it goes wrong at instead of making the
+//! reader allocate what it claims.
 //!
 //! Writing: one kind of geometry per file (points, lines or polygons, their Z types when the
 //! layer has altitudes; several kinds are
@@ -21,7 +24,8 @@
 //! UTF-8 (`.cpg`) with names cut to dBase's 10 bytes (made unique) and text to 254 bytes.
 
 use std::collections::HashSet;
-use std::io::Cursor;
+use std::fs::File;
+use std::io::{BufReader, Cursor, Read, Seek};
 use std::path::{Path, PathBuf};
 
 use geo::{Contains as _, Coord, Geometry, LineString, MultiLineString, MultiPoint, Polygon};
@@ -31,7 +35,7 @@ use shapefile::record::multipoint::GenericMultipoint;
 use shapefile::record::polygon::GenericPolygon;
 use shapefile::record::polyline::GenericPolyline;
 use shapefile::record::traits::{GrowablePoint, HasXY, ShrinkablePoint};
-use shapefile::{PolygonRing, Shape};
+use shapefile::{PolygonRing, ReadableShape as _, Shape};
 
 use super::convert::{Converted, M_LEFT_OUT, geojson_with_z};
 use super::crs::{self, Crs};
@@ -39,7 +43,7 @@ use super::table::{Kind, Table};
 use super::{ReadError, format_error, limits};
 use crate::model::{Layer, LayerKind, Problem, Severity};
 
-/// The files of one shapefile, read whole.
+/// The files of one shapefile held in memory (a decrypted archive's, or a test's).
 pub struct Parts {
     pub name: String,
     pub shp: Vec<u8>,
@@ -66,7 +70,9 @@ pub fn read_path(path: &Path) -> Result<Vec<Layer>, ReadError> {
             (same_stem && same_ext).then_some(p)
         })
     };
-    let read = |p: PathBuf| std::fs::read(&p).map_err(|source| ReadError::Io { path: p, source });
+    let io = |p: PathBuf| move |source| ReadError::Io { path: p, source };
+    let read = |p: PathBuf| std::fs::read(&p).map_err(io(p));
+    let open = |p: PathBuf| File::open(&p).map(BufReader::new).map_err(io(p));
     let shp = sibling("shp").ok_or_else(|| {
         format_error(
             &name,
@@ -75,20 +81,30 @@ pub fn read_path(path: &Path) -> Result<Vec<Layer>, ReadError> {
             "the .shp file beside it is missing".into(),
         )
     })?;
-    let parts = Parts {
-        name: file_name(&shp),
-        shp: read(shp)?,
-        dbf: sibling("dbf").map(read).transpose()?,
-        prj: sibling("prj").map(read).transpose()?,
-        cpg: sibling("cpg").map(read).transpose()?,
-    };
-    read_parts(parts).map(|l| vec![l])
+    let prj = sibling("prj").map(read).transpose()?;
+    let cpg = sibling("cpg").map(read).transpose()?;
+    let dbf = sibling("dbf").map(open).transpose()?;
+    let layer = read_files(
+        &file_name(&shp),
+        open(shp)?,
+        dbf,
+        prj.as_deref(),
+        cpg.as_deref(),
+    )?;
+    Ok(vec![layer])
 }
 
-/// Read every shapefile in a zip archive, one layer each.
+/// Read every shapefile in a zip archive held in memory, one layer each.
 pub fn read_zip(bytes: &[u8], name: &str) -> Result<Vec<Layer>, ReadError> {
+    read_zip_from(Cursor::new(bytes), name)
+}
+
+/// Read every shapefile in a zip archive, one layer each. Its `.shp` and `.dbf` entries are
+/// inflated to private temporary files (each refused past the inflated-size limit) and read
+/// from there a record at a time; the `.prj` and `.cpg` are read whole.
+pub fn read_zip_from(source: impl Read + Seek, name: &str) -> Result<Vec<Layer>, ReadError> {
     let fail = |message: String| format_error(name, FORMAT, None, message);
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+    let mut archive = zip::ZipArchive::new(source)
         .map_err(|e| fail(format!("not a readable zip archive: {e}")))?;
     let names: Vec<String> = archive.file_names().map(str::to_owned).collect();
     let shps: Vec<&String> = names
@@ -111,28 +127,41 @@ pub fn read_zip(bytes: &[u8], name: &str) -> Result<Vec<Layer>, ReadError> {
     let mut layers = Vec::new();
     for shp in shps {
         let stem = &shp[..shp.len() - 4];
-        let mut entry = |ext: &str| -> Result<Option<Vec<u8>>, ReadError> {
+        let find = |ext: &str| {
             let dotted = format!(".{ext}");
-            let Some(found) = names.iter().find(|n| {
+            names.iter().find(|n| {
                 n.starts_with(stem)
                     && n.get(stem.len()..)
                         .is_some_and(|e| e.eq_ignore_ascii_case(&dotted))
-            }) else {
+            })
+        };
+        let cannot_open = |found: &str, e| fail(format!("cannot open {found} in the archive: {e}"));
+        let mut read = |ext: &str| -> Result<Option<Vec<u8>>, ReadError> {
+            let Some(found) = find(ext) else {
                 return Ok(None);
             };
-            let file = archive
-                .by_name(found)
-                .map_err(|e| fail(format!("cannot open {found} in the archive: {e}")))?;
-            limits::read_entry(file, found).map(Some).map_err(fail)
+            let entry = archive.by_name(found).map_err(|e| cannot_open(found, e))?;
+            limits::read_entry(entry, found).map(Some).map_err(fail)
         };
-        let parts = Parts {
-            name: format!("{name}/{}", shp.rsplit('/').next().unwrap_or(shp)),
-            shp: entry("shp")?.unwrap_or_default(),
-            dbf: entry("dbf")?,
-            prj: entry("prj")?,
-            cpg: entry("cpg")?,
+        let (prj, cpg) = (read("prj")?, read("cpg")?);
+        let mut spool = |ext: &str| -> Result<Option<BufReader<File>>, ReadError> {
+            let Some(found) = find(ext) else {
+                return Ok(None);
+            };
+            let entry = archive.by_name(found).map_err(|e| cannot_open(found, e))?;
+            limits::spool_entry(entry, found)
+                .map(|file| Some(BufReader::new(file)))
+                .map_err(fail)
         };
-        layers.push(read_parts(parts)?);
+        let (shp_file, dbf) = (spool("shp")?, spool("dbf")?);
+        let shp_file = shp_file.ok_or_else(|| fail(format!("cannot open {shp} in the archive")))?;
+        layers.push(read_files(
+            &format!("{name}/{}", shp.rsplit('/').next().unwrap_or(shp)),
+            shp_file,
+            dbf,
+            prj.as_deref(),
+            cpg.as_deref(),
+        )?);
     }
     Ok(layers)
 }
@@ -143,13 +172,28 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
-/// Read one shapefile's files as a layer.
+/// Read one shapefile's files, held in memory, as a layer.
 pub fn read_parts(parts: Parts) -> Result<Layer, ReadError> {
-    let name = parts.name.clone();
-    let fail = |message: String| format_error(&name, FORMAT, None, message);
-    let mut shp = parts.shp;
-    let records = check_shp(&mut shp).map_err(fail)?;
-    let mut layer = Layer::new(name.clone(), LayerKind::Data);
+    read_files(
+        &parts.name,
+        Cursor::new(parts.shp),
+        parts.dbf.map(Cursor::new),
+        parts.prj.as_deref(),
+        parts.cpg.as_deref(),
+    )
+}
+
+/// Read one shapefile as a layer named `name`: its `.shp` and `.dbf` read a record at a
+/// time, its `.prj` and `.cpg` given whole.
+fn read_files(
+    name: &str,
+    shp: impl Read,
+    dbf: Option<impl Read + Seek>,
+    prj: Option<&[u8]>,
+    cpg: Option<&[u8]>,
+) -> Result<Layer, ReadError> {
+    let fail = |message: String| format_error(name, FORMAT, None, message);
+    let mut layer = Layer::new(name.to_owned(), LayerKind::Data);
     let mut warn = |message: String| {
         layer.warnings.push(Problem {
             severity: Severity::Warning,
@@ -159,7 +203,7 @@ pub fn read_parts(parts: Parts) -> Result<Layer, ReadError> {
             message,
         })
     };
-    let crs = match &parts.prj {
+    let crs = match prj {
         Some(prj) => Some(
             Crs::from_wkt(&String::from_utf8_lossy(prj)).map_err(|e| fail(format!(".prj: {e}")))?,
         ),
@@ -168,14 +212,13 @@ pub fn read_parts(parts: Parts) -> Result<Layer, ReadError> {
     if let Some(warning) = crs.as_ref().and_then(Crs::shift_warning) {
         warn(warning);
     }
-    let mut shapes = shapefile::ShapeReader::new(Cursor::new(shp))
-        .map_err(|e| fail(format!("the .shp cannot be read: {e}")))?;
-    let mut geometries = Vec::with_capacity(records.min(1 << 20));
+    let mut geometries = Vec::new();
     // The Z of each record's positions, for a Z shapefile.
-    let mut heights = Vec::with_capacity(records.min(1 << 20));
+    let mut heights = Vec::new();
     let mut measured = false;
-    for (i, shape) in shapes.iter_shapes().take(records).enumerate() {
-        let shape = shape.map_err(|e| fail(format!("record {}: {e}", i + 1)))?;
+    let mut records = ShpRecords::new(shp).map_err(fail)?;
+    while let Some(shape) = records.next_shape().map_err(fail)? {
+        let i = geometries.len();
         let (g, z) = match geometry(shape) {
             Ok(Some(shaped)) => {
                 measured |= shaped.measured;
@@ -219,6 +262,7 @@ pub fn read_parts(parts: Parts) -> Result<Layer, ReadError> {
     }
     // Each .dbf record becomes a feature as it is read (with its shape): no list of every
     // record's properties is held beside the file.
+    let records = geometries.len();
     let mut features = Converted::default();
     let mut shapes = geometries.into_iter().zip(heights);
     let mut push = |properties: Map<String, Value>| {
@@ -228,8 +272,8 @@ pub fn read_parts(parts: Parts) -> Result<Layer, ReadError> {
             .map_or(Value::Null, |g| geojson_with_z(g, z.as_deref()));
         features.push(None, json, properties, geometry);
     };
-    match &parts.dbf {
-        Some(dbf) => attributes(dbf, parts.cpg.as_deref(), records, push).map_err(fail)?,
+    match dbf {
+        Some(dbf) => attributes(dbf, cpg, records, push).map_err(fail)?,
         None => {
             warn("no .dbf beside the .shp: the features have no attributes".into());
             (0..records).for_each(|_| push(Map::new()));
@@ -239,76 +283,131 @@ pub fn read_parts(parts: Parts) -> Result<Layer, ReadError> {
     Ok(layer)
 }
 
-/// Check every record of a `.shp` before the crate reads it: each lies inside the file, and
-/// its point and part counts fit its length. Returns how many records there are, and makes
-/// the header's file length the checked one.
-fn check_shp(shp: &mut [u8]) -> Result<usize, String> {
-    let be = |b: &[u8], at: usize| i32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
-    let le = |b: &[u8], at: usize| i32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
-    if shp.len() < 100 {
-        return Err(format!(
-            "the .shp is {} bytes long, shorter than its 100-byte header",
-            shp.len()
-        ));
+/// The records of a `.shp`, read one at a time from its source. Each record is checked before
+/// the crate reads it: it lies inside the file, and its point and part counts fit its length.
+struct ShpRecords<R> {
+    source: R,
+    /// The byte the next record starts at.
+    at: usize,
+    /// How many records have been read.
+    count: usize,
+    /// The record being read (reused from one record to the next).
+    body: Vec<u8>,
+}
+
+/// Read from `source` until `buf` is full or the source ends; returns how many bytes came.
+fn read_up_to(source: &mut impl Read, buf: &mut [u8]) -> Result<usize, String> {
+    let mut got = 0;
+    while got < buf.len() {
+        match source.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(format!("the .shp cannot be read: {e}")),
+        }
     }
-    if be(shp, 0) != 9994 {
-        return Err("the .shp does not start as a shapefile does (file code 9994)".into());
+    Ok(got)
+}
+
+impl<R: Read> ShpRecords<R> {
+    /// Check the `.shp`'s 100-byte header.
+    fn new(mut source: R) -> Result<Self, String> {
+        let mut header = [0u8; 100];
+        let got = read_up_to(&mut source, &mut header)?;
+        if got < 100 {
+            return Err(format!(
+                "the .shp is {got} bytes long, shorter than its 100-byte header"
+            ));
+        }
+        if header[..4] != 9994i32.to_be_bytes() {
+            return Err("the .shp does not start as a shapefile does (file code 9994)".into());
+        }
+        Ok(Self {
+            source,
+            at: 100,
+            count: 0,
+            body: Vec::new(),
+        })
     }
-    let mut at = 100usize;
-    let mut count = 0usize;
-    while at + 8 <= shp.len() {
-        let n = count + 1;
-        let words = be(shp, at + 4);
+
+    /// The next record's shape, or `None` at the end of the file (a record header cut short
+    /// at the very end is left out, as before).
+    fn next_shape(&mut self) -> Result<Option<Shape>, String> {
+        let mut head = [0u8; 8];
+        if read_up_to(&mut self.source, &mut head)? < 8 {
+            return Ok(None);
+        }
+        let (n, at) = (self.count + 1, self.at);
+        let words = i32::from_be_bytes([head[4], head[5], head[6], head[7]]);
         let length = usize::try_from(words)
             .ok()
             .and_then(|w| w.checked_mul(2))
-            .filter(|l| *l >= 4 && at + 8 + l <= shp.len())
+            .filter(|l| *l >= 4)
             .ok_or_else(|| {
                 format!(
-                    "record {n} at byte {at} claims {} bytes, but the .shp ends at byte {}",
-                    i64::from(words) * 2,
-                    shp.len()
+                    "record {n} at byte {at} claims {} bytes, too few for a shape",
+                    i64::from(words) * 2
                 )
             })?;
-        let body = &shp[at + 8..at + 8 + length];
-        let shape_type = le(body, 0);
-        let count_at = |offset: usize| -> Result<usize, String> {
-            if body.len() < offset + 4 {
-                return Err(format!(
-                    "record {n} at byte {at} is too short for its shape"
-                ));
-            }
-            usize::try_from(le(body, offset))
-                .map_err(|_| format!("record {n} at byte {at} has a negative count"))
-        };
-        let needed = match shape_type {
-            0 => 4,
-            1 | 11 | 21 => 20,
-            3 | 5 | 13 | 15 | 23 | 25 | 31 => {
-                let parts = count_at(36)?;
-                let points = count_at(40)?;
-                44usize
-                    .saturating_add(parts.saturating_mul(4))
-                    .saturating_add(points.saturating_mul(16))
-            }
-            8 | 18 | 28 => 40usize.saturating_add(count_at(36)?.saturating_mul(16)),
-            other => {
-                return Err(format!(
-                    "record {n} at byte {at} has unknown shape type {other}"
-                ));
-            }
-        };
-        if needed > length {
+        // Read what the file holds of the record: at most its length, however much it claims.
+        self.body.clear();
+        (&mut self.source)
+            .take(length as u64)
+            .read_to_end(&mut self.body)
+            .map_err(|e| format!("the .shp cannot be read: {e}"))?;
+        if self.body.len() < length {
             return Err(format!(
-                "record {n} at byte {at} claims more points or parts than its {length} bytes hold"
+                "record {n} at byte {at} claims {length} bytes, but the .shp ends at byte {}",
+                at + 8 + self.body.len()
             ));
         }
-        at += 8 + length;
-        count += 1;
+        check_record(&self.body, n, at)?;
+        let shape = Shape::read_from(&mut Cursor::new(&self.body), words.saturating_mul(2))
+            .map_err(|e| format!("record {n}: {e}"))?;
+        self.at += 8 + length;
+        self.count = n;
+        Ok(Some(shape))
     }
-    let words = i32::try_from(at / 2).unwrap_or(i32::MAX);
-    shp[24..28].copy_from_slice(&words.to_be_bytes());
-    Ok(count)
+}
+
+/// Check that a `.shp` record's point and part counts fit its `body` (record `n`, at byte
+/// `at`).
+fn check_record(body: &[u8], n: usize, at: usize) -> Result<(), String> {
+    let le = |b: &[u8], at: usize| i32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
+    let length = body.len();
+    let shape_type = le(body, 0);
+    let count_at = |offset: usize| -> Result<usize, String> {
+        if body.len() < offset + 4 {
+            return Err(format!(
+                "record {n} at byte {at} is too short for its shape"
+            ));
+        }
+        usize::try_from(le(body, offset))
+            .map_err(|_| format!("record {n} at byte {at} has a negative count"))
+    };
+    let needed = match shape_type {
+        0 => 4,
+        1 | 11 | 21 => 20,
+        3 | 5 | 13 | 15 | 23 | 25 | 31 => {
+            let parts = count_at(36)?;
+            let points = count_at(40)?;
+            44usize
+                .saturating_add(parts.saturating_mul(4))
+                .saturating_add(points.saturating_mul(16))
+        }
+        8 | 18 | 28 => 40usize.saturating_add(count_at(36)?.saturating_mul(16)),
+        other => {
+            return Err(format!(
+                "record {n} at byte {at} has unknown shape type {other}"
+            ));
+        }
+    };
+    if needed > length {
+        return Err(format!(
+            "record {n} at byte {at} claims more points or parts than its {length} bytes hold"
+        ));
+    }
+    Ok(())
 }
 
 fn coords<P: HasXY>(points: &[P]) -> Vec<Coord<f64>> {
@@ -456,17 +555,18 @@ fn multipoint<P: Extra>(points: &[P]) -> Shaped {
 
 /// The attributes of the `.dbf`, one map per record, fields in their order.
 fn attributes(
-    dbf: &[u8],
+    mut dbf: impl Read + Seek,
     cpg: Option<&[u8]>,
     records: usize,
     mut each: impl FnMut(Map<String, Value>),
 ) -> Result<(), String> {
     use shapefile::dbase::FieldValue as F;
-    let decimals = field_decimals(dbf);
+    let header = dbf_header(&mut dbf).map_err(|e| format!("the .dbf cannot be read: {e}"))?;
+    let decimals = field_decimals(&header);
     let mut builder = shapefile::dbase::ReaderBuilder::new();
     // Without a .cpg and with no code page in the header (byte 29: 0, or 0x57 "ANSI"), text
     // is ISO-8859-1, as GDAL reads and writes it.
-    let ansi = matches!(dbf.get(29), Some(0 | 0x57));
+    let ansi = matches!(header.get(29), Some(0 | 0x57));
     let cpg = cpg.or(ansi.then_some(b"ISO-8859-1".as_slice()));
     if let Some(cpg) = cpg {
         let label = String::from_utf8_lossy(cpg);
@@ -480,7 +580,7 @@ fn attributes(
         builder = builder.with_encoding(encoding);
     }
     let mut reader = builder
-        .build(Cursor::new(dbf))
+        .build(dbf)
         .map_err(|e| format!("the .dbf cannot be read: {e}"))?;
     let fields: Vec<(String, u8)> = reader
         .fields()
@@ -541,6 +641,22 @@ fn number(n: f64, whole: bool) -> Value {
     } else {
         serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)
     }
+}
+
+/// The `.dbf`'s header (its first 32 bytes and its field descriptors: as many bytes as bytes
+/// 8–9 say, at most 64 KiB), read from the start; the source is then put back at its start.
+fn dbf_header(dbf: &mut (impl Read + Seek)) -> std::io::Result<Vec<u8>> {
+    let mut header = Vec::new();
+    dbf.rewind()?;
+    dbf.by_ref().take(32).read_to_end(&mut header)?;
+    if let Some(size) = header.get(8..10) {
+        let size = u16::from_le_bytes([size[0], size[1]]);
+        dbf.by_ref()
+            .take(u64::from(size).saturating_sub(32))
+            .read_to_end(&mut header)?;
+    }
+    dbf.rewind()?;
+    Ok(header)
 }
 
 /// The decimal count of each field, read from the `.dbf`'s field descriptors (byte 17 of each
@@ -826,6 +942,13 @@ fn record(fields: &[DbfField], properties: &Map<String, Value>) -> shapefile::db
 mod tests {
     use super::*;
 
+    /// Read every record of a `.shp`, or say why not.
+    fn check_shp(shp: &[u8]) -> Result<usize, String> {
+        let mut records = ShpRecords::new(shp)?;
+        while records.next_shape()?.is_some() {}
+        Ok(records.count)
+    }
+
     #[test]
     fn hostile_record_lengths_and_counts_are_refused_with_their_place() {
         let mut shp = vec![0u8; 100];
@@ -836,7 +959,7 @@ mod tests {
         huge.extend_from_slice(&1i32.to_be_bytes());
         huge.extend_from_slice(&i32::MAX.to_be_bytes());
         huge.extend_from_slice(&[0u8; 20]);
-        let err = check_shp(&mut huge).expect_err("refused");
+        let err = check_shp(&huge).expect_err("refused");
         assert!(err.contains("record 1 at byte 100"), "{err}");
         // A polyline claiming a billion points in 48 bytes.
         let mut many = shp.clone();
@@ -847,11 +970,11 @@ mod tests {
         body[36..40].copy_from_slice(&1i32.to_le_bytes());
         body[40..44].copy_from_slice(&1_000_000_000i32.to_le_bytes());
         many.extend_from_slice(&body);
-        let err = check_shp(&mut many).expect_err("refused");
+        let err = check_shp(&many).expect_err("refused");
         assert!(err.contains("more points"), "{err}");
         // Truncated header.
         assert!(
-            check_shp(&mut [0u8; 10])
+            check_shp(&[0u8; 10])
                 .expect_err("short")
                 .contains("100-byte")
         );
