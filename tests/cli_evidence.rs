@@ -937,6 +937,92 @@ fn publishing_an_encrypted_project_says_first_that_the_page_is_plaintext() {
 }
 
 #[test]
+fn reports_pages_and_animations_of_an_encrypted_project_are_written_encrypted_when_asked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = sample_project(dir.path());
+    let sealed = dir.path().join("sealed.raidmap");
+    encrypt(&project, &sealed);
+    let key = dir.path().join("key.txt");
+    let public = age_keygen(&key);
+    let unlock = [
+        ("RAIDMAP_PASSPHRASE", PASSPHRASE),
+        ("OUT_PW", "another passphrase 9"),
+    ];
+    // A report to a recipient, a page with a passphrase: no plaintext note, and `age -d` opens
+    // each (the key file directly; the passphrase typed on a terminal).
+    let report = dir.path().join("report.pdf.age");
+    let run = raidmap(
+        &[
+            os("report"),
+            sealed.as_os_str(),
+            os("-o"),
+            report.as_os_str(),
+            os("--recipient"),
+            os(&public),
+        ],
+        &unlock,
+    );
+    ok(&run);
+    assert!(
+        !String::from_utf8_lossy(&run.stderr).contains("plaintext"),
+        "{run:?}"
+    );
+    let plain = std::process::Command::new("age")
+        .arg("-d")
+        .arg("-i")
+        .arg(&key)
+        .arg(&report)
+        .output()
+        .expect("age runs");
+    assert!(plain.status.success(), "{plain:?}");
+    assert!(plain.stdout.starts_with(b"%PDF"), "a PDF inside");
+    let page = dir.path().join("map.html.age");
+    ok(&raidmap(
+        &[
+            os("publish"),
+            sealed.as_os_str(),
+            os("-o"),
+            page.as_os_str(),
+            os("--passphrase-env"),
+            os("OUT_PW"),
+        ],
+        &unlock,
+    ));
+    let opened = age_with_tty(
+        &format!(
+            "-d -o {} {}",
+            dir.path().join("map.html").display(),
+            page.display()
+        ),
+        "another passphrase 9\n",
+    );
+    assert!(opened.status.success(), "{opened:?}");
+    let html = std::fs::read_to_string(dir.path().join("map.html")).expect("decrypted");
+    assert!(
+        html.starts_with("<!DOCTYPE html>"),
+        "{}",
+        &html[..html.len().min(80)]
+    );
+    // An .age name with nothing to seal with, and an MP4 (ffmpeg would write it in plaintext
+    // first), are usage errors that write nothing.
+    for (out, extra) in [("r2.pdf.age", None), ("a.mp4.age", Some(public.as_str()))] {
+        let path = dir.path().join(out);
+        let command = if out.ends_with("mp4.age") {
+            "animate"
+        } else {
+            "report"
+        };
+        let mut args = vec![os(command), sealed.as_os_str(), os("-o"), path.as_os_str()];
+        if let Some(public) = extra {
+            args.extend([os("--recipient"), os(public)]);
+        }
+        let run = raidmap(&args, &unlock);
+        assert_eq!(run.status.code(), Some(2), "{out}: {run:?}");
+        assert!(!path.exists(), "{out}: nothing written");
+    }
+}
+
+#[test]
 fn a_heic_photo_is_placed_from_its_exif() {
     use exif::Tag;
     let dir = tempfile::tempdir().expect("temp dir");

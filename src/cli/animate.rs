@@ -2,7 +2,7 @@
 //! [--mode accumulate|window:N] [--fps N] [--width W] [--height H] [--bbox W,S,E,N]
 //! [FILE|PROJECT...]`: the map through time, one frame per step ([`crate::publish::animate`]).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use geo::Rect;
@@ -15,7 +15,7 @@ use crate::timeline::Day;
 
 /// Animate the map through time: one frame per step, the date written on each.
 #[derive(Debug, clap::Args)]
-#[command(after_long_help = HELP)]
+#[command(after_long_help = format!("{HELP}\n\n{}", super::publish_output::HELP))]
 pub struct Args {
     /// The file to write: .gif, .webp (animated) or .mp4 (H.264, needs ffmpeg).
     #[arg(short = 'o', long, value_name = "FILE", value_parser = parse_out)]
@@ -52,6 +52,8 @@ pub struct Args {
     /// The title written above the date (default: the names of the layers).
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
+    #[command(flatten)]
+    pub seal: super::publish_output::SealArgs,
     /// Layers (GeoJSON, KML/KMZ, CSV/TSV) or `.raidmap` projects; none: the bundled sample.
     pub files: Vec<PathBuf>,
 }
@@ -70,22 +72,46 @@ missing. The file is written atomically: a failure or Ctrl-C leaves an existing 
 
 Exit status: 0 written, 1 an input is invalid, no layer has dates, or the file could not be
 written (no H.264 encoder for .mp4), 2 usage errors (a bad date, step, mode, size or bbox, an
-output that is not .gif, .webp or .mp4, --from after --to, too many frames).";
+output that is not .gif, .webp or .mp4, --from after --to, too many frames, an encrypted MP4).";
 
 fn parse_out(text: &str) -> Result<PathBuf, String> {
     let path = PathBuf::from(text);
-    match Format::of_path(&path) {
+    match format_of(&path) {
         Some(_) => Ok(path),
         None => Err(format!(
-            "{text:?}: the file must end in .gif, .webp or .mp4"
+            "{text:?}: the file must end in .gif, .webp or .mp4 (or .gif.age, .webp.age)"
         )),
     }
 }
 
+/// The format `-o` names, its `.age` left out.
+fn format_of(path: &Path) -> Option<Format> {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("age"))
+    {
+        Format::of_path(&path.with_extension(""))
+    } else {
+        Format::of_path(path)
+    }
+}
+
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let Some(format) = Format::of_path(&args.out) else {
+    let Some(format) = format_of(&args.out) else {
         return Ok(ExitCode::from(EXIT_USAGE));
     };
+    let out = match super::publish_output::Out::new(&args.out, &args.seal) {
+        Ok(out) => out,
+        Err(code) => return Ok(code),
+    };
+    if format == Format::Mp4 && out.seal.is_some() {
+        eprintln!(
+            "raidmap animate: an MP4 cannot be written encrypted: ffmpeg writes the video to a \
+             temporary file on disk before raidmap could encrypt it (write .gif.age or \
+             .webp.age instead)"
+        );
+        return Ok(ExitCode::from(EXIT_USAGE));
+    }
     if let (Some(from), Some(to)) = (args.from, args.to)
         && from > to
     {
@@ -98,7 +124,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         eprintln!("raidmap animate: {err}");
         return Ok(ExitCode::from(EXIT_BAD_INPUT));
     }
-    let Some(scene) = super::publish_inputs::read("animate", &args.files, true, &args.out) else {
+    let Some(scene) = super::publish_inputs::read("animate", &args.files, true, &out) else {
         return Ok(ExitCode::from(EXIT_BAD_INPUT));
     };
     let options = Options {
@@ -125,14 +151,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     };
     let job = Job::default();
     let started = std::time::Instant::now();
-    if let Err(err) = animate::animate(
-        &scene,
-        &frames,
-        &options,
-        format,
-        crate::publish::Output::plain(&args.out),
-        &job,
-    ) {
+    if let Err(err) = animate::animate(&scene, &frames, &options, format, out.output(), &job) {
         eprintln!(
             "raidmap animate: no animation written to {}: {}",
             args.out.display(),

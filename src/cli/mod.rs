@@ -22,6 +22,7 @@ pub mod merge;
 pub mod photos;
 pub mod publish;
 mod publish_inputs;
+pub mod publish_output;
 pub mod render;
 pub mod report;
 pub mod tiles;

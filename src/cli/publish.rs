@@ -9,7 +9,7 @@ use crate::publish::webmap::{self, Options};
 
 /// Write a web map that opens in any browser with no network: one HTML file.
 #[derive(Debug, clap::Args)]
-#[command(after_long_help = HELP)]
+#[command(after_long_help = format!("{HELP}\n\n{}", super::publish_output::HELP))]
 pub struct Args {
     /// The HTML file to write (atomically).
     #[arg(short = 'o', long = "out", value_name = "map.html")]
@@ -17,6 +17,8 @@ pub struct Args {
     /// The title (default: the names of the layers).
     #[arg(long, value_name = "T")]
     pub title: Option<String>,
+    #[command(flatten)]
+    pub seal: super::publish_output::SealArgs,
     /// A `.raidmap` project or layer files (GeoJSON, KML/KMZ, CSV/TSV).
     #[arg(required = true, value_name = "PROJECT|FILES")]
     pub files: Vec<PathBuf>,
@@ -34,13 +36,17 @@ Exit status: 0 written, 1 an input is invalid or the file could not be written (
 is then unchanged), 2 usage errors.";
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let Some(scene) = super::publish_inputs::read("publish", &args.files, false, &args.out) else {
+    let out = match super::publish_output::Out::new(&args.out, &args.seal) {
+        Ok(out) => out,
+        Err(code) => return Ok(code),
+    };
+    let Some(scene) = super::publish_inputs::read("publish", &args.files, false, &out) else {
         return Ok(ExitCode::from(EXIT_BAD_INPUT));
     };
     let options = Options {
         title: args.title.clone(),
     };
-    match webmap::write_webmap(&scene, &options, crate::publish::Output::plain(&args.out)) {
+    match webmap::write_webmap(&scene, &options, out.output()) {
         Ok(bytes) => {
             eprintln!(
                 "raidmap: wrote the web map to {} ({} kB)",

@@ -11,7 +11,7 @@ use crate::timeline::{Day, Window};
 
 /// Write a case report as PDF: sites, raids, distances, measurements and sources.
 #[derive(Debug, clap::Args)]
-#[command(after_long_help = HELP)]
+#[command(after_long_help = format!("{HELP}\n\n{}", super::publish_output::HELP))]
 pub struct Args {
     /// The PDF to write (atomically).
     #[arg(short = 'o', long = "out", value_name = "report.pdf")]
@@ -32,6 +32,8 @@ pub struct Args {
     /// Paper size: a4 or letter.
     #[arg(long, value_name = "SIZE", default_value = "a4", value_parser = Paper::parse)]
     pub paper: Paper,
+    #[command(flatten)]
+    pub seal: super::publish_output::SealArgs,
     /// A `.raidmap` project or layer files (GeoJSON, KML/KMZ, CSV/TSV).
     #[arg(required = true, value_name = "PROJECT|FILES")]
     pub files: Vec<PathBuf>,
@@ -59,7 +61,11 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         eprintln!("raidmap report: --from {from} is after --to {to}");
         return Ok(ExitCode::from(EXIT_USAGE));
     }
-    let Some(scene) = super::publish_inputs::read("report", &args.files, false, &args.out) else {
+    let out = match super::publish_output::Out::new(&args.out, &args.seal) {
+        Ok(out) => out,
+        Err(code) => return Ok(code),
+    };
+    let Some(scene) = super::publish_inputs::read("report", &args.files, false, &out) else {
         return Ok(ExitCode::from(EXIT_BAD_INPUT));
     };
     let window = (args.from.is_some() || args.to.is_some()).then_some(Window {
@@ -73,7 +79,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         paper: args.paper,
         area: None,
     };
-    match report::write_report(&scene, &options, crate::publish::Output::plain(&args.out)) {
+    match report::write_report(&scene, &options, out.output()) {
         Ok(content) => {
             eprintln!(
                 "raidmap: wrote the report to {} ({} sites, {} raids, {} sources)",
