@@ -22,6 +22,7 @@ mod crash_safety;
 mod disk_errors;
 mod formats_gdal;
 mod formats_robustness;
+mod fuzz_corpora;
 mod geodesic_reference;
 mod gui;
 mod gui_basemap;
