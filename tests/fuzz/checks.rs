@@ -9,8 +9,11 @@
 
 use raidmap::model::Layer;
 
+/// What a target runs on one input: it panics when a check fails.
+pub type Check = fn(&[u8]);
+
 /// The targets, by name: the corpus of each is `corpus/<name>/`.
-pub const TARGETS: [(&str, fn(&[u8])); 8] = [
+pub const TARGETS: [(&str, Check); 8] = [
     ("geojson", geojson),
     ("kml", kml),
     ("csv", csv),
