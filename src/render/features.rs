@@ -1,9 +1,12 @@
 //! The data layers drawn feature by feature (points, lines, filled polygons) or as density
 //! cells, and the selection and hover highlights. A line or polygon smaller than a pixel on
 //! screen (a building at district zoom) is drawn as a dot, all of a layer's dots in one mesh:
-//! as its outline's stroke would look at that size, for a fraction of the work.
+//! as its outline's stroke would look at that size, for a fraction of the work. That mesh and
+//! the list of the layer's other features in view are kept for the next frame and drawn again
+//! as they are while nothing they depend on moved ([`KeptDots`]).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use egui::{Color32, Shape, Stroke};
 use geo::{Geometry, LineString, Point, Polygon, Rect, TriangulateEarcut};
@@ -13,7 +16,7 @@ use crate::model::{Document, Feature, FeatureRef, LayerId, SpatialIndex};
 use crate::render::basemap::viewport_of;
 use crate::render::density::{Plan, paint_cells};
 use crate::render::frame_cache::FrameCache;
-use crate::render::layer_view::{LayerView, color32};
+use crate::render::layer_view::{LayerView, Revisions, color32};
 use crate::render::overlay::Overlay;
 use crate::render::point_mesh::{MESH_FROM, paint_points};
 use crate::render::screen::{UnitToScreen, line_points, mercator_unit, screen, simplified};
@@ -28,10 +31,13 @@ pub(crate) fn paint_layers(
     projector: &Projector,
     (doc, views, lod): Layers<'_>,
     visible: Rect<f64>,
-    fills: &mut FrameCache<FeatureRef, Fill>,
+    (fills, kept_dots): (&mut FrameCache<FeatureRef, Fill>, &mut KeptDots),
 ) {
     let viewport = viewport_of(projector);
     let to_screen = UnitToScreen::of(projector);
+    let pixels_per_point = painter.pixels_per_point();
+    let view_key = view_key(&to_screen, visible, pixels_per_point);
+    let mut last_frame = std::mem::take(&mut kept_dots.layers);
     for (layer_id, layer) in doc.layers() {
         let Some(view) = views.get(&layer_id).filter(|v| v.visible) else {
             continue;
@@ -40,12 +46,23 @@ pub(crate) fn paint_layers(
             paint_cells(painter, &viewport, cells, color32(view.style().color));
             continue;
         }
-        let indices = layer_in_view(layer, view, visible);
+        let key = DotsKey {
+            view: view_key,
+            revisions: Revisions::of(doc, layer_id),
+            style: view.style_revision(),
+            filter: view.filter_generation(),
+        };
+        let dots = match last_frame.remove(&layer_id).filter(|d| d.key == key) {
+            Some(dots) => dots,
+            None => {
+                kept_dots.made += 1;
+                LayerDots::of(layer, view, visible, &to_screen, pixels_per_point, key)
+            }
+        };
         // Thousands of points go into one mesh; a few are drawn as exact shapes.
         let mut points = Vec::new();
-        let many = indices.len() >= MESH_FROM;
-        let mut dots = Dots::new(painter.pixels_per_point());
-        for index in indices {
+        let many = dots.in_view >= MESH_FROM;
+        for &index in &dots.others {
             let feature = &layer.features[index];
             let style = view.feature_style(layer, index);
             if let Some(c) = feature.point() {
@@ -58,11 +75,6 @@ pub(crate) fn paint_layers(
                 continue;
             }
             if !feature.has_geometry() {
-                continue;
-            }
-            if let Some(b) = feature.bbox()
-                && dots.add(&to_screen, b, feature.geometry_type(), &style)
-            {
                 continue;
             }
             let r = FeatureRef {
@@ -78,7 +90,106 @@ pub(crate) fn paint_layers(
             draw.feature(feature, r, fills);
         }
         paint_points(painter, &points, view.style().symbol);
-        dots.paint(painter);
+        if !dots.mesh.is_empty() {
+            painter.add(Shape::mesh(Arc::clone(&dots.mesh)));
+        }
+        kept_dots.layers.insert(layer_id, dots);
+    }
+}
+
+/// The dots of the layers the last frame drew feature by feature ([`LayerDots`]).
+#[derive(Debug, Default)]
+pub struct KeptDots {
+    layers: HashMap<LayerId, LayerDots>,
+    /// How many layers' dots were made (not taken from the last frame) so far.
+    made: u64,
+}
+
+impl KeptDots {
+    /// How many times a layer's dots were made rather than drawn again as the last frame
+    /// drew them (tests check a frame with nothing changed makes none).
+    pub fn made(&self) -> u64 {
+        self.made
+    }
+
+    /// Forget `layer`'s (its features or their styles changed).
+    pub(crate) fn forget_layer(&mut self, layer: LayerId) {
+        self.layers.remove(&layer);
+    }
+}
+
+/// What one layer's dots were made for: the view (where each feature lands, which are in
+/// it, how wide a pixel is), the layer's revisions (geometries, and properties for the
+/// styles), its style revision and its time filter. The styles resolved on a worker are
+/// not in it: their arrival forgets the layer's dots (`paint_map` calls `forget_layer`).
+#[derive(Debug, PartialEq)]
+struct DotsKey {
+    view: [u64; 10],
+    revisions: Revisions,
+    style: u64,
+    filter: u64,
+}
+
+/// The bits of what places features on screen and which are in view.
+fn view_key(to_screen: &UnitToScreen, visible: Rect<f64>, pixels_per_point: f32) -> [u64; 10] {
+    let [a, b, c, d, e] = to_screen.key();
+    let (min, max) = (visible.min(), visible.max());
+    [
+        a,
+        b,
+        c,
+        d,
+        e,
+        min.x.to_bits(),
+        min.y.to_bits(),
+        max.x.to_bits(),
+        max.y.to_bits(),
+        u64::from(pixels_per_point.to_bits()),
+    ]
+}
+
+/// A layer's features in view for one frame: its lines and polygons under a pixel as one
+/// mesh of dots, and the others (points, bigger shapes) to draw one by one, in order.
+#[derive(Debug)]
+struct LayerDots {
+    key: DotsKey,
+    mesh: Arc<egui::Mesh>,
+    others: Vec<usize>,
+    /// How many features are in view (dots included).
+    in_view: usize,
+}
+
+impl LayerDots {
+    fn of(
+        layer: &crate::model::Layer,
+        view: &LayerView,
+        visible: Rect<f64>,
+        to_screen: &UnitToScreen,
+        pixels_per_point: f32,
+        key: DotsKey,
+    ) -> Self {
+        let indices = layer_in_view(layer, view, visible);
+        let in_view = indices.len();
+        let mut dots = Dots::new(pixels_per_point);
+        let mut others = Vec::new();
+        for index in indices {
+            let feature = &layer.features[index];
+            let dot = feature.point().is_none()
+                && feature.has_geometry()
+                && feature.bbox().is_some_and(|b| {
+                    let style = view.feature_style(layer, index);
+                    dots.add(to_screen, b, feature.geometry_type(), &style)
+                });
+            if !dot {
+                others.push(index);
+            }
+        }
+        Self {
+            key,
+            mesh: Arc::new(dots.mesh),
+            others,
+            in_view,
+        }
     }
 }
 
@@ -142,12 +253,6 @@ impl Dots {
             self.mesh.add_triangle(base + i, base + 4 + j, base + j);
         }
         true
-    }
-
-    fn paint(self, painter: &egui::Painter) {
-        if !self.mesh.is_empty() {
-            painter.add(Shape::mesh(self.mesh));
-        }
     }
 }
 

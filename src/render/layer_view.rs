@@ -360,6 +360,11 @@ impl LayerView {
         self.filter_generation += 1;
     }
 
+    /// Goes up each time the time filter is set (what caches of the features shown key on).
+    pub fn filter_generation(&self) -> u64 {
+        self.filter_generation
+    }
+
     /// Counts per cell of the features the map shows (`layer` is this view's layer): for a
     /// time window the last counts made while those for a new window are worked out.
     pub fn density(&self, layer: &Layer, background: bool) -> Arc<Density> {

@@ -15,7 +15,7 @@ use crate::render::basemap::stack::{
 };
 use crate::render::basemap::{BasemapStyle, viewport_of};
 use crate::render::density::Plan;
-use crate::render::features::{Fill, paint_highlights, paint_layers};
+use crate::render::features::{Fill, KeptDots, paint_highlights, paint_layers};
 use crate::render::frame_cache::{FrameCache, LabelTexts};
 use crate::render::labels::{paint_labels, place_data_labels, point_symbol_rects};
 use crate::render::layer_view::{LayerView, Revisions};
@@ -51,6 +51,9 @@ pub struct DrawCaches {
     pub labels: LabelTexts,
     /// The units the measurement labels were written in.
     pub units: Option<Units>,
+    /// Each layer's sub-pixel lines and polygons as one mesh, and its other features in view,
+    /// as the last frame drew them.
+    pub dots: KeptDots,
 }
 
 impl DrawCaches {
@@ -68,6 +71,7 @@ impl DrawCaches {
     pub fn forget_layer(&mut self, layer: crate::model::LayerId) {
         self.fills.retain(|r| r.layer != layer);
         self.labels.retain(|r| r.layer != layer);
+        self.dots.forget_layer(layer);
     }
 }
 
@@ -148,7 +152,8 @@ pub fn paint_map(
     reserved.extend(furniture);
     reserved.extend(symbols);
     paint_basemap_stack(painter, under, projector, basemap_style, plan, &reserved);
-    paint_layers(painter, projector, layers, visible, &mut caches.fills);
+    let kept = (&mut caches.fills, &mut caches.dots);
+    paint_layers(painter, projector, layers, visible, kept);
     paint_highlights(painter, projector, doc, overlay);
     paint_labels(painter, labels);
     lod.paint_note(painter, &viewport, doc);
@@ -293,9 +298,22 @@ mod tests {
     fn frames(
         doc: &Document,
         views: &HashMap<LayerId, LayerView>,
-        [west, south, east, north]: [f64; 4],
+        bbox: [f64; 4],
         furniture: &[ScreenRect],
     ) -> (DrawCaches, Vec<egui::epaint::ClippedShape>) {
+        let mut caches = DrawCaches::default();
+        let shapes = frames_with(doc, views, bbox, furniture, &mut caches);
+        (caches, shapes)
+    }
+
+    /// The same, keeping what the frames keep in `caches`; the last frame's shapes.
+    fn frames_with(
+        doc: &Document,
+        views: &HashMap<LayerId, LayerView>,
+        [west, south, east, north]: [f64; 4],
+        furniture: &[ScreenRect],
+        caches: &mut DrawCaches,
+    ) -> Vec<egui::epaint::ClippedShape> {
         let ctx = egui::Context::default();
         crate::render::setup_context(&ctx);
         let screen = ScreenRect::from_min_size(egui::Pos2::ZERO, vec2(800.0, 600.0));
@@ -320,7 +338,6 @@ mod tests {
             basemap_style: &basemap_style,
             plan: &plan,
         };
-        let mut caches = DrawCaches::default();
         let mut shapes = Vec::new();
         for _ in 0..2 {
             let output = ctx.run_ui(input(), |ui| {
@@ -331,11 +348,11 @@ mod tests {
                 let projector = Projector::new(screen, &MercatorProjection, &memory, center);
                 let painter = ui.painter().with_clip_rect(screen);
                 let under = painter.add(egui::Shape::Noop);
-                paint_map(&painter, under, &projector, &scene, &mut caches);
+                paint_map(&painter, under, &projector, &scene, caches);
             });
             shapes = output.shapes;
         }
-        (caches, shapes)
+        shapes
     }
 
     /// The screen boxes of the data's labels ("B…") among `shapes`.
@@ -445,5 +462,50 @@ mod tests {
             "the squares added {} shapes",
             shapes - without
         );
+    }
+
+    #[test]
+    fn a_layers_dots_are_made_again_only_when_the_view_the_layer_its_style_or_window_changes() {
+        let district = [104.5, 11.2, 105.3, 11.9];
+        let (mut doc, mut views) = squares(2_000, 0);
+        let id = doc.layers().next().map(|(id, _)| id).expect("a layer");
+        let mut caches = DrawCaches::default();
+        let mut two_frames = |doc: &Document, views: &HashMap<LayerId, LayerView>, bbox| {
+            let before = caches.dots.made();
+            let shapes = frames_with(doc, views, bbox, &[], &mut caches);
+            (caches.dots.made() - before, shapes.len())
+        };
+        let (made, shapes) = two_frames(&doc, &views, district);
+        assert_eq!(made, 1, "the second frame draws the first frame's dots");
+        // Nothing that places or styles them changed: drawn again as they are, and the same.
+        assert_eq!(two_frames(&doc, &views, district), (0, shapes));
+        // A pinned picture is no change of the layer.
+        doc.insert_picture(
+            0,
+            crate::model::Picture::new("a.png", "0".repeat(64), [8, 8]),
+        );
+        assert_eq!(two_frames(&doc, &views, district).0, 0, "a picture");
+        // Another view, a style change, a property edit, a time window: made again, once.
+        assert_eq!(
+            two_frames(&doc, &views, [104.6, 11.2, 105.4, 11.9]).0,
+            1,
+            "panned"
+        );
+        assert_eq!(two_frames(&doc, &views, district).0, 1, "back");
+        let view = views.get_mut(&id).expect("view");
+        view.style_mut().line_width += 1.0;
+        assert_eq!(two_frames(&doc, &views, district).0, 1, "a style change");
+        let first = crate::model::FeatureRef {
+            layer: id,
+            index: 0,
+        };
+        if let Some(f) = doc.feature_mut_same_geometry(first) {
+            f.set_property("kind", "casino".into());
+        }
+        assert_eq!(two_frames(&doc, &views, district).0, 1, "a property edit");
+        let view = views.get_mut(&id).expect("view");
+        view.set_time_filter(Some((0..2_000).map(|i| i % 3 != 0).collect()));
+        assert_eq!(two_frames(&doc, &views, district).0, 1, "a time window");
+        assert_eq!(two_frames(&doc, &views, district).0, 0);
     }
 }

@@ -78,6 +78,17 @@ impl UnitToScreen {
         }
     }
 
+    /// The bits of what it is made of: equal keys place every point alike.
+    pub(crate) fn key(&self) -> [u64; 5] {
+        [
+            self.scale.to_bits(),
+            self.origin[0].to_bits(),
+            self.origin[1].to_bits(),
+            u64::from(self.clip_center.x.to_bits()),
+            u64::from(self.clip_center.y.to_bits()),
+        ]
+    }
+
     pub(crate) fn screen(&self, [x, y]: [f64; 2]) -> Pos2 {
         let offset = egui::vec2(
             (x * self.scale - self.origin[0]) as f32,
