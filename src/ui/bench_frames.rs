@@ -107,8 +107,8 @@ pub fn run(frames: usize, files: Vec<PathBuf>) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// After the frames, on the biggest layer: a time-window change, a style change and a single
-/// property edit, each pushed as the GUI pushes it; for each, the UI thread's CPU time of the
+/// After the frames, frames with the view held still ([`still_frames`]), then on the biggest
+/// layer: a time-window change, a style change and a single property edit, each pushed as the GUI pushes it; for each, the UI thread's CPU time of the
 /// frame that applied it, the longest frame until everything worked out in the background
 /// was in, and the wall-clock time until then (the view stays on the whole country).
 fn changes(
@@ -162,6 +162,11 @@ fn changes(
         }
         std::thread::sleep(Duration::from_millis(16));
     }
+    let still = still_frames(app, &frame);
+    app.map.set_view(crate::project::View {
+        center: [lon, lat],
+        zoom,
+    });
     for (name, command) in steps {
         app.push(command);
         let t0 = Instant::now();
@@ -184,7 +189,32 @@ fn changes(
             "frames": frames,
         }));
     }
-    Some(json!({"changes_on_layer_of": features, "changes": out}))
+    Some(json!({"changes_on_layer_of": features, "changes": out, "still_frames": still}))
+}
+
+/// Frames with nothing changed (what a repaint for a hover or a tooltip costs): the view held
+/// still at the whole country, a city and a district (there, buildings are sub-pixel dots),
+/// 60 frames each; the CPU time of all but the first (which draws the new view).
+fn still_frames(
+    app: &mut RaidmapApp,
+    frame: &dyn Fn(&mut RaidmapApp) -> f64,
+) -> Vec<serde_json::Value> {
+    [PATH[0], PATH[2], PATH[3]]
+        .into_iter()
+        .map(|(lon, lat, zoom)| {
+            app.map.set_view(crate::project::View {
+                center: [lon, lat],
+                zoom,
+            });
+            let times: Vec<f64> = (0..60).map(|_| frame(app)).collect();
+            let still = &times[1..];
+            json!({
+                "view": [lon, lat, zoom],
+                "ms_p50": round(percentile(still, 0.50)),
+                "ms_p95": round(percentile(still, 0.95)),
+            })
+        })
+        .collect()
 }
 
 /// Whether something is being worked out on another thread (styles, counts, dates).
