@@ -51,12 +51,6 @@ const FUNCTIONS_NOT_YET_SPLIT: &[(&str, &str)] = &[
     ("src/render/image/mod.rs", "render_map"),
     ("src/render/labels.rs", "place_data_labels"),
     ("src/tiles/save/mod.rs", "save"),
-    ("src/ui/app/encrypt.rs", "encrypt_window_ui"),
-    ("src/ui/app/project.rs", "replace_with"),
-    ("src/ui/imagery/pinned.rs", "fit_and_drawing_ui"),
-    ("src/ui/imagery/pinned.rs", "image_ui"),
-    ("src/ui/imagery/wayback.rs", "ui"),
-    ("src/ui/map/mod.rs", "ui"),
 ];
 
 struct SourceFile {

@@ -114,56 +114,7 @@ impl RaidmapApp {
                     ui.radio_value(&mut dialog.mode, Mode::Passphrase, "A passphrase");
                     ui.radio_value(&mut dialog.mode, Mode::Keys, "Team members' public keys");
                 });
-                match dialog.mode {
-                    Mode::Passphrase => {
-                        egui::Grid::new("encrypt-passphrase").show(ui, |ui| {
-                            let name = ui.label("Passphrase");
-                            ui.add(
-                                egui::TextEdit::singleline(&mut *dialog.passphrase)
-                                    .password(true)
-                                    .desired_width(260.0),
-                            )
-                            .labelled_by(name.id);
-                            ui.end_row();
-                            let name = ui.label("Repeat it");
-                            ui.add(
-                                egui::TextEdit::singleline(&mut *dialog.repeated)
-                                    .password(true)
-                                    .desired_width(260.0),
-                            )
-                            .labelled_by(name.id);
-                            ui.end_row();
-                        });
-                        ui.label(
-                            RichText::new(
-                                "Without the passphrase nobody can open the project, you \
-                                 included: keep it somewhere safe.",
-                            )
-                            .weak()
-                            .small(),
-                        );
-                    }
-                    Mode::Keys => {
-                        let name = ui.label(
-                            "age public keys (age1…), one a line; each one's owner can open it:",
-                        );
-                        ui.add(
-                            egui::TextEdit::multiline(&mut dialog.keys)
-                                .desired_rows(3)
-                                .desired_width(440.0)
-                                .font(egui::TextStyle::Monospace),
-                        )
-                        .labelled_by(name.id);
-                        ui.label(
-                            RichText::new(
-                                "The age format allows a passphrase or keys, not both. You open \
-                                 it with your identity file (raidmap --identity FILE).",
-                            )
-                            .weak()
-                            .small(),
-                        );
-                    }
-                }
+                dialog.secret_ui(ui);
                 if let Some(message) = &dialog.message {
                     ui.label(RichText::new(message).color(Color32::from_rgb(190, 30, 30)));
                 }
@@ -238,6 +189,59 @@ impl RaidmapApp {
 }
 
 impl EncryptDialog {
+    /// The passphrase (twice) or the public keys, by the mode chosen.
+    fn secret_ui(&mut self, ui: &mut egui::Ui) {
+        match self.mode {
+            Mode::Passphrase => {
+                egui::Grid::new("encrypt-passphrase").show(ui, |ui| {
+                    let name = ui.label("Passphrase");
+                    ui.add(
+                        egui::TextEdit::singleline(&mut *self.passphrase)
+                            .password(true)
+                            .desired_width(260.0),
+                    )
+                    .labelled_by(name.id);
+                    ui.end_row();
+                    let name = ui.label("Repeat it");
+                    ui.add(
+                        egui::TextEdit::singleline(&mut *self.repeated)
+                            .password(true)
+                            .desired_width(260.0),
+                    )
+                    .labelled_by(name.id);
+                    ui.end_row();
+                });
+                ui.label(
+                    RichText::new(
+                        "Without the passphrase nobody can open the project, you \
+                         included: keep it somewhere safe.",
+                    )
+                    .weak()
+                    .small(),
+                );
+            }
+            Mode::Keys => {
+                let name =
+                    ui.label("age public keys (age1…), one a line; each one's owner can open it:");
+                ui.add(
+                    egui::TextEdit::multiline(&mut self.keys)
+                        .desired_rows(3)
+                        .desired_width(440.0)
+                        .font(egui::TextStyle::Monospace),
+                )
+                .labelled_by(name.id);
+                ui.label(
+                    RichText::new(
+                        "The age format allows a passphrase or keys, not both. You open \
+                         it with your identity file (raidmap --identity FILE).",
+                    )
+                    .weak()
+                    .small(),
+                );
+            }
+        }
+    }
+
     /// The seal asked for, or why it cannot be made.
     fn seal(&self) -> Result<Seal, String> {
         match self.mode {

@@ -419,9 +419,22 @@ impl RaidmapApp {
             self.map.set_view(view);
         }
         self.timeline.set_window(settings.time_window);
-        if let Some(basemap) = settings
-            .basemap
-            .and_then(|b| serde_json::from_value::<BasemapSettings>(b).ok())
+        self.restore_basemap(settings.basemap);
+        for problem in opened.problems {
+            self.problems.push(ProblemReport {
+                title: "A layer of the project could not be opened".into(),
+                lines: vec![problem],
+            });
+        }
+        self.mark_saved();
+    }
+
+    /// The project's basemap settings, without switching on an online basemap or comparison
+    /// (opening a file never contacts a tile server; the problems window says what was not
+    /// switched on).
+    fn restore_basemap(&mut self, basemap: Option<serde_json::Value>) {
+        if let Some(basemap) =
+            basemap.and_then(|b| serde_json::from_value::<BasemapSettings>(b).ok())
         {
             let online = basemap.source.is_online();
             let label = basemap.source.label();
@@ -453,13 +466,6 @@ impl RaidmapApp {
                 self.map.basemap.choose(basemap.source);
             }
         }
-        for problem in opened.problems {
-            self.problems.push(ProblemReport {
-                title: "A layer of the project could not be opened".into(),
-                lines: vec![problem],
-            });
-        }
-        self.mark_saved();
     }
 
     /// Apply a project command (from [`RaidmapApp::apply`]).

@@ -540,6 +540,43 @@ impl PinEditor {
                 ));
             }
         });
+        self.opacity_ui(ui, picture, commands);
+        ui.horizontal(|ui| {
+            let mut above = picture.above_data;
+            if ui
+                .checkbox(&mut above, "Over the data")
+                .on_hover_text("Draw the picture over the layers (else under them)")
+                .changed()
+            {
+                let mut changed = picture.clone();
+                changed.above_data = above;
+                let place = if above { "over" } else { "under" };
+                commands.push(replace(
+                    changed,
+                    format!("Draw {} {place} the data", picture.name),
+                ));
+            }
+            let mut visible = picture.visible;
+            if ui.checkbox(&mut visible, "Shown").changed() {
+                let mut changed = picture.clone();
+                changed.visible = visible;
+                let verb = if visible { "Show" } else { "Hide" };
+                commands.push(replace(changed, format!("{verb} {}", picture.name)));
+            }
+            if ui.button("Remove picture").clicked() {
+                self.pending = None;
+                self.moving = None;
+                commands.push(Command::RemovePicture(index));
+            }
+        });
+    }
+
+    /// The picture's opacity: one undoable change when the slider is let go.
+    fn opacity_ui(&mut self, ui: &mut egui::Ui, picture: &Picture, commands: &mut Vec<Command>) {
+        let index = self.selected;
+        let replace = |picture: Picture, description: String| {
+            Command::Edit(Edit::ReplacePicture { index, picture }, description)
+        };
         ui.horizontal(|ui| {
             ui.label("Opacity");
             ui.spacing_mut().slider_width = 90.0;
@@ -575,34 +612,6 @@ impl PinEditor {
                         opacity * 100.0
                     ),
                 ));
-            }
-        });
-        ui.horizontal(|ui| {
-            let mut above = picture.above_data;
-            if ui
-                .checkbox(&mut above, "Over the data")
-                .on_hover_text("Draw the picture over the layers (else under them)")
-                .changed()
-            {
-                let mut changed = picture.clone();
-                changed.above_data = above;
-                let place = if above { "over" } else { "under" };
-                commands.push(replace(
-                    changed,
-                    format!("Draw {} {place} the data", picture.name),
-                ));
-            }
-            let mut visible = picture.visible;
-            if ui.checkbox(&mut visible, "Shown").changed() {
-                let mut changed = picture.clone();
-                changed.visible = visible;
-                let verb = if visible { "Show" } else { "Hide" };
-                commands.push(replace(changed, format!("{verb} {}", picture.name)));
-            }
-            if ui.button("Remove picture").clicked() {
-                self.pending = None;
-                self.moving = None;
-                commands.push(Command::RemovePicture(index));
             }
         });
     }
@@ -647,6 +656,78 @@ impl PinEditor {
         self.zoom = zoom;
     }
 
+    /// The picture as zoomed, its frame, its pins (one being dragged where it is dragged to)
+    /// and the point marked to pin.
+    fn paint_picture(
+        &self,
+        ui: &egui::Ui,
+        rect: Rect,
+        texture: egui::TextureId,
+        [w, h]: [f32; 2],
+        view: &PictureView,
+        picture: &Picture,
+    ) {
+        let painter = ui.painter_at(rect);
+        let uv = Rect::from_min_max(
+            egui::pos2(view.origin[0] / w, view.origin[1] / h),
+            egui::pos2(
+                (view.origin[0] + rect.width() / view.scale) / w,
+                (view.origin[1] + rect.height() / view.scale) / h,
+            ),
+        );
+        painter.image(texture, rect, uv, Color32::WHITE);
+        painter.rect_stroke(
+            rect,
+            0.0,
+            Stroke::new(1.0, ui.visuals().weak_text_color()),
+            egui::StrokeKind::Outside,
+        );
+        for (i, pin) in picture.pins.iter().enumerate() {
+            let at = match &self.picture_drag {
+                Some(d) if d.pin == i => d.to,
+                _ => pin.image,
+            };
+            let at = view.screen(at);
+            // The number toward the picture's middle, so a pin on an edge keeps it in view.
+            let toward = vec2(
+                if at.x < rect.center().x { 1.0 } else { -1.0 },
+                if at.y < rect.center().y { 1.0 } else { -1.0 },
+            );
+            pin_mark(&painter, at, &(i + 1).to_string(), toward);
+        }
+        if let Some(p) = self.pending {
+            let c = view.screen(p);
+            let stroke = Stroke::new(2.0, PIN);
+            painter.line_segment([c - vec2(7.0, 0.0), c + vec2(7.0, 0.0)], stroke);
+            painter.line_segment([c - vec2(0.0, 7.0), c + vec2(0.0, 7.0)], stroke);
+        }
+    }
+
+    /// The wheel (or a pinch) over the picture zooms about the pointer.
+    fn wheel_zoom(
+        &mut self,
+        ui: &egui::Ui,
+        response: &egui::Response,
+        rect: Rect,
+        fit_scale: f32,
+        [w, h]: [f32; 2],
+    ) {
+        if response.hovered() {
+            let (scroll, pinch, pointer) = ui.input(|i| {
+                (
+                    i.smooth_scroll_delta().y,
+                    i.zoom_delta(),
+                    i.pointer.hover_pos(),
+                )
+            });
+            let factor = pinch * (scroll / 200.0).exp2();
+            if factor != 1.0 {
+                self.shown = Some(self.view(rect, fit_scale, [w, h]));
+                self.zoom_by(factor, pointer);
+            }
+        }
+    }
+
     /// The picture, fitted into [`SHOWN_SIDE`] and zoomed: a click marks the point to pin, a
     /// drag from a pin moves that pin's point of the picture, a drag elsewhere pans, the wheel
     /// zooms; the pins and the marked point are drawn on it.
@@ -663,21 +744,7 @@ impl PinEditor {
         let (rect, response) =
             ui.allocate_exact_size(vec2(w * fit_scale, h * fit_scale), Sense::click_and_drag());
         a11y::name(&response, "Picture to pin");
-        // The wheel over the picture zooms about the pointer.
-        if response.hovered() {
-            let (scroll, pinch, pointer) = ui.input(|i| {
-                (
-                    i.smooth_scroll_delta().y,
-                    i.zoom_delta(),
-                    i.pointer.hover_pos(),
-                )
-            });
-            let factor = pinch * (scroll / 200.0).exp2();
-            if factor != 1.0 {
-                self.shown = Some(self.view(rect, fit_scale, [w, h]));
-                self.zoom_by(factor, pointer);
-            }
-        }
+        self.wheel_zoom(ui, &response, rect, fit_scale, [w, h]);
         let mut view = self.view(rect, fit_scale, [w, h]);
         let clamp = |px: [f64; 2]| {
             [
@@ -731,40 +798,7 @@ impl PinEditor {
                 ),
             ));
         }
-        let painter = ui.painter_at(rect);
-        let uv = Rect::from_min_max(
-            egui::pos2(view.origin[0] / w, view.origin[1] / h),
-            egui::pos2(
-                (view.origin[0] + rect.width() / view.scale) / w,
-                (view.origin[1] + rect.height() / view.scale) / h,
-            ),
-        );
-        painter.image(texture, rect, uv, Color32::WHITE);
-        painter.rect_stroke(
-            rect,
-            0.0,
-            Stroke::new(1.0, ui.visuals().weak_text_color()),
-            egui::StrokeKind::Outside,
-        );
-        for (i, pin) in picture.pins.iter().enumerate() {
-            let at = match &self.picture_drag {
-                Some(d) if d.pin == i => d.to,
-                _ => pin.image,
-            };
-            let at = view.screen(at);
-            // The number toward the picture's middle, so a pin on an edge keeps it in view.
-            let toward = vec2(
-                if at.x < rect.center().x { 1.0 } else { -1.0 },
-                if at.y < rect.center().y { 1.0 } else { -1.0 },
-            );
-            pin_mark(&painter, at, &(i + 1).to_string(), toward);
-        }
-        if let Some(p) = self.pending {
-            let c = view.screen(p);
-            let stroke = Stroke::new(2.0, PIN);
-            painter.line_segment([c - vec2(7.0, 0.0), c + vec2(7.0, 0.0)], stroke);
-            painter.line_segment([c - vec2(0.0, 7.0), c + vec2(0.0, 7.0)], stroke);
-        }
+        self.paint_picture(ui, rect, texture, [w, h], &view, picture);
         if response.clicked()
             && let Some(pos) = response.interact_pointer_pos()
         {

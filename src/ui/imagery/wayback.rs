@@ -179,57 +179,11 @@ impl WaybackList {
             return None;
         }
         ui.indent("wayback", |ui| {
-            ui.horizontal(|ui| {
-                let name = ui.label(RichText::new("List from").small());
-                let edit = ui
-                    .add(egui::TextEdit::singleline(config_url).desired_width(200.0))
-                    .labelled_by(name.id);
-                let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                if (ui.small_button("Reload").clicked() || enter) && self.loading.is_none() {
-                    self.load(config_url, ui.ctx());
-                }
-            });
-            if self.loading.is_some() {
-                ui.horizontal(|ui| {
-                    ui.spinner();
-                    ui.label("Reading the list of releases…");
-                });
-            }
-            if let Some(problem) = &self.problem {
-                ui.label(
-                    RichText::new(format!("The releases could not be read: {problem}"))
-                        .color(Color32::from_rgb(190, 30, 30)),
-                );
-            }
+            self.list_source_ui(ui, config_url);
             if self.releases.is_empty() {
                 return;
             }
-            ui.horizontal(|ui| {
-                let name = ui.label("Date");
-                let edit = ui
-                    .add(
-                        egui::TextEdit::singleline(&mut self.date_input)
-                            .hint_text("YYYY-MM-DD")
-                            .desired_width(crate::ui::text_fit::field_width(ui, "YYYY-MM-DD")),
-                    )
-                    .labelled_by(name.id);
-                let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                if ui.button("Nearest release").clicked() || enter {
-                    match wayback::parse_day(&self.date_input) {
-                        Some(day) => {
-                            picked = wayback::nearest(&self.releases, day)
-                                .map(|r| source_of(&self.date_input, r));
-                            self.problem = None;
-                        }
-                        None => {
-                            self.problem = Some(format!(
-                                "{:?} is not a date; write YYYY-MM-DD",
-                                self.date_input
-                            ))
-                        }
-                    }
-                }
-            });
+            picked = self.by_date_ui(ui);
             let key = centre.map(|(lon, lat)| TileKey::at(lon, lat, CHANGED_ZOOM));
             ui.add_enabled_ui(key.is_some(), |ui| {
                 ui.checkbox(
@@ -237,29 +191,7 @@ impl WaybackList {
                     "Only releases that changed here (middle of the view)",
                 );
             });
-            let shown: Vec<Release> = match (self.only_changed, key) {
-                (true, Some(key)) => {
-                    self.ask_changed(key, ui.ctx());
-                    match &self.changed {
-                        Some((k, Some(changed))) if *k == key => changed.clone(),
-                        Some((k, None)) if *k == key => {
-                            ui.label(
-                                RichText::new("The server does not say; every release is listed.")
-                                    .small(),
-                            );
-                            self.releases.clone()
-                        }
-                        _ => {
-                            ui.horizontal(|ui| {
-                                ui.spinner();
-                                ui.label("Asking which releases changed here…");
-                            });
-                            Vec::new()
-                        }
-                    }
-                }
-                _ => self.releases.clone(),
-            };
+            let shown = self.shown_releases(ui, key);
             ui.label(
                 RichText::new(format!(
                     "{} of {} releases, newest first",
@@ -284,6 +216,92 @@ impl WaybackList {
                 });
         });
         picked
+    }
+
+    /// Where the list of releases is read from (editable, Reload), and how reading it goes.
+    fn list_source_ui(&mut self, ui: &mut egui::Ui, config_url: &mut String) {
+        ui.horizontal(|ui| {
+            let name = ui.label(RichText::new("List from").small());
+            let edit = ui
+                .add(egui::TextEdit::singleline(config_url).desired_width(200.0))
+                .labelled_by(name.id);
+            let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if (ui.small_button("Reload").clicked() || enter) && self.loading.is_none() {
+                self.load(config_url, ui.ctx());
+            }
+        });
+        if self.loading.is_some() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Reading the list of releases…");
+            });
+        }
+        if let Some(problem) = &self.problem {
+            ui.label(
+                RichText::new(format!("The releases could not be read: {problem}"))
+                    .color(Color32::from_rgb(190, 30, 30)),
+            );
+        }
+    }
+
+    /// A date typed and "Nearest release": the release nearest that date.
+    fn by_date_ui(&mut self, ui: &mut egui::Ui) -> Option<Source> {
+        let mut picked = None;
+        ui.horizontal(|ui| {
+            let name = ui.label("Date");
+            let edit = ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.date_input)
+                        .hint_text("YYYY-MM-DD")
+                        .desired_width(crate::ui::text_fit::field_width(ui, "YYYY-MM-DD")),
+                )
+                .labelled_by(name.id);
+            let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if ui.button("Nearest release").clicked() || enter {
+                match wayback::parse_day(&self.date_input) {
+                    Some(day) => {
+                        picked = wayback::nearest(&self.releases, day)
+                            .map(|r| source_of(&self.date_input, r));
+                        self.problem = None;
+                    }
+                    None => {
+                        self.problem = Some(format!(
+                            "{:?} is not a date; write YYYY-MM-DD",
+                            self.date_input
+                        ))
+                    }
+                }
+            }
+        });
+        picked
+    }
+
+    /// The releases to list: all, or (when asked) those that changed the tile in the middle
+    /// of the view, once the server has said which.
+    fn shown_releases(&mut self, ui: &mut egui::Ui, key: Option<TileKey>) -> Vec<Release> {
+        match (self.only_changed, key) {
+            (true, Some(key)) => {
+                self.ask_changed(key, ui.ctx());
+                match &self.changed {
+                    Some((k, Some(changed))) if *k == key => changed.clone(),
+                    Some((k, None)) if *k == key => {
+                        ui.label(
+                            RichText::new("The server does not say; every release is listed.")
+                                .small(),
+                        );
+                        self.releases.clone()
+                    }
+                    _ => {
+                        ui.horizontal(|ui| {
+                            ui.spinner();
+                            ui.label("Asking which releases changed here…");
+                        });
+                        Vec::new()
+                    }
+                }
+            }
+            _ => self.releases.clone(),
+        }
     }
 }
 

@@ -213,15 +213,9 @@ impl MapView {
         self.memory.detached().unwrap_or(lon_lat(104.9, 12.55))
     }
 
-    /// Show the map in all the space left in `ui`.
-    pub fn ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        doc: &Document,
-        views: &HashMap<LayerId, LayerView>,
-        overlay: &Overlay<'_>,
-    ) -> MapOutput {
-        let size = ui.available_size();
+    /// Fit the view to the area asked for, or again to the fitted area when the map's size
+    /// changed and the user has not moved the view.
+    fn fit_if_due(&mut self, size: Vec2) {
         if let Some(area) = self.pending_fit.take().or_else(|| self.refit(size)) {
             fit(&mut self.memory, area, size, 0.9);
             self.fitted = Some(Fitted {
@@ -231,6 +225,18 @@ impl MapView {
                 zoom: self.memory.zoom(),
             });
         }
+    }
+
+    /// Show the map in all the space left in `ui`.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        doc: &Document,
+        views: &HashMap<LayerId, LayerView>,
+        overlay: &Overlay<'_>,
+    ) -> MapOutput {
+        let size = ui.available_size();
+        self.fit_if_due(size);
         self.basemap.keys(ui.ctx());
         let keys = controls::keyboard(ui.ctx(), size);
         let center = self.center();
@@ -282,43 +288,11 @@ impl MapView {
                 basemap.paint_over(ui, response.rect);
                 basemap.save_area.map_ui(response, projector, &painter);
 
-                let pointer = response.hover_pos();
-                let hovered = pointer.and_then(|pos| hit_test(doc, views, projector, pos, visible));
-                let cursor = pointer.map(|pos| projector.unproject(pos.to_vec2()));
-                let clicked = if response.clicked() {
-                    response.interact_pointer_pos().map(|pos| Click {
-                        position: clicked_position(projector, pos),
-                        feature: hit_test(doc, views, projector, pos, visible),
-                    })
-                } else {
-                    None
-                };
-                if hovered.is_some() {
-                    ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
-                }
-                MapOutput {
-                    cursor,
-                    hovered,
-                    clicked,
-                }
+                pointer_output(ui, response, projector, doc, views, visible)
             });
         self.last_rect = Some(response.response.rect);
         let _ = response.response.interact(Sense::click());
-        // The feature under the pointer is named, also when its label had no room.
-        if let Some(r) = response.inner.hovered
-            && let Some(feature) = doc.feature(r)
-            && !response.response.dragged()
-        {
-            let layer = doc
-                .layer(r.layer)
-                .map(|l| l.name.clone())
-                .unwrap_or_default();
-            let name = feature.label(r.index);
-            response.response.clone().on_hover_ui_at_pointer(|ui| {
-                ui.strong(name);
-                ui.label(egui::RichText::new(layer).weak());
-            });
-        }
+        name_hovered(&response.response, response.inner.hovered, doc);
         let rect = response.response.rect;
         let (buttons, buttons_rect) = controls::zoom_buttons(ui.ctx(), rect);
         let chooser_rect = self.basemap.chooser_area_ui(ui.ctx(), rect);
@@ -387,4 +361,51 @@ fn clicked_position(projector: &walkers::Projector, pos: Pos2) -> Point<f64> {
     let next = projector.unproject((pos + egui::vec2(1.0, 0.0)).to_vec2());
     let decimals = decimals_for(crate::measure::distance_m(at, next));
     Point::new(round(at.x(), decimals), round(at.y(), decimals))
+}
+/// Where the pointer is, the feature under it and what a click hit.
+fn pointer_output(
+    ui: &egui::Ui,
+    response: &egui::Response,
+    projector: &Projector,
+    doc: &Document,
+    views: &HashMap<LayerId, LayerView>,
+    visible: Rect<f64>,
+) -> MapOutput {
+    let pointer = response.hover_pos();
+    let hovered = pointer.and_then(|pos| hit_test(doc, views, projector, pos, visible));
+    let cursor = pointer.map(|pos| projector.unproject(pos.to_vec2()));
+    let clicked = if response.clicked() {
+        response.interact_pointer_pos().map(|pos| Click {
+            position: clicked_position(projector, pos),
+            feature: hit_test(doc, views, projector, pos, visible),
+        })
+    } else {
+        None
+    };
+    if hovered.is_some() {
+        ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
+    }
+    MapOutput {
+        cursor,
+        hovered,
+        clicked,
+    }
+}
+
+/// The feature under the pointer is named, also when its label had no room.
+fn name_hovered(response: &egui::Response, hovered: Option<FeatureRef>, doc: &Document) {
+    if let Some(r) = hovered
+        && let Some(feature) = doc.feature(r)
+        && !response.dragged()
+    {
+        let layer = doc
+            .layer(r.layer)
+            .map(|l| l.name.clone())
+            .unwrap_or_default();
+        let name = feature.label(r.index);
+        response.clone().on_hover_ui_at_pointer(|ui| {
+            ui.strong(name);
+            ui.label(egui::RichText::new(layer).weak());
+        });
+    }
 }
