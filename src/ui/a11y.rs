@@ -3,7 +3,7 @@
 //! these names, and the egui_kittest tests find controls by them.
 
 /// Give the control behind `response` the accessible name `label`.
-pub fn name(response: &egui::Response, label: impl Into<String>) {
+pub(crate) fn name(response: &egui::Response, label: impl Into<String>) {
     let label = label.into();
     response
         .ctx

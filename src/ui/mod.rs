@@ -6,7 +6,7 @@
 //! [`crate::render`]. The document changes only through [`app::RaidmapApp::apply`], which
 //! applies the commands the panels push.
 
-pub mod a11y;
+pub(crate) mod a11y;
 pub mod app;
 pub mod bench_frames;
 mod bytes;
@@ -14,13 +14,13 @@ pub mod command;
 mod error_chain;
 pub mod imagery;
 pub mod map;
-pub mod measure;
-pub mod merge;
+pub(crate) mod measure;
+pub(crate) mod merge;
 pub mod panels;
-pub mod path_field;
-pub mod popup;
-pub mod text_fit;
-pub mod timeline;
+pub(crate) mod path_field;
+pub(crate) mod popup;
+pub(crate) mod text_fit;
+pub(crate) mod timeline;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

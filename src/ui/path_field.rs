@@ -16,15 +16,14 @@ const MAX_SUGGESTIONS: usize = 40;
 const LISTING_LIFETIME: Duration = Duration::from_secs(2);
 
 /// What the field did this frame.
-pub struct PathFieldOutput {
-    pub response: egui::Response,
+pub(crate) struct PathFieldOutput {
     /// Enter was pressed with no suggestion list open: the path is the user's answer.
     pub submitted: bool,
 }
 
 /// A one-line path field with completion, `width` points wide, showing `hint` while empty,
 /// known to screen readers (and tests) by `label`.
-pub fn path_field(
+pub(crate) fn path_field(
     ui: &mut egui::Ui,
     id_salt: impl Hash + std::fmt::Debug,
     text: &mut String,
@@ -53,16 +52,13 @@ pub fn path_field(
     let submitted = response.lost_focus()
         && out.accepted.is_none()
         && ui.input(|i| i.key_pressed(egui::Key::Enter));
-    PathFieldOutput {
-        response,
-        submitted,
-    }
+    PathFieldOutput { submitted }
 }
 
 /// The entries of `folder` (the typed text up to its last separator; the working folder when
 /// empty) starting with `start`, folders first, each folder with a trailing `/`. Hidden ones
 /// only when `start` begins with a dot.
-pub fn suggestions(folder: &str, start: &str) -> Vec<Suggestion> {
+pub(crate) fn suggestions(folder: &str, start: &str) -> Vec<Suggestion> {
     let dir = if folder.is_empty() {
         PathBuf::from(".")
     } else {

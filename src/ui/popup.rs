@@ -5,7 +5,7 @@
 /// Whether an open popup covering `rect` should close this frame: Esc was pressed (and is
 /// used up, so it does not also end a drawing), or the pointer was pressed outside `rect`
 /// while none of egui's own popups (a drop-down list inside it) is open.
-pub fn closes(ctx: &egui::Context, rect: egui::Rect) -> bool {
+pub(crate) fn closes(ctx: &egui::Context, rect: egui::Rect) -> bool {
     let outside = ctx.input(|i| {
         i.pointer.any_pressed() && i.pointer.interact_pos().is_some_and(|p| !rect.contains(p))
     });
@@ -14,6 +14,6 @@ pub fn closes(ctx: &egui::Context, rect: egui::Rect) -> bool {
 
 /// Whether Esc was pressed this frame and nothing used it yet; it is used up here, so one
 /// press closes one thing.
-pub fn esc(ctx: &egui::Context) -> bool {
+pub(crate) fn esc(ctx: &egui::Context) -> bool {
     ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
 }

@@ -3,7 +3,7 @@
 
 /// The width a single-line text field needs to show `text` whole in the body font: the
 /// text's own width plus the field's margins and room for the cursor.
-pub fn field_width(ui: &egui::Ui, text: &str) -> f32 {
+pub(crate) fn field_width(ui: &egui::Ui, text: &str) -> f32 {
     let font = egui::TextStyle::Body.resolve(ui.style());
     let galley = ui
         .painter()

@@ -16,7 +16,7 @@ const TOO_FAST_TO_CANCEL: Duration = Duration::from_millis(300);
 
 /// What a dialog answered.
 #[derive(Debug)]
-pub enum Answer {
+pub(crate) enum Answer {
     Open(Vec<PathBuf>),
     /// Photo files or a folder of photos to open as points.
     Photos(Vec<PathBuf>),
@@ -54,7 +54,7 @@ pub enum Answer {
     },
 }
 
-pub struct FileDialogs {
+pub(crate) struct FileDialogs {
     tx: Sender<Answer>,
     rx: Receiver<Answer>,
 }
@@ -68,7 +68,7 @@ impl Default for FileDialogs {
 
 impl FileDialogs {
     /// Ask for files to open (every format raidmap reads, from [`crate::io::OPEN_FILTERS`]).
-    pub fn open(&mut self, ctx: &egui::Context) {
+    pub(crate) fn open(&mut self, ctx: &egui::Context) {
         self.spawn(ctx, None, || {
             crate::io::OPEN_FILTERS
                 .iter()
@@ -83,7 +83,7 @@ impl FileDialogs {
     }
 
     /// Ask for photos to open as points: a folder (`folder`), else photo files.
-    pub fn photos(&mut self, ctx: &egui::Context, folder: bool) {
+    pub(crate) fn photos(&mut self, ctx: &egui::Context, folder: bool) {
         self.spawn_with(ctx, Answer::PhotosUnavailable, move || {
             let dialog = rfd::FileDialog::new();
             if folder {
@@ -103,7 +103,7 @@ impl FileDialogs {
     }
 
     /// Ask for files to attach to a feature.
-    pub fn attach(&mut self, ctx: &egui::Context, target: crate::model::FeatureRef) {
+    pub(crate) fn attach(&mut self, ctx: &egui::Context, target: crate::model::FeatureRef) {
         self.spawn(ctx, None, move || {
             rfd::FileDialog::new()
                 .set_title("Attach files")
@@ -113,7 +113,7 @@ impl FileDialogs {
     }
 
     /// Ask where to save a copy of an attachment.
-    pub fn save_attachment(&mut self, ctx: &egui::Context, sha256: String, name: String) {
+    pub(crate) fn save_attachment(&mut self, ctx: &egui::Context, sha256: String, name: String) {
         self.spawn(ctx, None, move || {
             rfd::FileDialog::new()
                 .set_title("Save a copy of the attachment")
@@ -125,7 +125,7 @@ impl FileDialogs {
 
     /// Ask where to export a layer, offering every format raidmap writes
     /// ([`crate::io::SAVE_FILTERS`]); the chosen file's extension picks the format.
-    pub fn export(&mut self, ctx: &egui::Context, layer: LayerId, suggested_name: String) {
+    pub(crate) fn export(&mut self, ctx: &egui::Context, layer: LayerId, suggested_name: String) {
         self.spawn(ctx, Some(layer), move || {
             crate::io::SAVE_FILTERS
                 .iter()
@@ -140,7 +140,7 @@ impl FileDialogs {
     }
 
     /// Ask where to export the classified sites.
-    pub fn export_coverage(&mut self, ctx: &egui::Context, suggested_name: String) {
+    pub(crate) fn export_coverage(&mut self, ctx: &egui::Context, suggested_name: String) {
         let tx = self.tx.clone();
         let ctx = ctx.clone();
         let spawned = std::thread::Builder::new()
@@ -169,7 +169,7 @@ impl FileDialogs {
     }
 
     /// Ask for another version of a layer (to compare with or merge).
-    pub fn other_version(&mut self, ctx: &egui::Context) {
+    pub(crate) fn other_version(&mut self, ctx: &egui::Context) {
         self.spawn(ctx, None, || {
             crate::io::OPEN_FILTERS
                 .iter()
@@ -185,7 +185,7 @@ impl FileDialogs {
 
     /// Ask for a picture (PNG or JPEG) to pin onto the map. Without a dialog nothing comes
     /// back: the pinning window has its typed path.
-    pub fn pin_picture(&mut self, ctx: &egui::Context) {
+    pub(crate) fn pin_picture(&mut self, ctx: &egui::Context) {
         let tx = self.tx.clone();
         let ctx = ctx.clone();
         let spawned = std::thread::Builder::new()
@@ -206,7 +206,7 @@ impl FileDialogs {
     }
 
     /// Ask for a project file to open.
-    pub fn open_project(&mut self, ctx: &egui::Context) {
+    pub(crate) fn open_project(&mut self, ctx: &egui::Context) {
         self.spawn_with(ctx, Answer::ProjectUnavailable { save: false }, || {
             rfd::FileDialog::new()
                 .set_title("Open project")
@@ -218,7 +218,7 @@ impl FileDialogs {
     }
 
     /// Ask where to save the project.
-    pub fn save_project(&mut self, ctx: &egui::Context, suggested_name: String) {
+    pub(crate) fn save_project(&mut self, ctx: &egui::Context, suggested_name: String) {
         self.spawn_with(ctx, Answer::ProjectUnavailable { save: true }, move || {
             rfd::FileDialog::new()
                 .set_title("Save project")
@@ -232,7 +232,7 @@ impl FileDialogs {
     /// The answer of a finished dialog, if any. A cancelled dialog yields nothing.
     /// Ask where to save a map image. Without a dialog nothing comes back: the export window
     /// keeps its typed path.
-    pub fn image_path(&mut self, ctx: &egui::Context, suggested_name: String) {
+    pub(crate) fn image_path(&mut self, ctx: &egui::Context, suggested_name: String) {
         let tx = self.tx.clone();
         let ctx = ctx.clone();
         let spawned = std::thread::Builder::new()
@@ -255,7 +255,7 @@ impl FileDialogs {
 
     /// Ask where a publishing dialog writes its file. Without a dialog nothing comes back: the
     /// form keeps its typed path.
-    pub fn publish_path(
+    pub(crate) fn publish_path(
         &mut self,
         ctx: &egui::Context,
         dialog: crate::ui::command::Dialog,
@@ -281,7 +281,7 @@ impl FileDialogs {
         }
     }
 
-    pub fn poll(&mut self) -> Option<Answer> {
+    pub(crate) fn poll(&mut self) -> Option<Answer> {
         self.rx.try_recv().ok()
     }
 

@@ -16,7 +16,7 @@ const TALL_ENOUGH_FOR_TIMELINE: f32 = 800.0;
 /// Windows narrower than this start with the right-hand panel folded.
 const WIDE_ENOUGH_FOR_BOTH: f32 = 1000.0;
 /// The width of a folded side panel: a column of icon buttons.
-pub const FOLDED_WIDTH: f32 = 34.0;
+pub(crate) const FOLDED_WIDTH: f32 = 34.0;
 
 /// Which panels are open. The right-hand panel and the timeline follow the window's size
 /// (folded on a small window) until the user opens or folds them.

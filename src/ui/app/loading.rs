@@ -15,7 +15,7 @@ use crate::model::Layer;
 use crate::render::layer_view::Prepared;
 
 /// The layers of one file, each with its index and density grids.
-pub type Ready = Vec<(Layer, Prepared)>;
+pub(crate) type Ready = Vec<(Layer, Prepared)>;
 
 /// A file whose reading ended.
 pub struct Finished {

@@ -1,16 +1,16 @@
 //! The application: panels around the map, the command queue, and what happens to the document.
 
 mod autosave;
-pub mod database;
+pub(crate) mod database;
 mod encrypt;
 mod evidence;
-pub mod file_dialog;
-pub mod layout;
-pub mod loading;
+pub(crate) mod file_dialog;
+pub(crate) mod layout;
+pub(crate) mod loading;
 mod photos;
 mod plaintext;
-pub mod project;
-pub mod publish;
+pub(crate) mod project;
+pub(crate) mod publish;
 pub mod session;
 mod unlock;
 

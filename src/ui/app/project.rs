@@ -24,7 +24,7 @@ use crate::ui::panels::layers::ProblemReport;
 use super::autosave::{self, AUTOSAVE_FILE, AUTOSAVE_OF_FILE, RUNNING_FILE};
 
 /// How often unsaved work is autosaved.
-pub const AUTOSAVE_EVERY: Duration = Duration::from_secs(60);
+pub(crate) const AUTOSAVE_EVERY: Duration = Duration::from_secs(60);
 
 /// The project state of the GUI.
 #[derive(Default)]

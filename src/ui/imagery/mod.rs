@@ -6,7 +6,7 @@
 //! ([`crate::tiles::wayback`], [`crate::tiles::save`]), run on threads so the window never waits.
 
 pub mod compare;
-pub mod picture_images;
-pub mod pinned;
+pub(crate) mod picture_images;
+pub(crate) mod pinned;
 pub mod save_area;
-pub mod wayback;
+pub(crate) mod wayback;

@@ -37,7 +37,7 @@ pub enum Shown<'a> {
 }
 
 /// A picture file being read and decoded to be added: its bytes and pixels, or what went wrong.
-pub type Added = Result<(Vec<u8>, RgbaImage), String>;
+pub(crate) type Added = Result<(Vec<u8>, RgbaImage), String>;
 
 /// A picture file being added.
 struct Adding {

@@ -5,7 +5,7 @@ use egui::{Rect, Vec2, vec2};
 
 /// What the user asked of the map through the controls this frame.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Navigation {
+pub(crate) struct Navigation {
     /// Zoom steps, + in, − out.
     pub zoom_steps: i32,
     /// Move the view by this many screen points (the map content moves the other way).
@@ -15,14 +15,14 @@ pub struct Navigation {
 }
 
 impl Navigation {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         *self == Self::default()
     }
 }
 
 /// Arrow keys pan by a fifth of the view; + (or =) and − zoom one step. Ignored while a text
 /// field has the keyboard, and with Ctrl/⌘ (which zoom egui's whole interface).
-pub fn keyboard(ctx: &egui::Context, view: Vec2) -> Navigation {
+pub(crate) fn keyboard(ctx: &egui::Context, view: Vec2) -> Navigation {
     if ctx.egui_wants_keyboard_input() {
         return Navigation::default();
     }
@@ -55,7 +55,7 @@ pub fn keyboard(ctx: &egui::Context, view: Vec2) -> Navigation {
 }
 
 /// The zoom buttons, in a column at the map's top left; what was pressed and what they cover.
-pub fn zoom_buttons(ctx: &egui::Context, map_rect: Rect) -> (Navigation, Rect) {
+pub(crate) fn zoom_buttons(ctx: &egui::Context, map_rect: Rect) -> (Navigation, Rect) {
     let mut nav = Navigation::default();
     let shown = egui::Area::new(egui::Id::unique("map-zoom-buttons"))
         .fixed_pos(map_rect.left_top() + vec2(10.0, 10.0))

@@ -6,9 +6,9 @@
 //! without a frame ([`MapView::screen_pos`]) so tests can click where a feature is drawn.
 
 pub mod basemap_chooser;
-pub mod controls;
+pub(crate) mod controls;
 pub mod editing;
-pub mod hit_test;
+pub(crate) mod hit_test;
 pub mod tiles;
 
 use std::collections::HashMap;

@@ -3,7 +3,7 @@
 
 /// A value computed from a key, recomputed only when the key changes.
 #[derive(Debug)]
-pub struct Memo<K, V> {
+pub(crate) struct Memo<K, V> {
     key: Option<K>,
     value: V,
 }
@@ -19,7 +19,7 @@ impl<K, V: Default> Default for Memo<K, V> {
 
 impl<K: PartialEq, V> Memo<K, V> {
     /// The value for `key`, computing it only if the key differs from the last one.
-    pub fn get(&mut self, key: K, compute: impl FnOnce() -> V) -> &V {
+    pub(crate) fn get(&mut self, key: K, compute: impl FnOnce() -> V) -> &V {
         if self.key.as_ref() != Some(&key) {
             self.value = compute();
             self.key = Some(key);
@@ -28,7 +28,8 @@ impl<K: PartialEq, V> Memo<K, V> {
     }
 
     /// The last value computed.
-    pub fn value(&self) -> &V {
+    #[cfg(test)]
+    fn value(&self) -> &V {
         &self.value
     }
 }

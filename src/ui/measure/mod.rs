@@ -7,12 +7,12 @@
 //! [`MeasureDrawing`], rebuilt only when what it shows changes. Kept measurements leave the
 //! panel as [`Command::KeepMeasurement`].
 
-pub mod area;
-pub mod memo;
-pub mod nearest;
-pub mod path;
-pub mod rings;
-pub mod table;
+pub(crate) mod area;
+pub(crate) mod memo;
+pub(crate) mod nearest;
+pub(crate) mod path;
+pub(crate) mod rings;
+pub(crate) mod table;
 
 use egui::RichText;
 use geo::Point;
@@ -294,7 +294,7 @@ impl MeasurePanel {
 
 /// Which features a click snaps to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Snap {
+pub(crate) enum Snap {
     /// Any feature, measured at its point or centroid.
     Any,
     /// Only point features (drawing a polygon must not jump to a polygon's centroid).
@@ -303,7 +303,7 @@ pub enum Snap {
 
 /// The place a click means: the feature under the pointer (its point or centroid) when there
 /// is one to snap to, else the clicked coordinate.
-pub fn snapped_place(
+pub(crate) fn snapped_place(
     doc: &Document,
     position: Point<f64>,
     feature: Option<FeatureRef>,
@@ -322,7 +322,7 @@ pub fn snapped_place(
 }
 
 /// A feature as a place: its point, or its centroid.
-pub fn feature_place(doc: &Document, r: FeatureRef) -> Option<Place> {
+pub(crate) fn feature_place(doc: &Document, r: FeatureRef) -> Option<Place> {
     let f = doc.feature(r)?;
     let (point, from_centroid) = measure::representative_point(f.geometry()?)?;
     Some(Place {
@@ -334,7 +334,7 @@ pub fn feature_place(doc: &Document, r: FeatureRef) -> Option<Place> {
 }
 
 /// A clicked coordinate as a place, labelled `LAT,LON` as it would be typed.
-pub fn coordinate_place(position: Point<f64>) -> Place {
+pub(crate) fn coordinate_place(position: Point<f64>) -> Place {
     Place {
         label: format!("{:.6},{:.6}", position.y(), position.x()),
         point: position,
@@ -344,7 +344,7 @@ pub fn coordinate_place(position: Point<f64>) -> Place {
 }
 
 /// Resolve typed text (a name, an id or `LAT,LON`) against every open layer.
-pub fn resolve_text(doc: &Document, text: &str) -> Result<Place, String> {
+pub(crate) fn resolve_text(doc: &Document, text: &str) -> Result<Place, String> {
     if text.trim().is_empty() {
         return Err("type a name, an id or lat,lon".to_owned());
     }
@@ -353,7 +353,7 @@ pub fn resolve_text(doc: &Document, text: &str) -> Result<Place, String> {
 }
 
 /// A labelled one-line text field for a place. Returns true when Enter was pressed in it.
-pub fn place_field(ui: &mut egui::Ui, label: &str, text: &mut String) -> bool {
+pub(crate) fn place_field(ui: &mut egui::Ui, label: &str, text: &mut String) -> bool {
     let mut submitted = false;
     ui.horizontal(|ui| {
         let l = ui.label(label);
@@ -370,12 +370,12 @@ pub fn place_field(ui: &mut egui::Ui, label: &str, text: &mut String) -> bool {
 }
 
 /// Show an error in the error colour, wrapped.
-pub fn error_ui(ui: &mut egui::Ui, error: &str) {
+pub(crate) fn error_ui(ui: &mut egui::Ui, error: &str) {
     ui.add(egui::Label::new(RichText::new(error).color(ui.visuals().error_fg_color)).wrap());
 }
 
 /// The big result line: "9.02 km · ellipsoidal".
-pub fn result_ui(ui: &mut egui::Ui, text: String) {
+pub(crate) fn result_ui(ui: &mut egui::Ui, text: String) {
     ui.label(
         RichText::new(format!("{text} · {}", measure::METHOD_SHORT))
             .size(22.0)
@@ -385,7 +385,7 @@ pub fn result_ui(ui: &mut egui::Ui, text: String) {
 }
 
 /// The note every result carries on how it was measured.
-pub fn method_note_ui(ui: &mut egui::Ui, centroid: bool) {
+pub(crate) fn method_note_ui(ui: &mut egui::Ui, centroid: bool) {
     ui.label(RichText::new("Geodesic on the WGS84 ellipsoid (Karney).").weak());
     if centroid {
         ui.label(
@@ -395,7 +395,7 @@ pub fn method_note_ui(ui: &mut egui::Ui, centroid: bool) {
 }
 
 /// A label for a number that copies itself when clicked.
-pub fn copyable(ui: &mut egui::Ui, shown: String, copied: String) {
+pub(crate) fn copyable(ui: &mut egui::Ui, shown: String, copied: String) {
     let response = ui
         .add(egui::Label::new(shown).sense(egui::Sense::click()))
         .on_hover_text(format!("Click to copy {copied}"));
@@ -405,7 +405,7 @@ pub fn copyable(ui: &mut egui::Ui, shown: String, copied: String) {
 }
 
 /// The bit patterns of points, for comparing what is drawn.
-pub fn point_bits<'a>(points: impl IntoIterator<Item = &'a Point<f64>>) -> Vec<u64> {
+pub(crate) fn point_bits<'a>(points: impl IntoIterator<Item = &'a Point<f64>>) -> Vec<u64> {
     points
         .into_iter()
         .flat_map(|p| [p.x().to_bits(), p.y().to_bits()])

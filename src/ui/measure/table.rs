@@ -39,13 +39,13 @@ pub struct CachedTargets {
 
 /// [`CachedTargets`], rebuilt only when the layers change.
 #[derive(Default)]
-pub struct TargetsCache {
+pub(crate) struct TargetsCache {
     key: Option<Vec<(LayerId, Option<u64>)>>,
     cached: CachedTargets,
 }
 
 impl TargetsCache {
-    pub fn get(&mut self, doc: &Document) -> &CachedTargets {
+    pub(crate) fn get(&mut self, doc: &Document) -> &CachedTargets {
         let key = layers_key(doc);
         if self.key.as_ref() != Some(&key) {
             let layers: Vec<_> = doc.layers().collect();
@@ -414,7 +414,7 @@ impl TableTool {
 }
 
 /// A bearing for the table: none for a place at the origin itself, where it means nothing.
-pub fn bearing_text(distance_m: f64, bearing_deg: f64) -> String {
+pub(crate) fn bearing_text(distance_m: f64, bearing_deg: f64) -> String {
     if distance_m == 0.0 {
         "–".to_owned()
     } else {

@@ -11,12 +11,12 @@ use walkers::Projector;
 use crate::model::Feature;
 use crate::render::overlay::MapDrawing;
 
-pub const ADDED: Color32 = Color32::from_rgb(0, 150, 70);
-pub const REMOVED: Color32 = Color32::from_rgb(200, 40, 40);
-pub const CHANGED: Color32 = Color32::from_rgb(230, 130, 0);
-pub const BASE: Color32 = Color32::from_rgb(120, 120, 120);
-pub const OURS: Color32 = Color32::from_rgb(30, 90, 200);
-pub const THEIRS: Color32 = CHANGED;
+pub(crate) const ADDED: Color32 = Color32::from_rgb(0, 150, 70);
+pub(crate) const REMOVED: Color32 = Color32::from_rgb(200, 40, 40);
+pub(crate) const CHANGED: Color32 = Color32::from_rgb(230, 130, 0);
+pub(crate) const BASE: Color32 = Color32::from_rgb(120, 120, 120);
+pub(crate) const OURS: Color32 = Color32::from_rgb(30, 90, 200);
+pub(crate) const THEIRS: Color32 = CHANGED;
 
 /// Most marks drawn in one frame (those in view, in list order).
 const MOST_MARKS: usize = 20_000;
@@ -56,7 +56,7 @@ impl Mark {
 
 /// `area` with room around it (a quarter of its size on each side), for *zoom to*: the ends
 /// of a move arrow and their labels are then not at the map's edge or under its buttons.
-pub fn with_room(area: Rect<f64>) -> Rect<f64> {
+pub(crate) fn with_room(area: Rect<f64>) -> Rect<f64> {
     let pad = geo::coord! { x: area.width() * 0.25, y: area.height() * 0.25 };
     Rect::new(area.min() - pad, area.max() + pad)
 }

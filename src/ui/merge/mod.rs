@@ -13,10 +13,10 @@
 //! ([`job`]). [`source`] asks for the other version and the key, [`marks`] draws on the map,
 //! [`values`] shows JSON values with their types.
 
-pub mod compare;
-pub mod conflicts;
+pub(crate) mod compare;
+pub(crate) mod conflicts;
 mod job;
-pub mod marks;
+pub(crate) mod marks;
 mod source;
 mod values;
 

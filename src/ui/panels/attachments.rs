@@ -13,7 +13,7 @@ use crate::model::{Feature, FeatureRef};
 use crate::ui::command::Command;
 
 /// The attachments section for one feature.
-pub fn attachments_ui(
+pub(crate) fn attachments_ui(
     ui: &mut egui::Ui,
     r: FeatureRef,
     feature: &Feature,

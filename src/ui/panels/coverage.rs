@@ -21,13 +21,13 @@ use crate::ui::command::Command;
 use crate::ui::timeline::TimelinePanel;
 
 /// Colour of an untouched site's ring (the finding the user is after).
-pub const UNTOUCHED_COLOR: Color32 = Color32::from_rgb(200, 20, 30);
+pub(crate) const UNTOUCHED_COLOR: Color32 = Color32::from_rgb(200, 20, 30);
 /// Colour of a raided site's ring.
-pub const RAIDED_COLOR: Color32 = Color32::from_rgb(110, 110, 110);
+pub(crate) const RAIDED_COLOR: Color32 = Color32::from_rgb(110, 110, 110);
 
 /// The table's columns, for sorting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Column {
+pub(crate) enum Column {
     Site,
     Status,
     NearestRaid,

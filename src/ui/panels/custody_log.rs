@@ -9,7 +9,7 @@ use egui::{Color32, RichText};
 use crate::evidence::CustodyLog;
 
 /// Show the window while `open`.
-pub fn custody_log_ui(ctx: &egui::Context, open: &mut bool, log: &CustodyLog) {
+pub(crate) fn custody_log_ui(ctx: &egui::Context, open: &mut bool, log: &CustodyLog) {
     egui::Window::new("Custody log")
         .open(open)
         .collapsible(false)

@@ -18,7 +18,7 @@ use crate::ui::panels::property_editor::PropertyEditor;
 
 /// Show the selected features (`selected[0]` is the main selection). Returns true when the
 /// user asked to clear the selection.
-pub fn inspector_ui(
+pub(crate) fn inspector_ui(
     ui: &mut egui::Ui,
     doc: &Document,
     selected: &[FeatureRef],

@@ -19,7 +19,7 @@ pub struct ProblemReport {
 }
 
 #[derive(Default)]
-pub struct LayersPanel {
+pub(crate) struct LayersPanel {
     /// Typed path for "Open path" (for machines without a native file dialog).
     path_text: String,
     /// Whether each layer has edits, by the layer revision it was found for (looking costs a
@@ -30,7 +30,7 @@ pub struct LayersPanel {
 
 impl LayersPanel {
     #[allow(clippy::too_many_arguments)]
-    pub fn ui(
+    pub(crate) fn ui(
         &mut self,
         ui: &mut egui::Ui,
         doc: &Document,

@@ -2,14 +2,14 @@
 //! editor with the feature's attachments, the custody log, search, image export, coverage and
 //! help.
 
-pub mod attachments;
-pub mod coverage;
-pub mod custody_log;
+pub(crate) mod attachments;
+pub(crate) mod coverage;
+pub(crate) mod custody_log;
 pub mod help;
-pub mod image_export;
-pub mod inspector;
-pub mod layers;
-pub mod property_editor;
-pub mod search_box;
-pub mod style_editor;
-pub mod thumbnail;
+pub(crate) mod image_export;
+pub(crate) mod inspector;
+pub(crate) mod layers;
+pub(crate) mod property_editor;
+pub(crate) mod search_box;
+pub(crate) mod style_editor;
+pub(crate) mod thumbnail;

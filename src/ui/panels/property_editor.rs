@@ -15,13 +15,13 @@ use crate::model::{Document, Feature, FeatureRef};
 use crate::ui::command::Command;
 
 /// The statuses offered for `status` (free text is allowed too).
-pub const STATUSES: [&str; 5] = ["suspected", "confirmed", "operating", "raided", "closed"];
+pub(crate) const STATUSES: [&str; 5] = ["suspected", "confirmed", "operating", "raided", "closed"];
 /// The levels offered for `confidence`.
-pub const CONFIDENCES: [&str; 3] = ["low", "medium", "high"];
+pub(crate) const CONFIDENCES: [&str; 3] = ["low", "medium", "high"];
 
 /// The JSON type of a value, as a person picks it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Text,
     Number,
     Boolean,
@@ -40,7 +40,7 @@ impl Kind {
         Kind::Null,
     ];
 
-    pub fn of(value: &Value) -> Kind {
+    pub(crate) fn of(value: &Value) -> Kind {
         match value {
             Value::String(_) => Kind::Text,
             Value::Number(_) => Kind::Number,
@@ -85,7 +85,7 @@ impl Kind {
 }
 
 /// A value as it is typed: strings bare, anything else as JSON.
-pub fn text_of(value: &Value) -> String {
+pub(crate) fn text_of(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         Value::Null => String::new(),
@@ -94,7 +94,7 @@ pub fn text_of(value: &Value) -> String {
 }
 
 /// Typed text as a value of `kind`, or why it is not one.
-pub fn parse(kind: Kind, text: &str) -> Result<Value, String> {
+pub(crate) fn parse(kind: Kind, text: &str) -> Result<Value, String> {
     match kind {
         Kind::Text => Ok(Value::String(text.to_owned())),
         Kind::Null => Ok(Value::Null),
@@ -123,7 +123,7 @@ pub fn parse(kind: Kind, text: &str) -> Result<Value, String> {
 
 /// Text buffers of the fields being typed into, for one feature (or one multiple selection).
 #[derive(Default)]
-pub struct PropertyEditor {
+pub(crate) struct PropertyEditor {
     /// The feature and layer revision the buffers were filled for; a change refills them.
     filled_for: Option<(Vec<FeatureRef>, Option<u64>)>,
     values: HashMap<String, String>,
@@ -174,7 +174,7 @@ impl PropertyEditor {
     }
 
     /// The annotation widgets and every property of one feature, editable.
-    pub fn feature_ui(
+    pub(crate) fn feature_ui(
         &mut self,
         ui: &mut egui::Ui,
         doc: &Document,
@@ -661,7 +661,7 @@ impl PropertyEditor {
     }
 
     /// Several features selected: set one property on all of them (one undo step).
-    pub fn many_ui(
+    pub(crate) fn many_ui(
         &mut self,
         ui: &mut egui::Ui,
         doc: &Document,

@@ -13,13 +13,13 @@ use crate::ui::a11y;
 /// The properties of each layer, found once per feature count (a scan of a big layer is not
 /// repeated every frame).
 #[derive(Default)]
-pub struct StyleEditor {
+pub(crate) struct StyleEditor {
     keys: HashMap<LayerId, (usize, Vec<String>, Vec<String>)>,
 }
 
 impl StyleEditor {
     /// The style controls of one layer; the new style when the user changed something.
-    pub fn ui(
+    pub(crate) fn ui(
         &mut self,
         ui: &mut egui::Ui,
         id: LayerId,

@@ -7,7 +7,7 @@
 use std::sync::{Arc, Mutex};
 
 /// The longest side of a thumbnail, in pixels.
-pub const SIZE: u32 = 160;
+pub(crate) const SIZE: u32 = 160;
 
 /// A thumbnail being made or made.
 #[derive(Clone)]
@@ -23,7 +23,7 @@ fn key(sha256: &str) -> egui::Id {
 
 /// The thumbnail of the image with `sha256` and `bytes`, once decoded (starts decoding on the
 /// first call; asks for a repaint when it is ready).
-pub fn thumbnail(
+pub(crate) fn thumbnail(
     ctx: &egui::Context,
     sha256: &str,
     bytes: &Arc<[u8]>,

@@ -6,13 +6,13 @@ use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use crate::io::postgis::DbError;
 
 /// Work running on a thread; its result once, by [`Job::poll`].
-pub struct Job<T> {
+pub(crate) struct Job<T> {
     result: Receiver<Result<T, DbError>>,
 }
 
 impl<T: Send + 'static> Job<T> {
     /// Run `work` on a thread named `name`; the window is repainted when it ends.
-    pub fn spawn(
+    pub(crate) fn spawn(
         ctx: &egui::Context,
         name: &str,
         work: impl FnOnce() -> Result<T, DbError> + Send + 'static,
@@ -34,7 +34,7 @@ impl<T: Send + 'static> Job<T> {
     }
 
     /// The result, once the work ended (a thread that died says so).
-    pub fn poll(&self) -> Option<Result<T, DbError>> {
+    pub(crate) fn poll(&self) -> Option<Result<T, DbError>> {
         match self.result.try_recv() {
             Ok(result) => Some(result),
             Err(TryRecvError::Empty) => None,

@@ -9,9 +9,9 @@ use walkers::Projector;
 use crate::model::Feature;
 use crate::render::overlay::MapDrawing;
 
-pub const CHANGED: Color32 = Color32::from_rgb(230, 140, 0);
-pub const ADDED: Color32 = Color32::from_rgb(20, 150, 60);
-pub const REMOVED: Color32 = Color32::from_rgb(200, 30, 30);
+pub(crate) const CHANGED: Color32 = Color32::from_rgb(230, 140, 0);
+pub(crate) const ADDED: Color32 = Color32::from_rgb(20, 150, 60);
+pub(crate) const REMOVED: Color32 = Color32::from_rgb(200, 30, 30);
 
 /// The places to mark.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -8,13 +8,13 @@
 //! A database layer is an ordinary layer whose `table` says where it came from, so every edit
 //! the window makes works on it and goes through the same undo history.
 
-pub mod conflicts;
-pub mod job;
-pub mod marks;
-pub mod open;
-pub mod refresh;
-pub mod save;
-pub mod secrets;
+pub(crate) mod conflicts;
+pub(crate) mod job;
+pub(crate) mod marks;
+pub(crate) mod open;
+pub(crate) mod refresh;
+pub(crate) mod save;
+pub(crate) mod secrets;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

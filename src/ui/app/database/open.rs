@@ -220,7 +220,7 @@ fn tables_ui(ui: &mut egui::Ui, address: &Address, tables: &[TableInfo]) -> Opti
 }
 
 /// A database error said for a person: what happened and what to do.
-pub fn explain(error: &DbError) -> String {
+pub(crate) fn explain(error: &DbError) -> String {
     let text = error.to_string();
     let lower = text.to_lowercase();
     let hint = if matches!(error, DbError::PasswordNeeded { .. }) {

@@ -16,7 +16,7 @@ use crate::ui::panels::layers::ProblemReport;
 type Rows = Vec<(String, String, u32)>;
 
 /// A refresh under way.
-pub struct RefreshJob {
+pub(crate) struct RefreshJob {
     pub layer: LayerId,
     /// Asked for by the person (an unchanged table is said so), not by the focus.
     asked: bool,

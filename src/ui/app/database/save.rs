@@ -17,7 +17,7 @@ use crate::ui::app::RaidmapApp;
 use crate::ui::panels::layers::ProblemReport;
 
 /// A save under way.
-pub struct SaveJob {
+pub(crate) struct SaveJob {
     pub layer: LayerId,
     /// The layer's revision when its changes were taken.
     revision: Option<u64>,

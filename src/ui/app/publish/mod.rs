@@ -9,13 +9,13 @@ mod animation;
 mod form;
 mod job;
 mod report;
-pub mod scene;
+pub(crate) mod scene;
 mod webmap;
 
-pub use animation::AnimationForm;
-pub use form::OnlySelected;
-pub use report::ReportForm;
-pub use webmap::WebMapForm;
+pub(crate) use animation::AnimationForm;
+pub(crate) use form::OnlySelected;
+pub(crate) use report::ReportForm;
+pub(crate) use webmap::WebMapForm;
 
 use crate::ui::app::RaidmapApp;
 use crate::ui::command::{Command, Dialog};

@@ -16,7 +16,7 @@ use crate::ui::app::RaidmapApp;
 /// basemap cannot be drawn (the offline one is used then). `with_tiles`: draw the chosen tile
 /// basemap under the data. `selected_only`: only the features selected on the map (the
 /// layers without one left out).
-pub fn scene_of(
+pub(crate) fn scene_of(
     app: &RaidmapApp,
     with_tiles: bool,
     selected_only: bool,
@@ -64,7 +64,7 @@ pub fn scene_of(
 /// The tiles of a basemap chosen in the window, to draw in a picture (`None`: the offline
 /// basemap), and what to tell the user when they cannot be opened (the offline basemap is
 /// drawn in their place then). The one way the window opens a basemap for a picture.
-pub fn open_tiles(source: &Source) -> (Option<TileBasemap>, Option<String>) {
+pub(crate) fn open_tiles(source: &Source) -> (Option<TileBasemap>, Option<String>) {
     match TileBasemap::open(source, None) {
         Ok(tiles) => (tiles, None),
         Err(err) => (
