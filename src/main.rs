@@ -17,7 +17,7 @@ fn main() -> ExitCode {
             eprintln!("raidmap: --bench-frames runs the map, not a subcommand");
             ExitCode::from(cli::EXIT_USAGE)
         }
-        Some(command) => match cli::unlock::setup(&cli.identity) {
+        Some(command) => match cli::evidence::unlock::setup(&cli.identity) {
             Ok(()) => cli::run(command),
             Err(err) => {
                 eprintln!("raidmap: {err}");
@@ -26,7 +26,7 @@ fn main() -> ExitCode {
         },
         None => {
             // The window opens encrypted projects with these keys too (and asks for others).
-            if let Err(err) = cli::unlock::load_keys(&cli.identity) {
+            if let Err(err) = cli::evidence::unlock::load_keys(&cli.identity) {
                 eprintln!("raidmap: {err}");
                 return ExitCode::from(cli::EXIT_USAGE);
             }

@@ -21,14 +21,13 @@ const MAX_FILES_PER_FOLDER: usize = 12;
 
 /// Folders still over [`MAX_FILES_PER_FOLDER`], with the most files they may hold until they are
 /// split (a folder may only shrink; remove it here once it is at or under the limit).
-const FOLDERS_NOT_YET_SPLIT: &[(&str, usize)] =
-    &[("src/cli", 23), ("src/io", 17), ("src/render", 18)];
+const FOLDERS_NOT_YET_SPLIT: &[(&str, usize)] = &[("src/io", 17), ("src/render", 18)];
 
 /// Functions still over [`MAX_FUNCTION_LINES`] (file, name), to be split; a new long function
 /// fails, and so does an entry here that is no longer long (remove it).
 const FUNCTIONS_NOT_YET_SPLIT: &[(&str, &str)] = &[
     ("src/basemap/mod.rs", "from_embedded"),
-    ("src/cli/distances.rs", "run"),
+    ("src/cli/measuring/distances.rs", "run"),
     ("src/cli/export.rs", "run"),
     ("src/cli/render.rs", "run"),
     ("src/edit/mod.rs", "apply"),

@@ -111,7 +111,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let sealed_output = to_table.is_none() && args.output.extension().is_some_and(|e| e == "age");
     let encrypt = sealed_output || args.passphrase_env.is_some() || !args.recipients.is_empty();
     let seal = if encrypt {
-        match super::encrypt::seal_from(args.passphrase_env.as_deref(), &args.recipients) {
+        match crate::cli::evidence::encrypt::seal_from(
+            args.passphrase_env.as_deref(),
+            &args.recipients,
+        ) {
             Ok(seal) => Some(seal),
             Err(code) => return Ok(code),
         }
@@ -183,7 +186,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(EXIT_BAD_INPUT));
     }
     if let Some(dir) = &args.evidence
-        && !super::evidence_dir::all_verified(&projects, args.layer.as_deref())
+        && !crate::cli::evidence::evidence_dir::all_verified(&projects, args.layer.as_deref())
     {
         eprintln!(
             "raidmap: nothing written to {} or {}: an attached file failed its hash check",
@@ -227,7 +230,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         );
     }
     if let Some(dir) = &args.evidence {
-        super::evidence_dir::write(dir, &mut projects, args.layer.as_deref())?;
+        crate::cli::evidence::evidence_dir::write(dir, &mut projects, args.layer.as_deref())?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -4,34 +4,27 @@
 //! found), 2 usage (unknown flags, missing arguments). Each subcommand has one `Args` struct and
 //! one `run()` in its own module; doc comments become `--help`.
 
-pub mod animate;
-pub mod area;
-pub mod attach;
 mod case;
 pub mod coverage;
-pub mod decrypt;
 pub mod diff;
-pub mod distances;
-pub mod encrypt;
-mod evidence_dir;
+pub mod evidence;
 pub mod export;
 pub mod info;
-pub mod log;
-pub mod measure;
+pub mod measuring;
 pub mod merge;
-pub mod photos;
-pub mod publish;
-mod publish_inputs;
 pub mod publish_output;
+pub mod publishing;
 pub mod render;
-pub mod report;
 pub mod tiles;
-pub mod unlock;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+use evidence::{attach, decrypt, encrypt, log, photos};
+use measuring::{area, distances, measure};
+use publishing::{animate, publish, report};
 
 /// raidmap: an offline map for tracking online-scam compounds and police raids.
 ///

@@ -40,7 +40,7 @@ impl Out {
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("age"));
         let seal = if sealed_name || args.passphrase_env.is_some() || !args.recipients.is_empty() {
-            Some(super::encrypt::seal_from(
+            Some(crate::cli::evidence::encrypt::seal_from(
                 args.passphrase_env.as_deref(),
                 &args.recipients,
             )?)

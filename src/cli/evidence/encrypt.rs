@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use super::{EXIT_USAGE, case};
+use crate::cli::{EXIT_USAGE, case};
 use crate::evidence::seal::SealError;
 use crate::evidence::{Event, Seal};
 
@@ -34,7 +34,7 @@ pub struct Args {
 /// The seal the options ask for; `Err` is a usage error already printed.
 pub fn seal_from(passphrase_env: Option<&str>, recipients: &[String]) -> Result<Seal, ExitCode> {
     let passphrase = match passphrase_env {
-        Some(var) => match super::unlock::passphrase_from_env(var) {
+        Some(var) => match crate::cli::evidence::unlock::passphrase_from_env(var) {
             Some(p) => Some(p),
             None => {
                 eprintln!(
@@ -51,7 +51,7 @@ pub fn seal_from(passphrase_env: Option<&str>, recipients: &[String]) -> Result<
             SealError::Both | SealError::Nothing | SealError::EmptyPassphrase => {
                 ExitCode::from(EXIT_USAGE)
             }
-            _ => ExitCode::from(super::EXIT_BAD_INPUT),
+            _ => ExitCode::from(crate::cli::EXIT_BAD_INPUT),
         }
     })
 }

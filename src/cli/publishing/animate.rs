@@ -7,15 +7,15 @@ use std::process::ExitCode;
 
 use geo::Rect;
 
-use super::coverage::{parse_from, parse_to};
-use super::{EXIT_BAD_INPUT, EXIT_USAGE};
+use crate::cli::coverage::{parse_from, parse_to};
+use crate::cli::{EXIT_BAD_INPUT, EXIT_USAGE};
 use crate::publish::animate::{self, AnimateError, Format, Job, Mode, Options, Step};
 use crate::publish::draw::{MAX_SIDE_PX, parse_bbox};
 use crate::timeline::Day;
 
 /// Animate the map through time: one frame per step, the date written on each.
 #[derive(Debug, clap::Args)]
-#[command(after_long_help = format!("{HELP}\n\n{}", super::publish_output::HELP))]
+#[command(after_long_help = format!("{HELP}\n\n{}", crate::cli::publish_output::HELP))]
 pub struct Args {
     /// The file to write: .gif, .webp (animated) or .mp4 (H.264, needs ffmpeg).
     #[arg(short = 'o', long, value_name = "FILE", value_parser = parse_out)]
@@ -53,7 +53,7 @@ pub struct Args {
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
     #[command(flatten)]
-    pub seal: super::publish_output::SealArgs,
+    pub seal: crate::cli::publish_output::SealArgs,
     /// Layers (GeoJSON, KML/KMZ, CSV/TSV) or `.raidmap` projects; none: the bundled sample.
     pub files: Vec<PathBuf>,
 }
@@ -100,7 +100,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let Some(format) = format_of(&args.out) else {
         return Ok(ExitCode::from(EXIT_USAGE));
     };
-    let out = match super::publish_output::Out::new(&args.out, &args.seal) {
+    let out = match crate::cli::publish_output::Out::new(&args.out, &args.seal) {
         Ok(out) => out,
         Err(code) => return Ok(code),
     };
@@ -124,7 +124,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         eprintln!("raidmap animate: {err}");
         return Ok(ExitCode::from(EXIT_BAD_INPUT));
     }
-    let Some(scene) = super::publish_inputs::read("animate", &args.files, true, &out) else {
+    let Some(scene) =
+        crate::cli::publishing::publish_inputs::read("animate", &args.files, true, &out)
+    else {
         return Ok(ExitCode::from(EXIT_BAD_INPUT));
     };
     let options = Options {

@@ -21,7 +21,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    super::encrypt::reseal(&args.input, &args.output, None, Event::Decrypted)?;
+    crate::cli::evidence::encrypt::reseal(&args.input, &args.output, None, Event::Decrypted)?;
     eprintln!(
         "raidmap: decrypted {} into {} (in plaintext)",
         args.input.display(),

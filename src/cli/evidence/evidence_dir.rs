@@ -22,7 +22,7 @@ fn exported<'a>(project: &'a Project, only: Option<&'a str>) -> impl Iterator<It
 
 /// Whether every attached file to export matches its hash and each project's custody log is
 /// intact (the export is recorded in it); what fails is printed.
-pub(super) fn all_verified(projects: &[(PathBuf, Project)], only: Option<&str>) -> bool {
+pub(crate) fn all_verified(projects: &[(PathBuf, Project)], only: Option<&str>) -> bool {
     let mut ok = true;
     for (path, project) in projects {
         for check in exported(project, only) {
@@ -57,7 +57,7 @@ fn safe_name(name: &str) -> String {
 
 /// Write the attached files into `dir` and `SHA256SUMS`, and record each in its project's
 /// custody log (the projects are saved again).
-pub(super) fn write(
+pub(crate) fn write(
     dir: &Path,
     projects: &mut [(PathBuf, Project)],
     only: Option<&str>,
@@ -99,7 +99,7 @@ pub(super) fn write(
             log.record(&user, Event::HashVerified, sha, "checked before the export");
             log.record(&user, Event::Exported, sha, detail);
         }
-        super::case::save(path, project)?;
+        crate::cli::case::save(path, project)?;
     }
     let mut sums = String::new();
     for (name, sha) in &written {

@@ -4,14 +4,14 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::coverage::{parse_from, parse_radius_km, parse_to};
-use super::{EXIT_BAD_INPUT, EXIT_USAGE};
+use crate::cli::coverage::{parse_from, parse_radius_km, parse_to};
+use crate::cli::{EXIT_BAD_INPUT, EXIT_USAGE};
 use crate::publish::report::{self, Options, Paper};
 use crate::timeline::{Day, Window};
 
 /// Write a case report as PDF: sites, raids, distances, measurements and sources.
 #[derive(Debug, clap::Args)]
-#[command(after_long_help = format!("{HELP}\n\n{}", super::publish_output::HELP))]
+#[command(after_long_help = format!("{HELP}\n\n{}", crate::cli::publish_output::HELP))]
 pub struct Args {
     /// The PDF to write (atomically).
     #[arg(short = 'o', long = "out", value_name = "report.pdf")]
@@ -33,7 +33,7 @@ pub struct Args {
     #[arg(long, value_name = "SIZE", default_value = "a4", value_parser = Paper::parse)]
     pub paper: Paper,
     #[command(flatten)]
-    pub seal: super::publish_output::SealArgs,
+    pub seal: crate::cli::publish_output::SealArgs,
     /// A `.raidmap` project or layer files (GeoJSON, KML/KMZ, CSV/TSV).
     #[arg(required = true, value_name = "PROJECT|FILES")]
     pub files: Vec<PathBuf>,
@@ -61,11 +61,13 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         eprintln!("raidmap report: --from {from} is after --to {to}");
         return Ok(ExitCode::from(EXIT_USAGE));
     }
-    let out = match super::publish_output::Out::new(&args.out, &args.seal) {
+    let out = match crate::cli::publish_output::Out::new(&args.out, &args.seal) {
         Ok(out) => out,
         Err(code) => return Ok(code),
     };
-    let Some(scene) = super::publish_inputs::read("report", &args.files, false, &out) else {
+    let Some(scene) =
+        crate::cli::publishing::publish_inputs::read("report", &args.files, false, &out)
+    else {
         return Ok(ExitCode::from(EXIT_BAD_INPUT));
     };
     let window = (args.from.is_some() || args.to.is_some()).then_some(Window {

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::EXIT_BAD_INPUT;
+use crate::cli::EXIT_BAD_INPUT;
 
 /// Print the custody log of a project: every evidence event (attached, removed, exported, hash
 /// verified or failed, encrypted, decrypted) with its UTC time, user and SHA-256.

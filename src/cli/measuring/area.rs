@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context as _, bail};
 use serde_json::json;
 
-use crate::cli::measure::{indexed, load_layers};
+use crate::cli::measuring::measure::{indexed, load_layers};
 use crate::measure::{self, Units};
 
 /// The geodesic area and perimeter (WGS84 ellipsoid) of a Polygon or MultiPolygon feature.

@@ -4,12 +4,12 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::EXIT_BAD_INPUT;
+use crate::cli::EXIT_BAD_INPUT;
 use crate::publish::webmap::{self, Options};
 
 /// Write a web map that opens in any browser with no network: one HTML file.
 #[derive(Debug, clap::Args)]
-#[command(after_long_help = format!("{HELP}\n\n{}", super::publish_output::HELP))]
+#[command(after_long_help = format!("{HELP}\n\n{}", crate::cli::publish_output::HELP))]
 pub struct Args {
     /// The HTML file to write (atomically).
     #[arg(short = 'o', long = "out", value_name = "map.html")]
@@ -18,7 +18,7 @@ pub struct Args {
     #[arg(long, value_name = "T")]
     pub title: Option<String>,
     #[command(flatten)]
-    pub seal: super::publish_output::SealArgs,
+    pub seal: crate::cli::publish_output::SealArgs,
     /// A `.raidmap` project or layer files (GeoJSON, KML/KMZ, CSV/TSV).
     #[arg(required = true, value_name = "PROJECT|FILES")]
     pub files: Vec<PathBuf>,
@@ -36,11 +36,13 @@ Exit status: 0 written, 1 an input is invalid or the file could not be written (
 is then unchanged), 2 usage errors.";
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let out = match super::publish_output::Out::new(&args.out, &args.seal) {
+    let out = match crate::cli::publish_output::Out::new(&args.out, &args.seal) {
         Ok(out) => out,
         Err(code) => return Ok(code),
     };
-    let Some(scene) = super::publish_inputs::read("publish", &args.files, false, &out) else {
+    let Some(scene) =
+        crate::cli::publishing::publish_inputs::read("publish", &args.files, false, &out)
+    else {
         return Ok(ExitCode::from(EXIT_BAD_INPUT));
     };
     let options = Options {

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 
-use super::case;
+use crate::cli::case;
 use crate::evidence::{Attachment, Event, attachment};
 use crate::model::{Document, FeatureRef, Layer, LayerId, LayerKind};
 

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use serde_json::{Value, json};
 
-use crate::cli::measure::{indexed, load_layers, place_json, place_text};
+use crate::cli::measuring::measure::{indexed, load_layers, place_json, place_text};
 use crate::measure::table::{Row, Target, Targets, id_text, quote};
 use crate::measure::{self, NearestIndex, Place};
 use crate::model::Layer;
