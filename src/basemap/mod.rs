@@ -141,6 +141,34 @@ impl Basemap {
             ..Basemap::default()
         };
 
+        let cambodia_lon_lat = basemap.add_countries(countries.as_ref());
+        basemap.add_provinces(provinces.as_ref());
+        basemap.add_lakes(lakes.as_ref());
+        // Lines, in drawing order.
+        basemap.add_lines(
+            &cambodia_lon_lat,
+            [
+                province_borders.as_ref(),
+                lakes.as_ref(),
+                rivers.as_ref(),
+                coastline.as_ref(),
+                country_borders.as_ref(),
+            ],
+        );
+        basemap.add_places(places.as_ref());
+        labels::sort_by_importance(&mut basemap.labels);
+        labels::drop_repeated_towns(&mut basemap.labels);
+        let [west, south, east, north] = embedded::COVERAGE_LON_LAT_DEG;
+        basemap.coverage_world = Some(Rect::new(
+            lon_lat_to_world(west, north),
+            lon_lat_to_world(east, south),
+        ));
+        basemap.problems = problems;
+        basemap
+    }
+
+    /// The countries' meshes and labels; Cambodia's outline in lon/lat.
+    fn add_countries(&mut self, countries: Option<&Layer>) -> MultiPolygon<f64> {
         let mut cambodia_lon_lat = MultiPolygon::<f64>(Vec::new());
         for feature in countries.iter().flat_map(|l| &l.features) {
             let Some(geometry) = feature.geometry() else {
@@ -158,13 +186,13 @@ impl Basemap {
                 name.to_uppercase(),
                 LabelKind::Country { is_cambodia },
             ) {
-                basemap.labels.push(Label {
+                self.labels.push(Label {
                     min_zoom: 0.0,
                     max_zoom: if is_cambodia { 6.8 } else { 9.0 },
                     ..label
                 });
             }
-            basemap.countries.push(Country {
+            self.countries.push(Country {
                 name,
                 iso_a3,
                 is_cambodia,
@@ -172,6 +200,11 @@ impl Basemap {
             });
         }
 
+        cambodia_lon_lat
+    }
+
+    /// The provinces' meshes and outlines, and the labels of Cambodia's.
+    fn add_provinces(&mut self, provinces: Option<&Layer>) {
         for feature in provinces.iter().flat_map(|l| &l.features) {
             let Some(geometry) = feature.geometry() else {
                 continue;
@@ -185,10 +218,10 @@ impl Basemap {
             if english.is_some()
                 && let Some(label) = area_label(&polygons_world, name.clone(), LabelKind::Province)
             {
-                basemap.labels.push(label);
+                self.labels.push(label);
             }
             let outline_lon_lat = lon_lat_polygons(geometry);
-            basemap.provinces.push(Province {
+            self.provinces.push(Province {
                 in_cambodia: english.is_some(),
                 country: text_property(feature, "country"),
                 meshes: fill::triangulate(&polygons_world),
@@ -200,7 +233,10 @@ impl Basemap {
                 name,
             });
         }
+    }
 
+    /// The lakes' meshes and the labels of named ones.
+    fn add_lakes(&mut self, lakes: Option<&Layer>) {
         for feature in lakes.iter().flat_map(|l| &l.features) {
             let Some(geometry) = feature.geometry() else {
                 continue;
@@ -210,16 +246,23 @@ impl Basemap {
                 && let Some(label) = area_label(&polygons_world, name.to_owned(), LabelKind::Water)
             {
                 let min_zoom = label.min_zoom.max(7.0);
-                basemap.labels.push(Label {
+                self.labels.push(Label {
                     min_zoom,
                     priority: labels::priority(LabelKind::Water, min_zoom, false),
                     ..label
                 });
             }
-            basemap.lakes.extend(fill::triangulate(&polygons_world));
+            self.lakes.extend(fill::triangulate(&polygons_world));
         }
+    }
 
-        // Lines, in drawing order.
+    /// The lines, in drawing order: province borders (Cambodia's told apart), lake shores,
+    /// rivers by class, the coastline and country borders.
+    fn add_lines(
+        &mut self,
+        cambodia_lon_lat: &MultiPolygon<f64>,
+        [province_borders, lakes, rivers, coastline, country_borders]: [Option<&Layer>; 5],
+    ) {
         let cambodia_bbox = cambodia_lon_lat.bounding_rect();
         for feature in province_borders.iter().flat_map(|l| &l.features) {
             let Some(geometry) = feature.geometry() else {
@@ -233,11 +276,11 @@ impl Basemap {
                         && cambodia_lon_lat.contains(&Point::from(c))
                 });
                 let kind = LineKind::ProvinceBorder { in_cambodia };
-                push_lines(&mut basemap.lines, kind, &Geometry::LineString(line));
+                push_lines(&mut self.lines, kind, &Geometry::LineString(line));
             }
         }
-        for geometry in geometries(lakes.as_ref()) {
-            push_lines(&mut basemap.lines, LineKind::LakeShore, geometry);
+        for geometry in geometries(lakes) {
+            push_lines(&mut self.lines, LineKind::LakeShore, geometry);
         }
         for feature in rivers.iter().flat_map(|l| &l.features) {
             let Some(geometry) = feature.geometry() else {
@@ -248,15 +291,18 @@ impl Basemap {
                 .and_then(Value::as_i64)
                 .unwrap_or(4);
             let kind = LineKind::River(RiverClass::from_gshhg_level(level));
-            push_lines(&mut basemap.lines, kind, geometry);
+            push_lines(&mut self.lines, kind, geometry);
         }
-        for geometry in geometries(coastline.as_ref()) {
-            push_lines(&mut basemap.lines, LineKind::Coastline, geometry);
+        for geometry in geometries(coastline) {
+            push_lines(&mut self.lines, LineKind::Coastline, geometry);
         }
-        for geometry in geometries(country_borders.as_ref()) {
-            push_lines(&mut basemap.lines, LineKind::CountryBorder, geometry);
+        for geometry in geometries(country_borders) {
+            push_lines(&mut self.lines, LineKind::CountryBorder, geometry);
         }
+    }
 
+    /// The towns' and the capital's labels.
+    fn add_places(&mut self, places: Option<&Layer>) {
         for feature in places.iter().flat_map(|l| &l.features) {
             let Some(Geometry::Point(point)) = feature.geometry() else {
                 continue;
@@ -276,7 +322,7 @@ impl Basemap {
                 LabelKind::Town { in_cambodia }
             };
             let min_zoom = labels::town_min_zoom(population, &feature_code, in_cambodia);
-            basemap.labels.push(Label {
+            self.labels.push(Label {
                 text: name.to_owned(),
                 kind,
                 world: lon_lat_to_world(point.x(), point.y()),
@@ -287,15 +333,6 @@ impl Basemap {
                 outline_world: None,
             });
         }
-        labels::sort_by_importance(&mut basemap.labels);
-        labels::drop_repeated_towns(&mut basemap.labels);
-        let [west, south, east, north] = embedded::COVERAGE_LON_LAT_DEG;
-        basemap.coverage_world = Some(Rect::new(
-            lon_lat_to_world(west, north),
-            lon_lat_to_world(east, south),
-        ));
-        basemap.problems = problems;
-        basemap
     }
 
     /// The province (first-level division) containing a lon/lat point, if any.

@@ -8,7 +8,7 @@
 //! leaves it as it was.
 
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
@@ -18,6 +18,7 @@ use super::{EXIT_BAD_INPUT, EXIT_USAGE};
 use crate::evidence::attachment;
 use crate::io::{self, postgis};
 use crate::model::Layer;
+use crate::project::Project;
 
 /// Write layers as GeoJSON (several inputs merge into one FeatureCollection), or as CSV when
 /// OUT ends in `.csv`. Inputs may be GeoJSON, KML, KMZ, CSV or TSV (by extension).
@@ -149,30 +150,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(EXIT_USAGE));
     }
-    let mut layers = Vec::with_capacity(args.files.len());
-    let mut projects = Vec::new();
-    let mut invalid = 0;
-    for path in &args.files {
-        if crate::project::is_project_file(path) {
-            match project_layers(path, args.layer.as_deref()) {
-                Ok((found, project)) => {
-                    layers.extend(found);
-                    projects.push((path.clone(), project));
-                }
-                Err(err) => {
-                    eprintln!("raidmap: {err:#}");
-                    invalid += 1;
-                }
-            }
-            continue;
-        }
-        let result = io::read_any(path);
-        report_problems(path, &result, true);
-        match result {
-            Ok(layer) => layers.push(layer),
-            Err(_) => invalid += 1,
-        }
-    }
+    let (layers, mut projects, invalid) = read_inputs(args);
     if invalid > 0 {
         let inputs = if invalid == 1 {
             "input is"
@@ -196,16 +174,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(EXIT_BAD_INPUT));
     }
     if seal.is_none() && args.output.as_os_str() != "-" {
-        for (path, project) in &projects {
-            if project.evidence.seal.is_some() {
-                eprintln!(
-                    "raidmap: note: {} is encrypted, but {} is written in plaintext (end it in \
-                     .age and give --passphrase-env or --recipient to keep it encrypted)",
-                    path.display(),
-                    args.output.display()
-                );
-            }
-        }
+        note_plaintext(&projects, &args.output);
     }
     let refs: Vec<&Layer> = layers.iter().collect();
     if to_stdout || to_table.is_some() {
@@ -233,6 +202,50 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         crate::cli::evidence::evidence_dir::write(dir, &mut projects, args.layer.as_deref())?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The layers of `args.files` (a project's through `project_layers`), the projects read,
+/// and how many inputs could not be read (each reported on standard error).
+fn read_inputs(args: &Args) -> (Vec<Layer>, Vec<(PathBuf, Project)>, usize) {
+    let mut layers = Vec::with_capacity(args.files.len());
+    let mut projects = Vec::new();
+    let mut invalid = 0;
+    for path in &args.files {
+        if crate::project::is_project_file(path) {
+            match project_layers(path, args.layer.as_deref()) {
+                Ok((found, project)) => {
+                    layers.extend(found);
+                    projects.push((path.clone(), project));
+                }
+                Err(err) => {
+                    eprintln!("raidmap: {err:#}");
+                    invalid += 1;
+                }
+            }
+            continue;
+        }
+        let result = io::read_any(path);
+        report_problems(path, &result, true);
+        match result {
+            Ok(layer) => layers.push(layer),
+            Err(_) => invalid += 1,
+        }
+    }
+    (layers, projects, invalid)
+}
+
+/// Says which encrypted projects are being written in plaintext to `output`.
+fn note_plaintext(projects: &[(PathBuf, Project)], output: &Path) {
+    for (path, project) in projects {
+        if project.evidence.seal.is_some() {
+            eprintln!(
+                "raidmap: note: {} is encrypted, but {} is written in plaintext (end it in \
+                 .age and give --passphrase-env or --recipient to keep it encrypted)",
+                path.display(),
+                output.display()
+            );
+        }
+    }
 }
 
 /// Write `layers` into the table `address` names, in one transaction.

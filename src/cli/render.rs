@@ -246,7 +246,19 @@ fn apply_time_window(
     }
 }
 
-pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+/// What the input files hold: the document, each project layer's visibility and style, how
+/// many inputs could not be read (each reported on standard error), the first project's time
+/// window and the pictures pinned in the projects.
+struct Inputs {
+    doc: Document,
+    shown: Vec<(crate::model::LayerId, bool, Option<LayerStyle>)>,
+    invalid: usize,
+    window: Option<crate::timeline::Window>,
+    pictures: Vec<crate::render::pinned::PinnedImage>,
+}
+
+/// Read the files (layers and projects) in order.
+fn read_inputs(files: &[PathBuf]) -> Inputs {
     let mut doc = Document::new();
     // Styles and visibility from project files, by layer.
     let mut shown: Vec<(crate::model::LayerId, bool, Option<LayerStyle>)> = Vec::new();
@@ -256,7 +268,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let mut window = None;
     // Pictures pinned onto the map in the projects.
     let mut pictures = Vec::new();
-    for path in &args.files {
+    for path in files {
         if crate::project::is_project_file(path) {
             match crate::project::load(path) {
                 Ok(project) => {
@@ -301,6 +313,23 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             }
         }
     }
+    Inputs {
+        doc,
+        shown,
+        invalid,
+        window,
+        pictures,
+    }
+}
+
+pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    let Inputs {
+        doc,
+        shown,
+        invalid,
+        window,
+        pictures,
+    } = read_inputs(&args.files);
     if invalid > 0 {
         eprintln!(
             "raidmap: no image written to {}: {invalid} input{} not valid",

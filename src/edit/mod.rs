@@ -148,30 +148,7 @@ impl Edit {
                 f.edit_properties(|map| map.shift_remove(&key));
                 Ok(())
             }),
-            Edit::RenameProperty { target, from, to } => {
-                if to.is_empty() {
-                    return Err(EditError::EmptyKey);
-                }
-                change(doc, target, |f| {
-                    if f.property(&from).is_none() {
-                        return Err(EditError::NoProperty(from.clone()));
-                    }
-                    if from == to {
-                        return Ok(());
-                    }
-                    if f.property(&to).is_some() {
-                        return Err(EditError::PropertyExists(to.clone()));
-                    }
-                    f.edit_properties(|map| {
-                        // Rebuild in order so the renamed key keeps its place.
-                        let old = std::mem::take(map);
-                        for (k, v) in old {
-                            map.insert(if k == from { to.clone() } else { k }, v);
-                        }
-                    });
-                    Ok(())
-                })
-            }
+            Edit::RenameProperty { target, from, to } => rename_property(doc, target, from, to),
             Edit::ReplaceProperties { target, properties } => change(doc, target, |f| {
                 f.set_properties(properties);
                 Ok(())
@@ -207,30 +184,8 @@ impl Edit {
                 layer,
                 index,
                 feature,
-            } => {
-                let l = doc.layer(layer).ok_or(EditError::NoLayer)?;
-                if index > l.features.len() {
-                    return Err(EditError::NoFeature(index));
-                }
-                let l = doc.layer_mut(layer).ok_or(EditError::NoLayer)?;
-                l.features.insert(index, feature);
-                Ok(Edit::DeleteFeature {
-                    target: FeatureRef { layer, index },
-                })
-            }
-            Edit::DeleteFeature { target } => {
-                let l = doc.layer(target.layer).ok_or(EditError::NoLayer)?;
-                if target.index >= l.features.len() {
-                    return Err(EditError::NoFeature(target.index));
-                }
-                let l = doc.layer_mut(target.layer).ok_or(EditError::NoLayer)?;
-                let feature = l.features.remove(target.index);
-                Ok(Edit::InsertFeature {
-                    layer: target.layer,
-                    index: target.index,
-                    feature,
-                })
-            }
+            } => insert_feature(doc, layer, index, feature),
+            Edit::DeleteFeature { target } => delete_feature(doc, target),
             Edit::SetTopLevel { target, key, value } => {
                 if key == "geometry" {
                     return Err(EditError::GeometryMember);
@@ -248,55 +203,8 @@ impl Edit {
                 f.set_geometry_exact(json, geometry);
                 Ok(())
             }),
-            Edit::DeleteFeatures { layer, indices } => {
-                let len = doc.layer(layer).ok_or(EditError::NoLayer)?.features.len();
-                check_ascending(indices.iter().copied(), len)?;
-                let l = doc.layer_mut(layer).ok_or(EditError::NoLayer)?;
-                let mut removed = Vec::with_capacity(indices.len());
-                let mut next = indices.iter().copied().peekable();
-                let kept = std::mem::take(&mut l.features)
-                    .into_iter()
-                    .enumerate()
-                    .filter_map(|(i, feature)| {
-                        if next.peek() == Some(&i) {
-                            next.next();
-                            removed.push((i, feature));
-                            None
-                        } else {
-                            Some(feature)
-                        }
-                    })
-                    .collect();
-                l.features = kept;
-                Ok(Edit::InsertFeatures {
-                    layer,
-                    features: removed,
-                })
-            }
-            Edit::InsertFeatures { layer, features } => {
-                let len = doc.layer(layer).ok_or(EditError::NoLayer)?.features.len();
-                check_ascending(features.iter().map(|(i, _)| *i), len + features.len())?;
-                // The k-th new feature has k new ones before it, so at most `len` old ones.
-                if let Some((k, (index, _))) = features
-                    .iter()
-                    .enumerate()
-                    .find(|(k, (index, _))| index - k > len)
-                {
-                    return Err(EditError::NoFeature(index - k));
-                }
-                let indices: Vec<usize> = features.iter().map(|(i, _)| *i).collect();
-                let l = doc.layer_mut(layer).ok_or(EditError::NoLayer)?;
-                let old = std::mem::take(&mut l.features);
-                let mut merged = Vec::with_capacity(old.len() + features.len());
-                let mut old = old.into_iter();
-                for (index, feature) in features {
-                    merged.extend(old.by_ref().take(index - merged.len()));
-                    merged.push(feature);
-                }
-                merged.extend(old);
-                l.features = merged;
-                Ok(Edit::DeleteFeatures { layer, indices })
-            }
+            Edit::DeleteFeatures { layer, indices } => delete_features(doc, layer, indices),
+            Edit::InsertFeatures { layer, features } => insert_features(doc, layer, features),
             Edit::InsertPicture { index, picture } => {
                 if !doc.insert_picture(index, picture) {
                     return Err(EditError::NoPicture(index));
@@ -318,23 +226,7 @@ impl Edit {
                     picture: before,
                 })
             }
-            Edit::Batch(edits) => {
-                let mut inverses = Vec::with_capacity(edits.len());
-                for edit in edits {
-                    match edit.apply(doc) {
-                        Ok(inverse) => inverses.push(inverse),
-                        Err(err) => {
-                            // Leave the document as it was: undo what was done, newest first.
-                            for inverse in inverses.into_iter().rev() {
-                                let _ = inverse.apply(doc);
-                            }
-                            return Err(err);
-                        }
-                    }
-                }
-                inverses.reverse();
-                Ok(Edit::Batch(inverses))
-            }
+            Edit::Batch(edits) => apply_batch(doc, edits),
         }
     }
 
@@ -394,6 +286,150 @@ impl Edit {
             | Edit::ReplacePicture { .. } => Vec::new(),
         }
     }
+}
+
+/// Rename a property, keeping its place among the others.
+fn rename_property(
+    doc: &mut Document,
+    target: FeatureRef,
+    from: String,
+    to: String,
+) -> Result<Edit, EditError> {
+    if to.is_empty() {
+        return Err(EditError::EmptyKey);
+    }
+    change(doc, target, |f| {
+        if f.property(&from).is_none() {
+            return Err(EditError::NoProperty(from.clone()));
+        }
+        if from == to {
+            return Ok(());
+        }
+        if f.property(&to).is_some() {
+            return Err(EditError::PropertyExists(to.clone()));
+        }
+        f.edit_properties(|map| {
+            // Rebuild in order so the renamed key keeps its place.
+            let old = std::mem::take(map);
+            for (k, v) in old {
+                map.insert(if k == from { to.clone() } else { k }, v);
+            }
+        });
+        Ok(())
+    })
+}
+
+/// Insert a feature at `index` of `layer`.
+fn insert_feature(
+    doc: &mut Document,
+    layer: LayerId,
+    index: usize,
+    feature: Feature,
+) -> Result<Edit, EditError> {
+    let l = doc.layer(layer).ok_or(EditError::NoLayer)?;
+    if index > l.features.len() {
+        return Err(EditError::NoFeature(index));
+    }
+    let l = doc.layer_mut(layer).ok_or(EditError::NoLayer)?;
+    l.features.insert(index, feature);
+    Ok(Edit::DeleteFeature {
+        target: FeatureRef { layer, index },
+    })
+}
+
+/// Delete the feature `target`.
+fn delete_feature(doc: &mut Document, target: FeatureRef) -> Result<Edit, EditError> {
+    let l = doc.layer(target.layer).ok_or(EditError::NoLayer)?;
+    if target.index >= l.features.len() {
+        return Err(EditError::NoFeature(target.index));
+    }
+    let l = doc.layer_mut(target.layer).ok_or(EditError::NoLayer)?;
+    let feature = l.features.remove(target.index);
+    Ok(Edit::InsertFeature {
+        layer: target.layer,
+        index: target.index,
+        feature,
+    })
+}
+
+/// Delete the features at `indices` (ascending, each once) of `layer`.
+fn delete_features(
+    doc: &mut Document,
+    layer: LayerId,
+    indices: Vec<usize>,
+) -> Result<Edit, EditError> {
+    let len = doc.layer(layer).ok_or(EditError::NoLayer)?.features.len();
+    check_ascending(indices.iter().copied(), len)?;
+    let l = doc.layer_mut(layer).ok_or(EditError::NoLayer)?;
+    let mut removed = Vec::with_capacity(indices.len());
+    let mut next = indices.iter().copied().peekable();
+    let kept = std::mem::take(&mut l.features)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, feature)| {
+            if next.peek() == Some(&i) {
+                next.next();
+                removed.push((i, feature));
+                None
+            } else {
+                Some(feature)
+            }
+        })
+        .collect();
+    l.features = kept;
+    Ok(Edit::InsertFeatures {
+        layer,
+        features: removed,
+    })
+}
+
+/// Insert features at their indices (ascending, as in the layer afterwards) of `layer`.
+fn insert_features(
+    doc: &mut Document,
+    layer: LayerId,
+    features: Vec<(usize, Feature)>,
+) -> Result<Edit, EditError> {
+    let len = doc.layer(layer).ok_or(EditError::NoLayer)?.features.len();
+    check_ascending(features.iter().map(|(i, _)| *i), len + features.len())?;
+    // The k-th new feature has k new ones before it, so at most `len` old ones.
+    if let Some((k, (index, _))) = features
+        .iter()
+        .enumerate()
+        .find(|(k, (index, _))| index - k > len)
+    {
+        return Err(EditError::NoFeature(index - k));
+    }
+    let indices: Vec<usize> = features.iter().map(|(i, _)| *i).collect();
+    let l = doc.layer_mut(layer).ok_or(EditError::NoLayer)?;
+    let old = std::mem::take(&mut l.features);
+    let mut merged = Vec::with_capacity(old.len() + features.len());
+    let mut old = old.into_iter();
+    for (index, feature) in features {
+        merged.extend(old.by_ref().take(index - merged.len()));
+        merged.push(feature);
+    }
+    merged.extend(old);
+    l.features = merged;
+    Ok(Edit::DeleteFeatures { layer, indices })
+}
+
+/// Apply `edits` in order; on an error undo those done, newest first, and return it.
+fn apply_batch(doc: &mut Document, edits: Vec<Edit>) -> Result<Edit, EditError> {
+    let mut inverses = Vec::with_capacity(edits.len());
+    for edit in edits {
+        match edit.apply(doc) {
+            Ok(inverse) => inverses.push(inverse),
+            Err(err) => {
+                // Leave the document as it was: undo what was done, newest first.
+                for inverse in inverses.into_iter().rev() {
+                    let _ = inverse.apply(doc);
+                }
+                return Err(err);
+            }
+        }
+    }
+    inverses.reverse();
+    Ok(Edit::Batch(inverses))
 }
 
 /// Indices strictly ascending and below `len`.

@@ -149,54 +149,8 @@ pub fn merge(base: &Layer, ours: &Layer, theirs: &Layer, key: &Key) -> Result<Me
                     (false, false) => m.features(Some(base_feature), ours, theirs, o, t, key()),
                 }
             }
-            (Some(o), None) => {
-                let ours_feature = &ours.features[o];
-                if compare::same(base_feature, ours_feature) {
-                    m.incoming.push(Incoming {
-                        key: key(),
-                        label: ours_feature.label(o),
-                        kind: IncomingKind::Removed,
-                        count: 1,
-                        action: Action::Delete(o),
-                    });
-                } else {
-                    m.conflicts.push((
-                        Some(o),
-                        Conflict {
-                            key: key(),
-                            label: ours_feature.label(o),
-                            what: What::Delete {
-                                deleted_by: Side::Theirs,
-                            },
-                            base: Some(object(base_feature)),
-                            ours: Some(object(ours_feature)),
-                            theirs: None,
-                            theirs_side: Resolution::Delete,
-                        },
-                    ));
-                }
-            }
-            (None, Some(t)) => {
-                let theirs_feature = &theirs.features[t];
-                if compare::same(base_feature, theirs_feature) {
-                    m.taken_from_ours += 1;
-                } else {
-                    m.conflicts.push((
-                        None,
-                        Conflict {
-                            key: key(),
-                            label: theirs_feature.label(t),
-                            what: What::Delete {
-                                deleted_by: Side::Ours,
-                            },
-                            base: Some(object(base_feature)),
-                            ours: None,
-                            theirs: Some(object(theirs_feature)),
-                            theirs_side: Resolution::Insert(t, Box::new(theirs_feature.clone())),
-                        },
-                    ));
-                }
-            }
+            (Some(o), None) => m.deleted_by_theirs(key, base_feature, &ours.features[o], o),
+            (None, Some(t)) => m.deleted_by_ours(key, base_feature, &theirs.features[t], t),
             // Deleted on both sides: the same change, taken once.
             (None, None) => m.taken_from_ours += 1,
         }
@@ -229,6 +183,123 @@ pub fn merge(base: &Layer, ours: &Layer, theirs: &Layer, key: &Key) -> Result<Me
         }
     }
     Ok(m)
+}
+
+impl Merge {
+    /// A base feature THEIRS deleted: removed too when OURS left it as it was, else a conflict.
+    fn deleted_by_theirs(
+        &mut self,
+        key: impl Fn() -> Value,
+        base_feature: &Feature,
+        ours_feature: &Feature,
+        o: usize,
+    ) {
+        if compare::same(base_feature, ours_feature) {
+            self.incoming.push(Incoming {
+                key: key(),
+                label: ours_feature.label(o),
+                kind: IncomingKind::Removed,
+                count: 1,
+                action: Action::Delete(o),
+            });
+        } else {
+            self.conflicts.push((
+                Some(o),
+                Conflict {
+                    key: key(),
+                    label: ours_feature.label(o),
+                    what: What::Delete {
+                        deleted_by: Side::Theirs,
+                    },
+                    base: Some(object(base_feature)),
+                    ours: Some(object(ours_feature)),
+                    theirs: None,
+                    theirs_side: Resolution::Delete,
+                },
+            ));
+        }
+    }
+
+    /// A base feature OURS deleted: the deletion kept when THEIRS left it as it was, else a
+    /// conflict.
+    fn deleted_by_ours(
+        &mut self,
+        key: impl Fn() -> Value,
+        base_feature: &Feature,
+        theirs_feature: &Feature,
+        t: usize,
+    ) {
+        if compare::same(base_feature, theirs_feature) {
+            self.taken_from_ours += 1;
+        } else {
+            self.conflicts.push((
+                None,
+                Conflict {
+                    key: key(),
+                    label: theirs_feature.label(t),
+                    what: What::Delete {
+                        deleted_by: Side::Ours,
+                    },
+                    base: Some(object(base_feature)),
+                    ours: None,
+                    theirs: Some(object(theirs_feature)),
+                    theirs_side: Resolution::Insert(t, Box::new(theirs_feature.clone())),
+                },
+            ));
+        }
+    }
+}
+
+/// Each part of a feature (its properties, OURS' keys in order, then THEIRS' new ones, then
+/// BASE's others; its geometry; its other plain members) with the side to take and the
+/// three values.
+fn three_sides(
+    b: &Map<String, Value>,
+    a: &Map<String, Value>,
+    c: &Map<String, Value>,
+) -> Vec<(Part, Pick, [Option<Value>; 3])> {
+    let empty = Map::new();
+    let mut out = Vec::new();
+    // Properties: OURS' keys in order, then THEIRS' new ones, then BASE's others.
+    let (pb, po, pt) = (
+        properties(b).unwrap_or(&empty),
+        properties(a).unwrap_or(&empty),
+        properties(c).unwrap_or(&empty),
+    );
+    let mut names: Vec<&String> = po.keys().collect();
+    names.extend(pt.keys().filter(|k| !po.contains_key(*k)));
+    names.extend(
+        pb.keys()
+            .filter(|k| !po.contains_key(*k) && !pt.contains_key(*k)),
+    );
+    for name in names {
+        let (vb, vo, vt) = (pb.get(name), po.get(name), pt.get(name));
+        out.push((
+            Part::Property(name.clone()),
+            pick(&vb, &vo, &vt),
+            vb,
+            vo,
+            vt,
+        ));
+    }
+    let (gb, go, gt) = (geometry_part(b), geometry_part(a), geometry_part(c));
+    out.push((Part::Geometry, pick(&gb, &go, &gt), gb.0, go.0, gt.0));
+    let mut members: Vec<&String> = a.keys().collect();
+    members.extend(c.keys().filter(|k| !a.contains_key(*k)));
+    members.extend(
+        b.keys()
+            .filter(|k| !a.contains_key(*k) && !c.contains_key(*k)),
+    );
+    for name in members {
+        if !compare::is_plain_member(name) {
+            continue;
+        }
+        let (vb, vo, vt) = (b.get(name), a.get(name), c.get(name));
+        out.push((Part::Member(name.clone()), pick(&vb, &vo, &vt), vb, vo, vt));
+    }
+    out.into_iter()
+        .map(|(part, p, vb, vo, vt)| (part, p, [vb.cloned(), vo.cloned(), vt.cloned()]))
+        .collect()
 }
 
 /// A feature's object as a JSON value.
@@ -341,54 +412,12 @@ impl Merge {
         let mut conflicts = Vec::new();
         let mut steps = Vec::new();
         let mut parts = Vec::new();
-        let run = |b: &Map<String, Value>, a: &Map<String, Value>, c: &Map<String, Value>| {
-            let mut out = Vec::new();
-            // Properties: OURS' keys in order, then THEIRS' new ones, then BASE's others.
-            let (pb, po, pt) = (
-                properties(b).unwrap_or(&empty),
-                properties(a).unwrap_or(&empty),
-                properties(c).unwrap_or(&empty),
-            );
-            let mut names: Vec<&String> = po.keys().collect();
-            names.extend(pt.keys().filter(|k| !po.contains_key(*k)));
-            names.extend(
-                pb.keys()
-                    .filter(|k| !po.contains_key(*k) && !pt.contains_key(*k)),
-            );
-            for name in names {
-                let (vb, vo, vt) = (pb.get(name), po.get(name), pt.get(name));
-                out.push((
-                    Part::Property(name.clone()),
-                    pick(&vb, &vo, &vt),
-                    vb,
-                    vo,
-                    vt,
-                ));
-            }
-            let (gb, go, gt) = (geometry_part(b), geometry_part(a), geometry_part(c));
-            out.push((Part::Geometry, pick(&gb, &go, &gt), gb.0, go.0, gt.0));
-            let mut members: Vec<&String> = a.keys().collect();
-            members.extend(c.keys().filter(|k| !a.contains_key(*k)));
-            members.extend(
-                b.keys()
-                    .filter(|k| !a.contains_key(*k) && !c.contains_key(*k)),
-            );
-            for name in members {
-                if !compare::is_plain_member(name) {
-                    continue;
-                }
-                let (vb, vo, vt) = (b.get(name), a.get(name), c.get(name));
-                out.push((Part::Member(name.clone()), pick(&vb, &vo, &vt), vb, vo, vt));
-            }
-            out.into_iter()
-                .map(|(part, p, vb, vo, vt)| (part, p, [vb.cloned(), vo.cloned(), vt.cloned()]))
-                .collect::<Vec<_>>()
-        };
         let outcomes = match base {
             Some(b) => b.with_object(|b| {
-                ours_feature.with_object(|a| theirs_feature.with_object(|c| run(b, a, c)))
+                ours_feature.with_object(|a| theirs_feature.with_object(|c| three_sides(b, a, c)))
             }),
-            None => ours_feature.with_object(|a| theirs_feature.with_object(|c| run(&empty, a, c))),
+            None => ours_feature
+                .with_object(|a| theirs_feature.with_object(|c| three_sides(&empty, a, c))),
         };
         for (part, p, [vb, vo, vt]) in outcomes {
             if let Pick::Same { changed: true } | Pick::Ours = p {

@@ -407,31 +407,7 @@ pub fn load_with(
             path: path.to_owned(),
             source,
         })?;
-    let folder = path.parent().unwrap_or(Path::new(""));
-    let mut layers = Vec::new();
-    let mut problems = Vec::new();
-    for entry in file.layers {
-        let source = entry.source.as_ref().map(|s| folder.join(s));
-        match read_entry(&entry, source.as_deref()) {
-            Ok(mut layer) => {
-                layer.name = entry.name.clone();
-                layer.path = source;
-                if entry.kind == "measurements" {
-                    layer.kind = LayerKind::Measurements;
-                }
-                if let Some(database) = entry.database {
-                    relink(&mut layer, database);
-                }
-                layers.push(OpenedLayer {
-                    layer,
-                    visible: entry.visible,
-                    style: entry.style,
-                    embedded: entry.geojson.is_some(),
-                });
-            }
-            Err(err) => problems.push(format!("{}: {}", entry.name, error_text(&err))),
-        }
-    }
+    let (layers, problems) = open_layers(file.layers, path.parent().unwrap_or(Path::new("")));
     let day = |s: &Option<String>| s.as_deref().and_then(parse_day);
     let seal = match (passphrase, sealed) {
         (Some(p), _) => Some(Seal::Passphrase(p)),
@@ -470,6 +446,36 @@ pub fn load_with(
         },
         problems,
     })
+}
+
+/// The layers of a project's entries (paths relative to `folder`), and a line for each one
+/// that could not be read.
+fn open_layers(entries: Vec<LayerEntry>, folder: &Path) -> (Vec<OpenedLayer>, Vec<String>) {
+    let mut layers = Vec::new();
+    let mut problems = Vec::new();
+    for entry in entries {
+        let source = entry.source.as_ref().map(|s| folder.join(s));
+        match read_entry(&entry, source.as_deref()) {
+            Ok(mut layer) => {
+                layer.name = entry.name.clone();
+                layer.path = source;
+                if entry.kind == "measurements" {
+                    layer.kind = LayerKind::Measurements;
+                }
+                if let Some(database) = entry.database {
+                    relink(&mut layer, database);
+                }
+                layers.push(OpenedLayer {
+                    layer,
+                    visible: entry.visible,
+                    style: entry.style,
+                    embedded: entry.geojson.is_some(),
+                });
+            }
+            Err(err) => problems.push(format!("{}: {}", entry.name, error_text(&err))),
+        }
+    }
+    (layers, problems)
 }
 
 fn read_entry(entry: &LayerEntry, source: Option<&Path>) -> Result<Layer, ReadError> {

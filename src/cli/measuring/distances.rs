@@ -65,41 +65,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let rows = measure_rows(&from, &all.targets, args);
 
     if args.json {
-        let results: Vec<Value> = rows
-            .iter()
-            .map(|r| {
-                let t = &all.targets[r.target];
-                let mut v = json!({
-                    "label": t.label,
-                    "id": t.id.clone().unwrap_or(Value::Null),
-                    "layer": t.layer_name,
-                    "distance_m": r.distance_m,
-                    "bearing_deg": r.bearing_deg,
-                });
-                if t.from_centroid {
-                    v["centroid"] = json!(true);
-                }
-                v
-            })
-            .collect();
-        let without: Vec<Value> = all
-            .without_geometry
-            .iter()
-            .map(|u| {
-                json!({
-                    "label": u.label,
-                    "id": u.id.clone().unwrap_or(Value::Null),
-                    "layer": u.layer_name,
-                })
-            })
-            .collect();
-        let out = json!({
-            "from": from_json(&from, &layers),
-            "results": results,
-            "method": measure::METHOD,
-            "without_geometry": without,
-        });
-        println!("{out}");
+        print_json(&from, &layers, &all, &rows);
         return Ok(ExitCode::SUCCESS);
     }
 
@@ -167,6 +133,45 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The answer as one JSON object on standard output.
+fn print_json(from: &Place, layers: &[Layer], all: &Targets, rows: &[Row]) {
+    let results: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            let t = &all.targets[r.target];
+            let mut v = json!({
+                "label": t.label,
+                "id": t.id.clone().unwrap_or(Value::Null),
+                "layer": t.layer_name,
+                "distance_m": r.distance_m,
+                "bearing_deg": r.bearing_deg,
+            });
+            if t.from_centroid {
+                v["centroid"] = json!(true);
+            }
+            v
+        })
+        .collect();
+    let without: Vec<Value> = all
+        .without_geometry
+        .iter()
+        .map(|u| {
+            json!({
+                "label": u.label,
+                "id": u.id.clone().unwrap_or(Value::Null),
+                "layer": u.layer_name,
+            })
+        })
+        .collect();
+    let out = json!({
+        "from": from_json(from, layers),
+        "results": results,
+        "method": measure::METHOD,
+        "without_geometry": without,
+    });
+    println!("{out}");
 }
 
 /// The rows asked for: all (or the nearest N) targets except A itself, within the radius.

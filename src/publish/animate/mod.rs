@@ -143,6 +143,20 @@ pub fn animate(
     }
 }
 
+/// A frame's picture: the options' size and area, the title over the frame's caption.
+fn frame_picture(options: &Options, title: &Option<String>, frame: &FramePlan) -> Picture {
+    Picture {
+        width_px: options.width_px,
+        height_px: options.height_px,
+        bbox: options.bbox,
+        title: Some(match title {
+            Some(t) if !t.trim().is_empty() => format!("{t}\n{}", frame.caption),
+            _ => frame.caption.clone(),
+        }),
+        pixels_per_point: 1.0,
+    }
+}
+
 /// Frames drawn ahead of the one being written, per thread (bounds the memory held).
 const AHEAD_PER_THREAD: usize = 2;
 
@@ -194,16 +208,7 @@ fn draw_all(
                         break;
                     }
                     let frame = &frames[i];
-                    let picture = Picture {
-                        width_px: options.width_px,
-                        height_px: options.height_px,
-                        bbox: options.bbox,
-                        title: Some(match title {
-                            Some(t) if !t.trim().is_empty() => format!("{t}\n{}", frame.caption),
-                            _ => frame.caption.clone(),
-                        }),
-                        pixels_per_point: 1.0,
-                    };
+                    let picture = frame_picture(options, title, frame);
                     let filters = Scene::filters(times, &frame.window);
                     let result = drawer
                         .draw(&picture, &filters)

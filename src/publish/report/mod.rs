@@ -108,6 +108,27 @@ fn render(content: &Content, map: image::RgbaImage, paper: Paper) -> Result<Vec<
     let radius = crate::measure::format_distance(content.radius_m);
     layout.title(&content.title);
     layout.note(&format!("Case report made by raidmap on {}.", content.made));
+    data_section(&mut layout, content, &radius);
+    layout.heading("Method");
+    layout.body(METHOD);
+
+    layout.new_page();
+    layout.heading("Map");
+    layout.image(map);
+    layout.note(&format!(
+        "Raids shown: those in the window ({}). Basemap: {}",
+        content.window,
+        crate::basemap::ATTRIBUTION
+    ));
+
+    sites_section(&mut layout, content, &radius);
+    listed_sections(&mut layout, content);
+    layout.render(&content.title).map_err(ReportError::Pdf)
+}
+
+/// The data: each file with its size, SHA-256 and time, edits since, the selection, the
+/// time window and the layers of sites and raids.
+fn data_section(layout: &mut pdf::Layout<'_>, content: &Content, radius: &str) {
     layout.heading("Data");
     if content.files.is_empty() {
         layout.body("The layers were not read from files (made in the window, not saved).");
@@ -152,18 +173,10 @@ fn render(content: &Content, map: image::RgbaImage, paper: Paper) -> Result<Vec<
             .as_deref()
             .unwrap_or("no dated layer of raids"),
     ));
-    layout.heading("Method");
-    layout.body(METHOD);
+}
 
-    layout.new_page();
-    layout.heading("Map");
-    layout.image(map);
-    layout.note(&format!(
-        "Raids shown: those in the window ({}). Basemap: {}",
-        content.window,
-        crate::basemap::ATTRIBUTION
-    ));
-
+/// The sites with their coverage, nearest raid and the raids within the radius.
+fn sites_section(layout: &mut pdf::Layout<'_>, content: &Content, radius: &str) {
     layout.heading("Sites");
     if content.sites.is_empty() {
         layout.body("No layer of sites (a layer without dates) is shown.");
@@ -206,7 +219,10 @@ fn render(content: &Content, map: image::RgbaImage, paper: Paper) -> Result<Vec<
              or names the site; else untouched. Distances to the nearest raid in the window."
         ));
     }
+}
 
+/// The raids, kept measurements, sources and imprecise positions, each a table.
+fn listed_sections(layout: &mut pdf::Layout<'_>, content: &Content) {
     layout.heading("Raids");
     if content.raids.is_empty() {
         layout.body("No raid in the time window.");
@@ -265,5 +281,4 @@ fn render(content: &Content, map: image::RgbaImage, paper: Paper) -> Result<Vec<
             .collect();
         layout.table(&["Feature", "Precision", "Note"], &[1.8, 1.1, 5.0], &rows);
     }
-    layout.render(&content.title).map_err(ReportError::Pdf)
 }

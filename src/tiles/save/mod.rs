@@ -214,13 +214,7 @@ pub fn save(request: &Request, control: &Control) -> Result<Report, SaveError> {
             control.absent.fetch_add(1, Ordering::Relaxed);
             continue;
         }
-        if let Some(last) = last_request {
-            let wait = interval.saturating_sub(last.elapsed());
-            if !wait.is_zero() {
-                std::thread::sleep(wait);
-            }
-        }
-        last_request = Some(Instant::now());
+        wait_politely(&mut last_request, interval);
         match loader.load(key) {
             Ok(Some(data)) => {
                 failures_in_a_row = 0;
@@ -253,6 +247,17 @@ pub fn save(request: &Request, control: &Control) -> Result<Report, SaveError> {
     }
     writer.commit(&batch, &description)?;
     Ok(report(control))
+}
+
+/// Sleep until `interval` has passed since the last request, then note this one's time.
+fn wait_politely(last_request: &mut Option<Instant>, interval: Duration) {
+    if let Some(last) = *last_request {
+        let wait = interval.saturating_sub(last.elapsed());
+        if !wait.is_zero() {
+            std::thread::sleep(wait);
+        }
+    }
+    *last_request = Some(Instant::now());
 }
 
 fn report(control: &Control) -> Report {
