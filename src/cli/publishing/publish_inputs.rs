@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use super::publish_output::Out;
+use crate::cli::publish_output::Out;
 
 use crate::publish::{self, Scene};
 
