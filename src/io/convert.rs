@@ -1,32 +1,52 @@
 //! Features converted from another format (KML, CSV, GPX, Shapefile, GeoPackage, FlatGeobuf,
 //! TopoJSON), kept the way GeoJSON features are: each as a span of one shared GeoJSON text,
 //! its object parsed only when asked for. A converted layer costs about what the same layer
-//! read from GeoJSON costs, not a parsed object per feature.
+//! read from GeoJSON costs, not a parsed object per feature. A geometry GeoJSON cannot carry
+//! (a ring of fewer than four positions, a line of one, a position that is not a finite
+//! number: what a hostile or broken binary file can hold) is left out of its feature with a
+//! warning naming the feature, so what is read is always written as valid GeoJSON.
 
 use std::ops::Range;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use crate::model::Feature;
+use crate::model::{Feature, Problem, Severity};
 
 /// Collects converted features; [`Converted::finish`] hands them out sharing one text.
 #[derive(Default)]
 pub struct Converted {
     text: String,
     items: Vec<(Range<usize>, Option<geo::Geometry<f64>>)>,
+    /// Warnings for geometries left out (see [`not_geojson`]).
+    left_out: Vec<Problem>,
 }
 
 impl Converted {
     /// Add a feature: `geometry` is GeoJSON (altitudes kept, or `Value::Null`), `shape` the
-    /// same as a 2-D `geo` geometry; `id` becomes the feature's `id` member.
+    /// same as a 2-D `geo` geometry; `id` becomes the feature's `id` member. A shape GeoJSON
+    /// cannot carry is left out (the feature keeps its properties) with a warning.
     pub fn push(
         &mut self,
         id: Option<Value>,
-        geometry: Value,
+        mut geometry: Value,
         properties: Map<String, Value>,
-        shape: Option<geo::Geometry<f64>>,
+        mut shape: Option<geo::Geometry<f64>>,
     ) -> usize {
+        if let Some(why) = shape.as_ref().and_then(not_geojson) {
+            self.left_out.push(Problem {
+                severity: Severity::Warning,
+                line: None,
+                column: None,
+                path: String::new(),
+                message: format!(
+                    "feature {}: its geometry is left out, as GeoJSON cannot carry it ({why})",
+                    self.items.len() + 1
+                ),
+            });
+            geometry = Value::Null;
+            shape = None;
+        }
         let mut object = Map::new();
         object.insert("type".into(), Value::String("Feature".into()));
         if let Some(id) = id {
@@ -64,13 +84,55 @@ impl Converted {
         self.items.is_empty()
     }
 
-    /// The features in the order they were pushed.
-    pub fn finish(self) -> Vec<Feature> {
+    /// The features in the order they were pushed; a warning for each geometry left out is
+    /// added to `warnings`.
+    pub fn finish(self, warnings: &mut Vec<Problem>) -> Vec<Feature> {
+        warnings.extend(self.left_out);
         let text = Arc::new(self.text);
         self.items
             .into_iter()
             .map(|(span, shape)| Feature::read(&text, span, shape))
             .collect()
+    }
+}
+
+/// Why GeoJSON (RFC 7946, as raidmap's reader checks it) cannot carry `shape`, if it cannot:
+/// a position that is not a finite number, a line of fewer than two positions, a ring of
+/// fewer than four or not closed.
+pub fn not_geojson(shape: &geo::Geometry<f64>) -> Option<String> {
+    use geo::Geometry as G;
+    fn line(l: &geo::LineString<f64>, what: &str, least: usize) -> Option<String> {
+        if let Some(c) = l.0.iter().find(|c| !(c.x.is_finite() && c.y.is_finite())) {
+            return Some(format!(
+                "a position ({}, {}) is not a finite number",
+                c.x, c.y
+            ));
+        }
+        if l.0.len() < least {
+            return Some(format!(
+                "a {what} of {} position(s), fewer than {least}",
+                l.0.len()
+            ));
+        }
+        (what == "ring" && l.0.first() != l.0.last()).then(|| "a ring is not closed".into())
+    }
+    fn polygon(p: &geo::Polygon<f64>) -> Option<String> {
+        std::iter::once(p.exterior())
+            .chain(p.interiors())
+            .find_map(|r| line(r, "ring", 4))
+    }
+    let point = |p: &geo::Point<f64>| line(&geo::LineString(vec![p.0]), "point", 1);
+    match shape {
+        G::Point(p) => point(p),
+        G::MultiPoint(m) => m.iter().find_map(point),
+        G::LineString(l) => line(l, "line", 2),
+        G::MultiLineString(m) => m.iter().find_map(|l| line(l, "line", 2)),
+        G::Polygon(p) => polygon(p),
+        G::MultiPolygon(m) => m.iter().find_map(polygon),
+        G::GeometryCollection(c) => c.iter().find_map(not_geojson),
+        G::Line(l) => line(&geo::LineString(vec![l.start, l.end]), "line", 2),
+        G::Rect(r) => polygon(&r.to_polygon()),
+        G::Triangle(t) => polygon(&t.to_polygon()),
     }
 }
 

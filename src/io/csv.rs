@@ -157,7 +157,7 @@ pub fn read_csv(text: &str, name: &str) -> Result<Layer, ReadError> {
             problems,
         });
     }
-    layer.features = features.finish();
+    layer.features = features.finish(&mut layer.warnings);
     Ok(layer)
 }
 

@@ -128,7 +128,7 @@ pub fn read_fgb_from(source: impl Read + Seek, name: &str) -> Result<Layer, Read
             message,
         });
     }
-    layer.features = features.finish();
+    layer.features = features.finish(&mut layer.warnings);
     Ok(layer)
 }
 

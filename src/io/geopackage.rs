@@ -136,20 +136,22 @@ fn read_table(
         |message: String| format_error(name, FORMAT, None, format!("table {table}: {message}"));
     let sql = |e: rusqlite::Error| fail(e.to_string());
     let mut layer = Layer::new(table, LayerKind::Data);
-    let mut statement = conn
-        .prepare(&format!("SELECT * FROM {}", quote(table)))
-        .map_err(sql)?;
-    let columns: Vec<String> = statement.column_names().map(str::to_owned).collect();
-    let info = table_info(conn, table).map_err(sql)?;
-    let declared: Vec<String> = columns
+    // The columns are listed by name, read from `table_info` (a name that is not UTF-8 is an
+    // error there), never from the statement: rusqlite panics on such a name.
+    let info =
+        table_info(conn, table).map_err(|e| fail(format!("its columns cannot be listed: {e}")))?;
+    if info.is_empty() {
+        return Err(fail("it does not exist or has no columns".into()));
+    }
+    let columns: Vec<String> = info.iter().map(|(name, ..)| name.clone()).collect();
+    let declared: Vec<String> = info
         .iter()
-        .map(|c| {
-            info.iter()
-                .find(|(name, ..)| name == c)
-                .map(|(_, kind, _)| kind.to_ascii_uppercase())
-                .unwrap_or_default()
-        })
+        .map(|(_, kind, _)| kind.to_ascii_uppercase())
         .collect();
+    let list: Vec<String> = columns.iter().map(|c| quote(c)).collect();
+    let mut statement = conn
+        .prepare(&format!("SELECT {} FROM {}", list.join(", "), quote(table)))
+        .map_err(sql)?;
     let key = info
         .iter()
         .find(|(.., pk)| *pk)
@@ -237,7 +239,7 @@ fn read_table(
                 .into(),
         ));
     }
-    layer.features = features.finish();
+    layer.features = features.finish(&mut layer.warnings);
     Ok(layer)
 }
 

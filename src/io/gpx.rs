@@ -61,7 +61,7 @@ pub fn read_gpx(text: &str, name: &str) -> Result<Layer, ReadError> {
             problems,
         });
     }
-    layer.features = features.finish();
+    layer.features = features.finish(&mut layer.warnings);
     Ok(layer)
 }
 

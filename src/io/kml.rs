@@ -104,7 +104,7 @@ pub fn read_kml(text: &str, name: &str) -> Result<Vec<Layer>, ReadError> {
     let (converted, layer_of): (Converted, Vec<Option<String>>) = features.into_parts();
     let mut layers: Vec<Layer> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    for (feature, folder) in converted.finish().into_iter().zip(layer_of) {
+    for (feature, folder) in converted.finish(&mut warnings).into_iter().zip(layer_of) {
         let layer_name = folder.unwrap_or_else(|| document_name.clone());
         let i = *index.entry(layer_name.clone()).or_insert_with(|| {
             layers.push(Layer::new(layer_name, LayerKind::Data));

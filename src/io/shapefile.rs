@@ -279,7 +279,7 @@ fn read_files(
             (0..records).for_each(|_| push(Map::new()));
         }
     }
-    layer.features = features.finish();
+    layer.features = features.finish(&mut layer.warnings);
     Ok(layer)
 }
 

@@ -134,7 +134,7 @@ pub fn read_topojson(bytes: &[u8], name: &str) -> Result<Vec<Layer>, ReadError> 
             features.push(id, json, properties, geometry);
         }
         let mut layer = Layer::new(object_name.clone(), LayerKind::Data);
-        layer.features = features.finish();
+        layer.features = features.finish(&mut layer.warnings);
         layers.push(layer);
     }
     if layers.is_empty() {

@@ -122,7 +122,7 @@ pub(super) fn reproject(layer: &mut Layer) -> Result<(), String> {
         }
         converted.push_object(object, shape);
     }
-    layer.features = converted.finish();
+    layer.features = converted.finish(&mut layer.warnings);
     layer
         .warnings
         .retain(|w| !is_about_unprojected_positions(&w.message));
