@@ -610,6 +610,33 @@ fn publishing_from_an_encrypted_project_warns_first_and_offers_an_encrypted_file
     assert!(opened(&dir.path().join("raids.gif.age")).starts_with(b"GIF8"));
 }
 
+#[test]
+fn a_publication_named_with_age_is_written_encrypted_without_a_question() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut h = encrypted_sample();
+    let report = dir.path().join("typed.pdf.age");
+    publish(&mut h, Dialog::Report, &report);
+    assert!(
+        h.query_by_label_contains("would be written in plaintext")
+            .is_none(),
+        "no plaintext warning for an .age name"
+    );
+    wait_until_published(&mut h);
+    assert!(opened(&report).starts_with(b"%PDF"), "a PDF inside");
+    // An MP4 has no encrypted form: nothing is written and the status bar says why.
+    let video = dir.path().join("raids.mp4.age");
+    publish(&mut h, Dialog::Animation, &video);
+    assert!(!h.state().publish.is_running());
+    assert!(!video.exists());
+    h.get_by_label_contains("Nothing was published: An MP4 cannot be written encrypted");
+    // A project that is not encrypted has nothing to seal an .age file with.
+    let mut h = sample_app();
+    let page = dir.path().join("map.html.age");
+    publish(&mut h, Dialog::WebMap, &page);
+    assert!(!page.exists());
+    h.get_by_label_contains("the project is not encrypted");
+}
+
 /// The sample map saved at `path`, sealed to the age public key of a new identity file made
 /// beside it by `age-keygen`; returns that file.
 fn sealed_to_a_new_key(path: &std::path::Path) -> std::path::PathBuf {

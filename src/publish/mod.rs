@@ -22,6 +22,15 @@ pub mod webmap;
 
 pub use inputs::{Loaded, Scene, Shown, SourceFile, load, sample};
 
+/// The name that says what a file holds: `path` without a final `.age` (`report.pdf.age` holds
+/// a PDF, sealed).
+pub fn unsealed_name(path: &Path) -> std::path::PathBuf {
+    match path.extension() {
+        Some(ext) if ext.eq_ignore_ascii_case("age") => path.with_extension(""),
+        _ => path.to_owned(),
+    }
+}
+
 /// Where a published file goes: `path`, written atomically, and sealed in the age format with
 /// `seal` when one is given (an encrypted project's `report.pdf.age`, which `age -d` opens).
 #[derive(Debug, Clone, Copy)]

@@ -2,7 +2,7 @@
 //! [--mode accumulate|window:N] [--fps N] [--width W] [--height H] [--bbox W,S,E,N]
 //! [FILE|PROJECT...]`: the map through time, one frame per step ([`crate::publish::animate`]).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use geo::Rect;
@@ -76,7 +76,7 @@ output that is not .gif, .webp or .mp4, --from after --to, too many frames, an e
 
 fn parse_out(text: &str) -> Result<PathBuf, String> {
     let path = PathBuf::from(text);
-    match format_of(&path) {
+    match Format::of_path(&path) {
         Some(_) => Ok(path),
         None => Err(format!(
             "{text:?}: the file must end in .gif, .webp or .mp4 (or .gif.age, .webp.age)"
@@ -84,20 +84,8 @@ fn parse_out(text: &str) -> Result<PathBuf, String> {
     }
 }
 
-/// The format `-o` names, its `.age` left out.
-fn format_of(path: &Path) -> Option<Format> {
-    if path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("age"))
-    {
-        Format::of_path(&path.with_extension(""))
-    } else {
-        Format::of_path(path)
-    }
-}
-
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let Some(format) = format_of(&args.out) else {
+    let Some(format) = Format::of_path(&args.out) else {
         return Ok(ExitCode::from(EXIT_USAGE));
     };
     let out = match crate::cli::publish_output::Out::new(&args.out, &args.seal) {

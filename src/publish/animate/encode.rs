@@ -18,9 +18,12 @@ pub enum Format {
 }
 
 impl Format {
-    /// `.gif`, `.webp` or `.mp4` (any case).
+    /// `.gif`, `.webp` or `.mp4` (any case), sealed (`.gif.age`) or not.
     pub fn of_path(path: &Path) -> Option<Format> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        let ext = crate::publish::unsealed_name(path)
+            .extension()?
+            .to_str()?
+            .to_ascii_lowercase();
         match ext.as_str() {
             "gif" => Some(Format::Gif),
             "webp" => Some(Format::WebP),
@@ -351,6 +354,8 @@ mod tests {
         assert_eq!(Format::of_path(Path::new("x/a.mp4")), Some(Format::Mp4));
         assert_eq!(Format::of_path(Path::new("a.png")), None);
         assert_eq!(Format::of_path(Path::new("gif")), None);
+        assert_eq!(Format::of_path(Path::new("a.gif.age")), Some(Format::Gif));
+        assert_eq!(Format::of_path(Path::new("a.age")), None);
     }
 
     #[test]

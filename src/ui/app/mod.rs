@@ -46,7 +46,7 @@ use crate::ui::panels::property_editor::PropertyEditor;
 use crate::ui::panels::search_box::SearchBox;
 use crate::ui::timeline::TimelinePanel;
 
-pub(crate) use plaintext::{Then, with_age};
+pub(crate) use plaintext::{Then, is_sealed_name, with_age};
 
 /// The tabs of the right-hand panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

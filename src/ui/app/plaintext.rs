@@ -141,7 +141,7 @@ impl RaidmapApp {
             Some(seal) => Ok(Some(seal)),
             None => anyhow::bail!(
                 "{} ends in .age, but the project is not encrypted: encrypt it first \
-                 (Encrypt…), or use `raidmap export --passphrase-env`",
+                 (Encrypt…), or use --passphrase-env on the command line",
                 path.display()
             ),
         }

@@ -148,6 +148,32 @@ impl RaidmapApp {
         }
     }
 
+    /// Start a task the user submitted: at once when its file is not plaintext (the project is
+    /// not encrypted, or the name ends in `.age`), else after the plaintext warning.
+    fn start_publication(&mut self, ctx: &egui::Context, task: job::Task) {
+        let out = task.out().clone();
+        // A name ending in .age asks for the encrypted file itself: no warning to give.
+        if crate::ui::app::is_sealed_name(&out) {
+            match task.sealable() {
+                Ok(()) => {
+                    self.publish.waiting = Some(task);
+                    self.publish_waiting(ctx);
+                }
+                Err(why) => self.status = format!("Nothing was published: {why}"),
+            }
+            return;
+        }
+        let what = format!("{} would be written in plaintext", out.display());
+        let sealed = task.sealable().map(|()| {
+            let path = crate::ui::app::with_age(&out);
+            (Command::PublishTo(path.clone()), path)
+        });
+        self.publish.waiting = Some(task);
+        if self.plaintext_allowed(what, crate::ui::app::Then::Publish, sealed) {
+            self.publish_waiting(ctx);
+        }
+    }
+
     /// Show the open dialogs and the running job; start what the user asks for, and report how
     /// it ended in the status bar (and the problems window when it failed).
     pub(crate) fn publish_ui(&mut self, ctx: &egui::Context) {
@@ -177,16 +203,7 @@ impl RaidmapApp {
             }
         }
         if let Some(task) = started {
-            let out = task.out().clone();
-            let what = format!("{} would be written in plaintext", out.display());
-            let sealed = task.sealable().map(|()| {
-                let path = crate::ui::app::with_age(&out);
-                (Command::PublishTo(path.clone()), path)
-            });
-            self.publish.waiting = Some(task);
-            if self.plaintext_allowed(what, crate::ui::app::Then::Publish, sealed) {
-                self.publish_waiting(ctx);
-            }
+            self.start_publication(ctx, task);
         }
         let Some(running) = &mut self.publish.job else {
             return;

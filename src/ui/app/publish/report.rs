@@ -54,9 +54,9 @@ impl Form for ReportForm {
     }
 
     fn submit_ui(&mut self, ui: &mut egui::Ui, busy: bool) -> Option<Task> {
-        let check = |path: &std::path::Path| match path.extension() {
+        let check = |path: &std::path::Path| match crate::publish::unsealed_name(path).extension() {
             Some(ext) if ext.eq_ignore_ascii_case("pdf") => Ok(()),
-            _ => Err("The file must end in .pdf.".into()),
+            _ => Err("The file must end in .pdf (or .pdf.age).".into()),
         };
         let Submit::Write(out) = self.target.submit_ui(ui, "Export PDF", busy, check) else {
             return None;

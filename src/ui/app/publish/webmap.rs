@@ -46,11 +46,11 @@ impl Form for WebMapForm {
     }
 
     fn submit_ui(&mut self, ui: &mut egui::Ui, busy: bool) -> Option<Task> {
-        let check = |path: &std::path::Path| match path.extension() {
+        let check = |path: &std::path::Path| match crate::publish::unsealed_name(path).extension() {
             Some(ext) if ext.eq_ignore_ascii_case("html") || ext.eq_ignore_ascii_case("htm") => {
                 Ok(())
             }
-            _ => Err("The file must end in .html.".into()),
+            _ => Err("The file must end in .html (or .html.age).".into()),
         };
         let Submit::Write(out) = self.target.submit_ui(ui, "Publish web map", busy, check) else {
             return None;
