@@ -3,7 +3,7 @@
 //!
 //! A layer of a million features must stay small, so a feature read from a file holds only:
 //! a span of the file's text (one shared `Arc<String>` for the whole file), its geometry (a
-//! point inline; a polygon or multipolygon only as its bounding box, its coordinates read
+//! point inline; a line or polygon (single or multi) only as its bounding box, its coordinates read
 //! again from the text when asked for; anything else boxed with its bounding box), and a
 //! lazily filled cell for the JSON object. The object is parsed from the text the first time [`Feature::object`] (or
 //! `properties`, `property`, `name`, ...) is called and kept from then on; bulk scans that only
@@ -121,9 +121,9 @@ enum Shape {
     /// `"geometry": null` or empty coordinates.
     None,
     Point(Coord<f64>),
-    /// A polygon or multipolygon of a feature read from text: only its bounding box is kept,
-    /// its coordinates are read from the feature's text (its base text, which an edit of
-    /// anything but the geometry leaves as it is) each time they are asked for. A building
+    /// A line or polygon (single or multi) of a feature read from text: only its bounding box
+    /// is kept, its coordinates are read from the feature's text (its base text, which an edit
+    /// of anything but the geometry leaves as it is) each time they are asked for. A building
     /// layer's polygons would otherwise take about 220 bytes each on top of the text that
     /// already holds them.
     InText(InText),
@@ -134,8 +134,51 @@ enum Shape {
 
 #[derive(Debug, Clone)]
 struct InText {
-    multi: bool,
+    kind: TextKind,
     bbox: Box<Rect<f64>>,
+}
+
+/// The geometry type of a [`Shape::InText`].
+#[derive(Debug, Clone, Copy)]
+enum TextKind {
+    LineString,
+    MultiLineString,
+    Polygon,
+    MultiPolygon,
+}
+
+impl TextKind {
+    fn name(self) -> &'static str {
+        match self {
+            TextKind::LineString => "LineString",
+            TextKind::MultiLineString => "MultiLineString",
+            TextKind::Polygon => "Polygon",
+            TextKind::MultiPolygon => "MultiPolygon",
+        }
+    }
+
+    /// Whether `geometry` is of this type.
+    fn is(self, geometry: &Geometry<f64>) -> bool {
+        matches!(
+            (self, geometry),
+            (TextKind::LineString, Geometry::LineString(_))
+                | (TextKind::MultiLineString, Geometry::MultiLineString(_))
+                | (TextKind::Polygon, Geometry::Polygon(_))
+                | (TextKind::MultiPolygon, Geometry::MultiPolygon(_))
+        )
+    }
+
+    /// The empty geometry of this type (for text that could not be read again).
+    fn empty(self) -> Geometry<f64> {
+        match self {
+            TextKind::LineString => Geometry::LineString(geo::LineString(Vec::new())),
+            TextKind::MultiLineString => {
+                Geometry::MultiLineString(geo::MultiLineString(Vec::new()))
+            }
+            TextKind::Polygon => Geometry::Polygon(geo::Polygon::empty()),
+            TextKind::MultiPolygon => Geometry::MultiPolygon(geo::MultiPolygon(Vec::new())),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -145,17 +188,19 @@ struct Boxed {
 }
 
 impl Shape {
-    /// The shape of a feature whose base text holds `geometry`: a polygon or multipolygon is
-    /// kept as its bounding box only (see [`Shape::InText`]).
+    /// The shape of a feature whose base text holds `geometry`: a line or polygon (single or
+    /// multi) is kept as its bounding box only (see [`Shape::InText`]).
     fn in_text(geometry: Option<Geometry<f64>>) -> Self {
-        let multi = match &geometry {
-            Some(Geometry::Polygon(_)) => false,
-            Some(Geometry::MultiPolygon(_)) => true,
+        let kind = match &geometry {
+            Some(Geometry::LineString(_)) => TextKind::LineString,
+            Some(Geometry::MultiLineString(_)) => TextKind::MultiLineString,
+            Some(Geometry::Polygon(_)) => TextKind::Polygon,
+            Some(Geometry::MultiPolygon(_)) => TextKind::MultiPolygon,
             _ => return Self::of(geometry),
         };
         match geometry.as_ref().and_then(BoundingRect::bounding_rect) {
             Some(bbox) => Shape::InText(InText {
-                multi,
+                kind,
                 bbox: Box::new(bbox),
             }),
             None => Self::of(geometry),
@@ -474,8 +519,7 @@ impl Feature {
     pub fn geometry_type(&self) -> Option<&'static str> {
         match &self.shape {
             Shape::Point(_) => Some("Point"),
-            Shape::InText(InText { multi: false, .. }) => Some("Polygon"),
-            Shape::InText(InText { multi: true, .. }) => Some("MultiPolygon"),
+            Shape::InText(shape) => Some(shape.kind.name()),
             Shape::Other(b) => Some(match &b.geometry {
                 Geometry::Point(_) => "Point",
                 Geometry::Line(_) | Geometry::LineString(_) => "LineString",
@@ -534,15 +578,10 @@ impl Feature {
     /// The geometry of a [`Shape::InText`] feature, read from its base text. The text was
     /// checked when it was read, so this does not fail; if it did, the polygon is empty.
     fn geometry_in_text(&self, shape: &InText) -> Geometry<f64> {
-        let read = self.base_text().and_then(geometry_text::polygons);
-        match (read, shape.multi) {
-            (Some(polygons), true) => Geometry::MultiPolygon(geo::MultiPolygon(polygons)),
-            (Some(mut polygons), false) if polygons.len() == 1 => {
-                Geometry::Polygon(polygons.remove(0))
-            }
-            (_, true) => Geometry::MultiPolygon(geo::MultiPolygon(Vec::new())),
-            (_, false) => Geometry::Polygon(geo::Polygon::empty()),
-        }
+        self.base_text()
+            .and_then(geometry_text::lines_or_polygons)
+            .filter(|g| shape.kind.is(g))
+            .unwrap_or_else(|| shape.kind.empty())
     }
 
     /// A [`Shape::InText`] geometry made a geometry of its own, for a feature about to let go

@@ -1,30 +1,48 @@
-//! A feature's polygons read again from its checked text, for features that keep only their
-//! bounding box (a building layer's polygons; see `Feature::with_geometry`).
+//! A feature's lines and polygons read again from its checked text, for features that keep
+//! only their bounding box (a building layer's polygons and roads; see
+//! `Feature::with_geometry`).
 //!
 //! The text was checked when the layer was read, so the conversion is the checker's for valid
-//! input and nothing more: each position's first two numbers, every ring as written (at least
-//! four positions, closed), the first ring the exterior.
+//! input and nothing more: each position's first two numbers, every line and ring as written
+//! (a ring at least four positions, closed), a polygon's first ring its exterior.
 
 use std::fmt;
 
-use geo::{Coord, LineString, Polygon};
+use geo::{Coord, Geometry, LineString, MultiLineString, MultiPolygon, Polygon};
 use serde::Deserializer as _;
 use serde::de::{IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 
-/// The polygons of the `geometry` of the feature whose checked text is `text`: one for a
-/// Polygon, each of a MultiPolygon's. `None` when the text holds neither (it was checked, so
-/// only for text that was not a feature's).
-pub(crate) fn polygons(text: &str) -> Option<Vec<Polygon<f64>>> {
+/// The `geometry` of the feature whose checked text is `text` when it is a LineString,
+/// MultiLineString, Polygon or MultiPolygon; `None` for anything else (the text was checked,
+/// so only for text that was not such a feature's).
+pub(crate) fn lines_or_polygons(text: &str) -> Option<Geometry<f64>> {
     let mut de = serde_json::Deserializer::from_str(text);
     de.disable_recursion_limit();
     let geometry = de.deserialize_map(GeometryOnly).ok()??;
     let coordinates = geometry.get("coordinates")?.as_array()?;
-    match geometry.get("type")?.as_str()? {
-        "Polygon" => Some(vec![polygon(coordinates)?]),
-        "MultiPolygon" => coordinates.iter().map(|p| polygon(p.as_array()?)).collect(),
-        _ => None,
-    }
+    Some(match geometry.get("type")?.as_str()? {
+        "LineString" => Geometry::LineString(line(coordinates)?),
+        "MultiLineString" => Geometry::MultiLineString(MultiLineString(
+            coordinates
+                .iter()
+                .map(|l| line(l.as_array()?))
+                .collect::<Option<_>>()?,
+        )),
+        "Polygon" => Geometry::Polygon(polygon(coordinates)?),
+        "MultiPolygon" => Geometry::MultiPolygon(MultiPolygon(
+            coordinates
+                .iter()
+                .map(|p| polygon(p.as_array()?))
+                .collect::<Option<_>>()?,
+        )),
+        _ => return None,
+    })
+}
+
+/// A LineString's coordinates as the reader's checker converts them.
+fn line(positions: &[Value]) -> Option<LineString<f64>> {
+    positions.iter().map(position).collect()
 }
 
 /// A Polygon's coordinates (an array of rings) as the reader's checker converts them.
@@ -79,19 +97,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn polygons_are_read_as_written_with_holes_and_altitudes() {
+    fn lines_and_polygons_are_read_as_written_with_holes_and_altitudes() {
         let text = r#"{"type":"Feature","properties":{"coordinates":1},"geometry":{"coordinates":[[[0,0,5],[4,0,5],[4,4.5,5],[0,0,5]],[[1,1],[2,1],[2,2],[1,1]]],"type":"Polygon"}}"#;
-        let polygons = polygons(text).expect("a polygon");
-        assert_eq!(polygons.len(), 1);
-        let p = &polygons[0];
+        let Some(Geometry::Polygon(p)) = lines_or_polygons(text) else {
+            panic!("a polygon")
+        };
         assert_eq!(p.exterior().0.len(), 4);
         assert_eq!(p.exterior().0[2], Coord { x: 4.0, y: 4.5 });
         assert_eq!(p.interiors().len(), 1);
         let multi = r#"{"type":"Feature","geometry":{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,0]]],[[[5,5],[6,5],[6,6],[5,5]]]]},"properties":null}"#;
-        let polygons = super::polygons(multi).expect("two polygons");
-        assert_eq!(polygons.len(), 2);
-        assert_eq!(polygons[1].exterior().0[0], Coord { x: 5.0, y: 5.0 });
+        let Some(Geometry::MultiPolygon(polygons)) = lines_or_polygons(multi) else {
+            panic!("two polygons")
+        };
+        assert_eq!(polygons.0.len(), 2);
+        assert_eq!(polygons.0[1].exterior().0[0], Coord { x: 5.0, y: 5.0 });
+        let road =
+            r#"{"geometry":{"type":"LineString","coordinates":[[1,2,9],[3,4]]},"type":"Feature"}"#;
+        let Some(Geometry::LineString(l)) = lines_or_polygons(road) else {
+            panic!("a line")
+        };
+        assert_eq!(l.0, [Coord { x: 1.0, y: 2.0 }, Coord { x: 3.0, y: 4.0 }]);
         let point = r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]}}"#;
-        assert!(super::polygons(point).is_none());
+        assert!(lines_or_polygons(point).is_none());
     }
 }

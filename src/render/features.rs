@@ -306,12 +306,15 @@ struct Draw<'a> {
 
 /// A drawn polygon's triangles and rings in Web Mercator units ([`mercator_unit`]): worked
 /// out when it comes into view and kept while it stays there, so a frame only scales them.
+/// For a drawn line, its geometry (which a feature read from text does not keep), read when
+/// it comes into view.
 #[derive(Debug, Default)]
 pub struct Fill {
     triangles: Vec<[[f64; 2]; 3]>,
     /// Every ring's vertices, one after the other; ring `i` ends at `ring_ends[i]`.
     ring_points: Vec<[f64; 2]>,
     ring_ends: Vec<u32>,
+    line: Option<Geometry<f64>>,
 }
 
 impl Fill {
@@ -342,20 +345,30 @@ impl Fill {
 }
 
 impl Draw<'_> {
-    /// Draw a feature of a layer; a polygon is read (from its text, if it keeps only its box)
-    /// only when its [`Fill`] is not kept from the last frame.
+    /// Draw a feature of a layer; a line or polygon is read (from its text, if it keeps only
+    /// its box) only when its [`Fill`] is not kept from the last frame.
     fn feature(&self, feature: &Feature, r: FeatureRef, fills: &mut FrameCache<FeatureRef, Fill>) {
-        if matches!(feature.geometry_type(), Some("Polygon" | "MultiPolygon")) {
-            let fill = fills.get_or_insert_with(r, || {
-                feature.with_geometry(|g| g.map(Fill::of).unwrap_or_default())
-            });
-            self.fill(fill);
-        } else {
-            feature.with_geometry(|g| {
+        match feature.geometry_type() {
+            Some("Polygon" | "MultiPolygon") => {
+                let fill = fills.get_or_insert_with(r, || {
+                    feature.with_geometry(|g| g.map(Fill::of).unwrap_or_default())
+                });
+                self.fill(fill);
+            }
+            Some("LineString" | "MultiLineString") => {
+                let fill = fills.get_or_insert_with(r, || Fill {
+                    line: feature.with_geometry(|g| g.cloned()),
+                    ..Fill::default()
+                });
+                if let Some(line) = &fill.line {
+                    self.geometry(line, None);
+                }
+            }
+            _ => feature.with_geometry(|g| {
                 if let Some(g) = g {
                     self.geometry(g, Some((r, fills)));
                 }
-            });
+            }),
         }
     }
 

@@ -639,11 +639,13 @@ fn a_new_layer_of_new_features_reads_back_as_valid_geojson() {
 }
 
 #[test]
-fn a_polygon_kept_as_text_reads_back_as_the_checker_converted_it() {
+fn a_line_or_polygon_kept_as_text_reads_back_as_the_checker_converted_it() {
     let geometries = [
         r#"{"type":"Polygon","coordinates":[[[104.9,11.5,3],[104.91,11.5,3],[104.91,11.51,3],[104.9,11.5,3]],[[104.901,11.501],[104.902,11.5015],[104.9015,11.502],[104.901,11.501]]]}"#,
         r#"{"coordinates":[[[[1,2],[3,2],[3,4],[1,2]]],[[[10,10],[11,10],[11,11],[10,10]],[[10.2,10.2],[10.4,10.2],[10.4,10.4],[10.2,10.2]]]],"type":"MultiPolygon"}"#,
         r#"{"type":"Polygon","coordinates":[[[0,0],[1e-3,0],[1e-3,2.5E-3],[0.0,0]]]}"#,
+        r#"{"type":"LineString","coordinates":[[104.9,11.5,1],[104.95,11.55],[-1.5e1,0.25]]}"#,
+        r#"{"type":"MultiLineString","coordinates":[[[1,2],[3,4]],[[5,6],[7,8.125],[9,10]]]}"#,
     ];
     for g in geometries {
         let feature = format!(r#"{{"type":"Feature","geometry":{g},"properties":{{"name":"x"}}}}"#);
