@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use crate::model::{Feature, Problem, Severity};
+use crate::model::{Feature, Problem};
 
 /// Collects converted features; [`Converted::finish`] hands them out sharing one text.
 #[derive(Default)]
@@ -34,16 +34,10 @@ impl Converted {
         mut shape: Option<geo::Geometry<f64>>,
     ) -> usize {
         if let Some(why) = shape.as_ref().and_then(not_geojson) {
-            self.left_out.push(Problem {
-                severity: Severity::Warning,
-                line: None,
-                column: None,
-                path: String::new(),
-                message: format!(
-                    "feature {}: its geometry is left out, as GeoJSON cannot carry it ({why})",
-                    self.items.len() + 1
-                ),
-            });
+            self.left_out.push(Problem::warning(format!(
+                "feature {}: its geometry is left out, as GeoJSON cannot carry it ({why})",
+                self.items.len() + 1
+            )));
             geometry = Value::Null;
             shape = None;
         }

@@ -32,7 +32,7 @@ use super::crs::{self, Crs};
 use super::table::{Kind, Table};
 use super::with_z::WithZ;
 use super::{ReadError, format_error, limits};
-use crate::model::{Layer, LayerKind, Problem, Severity};
+use crate::model::{Layer, LayerKind, Problem};
 
 const FORMAT: &str = "GeoPackage";
 
@@ -212,25 +212,13 @@ fn read_table(
         features.push(id, json, properties, geometry);
     }
     if measured {
-        layer.warnings.push(Problem {
-            severity: Severity::Warning,
-            line: None,
-            column: None,
-            path: String::new(),
-            message: M_LEFT_OUT.into(),
-        });
+        layer.warnings.push(Problem::warning(M_LEFT_OUT.into()));
     }
     let binary = binary
         .into_iter()
         .map(|column| format!("column {column} holds binary data, which is left out"));
     for message in binary.chain(crs.as_ref().and_then(Crs::shift_warning)) {
-        layer.warnings.push(Problem {
-            severity: Severity::Warning,
-            line: None,
-            column: None,
-            path: String::new(),
-            message,
-        });
+        layer.warnings.push(Problem::warning(message));
     }
     if crs.is_none() && !crs::looks_like_degrees(features.shapes()) {
         return Err(fail(

@@ -41,7 +41,7 @@ use super::convert::{Converted, M_LEFT_OUT, geojson_with_z};
 use super::crs::{self, Crs};
 use super::table::{Kind, Table};
 use super::{ReadError, format_error, limits};
-use crate::model::{Layer, LayerKind, Problem, Severity};
+use crate::model::{Layer, LayerKind, Problem};
 
 /// The files of one shapefile held in memory (a decrypted archive's, or a test's).
 pub struct Parts {
@@ -194,15 +194,7 @@ fn read_files(
 ) -> Result<Layer, ReadError> {
     let fail = |message: String| format_error(name, FORMAT, None, message);
     let mut layer = Layer::new(name.to_owned(), LayerKind::Data);
-    let mut warn = |message: String| {
-        layer.warnings.push(Problem {
-            severity: Severity::Warning,
-            line: None,
-            column: None,
-            path: String::new(),
-            message,
-        })
-    };
+    let mut warn = |message: String| layer.warnings.push(Problem::warning(message));
     let crs = match prj {
         Some(prj) => Some(
             Crs::from_wkt(&String::from_utf8_lossy(prj)).map_err(|e| fail(format!(".prj: {e}")))?,

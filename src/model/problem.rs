@@ -29,6 +29,17 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// A warning about the whole file (no line, no path).
+    pub fn warning(message: String) -> Self {
+        Self {
+            severity: Severity::Warning,
+            line: None,
+            column: None,
+            path: String::new(),
+            message,
+        }
+    }
+
     /// Whether this problem makes the file invalid.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error

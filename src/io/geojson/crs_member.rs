@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use super::validate::is_about_unprojected_positions;
 use crate::io::convert::Converted;
 use crate::io::crs::{self, Crs};
-use crate::model::{Layer, Problem, Root, Severity};
+use crate::model::{Layer, Problem, Root};
 
 /// What a `"crs"` member names.
 #[derive(Debug, PartialEq)]
@@ -133,13 +133,7 @@ pub(super) fn reproject(layer: &mut Layer) -> Result<(), String> {
     )];
     warnings.extend(crs.shift_warning());
     for message in warnings {
-        layer.warnings.push(Problem {
-            severity: Severity::Warning,
-            line: None,
-            column: None,
-            path: String::new(),
-            message,
-        });
+        layer.warnings.push(Problem::warning(message));
     }
     Ok(())
 }
