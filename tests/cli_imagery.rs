@@ -12,7 +12,11 @@ use crate::wayback::wayback_server;
 fn render(args: &[&str]) -> (Output, image::RgbImage) {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("map.png");
+    // A cache of its own: the user's tile cache is shared by every test run on the machine,
+    // and a tile kept there under another test's 127.0.0.1 port (or Wayback release) would be
+    // drawn without asking this test's server.
     let output = crate::util::command()
+        .env("XDG_CACHE_HOME", dir.path().join("cache"))
         .arg("render")
         .arg("--out")
         .arg(&out)
