@@ -144,6 +144,24 @@ fn a_short_window_starts_with_the_timeline_folded_to_one_row() {
 }
 
 #[test]
+fn the_map_fills_the_height_in_the_first_frame_after_the_timeline_folds() {
+    // Made shorter than the timeline needs, the window folds the timeline to one row. The
+    // frame that does it used to lay the map out against the tall timeline of the frame
+    // before, leaving a black band above the status bar until the next repaint (which, with
+    // a big layer and no pointer moving, could be long).
+    let mut harness = sample_at(1500.0, 940.0);
+    assert!(harness.state().timeline.open);
+    harness.set_size(vec2(1366.0, 768.0));
+    harness.step();
+    assert!(!harness.state().timeline.open);
+    let bottom = map_rect(&harness).bottom();
+    assert!(
+        bottom > 768.0 - 70.0,
+        "the map ends at y = {bottom}, far above the timeline row and the status bar"
+    );
+}
+
+#[test]
 fn side_panels_fold_to_buttons_and_give_the_map_their_width() {
     let mut harness = sample_at(1024.0, 640.0);
     let before = map_rect(&harness).width();

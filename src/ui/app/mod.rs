@@ -1054,6 +1054,7 @@ impl RaidmapApp {
         self.editing
             .keys(ui.ctx(), &self.doc, self.selection, &mut self.commands);
         let window = ui.ctx().content_rect().size();
+        let panels_before = (self.timeline.open, self.layout.details_open());
         self.layout.follow_window(window, &mut self.timeline.open);
         egui::Panel::top("toolbar").show(ui, |ui| {
             // Wraps onto a second row rather than running off a narrow window.
@@ -1077,6 +1078,12 @@ impl RaidmapApp {
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| self.map_ui(ui));
+        if (self.timeline.open, self.layout.details_open()) != panels_before {
+            // Panels are laid out by their size in the last pass: one that folded or opened
+            // leaves a gap (black, outside every panel) until the next pass. Run it now
+            // rather than when the pointer next moves.
+            ui.ctx().request_discard("a panel folded or opened");
+        }
         self.windows_ui(ui.ctx());
         self.publish_ui(ui.ctx());
         self.apply(ui.ctx());
