@@ -13,19 +13,13 @@ pub mod atomic;
 pub mod convert;
 pub mod crs;
 pub mod csv;
-pub mod flatgeobuf;
 pub mod format;
 pub mod geojson;
-pub mod geopackage;
-pub mod gpx;
-pub mod kml;
 pub mod limits;
 pub mod postgis;
 pub mod progress;
-pub mod shapefile;
-mod table;
+mod tabular;
 pub mod topojson;
-mod with_z;
 mod xml;
 
 pub use self::atomic::{AtomicWriteError, write_atomic};
@@ -35,6 +29,9 @@ pub use self::geojson::{
     to_string, write_layer, write_merged,
 };
 pub use self::progress::{Progress, Stage};
+// The formats in the folders by family keep their paths directly under `io`.
+pub use self::tabular::{flatgeobuf, geopackage, shapefile};
+pub use self::xml::{gpx, kml};
 
 use std::path::Path;
 

@@ -6,25 +6,22 @@
 //! This module may name egui/epaint and walkers' `Projector`, never eframe or the app's
 //! commands: the command line uses it without linking the window's code.
 
+mod annotations;
 pub mod basemap;
-pub mod compare;
-pub mod density;
-pub mod features;
 pub mod fonts;
 pub mod frame_cache;
 pub mod image;
-pub mod labels;
-pub mod layer_view;
-pub mod legend;
+mod imagery;
+mod layers;
 pub mod overlay;
-pub mod pinned;
-pub mod point_mesh;
-mod rect_grid;
-pub mod scale_bar;
 pub mod scene;
 pub mod screen;
-pub mod symbols;
-pub mod tile_grid;
+
+// The modules in the folders by concern keep their paths directly under `render`.
+pub(crate) use self::annotations::rect_grid;
+pub use self::annotations::{labels, legend, scale_bar};
+pub use self::imagery::{compare, pinned, tile_grid};
+pub use self::layers::{density, features, layer_view, point_mesh, symbols};
 
 /// What every egui context showing raidmap needs (the window's, the tests' and the headless
 /// image's): the bundled fonts and the light theme that matches the atlas-style basemap.

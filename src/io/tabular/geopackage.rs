@@ -27,11 +27,11 @@ use geozero::{GeozeroGeometry as _, ToGeo as _, ToWkb as _};
 use rusqlite::{Connection, OpenFlags, types::ValueRef};
 use serde_json::{Map, Value};
 
-use super::convert::{Beyond2d, Converted, M_LEFT_OUT, geojson_with_z};
-use super::crs::{self, Crs};
 use super::table::{Kind, Table};
 use super::with_z::WithZ;
-use super::{ReadError, format_error, limits};
+use crate::io::convert::{Beyond2d, Converted, M_LEFT_OUT, geojson_with_z};
+use crate::io::crs::{self, Crs};
+use crate::io::{ReadError, format_error, limits};
 use crate::model::{Layer, LayerKind, Problem};
 
 const FORMAT: &str = "GeoPackage";

@@ -19,7 +19,7 @@ pub(super) enum Kind {
 }
 
 /// One feature: its geometry (WGS84), the Z of each of its positions when it has them (in
-/// geo's order, see [`super::convert::z_values`]) and its properties.
+/// geo's order, see [`crate::io::convert::z_values`]) and its properties.
 pub(super) struct Row {
     pub geometry: Option<geo::Geometry<f64>>,
     pub z: Option<Vec<f64>>,
@@ -43,7 +43,7 @@ impl Table {
                     let z = o
                         .get("geometry")
                         .zip(geometry.as_ref())
-                        .and_then(|(json, shape)| super::convert::z_values(json, shape));
+                        .and_then(|(json, shape)| crate::io::convert::z_values(json, shape));
                     let properties = o
                         .get("properties")
                         .and_then(Value::as_object)

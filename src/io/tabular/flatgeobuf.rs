@@ -25,11 +25,11 @@ use geo::{Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon
 use geozero::ColumnValue;
 use serde_json::{Map, Value};
 
-use super::convert::{Beyond2d, Converted, M_LEFT_OUT, geojson_with_z};
-use super::crs::{self, Crs};
 use super::table::{Kind, Table};
 use super::with_z::WithZ;
-use super::{ReadError, format_error, limits};
+use crate::io::convert::{Beyond2d, Converted, M_LEFT_OUT, geojson_with_z};
+use crate::io::crs::{self, Crs};
+use crate::io::{ReadError, format_error, limits};
 use crate::model::{Layer, LayerKind};
 
 const FORMAT: &str = "FlatGeobuf";

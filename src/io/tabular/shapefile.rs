@@ -37,10 +37,10 @@ use shapefile::record::polyline::GenericPolyline;
 use shapefile::record::traits::{GrowablePoint, HasXY, ShrinkablePoint};
 use shapefile::{PolygonRing, ReadableShape as _, Shape};
 
-use super::convert::{Converted, M_LEFT_OUT, geojson_with_z};
-use super::crs::{self, Crs};
 use super::table::{Kind, Table};
-use super::{ReadError, format_error, limits};
+use crate::io::convert::{Converted, M_LEFT_OUT, geojson_with_z};
+use crate::io::crs::{self, Crs};
+use crate::io::{ReadError, format_error, limits};
 use crate::model::{Layer, LayerKind, Problem};
 
 /// The files of one shapefile held in memory (a decrypted archive's, or a test's).

@@ -20,9 +20,9 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 use serde_json::{Map, Value};
 
-use super::convert::Converted;
-use super::xml::{Element, Lines, element_of, line_col, local};
-use super::{ReadError, format_error, limits};
+use super::tree::{Element, Lines, element_of, line_col, local};
+use crate::io::convert::Converted;
+use crate::io::{ReadError, format_error, limits};
 use crate::model::{Layer, LayerKind, Problem, Severity};
 
 /// Read GPX text into one layer named `name`.
@@ -379,7 +379,7 @@ pub fn write_gpx(layers: &[&Layer], out: &mut impl std::io::Write) -> std::io::R
                 let properties = f.properties().cloned().unwrap_or_default();
                 let z = f.with_object(|o| {
                     o.get("geometry")
-                        .map(super::convert::altitudes)
+                        .map(crate::io::convert::altitudes)
                         .unwrap_or_default()
                 });
                 match (geometry, pass) {

@@ -33,9 +33,9 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 use serde_json::{Map, Value};
 
-use super::convert::Converted;
-use super::xml::{Element, Lines, element_of, line_col, local};
-use super::{ReadError, format_error, limits};
+use super::tree::{Element, Lines, element_of, line_col, local};
+use crate::io::convert::Converted;
+use crate::io::{ReadError, format_error, limits};
 use crate::model::{Layer, LayerKind, Problem, Severity};
 
 /// Read a `.kmz` (zip) archive: its `doc.kml`, else its first `.kml` entry.

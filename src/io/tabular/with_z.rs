@@ -1,7 +1,7 @@
 //! A geometry with a Z value for each position, as geozero's writers take it (GeoPackage WKB,
 //! FlatGeobuf): a layer whose features have altitudes is written 3-D, as `ogr2ogr` writes it.
 //! Positions are counted in geo's order (exterior ring before holes, members in order), the
-//! order [`super::convert::z_values`] reads them in; a position past the end of `z` gets 0.
+//! order [`crate::io::convert::z_values`] reads them in; a position past the end of `z` gets 0.
 
 use geo::{Coord, Geometry, LineString, Polygon};
 use geozero::error::Result;
