@@ -38,13 +38,13 @@ pub fn swatch_of(style: &LayerStyle, layer: &Layer) -> Swatch {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct GeometryKinds {
     points: bool,
-    lines: bool,
-    areas: bool,
+    lines: usize,
+    areas: usize,
 }
 
 impl GeometryKinds {
     /// The kinds of `layer`'s features (the first point decides: a layer with points is
-    /// shown by its symbol).
+    /// shown by its symbol; else lines and areas are counted).
     pub fn of(layer: &Layer) -> Self {
         let mut kinds = Self::default();
         // By type name, without making a `geo::Geometry` per point (a layer may hold a
@@ -55,22 +55,23 @@ impl GeometryKinds {
                     kinds.points = true;
                     break;
                 }
-                Some("LineString" | "MultiLineString") => kinds.lines = true,
-                Some("Polygon" | "MultiPolygon") => kinds.areas = true,
+                Some("LineString" | "MultiLineString") => kinds.lines += 1,
+                Some("Polygon" | "MultiPolygon") => kinds.areas += 1,
                 _ => {}
             }
         }
         kinds
     }
 
-    /// The swatch of a layer of these kinds in `style`.
+    /// The swatch of a layer of these kinds in `style`: its point symbol, else a line or an
+    /// area by which there are more of (building footprints with a few roads are areas).
     pub fn swatch(self, style: &LayerStyle) -> Swatch {
-        if self.points || (!self.lines && !self.areas) {
+        if self.points || (self.lines == 0 && self.areas == 0) {
             Swatch::Point {
                 symbol: style.symbol,
                 radius: style.point_radius,
             }
-        } else if self.lines {
+        } else if self.lines > self.areas {
             Swatch::Line {
                 width: style.line_width,
             }

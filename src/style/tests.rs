@@ -243,3 +243,24 @@ fn features_without_a_size_value_are_drawn_fainter() {
     assert_eq!(known.0[3], 255);
     assert!(unknown.0[3] < 200);
 }
+
+#[test]
+fn a_layer_of_lines_and_areas_has_the_swatch_of_the_more_numerous() {
+    let square = |x: f64| {
+        json!({"type": "Feature", "properties": {}, "geometry": {"type": "Polygon",
+            "coordinates": [[[x, 11.0], [x + 0.01, 11.0], [x + 0.01, 11.01], [x, 11.0]]]}})
+    };
+    let road = |x: f64| {
+        json!({"type": "Feature", "properties": {}, "geometry": {"type": "LineString",
+            "coordinates": [[x, 11.0], [x + 0.1, 11.1]]}})
+    };
+    let style = LayerStyle::default();
+    // Building footprints with a road: an area, not a line.
+    let buildings = layer(&[road(104.0), square(104.1), square(104.2)]);
+    assert_eq!(swatch_of(&style, &buildings), Swatch::Area);
+    let roads = layer(&[road(104.0), road(104.5), square(104.2)]);
+    assert!(matches!(swatch_of(&style, &roads), Swatch::Line { .. }));
+    // A point anywhere: the point symbol.
+    let mixed = layer(&[square(104.1), point(json!({})), square(104.2)]);
+    assert!(matches!(swatch_of(&style, &mixed), Swatch::Point { .. }));
+}
