@@ -137,11 +137,12 @@ pub fn classify(
     let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
     for &i in &taking_part {
         let raid = &raids.features[i];
-        match raid.geometry().and_then(measure::representative_point) {
+        // Read without keeping: the raids or sites may be a big layer.
+        match raid.with_geometry(|g| g.and_then(measure::representative_point)) {
             Some((p, _)) => points.push((i, p)),
             None => raids_without_position.push(i),
         }
-        for name in named_sites(raid.property("site")) {
+        for name in raid.with_properties(|p| named_sites(p.and_then(|p| p.get("site")))) {
             by_name.entry(name).or_default().push(i);
         }
     }
@@ -153,7 +154,7 @@ pub fn classify(
         .iter()
         .enumerate()
         .map(|(site, f)| {
-            let mut named_by: Vec<usize> = [f.name().map(str::to_owned), f.id_text()]
+            let mut named_by: Vec<usize> = [f.name_unkept(), f.id_text_unkept()]
                 .into_iter()
                 .flatten()
                 .filter_map(|key| by_name.get(&fold(&key)))
@@ -162,7 +163,7 @@ pub fn classify(
                 .collect();
             named_by.sort_unstable();
             named_by.dedup();
-            let placed = f.geometry().and_then(measure::representative_point);
+            let placed = f.with_geometry(|g| g.and_then(measure::representative_point));
             let (within, nearest) = match placed {
                 Some((p, _)) => index.near(p, radius_m),
                 None => (Vec::new(), None),
@@ -174,12 +175,12 @@ pub fn classify(
             };
             SiteCoverage {
                 site,
-                label: f.label(site),
-                id: f.id().cloned(),
+                label: f.label_unkept(site),
+                id: f.id_unkept(),
                 status,
                 nearest: nearest.map(|n| NearestRaid {
                     raid: n.id,
-                    label: raids.features[n.id].label(n.id),
+                    label: raids.features[n.id].label_unkept(n.id),
                     date: raid_date(n.id),
                     distance_m: n.distance_m,
                 }),

@@ -364,8 +364,10 @@ pub fn write_csv(layers: &[&Layer], out: &mut impl std::io::Write) -> std::io::R
     writer.write_record(&header)?;
     for layer in layers {
         for f in &layer.features {
-            let mut row = vec![f.id_text().unwrap_or_default()];
-            match f.geometry() {
+            // Read without keeping: exporting a layer of 300,000 buildings must not leave each
+            // holding its parsed object or geometry.
+            let mut row = vec![f.id_text_unkept().unwrap_or_default()];
+            f.with_geometry(|g| match g {
                 Some(geo::Geometry::Point(p)) => {
                     row.extend([p.y().to_string(), p.x().to_string(), String::new()]);
                 }
@@ -374,14 +376,14 @@ pub fn write_csv(layers: &[&Layer], out: &mut impl std::io::Write) -> std::io::R
                     row.extend([String::new(), String::new(), other.wkt_string()]);
                 }
                 None => row.extend([String::new(), String::new(), String::new()]),
-            }
-            for k in &keys {
-                row.push(match f.property(k) {
+            });
+            f.with_properties(|p| {
+                row.extend(keys.iter().map(|k| match p.and_then(|p| p.get(k)) {
                     None | Some(Value::Null) => String::new(),
                     Some(Value::String(s)) => s.clone(),
                     Some(other) => other.to_string(),
-                });
-            }
+                }));
+            });
             writer.write_record(&row)?;
         }
     }

@@ -250,3 +250,82 @@ pub fn write_merged_file(layers: &[&Layer], path: &Path) -> Result<(), AtomicWri
     }
     write_atomic(path, |w| write_layers(layers, format, w))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `n` buildings (polygons), roads (lines) and sites (points) as a big layer is read:
+    /// lines and polygons from text keep only their box.
+    fn buildings_text(n: usize, kinds: &[&str]) -> String {
+        let features: Vec<String> = (0..n)
+            .map(|i| {
+                let (x, y) = (104.9 + i as f64 * 0.001, 11.5);
+                let geometry = match kinds[i % kinds.len()] {
+                    "Point" => format!(r#"{{"type":"Point","coordinates":[{x},{y}]}}"#),
+                    "LineString" => format!(
+                        r#"{{"type":"LineString","coordinates":[[{x},{y}],[{},{y}]]}}"#,
+                        x + 0.0005
+                    ),
+                    _ => format!(
+                        r#"{{"type":"Polygon","coordinates":[[[{x},{y}],[{x2},{y}],[{x2},{y2}],[{x},{y}]]]}}"#,
+                        x2 = x + 0.0004,
+                        y2 = y + 0.0003
+                    ),
+                };
+                format!(
+                    r#"{{"type":"Feature","id":{i},"geometry":{geometry},"properties":{{"name":"b{i}","levels":{}}}}}"#,
+                    i % 4
+                )
+            })
+            .collect();
+        format!(
+            "{{\"type\":\"FeatureCollection\",\"bbox\":[104.9,11.5,105.0,11.6],\"features\":[\n{}\n]}}",
+            features.join(",\n")
+        )
+    }
+
+    fn held(layer: &Layer) -> Vec<usize> {
+        layer.features.iter().map(|f| f.held_bytes()).collect()
+    }
+
+    #[test]
+    fn exporting_a_layer_leaves_its_features_holding_no_parsed_geometry_or_object() {
+        let mixed = read_str(
+            &buildings_text(12, &["Polygon", "LineString", "Point"]),
+            "b.geojson",
+        )
+        .expect("valid");
+        let polygons = read_str(&buildings_text(6, &["Polygon"]), "p.geojson").expect("valid");
+        let before = (held(&mixed), held(&polygons));
+        for format in [
+            Format::GeoJson,
+            Format::Csv,
+            Format::Gpx,
+            Format::GeoPackage,
+            Format::FlatGeobuf,
+        ] {
+            let mut out = Vec::new();
+            write_layers(&[&mixed, &polygons], format, &mut out).expect("written");
+            assert!(!out.is_empty());
+            write_layers(&[&mixed], format, &mut out).expect("written");
+            assert_eq!(
+                (held(&mixed), held(&polygons)),
+                before,
+                "{format:?} kept what it read"
+            );
+        }
+        shapefile::encode(&[&polygons]).expect("one kind of geometry");
+        assert_eq!(held(&polygons), before.1, "Shapefile kept what it read");
+        // An edited layer's collection box is computed from every feature.
+        let mut edited = mixed.clone();
+        edited.features[0].set_property("name", serde_json::json!("renamed"));
+        let held_edited = held(&edited)[1..].to_vec();
+        let written = to_string(&edited);
+        assert!(written.contains("\"bbox\""), "{written}");
+        assert_eq!(held(&edited)[1..], held_edited, "the box kept what it read");
+        // Kept: a geometry asked for by itself (the test would pass with nothing to keep).
+        let _ = mixed.features[0].geometry();
+        assert_ne!(held(&mixed), before.0);
+    }
+}

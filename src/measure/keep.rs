@@ -165,15 +165,17 @@ pub fn measurement_label(feature: &Feature, units: Units) -> Option<String> {
 /// its centre, so the labels of rings around one centre do not collide), else at the
 /// representative point (the middle of a line, the centroid of an area).
 pub fn measurement_anchor(feature: &Feature) -> Option<geo::Point<f64>> {
-    let geometry = feature.geometry()?;
-    if feature.with_properties(|p| {
+    let ring = feature.with_properties(|p| {
         p.and_then(|p| p.get("radius_m"))
             .is_some_and(Value::is_number)
-    }) && let Geometry::LineString(ring) = geometry
-    {
-        return ring.points().next();
-    }
-    super::representative_point(geometry).map(|(p, _)| p)
+    });
+    feature.with_geometry(|geometry| {
+        let geometry = geometry?;
+        if ring && let Geometry::LineString(ring) = geometry {
+            return ring.points().next();
+        }
+        super::representative_point(geometry).map(|(p, _)| p)
+    })
 }
 
 #[cfg(test)]

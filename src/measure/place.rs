@@ -68,19 +68,22 @@ pub fn resolve(query: &str, layers: &[(LayerId, &Layer)]) -> Result<Place, Place
                 .map(move |(index, f)| (FeatureRef { layer: *id, index }, f))
         })
     };
-    let exact: Vec<_> = all().filter(|(_, f)| f.name() == Some(query)).collect();
+    // Names and ids read without keeping the parsed objects of big layers.
+    let exact: Vec<_> = all()
+        .filter(|(_, f)| f.name_unkept().as_deref() == Some(query))
+        .collect();
     let matches = if !exact.is_empty() {
         exact
     } else {
         let folded = query.to_lowercase();
         let by_name: Vec<_> = all()
-            .filter(|(_, f)| f.name().is_some_and(|n| n.to_lowercase() == folded))
+            .filter(|(_, f)| f.name_unkept().is_some_and(|n| n.to_lowercase() == folded))
             .collect();
         if !by_name.is_empty() {
             by_name
         } else {
             all()
-                .filter(|(_, f)| f.id_text().as_deref() == Some(query))
+                .filter(|(_, f)| f.id_text_unkept().as_deref() == Some(query))
                 .collect()
         }
     };
@@ -100,7 +103,7 @@ pub fn resolve(query: &str, layers: &[(LayerId, &Layer)]) -> Result<Place, Place
             let folded = query.to_lowercase();
             let mut candidates: Vec<String> = all()
                 .filter(|(_, f)| {
-                    f.name().is_some_and(|n| {
+                    f.name_unkept().is_some_and(|n| {
                         n.to_lowercase().contains(&folded) || folded.contains(&n.to_lowercase())
                     })
                 })
@@ -115,11 +118,10 @@ pub fn resolve(query: &str, layers: &[(LayerId, &Layer)]) -> Result<Place, Place
         [one] => {
             let (r, f) = one;
             let label = f.label(r.index);
-            let (point, from_centroid) =
-                f.geometry().and_then(representative_point).ok_or_else(|| {
-                    PlaceError::NoGeometry {
-                        label: label.clone(),
-                    }
+            let (point, from_centroid) = f
+                .with_geometry(|g| g.and_then(representative_point))
+                .ok_or_else(|| PlaceError::NoGeometry {
+                    label: label.clone(),
                 })?;
             Ok(Place {
                 label,

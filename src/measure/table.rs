@@ -58,9 +58,10 @@ impl Targets {
                     layer: *layer_id,
                     index,
                 };
-                let label = feature.label(index);
-                let id = feature.id().cloned();
-                match feature.geometry().and_then(representative_point) {
+                // Read without keeping: every feature of the layers is looked at.
+                let label = feature.label_unkept(index);
+                let id = feature.id_unkept();
+                match feature.with_geometry(|g| g.and_then(representative_point)) {
                     Some((point, from_centroid)) => out.targets.push(Target {
                         feature: feature_ref,
                         layer_name: layer.name.clone(),

@@ -116,7 +116,7 @@ pub(crate) fn geometry_change(
             metres: measure::distance_m(Point(a), Point(b)),
         };
     }
-    let vertices = |f: &Feature| f.geometry().map_or(0, |g| g.coords_count());
+    let vertices = |f: &Feature| f.with_geometry(|g| g.map_or(0, |g| g.coords_count()));
     GeometryChange::Changed {
         old_vertices: vertices(old_feature),
         new_vertices: vertices(new_feature),

@@ -72,7 +72,7 @@ pub fn diff(old: &Layer, new: &Layer, key: &Key) -> Result<Diff, MatchError> {
             result.added.push(Entry {
                 index: n,
                 key: new_version.keys[n].clone(),
-                label: feature.label(n),
+                label: feature.label_unkept(n),
             });
             continue;
         };
@@ -86,7 +86,7 @@ pub fn diff(old: &Layer, new: &Layer, key: &Key) -> Result<Diff, MatchError> {
                 old: o,
                 new: n,
                 key: new_version.keys[n].clone().unwrap_or(Value::Null),
-                label: feature.label(n),
+                label: feature.label_unkept(n),
                 properties: compare::property_changes(a, b),
                 geometry: compare::geometry_change(a, b, before, feature),
                 members: compare::member_changes(a, b),
@@ -99,7 +99,7 @@ pub fn diff(old: &Layer, new: &Layer, key: &Key) -> Result<Diff, MatchError> {
             result.removed.push(Entry {
                 index: o,
                 key: old_version.keys[o].clone(),
-                label: feature.label(o),
+                label: feature.label_unkept(o),
             });
         }
     }
@@ -208,7 +208,7 @@ pub(crate) fn geometry_edits(from: &crate::model::Feature, target: FeatureRef) -
         Edit::SetGeometryExact {
             target,
             json,
-            geometry: from.geometry().cloned(),
+            geometry: from.with_geometry(|g| g.cloned()),
         },
         Edit::SetTopLevel {
             target,

@@ -162,3 +162,49 @@ fn a_kept_base_merges_as_the_layer_it_was_kept_from() {
         "A's move, C's member, the made feature's deletion"
     );
 }
+
+/// `n` buildings read from text (keeping only their boxes), each `dx` degrees further east
+/// and with `levels` levels.
+fn buildings(n: usize, dx: f64, levels: u32) -> Layer {
+    let features: Vec<String> = (0..n)
+        .map(|i| {
+            let (x, y) = (104.9 + i as f64 * 0.001 + dx, 11.5);
+            let (x2, y2) = (x + 0.0004, y + 0.0003);
+            format!(
+                r#"{{"type": "Feature", "id": {i}, "geometry": {{"type": "Polygon", "coordinates": [[[{x}, {y}], [{x2}, {y}], [{x2}, {y2}], [{x}, {y}]]]}}, "properties": {{"name": "b{i}", "levels": {levels}}}}}"#
+            )
+        })
+        .collect();
+    let features: Vec<&str> = features.iter().map(String::as_str).collect();
+    layer(&features)
+}
+
+fn held(layer: &Layer) -> Vec<usize> {
+    layer.features.iter().map(Feature::held_bytes).collect()
+}
+
+#[test]
+fn comparing_or_merging_layers_leaves_their_features_holding_no_parsed_geometry_or_object() {
+    let base = buildings(8, 0.0, 1);
+    let ours = buildings(8, 0.00001, 2);
+    let mut theirs = buildings(9, 0.00002, 3);
+    theirs.features.remove(3);
+    let before = [held(&base), held(&ours), held(&theirs)];
+    let d = diff(&base, &theirs, &Key::Id).expect("matched");
+    assert_eq!((d.changed.len(), d.removed.len()), (7, 1));
+    assert!(matches!(
+        d.changed[0].geometry,
+        GeometryChange::Changed {
+            old_vertices: 4,
+            new_vertices: 4
+        }
+    ));
+    d.edit(crate::model::LayerId(0), 8, &theirs, &d.all());
+    let m = merge(&base, &ours, &theirs, &Key::Id).expect("matched");
+    assert_ne!(m.conflicts().len(), 0);
+    assert_eq!(
+        [held(&base), held(&ours), held(&theirs)],
+        before,
+        "compare or merge kept what it read"
+    );
+}

@@ -141,7 +141,7 @@ pub fn merge(base: &Layer, ours: &Layer, theirs: &Layer, key: &Key) -> Result<Me
                     (false, true) => m.taken_from_ours += changes(base_feature, ours_feature),
                     (true, false) => m.incoming.push(whole_change(
                         key(),
-                        ours_feature.label(o),
+                        ours_feature.label_unkept(o),
                         ours_feature,
                         theirs_feature,
                         o,
@@ -175,7 +175,7 @@ pub fn merge(base: &Layer, ours: &Layer, theirs: &Layer, key: &Key) -> Result<Me
         if base_theirs.new_to_old[t].is_none() && !added_by_ours {
             m.incoming.push(Incoming {
                 key: theirs_v.keys[t].clone().unwrap_or(Value::Null),
-                label: theirs_feature.label(t),
+                label: theirs_feature.label_unkept(t),
                 kind: IncomingKind::Added,
                 count: 1,
                 action: Action::Insert(t, Box::new(theirs_feature.clone())),
@@ -197,7 +197,7 @@ impl Merge {
         if compare::same(base_feature, ours_feature) {
             self.incoming.push(Incoming {
                 key: key(),
-                label: ours_feature.label(o),
+                label: ours_feature.label_unkept(o),
                 kind: IncomingKind::Removed,
                 count: 1,
                 action: Action::Delete(o),
@@ -207,7 +207,7 @@ impl Merge {
                 Some(o),
                 Conflict {
                     key: key(),
-                    label: ours_feature.label(o),
+                    label: ours_feature.label_unkept(o),
                     what: What::Delete {
                         deleted_by: Side::Theirs,
                     },
@@ -236,7 +236,7 @@ impl Merge {
                 None,
                 Conflict {
                     key: key(),
-                    label: theirs_feature.label(t),
+                    label: theirs_feature.label_unkept(t),
                     what: What::Delete {
                         deleted_by: Side::Ours,
                     },
@@ -404,7 +404,7 @@ impl Merge {
     ) {
         let empty = Map::new();
         let (ours_feature, theirs_feature) = (&ours.features[o], &theirs.features[t]);
-        let label = ours_feature.label(o);
+        let label = ours_feature.label_unkept(o);
         let target = FeatureRef {
             layer: PLACEHOLDER,
             index: o,

@@ -564,13 +564,16 @@ impl Feature {
     }
 
     /// Calls `f` with the geometry ([`Feature::geometry`]), reading a polygon kept as text
-    /// without keeping it: for drawing and picking the features in view of a big layer.
+    /// (or making a point's) without keeping it: for drawing and picking the features in view
+    /// of a big layer, and for whatever goes over every feature (exporting, comparing).
     pub fn with_geometry<R>(&self, f: impl FnOnce(Option<&Geometry<f64>>) -> R) -> R {
         match &self.shape {
             Shape::InText(shape) => match self.lazy.get().and_then(|l| l.geometry.get()) {
                 Some(geometry) => f(Some(geometry)),
                 None => f(Some(&self.geometry_in_text(shape))),
             },
+            // Made for the call: a million points exported keep no geometry each.
+            Shape::Point(c) => f(Some(&Point(*c).into())),
             _ => f(self.geometry()),
         }
     }

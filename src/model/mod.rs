@@ -16,6 +16,7 @@ pub mod precision;
 mod problem;
 mod property_texts;
 mod spatial;
+mod unkept;
 
 pub use density::Density;
 pub use document::{Document, FeatureRef, LayerId};

@@ -242,7 +242,9 @@ impl Categories {
     pub fn from_layer(property: &str, layer: &Layer) -> Self {
         let mut classes: Vec<Category> = Vec::new();
         for feature in &layer.features {
-            let Some(value) = feature.property(property).and_then(value_text) else {
+            // Read without keeping: every feature of a big layer is looked at.
+            let value = feature.with_properties(|p| p?.get(property).and_then(value_text));
+            let Some(value) = value else {
                 continue;
             };
             if classes.iter().any(|c| c.value == value) {
@@ -286,7 +288,7 @@ impl Graduated {
         let values = layer
             .features
             .iter()
-            .filter_map(|f| f.property(property).and_then(value_number));
+            .filter_map(|f| f.with_properties(|p| p?.get(property).and_then(value_number)));
         let (min, max) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
             (lo.min(v), hi.max(v))
         });
@@ -362,10 +364,9 @@ pub fn numeric_keys(layer: &Layer) -> Vec<String> {
     property_keys(layer)
         .into_iter()
         .filter(|k| {
-            layer
-                .features
-                .iter()
-                .any(|f| f.property(k).and_then(value_number).is_some())
+            layer.features.iter().any(|f| {
+                f.with_properties(|p| p.and_then(|p| p.get(k)).and_then(value_number).is_some())
+            })
         })
         .collect()
 }

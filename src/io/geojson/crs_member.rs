@@ -97,7 +97,12 @@ pub(super) fn reproject(layer: &mut Layer) -> Result<(), String> {
     };
     let crs = match crs {
         Ok(crs) => crs,
-        Err(_) if crs::looks_like_degrees(layer.features.iter().filter_map(|f| f.geometry())) => {
+        Err(_)
+            if layer
+                .features
+                .iter()
+                .all(|f| f.with_geometry(|g| crs::looks_like_degrees(g.into_iter()))) =>
+        {
             return Ok(());
         }
         Err(e) => {
@@ -112,7 +117,7 @@ pub(super) fn reproject(layer: &mut Layer) -> Result<(), String> {
     let mut converted = Converted::default();
     for (i, feature) in layer.features.iter().enumerate() {
         let mut object: Map<String, Value> = feature.with_object(Clone::clone);
-        let mut shape = feature.geometry().cloned();
+        let mut shape = feature.with_geometry(|g| g.cloned());
         if let Some(shape) = &mut shape {
             crs.to_wgs84(shape)
                 .map_err(|e| format!("feature {}: {e}", i + 1))?;

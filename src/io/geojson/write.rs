@@ -288,9 +288,12 @@ impl serde_json::ser::Formatter for Spaced {
 fn collection_bbox(features: &[&Feature], dims: usize) -> Option<Value> {
     let mut positions = Vec::new();
     for feature in features {
-        if let Some(geometry) = feature.object().get("geometry") {
-            collect_positions(geometry, &mut positions);
-        }
+        // Without keeping the parsed objects of a big layer.
+        feature.with_object(|o| {
+            if let Some(geometry) = o.get("geometry") {
+                collect_positions(geometry, &mut positions);
+            }
+        });
     }
     let dims = if dims >= 3 && positions.iter().all(|p| p.len() >= dims) {
         dims

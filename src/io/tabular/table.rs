@@ -38,7 +38,7 @@ impl Table {
             .iter()
             .flat_map(|l| l.features.iter())
             .map(|f| {
-                let geometry = f.geometry().cloned();
+                let geometry = f.with_geometry(|g| g.cloned());
                 let (z, properties) = f.with_object(|o| {
                     let z = o
                         .get("geometry")

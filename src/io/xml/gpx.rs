@@ -373,40 +373,44 @@ pub fn write_gpx(layers: &[&Layer], out: &mut impl std::io::Write) -> std::io::R
     for pass in [true, false] {
         for layer in layers {
             for f in &layer.features {
-                let Some(geometry) = f.geometry() else {
+                let points = matches!(f.geometry_type(), Some("Point" | "MultiPoint"));
+                if !f.has_geometry() || points != pass {
                     continue;
-                };
-                let properties = f.properties().cloned().unwrap_or_default();
-                let z = f.with_object(|o| {
-                    o.get("geometry")
+                }
+                // Read without keeping: an exported layer of 300,000 buildings must not stay
+                // holding their parsed objects and geometries.
+                let (properties, z) = f.with_object(|o| {
+                    let properties = o
+                        .get("properties")
+                        .and_then(Value::as_object)
+                        .cloned()
+                        .unwrap_or_default();
+                    let z = o
+                        .get("geometry")
                         .map(crate::io::convert::altitudes)
-                        .unwrap_or_default()
+                        .unwrap_or_default();
+                    (properties, z)
                 });
-                match (geometry, pass) {
-                    (geo::Geometry::Point(p), true) => {
-                        write_waypoint(
-                            out,
-                            p.x(),
-                            p.y(),
-                            z.first().copied().flatten(),
-                            &properties,
-                        )?;
+                f.with_geometry(|geometry| match (geometry, pass) {
+                    (None, _) => Ok(()),
+                    (Some(geo::Geometry::Point(p)), true) => {
+                        write_waypoint(out, p.x(), p.y(), z.first().copied().flatten(), &properties)
                     }
-                    (geo::Geometry::MultiPoint(m), true) => {
-                        for (i, p) in m.0.iter().enumerate() {
+                    (Some(geo::Geometry::MultiPoint(m)), true) => {
+                        m.0.iter().enumerate().try_for_each(|(i, p)| {
                             write_waypoint(
                                 out,
                                 p.x(),
                                 p.y(),
                                 z.get(i).copied().flatten(),
                                 &properties,
-                            )?;
-                        }
+                            )
+                        })
                     }
-                    (geo::Geometry::Point(_) | geo::Geometry::MultiPoint(_), false) => {}
-                    (_, true) => {}
-                    (other, false) => write_track(out, other, &z, &properties)?,
-                }
+                    (Some(geo::Geometry::Point(_) | geo::Geometry::MultiPoint(_)), false) => Ok(()),
+                    (_, true) => Ok(()),
+                    (Some(other), false) => write_track(out, other, &z, &properties),
+                })?;
             }
         }
     }

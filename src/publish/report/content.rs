@@ -240,10 +240,14 @@ fn site_rows(
         .enumerate()
         .map(|(i, feature)| {
             let point = feature
-                .geometry()
-                .and_then(measure::representative_point)
+                .with_geometry(|g| g.and_then(measure::representative_point))
                 .map(|(p, _)| p);
-            let province = text_of(feature.property("province"))
+            // Read without keeping the parsed objects (the sites may be a big layer).
+            let (province, status) = feature.with_properties(|p| {
+                let get = |k: &str| text_of(p.and_then(|p| p.get(k)));
+                (get("province"), get("status"))
+            });
+            let province = province
                 .or_else(|| {
                     let p = point?;
                     Some(basemap.province_at(p.x(), p.y())?.name.clone())
@@ -251,9 +255,9 @@ fn site_rows(
                 .unwrap_or_else(|| "—".to_owned());
             let answer = coverage.as_ref().and_then(|c| c.sites.get(i));
             SiteRow {
-                name: feature.label(i),
+                name: feature.label_unkept(i),
                 province,
-                status: text_of(feature.property("status")).unwrap_or_else(|| "—".to_owned()),
+                status: status.unwrap_or_else(|| "—".to_owned()),
                 coverage: answer.map_or_else(
                     || "—".to_owned(),
                     |a| match a.status {
@@ -287,20 +291,25 @@ fn raid_rows(raids: &Layer, times: Option<&LayerTimes>, window: Window) -> Vec<R
             let date = times
                 .and_then(|t| t.field.text(feature))
                 .unwrap_or_else(|| "undated".to_owned());
-            let place = [
-                text_of(feature.property("site")).or_else(|| Some(feature.label(i))),
-                text_of(feature.property("district")),
-                text_of(feature.property("province")),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(", ");
-            let detained = match feature.property("detained") {
-                Some(Value::Number(n)) => format!("{} people", n),
-                Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_owned(),
-                _ => "not reported".to_owned(),
-            };
+            // Read without keeping the parsed objects (the raids may be a big layer).
+            let (place, detained) = feature.with_properties(|p| {
+                let get = |k: &str| p.and_then(|p| p.get(k));
+                let place = [
+                    text_of(get("site")).or_else(|| Some(feature.label_unkept(i))),
+                    text_of(get("district")),
+                    text_of(get("province")),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", ");
+                let detained = match get("detained") {
+                    Some(Value::Number(n)) => format!("{} people", n),
+                    Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_owned(),
+                    _ => "not reported".to_owned(),
+                };
+                (place, detained)
+            });
             (
                 when.map(|w| w.first_s),
                 RaidRow {

@@ -198,7 +198,9 @@ fn layer_data(
         .iter()
         .enumerate()
         .filter_map(|(i, feature)| {
-            let geometry = feature.geometry()?;
+            // Read without keeping: publishing a layer of 300,000 buildings must not leave
+            // each holding its parsed geometry and object.
+            let geometry = feature.with_geometry(|g| g.map(geojson::Geometry::from))?;
             let fs = style.feature_style(feature);
             let when = times
                 .and_then(|t| t.whens.get(i).copied().flatten())
@@ -209,13 +211,12 @@ fn layer_data(
                 style
                     .label
                     .as_deref()
-                    .and_then(|key| feature.property(key))
-                    .and_then(value_text)
+                    .and_then(|key| feature.with_properties(|p| p?.get(key).and_then(value_text)))
             };
             Some(json!({
                 "name": feature_name(feature, i),
-                "geometry": geojson::Geometry::from(geometry),
-                "properties": feature.properties().cloned().map_or(Value::Null, Value::Object),
+                "geometry": geometry,
+                "properties": feature.with_properties(|p| p.cloned().map_or(Value::Null, Value::Object)),
                 "style": {
                     "color": hex(fs.color),
                     "opacity": opacity(fs.color),
@@ -242,7 +243,7 @@ fn layer_data(
 
 /// The name searched and shown as a popup's heading.
 fn feature_name(feature: &Feature, index: usize) -> String {
-    feature.label(index)
+    feature.label_unkept(index)
 }
 
 fn value_text(value: &Value) -> Option<String> {

@@ -488,13 +488,14 @@ pub(crate) fn paint_highlights(
         ),
     ];
     for (which, stroke, radius) in rings {
-        let Some(geometry) = which
-            .and_then(|r| doc.feature(r))
-            .and_then(|f| f.geometry())
-        else {
+        let Some(feature) = which.and_then(|r| doc.feature(r)) else {
             continue;
         };
-        highlight(painter, projector, geometry, stroke, radius);
+        feature.with_geometry(|geometry| {
+            if let Some(geometry) = geometry {
+                highlight(painter, projector, geometry, stroke, radius);
+            }
+        });
     }
 }
 

@@ -3,7 +3,7 @@
 //! (red), as a comparison of two versions marks them.
 
 use egui::{Color32, Stroke};
-use geo::{BoundingRect, Point};
+use geo::Point;
 use walkers::Projector;
 
 use crate::model::Feature;
@@ -26,10 +26,7 @@ fn place(feature: &Feature) -> Option<Point<f64>> {
     if let Some(point) = feature.point() {
         return Some(point.into());
     }
-    feature
-        .geometry()
-        .and_then(|g| g.bounding_rect())
-        .map(|r| r.center().into())
+    feature.bbox().map(|r| r.center().into())
 }
 
 impl Marks {
