@@ -38,68 +38,26 @@ struct Columns {
 /// Read CSV or TSV text into one layer named `name`.
 pub fn read_csv(text: &str, name: &str) -> Result<Layer, ReadError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let header_line = text.lines().next().unwrap_or_default();
-    let separator = [b',', b';', b'\t', b'|']
-        .into_iter()
-        .max_by_key(|&s| header_line.bytes().filter(|&b| b == s).count())
-        .unwrap_or(b',');
+    let separator = separator_of(text.lines().next().unwrap_or_default());
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(separator)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| {
-            format_error(
-                name,
-                "CSV",
-                Some((1, 1)),
-                format!("cannot read the header: {e}"),
-            )
-        })?
-        .iter()
-        .map(str::to_owned)
-        .collect();
-    let find = |names: &[&str]| {
-        headers
-            .iter()
-            .position(|h| names.contains(&h.trim().to_ascii_lowercase().as_str()))
-    };
-    let lat_lon = find(&LAT_NAMES).zip(find(&LON_NAMES));
-    let wkt = find(&WKT_NAMES);
-    if lat_lon.is_none() && wkt.is_none() {
-        return Err(format_error(
-            name,
-            "CSV",
-            Some((1, 1)),
-            format!(
-                "no coordinate columns in the header {headers:?}: expected a latitude column \
-                 ({}) and a longitude column ({}), or a WKT column ({})",
-                LAT_NAMES.join("/"),
-                LON_NAMES.join("/"),
-                WKT_NAMES.join("/")
-            ),
-        ));
-    }
-    let columns = Columns {
-        lat_lon,
-        wkt,
-        decimal_comma: separator != b',',
-    };
-    let geometry_columns: Vec<usize> = lat_lon
-        .map(|(a, b)| vec![a, b])
-        .unwrap_or_default()
+    let headers = headers(&mut reader, name)?;
+    let columns = geometry_columns(&headers, separator, name)?;
+    let mut is_geometry = vec![false; headers.len()];
+    for i in columns
+        .lat_lon
         .into_iter()
-        .chain(wkt)
-        .collect();
+        .flat_map(|(a, b)| [a, b])
+        .chain(columns.wkt)
+    {
+        is_geometry[i] = true;
+    }
 
     let mut layer = Layer::new(name, LayerKind::Data);
     let mut features = Converted::default();
     let mut skipped = 0usize;
-    let mut is_geometry = vec![false; headers.len()];
-    for i in geometry_columns {
-        is_geometry[i] = true;
-    }
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
@@ -126,39 +84,109 @@ pub fn read_csv(text: &str, name: &str) -> Result<Layer, ReadError> {
                 continue;
             }
         };
-        let mut properties = Map::new();
-        for (i, header) in headers.iter().enumerate() {
-            if is_geometry[i] {
-                continue;
-            }
-            let value = record.get(i).unwrap_or_default();
-            properties.insert(header.clone(), Value::String(value.to_owned()));
-        }
+        let properties = row_properties(&headers, &is_geometry, &record);
         let json = geometry.as_ref().map_or(Value::Null, |g| {
             serde_json::to_value(geojson::Geometry::from(g)).unwrap_or(Value::Null)
         });
         features.push(None, json, properties, geometry);
     }
     if features.is_empty() && skipped > 0 {
-        let mut problems = vec![Problem {
-            severity: Severity::Error,
-            line: None,
-            column: None,
-            path: String::new(),
-            message: format!(
-                "every row was skipped ({skipped} row{}); nothing could be read",
-                if skipped == 1 { "" } else { "s" }
-            ),
-        }];
-        problems.append(&mut layer.warnings);
-        return Err(ReadError::Format {
-            name: name.to_owned(),
-            format: "CSV",
-            problems,
-        });
+        return Err(every_row_skipped(name, skipped, &mut layer.warnings));
     }
     layer.features = features.finish(&mut layer.warnings);
     Ok(layer)
+}
+
+/// The one of comma, semicolon, tab and pipe that splits the header line into the most columns.
+fn separator_of(header_line: &str) -> u8 {
+    [b',', b';', b'\t', b'|']
+        .into_iter()
+        .max_by_key(|&s| header_line.bytes().filter(|&b| b == s).count())
+        .unwrap_or(b',')
+}
+
+/// The header's column names.
+fn headers(reader: &mut csv::Reader<&[u8]>, name: &str) -> Result<Vec<String>, ReadError> {
+    Ok(reader
+        .headers()
+        .map_err(|e| {
+            format_error(
+                name,
+                "CSV",
+                Some((1, 1)),
+                format!("cannot read the header: {e}"),
+            )
+        })?
+        .iter()
+        .map(str::to_owned)
+        .collect())
+}
+
+/// The columns the geometry comes from; a header with none of them is an error.
+fn geometry_columns(headers: &[String], separator: u8, name: &str) -> Result<Columns, ReadError> {
+    let find = |names: &[&str]| {
+        headers
+            .iter()
+            .position(|h| names.contains(&h.trim().to_ascii_lowercase().as_str()))
+    };
+    let lat_lon = find(&LAT_NAMES).zip(find(&LON_NAMES));
+    let wkt = find(&WKT_NAMES);
+    if lat_lon.is_none() && wkt.is_none() {
+        return Err(format_error(
+            name,
+            "CSV",
+            Some((1, 1)),
+            format!(
+                "no coordinate columns in the header {headers:?}: expected a latitude column \
+                 ({}) and a longitude column ({}), or a WKT column ({})",
+                LAT_NAMES.join("/"),
+                LON_NAMES.join("/"),
+                WKT_NAMES.join("/")
+            ),
+        ));
+    }
+    Ok(Columns {
+        lat_lon,
+        wkt,
+        decimal_comma: separator != b',',
+    })
+}
+
+/// Every column but the geometry's as a text property, in column order.
+fn row_properties(
+    headers: &[String],
+    is_geometry: &[bool],
+    record: &csv::StringRecord,
+) -> Map<String, Value> {
+    let mut properties = Map::new();
+    for (i, header) in headers.iter().enumerate() {
+        if is_geometry[i] {
+            continue;
+        }
+        let value = record.get(i).unwrap_or_default();
+        properties.insert(header.clone(), Value::String(value.to_owned()));
+    }
+    properties
+}
+
+/// The error for a file whose every row was skipped, followed by the rows' warnings.
+fn every_row_skipped(name: &str, skipped: usize, warnings: &mut Vec<Problem>) -> ReadError {
+    let mut problems = vec![Problem {
+        severity: Severity::Error,
+        line: None,
+        column: None,
+        path: String::new(),
+        message: format!(
+            "every row was skipped ({skipped} row{}); nothing could be read",
+            if skipped == 1 { "" } else { "s" }
+        ),
+    }];
+    problems.append(warnings);
+    ReadError::Format {
+        name: name.to_owned(),
+        format: "CSV",
+        problems,
+    }
 }
 
 fn row_geometry(

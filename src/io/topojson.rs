@@ -25,78 +25,11 @@ const FORMAT: &str = "TopoJSON";
 /// Read TopoJSON bytes as one layer per object.
 pub fn read_topojson(bytes: &[u8], name: &str) -> Result<Vec<Layer>, ReadError> {
     let fail = |message: String| format_error(name, FORMAT, None, message);
-    limits::check_json_depth(bytes)
-        .map_err(|(place, message)| format_error(name, FORMAT, Some(place), message))?;
-    let topology: Value = crate::model::json_text::from_slice(bytes).map_err(|e| {
-        format_error(
-            name,
-            FORMAT,
-            Some((e.line(), e.column())),
-            format!("not valid JSON: {e}"),
-        )
-    })?;
-    if topology["type"] != "Topology" {
-        return Err(fail("its \"type\" is not \"Topology\"".into()));
-    }
-    let transform = match &topology["transform"] {
-        Value::Null => None,
-        t => {
-            let pair = |key: &str| -> Option<(f64, f64)> {
-                let v = t.get(key)?.as_array()?;
-                Some((v.first()?.as_f64()?, v.get(1)?.as_f64()?))
-            };
-            Some((
-                pair("scale").ok_or_else(|| fail("its transform has no valid scale".into()))?,
-                pair("translate")
-                    .ok_or_else(|| fail("its transform has no valid translate".into()))?,
-            ))
-        }
-    };
-    let position = |v: &Value| -> Option<Coord<f64>> {
-        let a = v.as_array()?;
-        Some(Coord {
-            x: a.first()?.as_f64()?,
-            y: a.get(1)?.as_f64()?,
-        })
-    };
-    let place = |c: Coord<f64>| match transform {
-        Some(((sx, sy), (tx, ty))) => Coord {
-            x: c.x * sx + tx,
-            y: c.y * sy + ty,
-        },
-        None => c,
-    };
-    let mut arcs: Vec<Vec<Coord<f64>>> = Vec::new();
-    let mut arc_positions = 0usize;
-    for (i, arc) in topology["arcs"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
-        let raw = arc
-            .as_array()
-            .ok_or_else(|| fail(format!("arc {i} is not a list of positions")))?;
-        let mut out = Vec::with_capacity(raw.len());
-        let mut previous = Coord { x: 0.0, y: 0.0 };
-        for p in raw {
-            let c =
-                position(p).ok_or_else(|| fail(format!("arc {i} holds an invalid position")))?;
-            let c = if transform.is_some() {
-                previous = Coord {
-                    x: previous.x + c.x,
-                    y: previous.y + c.y,
-                };
-                place(previous)
-            } else {
-                c
-            };
-            out.push(c);
-        }
-        arc_positions += out.len();
-        arcs.push(out);
-    }
+    let topology = parse_topology(bytes, name)?;
+    let transform = transform_of(&topology).map_err(fail)?;
+    let place = |c: Coord<f64>| placed(transform, c);
+    let arcs = decode_arcs(&topology, transform.is_some(), &place).map_err(fail)?;
+    let arc_positions: usize = arcs.iter().map(Vec::len).sum();
     let objects = topology["objects"]
         .as_object()
         .ok_or_else(|| fail("it has no \"objects\"".into()))?;
@@ -108,39 +41,113 @@ pub fn read_topojson(bytes: &[u8], name: &str) -> Result<Vec<Layer>, ReadError> 
     };
     let mut layers = Vec::new();
     for (object_name, object) in objects {
-        let members: Vec<&Value> = match object["type"].as_str() {
-            Some("GeometryCollection") => object["geometries"]
-                .as_array()
-                .map(|g| g.iter().collect())
-                .unwrap_or_default(),
-            _ => vec![object],
-        };
-        let mut features = Converted::default();
-        for (i, member) in members.into_iter().enumerate() {
-            let at = |e: String| fail(format!("object {object_name}, geometry {i}: {e}"));
-            let geometry = decoder.geometry(member, 0).map_err(at)?;
-            let json = geometry
-                .as_ref()
-                .and_then(|g| serde_json::to_value(geojson::Geometry::from(g)).ok())
-                .unwrap_or(Value::Null);
-            let properties = member["properties"]
-                .as_object()
-                .cloned()
-                .unwrap_or_else(Map::new);
-            let id = member
-                .get("id")
-                .filter(|v| v.is_string() || v.is_number())
-                .cloned();
-            features.push(id, json, properties, geometry);
-        }
-        let mut layer = Layer::new(object_name.clone(), LayerKind::Data);
-        layer.features = features.finish(&mut layer.warnings);
-        layers.push(layer);
+        layers.push(decoder.layer(object_name, object).map_err(fail)?);
     }
     if layers.is_empty() {
         return Err(fail("its \"objects\" is empty".into()));
     }
     Ok(layers)
+}
+
+/// A quantized file's `transform`: (scale, translate), each an (x, y) pair.
+type Transform = ((f64, f64), (f64, f64));
+
+/// The file's JSON, its depth checked before it is parsed, and its type checked.
+fn parse_topology(bytes: &[u8], name: &str) -> Result<Value, ReadError> {
+    limits::check_json_depth(bytes)
+        .map_err(|(place, message)| format_error(name, FORMAT, Some(place), message))?;
+    let topology: Value = crate::model::json_text::from_slice(bytes).map_err(|e| {
+        format_error(
+            name,
+            FORMAT,
+            Some((e.line(), e.column())),
+            format!("not valid JSON: {e}"),
+        )
+    })?;
+    if topology["type"] != "Topology" {
+        return Err(format_error(
+            name,
+            FORMAT,
+            None,
+            "its \"type\" is not \"Topology\"".into(),
+        ));
+    }
+    Ok(topology)
+}
+
+/// The topology's `transform`, if it is quantized.
+fn transform_of(topology: &Value) -> Result<Option<Transform>, String> {
+    Ok(match &topology["transform"] {
+        Value::Null => None,
+        t => {
+            let pair = |key: &str| -> Option<(f64, f64)> {
+                let v = t.get(key)?.as_array()?;
+                Some((v.first()?.as_f64()?, v.get(1)?.as_f64()?))
+            };
+            Some((
+                pair("scale").ok_or_else(|| "its transform has no valid scale".to_owned())?,
+                pair("translate")
+                    .ok_or_else(|| "its transform has no valid translate".to_owned())?,
+            ))
+        }
+    })
+}
+
+/// A position's first two numbers.
+fn position(v: &Value) -> Option<Coord<f64>> {
+    let a = v.as_array()?;
+    Some(Coord {
+        x: a.first()?.as_f64()?,
+        y: a.get(1)?.as_f64()?,
+    })
+}
+
+/// A position scaled and translated by the transform (unchanged without one).
+fn placed(transform: Option<Transform>, c: Coord<f64>) -> Coord<f64> {
+    match transform {
+        Some(((sx, sy), (tx, ty))) => Coord {
+            x: c.x * sx + tx,
+            y: c.y * sy + ty,
+        },
+        None => c,
+    }
+}
+
+/// Every arc's positions (delta-decoded and placed when `quantized`).
+fn decode_arcs(
+    topology: &Value,
+    quantized: bool,
+    place: &impl Fn(Coord<f64>) -> Coord<f64>,
+) -> Result<Vec<Vec<Coord<f64>>>, String> {
+    let mut arcs: Vec<Vec<Coord<f64>>> = Vec::new();
+    for (i, arc) in topology["arcs"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        let raw = arc
+            .as_array()
+            .ok_or_else(|| format!("arc {i} is not a list of positions"))?;
+        let mut out = Vec::with_capacity(raw.len());
+        let mut previous = Coord { x: 0.0, y: 0.0 };
+        for p in raw {
+            let c = position(p).ok_or_else(|| format!("arc {i} holds an invalid position"))?;
+            let c = if quantized {
+                previous = Coord {
+                    x: previous.x + c.x,
+                    y: previous.y + c.y,
+                };
+                place(previous)
+            } else {
+                c
+            };
+            out.push(c);
+        }
+        arcs.push(out);
+    }
+    Ok(arcs)
 }
 
 struct Decoder<'a, P, Q> {
@@ -156,6 +163,38 @@ where
     P: Fn(Coord<f64>) -> Coord<f64>,
     Q: Fn(&Value) -> Option<Coord<f64>>,
 {
+    /// One named object as a layer: its geometry, or each of a GeometryCollection's, a feature.
+    fn layer(&mut self, object_name: &str, object: &Value) -> Result<Layer, String> {
+        let members: Vec<&Value> = match object["type"].as_str() {
+            Some("GeometryCollection") => object["geometries"]
+                .as_array()
+                .map(|g| g.iter().collect())
+                .unwrap_or_default(),
+            _ => vec![object],
+        };
+        let mut features = Converted::default();
+        for (i, member) in members.into_iter().enumerate() {
+            let at = |e: String| format!("object {object_name}, geometry {i}: {e}");
+            let geometry = self.geometry(member, 0).map_err(at)?;
+            let json = geometry
+                .as_ref()
+                .and_then(|g| serde_json::to_value(geojson::Geometry::from(g)).ok())
+                .unwrap_or(Value::Null);
+            let properties = member["properties"]
+                .as_object()
+                .cloned()
+                .unwrap_or_else(Map::new);
+            let id = member
+                .get("id")
+                .filter(|v| v.is_string() || v.is_number())
+                .cloned();
+            features.push(id, json, properties, geometry);
+        }
+        let mut layer = Layer::new(object_name.to_owned(), LayerKind::Data);
+        layer.features = features.finish(&mut layer.warnings);
+        Ok(layer)
+    }
+
     fn geometry(&mut self, g: &Value, depth: usize) -> Result<Option<Geometry<f64>>, String> {
         if depth > limits::max_depth() {
             return Err(limits::depth_message(limits::max_depth()));

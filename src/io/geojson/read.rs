@@ -228,11 +228,54 @@ fn feature_collection<'a>(
     progress: &Progress,
 ) {
     let root_base = c.base();
+    let CollectionMembers {
+        object,
+        member_texts,
+        features,
+    } = collection_members(&members, root_base, c);
+    c.set_base(root_base, Vec::new());
+    let known = Known::of(&object);
+    c.forbidden(
+        "FeatureCollection",
+        &[
+            ("coordinates", known.coordinates),
+            ("geometries", known.geometries),
+            ("geometry", known.geometry),
+            ("properties", known.properties),
+        ],
+    );
+    c.common_members(&known);
+    if !object.contains_key("features") {
+        c.error(At::Value, "a FeatureCollection needs a \"features\" array");
+    }
+    layer.root = Root::FeatureCollection {
+        members: object,
+        member_texts,
+    };
+    let features = features.unwrap_or_default();
+    collection_features(&features, layer, c, (text, body_start), progress);
+}
+
+/// A FeatureCollection's members other than its features, and its features' texts.
+struct CollectionMembers<'a> {
+    /// Every member, parsed (`features` as null).
+    object: Map<String, Value>,
+    /// The exact text of each member but `features`.
+    member_texts: Vec<(String, Box<RawValue>)>,
+    features: Option<Vec<&'a RawValue>>,
+}
+
+/// The collection's members parsed and checked (duplicate keys, `features` not an array).
+fn collection_members<'a>(
+    members: &[(std::borrow::Cow<'a, str>, TopMember<'a>)],
+    root_base: &'a str,
+    c: &mut Checker<'a>,
+) -> CollectionMembers<'a> {
     let mut object = Map::new();
     let mut member_texts = Vec::new();
     let mut features: Option<Vec<&'a RawValue>> = None;
     let mut seen: HashMap<&str, usize> = HashMap::with_capacity(members.len());
-    for (key, member) in &members {
+    for (key, member) in members {
         let count = seen.entry(key.as_ref()).or_insert(0);
         let nth = *count;
         *count += 1;
@@ -274,26 +317,21 @@ fn feature_collection<'a>(
         };
         object.insert(key.to_string(), value);
     }
-    c.set_base(root_base, Vec::new());
-    let known = Known::of(&object);
-    c.forbidden(
-        "FeatureCollection",
-        &[
-            ("coordinates", known.coordinates),
-            ("geometries", known.geometries),
-            ("geometry", known.geometry),
-            ("properties", known.properties),
-        ],
-    );
-    c.common_members(&known);
-    if !object.contains_key("features") {
-        c.error(At::Value, "a FeatureCollection needs a \"features\" array");
-    }
-    layer.root = Root::FeatureCollection {
-        members: object,
+    CollectionMembers {
+        object,
         member_texts,
-    };
-    let features = features.unwrap_or_default();
+        features,
+    }
+}
+
+/// Each feature checked and, while no error has been found, added to the layer.
+fn collection_features<'a>(
+    features: &[&'a RawValue],
+    layer: &mut Layer,
+    c: &mut Checker<'a>,
+    (text, body_start): (&Arc<String>, usize),
+    progress: &Progress,
+) {
     layer.features.reserve_exact(features.len());
     progress.start(Stage::Checking, features.len() as u64);
     // The one-pass check of plain features runs on two threads, a block of features at a
@@ -308,47 +346,57 @@ fn feature_collection<'a>(
             plain = plain_features(features.get(i..).unwrap_or_default()).into_iter();
         }
         let path = vec![Seg::key("features"), Seg::Index(i)];
-        if let Some(plain) = plain.next().flatten() {
-            let geometry = match plain {
-                fast::Geometry::Null => Ok(None),
-                fast::Geometry::Point(c) => Ok(Some(geo::Point(c).into())),
-                fast::Geometry::Other(g) => {
-                    let mut path = path;
-                    path.push(Seg::key("geometry"));
-                    match parse_value_at(g, path, c) {
-                        Some(Value::Object(object)) => c.geometry(&object, false),
-                        _ => Err(Invalid),
-                    }
-                }
-            };
-            if let (Ok(geometry), 0) = (geometry, c.error_count()) {
-                let start = body_start + c.offset_in_file(raw.get());
-                let span = start..start + raw.get().len();
-                layer.features.push(Feature::read(text, span, geometry));
-            }
-            continue;
-        }
-        let Some(value) = parse_value_at(raw.get(), path, c) else {
-            continue;
+        let geometry = match plain.next().flatten() {
+            Some(plain) => Some(plain_geometry(plain, path, c)),
+            None => checked_feature(raw, path, c),
         };
-        let Value::Object(object) = value else {
-            c.error(
-                At::Value,
-                format!(
-                    "\"features\" must hold Feature objects, found {}",
-                    super::json::describe(&value)
-                ),
-            );
-            continue;
-        };
-        let geometry = c.feature(&object);
         // After the first error no layer is returned, so stop building one.
-        if let (Ok(geometry), 0) = (geometry, c.error_count()) {
+        if let (Some(Ok(geometry)), 0) = (geometry, c.error_count()) {
             let start = body_start + c.offset_in_file(raw.get());
             let span = start..start + raw.get().len();
             layer.features.push(Feature::read(text, span, geometry));
         }
     }
+}
+
+/// The geometry of a feature the one-pass check found plain (a geometry other than a point
+/// still goes through the precise checker).
+fn plain_geometry<'a>(
+    plain: fast::Geometry<'a>,
+    mut path: Vec<Seg>,
+    c: &mut Checker<'a>,
+) -> Result<Option<geo::Geometry<f64>>, Invalid> {
+    match plain {
+        fast::Geometry::Null => Ok(None),
+        fast::Geometry::Point(c) => Ok(Some(geo::Point(c).into())),
+        fast::Geometry::Other(g) => {
+            path.push(Seg::key("geometry"));
+            match parse_value_at(g, path, c) {
+                Some(Value::Object(object)) => c.geometry(&object, false),
+                _ => Err(Invalid),
+            }
+        }
+    }
+}
+
+/// A feature checked by the precise checker; `None` when it is not even an object.
+fn checked_feature<'a>(
+    raw: &'a RawValue,
+    path: Vec<Seg>,
+    c: &mut Checker<'a>,
+) -> Option<Result<Option<geo::Geometry<f64>>, Invalid>> {
+    let value = parse_value_at(raw.get(), path, c)?;
+    let Value::Object(object) = value else {
+        c.error(
+            At::Value,
+            format!(
+                "\"features\" must hold Feature objects, found {}",
+                super::json::describe(&value)
+            ),
+        );
+        return None;
+    };
+    Some(c.feature(&object))
 }
 
 /// [`fast::feature`] of the first [`PROGRESS_STEP`] of `raws`, on two threads.

@@ -363,7 +363,30 @@ pub fn save(
     if let Some(why) = &table.read_only {
         return Err(DbError::Table(why.clone()));
     }
-    let locked: Vec<String> = changes
+    let current = lock_rows(&mut tx, &table, &locked_keys(changes))?;
+    let mut conflicts = Vec::new();
+    let writes = checked_updates(changes, &current, &mut conflicts);
+    let deletes = checked_deletes(changes, &current, &mut conflicts);
+    check_inserts(changes, &current, &mut conflicts);
+    if !conflicts.is_empty() {
+        tx.rollback()?;
+        return Ok(SaveOutcome::Conflicts(conflicts));
+    }
+    let rows = write_changes(&mut tx, &mut table, changes, &writes, &deletes)?;
+    tx.commit()?;
+    Ok(SaveOutcome::Saved(Saved {
+        updated: writes.len(),
+        inserted: changes.inserts.len(),
+        deleted: deletes.len(),
+        rows,
+        deleted_keys: changes.deletes.iter().map(|(k, _)| k.clone()).collect(),
+    }))
+}
+
+/// The rows locked for the save: every updated and deleted row, and any row holding an
+/// inserted feature's id.
+fn locked_keys(changes: &Changes) -> Vec<String> {
+    changes
         .updates
         .iter()
         .map(|u| u.key.clone())
@@ -374,10 +397,17 @@ pub fn save(
                 .iter()
                 .filter_map(|(_, p)| p.id.as_ref().map(id_key)),
         )
-        .collect();
-    let current = lock_rows(&mut tx, &table, &locked)?;
-    let mut conflicts = Vec::new();
-    let mut writes: Vec<(&Update, Vec<Field>)> = Vec::new();
+        .collect()
+}
+
+/// The updates to write, with the fields each writes; an update whose row was deleted, or
+/// one of whose fields another person changed, is a conflict instead.
+fn checked_updates<'c>(
+    changes: &'c Changes,
+    current: &HashMap<String, (String, u32)>,
+    conflicts: &mut Vec<Conflict>,
+) -> Vec<(&'c Update, Vec<Field>)> {
+    let mut writes = Vec::new();
     for update in &changes.updates {
         let my_fields: Vec<(Field, Value)> = update
             .fields
@@ -424,6 +454,16 @@ pub fn save(
             });
         }
     }
+    writes
+}
+
+/// The keys of the rows to delete: those still as they were read (one deleted already needs
+/// nothing); one another person changed is a conflict.
+fn checked_deletes(
+    changes: &Changes,
+    current: &HashMap<String, (String, u32)>,
+    conflicts: &mut Vec<Conflict>,
+) -> Vec<String> {
     let mut deletes = Vec::new();
     for (key, version) in &changes.deletes {
         match current.get(key) {
@@ -439,6 +479,15 @@ pub fn save(
             }),
         }
     }
+    deletes
+}
+
+/// An inserted feature whose id a row already holds is a conflict.
+fn check_inserts(
+    changes: &Changes,
+    current: &HashMap<String, (String, u32)>,
+    conflicts: &mut Vec<Conflict>,
+) {
     for (index, parts) in &changes.inserts {
         let Some(key) = parts.id.as_ref().map(id_key) else {
             continue;
@@ -454,29 +503,35 @@ pub fn save(
             });
         }
     }
-    if !conflicts.is_empty() {
-        tx.rollback()?;
-        return Ok(SaveOutcome::Conflicts(conflicts));
-    }
+}
 
+/// Write the updates, deletes and inserts (adding the columns they need); returns each
+/// written row (feature index, text, version) as the table now holds it.
+fn write_changes(
+    tx: &mut Transaction,
+    table: &mut Table,
+    changes: &Changes,
+    writes: &[(&Update, Vec<Field>)],
+    deletes: &[String],
+) -> Result<Vec<(usize, String, u32)>, DbError> {
     let new_parts: Vec<Parts> = changes
         .inserts
         .iter()
         .map(|(_, p)| p.clone())
         .chain(writes.iter().map(|(u, _)| u.mine.clone()))
         .collect();
-    add_missing_columns(&mut tx, &mut table, &new_parts)?;
-    for (update, fields) in &writes {
-        update_row(&mut tx, &table, &update.mine, fields)?;
+    add_missing_columns(tx, table, &new_parts)?;
+    for (update, fields) in writes {
+        update_row(tx, table, &update.mine, fields)?;
     }
-    delete_rows(&mut tx, &table, &deletes)?;
+    delete_rows(tx, table, deletes)?;
     let mut rows = Vec::new();
     let written: Vec<String> = writes.iter().map(|(u, _)| u.key.clone()).collect();
-    let fresh: HashMap<String, (String, u32)> = read_rows(&mut tx, &table, &written, false)?
+    let fresh: HashMap<String, (String, u32)> = read_rows(tx, table, &written, false)?
         .into_iter()
         .map(|(key, text, version)| (key, (text, version)))
         .collect();
-    for (update, _) in &writes {
+    for (update, _) in writes {
         if let Some((text, version)) = fresh.get(&update.key) {
             rows.push((update.index, text.clone(), *version));
         }
@@ -484,18 +539,11 @@ pub fn save(
     for (index, parts) in &changes.inserts {
         // One by one, so each new row (its id perhaps made by the table) is matched to its
         // feature.
-        for (_, text, version) in insert(&mut tx, &table, std::slice::from_ref(parts))? {
+        for (_, text, version) in insert(tx, table, std::slice::from_ref(parts))? {
             rows.push((*index, text, version));
         }
     }
-    tx.commit()?;
-    Ok(SaveOutcome::Saved(Saved {
-        updated: writes.len(),
-        inserted: changes.inserts.len(),
-        deleted: deletes.len(),
-        rows,
-        deleted_keys: changes.deletes.iter().map(|(k, _)| k.clone()).collect(),
-    }))
+    Ok(rows)
 }
 
 fn all_fields(parts: &Parts) -> Vec<(Field, Value)> {

@@ -27,7 +27,7 @@ use geozero::{GeozeroGeometry as _, ToGeo as _, ToWkb as _};
 use rusqlite::{Connection, OpenFlags, types::ValueRef};
 use serde_json::{Map, Value};
 
-use super::table::{Kind, Table};
+use super::table::{Kind, Row, Table};
 use super::with_z::WithZ;
 use crate::io::convert::{Beyond2d, Converted, M_LEFT_OUT, geojson_with_z};
 use crate::io::crs::{self, Crs};
@@ -136,26 +136,11 @@ fn read_table(
         |message: String| format_error(name, FORMAT, None, format!("table {table}: {message}"));
     let sql = |e: rusqlite::Error| fail(e.to_string());
     let mut layer = Layer::new(table, LayerKind::Data);
-    // The columns are listed by name, read from `table_info` (a name that is not UTF-8 is an
-    // error there), never from the statement: rusqlite panics on such a name.
-    let info =
-        table_info(conn, table).map_err(|e| fail(format!("its columns cannot be listed: {e}")))?;
-    if info.is_empty() {
-        return Err(fail("it does not exist or has no columns".into()));
-    }
-    let columns: Vec<String> = info.iter().map(|(name, ..)| name.clone()).collect();
-    let declared: Vec<String> = info
-        .iter()
-        .map(|(_, kind, _)| kind.to_ascii_uppercase())
-        .collect();
-    let list: Vec<String> = columns.iter().map(|c| quote(c)).collect();
+    let columns = TableColumns::of(conn, table, geometry_column).map_err(fail)?;
+    let list: Vec<String> = columns.names.iter().map(|c| quote(c)).collect();
     let mut statement = conn
         .prepare(&format!("SELECT {} FROM {}", list.join(", "), quote(table)))
         .map_err(sql)?;
-    let key = info
-        .iter()
-        .find(|(.., pk)| *pk)
-        .map(|(name, ..)| name.clone());
     let mut rows = statement.query([]).map_err(sql)?;
     // Each row is converted as it is read (reprojected, then added to the layer's text): no
     // list of every row's properties is held beside the file.
@@ -165,51 +150,16 @@ fn read_table(
     let mut n = 0usize;
     while let Some(row) = rows.next().map_err(sql)? {
         n += 1;
-        let mut id = None;
-        let mut geometry = None;
-        let mut z = None;
-        let mut properties = Map::new();
-        for (c, column) in columns.iter().enumerate() {
-            let value = row.get_ref(c).map_err(sql)?;
-            if column.eq_ignore_ascii_case(geometry_column) {
-                if let ValueRef::Blob(blob) = value {
-                    let decoded = decode(blob).map_err(|e| fail(format!("row {n}: {e}")))?;
-                    if let Some((g, beyond)) = decoded {
-                        measured |= beyond.measured;
-                        geometry = Some(g);
-                        z = beyond.z;
-                    }
-                }
-                continue;
-            }
-            if key.as_deref() == Some(column.as_str()) {
-                if let ValueRef::Integer(fid) = value {
-                    id = Some(Value::from(fid));
-                }
-                continue;
-            }
-            let json = match value {
-                ValueRef::Null => Value::Null,
-                ValueRef::Integer(i) if declared[c].starts_with("BOOL") => Value::Bool(i != 0),
-                ValueRef::Integer(i) => Value::from(i),
-                ValueRef::Real(r) => {
-                    serde_json::Number::from_f64(r).map_or(Value::Null, Value::Number)
-                }
-                ValueRef::Text(t) => Value::String(String::from_utf8_lossy(t).into_owned()),
-                ValueRef::Blob(_) => {
-                    binary.insert(column.clone());
-                    continue;
-                }
-            };
-            properties.insert(column.clone(), json);
-        }
-        if let (Some(crs), Some(g)) = (&crs, &mut geometry) {
+        let mut read = columns.read_row(row, n, &mut binary).map_err(fail)?;
+        measured |= read.measured;
+        if let (Some(crs), Some(g)) = (&crs, &mut read.geometry) {
             crs.to_wgs84(g).map_err(|e| fail(format!("row {n}: {e}")))?;
         }
-        let json = geometry
+        let json = read
+            .geometry
             .as_ref()
-            .map_or(Value::Null, |g| geojson_with_z(g, z.as_deref()));
-        features.push(id, json, properties, geometry);
+            .map_or(Value::Null, |g| geojson_with_z(g, read.z.as_deref()));
+        features.push(read.id, json, read.properties, read.geometry);
     }
     if measured {
         layer.warnings.push(Problem::warning(M_LEFT_OUT.into()));
@@ -229,6 +179,101 @@ fn read_table(
     }
     layer.features = features.finish(&mut layer.warnings);
     Ok(layer)
+}
+
+/// A features table's columns, as `read_table` reads them.
+struct TableColumns<'a> {
+    names: Vec<String>,
+    /// Each column's declared type, upper case.
+    declared: Vec<String>,
+    /// The primary key column, read as the feature's id.
+    key: Option<String>,
+    geometry: &'a str,
+}
+
+/// One row as read: its id, geometry, Z values and other columns.
+struct ReadRow {
+    id: Option<Value>,
+    geometry: Option<Geometry<f64>>,
+    z: Option<Vec<f64>>,
+    /// Whether its geometry had M values (left out).
+    measured: bool,
+    properties: Map<String, Value>,
+}
+
+impl<'a> TableColumns<'a> {
+    /// The columns are listed by name, read from `table_info` (a name that is not UTF-8 is an
+    /// error there), never from the statement: rusqlite panics on such a name.
+    fn of(conn: &Connection, table: &str, geometry: &'a str) -> Result<Self, String> {
+        let info =
+            table_info(conn, table).map_err(|e| format!("its columns cannot be listed: {e}"))?;
+        if info.is_empty() {
+            return Err("it does not exist or has no columns".into());
+        }
+        Ok(Self {
+            names: info.iter().map(|(name, ..)| name.clone()).collect(),
+            declared: info
+                .iter()
+                .map(|(_, kind, _)| kind.to_ascii_uppercase())
+                .collect(),
+            key: info
+                .iter()
+                .find(|(.., pk)| *pk)
+                .map(|(name, ..)| name.clone()),
+            geometry,
+        })
+    }
+
+    /// Row `n`, its binary columns (left out) added to `binary`.
+    fn read_row(
+        &self,
+        row: &rusqlite::Row<'_>,
+        n: usize,
+        binary: &mut HashSet<String>,
+    ) -> Result<ReadRow, String> {
+        let mut read = ReadRow {
+            id: None,
+            geometry: None,
+            z: None,
+            measured: false,
+            properties: Map::new(),
+        };
+        for (c, column) in self.names.iter().enumerate() {
+            let value = row.get_ref(c).map_err(|e| e.to_string())?;
+            if column.eq_ignore_ascii_case(self.geometry) {
+                if let ValueRef::Blob(blob) = value {
+                    let decoded = decode(blob).map_err(|e| format!("row {n}: {e}"))?;
+                    if let Some((g, beyond)) = decoded {
+                        read.measured |= beyond.measured;
+                        read.geometry = Some(g);
+                        read.z = beyond.z;
+                    }
+                }
+                continue;
+            }
+            if self.key.as_deref() == Some(column.as_str()) {
+                if let ValueRef::Integer(fid) = value {
+                    read.id = Some(Value::from(fid));
+                }
+                continue;
+            }
+            let json = match value {
+                ValueRef::Null => Value::Null,
+                ValueRef::Integer(i) if self.declared[c].starts_with("BOOL") => Value::Bool(i != 0),
+                ValueRef::Integer(i) => Value::from(i),
+                ValueRef::Real(r) => {
+                    serde_json::Number::from_f64(r).map_or(Value::Null, Value::Number)
+                }
+                ValueRef::Text(t) => Value::String(String::from_utf8_lossy(t).into_owned()),
+                ValueRef::Blob(_) => {
+                    binary.insert(column.clone());
+                    continue;
+                }
+            };
+            read.properties.insert(column.clone(), json);
+        }
+        Ok(read)
+    }
 }
 
 /// Each column of a table: its name, declared type and whether it is the primary key.
@@ -299,99 +344,36 @@ fn check_wkb(b: &[u8], at: usize, depth: usize, beyond: &mut Beyond2d) -> Result
             limits::depth_message(limits::max_depth())
         ));
     }
-    let short = || format!("its geometry is cut short at byte {at} of {}", b.len());
-    let header = b.get(at..at + 5).ok_or_else(short)?;
-    let little = match header[0] {
-        0 => false,
-        1 => true,
-        other => {
-            return Err(format!(
-                "its geometry has an unknown byte order {other} at byte {at}"
-            ));
-        }
-    };
-    let u32_at = |p: usize| -> Result<usize, String> {
-        let bytes: [u8; 4] = b
-            .get(p..p + 4)
-            .ok_or_else(short)?
-            .try_into()
-            .map_err(|_| short())?;
-        Ok(if little {
-            u32::from_le_bytes(bytes)
-        } else {
-            u32::from_be_bytes(bytes)
-        } as usize)
-    };
-    let code = u32_at(at + 1)?;
-    // ISO codes (1000s for Z, M, ZM) and the EWKB flag bits.
-    let (base, has_z, has_m) = if code & 0xE000_0000 != 0 {
-        (
-            code & 0xFF,
-            code & 0x8000_0000 != 0,
-            code & 0x4000_0000 != 0,
-        )
-    } else {
-        let (z, m) = [(false, false), (true, false), (false, true), (true, true)]
-            .get(code / 1000)
-            .copied()
-            .ok_or_else(|| format!("its geometry has an unknown type code {code} at byte {at}"))?;
-        (code % 1000, z, m)
-    };
-    let point = 8 * (2 + usize::from(has_z) + usize::from(has_m));
-    // Note the Z (the third number, in XYZ and XYZM) of `n` points from `p` on, which fit.
-    let note = |beyond: &mut Beyond2d, p: usize, n: usize| {
-        let z_of = |i: usize| {
-            let at = p + i * point + 16;
-            let bytes: [u8; 8] = b
-                .get(at..at + 8)
-                .and_then(|s| s.try_into().ok())
-                .unwrap_or_default();
-            if little {
-                f64::from_le_bytes(bytes)
-            } else {
-                f64::from_be_bytes(bytes)
-            }
-        };
-        beyond.note(n, has_z.then(|| (0..n).map(z_of)), has_m);
-    };
+    let (wkb, base) = Wkb::header(b, at)?;
     let mut p = at + 5;
-    let fits = |p: usize, count: usize, size: usize| -> Result<usize, String> {
-        let end = count.checked_mul(size).and_then(|n| n.checked_add(p));
-        end.filter(|e| *e <= b.len()).ok_or_else(|| {
-            format!(
-                "its geometry claims {count} parts or points at byte {p}, more than its {} bytes hold",
-                b.len()
-            )
-        })
-    };
     match base {
         1 => {
-            let end = fits(p, 1, point)?;
-            note(beyond, p, 1);
+            let end = wkb.fits(p, 1, wkb.point)?;
+            wkb.note(beyond, p, 1);
             Ok(end)
         }
         2 => {
-            let n = u32_at(p)?;
-            let end = fits(p + 4, n, point)?;
-            note(beyond, p + 4, n);
+            let n = wkb.u32_at(p)?;
+            let end = wkb.fits(p + 4, n, wkb.point)?;
+            wkb.note(beyond, p + 4, n);
             Ok(end)
         }
         3 => {
-            let rings = u32_at(p)?;
-            fits(p + 4, rings, 4)?;
+            let rings = wkb.u32_at(p)?;
+            wkb.fits(p + 4, rings, 4)?;
             p += 4;
             for _ in 0..rings {
-                let n = u32_at(p)?;
-                let end = fits(p + 4, n, point)?;
-                note(beyond, p + 4, n);
+                let n = wkb.u32_at(p)?;
+                let end = wkb.fits(p + 4, n, wkb.point)?;
+                wkb.note(beyond, p + 4, n);
                 p = end;
             }
             Ok(p)
         }
         4..=7 => {
-            let n = u32_at(p)?;
+            let n = wkb.u32_at(p)?;
             // Each member is at least a 5-byte header.
-            fits(p + 4, n, 5)?;
+            wkb.fits(p + 4, n, 5)?;
             p += 4;
             for _ in 0..n {
                 p = check_wkb(b, p, depth + 1, beyond)?;
@@ -401,6 +383,115 @@ fn check_wkb(b: &[u8], at: usize, depth: usize, beyond: &mut Beyond2d) -> Result
         other => Err(format!(
             "its geometry has type {other} (curves and surfaces are not read) at byte {at}"
         )),
+    }
+}
+
+/// One WKB geometry being checked: the blob, where the geometry starts, and what its header
+/// says (byte order, Z and M, so the size of a point).
+struct Wkb<'b> {
+    b: &'b [u8],
+    at: usize,
+    little: bool,
+    has_z: bool,
+    has_m: bool,
+    /// Bytes per point.
+    point: usize,
+}
+
+impl<'b> Wkb<'b> {
+    /// The header of the geometry at `at` and its base type (1 Point … 7 GeometryCollection).
+    fn header(b: &'b [u8], at: usize) -> Result<(Self, usize), String> {
+        let mut wkb = Self {
+            b,
+            at,
+            little: false,
+            has_z: false,
+            has_m: false,
+            point: 0,
+        };
+        let header = b.get(at..at + 5).ok_or_else(|| wkb.short())?;
+        wkb.little = match header[0] {
+            0 => false,
+            1 => true,
+            other => {
+                return Err(format!(
+                    "its geometry has an unknown byte order {other} at byte {at}"
+                ));
+            }
+        };
+        let code = wkb.u32_at(at + 1)?;
+        // ISO codes (1000s for Z, M, ZM) and the EWKB flag bits.
+        let (base, has_z, has_m) = if code & 0xE000_0000 != 0 {
+            (
+                code & 0xFF,
+                code & 0x8000_0000 != 0,
+                code & 0x4000_0000 != 0,
+            )
+        } else {
+            let (z, m) = [(false, false), (true, false), (false, true), (true, true)]
+                .get(code / 1000)
+                .copied()
+                .ok_or_else(|| {
+                    format!("its geometry has an unknown type code {code} at byte {at}")
+                })?;
+            (code % 1000, z, m)
+        };
+        wkb.has_z = has_z;
+        wkb.has_m = has_m;
+        wkb.point = 8 * (2 + usize::from(has_z) + usize::from(has_m));
+        Ok((wkb, base))
+    }
+
+    fn short(&self) -> String {
+        format!(
+            "its geometry is cut short at byte {} of {}",
+            self.at,
+            self.b.len()
+        )
+    }
+
+    /// The u32 at byte `p`, in the geometry's byte order.
+    fn u32_at(&self, p: usize) -> Result<usize, String> {
+        let bytes: [u8; 4] = self
+            .b
+            .get(p..p + 4)
+            .ok_or_else(|| self.short())?
+            .try_into()
+            .map_err(|_| self.short())?;
+        Ok(if self.little {
+            u32::from_le_bytes(bytes)
+        } else {
+            u32::from_be_bytes(bytes)
+        } as usize)
+    }
+
+    /// Where `count` items of `size` bytes from `p` on end, if they fit in the blob.
+    fn fits(&self, p: usize, count: usize, size: usize) -> Result<usize, String> {
+        let end = count.checked_mul(size).and_then(|n| n.checked_add(p));
+        end.filter(|e| *e <= self.b.len()).ok_or_else(|| {
+            format!(
+                "its geometry claims {count} parts or points at byte {p}, more than its {} bytes hold",
+                self.b.len()
+            )
+        })
+    }
+
+    /// Note the Z (the third number, in XYZ and XYZM) of `n` points from `p` on, which fit.
+    fn note(&self, beyond: &mut Beyond2d, p: usize, n: usize) {
+        let z_of = |i: usize| {
+            let at = p + i * self.point + 16;
+            let bytes: [u8; 8] = self
+                .b
+                .get(at..at + 8)
+                .and_then(|s| s.try_into().ok())
+                .unwrap_or_default();
+            if self.little {
+                f64::from_le_bytes(bytes)
+            } else {
+                f64::from_be_bytes(bytes)
+            }
+        };
+        beyond.note(n, self.has_z.then(|| (0..n).map(z_of)), self.has_m);
     }
 }
 
@@ -477,127 +568,158 @@ fn build(layers: &[&Layer], path: &Path) -> Result<(), String> {
     let tx = conn.transaction().map_err(sql)?;
     let mut names = HashSet::new();
     for layer in layers {
-        let table = Table::of(&[layer]);
-        let name = table_name(&layer.name, &mut names);
-        let geometry_type = type_name(
-            table
-                .rows
-                .iter()
-                .map(|r| r.geometry.as_ref().map(gpkg_type)),
-        );
-        let mut columns = vec![
-            "fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL".to_owned(),
-            "geom GEOMETRY".to_owned(),
-        ];
-        let mut taken: HashSet<String> = ["fid".into(), "geom".into()].into();
-        let mut keys = Vec::new();
-        for (key, kind) in &table.columns {
-            let mut column = key.clone();
-            let mut n = 1;
-            while !taken.insert(column.to_ascii_lowercase()) {
-                column = format!("{key}_{n}");
-                n += 1;
-            }
-            let sql_type = match kind {
-                Kind::Integer => "INTEGER",
-                Kind::Real => "REAL",
-                Kind::Boolean => "BOOLEAN",
-                Kind::Text => "TEXT",
-            };
-            columns.push(format!("{} {sql_type}", quote(&column)));
-            keys.push((key.clone(), column, *kind));
-        }
-        tx.execute_batch(&format!(
-            "CREATE TABLE {} ({})",
-            quote(&name),
-            columns.join(", ")
-        ))
-        .map_err(sql)?;
-        let placeholders: Vec<String> = (1..=keys.len() + 1).map(|i| format!("?{i}")).collect();
-        let mut insert = tx
-            .prepare(&format!(
-                "INSERT INTO {} (geom{}) VALUES ({})",
-                quote(&name),
-                keys.iter()
-                    .map(|(_, c, _)| format!(", {}", quote(c)))
-                    .collect::<String>(),
-                placeholders.join(", ")
-            ))
-            .map_err(sql)?;
-        let three_d = table.has_z();
-        let mut extent: Option<geo::Rect<f64>> = None;
-        for row in &table.rows {
-            let blob = match &row.geometry {
-                Some(g) => {
-                    let rect = g.bounding_rect();
-                    if let Some(r) = rect {
-                        extent = Some(extent.map_or(r, |e| {
-                            geo::Rect::new(
-                                Coord {
-                                    x: e.min().x.min(r.min().x),
-                                    y: e.min().y.min(r.min().y),
-                                },
-                                Coord {
-                                    x: e.max().x.max(r.max().x),
-                                    y: e.max().y.max(r.max().y),
-                                },
-                            )
-                        }));
-                    }
-                    let envelope = match (g, rect) {
-                        (Geometry::Point(_), _) | (_, None) => Vec::new(),
-                        (_, Some(r)) => vec![r.min().x, r.max().x, r.min().y, r.max().y],
-                    };
-                    let with_z = WithZ {
-                        geometry: g,
-                        z: three_d.then(|| row.z.as_deref().unwrap_or_default()),
-                    };
-                    let dims = with_z.dims();
-                    Some(
-                        with_z
-                            .to_gpkg_wkb(dims, Some(4326), envelope)
-                            .map_err(|e| e.to_string())?,
-                    )
-                }
-                None => None,
-            };
-            let mut values: Vec<rusqlite::types::Value> = vec![match blob {
-                Some(b) => rusqlite::types::Value::Blob(b),
-                None => rusqlite::types::Value::Null,
-            }];
-            for (key, _, kind) in &keys {
-                use rusqlite::types::Value as V;
-                let value = row.properties.get(key).filter(|v| !v.is_null());
-                values.push(match (kind, value) {
-                    (_, None) => V::Null,
-                    (Kind::Integer, Some(v)) => v.as_i64().map_or(V::Null, V::Integer),
-                    (Kind::Real, Some(v)) => v.as_f64().map_or(V::Null, V::Real),
-                    (Kind::Boolean, Some(v)) => {
-                        v.as_bool().map_or(V::Null, |b| V::Integer(b.into()))
-                    }
-                    (Kind::Text, Some(v)) => super::table::text(v).map_or(V::Null, V::Text),
-                });
-            }
-            insert
-                .execute(rusqlite::params_from_iter(values))
-                .map_err(sql)?;
-        }
-        let (min, max) =
-            extent.map_or(((0.0, 0.0), (0.0, 0.0)), |e| (e.min().x_y(), e.max().x_y()));
-        tx.execute(
-            "INSERT INTO gpkg_contents (table_name, data_type, identifier, min_x, min_y, max_x, \
-             max_y, srs_id) VALUES (?1, 'features', ?1, ?2, ?3, ?4, ?5, 4326)",
-            rusqlite::params![name, min.0, min.1, max.0, max.1],
-        )
-        .map_err(sql)?;
-        tx.execute(
-            "INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', ?2, 4326, ?3, 0)",
-            rusqlite::params![name, geometry_type, i32::from(three_d)],
-        )
-        .map_err(sql)?;
+        write_table(&tx, layer, &mut names)?;
     }
     tx.commit().map_err(sql)?;
     conn.close().map_err(|(_, e)| e.to_string())
+}
+
+/// A property written to a column: (property key, column name, column type).
+type ColumnOf = (String, String, Kind);
+
+/// One layer as a features table (its name unique among `names`), with its rows, extent and
+/// geometry column registered.
+fn write_table(
+    tx: &rusqlite::Transaction<'_>,
+    layer: &Layer,
+    names: &mut HashSet<String>,
+) -> Result<(), String> {
+    let sql = |e: rusqlite::Error| e.to_string();
+    let table = Table::of(&[layer]);
+    let name = table_name(&layer.name, names);
+    let geometry_type = type_name(
+        table
+            .rows
+            .iter()
+            .map(|r| r.geometry.as_ref().map(gpkg_type)),
+    );
+    let (columns, keys) = columns_of(&table);
+    tx.execute_batch(&format!(
+        "CREATE TABLE {} ({})",
+        quote(&name),
+        columns.join(", ")
+    ))
+    .map_err(sql)?;
+    let placeholders: Vec<String> = (1..=keys.len() + 1).map(|i| format!("?{i}")).collect();
+    let mut insert = tx
+        .prepare(&format!(
+            "INSERT INTO {} (geom{}) VALUES ({})",
+            quote(&name),
+            keys.iter()
+                .map(|(_, c, _)| format!(", {}", quote(c)))
+                .collect::<String>(),
+            placeholders.join(", ")
+        ))
+        .map_err(sql)?;
+    let three_d = table.has_z();
+    let mut extent: Option<geo::Rect<f64>> = None;
+    for row in &table.rows {
+        let blob = match &row.geometry {
+            Some(g) => {
+                let z = three_d.then(|| row.z.as_deref().unwrap_or_default());
+                Some(geometry_blob(g, z, &mut extent)?)
+            }
+            None => None,
+        };
+        insert
+            .execute(rusqlite::params_from_iter(row_values(blob, row, &keys)))
+            .map_err(sql)?;
+    }
+    let (min, max) = extent.map_or(((0.0, 0.0), (0.0, 0.0)), |e| (e.min().x_y(), e.max().x_y()));
+    tx.execute(
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, min_x, min_y, max_x, \
+         max_y, srs_id) VALUES (?1, 'features', ?1, ?2, ?3, ?4, ?5, 4326)",
+        rusqlite::params![name, min.0, min.1, max.0, max.1],
+    )
+    .map_err(sql)?;
+    tx.execute(
+        "INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', ?2, 4326, ?3, 0)",
+        rusqlite::params![name, geometry_type, i32::from(three_d)],
+    )
+    .map_err(sql)?;
+    Ok(())
+}
+
+/// The table's column definitions (`fid` and `geom` first) and the property each further
+/// column holds; a name already taken (ignoring case) gets `_1`, `_2`….
+fn columns_of(table: &Table) -> (Vec<String>, Vec<ColumnOf>) {
+    let mut columns = vec![
+        "fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL".to_owned(),
+        "geom GEOMETRY".to_owned(),
+    ];
+    let mut taken: HashSet<String> = ["fid".into(), "geom".into()].into();
+    let mut keys = Vec::new();
+    for (key, kind) in &table.columns {
+        let mut column = key.clone();
+        let mut n = 1;
+        while !taken.insert(column.to_ascii_lowercase()) {
+            column = format!("{key}_{n}");
+            n += 1;
+        }
+        let sql_type = match kind {
+            Kind::Integer => "INTEGER",
+            Kind::Real => "REAL",
+            Kind::Boolean => "BOOLEAN",
+            Kind::Text => "TEXT",
+        };
+        columns.push(format!("{} {sql_type}", quote(&column)));
+        keys.push((key.clone(), column, *kind));
+    }
+    (columns, keys)
+}
+
+/// A geometry as a GeoPackage blob (with its Z values when `z` is given, and its envelope
+/// unless it is a point), its bounds added to `extent`.
+fn geometry_blob(
+    g: &Geometry<f64>,
+    z: Option<&[f64]>,
+    extent: &mut Option<geo::Rect<f64>>,
+) -> Result<Vec<u8>, String> {
+    let rect = g.bounding_rect();
+    if let Some(r) = rect {
+        *extent = Some(extent.map_or(r, |e| {
+            geo::Rect::new(
+                Coord {
+                    x: e.min().x.min(r.min().x),
+                    y: e.min().y.min(r.min().y),
+                },
+                Coord {
+                    x: e.max().x.max(r.max().x),
+                    y: e.max().y.max(r.max().y),
+                },
+            )
+        }));
+    }
+    let envelope = match (g, rect) {
+        (Geometry::Point(_), _) | (_, None) => Vec::new(),
+        (_, Some(r)) => vec![r.min().x, r.max().x, r.min().y, r.max().y],
+    };
+    let with_z = WithZ { geometry: g, z };
+    let dims = with_z.dims();
+    with_z
+        .to_gpkg_wkb(dims, Some(4326), envelope)
+        .map_err(|e| e.to_string())
+}
+
+/// A row's values for the insert: its geometry blob, then each column's value as its type
+/// takes it (a value of another type is NULL).
+fn row_values(blob: Option<Vec<u8>>, row: &Row, keys: &[ColumnOf]) -> Vec<rusqlite::types::Value> {
+    use rusqlite::types::Value as V;
+    let mut values: Vec<V> = vec![match blob {
+        Some(b) => V::Blob(b),
+        None => V::Null,
+    }];
+    for (key, _, kind) in keys {
+        let value = row.properties.get(key).filter(|v| !v.is_null());
+        values.push(match (kind, value) {
+            (_, None) => V::Null,
+            (Kind::Integer, Some(v)) => v.as_i64().map_or(V::Null, V::Integer),
+            (Kind::Real, Some(v)) => v.as_f64().map_or(V::Null, V::Real),
+            (Kind::Boolean, Some(v)) => v.as_bool().map_or(V::Null, |b| V::Integer(b.into())),
+            (Kind::Text, Some(v)) => super::table::text(v).map_or(V::Null, V::Text),
+        });
+    }
+    values
 }
 
 /// A table name for a layer: its name without a file extension, unique in the file.

@@ -20,7 +20,9 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 use serde_json::{Map, Value};
 
-use super::tree::{Element, Lines, element_of, line_col, local};
+use super::tree::{
+    Element, Lines, XmlError, check_end, element_of, event_text, local, next_event, placed,
+};
 use crate::io::convert::Converted;
 use crate::io::{ReadError, format_error, limits};
 use crate::model::{Layer, LayerKind, Problem, Severity};
@@ -252,26 +254,19 @@ fn geometry_json(kind: &str, coordinates: Value) -> Value {
 }
 
 /// Stream the XML once, handing each `wpt`, `rte` and `trk` to `record` as it closes.
-fn parse(text: &str, mut record: impl FnMut(Element)) -> Result<(), (usize, usize, String)> {
+fn parse(text: &str, mut record: impl FnMut(Element)) -> Result<(), XmlError> {
     let mut reader = Reader::from_str(text);
     let mut lines = Lines::new(text);
     let max_depth = limits::max_depth();
     let mut depth = 0usize;
     let mut seen_root = false;
     let mut stack: Vec<Element> = Vec::new();
-    let placed = |offset: usize, message: String| {
-        let (line, column) = line_col(text, offset);
-        (line, column, message)
-    };
     loop {
-        let offset = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
-        let event = reader.read_event().map_err(|e| {
-            let at = usize::try_from(reader.error_position()).unwrap_or(offset);
-            placed(at, format!("XML error: {e}"))
-        })?;
+        let (offset, event) = next_event(&mut reader, text)?;
         match event {
             Event::Start(start) | Event::Empty(start) if !seen_root && local(&start) != "gpx" => {
                 return Err(placed(
+                    text,
                     offset,
                     format!("the root element is <{}>, not <gpx>", local(&start)),
                 ));
@@ -280,7 +275,7 @@ fn parse(text: &str, mut record: impl FnMut(Element)) -> Result<(), (usize, usiz
                 seen_root = true;
                 depth += 1;
                 if depth > max_depth {
-                    return Err(placed(offset, limits::depth_message(max_depth)));
+                    return Err(placed(text, offset, limits::depth_message(max_depth)));
                 }
                 let line = lines.line_at(offset);
                 let is_record =
@@ -302,6 +297,7 @@ fn parse(text: &str, mut record: impl FnMut(Element)) -> Result<(), (usize, usiz
             Event::End(_) => {
                 if depth == 0 {
                     return Err(placed(
+                        text,
                         offset,
                         "a closing tag without its opening tag".into(),
                     ));
@@ -314,49 +310,17 @@ fn parse(text: &str, mut record: impl FnMut(Element)) -> Result<(), (usize, usiz
                     }
                 }
             }
-            Event::Text(t) if !stack.is_empty() => {
-                let s = t
-                    .xml_content(quick_xml::XmlVersion::Implicit1_0)
-                    .map_err(|e| placed(offset, format!("text is not valid: {e}")))?;
-                if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&s);
-                }
-            }
-            Event::CData(t) if !stack.is_empty() => {
-                let s = t
-                    .decode()
-                    .map_err(|e| placed(offset, format!("CDATA is not valid: {e}")))?;
-                if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&s);
-                }
-            }
-            Event::GeneralRef(r) if !stack.is_empty() => {
-                let resolved = match r.resolve_char_ref() {
-                    Ok(Some(c)) => c.to_string(),
-                    _ => {
-                        let entity = r.decode().unwrap_or_default();
-                        quick_xml::escape::resolve_predefined_entity(&entity)
-                            .map_or_else(|| format!("&{entity};"), str::to_owned)
-                    }
-                };
-                if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&resolved);
-                }
-            }
             Event::Eof => break,
+            _ if !stack.is_empty() => {
+                if let (Some(s), Some(top)) = (event_text(&event, text, offset)?, stack.last_mut())
+                {
+                    top.text.push_str(&s);
+                }
+            }
             _ => {}
         }
     }
-    if depth != 0 {
-        return Err(placed(
-            text.len(),
-            "the file ends inside an element (truncated?)".into(),
-        ));
-    }
-    if !seen_root {
-        return Err((1, 1, "the file holds no XML element".into()));
-    }
-    Ok(())
+    check_end(text, depth, seen_root)
 }
 
 /// Properties written as GPX elements of their own, in the order GPX 1.1 wants them.

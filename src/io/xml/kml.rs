@@ -30,10 +30,12 @@
 use std::collections::HashMap;
 
 use quick_xml::Reader;
-use quick_xml::events::Event;
+use quick_xml::events::{BytesStart, Event};
 use serde_json::{Map, Value};
 
-use super::tree::{Element, Lines, element_of, line_col, local};
+use super::tree::{
+    Element, Lines, XmlError, check_end, element_of, event_text, local, next_event, placed,
+};
 use crate::io::convert::Converted;
 use crate::io::{ReadError, format_error, limits};
 use crate::model::{Layer, LayerKind, Problem, Severity};
@@ -199,73 +201,10 @@ impl KmlReader {
                 || format!("placemark at line {}", element.line),
                 |n| format!("{n:?}"),
             );
-        let mut parts = Parts::default();
-        for child in &element.children {
-            if let Err(message) = parts.collect(child, false) {
-                self.warnings.push(warning(
-                    Some(element.line),
-                    &format!("{label} skipped: {message}"),
-                ));
-                return;
-            }
-        }
-        for note in parts.notes.drain(..) {
-            self.warnings
-                .push(warning(Some(element.line), &format!("{label}: {note}")));
-        }
-        if parts.leaves.is_empty()
-            && let Some(other) = element.children.iter().find(|c| c.name == "Model")
-        {
-            self.warnings.push(warning(
-                Some(element.line),
-                &format!(
-                    "{label}: <{}> geometries are not read; kept without geometry",
-                    other.name
-                ),
-            ));
-        }
-
-        let mut properties = Map::new();
-        if let Some(name) = element.child_text("name") {
-            properties.insert("name".into(), Value::String(name.to_owned()));
-        }
-        if let Some(description) = element.child("description") {
-            let text = html_to_text(&description.text);
-            if !text.is_empty() {
-                properties.insert("description".into(), Value::String(text));
-            }
-        }
-        if let Some(when) = element
-            .child("TimeStamp")
-            .and_then(|t| t.child_text("when"))
-        {
-            properties.insert("timestamp".into(), Value::String(when.to_owned()));
-        }
-        if let Some(span) = element.child("TimeSpan") {
-            let mut object = Map::new();
-            for key in ["begin", "end"] {
-                if let Some(t) = span.child_text(key) {
-                    object.insert(key.into(), Value::String(t.to_owned()));
-                }
-            }
-            properties.insert("timespan".into(), Value::Object(object));
-        }
-        if let Some(extended) = element.child("ExtendedData") {
-            for data in extended.children_named("Data") {
-                if let Some(key) = data.attr("name") {
-                    let value = data.child_text("value").unwrap_or_default();
-                    properties.insert(key.to_owned(), Value::String(value.to_owned()));
-                }
-            }
-            for schema in extended.children_named("SchemaData") {
-                for data in schema.children_named("SimpleData") {
-                    if let Some(key) = data.attr("name") {
-                        properties
-                            .insert(key.to_owned(), Value::String(data.text.trim().to_owned()));
-                    }
-                }
-            }
-        }
+        let Some(parts) = self.parts(element, &label) else {
+            return;
+        };
+        let mut properties = placemark_properties(element);
         if let Some(times) = parts.coord_times() {
             // The first time also as `time`, so the timeline places the track.
             let first = parts
@@ -292,6 +231,83 @@ impl KmlReader {
             .push(id, geometry, properties, shape);
         self.features.folders.push(folder);
     }
+
+    /// The placemark's geometries, with a warning for each note made reading them; `None`
+    /// (and a warning) when one cannot be read and the placemark is skipped.
+    fn parts(&mut self, element: &Element, label: &str) -> Option<Parts> {
+        let mut parts = Parts::default();
+        for child in &element.children {
+            if let Err(message) = parts.collect(child, false) {
+                self.warnings.push(warning(
+                    Some(element.line),
+                    &format!("{label} skipped: {message}"),
+                ));
+                return None;
+            }
+        }
+        for note in parts.notes.drain(..) {
+            self.warnings
+                .push(warning(Some(element.line), &format!("{label}: {note}")));
+        }
+        if parts.leaves.is_empty()
+            && let Some(other) = element.children.iter().find(|c| c.name == "Model")
+        {
+            self.warnings.push(warning(
+                Some(element.line),
+                &format!(
+                    "{label}: <{}> geometries are not read; kept without geometry",
+                    other.name
+                ),
+            ));
+        }
+        Some(parts)
+    }
+}
+
+/// A placemark's properties: its name, description (as plain text), time stamp or span, and
+/// extended data, in that order.
+fn placemark_properties(element: &Element) -> Map<String, Value> {
+    let mut properties = Map::new();
+    if let Some(name) = element.child_text("name") {
+        properties.insert("name".into(), Value::String(name.to_owned()));
+    }
+    if let Some(description) = element.child("description") {
+        let text = html_to_text(&description.text);
+        if !text.is_empty() {
+            properties.insert("description".into(), Value::String(text));
+        }
+    }
+    if let Some(when) = element
+        .child("TimeStamp")
+        .and_then(|t| t.child_text("when"))
+    {
+        properties.insert("timestamp".into(), Value::String(when.to_owned()));
+    }
+    if let Some(span) = element.child("TimeSpan") {
+        let mut object = Map::new();
+        for key in ["begin", "end"] {
+            if let Some(t) = span.child_text(key) {
+                object.insert(key.into(), Value::String(t.to_owned()));
+            }
+        }
+        properties.insert("timespan".into(), Value::Object(object));
+    }
+    if let Some(extended) = element.child("ExtendedData") {
+        for data in extended.children_named("Data") {
+            if let Some(key) = data.attr("name") {
+                let value = data.child_text("value").unwrap_or_default();
+                properties.insert(key.to_owned(), Value::String(value.to_owned()));
+            }
+        }
+        for schema in extended.children_named("SchemaData") {
+            for data in schema.children_named("SimpleData") {
+                if let Some(key) = data.attr("name") {
+                    properties.insert(key.to_owned(), Value::String(data.text.trim().to_owned()));
+                }
+            }
+        }
+    }
+    properties
 }
 
 /// A position: longitude, latitude and, when `z`, altitude.
@@ -742,7 +758,7 @@ fn block_break(name: &str) -> &'static str {
 
 /// Stream the XML once, handing each placemark and NetworkLink to `kml` as it closes.
 /// Errors carry the 1-based line and column.
-fn parse(text: &str, kml: &mut KmlReader) -> Result<(), (usize, usize, String)> {
+fn parse(text: &str, kml: &mut KmlReader) -> Result<(), XmlError> {
     let mut reader = Reader::from_str(text);
     let mut lines = Lines::new(text);
     let max_depth = limits::max_depth();
@@ -752,21 +768,15 @@ fn parse(text: &str, kml: &mut KmlReader) -> Result<(), (usize, usize, String)> 
     // The `<name>` of the innermost container being read, and its depth.
     let mut name: Option<(String, usize)> = None;
     loop {
-        let offset = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
-        let event = reader.read_event().map_err(|e| {
-            let at = usize::try_from(reader.error_position()).unwrap_or(offset);
-            let (line, column) = line_col(text, at);
-            (line, column, format!("XML error: {e}"))
-        })?;
+        let (offset, event) = next_event(&mut reader, text)?;
         match event {
             Event::Start(start) | Event::Empty(start)
                 if !seen_root
                     && !matches!(local(&start).as_str(), "kml" | "Document" | "Folder") =>
             {
-                let (line, column) = line_col(text, offset);
-                return Err((
-                    line,
-                    column,
+                return Err(placed(
+                    text,
+                    offset,
                     format!("the root element is <{}>, not <kml>", local(&start)),
                 ));
             }
@@ -774,38 +784,12 @@ fn parse(text: &str, kml: &mut KmlReader) -> Result<(), (usize, usize, String)> 
                 seen_root = true;
                 depth += 1;
                 if depth > max_depth {
-                    let (line, column) = line_col(text, offset);
-                    return Err((line, column, limits::depth_message(max_depth)));
+                    return Err(placed(text, offset, limits::depth_message(max_depth)));
                 }
                 let line = lines.line_at(offset);
-                if let Some(t) = tree.as_mut() {
-                    t.start(element_of(&start, line));
-                    continue;
-                }
-                match local(&start).as_str() {
-                    element @ ("Placemark" | "NetworkLink") => {
-                        let mut root = element_of(&start, line);
-                        root.name = element.to_owned();
-                        tree = Some(Tree {
-                            stack: vec![root],
-                            in_description: None,
-                        });
-                    }
-                    kind @ ("kml" | "Document" | "Folder") => {
-                        let names_document = kind == "Document" && kml.document_name.is_none();
-                        if names_document {
-                            kml.document_name = Some(String::new());
-                        }
-                        kml.containers.push(Container {
-                            depth,
-                            folder: (kind == "Folder").then_some((None, line)),
-                            names_document,
-                        });
-                    }
-                    "name" if kml.containers.last().is_some_and(|c| c.depth + 1 == depth) => {
-                        name = Some((String::new(), depth));
-                    }
-                    _ => {}
+                match tree.as_mut() {
+                    Some(t) => t.start(element_of(&start, line)),
+                    None => start_outside(kml, &start, (depth, line), &mut tree, &mut name),
                 }
             }
             Event::Empty(start) => {
@@ -821,73 +805,88 @@ fn parse(text: &str, kml: &mut KmlReader) -> Result<(), (usize, usize, String)> 
             }
             Event::End(_) => {
                 if depth == 0 {
-                    let (line, column) = line_col(text, offset);
-                    return Err((line, column, "a closing tag without its opening tag".into()));
+                    return Err(placed(
+                        text,
+                        offset,
+                        "a closing tag without its opening tag".into(),
+                    ));
                 }
-                if let Some(t) = tree.as_mut() {
-                    if let Some(done) = t.end() {
-                        tree = None;
-                        kml.element(&done);
-                    }
-                } else if let Some((value, _)) = name.take_if(|(_, d)| *d == depth) {
-                    if let Some(container) = kml.containers.last_mut() {
-                        if let Some((folder_name, _)) = container.folder.as_mut() {
-                            *folder_name = Some(value.trim().to_owned());
-                        } else if container.names_document {
-                            kml.document_name = Some(value.trim().to_owned());
-                        }
-                    }
-                } else if kml.containers.last().is_some_and(|c| c.depth == depth) {
-                    kml.containers.pop();
-                }
+                end_element(kml, depth, &mut tree, &mut name);
                 depth -= 1;
             }
-            Event::Text(t) if tree.is_some() || name.is_some() => {
-                let s = t
-                    .xml_content(quick_xml::XmlVersion::Implicit1_0)
-                    .map_err(|e| placed(text, offset, format!("text is not valid: {e}")))?;
-                push_text(&mut tree, &mut name, &s);
-            }
-            Event::CData(t) if tree.is_some() || name.is_some() => {
-                let s = t
-                    .decode()
-                    .map_err(|e| placed(text, offset, format!("CDATA is not valid: {e}")))?;
-                push_text(&mut tree, &mut name, &s);
-            }
-            Event::GeneralRef(r) if tree.is_some() || name.is_some() => {
-                let resolved = match r.resolve_char_ref() {
-                    Ok(Some(c)) => c.to_string(),
-                    _ => {
-                        let entity = r.decode().unwrap_or_default();
-                        match quick_xml::escape::resolve_predefined_entity(&entity) {
-                            Some(s) => s.to_owned(),
-                            None => format!("&{entity};"),
-                        }
-                    }
-                };
-                push_text(&mut tree, &mut name, &resolved);
-            }
             Event::Eof => break,
+            _ if tree.is_some() || name.is_some() => {
+                if let Some(s) = event_text(&event, text, offset)? {
+                    push_text(&mut tree, &mut name, &s);
+                }
+            }
             _ => {}
         }
     }
-    if depth != 0 {
-        let (line, column) = line_col(text, text.len());
-        return Err((
-            line,
-            column,
-            "the file ends inside an element (truncated?)".into(),
-        ));
-    }
-    if !seen_root {
-        return Err((1, 1, "the file holds no XML element".to_owned()));
-    }
-    Ok(())
+    check_end(text, depth, seen_root)
 }
 
-fn placed(text: &str, offset: usize, message: String) -> (usize, usize, String) {
-    let (line, column) = line_col(text, offset);
-    (line, column, message)
+/// A start tag (at `depth`, on `line`) outside any placemark: a placemark or network link
+/// starts a tree, a `kml`, `Document` or `Folder` is entered, a container's own `<name>`
+/// starts being read.
+fn start_outside(
+    kml: &mut KmlReader,
+    start: &BytesStart<'_>,
+    (depth, line): (usize, usize),
+    tree: &mut Option<Tree>,
+    name: &mut Option<(String, usize)>,
+) {
+    match local(start).as_str() {
+        element @ ("Placemark" | "NetworkLink") => {
+            let mut root = element_of(start, line);
+            root.name = element.to_owned();
+            *tree = Some(Tree {
+                stack: vec![root],
+                in_description: None,
+            });
+        }
+        kind @ ("kml" | "Document" | "Folder") => {
+            let names_document = kind == "Document" && kml.document_name.is_none();
+            if names_document {
+                kml.document_name = Some(String::new());
+            }
+            kml.containers.push(Container {
+                depth,
+                folder: (kind == "Folder").then_some((None, line)),
+                names_document,
+            });
+        }
+        "name" if kml.containers.last().is_some_and(|c| c.depth + 1 == depth) => {
+            *name = Some((String::new(), depth));
+        }
+        _ => {}
+    }
+}
+
+/// An end tag at `depth`: a finished placemark goes to `kml`, a container's name is kept, a
+/// container is left.
+fn end_element(
+    kml: &mut KmlReader,
+    depth: usize,
+    tree: &mut Option<Tree>,
+    name: &mut Option<(String, usize)>,
+) {
+    if let Some(t) = tree.as_mut() {
+        if let Some(done) = t.end() {
+            *tree = None;
+            kml.element(&done);
+        }
+    } else if let Some((value, _)) = name.take_if(|(_, d)| *d == depth) {
+        if let Some(container) = kml.containers.last_mut() {
+            if let Some((folder_name, _)) = container.folder.as_mut() {
+                *folder_name = Some(value.trim().to_owned());
+            } else if container.names_document {
+                kml.document_name = Some(value.trim().to_owned());
+            }
+        }
+    } else if kml.containers.last().is_some_and(|c| c.depth == depth) {
+        kml.containers.pop();
+    }
 }
 
 fn push_text(tree: &mut Option<Tree>, name: &mut Option<(String, usize)>, text: &str) {

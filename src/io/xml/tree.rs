@@ -1,7 +1,11 @@
 //! What the XML readers (KML, GPX) share: a small element tree for one record at a time,
-//! line numbers counted once through the file, and start tags turned into elements.
+//! line numbers counted once through the file, start tags turned into elements, and the
+//! reading of events with their errors placed (line, column).
 
-use quick_xml::events::BytesStart;
+use std::borrow::Cow;
+
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
 
 /// An XML element as a small tree: what the KML and GPX readers keep of one record.
 #[derive(Debug, Default)]
@@ -106,4 +110,68 @@ pub(crate) fn element_of(start: &BytesStart<'_>, line: usize) -> Element {
         line,
         ..Element::default()
     }
+}
+
+/// A reading error: its line, column and message.
+pub(crate) type XmlError = (usize, usize, String);
+
+/// `message` at the line and column of byte `offset` of `text`.
+pub(crate) fn placed(text: &str, offset: usize, message: String) -> XmlError {
+    let (line, column) = line_col(text, offset);
+    (line, column, message)
+}
+
+/// The next event of `text` and the byte offset it starts at; an XML error placed where the
+/// reader found it.
+pub(crate) fn next_event<'t>(
+    reader: &mut Reader<&'t [u8]>,
+    text: &str,
+) -> Result<(usize, Event<'t>), XmlError> {
+    let offset = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+    let event = reader.read_event().map_err(|e| {
+        let at = usize::try_from(reader.error_position()).unwrap_or(offset);
+        placed(text, at, format!("XML error: {e}"))
+    })?;
+    Ok((offset, event))
+}
+
+/// The text a text, CDATA or entity reference event stands for (an entity XML does not define
+/// is kept as written); `None` for any other event.
+pub(crate) fn event_text<'e>(
+    event: &Event<'e>,
+    text: &str,
+    offset: usize,
+) -> Result<Option<Cow<'e, str>>, XmlError> {
+    Ok(Some(match event {
+        Event::Text(t) => t
+            .xml_content(quick_xml::XmlVersion::Implicit1_0)
+            .map_err(|e| placed(text, offset, format!("text is not valid: {e}")))?,
+        Event::CData(t) => t
+            .decode()
+            .map_err(|e| placed(text, offset, format!("CDATA is not valid: {e}")))?,
+        Event::GeneralRef(r) => Cow::Owned(match r.resolve_char_ref() {
+            Ok(Some(c)) => c.to_string(),
+            _ => {
+                let entity = r.decode().unwrap_or_default();
+                quick_xml::escape::resolve_predefined_entity(&entity)
+                    .map_or_else(|| format!("&{entity};"), str::to_owned)
+            }
+        }),
+        _ => return Ok(None),
+    }))
+}
+
+/// At the end of the file: every element closed, and at least one read.
+pub(crate) fn check_end(text: &str, depth: usize, seen_root: bool) -> Result<(), XmlError> {
+    if depth != 0 {
+        return Err(placed(
+            text,
+            text.len(),
+            "the file ends inside an element (truncated?)".into(),
+        ));
+    }
+    if !seen_root {
+        return Err((1, 1, "the file holds no XML element".into()));
+    }
+    Ok(())
 }

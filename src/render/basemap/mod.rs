@@ -216,10 +216,26 @@ pub fn basemap_shapes(
         fill_shapes(basemap, &viewport, rect, coverage_px, style, out);
     }
 
-    // Lines, in passes so that e.g. every border's halo lies under every border.
+    line_shapes(basemap, &viewport, style, out);
+    if style.show_fills {
+        out.extend(coverage_frame(coverage_px, rect, style));
+    }
+    if style.show_labels {
+        let label_view = label_viewport(basemap, projector);
+        let reserved: Vec<PxRect> = reserved.iter().map(|r| px_rect(*r)).collect();
+        label_shapes(painter, basemap, &label_view, style, &reserved, out);
+    }
+    if style.show_attribution {
+        attribution_shapes(painter, rect, style, out);
+    }
+}
+
+/// The basemap's lines (borders, shores, rivers, coasts) in passes, so that e.g. every
+/// border's halo lies under every border.
+fn line_shapes(basemap: &Basemap, viewport: &Viewport, style: &BasemapStyle, out: &mut Vec<Shape>) {
     let zoom = viewport.zoom();
     let width = |base_px: f32| base_px * style.line_width_scale * zoom_width_factor(zoom);
-    let mut lines = LinePainter::new(&viewport);
+    let mut lines = LinePainter::new(viewport);
     if style.show_province_borders {
         if let Some(halo) = style.province_border_halo {
             lines.paint(basemap, out, |kind| match kind {
@@ -274,30 +290,21 @@ pub fn basemap_shapes(
             _ => None,
         });
     }
+}
 
-    if let Some(coverage) = coverage_px
-        && style.show_fills
-        && !coverage.contains_rect(rect)
-    {
-        // Only the frame's sides near the view, so no huge coordinates reach the tessellator.
-        let frame = coverage.intersect(rect.expand(4.0));
-        if frame.is_positive() {
-            out.push(Shape::rect_stroke(
-                frame,
-                0.0,
-                Stroke::new(1.0, style.coverage_frame),
-                egui::StrokeKind::Middle,
-            ));
-        }
-    }
-    if style.show_labels {
-        let label_view = label_viewport(basemap, projector);
-        let reserved: Vec<PxRect> = reserved.iter().map(|r| px_rect(*r)).collect();
-        label_shapes(painter, basemap, &label_view, style, &reserved, out);
-    }
-    if style.show_attribution {
-        attribution_shapes(painter, rect, style, out);
-    }
+/// The covered box's frame, where the view reaches beyond it: only its sides near the view,
+/// so no huge coordinates reach the tessellator.
+fn coverage_frame(coverage_px: Option<Rect>, rect: Rect, style: &BasemapStyle) -> Option<Shape> {
+    let coverage = coverage_px.filter(|c| !c.contains_rect(rect))?;
+    let frame = coverage.intersect(rect.expand(4.0));
+    frame.is_positive().then(|| {
+        Shape::rect_stroke(
+            frame,
+            0.0,
+            Stroke::new(1.0, style.coverage_frame),
+            egui::StrokeKind::Middle,
+        )
+    })
 }
 
 /// Sea (or "no data" grey beyond the covered box), land, countries and lakes.

@@ -160,37 +160,14 @@ pub fn render_map(
     let rect = ScreenRect::from_min_size(Pos2::ZERO, size_pt);
     let ctx = egui::Context::default();
     crate::render::setup_context(&ctx);
-    let input = || {
-        let mut input = egui::RawInput {
-            screen_rect: Some(rect),
-            max_texture_side: Some(8192),
-            ..Default::default()
-        };
-        if let Some(viewport) = input.viewports.get_mut(&egui::ViewportId::ROOT) {
-            viewport.native_pixels_per_point = Some(ppp);
-        }
-        input
-    };
     let mut textures = Textures::default();
     // The fonts set up above are installed at the start of the next pass.
-    let warm_up = ctx.run_ui(input(), |_| {});
+    let warm_up = ctx.run_ui(raw_input(rect, ppp), |_| {});
     textures.apply(&warm_up.textures_delta);
 
     let title = spec.title.as_deref().filter(|t| !t.trim().is_empty());
     let basemap_style = BasemapStyle::default();
-    let second = spec.compare.as_ref().and_then(|c| c.tiles.as_ref());
-    let plan = StackPlan {
-        imagery: tiles.is_some() || second.is_some(),
-        borders_above: true,
-        labels_above: true,
-        // Both sources' credits on one line, as the window writes them.
-        credit: crate::tiles::credit::join(
-            [tiles, second]
-                .into_iter()
-                .flatten()
-                .filter_map(|t| t.credit.as_deref()),
-        ),
-    };
+    let plan = stack_plan(tiles, spec.compare.as_ref().and_then(|c| c.tiles.as_ref()));
     let overlay = Overlay {
         units: spec.units,
         legend: true,
@@ -206,72 +183,20 @@ pub fn render_map(
     };
     // Tile textures, kept until the image is rasterised.
     let mut tile_textures = Vec::new();
-    let output = ctx.run_ui(input(), |ui| {
+    let output = ctx.run_ui(raw_input(rect, ppp), |ui| {
         let painter = ui.painter().with_clip_rect(rect);
         let title = layout_heading(&painter, rect, title, &spec.caption);
-        let mut memory = MapMemory::default();
-        fit(&mut memory, spec.area, size_pt, spec.fill);
-        let mut center = memory.detached().unwrap_or(lon_lat(104.9, 12.55));
-        // Fitted layers (not an exact box) are kept clear of the title: fitted into the space
-        // below it, and centred there.
-        if let Some(galley) = title.as_ref().filter(|_| spec.fill < 1.0) {
-            let top = galley.size().y + 30.0;
-            fit(&mut memory, spec.area, size_pt - vec2(0.0, top), spec.fill);
-            let fitted = memory.detached().unwrap_or(center);
-            let projector = Projector::new(rect, &MercatorProjection, &memory, fitted);
-            center = projector.unproject(rect.center().to_vec2() - vec2(0.0, top / 2.0));
-            memory.center_at(center);
-        }
+        let (memory, center) = fitted_view(spec, rect, title.as_deref());
         let projector = Projector::new(rect, &MercatorProjection, &memory, center);
         let under = painter.add(Shape::Noop);
-        match &spec.compare {
-            None => {
-                if let Some(tiles) = tiles {
-                    tile_textures = paint_tiles(&painter, &projector, tiles, 1.0);
-                }
-            }
-            Some(Compare {
-                tiles: second,
-                blend: Some(blend),
-                ..
-            }) => {
-                // As the window blends: the second over the first; the offline basemap is
-                // beneath everything, so a blend towards it fades the first out.
-                let blend = blend.clamp(0.0, 1.0);
-                let first_opacity = if second.is_some() { 1.0 } else { 1.0 - blend };
-                if let Some(tiles) = tiles {
-                    tile_textures = paint_tiles(&painter, &projector, tiles, first_opacity);
-                }
-                if let Some(second) = second {
-                    tile_textures.extend(paint_tiles(&painter, &projector, second, blend));
-                }
-            }
-            Some(compare) => {
-                let (left, right) = sides(rect, divider_x(rect, compare.swipe));
-                if let Some(tiles) = tiles {
-                    tile_textures =
-                        paint_tiles(&painter.with_clip_rect(left), &projector, tiles, 1.0);
-                }
-                if let Some(tiles) = &compare.tiles {
-                    tile_textures.extend(paint_tiles(
-                        &painter.with_clip_rect(right),
-                        &projector,
-                        tiles,
-                        1.0,
-                    ));
-                }
-            }
-        }
-        for (i, pinned) in spec.pinned.iter().enumerate() {
-            if !pinned.above_data {
-                tile_textures.push(paint_pinned(
-                    &painter,
-                    &projector,
-                    pinned,
-                    &format!("pinned-{i}"),
-                ));
-            }
-        }
+        tile_textures = paint_imagery(&painter, &projector, spec, tiles);
+        paint_pinned_pictures(
+            &painter,
+            &projector,
+            &spec.pinned,
+            false,
+            &mut tile_textures,
+        );
         for (id, layer) in scene.doc.layers() {
             if let Some(view) = scene.views.get(&id) {
                 view.resolve_now(layer, Revisions::of(scene.doc, id));
@@ -291,47 +216,8 @@ pub fn render_map(
             &scene,
             &mut DrawCaches::default(),
         );
-        for (i, pinned) in spec.pinned.iter().enumerate() {
-            if pinned.above_data {
-                tile_textures.push(paint_pinned(
-                    &painter,
-                    &projector,
-                    pinned,
-                    &format!("pinned-{i}"),
-                ));
-            }
-        }
-        match &spec.compare {
-            Some(compare) => {
-                let [left, right] = &compare.names;
-                match compare.blend {
-                    // As low as a swipe's names, clear of the title.
-                    Some(blend) => paint_tag(
-                        &painter,
-                        pos2(rect.center().x, rect.top() + 90.0),
-                        egui::Align2::CENTER_TOP,
-                        &blend_label([left, right], blend),
-                    ),
-                    None => paint_divider(
-                        &painter,
-                        rect,
-                        divider_x(rect, compare.swipe),
-                        [left, right],
-                        90.0,
-                    ),
-                }
-            }
-            None => {
-                if let Some(name) = &spec.basemap_name {
-                    paint_tag(
-                        &painter,
-                        pos2(rect.center().x, rect.top() + 12.0),
-                        egui::Align2::CENTER_TOP,
-                        name,
-                    );
-                }
-            }
-        }
+        paint_pinned_pictures(&painter, &projector, &spec.pinned, true, &mut tile_textures);
+        paint_basemap_names(&painter, rect, spec);
         paint_north_arrow(&painter, rect);
         if let Some(galley) = title {
             paint_title(&painter, rect, galley);
@@ -344,6 +230,164 @@ pub fn render_map(
     drop(tile_textures);
     let pixels = canvas.to_rgba8();
     Ok(image::RgbaImage::from_raw(w, h, pixels).expect("the canvas has w × h pixels"))
+}
+
+/// One headless pass's input: the image's size in points and its pixels per point.
+fn raw_input(rect: ScreenRect, ppp: f32) -> egui::RawInput {
+    let mut input = egui::RawInput {
+        screen_rect: Some(rect),
+        max_texture_side: Some(8192),
+        ..Default::default()
+    };
+    if let Some(viewport) = input.viewports.get_mut(&egui::ViewportId::ROOT) {
+        viewport.native_pixels_per_point = Some(ppp);
+    }
+    input
+}
+
+/// What is drawn in which order: the imagery when there is any, borders and labels over it,
+/// and both sources' credits on one line, as the window writes them.
+fn stack_plan(tiles: Option<&TileBasemap>, second: Option<&TileBasemap>) -> StackPlan {
+    StackPlan {
+        imagery: tiles.is_some() || second.is_some(),
+        borders_above: true,
+        labels_above: true,
+        credit: crate::tiles::credit::join(
+            [tiles, second]
+                .into_iter()
+                .flatten()
+                .filter_map(|t| t.credit.as_deref()),
+        ),
+    }
+}
+
+/// The map's view fitted to `spec`'s area: its memory and centre. Fitted layers (not an exact
+/// box) are kept clear of the title: fitted into the space below it, and centred there.
+fn fitted_view(
+    spec: &ImageSpec,
+    rect: ScreenRect,
+    title: Option<&egui::Galley>,
+) -> (MapMemory, walkers::Position) {
+    let size_pt = rect.size();
+    let mut memory = MapMemory::default();
+    fit(&mut memory, spec.area, size_pt, spec.fill);
+    let mut center = memory.detached().unwrap_or(lon_lat(104.9, 12.55));
+    if let Some(galley) = title.filter(|_| spec.fill < 1.0) {
+        let top = galley.size().y + 30.0;
+        fit(&mut memory, spec.area, size_pt - vec2(0.0, top), spec.fill);
+        let fitted = memory.detached().unwrap_or(center);
+        let projector = Projector::new(rect, &MercatorProjection, &memory, fitted);
+        center = projector.unproject(rect.center().to_vec2() - vec2(0.0, top / 2.0));
+        memory.center_at(center);
+    }
+    (memory, center)
+}
+
+/// The tile basemaps: the first alone, the second blended over it, or each on its side of a
+/// swipe's divider. Returns the tiles' texture handles (kept until the image is rasterised).
+fn paint_imagery(
+    painter: &egui::Painter,
+    projector: &Projector,
+    spec: &ImageSpec,
+    tiles: Option<&TileBasemap>,
+) -> Vec<egui::TextureHandle> {
+    let mut tile_textures = Vec::new();
+    match &spec.compare {
+        None => {
+            if let Some(tiles) = tiles {
+                tile_textures = paint_tiles(painter, projector, tiles, 1.0);
+            }
+        }
+        Some(Compare {
+            tiles: second,
+            blend: Some(blend),
+            ..
+        }) => {
+            // As the window blends: the second over the first; the offline basemap is
+            // beneath everything, so a blend towards it fades the first out.
+            let blend = blend.clamp(0.0, 1.0);
+            let first_opacity = if second.is_some() { 1.0 } else { 1.0 - blend };
+            if let Some(tiles) = tiles {
+                tile_textures = paint_tiles(painter, projector, tiles, first_opacity);
+            }
+            if let Some(second) = second {
+                tile_textures.extend(paint_tiles(painter, projector, second, blend));
+            }
+        }
+        Some(compare) => {
+            let rect = projector.clip_rect();
+            let (left, right) = sides(rect, divider_x(rect, compare.swipe));
+            if let Some(tiles) = tiles {
+                tile_textures = paint_tiles(&painter.with_clip_rect(left), projector, tiles, 1.0);
+            }
+            if let Some(tiles) = &compare.tiles {
+                tile_textures.extend(paint_tiles(
+                    &painter.with_clip_rect(right),
+                    projector,
+                    tiles,
+                    1.0,
+                ));
+            }
+        }
+    }
+    tile_textures
+}
+
+/// The pinned pictures under the data (`above_data` false) or over it, their textures added
+/// to `textures`.
+fn paint_pinned_pictures(
+    painter: &egui::Painter,
+    projector: &Projector,
+    pinned: &[PinnedImage],
+    above_data: bool,
+    textures: &mut Vec<egui::TextureHandle>,
+) {
+    for (i, pinned) in pinned.iter().enumerate() {
+        if pinned.above_data == above_data {
+            textures.push(paint_pinned(
+                painter,
+                projector,
+                pinned,
+                &format!("pinned-{i}"),
+            ));
+        }
+    }
+}
+
+/// The basemaps' names: a comparison's divider with a name on each side (or one tag for a
+/// blend), else the dated release's name.
+fn paint_basemap_names(painter: &egui::Painter, rect: ScreenRect, spec: &ImageSpec) {
+    match &spec.compare {
+        Some(compare) => {
+            let [left, right] = &compare.names;
+            match compare.blend {
+                // As low as a swipe's names, clear of the title.
+                Some(blend) => paint_tag(
+                    painter,
+                    pos2(rect.center().x, rect.top() + 90.0),
+                    egui::Align2::CENTER_TOP,
+                    &blend_label([left, right], blend),
+                ),
+                None => paint_divider(
+                    painter,
+                    rect,
+                    divider_x(rect, compare.swipe),
+                    [left, right],
+                    90.0,
+                ),
+            }
+        }
+        None => {
+            if let Some(name) = &spec.basemap_name {
+                paint_tag(
+                    painter,
+                    pos2(rect.center().x, rect.top() + 12.0),
+                    egui::Align2::CENTER_TOP,
+                    name,
+                );
+            }
+        }
+    }
 }
 
 /// Encode pixels as PNG.
