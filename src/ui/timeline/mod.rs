@@ -14,6 +14,7 @@ use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use egui::{Color32, RichText};
 use egui_plot::{Bar, BarChart, Plot, Span};
 
+use crate::measure::group_thousands;
 use crate::model::{Document, FeatureProperties, LayerId, PropertyTexts};
 use crate::render::layer_view::{BACKGROUND_FROM, LayerView};
 use crate::timeline::{
@@ -411,6 +412,7 @@ impl TimelinePanel {
             .iter()
             .filter_map(|&(id, shown, total)| {
                 let layer = doc.layer(id)?;
+                let [shown, total] = [shown, total].map(|n| group_thousands(n as f64));
                 Some(format!("{shown} of {total} {} shown", layer.name))
             })
             .collect();
@@ -652,7 +654,11 @@ impl TimelinePanel {
                     .selected_text(shown)
                     .show_ui(ui, |ui| {
                         for c in &t.candidates {
-                            let text = format!("{} ({} dated)", c.field, c.readable);
+                            let text = format!(
+                                "{} ({} dated)",
+                                c.field,
+                                group_thousands(c.readable as f64)
+                            );
                             if ui
                                 .selectable_label(current.as_ref() == Some(&c.field), text)
                                 .clicked()
@@ -670,7 +676,7 @@ impl TimelinePanel {
                     .response
                     .on_hover_text("The property that dates this layer's features");
                 let Some(times) = &t.times else { return };
-                ui.label(format!("{} dated", times.dated()));
+                ui.label(format!("{} dated", group_thousands(times.dated() as f64)));
                 let bad = &times.unreadable;
                 if bad.is_empty() {
                     ui.label(RichText::new("every date read").weak());
@@ -681,8 +687,11 @@ impl TimelinePanel {
                         " (hidden while a window is set)"
                     };
                     egui::CollapsingHeader::new(
-                        RichText::new(format!("{} without a readable date{hidden}", bad.len()))
-                            .color(Color32::from_rgb(170, 90, 0)),
+                        RichText::new(format!(
+                            "{} without a readable date{hidden}",
+                            group_thousands(bad.len() as f64)
+                        ))
+                        .color(Color32::from_rgb(170, 90, 0)),
                     )
                     .id_salt(("unreadable", id))
                     .show(ui, |ui| {
