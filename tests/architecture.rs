@@ -19,15 +19,6 @@ const MAX_FUNCTION_LINES: usize = 100;
 /// Most `.rs` files directly in one folder.
 const MAX_FILES_PER_FOLDER: usize = 12;
 
-/// Folders still over [`MAX_FILES_PER_FOLDER`], with the most files they may hold until they are
-/// split (a folder may only shrink; remove it here once it is at or under the limit).
-const FOLDERS_NOT_YET_SPLIT: &[(&str, usize)] = &[];
-
-/// Functions still over [`MAX_FUNCTION_LINES`] (file, name), to be split; a new long function
-/// fails, and so does an entry here that is no longer long (remove it).
-const FUNCTIONS_NOT_YET_SPLIT: &[(&str, &str)] =
-    &[("src/render/annotations/labels.rs", "place_data_labels")];
-
 struct SourceFile {
     /// `src/ui/app/mod.rs`
     path: String,
@@ -650,26 +641,14 @@ fn no_file_imports_a_file_that_imports_it_back() {
 
 #[test]
 fn no_function_is_over_a_hundred_lines() {
-    let found = long_functions(&sources());
-    let new: Vec<String> = found
+    let found: Vec<String> = long_functions(&sources())
         .iter()
-        .filter(|(file, name, _, _)| {
-            !FUNCTIONS_NOT_YET_SPLIT.contains(&(file.as_str(), name.as_str()))
-        })
         .map(|(file, name, line, lines)| format!("{file}:{line} fn {name}: {lines} lines"))
         .collect();
-    let split: Vec<&(&str, &str)> = FUNCTIONS_NOT_YET_SPLIT
-        .iter()
-        .filter(|(file, name)| !found.iter().any(|f| f.0 == *file && f.1 == *name))
-        .collect();
     assert!(
-        new.is_empty(),
+        found.is_empty(),
         "functions over {MAX_FUNCTION_LINES} lines (split them along what they do):\n{}",
-        new.join("\n")
-    );
-    assert!(
-        split.is_empty(),
-        "no longer over {MAX_FUNCTION_LINES} lines, remove from FUNCTIONS_NOT_YET_SPLIT: {split:?}"
+        found.join("\n")
     );
 }
 
@@ -684,23 +663,11 @@ fn no_folder_holds_more_than_twelve_files() {
             .to_owned();
         *counts.entry(folder).or_default() += 1;
     }
-    let mut problems = Vec::new();
-    for (folder, n) in &counts {
-        let allowed = FOLDERS_NOT_YET_SPLIT
-            .iter()
-            .find(|(f, _)| f == folder)
-            .map_or(MAX_FILES_PER_FOLDER, |(_, most)| *most);
-        if *n > allowed {
-            problems.push(format!("{folder}: {n} files (at most {allowed})"));
-        }
-    }
-    for (folder, most) in FOLDERS_NOT_YET_SPLIT {
-        if counts.get(*folder).copied().unwrap_or(0) <= MAX_FILES_PER_FOLDER {
-            problems.push(format!(
-                "{folder} is split now ({most} allowed): remove it from FOLDERS_NOT_YET_SPLIT"
-            ));
-        }
-    }
+    let problems: Vec<String> = counts
+        .iter()
+        .filter(|(_, n)| **n > MAX_FILES_PER_FOLDER)
+        .map(|(folder, n)| format!("{folder}: {n} files (at most {MAX_FILES_PER_FOLDER})"))
+        .collect();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 

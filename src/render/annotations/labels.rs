@@ -8,9 +8,10 @@ use geo::{Coord, Geometry, Rect};
 use walkers::Projector;
 
 use crate::measure::{self, Units};
-use crate::model::FeatureRef;
+use crate::model::{FeatureRef, Layer};
 use crate::render::features::{Layers, in_view};
 use crate::render::frame_cache::{LabelText, LabelTexts};
+use crate::render::layer_view::LayerView;
 use crate::render::rect_grid::RectGrid;
 use crate::render::screen::screen;
 use crate::render::symbols::symbol_extent;
@@ -84,62 +85,11 @@ pub(crate) fn place_data_labels(
     keep_clear: &[ScreenRect],
     rather_clear: &[ScreenRect],
 ) -> Vec<DataLabel> {
-    let mut wanted: Vec<(Pos2, String, Option<f32>)> = Vec::new();
     if !layers.2.labels() {
         // Too many features in view to label them: none is labelled.
         return Vec::new();
     }
-    for (layer_id, layer, view, index) in in_view(layers, visible) {
-        let feature = &layer.features[index];
-        if feature.bbox().is_none() {
-            continue;
-        }
-        let r = FeatureRef {
-            layer: layer_id,
-            index,
-        };
-        let label = texts.get_or_insert_with(r, || {
-            let (text, measurement) = view.label(layer, index);
-            if measurement && let Some(number) = measure::measurement_label(feature, units) {
-                let anchor = measure::measurement_anchor(feature)?.0;
-                return Some(LabelText {
-                    text: number,
-                    measurement: true,
-                    anchor,
-                    point: false,
-                });
-            }
-            let text = text?;
-            let (anchor, point) = match feature.point() {
-                Some(p) => (p, true),
-                None => (feature.with_geometry(|g| g.and_then(label_anchor))?, false),
-            };
-            Some(LabelText {
-                text,
-                measurement: false,
-                anchor,
-                point,
-            })
-        });
-        match label {
-            Some(l) if l.measurement => {
-                wanted.push((screen(projector, l.anchor), l.text.clone(), None));
-            }
-            Some(l) if projector.zoom() >= 6.5 => {
-                if l.point {
-                    let style = view.feature_style(layer, index);
-                    let beside = symbol_extent(style.symbol, style.radius);
-                    wanted.push((screen(projector, l.anchor), l.text.clone(), Some(beside)));
-                } else {
-                    // Areas and lines: centred on a point inside the area, or on the line's
-                    // middle vertex.
-                    let at = screen(projector, l.anchor) + vec2(0.0, 8.0);
-                    wanted.push((at, l.text.clone(), None));
-                }
-            }
-            _ => {}
-        }
-    }
+    let wanted = wanted_labels(projector, layers, visible, (units, texts));
     let mut placed: Vec<DataLabel> = Vec::new();
     // Where the placed labels, the places to keep clear and the symbols are, for finding
     // those near a candidate place at once.
@@ -150,28 +100,7 @@ pub(crate) fn place_data_labels(
         let galley =
             painter.layout_no_wrap(text, FontId::proportional(12.5), Color32::from_gray(20));
         let size = galley.size();
-        // Beside a point: right, left, above, below, then the diagonals; the first place
-        // that is free wins. Other labels are centred above their anchor.
-        let candidates: Vec<Pos2> = match beside {
-            None => vec![anchor - vec2(size.x / 2.0, size.y + 6.0)],
-            Some(extent) => {
-                let gap = extent + 5.0;
-                let (w, h) = (size.x, size.y);
-                [
-                    vec2(gap, -h / 2.0),
-                    vec2(-gap - w, -h / 2.0),
-                    vec2(-w / 2.0, -extent - 3.0 - h),
-                    vec2(-w / 2.0, extent + 3.0),
-                    vec2(gap * 0.7, -gap * 0.7 - h),
-                    vec2(gap * 0.7, gap * 0.7),
-                    vec2(-gap * 0.7 - w, -gap * 0.7 - h),
-                    vec2(-gap * 0.7 - w, gap * 0.7),
-                ]
-                .into_iter()
-                .map(|offset| anchor + offset)
-                .collect()
-            }
-        };
+        let candidates = label_candidates(anchor, beside, size);
         // A place clear of the symbols too if there is one, else one that only overlaps
         // symbols (a big graduated ring must not hide the names around it).
         let free = |candidates: &[Pos2], avoid_symbols: bool| {
@@ -209,6 +138,104 @@ pub(crate) fn place_data_labels(
         }
     }
     placed
+}
+
+/// A label to place: its anchor on the screen, its text, and for a point the extent of its
+/// symbol (the label goes beside it).
+type Wanted = (Pos2, String, Option<f32>);
+
+/// The labels the features in view want, bottom layer first: kept measurements' numbers
+/// always, names from zoom 6.5 (beside a point's symbol, else centred on the area or line).
+fn wanted_labels(
+    projector: &Projector,
+    layers: Layers<'_>,
+    visible: Rect<f64>,
+    (units, texts): (Units, &mut LabelTexts),
+) -> Vec<Wanted> {
+    let mut wanted: Vec<Wanted> = Vec::new();
+    for (layer_id, layer, view, index) in in_view(layers, visible) {
+        let feature = &layer.features[index];
+        if feature.bbox().is_none() {
+            continue;
+        }
+        let r = FeatureRef {
+            layer: layer_id,
+            index,
+        };
+        let label = texts.get_or_insert_with(r, || label_text(layer, view, index, units));
+        match label {
+            Some(l) if l.measurement => {
+                wanted.push((screen(projector, l.anchor), l.text.clone(), None));
+            }
+            Some(l) if projector.zoom() >= 6.5 => {
+                if l.point {
+                    let style = view.feature_style(layer, index);
+                    let beside = symbol_extent(style.symbol, style.radius);
+                    wanted.push((screen(projector, l.anchor), l.text.clone(), Some(beside)));
+                } else {
+                    // Areas and lines: centred on a point inside the area, or on the line's
+                    // middle vertex.
+                    let at = screen(projector, l.anchor) + vec2(0.0, 8.0);
+                    wanted.push((at, l.text.clone(), None));
+                }
+            }
+            _ => {}
+        }
+    }
+    wanted
+}
+
+/// A feature's label and where it goes: a kept measurement's number (in `units`) at its
+/// anchor, else its name on the point, inside the area or on the line; `None` without one.
+fn label_text(layer: &Layer, view: &LayerView, index: usize, units: Units) -> Option<LabelText> {
+    let feature = &layer.features[index];
+    let (text, measurement) = view.label(layer, index);
+    if measurement && let Some(number) = measure::measurement_label(feature, units) {
+        let anchor = measure::measurement_anchor(feature)?.0;
+        return Some(LabelText {
+            text: number,
+            measurement: true,
+            anchor,
+            point: false,
+        });
+    }
+    let text = text?;
+    let (anchor, point) = match feature.point() {
+        Some(p) => (p, true),
+        None => (feature.with_geometry(|g| g.and_then(label_anchor))?, false),
+    };
+    Some(LabelText {
+        text,
+        measurement: false,
+        anchor,
+        point,
+    })
+}
+
+/// Where a label of `size` may go: beside a point's symbol of radius `beside` (right, left,
+/// above, below, then the diagonals; the first place that is free wins), or centred above its
+/// anchor.
+fn label_candidates(anchor: Pos2, beside: Option<f32>, size: egui::Vec2) -> Vec<Pos2> {
+    match beside {
+        None => vec![anchor - vec2(size.x / 2.0, size.y + 6.0)],
+        Some(extent) => {
+            let gap = extent + 5.0;
+            let (w, h) = (size.x, size.y);
+            [
+                vec2(gap, -h / 2.0),
+                vec2(-gap - w, -h / 2.0),
+                vec2(-w / 2.0, -extent - 3.0 - h),
+                vec2(-w / 2.0, extent + 3.0),
+                vec2(gap * 0.7, -gap * 0.7 - h),
+                vec2(gap * 0.7, gap * 0.7),
+                vec2(-gap * 0.7 - w, -gap * 0.7 - h),
+                vec2(-gap * 0.7 - w, gap * 0.7),
+            ]
+            .into_iter()
+            .map(|offset| anchor + offset)
+            .collect()
+        }
+    }
 }
 
 /// Places further out around a symbol of radius `extent` for a label of `size`: in eight
