@@ -316,6 +316,46 @@ fn a_tile_basemap_named_on_the_command_line_is_drawn_under_the_data() {
     assert_eq!(unique.len(), paths.len(), "{paths:?}");
 }
 
+/// Every run of the binary gets a tile cache of its own (`util::command`): a tile one run
+/// cached is not drawn by the next, as a tile of the user's cache under a reused 127.0.0.1
+/// port once was in place of a test's own server. Two runs given the same cache folder do
+/// share it (so the first run did cache its tiles).
+#[test]
+fn two_runs_do_not_share_a_tile_cache_unless_given_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let magenta = [200, 30, 200, 255];
+    let run = |template: &str, name: &str, cache: Option<&Path>| {
+        let out = dir.path().join(name);
+        let mut command = crate::util::headless();
+        command
+            .args(["render", "--width", "300", "--height", "200", "--bbox"])
+            .arg("103.0,10.0,103.5,10.3")
+            .arg("--basemap")
+            .arg(template)
+            .arg("--out")
+            .arg(&out);
+        if let Some(cache) = cache {
+            command.env("XDG_CACHE_HOME", cache);
+        }
+        let output = command.output().expect("runs");
+        // In the Gulf of Thailand: sea on the offline basemap, magenta from the tiles.
+        output.status.success() && read_png(&out).get_pixel(150, 100).0 == magenta
+    };
+    for cache in [None, Some(dir.path().join("cache"))] {
+        let mut server = crate::tile_server::TileServer::solid([200, 30, 200]);
+        let template = server.url("/{z}/{x}/{y}.png");
+        assert!(run(&template, "first.png", cache.as_deref()), "{cache:?}");
+        assert!(!server.paths().is_empty());
+        // The server is gone: only a cache shared with the first run has its tiles.
+        server.stop();
+        assert_eq!(
+            run(&template, "second.png", cache.as_deref()),
+            cache.is_some(),
+            "the second run with cache {cache:?}"
+        );
+    }
+}
+
 #[test]
 fn without_basemap_render_uses_the_offline_map() {
     let dir = tempfile::tempdir().expect("temp dir");
