@@ -290,11 +290,17 @@ fn on_a_hidpi_screen_the_map_picks_and_exports_at_its_own_pixel_size() {
     );
 }
 
-#[test]
-fn the_readme_image_comes_out_of_the_window_too() {
-    let project =
-        std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/data/sample.raidmap"));
-    let mut harness = harness(RaidmapApp::with_files(vec![project]));
+/// The README image's title.
+const SAMPLE_TITLE: &str =
+    "Scam compounds and police raids in Cambodia, 2024–2025 (approximate positions)";
+
+/// `data/sample.raidmap`.
+const SAMPLE_PROJECT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/sample.raidmap");
+
+/// The sample project opened in the window and exported from *Export image…* (*all layers*,
+/// the README's title), as the README says.
+fn sample_project_from_the_window() -> image::RgbaImage {
+    let mut harness = harness(RaidmapApp::with_files(vec![SAMPLE_PROJECT.into()]));
     harness.state_mut().finish_loading();
     harness.run();
     let dir = tempfile::tempdir().expect("temp dir");
@@ -306,8 +312,7 @@ fn the_readme_image_comes_out_of_the_window_too() {
     {
         let app = harness.state_mut();
         app.image_export.path = path.display().to_string();
-        app.image_export.title =
-            "Scam compounds and police raids in Cambodia, 2024–2025 (approximate positions)".into();
+        app.image_export.title = SAMPLE_TITLE.into();
     }
     harness.run();
     harness
@@ -320,7 +325,12 @@ fn the_readme_image_comes_out_of_the_window_too() {
     for _ in 0..2 {
         harness.run();
     }
-    let made = image::open(&path).expect("written").to_rgba8();
+    image::open(&path).expect("written").to_rgba8()
+}
+
+#[test]
+fn the_readme_image_comes_out_of_the_window_too() {
+    let made = sample_project_from_the_window();
     let reference = image::open(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/snapshots/render_sample.png"
@@ -336,5 +346,43 @@ fn the_readme_image_comes_out_of_the_window_too() {
     assert!(
         differing <= 1600,
         "{differing} pixels differ from the README's image"
+    );
+}
+
+#[test]
+fn the_sample_project_exported_from_the_window_is_the_image_render_makes_of_it() {
+    let from_window = sample_project_from_the_window();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("render.png");
+    let run = crate::util::headless()
+        .args(["render", "--out"])
+        .arg(&out)
+        .args([SAMPLE_PROJECT, "--title", SAMPLE_TITLE])
+        .output()
+        .expect("runs");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let from_render = image::open(&out).expect("render wrote a PNG").to_rgba8();
+    assert_eq!(from_window.dimensions(), from_render.dimensions());
+    let differing: Vec<(u32, u32)> = from_window
+        .enumerate_pixels()
+        .filter(|(x, y, p)| from_render.get_pixel(*x, *y) != *p)
+        .map(|(x, y, _)| (x, y))
+        .collect();
+    if !differing.is_empty() {
+        // Kept to look at: the two images side by side in Cargo's scratch folder for tests.
+        let kept = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+        let _ = from_window.save(kept.join("sample-window.png"));
+        let _ = from_render.save(kept.join("sample-render.png"));
+    }
+    assert!(
+        differing.is_empty(),
+        "{} pixels differ (the first at {:?}; both images in {})",
+        differing.len(),
+        differing.first(),
+        env!("CARGO_TARGET_TMPDIR")
     );
 }
