@@ -477,9 +477,9 @@ fn photos_become_points_with_time_direction_camera_and_hash_and_unplaced_ones_ar
     let field = raidmap::timeline::candidates(&read)[0].field.clone();
     assert_eq!(field.to_string(), "taken_at");
     let times = raidmap::timeline::LayerTimes::read(&read, field);
-    assert!(times.whens[0].is_some());
-    assert_eq!(times.unreadable.len(), 1);
-    assert_eq!(times.unreadable[0].index, 1);
+    assert!(times.when(0).is_some());
+    assert_eq!(times.unreadable_count(), 1);
+    assert_eq!(times.unreadable()[0].index, 1);
 
     // As a project, the photos themselves are attached and verified.
     let case = dir.path().join("photos.raidmap");

@@ -288,7 +288,7 @@ fn open_photos_makes_points_with_the_photos_attached_and_lists_those_without_a_p
     // The timeline dates the layer by `taken_at`.
     let times = app.timeline.times(id).expect("on the timeline");
     assert_eq!(times.field.to_string(), "taken_at");
-    assert!(times.whens[0].is_some(), "dated");
+    assert!(times.when(0).is_some(), "dated");
     // The photo without a position is listed, the text file ignored.
     let listed: Vec<&String> = app.problems.iter().flat_map(|p| &p.lines).collect();
     assert!(

@@ -154,7 +154,7 @@ fn every_site_says_whether_the_article_reports_it_raided_in_july_2025_and_covera
     let sites = layer("sites.geojson");
     let raids = layer("raids.geojson");
     let times = LayerTimes::read(&raids, TimeField::Single("date".into()));
-    assert!(times.unreadable.is_empty(), "{:?}", times.unreadable);
+    assert!(times.unreadable().is_empty(), "{:?}", times.unreadable());
     let day = |t: &str| Day::parse_bound(t, false).expect("a day");
     let windows = [
         Window::days(day("2025-07-14"), day("2025-07-16")),

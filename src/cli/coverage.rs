@@ -214,10 +214,8 @@ fn report_left_out(
     if let Some(times) = times {
         for &i in &result.raids_undated {
             let reason = times
-                .unreadable
-                .iter()
-                .find(|u| u.index == i)
-                .map_or_else(String::new, |u| format!(": {}", u.reason));
+                .why_unreadable(raids, i)
+                .map_or_else(String::new, |why| format!(": {why}"));
             eprintln!(
                 "raidmap coverage: {raids_name}: raid {} (#{i}): date cannot be read{reason}; \
                  left out of the window",

@@ -237,12 +237,7 @@ fn apply_time_window(
             continue;
         };
         let times = crate::timeline::LayerTimes::read(layer, field.field);
-        let shown = times
-            .whens
-            .iter()
-            .map(|w| w.is_some_and(|w| window.contains(&w)))
-            .collect();
-        view.set_time_filter(Some(shown));
+        view.set_time_filter(Some(times.shown_in(window)));
     }
 }
 

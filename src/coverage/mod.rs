@@ -122,7 +122,7 @@ pub fn classify(
             if window.is_unbounded() {
                 return true;
             }
-            match times.and_then(|t| t.whens.get(i).copied().flatten()) {
+            match times.and_then(|t| t.when(i)) {
                 Some(when) => window.contains(&when),
                 None => {
                     raids_undated.push(i);

@@ -1,6 +1,9 @@
 //! The open layers, addressed by stable ids.
 
-use super::{Feature, Layer, LayerKind, Picture};
+use std::sync::Arc;
+
+use super::property_texts::SharedTexts;
+use super::{Feature, Layer, LayerKind, Picture, PropertyTexts};
 
 /// A layer's identity for as long as the program runs (indices shift when layers are removed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -30,6 +33,8 @@ pub struct Document {
     revision: u64,
     /// Pictures pinned onto the map, in drawing order.
     pictures: Vec<Picture>,
+    /// The layers' property texts while threads read them (see [`Document::property_texts`]).
+    texts: SharedTexts,
 }
 
 impl Document {
@@ -101,6 +106,14 @@ impl Document {
             .iter()
             .find(|(i, _, _)| *i == id)
             .map(|(_, _, r)| *r)
+    }
+
+    /// The texts of layer `id`'s properties at its current revision, for reading on other
+    /// threads: one pass over the features the first time after a change, then the same copy
+    /// for every caller while one of them still holds it.
+    pub fn property_texts(&self, id: LayerId) -> Option<Arc<PropertyTexts>> {
+        let (_, layer, revision) = self.layers.iter().find(|(i, _, _)| *i == id)?;
+        Some(self.texts.get(id, *revision, &layer.features))
     }
 
     pub fn feature(&self, r: FeatureRef) -> Option<&Feature> {

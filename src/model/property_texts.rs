@@ -2,8 +2,13 @@
 //! thread can read them (a [`Feature`] is not shared between threads): for every unedited
 //! feature a span of the shared file text (12 bytes, the text itself is not copied), for the
 //! others their `properties` written as JSON.
+//!
+//! After a change, several threads read the same layer's texts (its styles and labels, its
+//! dates): [`SharedTexts`] hands each the one copy made for the layer's revision while any of
+//! them still holds it, so a change costs one pass over the features and one copy in memory.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 
 use serde_json::{Map, Value};
 
@@ -85,6 +90,47 @@ impl PropertyTexts {
             properties_in_text(text.get(start..start + len)?)
         });
         f(parsed.as_ref())
+    }
+}
+
+/// The [`PropertyTexts`] made for each layer at a revision, held weakly: they are handed out
+/// again while some thread still reads them, and freed when the last one is done (nothing is
+/// kept for a layer at rest). A clone starts empty.
+#[derive(Default)]
+pub(super) struct SharedTexts(Mutex<HashMap<super::LayerId, (u64, Weak<PropertyTexts>)>>);
+
+impl SharedTexts {
+    /// The texts of `features` (the layer `id` at `revision`): those made for that revision if
+    /// a thread still holds them, else made now.
+    pub(super) fn get(
+        &self,
+        id: super::LayerId,
+        revision: u64,
+        features: &[Feature],
+    ) -> Arc<PropertyTexts> {
+        let mut shared = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((r, weak)) = shared.get(&id)
+            && *r == revision
+            && let Some(texts) = weak.upgrade()
+        {
+            return texts;
+        }
+        let texts = Arc::new(PropertyTexts::of(features));
+        shared.retain(|_, (_, weak)| weak.strong_count() > 0);
+        shared.insert(id, (revision, Arc::downgrade(&texts)));
+        texts
+    }
+}
+
+impl Clone for SharedTexts {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl std::fmt::Debug for SharedTexts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SharedTexts")
     }
 }
 
@@ -191,6 +237,40 @@ mod tests {
             texts.texts.len(),
             2,
             "one shared file text plus the edited feature's"
+        );
+    }
+
+    #[test]
+    fn readers_of_one_layer_revision_share_one_copy_and_none_is_kept_once_they_are_done() {
+        let text = r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","geometry":null,"properties":{"name":"A"}},
+            {"type":"Feature","geometry":null,"properties":{"name":"B"}}]}"#;
+        let mut doc = crate::model::Document::new();
+        let id = doc.add_layer(crate::io::read_str(text, "t.geojson").expect("valid"));
+        // The styles' thread and the dates' thread after the same change: one copy.
+        let styles = doc.property_texts(id).expect("open");
+        let dates = doc.property_texts(id).expect("open");
+        assert!(Arc::ptr_eq(&styles, &dates), "made once, shared");
+        // Once both are done nothing is kept (a layer at rest holds no copy).
+        let weak = Arc::downgrade(&styles);
+        drop((styles, dates));
+        assert!(weak.upgrade().is_none(), "freed with its last reader");
+        // A property edit makes new ones, which read the edit.
+        let before = doc.property_texts(id).expect("open");
+        let second = crate::model::FeatureRef {
+            layer: id,
+            index: 1,
+        };
+        if let Some(f) = doc.feature_mut_same_geometry(second) {
+            f.set_property("name", Value::String("Edited".into()));
+        }
+        let after = doc.property_texts(id).expect("open");
+        assert!(!Arc::ptr_eq(&before, &after));
+        assert_eq!(after.label_of(1), "Edited");
+        assert_eq!(
+            before.label_of(1),
+            "B",
+            "a reader of the old revision keeps its own"
         );
     }
 }

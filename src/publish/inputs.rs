@@ -298,14 +298,7 @@ impl Scene {
         }
         times
             .iter()
-            .map(|(id, t)| {
-                let shown = t
-                    .whens
-                    .iter()
-                    .map(|w| w.is_some_and(|w| window.contains(&w)))
-                    .collect();
-                (*id, shown)
-            })
+            .map(|(id, t)| (*id, t.shown_in(window)))
             .collect()
     }
 

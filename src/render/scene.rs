@@ -18,7 +18,7 @@ use crate::render::density::Plan;
 use crate::render::features::{Fill, KeptDots, paint_highlights, paint_layers};
 use crate::render::frame_cache::{FrameCache, LabelTexts};
 use crate::render::labels::{paint_labels, place_data_labels, point_symbol_rects};
-use crate::render::layer_view::{LayerView, Revisions};
+use crate::render::layer_view::LayerView;
 use crate::render::legend::{layout_legend, legend_rect, legends, paint_legend};
 use crate::render::overlay::Overlay;
 use crate::render::scale_bar::ScaleBar;
@@ -97,9 +97,9 @@ pub fn paint_map(
     } = *scene;
     caches.next_frame(overlay.units);
     let mut working = false;
-    for (id, layer) in doc.layers() {
+    for (id, _) in doc.layers() {
         let Some(view) = views.get(&id) else { continue };
-        if view.sync_styles(layer, Revisions::of(doc, id)) {
+        if view.sync_styles(doc, id) {
             caches.forget_layer(id);
         }
         working |= view.is_working();

@@ -12,6 +12,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use super::date::{DateError, When, parse_when};
+use super::window::Window;
 use crate::model::{Feature, FeatureProperties};
 
 /// The property (or pair of properties) that dates a feature.
@@ -248,50 +249,199 @@ pub struct UnreadableFeature {
     pub reason: Unreadable,
 }
 
+/// How many features whose date cannot be read [`LayerTimes`] keeps with their label and
+/// reason (what the timeline panel lists); the others are counted, and
+/// [`LayerTimes::why_unreadable`] reads any one's reason again.
+pub const LISTED_UNREADABLE: usize = 100;
+
+/// The index in [`Dates::spans`] of a feature without a readable date.
+const UNDATED: u32 = u32::MAX;
+
+/// Every feature's date, compactly: each distinct span once, and for every feature the index
+/// of its span (4 bytes a feature, no allocation per feature). Layers have few distinct dates
+/// (days), so this is a little over 4 bytes a feature; at worst (every date a different
+/// instant) 20.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Dates {
+    /// The distinct spans, in order of first appearance.
+    spans: Vec<When>,
+    /// By feature: the index of its span in `spans`, or [`UNDATED`].
+    of_feature: Vec<u32>,
+    /// How many features have each span (by index in `spans`), so counting the features a
+    /// window shows goes through the distinct spans only.
+    counts: Vec<u32>,
+}
+
+impl Dates {
+    /// The dates of features in order (`None`: no readable date).
+    pub fn collect(whens: impl IntoIterator<Item = Option<When>>) -> Dates {
+        let mut out = Dates::default();
+        let mut index: HashMap<When, u32> = HashMap::new();
+        for when in whens {
+            let at = when.and_then(|w| {
+                let next = u32::try_from(out.spans.len())
+                    .ok()
+                    .filter(|&n| n < UNDATED)?;
+                let at = *index.entry(w).or_insert(next);
+                if at == next {
+                    out.spans.push(w);
+                    out.counts.push(0);
+                }
+                out.counts[at as usize] += 1;
+                Some(at)
+            });
+            out.of_feature.push(at.unwrap_or(UNDATED));
+        }
+        out.spans.shrink_to_fit();
+        out.counts.shrink_to_fit();
+        out.of_feature.shrink_to_fit();
+        out
+    }
+
+    /// How many features (dated or not).
+    pub fn len(&self) -> usize {
+        self.of_feature.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.of_feature.is_empty()
+    }
+
+    /// The date of feature `index`, if it has a readable one.
+    pub fn get(&self, index: usize) -> Option<When> {
+        let at = *self.of_feature.get(index)?;
+        self.spans.get(at as usize).copied()
+    }
+
+    /// Every readable date, one per dated feature, in feature order.
+    pub fn dated(&self) -> impl Iterator<Item = When> + '_ {
+        self.of_feature
+            .iter()
+            .filter_map(|&at| self.spans.get(at as usize).copied())
+    }
+
+    /// The span from the earliest to the latest readable date, if any (through the distinct
+    /// dates only).
+    pub fn extent(&self) -> Option<When> {
+        self.spans.iter().copied().reduce(When::union)
+    }
+
+    /// Which distinct spans `window` shows.
+    fn spans_in(&self, window: &Window) -> Vec<bool> {
+        self.spans.iter().map(|w| window.contains(w)).collect()
+    }
+
+    /// One flag per feature: whether `window` shows it (a feature without a readable date is
+    /// hidden).
+    pub fn shown_in(&self, window: &Window) -> Vec<bool> {
+        let spans = self.spans_in(window);
+        self.of_feature
+            .iter()
+            .map(|&at| spans.get(at as usize).copied().unwrap_or(false))
+            .collect()
+    }
+
+    /// How many features `window` shows (through the distinct dates only).
+    pub fn count_in(&self, window: &Window) -> usize {
+        self.spans
+            .iter()
+            .zip(&self.counts)
+            .filter(|(w, _)| window.contains(w))
+            .map(|(_, &n)| n as usize)
+            .sum()
+    }
+
+    /// The bytes it holds (for tests that check it stays compact).
+    #[cfg(test)]
+    pub(crate) fn held_bytes(&self) -> usize {
+        self.spans.capacity() * std::mem::size_of::<When>()
+            + (self.of_feature.capacity() + self.counts.capacity()) * 4
+    }
+}
+
 /// The dates of a layer's features by one field.
 #[derive(Debug, Clone)]
 pub struct LayerTimes {
     pub field: TimeField,
-    /// By feature index; `None` where the date cannot be read (listed in `unreadable`).
-    pub whens: Vec<Option<When>>,
-    pub unreadable: Vec<UnreadableFeature>,
+    /// By feature index; none where the date cannot be read.
+    pub dates: Dates,
+    /// How many features have no readable date.
+    unreadable: usize,
+    /// The first [`LISTED_UNREADABLE`] of them, with their label and why.
+    listed: Vec<UnreadableFeature>,
 }
 
 impl LayerTimes {
     /// Read `field` for every feature of `layer`.
     pub fn read(layer: &impl FeatureProperties, field: TimeField) -> LayerTimes {
-        let mut unreadable = Vec::new();
-        let whens = (0..layer.count())
-            .map(
-                |index| match layer.properties_of(index, |p| field.when_in(p)) {
-                    Ok(w) => Some(w),
-                    Err(reason) => {
-                        unreadable.push(UnreadableFeature {
+        let mut unreadable = 0;
+        let mut listed = Vec::new();
+        let dates = Dates::collect((0..layer.count()).map(|index| {
+            match layer.properties_of(index, |p| field.when_in(p)) {
+                Ok(w) => Some(w),
+                Err(reason) => {
+                    unreadable += 1;
+                    if listed.len() < LISTED_UNREADABLE {
+                        listed.push(UnreadableFeature {
                             index,
                             label: layer.label_of(index),
                             reason,
                         });
-                        None
                     }
-                },
-            )
-            .collect();
+                    None
+                }
+            }
+        }));
         LayerTimes {
             field,
-            whens,
+            dates,
             unreadable,
+            listed,
         }
     }
 
-    /// How many features have a readable date (every other one is in `unreadable`), without
-    /// going through the dates (the panel shows it every frame).
+    /// The date of feature `index`, if it has a readable one.
+    pub fn when(&self, index: usize) -> Option<When> {
+        self.dates.get(index)
+    }
+
+    /// How many features have a readable date (every other one is counted in
+    /// [`LayerTimes::unreadable_count`]), without going through the dates (the panel shows it
+    /// every frame).
     pub fn dated(&self) -> usize {
-        self.whens.len().saturating_sub(self.unreadable.len())
+        self.dates.len().saturating_sub(self.unreadable)
+    }
+
+    /// How many features have no readable date.
+    pub fn unreadable_count(&self) -> usize {
+        self.unreadable
+    }
+
+    /// The first [`LISTED_UNREADABLE`] features without a readable date, in index order,
+    /// with their label and why (all of them when there are no more).
+    pub fn unreadable(&self) -> &[UnreadableFeature] {
+        &self.listed
+    }
+
+    /// Why feature `index` of `layer` (the layer these dates were read from) has no readable
+    /// date, read again; `None` when it has one.
+    pub fn why_unreadable(
+        &self,
+        layer: &impl FeatureProperties,
+        index: usize,
+    ) -> Option<Unreadable> {
+        layer.properties_of(index, |p| self.field.when_in(p)).err()
     }
 
     /// The span from the earliest to the latest readable date, if any.
     pub fn extent(&self) -> Option<When> {
-        self.whens.iter().flatten().copied().reduce(When::union)
+        self.dates.extent()
+    }
+
+    /// One flag per feature: whether `window` shows it (a feature without a readable date is
+    /// hidden while a window is set).
+    pub fn shown_in(&self, window: &Window) -> Vec<bool> {
+        self.dates.shown_in(window)
     }
 }
 
@@ -342,7 +492,11 @@ mod tests {
             .join(","),
         );
         let times = LayerTimes::read(&l, TimeField::Single("date".into()));
-        let labels: Vec<&str> = times.unreadable.iter().map(|u| u.label.as_str()).collect();
+        let labels: Vec<&str> = times
+            .unreadable()
+            .iter()
+            .map(|u| u.label.as_str())
+            .collect();
         assert_eq!(labels, ["b", "#2"]);
         assert!(
             l.features.iter().all(|f| !f.holds_parsed_object()),
@@ -387,7 +541,7 @@ mod tests {
         );
         let times = LayerTimes::read(&l, TimeField::Single("raid_date".into()));
         assert_eq!(
-            times.unreadable.len(),
+            times.unreadable_count(),
             2,
             "the user sees the two it cannot read"
         );
@@ -412,10 +566,10 @@ mod tests {
         );
         assert!(c.len() >= 2, "the parts are offered too: {c:?}");
         let times = LayerTimes::read(&l, c[0].field.clone());
-        let w = times.whens[0].expect("dated");
+        let w = times.when(0).expect("dated");
         assert_eq!(w.first_day().to_string(), "2025-07-14");
         assert_eq!(w.last_day().to_string(), "2025-07-16");
-        let open = times.whens[1].expect("an end of null means the start's day");
+        let open = times.when(1).expect("an end of null means the start's day");
         assert_eq!(open.first_day(), open.last_day());
     }
 
@@ -432,9 +586,9 @@ mod tests {
             .join(","),
         );
         let times = LayerTimes::read(&l, TimeField::Single("date".into()));
-        assert_eq!(times.whens.iter().filter(|w| w.is_some()).count(), 1);
+        assert_eq!(times.dates.dated().count(), 1);
         let listed: Vec<(usize, String, String)> = times
-            .unreadable
+            .unreadable()
             .iter()
             .map(|u| (u.index, u.label.clone(), u.reason.to_string()))
             .collect();
@@ -454,6 +608,65 @@ mod tests {
                 (3, "none".into(), "no \"date\" property".into()),
                 (4, "#4".into(), "\"date\" is null".into()),
             ]
+        );
+        assert_eq!(times.unreadable_count(), 4);
+        for u in times.unreadable() {
+            assert_eq!(times.why_unreadable(&l, u.index).as_ref(), Some(&u.reason));
+        }
+        assert_eq!(times.why_unreadable(&l, 0), None, "dated");
+    }
+
+    #[test]
+    fn dates_take_four_bytes_a_feature_and_only_the_first_unreadable_are_listed() {
+        // 20,000 features: 19,000 dated on 100 distinct days, 1,000 without a date.
+        let features: Vec<String> = (0..20_000)
+            .map(|i| {
+                if i % 20 == 7 {
+                    f(&format!(r#"{{"name":"road {i}"}}"#))
+                } else {
+                    let day = 1 + i % 28;
+                    let month = 1 + (i / 28) % 4;
+                    f(&format!(
+                        r#"{{"name":"b{i}","date":"2025-{month:02}-{day:02}"}}"#
+                    ))
+                }
+            })
+            .collect();
+        let l = layer(&features.join(","));
+        let times = LayerTimes::read(&l, TimeField::Single("date".into()));
+        assert_eq!(times.dated(), 19_000);
+        assert_eq!(times.unreadable_count(), 1_000);
+        // Kept for the panel: the first few, each with its label; the rest only counted.
+        assert_eq!(times.unreadable().len(), LISTED_UNREADABLE);
+        assert_eq!(times.unreadable()[1].index, 27);
+        assert_eq!(times.unreadable()[1].label, "road 27");
+        // One u32 a feature plus each distinct day once: an Option<When> (24 bytes) or any
+        // allocation per feature would be five times this.
+        let per_feature = times.dates.held_bytes() as f64 / 20_000.0;
+        assert!(per_feature < 5.0, "{per_feature} bytes a feature");
+        // The same answers as reading every feature's date one by one.
+        let field = TimeField::Single("date".into());
+        let window = crate::timeline::Window::days(
+            crate::timeline::Day::from_ymd(2025, 2, 10).expect("day"),
+            crate::timeline::Day::from_ymd(2025, 3, 3).expect("day"),
+        );
+        let one_by_one: Vec<Option<When>> = l.features.iter().map(|f| field.when(f).ok()).collect();
+        let shown = times.shown_in(&window);
+        for (i, w) in one_by_one.iter().enumerate() {
+            assert_eq!(times.when(i), *w, "feature {i}");
+            assert_eq!(
+                shown[i],
+                w.is_some_and(|w| window.contains(&w)),
+                "feature {i}"
+            );
+        }
+        assert_eq!(
+            times.dates.count_in(&window),
+            shown.iter().filter(|s| **s).count()
+        );
+        assert_eq!(
+            times.extent(),
+            one_by_one.iter().flatten().copied().reduce(When::union)
         );
     }
 

@@ -283,11 +283,11 @@ fn raid_rows(raids: &Layer, times: Option<&LayerTimes>, window: Window) -> Vec<R
         .filter(|(i, _)| {
             window.is_unbounded()
                 || times
-                    .and_then(|t| t.whens.get(*i).copied().flatten())
+                    .and_then(|t| t.when(*i))
                     .is_some_and(|w| window.contains(&w))
         })
         .map(|(i, feature)| {
-            let when = times.and_then(|t| t.whens.get(i).copied().flatten());
+            let when = times.and_then(|t| t.when(i));
             let date = times
                 .and_then(|t| t.field.text(feature))
                 .unwrap_or_else(|| "undated".to_owned());

@@ -203,7 +203,7 @@ fn layer_data(
             let geometry = feature.with_geometry(|g| g.map(geojson::Geometry::from))?;
             let fs = style.feature_style(feature);
             let when = times
-                .and_then(|t| t.whens.get(i).copied().flatten())
+                .and_then(|t| t.when(i))
                 .map(|w| json!([w.first_day().0, w.last_day().0]));
             let label = if measurements {
                 measure::measurement_label(feature, Units::Metric)

@@ -24,7 +24,7 @@ use crate::render::basemap::BasemapStyle;
 use crate::render::basemap::stack::StackPlan;
 use crate::render::compare::{blend_label, divider_x, paint_divider, paint_tag, sides};
 use crate::render::image::raster::{Canvas, Textures};
-use crate::render::layer_view::{LayerView, Revisions};
+use crate::render::layer_view::LayerView;
 use crate::render::overlay::Overlay;
 use crate::render::pinned::{PinnedImage, paint_pinned};
 use crate::render::scene::{DrawCaches, MapScene, fit, paint_map};
@@ -197,9 +197,9 @@ pub fn render_map(
             false,
             &mut tile_textures,
         );
-        for (id, layer) in scene.doc.layers() {
+        for (id, _) in scene.doc.layers() {
             if let Some(view) = scene.views.get(&id) {
-                view.resolve_now(layer, Revisions::of(scene.doc, id));
+                view.resolve_now(scene.doc, id);
             }
         }
         // Labels keep clear of the title, the caption and the north arrow painted over the map.

@@ -11,7 +11,7 @@ use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use egui::Color32;
 
-use crate::model::{Density, Document, Layer, LayerId, PropertyTexts, SpatialIndex};
+use crate::model::{Density, Document, Layer, LayerId, SpatialIndex};
 use crate::style::{FeatureStyle, GeometryKinds, LayerStyle, Legend, Resolved, Rgba};
 use crate::timeline::LayerDates;
 
@@ -232,17 +232,22 @@ impl LayerView {
         self.resolved.borrow().pending.is_some() || self.filtered.borrow().pending.is_some()
     }
 
-    /// Bring the features' styles, labels and legend up to the layer at `revisions` in the
-    /// current style (once a frame, before drawing): at once for a small layer or a view not
-    /// working in background, else on another thread. Returns whether they changed.
-    pub fn sync_styles(&self, layer: &Layer, revisions: Revisions) -> bool {
+    /// Bring the features' styles, labels and legend up to layer `id` of `doc` (this view's
+    /// layer) in the current style (once a frame, before drawing): at once for a small layer
+    /// or a view not working in background, else on another thread. Returns whether they
+    /// changed.
+    pub fn sync_styles(&self, doc: &Document, id: LayerId) -> bool {
+        let Some(layer) = doc.layer(id) else {
+            return false;
+        };
         let background = self.background && layer.features.len() >= BACKGROUND_FROM;
-        self.resolve(layer, revisions, background)
+        self.resolve(doc, id, layer, background)
     }
 
     /// The same, at once whatever the layer's size (an image is about to be drawn).
-    pub fn resolve_now(&self, layer: &Layer, revisions: Revisions) {
-        self.resolve(layer, revisions, false);
+    pub fn resolve_now(&self, doc: &Document, id: LayerId) {
+        let Some(layer) = doc.layer(id) else { return };
+        self.resolve(doc, id, layer, false);
         let _ = self.density(layer, false);
     }
 
@@ -259,19 +264,21 @@ impl LayerView {
         }
     }
 
-    fn resolve(&self, layer: &Layer, revisions: Revisions, background: bool) -> bool {
+    fn resolve(&self, doc: &Document, id: LayerId, layer: &Layer, background: bool) -> bool {
+        let revisions = Revisions::of(doc, id);
         self.synced_geometry.set(Some(revisions.geometry));
         let style = &self.style;
         let key = (revisions, self.style_revision);
         let name = layer.name.clone();
         let swatch = || self.kinds(layer, revisions.geometry).swatch(style);
+        // The texts the timeline's dates are read from after the same change, shared.
+        let texts = || doc.property_texts(id).unwrap_or_default();
         self.resolved.borrow_mut().update(
             key,
             background,
-            || Resolved::compute(style, &PropertyTexts::of(&layer.features), &name, swatch()),
+            || Resolved::compute(style, &texts(), &name, swatch()),
             || {
-                let (style, texts, swatch) =
-                    (style.clone(), PropertyTexts::of(&layer.features), swatch());
+                let (style, texts, swatch) = (style.clone(), texts(), swatch());
                 let name = name.clone();
                 Box::new(move || Resolved::compute(&style, &texts, &name, swatch))
             },
@@ -502,9 +509,7 @@ mod tests {
         let (mut doc, id) = sites(10);
         let layer = |doc: &Document| doc.layer(id).expect("open").clone();
         let mut view = LayerView::new(&layer(&doc), 0);
-        let sync = |view: &LayerView, doc: &Document| {
-            view.sync_styles(doc.layer(id).expect("open"), Revisions::of(doc, id))
-        };
+        let sync = |view: &LayerView, doc: &Document| view.sync_styles(doc, id);
         assert!(sync(&view, &doc), "the first frame resolves");
         assert!(!sync(&view, &doc), "a frame with nothing changed does not");
         // The same style set again, and a change outside the layer, change nothing.
@@ -538,7 +543,7 @@ mod tests {
         let mut view = LayerView::new(doc.layer(id).expect("open"), 0);
         by_kind(&mut view);
         view.work_in_background();
-        view.resolve_now(doc.layer(id).expect("open"), Revisions::of(&doc, id));
+        view.resolve_now(&doc, id);
         let red = Rgba([200, 0, 0, 255]);
         let layer = doc.layer(id).expect("open");
         assert_eq!(view.feature_style(layer, 0).color, red);
@@ -550,7 +555,7 @@ mod tests {
         let layer = doc.layer(id).expect("open");
         // A big layer's styles are worked out on another thread; meanwhile the features drawn
         // get their own, not those of the feature that was at their index.
-        assert!(!view.sync_styles(layer, Revisions::of(&doc, id)));
+        assert!(!view.sync_styles(&doc, id));
         assert!(view.is_working());
         assert_eq!(
             view.feature_style(layer, 0),

@@ -15,7 +15,7 @@ use egui::{Color32, RichText};
 use egui_plot::{Bar, BarChart, Plot, Span};
 
 use crate::measure::group_thousands;
-use crate::model::{Document, FeatureProperties, LayerId, PropertyTexts};
+use crate::model::{Document, FeatureProperties, LayerId};
 use crate::render::layer_view::{BACKGROUND_FROM, LayerView};
 use crate::timeline::{
     Bin, Candidate, Day, LayerDates, LayerTimes, TimeField, Window, candidates, histogram,
@@ -226,12 +226,13 @@ impl TimelinePanel {
                         Err(TryRecvError::Disconnected) => read_dates(layer, keep),
                     },
                     _ => {
-                        let texts = PropertyTexts::of(&layer.features);
+                        // The texts the styles are worked out from after the same change, shared.
+                        let texts = doc.property_texts(id).unwrap_or_default();
                         let field = keep.clone();
                         let (tx, rx) = channel();
                         let started = std::thread::Builder::new().name("read-dates".into()).spawn(
                             move || {
-                                let _ = tx.send(read_dates(&texts, field));
+                                let _ = tx.send(read_dates(texts.as_ref(), field));
                             },
                         );
                         if started.is_ok() {
@@ -278,14 +279,7 @@ impl TimelinePanel {
         if self.window.is_unbounded() {
             return None;
         }
-        let times = self.times(id)?;
-        Some(
-            times
-                .whens
-                .iter()
-                .map(|w| w.is_some_and(|w| self.window.contains(&w)))
-                .collect(),
-        )
+        Some(self.times(id)?.shown_in(&self.window))
     }
 
     /// First and last day with an event on any layer (worked out once per reading of dates).
@@ -428,20 +422,16 @@ impl TimelinePanel {
     }
 
     /// How many features of each layer on the timeline the window shows, of how many (goes
-    /// through every date: once per change of the window or the dates, not every frame).
+    /// through each layer's distinct dates: once per change of the window or the dates).
     fn shown_counts(&self, doc: &Document) -> Vec<ShownCount> {
         doc.layers()
             .filter_map(|(id, _)| {
                 let times = self.times(id)?;
-                let total = times.whens.len();
+                let total = times.dates.len();
                 let shown = if self.window.is_unbounded() {
                     total
                 } else {
-                    times
-                        .whens
-                        .iter()
-                        .filter(|w| w.is_some_and(|w| self.window.contains(&w)))
-                        .count()
+                    times.dates.count_in(&self.window)
                 };
                 Some((id, shown, total))
             })
@@ -602,7 +592,7 @@ impl TimelinePanel {
                 .layers
                 .values()
                 .filter_map(|t| t.times.as_ref())
-                .flat_map(|t| t.whens.iter().flatten().copied());
+                .flat_map(|t| t.dates.dated());
             let months = histogram(whens, Bin::Month, 10_000);
             self.months_memo = Some((self.dates_read, months));
         }
@@ -677,8 +667,9 @@ impl TimelinePanel {
                     .on_hover_text("The property that dates this layer's features");
                 let Some(times) = &t.times else { return };
                 ui.label(format!("{} dated", group_thousands(times.dated() as f64)));
-                let bad = &times.unreadable;
-                if bad.is_empty() {
+                let bad = times.unreadable();
+                let count = times.unreadable_count();
+                if count == 0 {
                     ui.label(RichText::new("every date read").weak());
                 } else {
                     let hidden = if self.window.is_unbounded() {
@@ -689,7 +680,7 @@ impl TimelinePanel {
                     egui::CollapsingHeader::new(
                         RichText::new(format!(
                             "{} without a readable date{hidden}",
-                            group_thousands(bad.len() as f64)
+                            group_thousands(count as f64)
                         ))
                         .color(Color32::from_rgb(170, 90, 0)),
                     )
@@ -700,6 +691,15 @@ impl TimelinePanel {
                             .show(ui, |ui| {
                                 for u in bad {
                                     ui.label(format!("{} (#{}): {}", u.label, u.index, u.reason));
+                                }
+                                if count > bad.len() {
+                                    ui.label(
+                                        RichText::new(format!(
+                                            "… and {} more, not listed",
+                                            group_thousands((count - bad.len()) as f64)
+                                        ))
+                                        .weak(),
+                                    );
                                 }
                             });
                     });
@@ -934,7 +934,7 @@ fn count_bars(
         .iter()
         .map(|b| crate::timeline::BinCount { count: 0, ..*b })
         .collect();
-    for w in times.into_iter().flat_map(|t| t.whens.iter().flatten()) {
+    for w in times.into_iter().flat_map(|t| t.dates.dated()) {
         let start = bin.start_of(w.first_day());
         if let Ok(i) = counts.binary_search_by_key(&start, |b| b.first) {
             counts[i].count += 1;
