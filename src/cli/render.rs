@@ -237,7 +237,7 @@ fn apply_time_window(
             continue;
         };
         let times = crate::timeline::LayerTimes::read(layer, field.field);
-        view.set_time_filter(Some(times.shown_in(window)));
+        view.set_time_filter(Some(times.filter(window)));
     }
 }
 

@@ -36,7 +36,11 @@ impl Density {
     /// Count the features of `layer` that have a geometry and that `shown` lets through (all
     /// when `None`; by index otherwise, missing entries shown).
     pub fn build(layer: &Layer, shown: Option<&[bool]>) -> Self {
-        Self::of_cells(&Self::cells(layer), shown)
+        let flags = shown.map(|s| move |i: usize| s.get(i).copied().unwrap_or(true));
+        Self::of_cells(
+            &Self::cells(layer),
+            flags.as_ref().map(|f| f as &dyn Fn(usize) -> bool),
+        )
     }
 
     /// The finest cell of each feature of `layer`, by index ([`NO_CELL`] without a geometry):
@@ -60,14 +64,12 @@ impl Density {
     }
 
     /// Count the `cells` (of [`Density::cells`]) that `shown` lets through (all when `None`;
-    /// by index otherwise, missing entries shown).
-    pub fn of_cells(cells: &[u32], shown: Option<&[bool]>) -> Self {
+    /// else those whose index it says yes to).
+    pub fn of_cells(cells: &[u32], shown: Option<&dyn Fn(usize) -> bool>) -> Self {
         let mut keys: Vec<u32> = cells
             .iter()
             .enumerate()
-            .filter(|&(i, &c)| {
-                c != NO_CELL && shown.is_none_or(|s| s.get(i).copied().unwrap_or(true))
-            })
+            .filter(|&(i, &c)| c != NO_CELL && shown.is_none_or(|s| s(i)))
             .map(|(_, &c)| c)
             .collect();
         let total = keys.len() as u64;

@@ -113,7 +113,7 @@ impl Document {
     /// for every caller while one of them still holds it.
     pub fn property_texts(&self, id: LayerId) -> Option<Arc<PropertyTexts>> {
         let (_, layer, revision) = self.layers.iter().find(|(i, _, _)| *i == id)?;
-        Some(self.texts.get(id, *revision, &layer.features))
+        Some(self.texts.get(*revision, &layer.features))
     }
 
     pub fn feature(&self, r: FeatureRef) -> Option<&Feature> {

@@ -93,31 +93,24 @@ impl PropertyTexts {
     }
 }
 
-/// The [`PropertyTexts`] made for each layer at a revision, held weakly: they are handed out
+/// The [`PropertyTexts`] made for layers, by the layer revision they were made at (a
+/// document's revisions are never shared by two layers), held weakly: they are handed out
 /// again while some thread still reads them, and freed when the last one is done (nothing is
 /// kept for a layer at rest). A clone starts empty.
 #[derive(Default)]
-pub(super) struct SharedTexts(Mutex<HashMap<super::LayerId, (u64, Weak<PropertyTexts>)>>);
+pub(super) struct SharedTexts(Mutex<HashMap<u64, Weak<PropertyTexts>>>);
 
 impl SharedTexts {
-    /// The texts of `features` (the layer `id` at `revision`): those made for that revision if
-    /// a thread still holds them, else made now.
-    pub(super) fn get(
-        &self,
-        id: super::LayerId,
-        revision: u64,
-        features: &[Feature],
-    ) -> Arc<PropertyTexts> {
+    /// The texts of `features`, a layer at `revision`: those made for that revision if a
+    /// thread still holds them, else made now.
+    pub(super) fn get(&self, revision: u64, features: &[Feature]) -> Arc<PropertyTexts> {
         let mut shared = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some((r, weak)) = shared.get(&id)
-            && *r == revision
-            && let Some(texts) = weak.upgrade()
-        {
+        if let Some(texts) = shared.get(&revision).and_then(Weak::upgrade) {
             return texts;
         }
         let texts = Arc::new(PropertyTexts::of(features));
-        shared.retain(|_, (_, weak)| weak.strong_count() > 0);
-        shared.insert(id, (revision, Arc::downgrade(&texts)));
+        shared.retain(|_, weak| weak.strong_count() > 0);
+        shared.insert(revision, Arc::downgrade(&texts));
         texts
     }
 }

@@ -65,7 +65,7 @@ impl<'a> Drawer<'a> {
     pub fn draw(
         &mut self,
         picture: &Picture,
-        filters: &HashMap<LayerId, Vec<bool>>,
+        filters: &HashMap<LayerId, crate::timeline::Filter>,
     ) -> Result<image::RgbaImage, ImageError> {
         for (id, view) in &mut self.views {
             view.set_time_filter(filters.get(id).cloned());

@@ -292,13 +292,13 @@ impl Scene {
     pub fn filters(
         times: &HashMap<LayerId, LayerTimes>,
         window: &Window,
-    ) -> HashMap<LayerId, Vec<bool>> {
+    ) -> HashMap<LayerId, timeline::Filter> {
         if window.is_unbounded() {
             return HashMap::new();
         }
         times
             .iter()
-            .map(|(id, t)| (*id, t.shown_in(window)))
+            .map(|(id, t)| (*id, t.filter(window)))
             .collect()
     }
 

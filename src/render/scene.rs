@@ -504,7 +504,7 @@ mod tests {
         }
         assert_eq!(two_frames(&doc, &views, district).0, 1, "a property edit");
         let view = views.get_mut(&id).expect("view");
-        view.set_time_filter(Some((0..2_000).map(|i| i % 3 != 0).collect()));
+        view.set_time_filter(Some((0..2_000).map(|i| i % 3 != 0).collect::<Vec<_>>()));
         assert_eq!(two_frames(&doc, &views, district).0, 1, "a time window");
         assert_eq!(two_frames(&doc, &views, district).0, 0);
     }

@@ -8,10 +8,12 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
 use super::date::{DateError, When, parse_when};
+use super::dates::{Dates, Filter};
 use super::window::Window;
 use crate::model::{Feature, FeatureProperties};
 
@@ -254,117 +256,12 @@ pub struct UnreadableFeature {
 /// [`LayerTimes::why_unreadable`] reads any one's reason again.
 pub const LISTED_UNREADABLE: usize = 100;
 
-/// The index in [`Dates::spans`] of a feature without a readable date.
-const UNDATED: u32 = u32::MAX;
-
-/// Every feature's date, compactly: each distinct span once, and for every feature the index
-/// of its span (4 bytes a feature, no allocation per feature). Layers have few distinct dates
-/// (days), so this is a little over 4 bytes a feature; at worst (every date a different
-/// instant) 20.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Dates {
-    /// The distinct spans, in order of first appearance.
-    spans: Vec<When>,
-    /// By feature: the index of its span in `spans`, or [`UNDATED`].
-    of_feature: Vec<u32>,
-    /// How many features have each span (by index in `spans`), so counting the features a
-    /// window shows goes through the distinct spans only.
-    counts: Vec<u32>,
-}
-
-impl Dates {
-    /// The dates of features in order (`None`: no readable date).
-    pub fn collect(whens: impl IntoIterator<Item = Option<When>>) -> Dates {
-        let mut out = Dates::default();
-        let mut index: HashMap<When, u32> = HashMap::new();
-        for when in whens {
-            let at = when.and_then(|w| {
-                let next = u32::try_from(out.spans.len())
-                    .ok()
-                    .filter(|&n| n < UNDATED)?;
-                let at = *index.entry(w).or_insert(next);
-                if at == next {
-                    out.spans.push(w);
-                    out.counts.push(0);
-                }
-                out.counts[at as usize] += 1;
-                Some(at)
-            });
-            out.of_feature.push(at.unwrap_or(UNDATED));
-        }
-        out.spans.shrink_to_fit();
-        out.counts.shrink_to_fit();
-        out.of_feature.shrink_to_fit();
-        out
-    }
-
-    /// How many features (dated or not).
-    pub fn len(&self) -> usize {
-        self.of_feature.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.of_feature.is_empty()
-    }
-
-    /// The date of feature `index`, if it has a readable one.
-    pub fn get(&self, index: usize) -> Option<When> {
-        let at = *self.of_feature.get(index)?;
-        self.spans.get(at as usize).copied()
-    }
-
-    /// Every readable date, one per dated feature, in feature order.
-    pub fn dated(&self) -> impl Iterator<Item = When> + '_ {
-        self.of_feature
-            .iter()
-            .filter_map(|&at| self.spans.get(at as usize).copied())
-    }
-
-    /// The span from the earliest to the latest readable date, if any (through the distinct
-    /// dates only).
-    pub fn extent(&self) -> Option<When> {
-        self.spans.iter().copied().reduce(When::union)
-    }
-
-    /// Which distinct spans `window` shows.
-    fn spans_in(&self, window: &Window) -> Vec<bool> {
-        self.spans.iter().map(|w| window.contains(w)).collect()
-    }
-
-    /// One flag per feature: whether `window` shows it (a feature without a readable date is
-    /// hidden).
-    pub fn shown_in(&self, window: &Window) -> Vec<bool> {
-        let spans = self.spans_in(window);
-        self.of_feature
-            .iter()
-            .map(|&at| spans.get(at as usize).copied().unwrap_or(false))
-            .collect()
-    }
-
-    /// How many features `window` shows (through the distinct dates only).
-    pub fn count_in(&self, window: &Window) -> usize {
-        self.spans
-            .iter()
-            .zip(&self.counts)
-            .filter(|(w, _)| window.contains(w))
-            .map(|(_, &n)| n as usize)
-            .sum()
-    }
-
-    /// The bytes it holds (for tests that check it stays compact).
-    #[cfg(test)]
-    pub(crate) fn held_bytes(&self) -> usize {
-        self.spans.capacity() * std::mem::size_of::<When>()
-            + (self.of_feature.capacity() + self.counts.capacity()) * 4
-    }
-}
-
 /// The dates of a layer's features by one field.
 #[derive(Debug, Clone)]
 pub struct LayerTimes {
     pub field: TimeField,
-    /// By feature index; none where the date cannot be read.
-    pub dates: Dates,
+    /// By feature index; none where the date cannot be read (shared with the map's filters).
+    pub dates: Arc<Dates>,
     /// How many features have no readable date.
     unreadable: usize,
     /// The first [`LISTED_UNREADABLE`] of them, with their label and why.
@@ -376,7 +273,7 @@ impl LayerTimes {
     pub fn read(layer: &impl FeatureProperties, field: TimeField) -> LayerTimes {
         let mut unreadable = 0;
         let mut listed = Vec::new();
-        let dates = Dates::collect((0..layer.count()).map(|index| {
+        let dates = Arc::new(Dates::collect((0..layer.count()).map(|index| {
             match layer.properties_of(index, |p| field.when_in(p)) {
                 Ok(w) => Some(w),
                 Err(reason) => {
@@ -391,7 +288,7 @@ impl LayerTimes {
                     None
                 }
             }
-        }));
+        })));
         LayerTimes {
             field,
             dates,
@@ -438,10 +335,10 @@ impl LayerTimes {
         self.dates.extent()
     }
 
-    /// One flag per feature: whether `window` shows it (a feature without a readable date is
-    /// hidden while a window is set).
-    pub fn shown_in(&self, window: &Window) -> Vec<bool> {
-        self.dates.shown_in(window)
+    /// Which features `window` shows (a feature without a readable date is hidden while a
+    /// window is set), made through the distinct dates only.
+    pub fn filter(&self, window: &Window) -> Filter {
+        Filter::window(&self.dates, window)
     }
 }
 
@@ -651,19 +548,15 @@ mod tests {
             crate::timeline::Day::from_ymd(2025, 3, 3).expect("day"),
         );
         let one_by_one: Vec<Option<When>> = l.features.iter().map(|f| field.when(f).ok()).collect();
-        let shown = times.shown_in(&window);
+        let shown = times.filter(&window);
+        let mut count = 0;
         for (i, w) in one_by_one.iter().enumerate() {
             assert_eq!(times.when(i), *w, "feature {i}");
-            assert_eq!(
-                shown[i],
-                w.is_some_and(|w| window.contains(&w)),
-                "feature {i}"
-            );
+            let expected = w.is_some_and(|w| window.contains(&w));
+            assert_eq!(shown.shows(i), expected, "feature {i}");
+            count += usize::from(expected);
         }
-        assert_eq!(
-            times.dates.count_in(&window),
-            shown.iter().filter(|s| **s).count()
-        );
+        assert_eq!(shown.count(), count);
         assert_eq!(
             times.extent(),
             one_by_one.iter().flatten().copied().reduce(When::union)

@@ -13,12 +13,14 @@
 //! - A layer's dates take about 4 bytes a feature ([`Dates`]: each distinct span once).
 
 mod date;
+mod dates;
 mod field;
 mod window;
 
 pub use date::{DateError, Day, SECONDS_PER_DAY, When, parse_when};
+pub use dates::{Dates, Filter};
 pub use field::{
-    Candidate, Dates, LISTED_UNREADABLE, LayerDates, LayerTimes, TimeField, Unreadable,
-    UnreadableFeature, candidates,
+    Candidate, LISTED_UNREADABLE, LayerDates, LayerTimes, TimeField, Unreadable, UnreadableFeature,
+    candidates,
 };
 pub use window::{Bin, BinCount, Window, histogram};

@@ -29,7 +29,7 @@ pub fn filter_lines(
             continue;
         }
         if let Some(shown) = &view.time_filter {
-            let n = shown.iter().filter(|s| **s).count();
+            let n = shown.count();
             lines.push(format!(
                 "{} shown: {}, {n} of {}",
                 super::layer_title(layer),

@@ -13,7 +13,7 @@ use egui::Color32;
 
 use crate::model::{Density, Document, Layer, LayerId, SpatialIndex};
 use crate::style::{FeatureStyle, GeometryKinds, LayerStyle, Legend, Resolved, Rgba};
-use crate::timeline::LayerDates;
+use crate::timeline::{Filter, LayerDates};
 
 /// An egui colour from a style colour (straight alpha).
 pub fn color32(color: Rgba) -> Color32 {
@@ -39,7 +39,7 @@ pub struct LayerView {
     indexed_revision: Option<u64>,
     /// Which features the timeline's window lets the map draw and pick, by index; `None`
     /// shows all (no window, or the layer has no dates). Set with [`LayerView::set_time_filter`].
-    pub time_filter: Option<Arc<Vec<bool>>>,
+    pub time_filter: Option<Arc<Filter>>,
     /// Each feature's finest density cell, for counting the features a window shows.
     cells: Arc<Vec<u32>>,
     /// Feature counts per cell, for drawing a big layer at low zoom (every feature).
@@ -362,8 +362,8 @@ impl LayerView {
     }
 
     /// Show only the features `filter` lets through (by index), or all.
-    pub fn set_time_filter(&mut self, filter: Option<Vec<bool>>) {
-        self.time_filter = filter.map(Arc::new);
+    pub fn set_time_filter(&mut self, filter: Option<impl Into<Filter>>) {
+        self.time_filter = filter.map(|f| Arc::new(f.into()));
         self.filter_generation += 1;
     }
 
@@ -393,11 +393,11 @@ impl LayerView {
                 } else {
                     cells.as_ref()
                 };
-                Arc::new(Density::of_cells(cells, Some(f)))
+                Arc::new(Density::of_cells(cells, Some(&|i| f.shows(i))))
             },
             || {
                 let (cells, f) = (Arc::clone(cells), Arc::clone(f));
-                Box::new(move || Arc::new(Density::of_cells(&cells, Some(&f))))
+                Box::new(move || Arc::new(Density::of_cells(&cells, Some(&|i| f.shows(i)))))
             },
         );
         match filtered.value() {
@@ -420,9 +420,7 @@ impl LayerView {
 
     /// Whether the timeline lets the map show feature `index`.
     pub fn shows(&self, index: usize) -> bool {
-        self.time_filter
-            .as_ref()
-            .is_none_or(|f| f.get(index).copied().unwrap_or(true))
+        self.time_filter.as_ref().is_none_or(|f| f.shows(index))
     }
 
     /// The index was built from the layer at `revision` (a view made for a layer just added).

@@ -26,6 +26,7 @@ use crate::model::{Document, Feature, FeatureRef, Layer, LayerId};
 use crate::render::layer_view::{LayerView, Prepared};
 use crate::render::overlay::MapDrawing;
 use crate::render::overlay::Overlay;
+use crate::timeline::Filter;
 use crate::ui::app::file_dialog::{Answer, FileDialogs};
 use crate::ui::app::layout::{FOLDED_WIDTH, Layout};
 use crate::ui::app::loading::{Finished, Loading};
@@ -894,16 +895,12 @@ impl RaidmapApp {
 
     /// Let the map's views show only the selected features (layers without one hidden) and
     /// return what they showed before, for [`RaidmapApp::restore_views`].
-    fn show_only_selected(&mut self) -> Vec<(LayerId, bool, Option<Vec<bool>>)> {
+    fn show_only_selected(&mut self) -> Vec<(LayerId, bool, Option<Filter>)> {
         let selected = self.editing.selected(self.selection);
         let masks = crate::publish::inputs::selection_masks(&self.doc, &selected);
         let mut kept = Vec::new();
         for (id, view) in &mut self.views {
-            kept.push((
-                *id,
-                view.visible,
-                view.time_filter.as_ref().map(|f| f.to_vec()),
-            ));
+            kept.push((*id, view.visible, view.time_filter.as_deref().cloned()));
             match masks.get(id) {
                 Some(mask) => {
                     let shown = mask
@@ -911,7 +908,7 @@ impl RaidmapApp {
                         .enumerate()
                         .map(|(i, selected)| *selected && view.shows(i))
                         .collect();
-                    view.set_time_filter(Some(shown));
+                    view.set_time_filter(Some(Filter::Flags(shown)));
                 }
                 None => view.visible = false,
             }
@@ -919,7 +916,7 @@ impl RaidmapApp {
         kept
     }
 
-    fn restore_views(&mut self, kept: Vec<(LayerId, bool, Option<Vec<bool>>)>) {
+    fn restore_views(&mut self, kept: Vec<(LayerId, bool, Option<Filter>)>) {
         for (id, visible, filter) in kept {
             if let Some(view) = self.views.get_mut(&id) {
                 view.visible = visible;

@@ -18,7 +18,7 @@ use crate::measure::group_thousands;
 use crate::model::{Document, FeatureProperties, LayerId};
 use crate::render::layer_view::{BACKGROUND_FROM, LayerView};
 use crate::timeline::{
-    Bin, Candidate, Day, LayerDates, LayerTimes, TimeField, Window, candidates, histogram,
+    Bin, Candidate, Day, Filter, LayerDates, LayerTimes, TimeField, Window, candidates, histogram,
 };
 use crate::ui::command::Command;
 
@@ -275,11 +275,11 @@ impl TimelinePanel {
     /// Which features of a layer the map shows: `None` for all (no window, or the layer has no
     /// dates); else one flag per feature. A feature whose date cannot be read is hidden while a
     /// window is set (it is listed in the panel).
-    pub fn shown(&self, id: LayerId) -> Option<Vec<bool>> {
+    pub fn shown(&self, id: LayerId) -> Option<Filter> {
         if self.window.is_unbounded() {
             return None;
         }
-        Some(self.times(id)?.shown_in(&self.window))
+        Some(self.times(id)?.filter(&self.window))
     }
 
     /// First and last day with an event on any layer (worked out once per reading of dates).
@@ -431,7 +431,7 @@ impl TimelinePanel {
                 let shown = if self.window.is_unbounded() {
                     total
                 } else {
-                    times.dates.count_in(&self.window)
+                    times.filter(&self.window).count()
                 };
                 Some((id, shown, total))
             })
