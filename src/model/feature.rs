@@ -3,8 +3,8 @@
 //!
 //! A layer of a million features must stay small, so a feature read from a file holds only:
 //! a span of the file's text (one shared `Arc<String>` for the whole file), its geometry (a
-//! point inline; a line or polygon (single or multi) only as its bounding box, its coordinates read
-//! again from the text when asked for; anything else boxed with its bounding box), and a
+//! point inline; a line or polygon (single or multi) only as its bounding box (inline, in `f32`
+//! rounded outward), its coordinates read again from the text when asked for; anything else boxed with its bounding box), and a
 //! lazily filled cell for the JSON object. The object is parsed from the text the first time [`Feature::object`] (or
 //! `properties`, `property`, `name`, ...) is called and kept from then on; bulk scans that only
 //! need the property keys or the geometry type ([`Feature::property_keys`],
@@ -22,6 +22,7 @@ use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use crate::model::outer_box::OuterBox;
 use crate::model::{geometry_text, precision};
 
 /// A GeoJSON Feature.
@@ -122,20 +123,20 @@ enum Shape {
     None,
     Point(Coord<f64>),
     /// A line or polygon (single or multi) of a feature read from text: only its bounding box
-    /// is kept, its coordinates are read from the feature's text (its base text, which an edit
-    /// of anything but the geometry leaves as it is) each time they are asked for. A building
-    /// layer's polygons would otherwise take about 220 bytes each on top of the text that
-    /// already holds them.
+    /// is kept, inline and rounded outward to `f32` ([`OuterBox`]), its coordinates are read
+    /// from the feature's text (its base text, which an edit of anything but the geometry
+    /// leaves as it is) each time they are asked for. A building layer's polygons would
+    /// otherwise take about 220 bytes each on top of the text that already holds them.
     InText(InText),
     /// Shared between clones (a geometry is never changed in place, only replaced), so a copy
     /// of a layer, such as the base kept for a merge, does not copy its geometries.
     Other(Arc<Boxed>),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 struct InText {
     kind: TextKind,
-    bbox: Box<Rect<f64>>,
+    bbox: OuterBox,
 }
 
 /// The geometry type of a [`Shape::InText`].
@@ -189,7 +190,8 @@ struct Boxed {
 
 impl Shape {
     /// The shape of a feature whose base text holds `geometry`: a line or polygon (single or
-    /// multi) is kept as its bounding box only (see [`Shape::InText`]).
+    /// multi) is kept as its bounding box only (see [`Shape::InText`]), unless that box does
+    /// not fit in `f32`.
     fn in_text(geometry: Option<Geometry<f64>>) -> Self {
         let kind = match &geometry {
             Some(Geometry::LineString(_)) => TextKind::LineString,
@@ -198,11 +200,12 @@ impl Shape {
             Some(Geometry::MultiPolygon(_)) => TextKind::MultiPolygon,
             _ => return Self::of(geometry),
         };
-        match geometry.as_ref().and_then(BoundingRect::bounding_rect) {
-            Some(bbox) => Shape::InText(InText {
-                kind,
-                bbox: Box::new(bbox),
-            }),
+        match geometry
+            .as_ref()
+            .and_then(BoundingRect::bounding_rect)
+            .and_then(OuterBox::around)
+        {
+            Some(bbox) => Shape::InText(InText { kind, bbox }),
             None => Self::of(geometry),
         }
     }
@@ -447,8 +450,8 @@ impl Feature {
     }
 
     /// The bytes this feature holds on the heap besides its own size and the shared text:
-    /// its parsed object and geometry when kept (counted roughly: a box of its own), its
-    /// shape's box. Tests check what a building of a big layer keeps.
+    /// its parsed object and geometry when kept (counted roughly: a box of its own), a
+    /// geometry boxed with its shape. Tests check what a building of a big layer keeps.
     #[cfg(test)]
     pub(crate) fn held_bytes(&self) -> usize {
         use std::mem::size_of;
@@ -460,8 +463,7 @@ impl Feature {
             size_of::<Lazy>() + geometry
         });
         let shape = match &self.shape {
-            Shape::None | Shape::Point(_) => 0,
-            Shape::InText(_) => size_of::<Rect<f64>>(),
+            Shape::None | Shape::Point(_) | Shape::InText(_) => 0,
             Shape::Other(b) => {
                 use geo::CoordsIter;
                 size_of::<Boxed>() + b.geometry.coords_count() * size_of::<Coord<f64>>()
@@ -610,13 +612,27 @@ impl Feature {
         }
     }
 
-    /// Bounding box of the geometry in lon/lat degrees.
+    /// A box holding the geometry, in lon/lat degrees: exact, but for a line or polygon kept
+    /// as text, whose box is rounded outward to `f32` (at most one `f32` step larger on each
+    /// side, under a metre). For indexing and culling; what is shown or written (*zoom to*,
+    /// an extent) takes [`Feature::exact_bbox`] or [`super::Layer::bbox`].
     pub fn bbox(&self) -> Option<Rect<f64>> {
         match &self.shape {
             Shape::None => None,
             Shape::Point(c) => Some(Rect::new(*c, *c)),
-            Shape::InText(shape) => Some(*shape.bbox),
+            Shape::InText(shape) => Some(shape.bbox.rect()),
             Shape::Other(b) => b.bbox,
+        }
+    }
+
+    /// The exact bounding box of the geometry in lon/lat degrees: a line or polygon kept as
+    /// text is read again (without keeping it) for it.
+    pub fn exact_bbox(&self) -> Option<Rect<f64>> {
+        match &self.shape {
+            Shape::InText(_) => self
+                .with_geometry(|g| g.and_then(BoundingRect::bounding_rect))
+                .or_else(|| self.bbox()),
+            _ => self.bbox(),
         }
     }
 
@@ -1075,17 +1091,30 @@ mod tests {
         let square: Geometry<f64> =
             geo::Polygon::new(geo::LineString::from(ring), Vec::new()).into();
         let f = Feature::read(&text, 1..text.len() - 1, Some(square.clone()));
-        // A building of a 300,000-building layer: 48 bytes and its box, nothing else (its
-        // coordinates are in the shared text). Boxed with its geometry it took about 220.
-        assert_eq!(f.held_bytes(), std::mem::size_of::<Rect<f64>>());
+        // A building of a 300,000-building layer: its 48 bytes, nothing else on the heap (its
+        // coordinates are in the shared text, its box inline). Boxed with its geometry it took
+        // about 220 bytes, with a boxed `Rect<f64>` 32.
+        assert_eq!(f.held_bytes(), 0);
+        assert!(
+            !std::mem::needs_drop::<InText>(),
+            "the box of a line or polygon kept as text is inline, not on the heap"
+        );
         assert_eq!(f.geometry_type(), Some("Polygon"));
-        assert_eq!(f.bbox(), square.bounding_rect());
+        let exact = square.bounding_rect().expect("a square has a box");
+        let outer = f.bbox().expect("a polygon has a box");
+        assert_eq!(f.exact_bbox(), Some(exact));
+        assert!(outer.min().x <= exact.min().x && outer.min().y <= exact.min().y);
+        assert!(outer.max().x >= exact.max().x && outer.max().y >= exact.max().y);
+        assert!(
+            outer.width() - exact.width() < 2e-5,
+            "{outer:?} is one f32 step wider"
+        );
         assert_eq!(f.with_geometry(|g| g.cloned()), Some(square.clone()));
-        assert_eq!(f.held_bytes(), 32, "drawing or picking keeps nothing");
+        assert_eq!(f.held_bytes(), 0, "drawing or picking keeps nothing");
         let copy = f.clone();
-        assert_eq!(copy.held_bytes(), 32);
+        assert_eq!(copy.held_bytes(), 0);
         assert_eq!(f.geometry(), Some(&square));
-        assert!(f.held_bytes() > 32, "asked for by itself, it is kept");
+        assert!(f.held_bytes() > 0, "asked for by itself, it is kept");
         // Edited but for its geometry, it still reads it from its text; let go of the text
         // (rebased on a deleted row), it keeps a geometry of its own.
         let mut named = copy.clone();

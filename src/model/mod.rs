@@ -11,6 +11,7 @@ mod feature;
 mod geometry_text;
 pub mod json_text;
 mod layer;
+mod outer_box;
 pub mod picture;
 pub mod precision;
 mod problem;

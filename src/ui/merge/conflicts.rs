@@ -273,7 +273,7 @@ impl MergeWindow {
                     index,
                 })));
                 if let Some(area) =
-                    index.and_then(|i| doc.layer(self.layer)?.features.get(i)?.bbox())
+                    index.and_then(|i| doc.layer(self.layer)?.features.get(i)?.exact_bbox())
                 {
                     commands.push(Command::ZoomTo(area));
                 }
@@ -314,7 +314,7 @@ impl MergeWindow {
                     crate::model::union(&r, &geo::Rect::new(*p, *p))
                 }))
             }
-            None => index.and_then(|i| doc.layer(self.layer)?.features.get(i)?.bbox()),
+            None => index.and_then(|i| doc.layer(self.layer)?.features.get(i)?.exact_bbox()),
         };
         if let Some(area) = area {
             commands.push(Command::ZoomTo(marks::with_room(area)));

@@ -43,7 +43,7 @@ pub struct Mark {
 impl Mark {
     /// A mark for `feature`; `None` for a feature without a geometry.
     pub fn of(kind: Kind, feature: &Feature) -> Option<Self> {
-        let area = feature.bbox()?;
+        let area = feature.exact_bbox()?;
         let at = feature.point().map_or(area.center(), |c| c);
         Some(Self {
             kind,

@@ -322,7 +322,7 @@ fn feature_list_ui(
             }
             if ui.selectable_label(selection == Some(r), text).clicked() {
                 commands.push(Command::Select(Some(r)));
-                if let Some(bbox) = feature.bbox() {
+                if let Some(bbox) = feature.exact_bbox() {
                     commands.push(Command::ZoomTo(bbox));
                 }
             }

@@ -158,7 +158,7 @@ fn describe(doc: &Document, hit: &Hit) -> String {
 /// Select the feature and zoom the map to it.
 fn go_to(doc: &Document, hit: &Hit, commands: &mut Vec<Command>) {
     commands.push(Command::Select(Some(hit.feature)));
-    if let Some(bbox) = doc.feature(hit.feature).and_then(|f| f.bbox()) {
+    if let Some(bbox) = doc.feature(hit.feature).and_then(|f| f.exact_bbox()) {
         commands.push(Command::ZoomTo(bbox));
     }
 }
