@@ -78,6 +78,14 @@ impl PropertyTexts {
         self.spans.is_empty()
     }
 
+    /// The text feature `index`'s properties are read from, and where in it: a span of the
+    /// shared file text for an unedited feature (labels are kept as spans of it).
+    pub(crate) fn text_span(&self, index: usize) -> Option<(&Arc<String>, std::ops::Range<usize>)> {
+        let &(text, start, len) = self.spans.get(index)?;
+        let (start, len) = (start as usize, len as usize);
+        Some((self.texts.get(text as usize)?, start..start + len))
+    }
+
     /// Calls `f` with the `properties` of feature `index`, parsed now and not kept.
     pub fn with_properties<R>(
         &self,

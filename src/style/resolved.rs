@@ -4,9 +4,12 @@
 //! (the window does that for big layers) while the last result is still drawn.
 //!
 //! Kept compactly: the distinct styles once and an index per feature (4 bytes), the labels as
-//! one string with an end offset per feature (4 bytes plus the text).
+//! a span per feature (8 bytes) of the layer's file text where the label's characters are
+//! found in its feature's text (a name written without escapes), else of a string of their own.
 
 use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
 
 use super::{FeatureStyle, LayerStyle, Legend, LegendFacts, Swatch};
 use crate::model::PropertyTexts;
@@ -18,9 +21,7 @@ pub struct Resolved {
     /// feature when `by_feature` is empty: the style does not depend on properties).
     styles: Vec<FeatureStyle>,
     by_feature: Vec<u32>,
-    /// Label `i` is `label_text[label_ends[i - 1]..label_ends[i]]`; empty is none.
-    label_text: String,
-    label_ends: Vec<u32>,
+    labels: Labels,
     /// Indices of the features that are kept measurements (`method` is the geodesic method):
     /// their labels are their numbers, written in the units of the moment.
     measurements: Vec<u32>,
@@ -36,8 +37,7 @@ impl Resolved {
         let mut out = Self {
             styles: Vec::new(),
             by_feature: Vec::new(),
-            label_text: String::new(),
-            label_ends: Vec::new(),
+            labels: Labels::default(),
             measurements: Vec::new(),
             legend: Legend {
                 title: String::new(),
@@ -54,7 +54,7 @@ impl Resolved {
             out.styles.push(style.style_of(None));
         }
         if style.label.is_some() {
-            out.label_ends.reserve_exact(count);
+            out.labels.spans.reserve_exact(count);
         }
         for index in 0..count {
             texts.with_properties(index, |p| {
@@ -75,10 +75,8 @@ impl Resolved {
                     facts.add(style, p);
                 }
                 if style.label.is_some() {
-                    if let Some(label) = style.label_in(p) {
-                        out.label_text.push_str(&label);
-                    }
-                    out.label_ends.push(out.label_text.len() as u32);
+                    let label = style.label_in(p);
+                    out.labels.push(label.as_deref(), texts.text_span(index));
                 }
                 let method = p.and_then(|p| p.get("method")).and_then(|m| m.as_str());
                 if method == Some(crate::measure::METHOD) {
@@ -88,7 +86,7 @@ impl Resolved {
         }
         out.legend = style.legend_of(name, swatch, count, &facts);
         out.styles.shrink_to_fit();
-        out.label_text.shrink_to_fit();
+        out.labels.own.shrink_to_fit();
         out
     }
 
@@ -113,12 +111,7 @@ impl Resolved {
 
     /// The label of feature `index` from the label property, if any.
     pub fn label(&self, index: usize) -> Option<&str> {
-        let end = *self.label_ends.get(index)? as usize;
-        let start = match index {
-            0 => 0,
-            _ => self.label_ends[index - 1] as usize,
-        };
-        self.label_text.get(start..end).filter(|t| !t.is_empty())
+        self.labels.get(index)
     }
 
     /// Whether feature `index` is a kept measurement (labelled by its number).
@@ -129,6 +122,83 @@ impl Resolved {
     /// The layer's legend in this style.
     pub fn legend(&self) -> &Legend {
         &self.legend
+    }
+}
+
+/// The labels by feature: spans of the layer's file text, or of `own`.
+#[derive(Debug, Clone, Default)]
+struct Labels {
+    /// The file text the features' texts are spans of (the first one met).
+    shared: Option<Arc<String>>,
+    /// The labels not found in `shared`.
+    own: String,
+    /// `(start, length)` by feature, in `shared`, or in `own` when the length has [`OWN`];
+    /// `(0, 0)` for no label.
+    spans: Vec<(u32, u32)>,
+}
+
+/// The top bit of a label's length: the label is in [`Labels::own`].
+const OWN: u32 = 1 << 31;
+
+impl Labels {
+    /// Adds the next feature's label; `text` is the feature's text (a span of a shared text)
+    /// when it was read from a file and not edited.
+    fn push(&mut self, label: Option<&str>, text: Option<(&Arc<String>, Range<usize>)>) {
+        let span = match label.filter(|l| !l.is_empty()) {
+            None => (0, 0),
+            Some(label) => match self.in_shared(label, text) {
+                Some(span) => span,
+                None => self.push_own(label),
+            },
+        };
+        self.spans.push(span);
+    }
+
+    /// Where `label`'s characters are in the feature's `text`, when that is a span of the
+    /// shared text (any place with the same bytes does: usually the value itself).
+    fn in_shared(
+        &mut self,
+        label: &str,
+        text: Option<(&Arc<String>, Range<usize>)>,
+    ) -> Option<(u32, u32)> {
+        let (text, range) = text?;
+        // A text holding more than this feature's is a file's (an edited feature's
+        // properties are a text of their own).
+        if self.shared.is_none() && range.len() < text.len() {
+            self.shared = Some(Arc::clone(text));
+        }
+        if !self
+            .shared
+            .as_ref()
+            .is_some_and(|shared| Arc::ptr_eq(shared, text))
+        {
+            return None;
+        }
+        let at = range.start + text.get(range)?.find(label)?;
+        let len = u32::try_from(label.len()).ok().filter(|l| *l < OWN)?;
+        Some((u32::try_from(at).ok()?, len))
+    }
+
+    fn push_own(&mut self, label: &str) -> (u32, u32) {
+        match (u32::try_from(self.own.len()), u32::try_from(label.len())) {
+            (Ok(start), Ok(len)) if len < OWN => {
+                self.own.push_str(label);
+                (start, len | OWN)
+            }
+            // Past 4 GiB of labels that are not in the file's text: no label.
+            _ => (0, 0),
+        }
+    }
+
+    fn get(&self, index: usize) -> Option<&str> {
+        let &(start, len) = self.spans.get(index)?;
+        let text = match len & OWN {
+            0 => self.shared.as_deref()?.as_str(),
+            _ => self.own.as_str(),
+        };
+        let start = start as usize;
+        text.get(start..start + (len & !OWN) as usize)
+            .filter(|t| !t.is_empty())
     }
 }
 
@@ -172,5 +242,36 @@ mod tests {
         assert_eq!(resolved.style(4), None);
         assert_eq!(resolved.legend(), &style.legend(&layer));
         assert_eq!(resolved.styles.len(), 2, "two distinct styles kept once");
+    }
+
+    #[test]
+    fn labels_written_as_they_read_are_spans_of_the_file_text() {
+        let text = r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","geometry":null,"properties":{"name":"Golden Fortune"}},
+            {"type":"Feature","geometry":null,"properties":{"name":"Caf\u00e9"}},
+            {"type":"Feature","geometry":null,"properties":{"name":7}},
+            {"type":"Feature","geometry":null,"properties":{"name":"B"}},
+            {"type":"Feature","geometry":null,"properties":{}}]}"#;
+        let mut layer = crate::io::read_str(text, "sites.geojson").expect("valid");
+        layer.features[3].set_property("name", "Edited".into());
+        let style = LayerStyle {
+            label: Some("name".into()),
+            ..LayerStyle::default()
+        };
+        let texts = PropertyTexts::of(&layer.features);
+        let resolved = Resolved::compute(&style, &texts, &layer.name, swatch_of(&style, &layer));
+        let labels: Vec<_> = (0..6).map(|i| resolved.label(i)).collect();
+        let expected = [
+            Some("Golden Fortune"),
+            Some("Café"),
+            Some("7"),
+            Some("Edited"),
+        ];
+        assert_eq!(labels, [&expected[..], &[None, None]].concat());
+        // A million names would otherwise be copied once more (and up to twice while the
+        // copy grows): only a name whose text differs from what it reads (an escape) and an
+        // edited one are.
+        assert_eq!(resolved.labels.own, "CaféEdited");
+        assert_eq!(resolved.labels.spans.len(), 5);
     }
 }
