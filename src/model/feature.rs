@@ -223,8 +223,8 @@ impl Shape {
 }
 
 /// An unedited feature's exact text, sharing the text it was read from: 16 bytes where a
-/// [`Feature`] takes 48. The merge base kept for each opened layer holds its features so
-/// ([`crate::merge::Base`]).
+/// [`Feature`] takes 48. The merge base kept for each opened layer keeps only where each
+/// starts and makes them again from that ([`FeatureText::at`], [`crate::merge::Base`]).
 #[derive(Debug, Clone)]
 pub struct FeatureText(Original);
 
@@ -239,6 +239,26 @@ impl FeatureText {
             lazy: OnceCell::new(),
             shape: Shape::None,
         }
+    }
+
+    /// The shared text this is a span of, and where in it the span starts.
+    pub fn start(&self) -> (&Arc<String>, u32) {
+        (&self.0.text, self.0.start)
+    }
+
+    /// The feature text that starts at byte `start` of `text`, where [`FeatureText::start`]
+    /// said one did: its end is found again by reading the one JSON object there (the text
+    /// was checked when it was read), so what keeps many of them (a merge base) need keep
+    /// only their starts. `None` when no JSON value starts there.
+    pub fn at(text: &Arc<String>, start: u32) -> Option<Self> {
+        let rest = text.get(start as usize..)?;
+        let mut de = serde_json::Deserializer::from_str(rest);
+        // Checked text: raidmap's depth limit applies, not serde_json's (see `json_text`).
+        de.disable_recursion_limit();
+        let mut values = de.into_iter::<IgnoredAny>();
+        values.next()?.ok()?;
+        let start = start as usize;
+        Original::span(text, start..start + values.byte_offset()).map(FeatureText)
     }
 }
 
