@@ -137,13 +137,16 @@ fn paint_note(painter: &egui::Painter, viewport: &Viewport, drawn: &[(String, &C
             group_thousands(f64::from(cells.max))
         ));
     }
+    let rect = painter.clip_rect();
+    // Between the zoom buttons (left) and the window's basemap button (top right, about
+    // 200 points wide), which it would run under on a laptop-sized map.
+    let wrap = (rect.width() - 56.0 - 210.0).clamp(200.0, 420.0);
     let galley = painter.layout(
         lines.join("\n"),
         FontId::proportional(12.0),
         Color32::from_gray(20),
-        420.0,
+        wrap,
     );
-    let rect = painter.clip_rect();
     // Right of the zoom buttons.
     let min = Pos2::new(rect.left() + 56.0, rect.top() + 12.0);
     let frame = ScreenRect::from_min_size(min, galley.size()).expand(6.0);
