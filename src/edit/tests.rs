@@ -291,3 +291,29 @@ fn pinned_pictures_are_added_pinned_and_removed_through_the_history() {
     );
     assert_eq!(doc.pictures().len(), 1, "a refused edit changes nothing");
 }
+
+#[test]
+fn a_property_edit_of_a_polygon_read_from_text_keeps_no_parsed_geometry() {
+    let text = r#"{"type": "FeatureCollection", "features": [
+  {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[[104.9, 11.5], [104.9004, 11.5], [104.9004, 11.5003], [104.9, 11.5]]]}, "properties": {"name": "B"}}
+]}"#;
+    let mut doc = Document::new();
+    let id = doc.add_layer(io::read_str(text, "b.geojson").expect("valid"));
+    let held = |doc: &Document| doc.feature(at(id, 0)).expect("feature").held_bytes();
+    let read = held(&doc);
+    let geometry = doc.geometry_revision(id);
+    let mut renamed = doc.feature(at(id, 0)).expect("feature").clone();
+    renamed.set_property("name", json!("C"));
+    let undo = Edit::SetProperty {
+        target: at(id, 0),
+        key: "name".into(),
+        value: json!("C"),
+    }
+    .apply(&mut doc)
+    .expect("applies");
+    // The edited object is kept, its geometry is not (the same feature edited by hand).
+    assert_eq!(held(&doc), renamed.held_bytes());
+    assert_eq!(doc.geometry_revision(id), geometry, "same geometry");
+    undo.apply(&mut doc).expect("undoes");
+    assert_eq!(held(&doc), read, "the feature put back keeps nothing");
+}
