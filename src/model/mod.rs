@@ -8,8 +8,6 @@
 pub mod density;
 mod document;
 mod feature;
-mod geometry_text;
-pub mod json_text;
 mod layer;
 mod outer_box;
 pub mod picture;
@@ -17,6 +15,7 @@ pub mod precision;
 mod problem;
 mod property_texts;
 mod spatial;
+mod text;
 mod unkept;
 
 pub use density::Density;
@@ -27,3 +26,6 @@ pub use picture::Picture;
 pub use problem::{Problem, Severity};
 pub use property_texts::{FeatureProperties, PropertyTexts};
 pub use spatial::SpatialIndex;
+// The modules in text/ keep their paths directly under `model`.
+pub(crate) use text::geometry_text;
+pub use text::json_text;
