@@ -4,8 +4,8 @@
 //! (the window does that for big layers) while the last result is still drawn.
 //!
 //! Kept compactly: the distinct styles once and an index per feature (4 bytes), the labels as
-//! a span per feature (8 bytes) of the layer's file text where the label's characters are
-//! found in its feature's text (a name written without escapes), else of a string of their own.
+//! where each starts (4 bytes) in the layer's file text where the label is found in its
+//! feature's text as a string written without escapes, else as spans of a string of their own.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -54,7 +54,7 @@ impl Resolved {
             out.styles.push(style.style_of(None));
         }
         if style.label.is_some() {
-            out.labels.spans.reserve_exact(count);
+            out.labels.starts.reserve_exact(count);
         }
         for index in 0..count {
             texts.with_properties(index, |p| {
@@ -87,6 +87,7 @@ impl Resolved {
         out.legend = style.legend_of(name, swatch, count, &facts);
         out.styles.shrink_to_fit();
         out.labels.own.shrink_to_fit();
+        out.labels.own_spans.shrink_to_fit();
         out
     }
 
@@ -125,42 +126,50 @@ impl Resolved {
     }
 }
 
-/// The labels by feature: spans of the layer's file text, or of `own`.
+/// The labels by feature: where they start in the layer's file text, or spans of `own`.
 #[derive(Debug, Clone, Default)]
 struct Labels {
     /// The file text the features' texts are spans of (the first one met).
     shared: Option<Arc<String>>,
-    /// The labels not found in `shared`.
+    /// The labels not found in `shared`, and their `(start, length)` in it.
     own: String,
-    /// `(start, length)` by feature, in `shared`, or in `own` when the length has [`OWN`];
-    /// `(0, 0)` for no label.
-    spans: Vec<(u32, u32)>,
+    own_spans: Vec<(u32, u32)>,
+    /// By feature: [`NONE`]; an index into `own_spans` with [`OWN`] set; else where the label
+    /// starts in `shared`, a JSON string's characters without escapes, so it ends at the
+    /// next `"`.
+    starts: Vec<u32>,
 }
 
-/// The top bit of a label's length: the label is in [`Labels::own`].
+/// The top bit of a feature's entry: the label is in [`Labels::own`].
 const OWN: u32 = 1 << 31;
+/// No label.
+const NONE: u32 = u32::MAX;
 
 impl Labels {
     /// Adds the next feature's label; `text` is the feature's text (a span of a shared text)
     /// when it was read from a file and not edited.
     fn push(&mut self, label: Option<&str>, text: Option<(&Arc<String>, Range<usize>)>) {
-        let span = match label.filter(|l| !l.is_empty()) {
-            None => (0, 0),
+        let entry = match label.filter(|l| !l.is_empty()) {
+            None => NONE,
             Some(label) => match self.in_shared(label, text) {
-                Some(span) => span,
+                Some(start) => start,
                 None => self.push_own(label),
             },
         };
-        self.spans.push(span);
+        self.starts.push(entry);
     }
 
-    /// Where `label`'s characters are in the feature's `text`, when that is a span of the
-    /// shared text (any place with the same bytes does: usually the value itself).
+    /// Where `label`'s characters followed by a `"` are in the feature's `text`, when that is
+    /// a span of the shared text and the label holds no `"` or `\` (so the first `"` from
+    /// there ends it): nearly always the string value itself.
     fn in_shared(
         &mut self,
         label: &str,
         text: Option<(&Arc<String>, Range<usize>)>,
-    ) -> Option<(u32, u32)> {
+    ) -> Option<u32> {
+        if label.contains(['"', '\\']) {
+            return None;
+        }
         let (text, range) = text?;
         // A text holding more than this feature's is a file's (an edited feature's
         // properties are a text of their own).
@@ -174,31 +183,44 @@ impl Labels {
         {
             return None;
         }
-        let at = range.start + text.get(range)?.find(label)?;
-        let len = u32::try_from(label.len()).ok().filter(|l| *l < OWN)?;
-        Some((u32::try_from(at).ok()?, len))
+        let feature = text.get(range.clone())?;
+        let (at, _) = feature
+            .match_indices(label)
+            .find(|(at, _)| feature.as_bytes().get(at + label.len()) == Some(&b'"'))?;
+        u32::try_from(range.start + at).ok().filter(|s| *s < OWN)
     }
 
-    fn push_own(&mut self, label: &str) -> (u32, u32) {
-        match (u32::try_from(self.own.len()), u32::try_from(label.len())) {
-            (Ok(start), Ok(len)) if len < OWN => {
+    fn push_own(&mut self, label: &str) -> u32 {
+        match (
+            u32::try_from(self.own.len()),
+            u32::try_from(label.len()),
+            u32::try_from(self.own_spans.len()),
+        ) {
+            (Ok(start), Ok(len), Ok(index)) if index < OWN => {
                 self.own.push_str(label);
-                (start, len | OWN)
+                self.own_spans.push((start, len));
+                index | OWN
             }
             // Past 4 GiB of labels that are not in the file's text: no label.
-            _ => (0, 0),
+            _ => NONE,
         }
     }
 
     fn get(&self, index: usize) -> Option<&str> {
-        let &(start, len) = self.spans.get(index)?;
-        let text = match len & OWN {
-            0 => self.shared.as_deref()?.as_str(),
-            _ => self.own.as_str(),
+        let entry = *self.starts.get(index)?;
+        let label = match entry {
+            NONE => return None,
+            _ if entry & OWN != 0 => {
+                let &(start, len) = self.own_spans.get((entry & !OWN) as usize)?;
+                self.own
+                    .get(start as usize..start as usize + len as usize)?
+            }
+            _ => {
+                let rest = self.shared.as_deref()?.get(entry as usize..)?;
+                rest.get(..rest.find('"')?)?
+            }
         };
-        let start = start as usize;
-        text.get(start..start + (len & !OWN) as usize)
-            .filter(|t| !t.is_empty())
+        Some(label).filter(|t| !t.is_empty())
     }
 }
 
@@ -271,7 +293,12 @@ mod tests {
         // A million names would otherwise be copied once more (and up to twice while the
         // copy grows): only a name whose text differs from what it reads (an escape) and an
         // edited one are.
-        assert_eq!(resolved.labels.own, "CaféEdited");
-        assert_eq!(resolved.labels.spans.len(), 5);
+        assert_eq!(resolved.labels.own, "Café7Edited");
+        assert_eq!(resolved.labels.starts.len(), 5);
+        assert_eq!(
+            std::mem::size_of_val(resolved.labels.starts.as_slice()),
+            4 * 5,
+            "4 bytes a feature whose label is in the file's text"
+        );
     }
 }
