@@ -1115,3 +1115,56 @@ fn z_values_are_written_to_shapefile_geopackage_flatgeobuf_and_gpx_as_ogr2ogr_wr
     // the points and lines.
     assert_eq!(checked, 3 * (2 + 7 + 22) + 2 + 7, "positions checked");
 }
+
+#[test]
+fn dates_in_a_csv_gdal_wrote_put_the_raids_on_the_timeline() {
+    // GDAL's CSV driver (and QGIS's "Save as CSV", which uses it) writes a date field as
+    // `2024/10/24`: the raids read from it must be dated as from the GeoJSON they came from.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = dir.path().join("raids.csv");
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/data/raids.geojson");
+    gdal(&[
+        "-f",
+        "CSV",
+        "-lco",
+        "GEOMETRY=AS_XY",
+        &csv.display().to_string(),
+        sample,
+    ]);
+    let text = std::fs::read_to_string(&csv).expect("written");
+    assert!(text.contains("2024/10/24"), "GDAL's own date form: {text}");
+    let coverage = |raids: &str| {
+        let run = crate::util::command()
+            .args([
+                "coverage",
+                "--json",
+                "--radius-km",
+                "5",
+                "--from",
+                "2025-07-01",
+            ])
+            .args([
+                "--sites",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/data/sites.geojson"),
+            ])
+            .args(["--raids", raids])
+            .output()
+            .expect("raidmap runs");
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let v: Value = serde_json::from_slice(&run.stdout).expect("JSON");
+        v["sites"]
+            .as_array()
+            .expect("sites")
+            .iter()
+            .map(|s| s["status"].clone())
+            .collect::<Vec<_>>()
+    };
+    let from_csv = coverage(&csv.display().to_string());
+    assert_eq!(from_csv, coverage(sample));
+    // The 2024 raid on Mango Park is outside a window from July 2025: the site is untouched.
+    assert_eq!(from_csv[0], "untouched");
+}

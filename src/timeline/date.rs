@@ -188,11 +188,17 @@ fn looks_like_calendar(text: &str) -> bool {
 ///   `T` and fractional seconds): that instant, placed by UTC;
 /// - `A/B` with A and B of the kinds above: from the start of A to the end of B.
 ///
+/// GDAL's text for a date (`2024/10/24`) or date-time (`2025/03/01 08:00:00+00`), as its CSV
+/// driver writes them and QGIS's "Save as CSV" hands on, is read as the ISO 8601 it stands for.
+///
 /// A date-time without an offset is refused rather than guessed: read as UTC it could move an
 /// event to the wrong day (Cambodia is UTC+7). A bare year is refused too: four digits are as
 /// often a code as a year.
 pub fn parse_when(text: &str) -> Result<When, DateError> {
     let text = text.trim();
+    if let Some(iso) = gdal_date_as_iso(text) {
+        return parse_single(&iso);
+    }
     if let Some((a, b)) = text.split_once('/') {
         let first = parse_single(a.trim())?;
         let last = parse_single(b.trim())?;
@@ -205,6 +211,24 @@ pub fn parse_when(text: &str) -> Result<When, DateError> {
         });
     }
     parse_single(text)
+}
+
+/// `YYYY/MM/DD`, alone or followed by a space and a time (GDAL's form), with dashes for the
+/// slashes; `None` for any other text (an ISO interval such as `2025-07/2025-08` included).
+fn gdal_date_as_iso(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let date = b.get(..10)?;
+    let shaped = date.iter().enumerate().all(|(i, c)| match i {
+        4 | 7 => *c == b'/',
+        _ => c.is_ascii_digit(),
+    });
+    if !shaped || b.get(10).is_some_and(|c| *c != b' ') {
+        return None;
+    }
+    let mut iso = text.to_owned();
+    iso.replace_range(4..5, "-");
+    iso.replace_range(7..8, "-");
+    Some(iso)
 }
 
 fn parse_single(text: &str) -> Result<When, DateError> {
@@ -360,6 +384,25 @@ mod tests {
             parse_when("2025-07-16/2025-07-14"),
             Err(DateError::EndsBeforeStart)
         );
+    }
+
+    #[test]
+    fn gdal_dates_and_date_times_read_as_their_iso_forms() {
+        assert_eq!(parse_when("2024/10/24"), parse_when("2024-10-24"));
+        assert_eq!(
+            parse_when("2025/03/01 08:00:00+00"),
+            parse_when("2025-03-01T08:00:00Z")
+        );
+        assert_eq!(
+            parse_when("2025/03/01 08:00:00.250+07"),
+            parse_when("2025-03-01T01:00:00Z")
+        );
+        assert!(matches!(
+            parse_when("2025/03/01 08:00:00"),
+            Err(DateError::NoOffset(_))
+        ));
+        assert_eq!(parse_when("2025/02/30"), Err(DateError::NoSuchDay));
+        assert_eq!(parse_when("2025/3/1"), Err(DateError::NotADate));
     }
 
     #[test]
