@@ -407,7 +407,7 @@ impl Editing {
             also_selected: self
                 .also_selected
                 .iter()
-                .filter_map(|r| doc.feature(*r)?.geometry().cloned())
+                .filter_map(|r| doc.feature(*r)?.with_geometry(|g| g.cloned()))
                 .collect(),
             drawing: self.drawing.clone(),
             closed: self.tool == Tool::DrawPolygon,

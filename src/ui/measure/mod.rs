@@ -312,10 +312,9 @@ pub(crate) fn snapped_place(
     feature
         .filter(|r| {
             snap == Snap::Any
-                || doc
-                    .feature(*r)
-                    .and_then(|f| f.geometry())
-                    .is_some_and(|g| matches!(g, geo::Geometry::Point(_)))
+                || doc.feature(*r).is_some_and(|f| {
+                    f.with_geometry(|g| matches!(g, Some(geo::Geometry::Point(_))))
+                })
         })
         .and_then(|r| feature_place(doc, r))
         .unwrap_or_else(|| coordinate_place(position))
