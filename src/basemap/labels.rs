@@ -397,12 +397,34 @@ fn place_at(
 const FALLBACK_STEP_PX: f64 = 48.0;
 
 /// Screen points inside `label`'s area on a lattice fixed to the map (so the name stays put
-/// while panning), nearest the area's own anchor first.
-fn fallback_anchors(label: &Label, viewport: &Viewport, screen: &PxRect) -> Vec<[f32; 2]> {
+/// while panning), nearest the area's own anchor first. Whether a point is inside the area
+/// (a test against an outline of thousands of vertices) is asked only as the points are
+/// taken: the caller stops at the first one its name fits, usually one of the first few.
+fn fallback_anchors<'a>(
+    label: &'a Label,
+    viewport: &Viewport,
+    screen: &PxRect,
+) -> impl Iterator<Item = [f32; 2]> + 'a {
+    let mut points: Vec<(f64, [f32; 2], Coord<f64>)> = Vec::new();
+    if let Some(outline) = &label.outline_world {
+        points = lattice_on_screen(label, outline, viewport, screen);
+    }
+    points.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(Ordering::Equal));
+    points.into_iter().filter_map(move |(_, px, world)| {
+        let outline = label.outline_world.as_ref()?;
+        outline.contains(&world).then_some(px)
+    })
+}
+
+/// The lattice points over `outline`'s box that are on the screen: (distance from the label's
+/// anchor, screen position, world position).
+fn lattice_on_screen(
+    label: &Label,
+    outline: &Polygon<f64>,
+    viewport: &Viewport,
+    screen: &PxRect,
+) -> Vec<(f64, [f32; 2], Coord<f64>)> {
     use geo::BoundingRect;
-    let Some(outline) = &label.outline_world else {
-        return Vec::new();
-    };
     let view = viewport.world_rect(0.0);
     let Some(bbox) = outline.bounding_rect() else {
         return Vec::new();
@@ -418,7 +440,7 @@ fn fallback_anchors(label: &Label, viewport: &Viewport, screen: &PxRect) -> Vec<
     if ix1 - ix0 > 200 || iy1 - iy0 > 200 {
         return Vec::new();
     }
-    let mut points: Vec<(f64, [f32; 2])> = Vec::new();
+    let mut points = Vec::new();
     for ix in ix0..=ix1 {
         for iy in iy0..=iy1 {
             let world = Coord {
@@ -426,16 +448,13 @@ fn fallback_anchors(label: &Label, viewport: &Viewport, screen: &PxRect) -> Vec<
                 y: iy as f64 * step,
             };
             let px = viewport.transform.to_px(world);
-            if screen.contains_rect(&PxRect::from_min_size(px, [0.0, 0.0]))
-                && outline.contains(&world)
-            {
+            if screen.contains_rect(&PxRect::from_min_size(px, [0.0, 0.0])) {
                 let d = (world.x - label.world.x).hypot(world.y - label.world.y);
-                points.push((d, px));
+                points.push((d, px, world));
             }
         }
     }
-    points.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(Ordering::Equal));
-    points.into_iter().map(|(_, px)| px).collect()
+    points
 }
 
 /// Whether a label's whole text (its corners and centre) lies inside its area.
