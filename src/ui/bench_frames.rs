@@ -10,6 +10,10 @@
 //! and indexed, projects included (null when that did not happen within the frames). The same figures split into
 //! the frames before and after the files were loaded, and the resident memory at the end
 //! (`/proc/self/status`), go to stderr as a second JSON line.
+//!
+//! With `RAIDMAP_BENCH_TRACE=FILE` set, every frame of the path is also written to FILE as a
+//! CSV row (`frame,lon,lat,zoom,ms,loading`), to see which part of the path the slow frames
+//! come from.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -72,6 +76,14 @@ pub fn run(frames: usize, files: Vec<PathBuf>) -> ExitCode {
         if let Some(rest) = deadline.checked_duration_since(Instant::now()) {
             std::thread::sleep(rest);
         }
+    }
+    if let Some(path) = std::env::var_os("RAIDMAP_BENCH_TRACE")
+        && let Err(e) = write_trace(&PathBuf::from(&path), &times)
+    {
+        eprintln!(
+            "raidmap: cannot write the frame trace {}: {e}",
+            path.to_string_lossy()
+        );
     }
     let all: Vec<f64> = times.iter().map(|t| t.0).collect();
     let loaded: Vec<f64> = times.iter().filter(|t| !t.1).map(|t| t.0).collect();
@@ -215,6 +227,20 @@ fn still_frames(
             })
         })
         .collect()
+}
+
+/// The per-frame CSV of `RAIDMAP_BENCH_TRACE` (see the module doc).
+fn write_trace(
+    path: &std::path::Path,
+    times: &[(f64, bool)],
+) -> Result<(), crate::io::AtomicWriteError> {
+    use std::fmt::Write as _;
+    let mut csv = String::from("frame,lon,lat,zoom,ms,loading\n");
+    for (frame, (ms, loading)) in times.iter().enumerate() {
+        let (lon, lat, zoom) = view_at(frame);
+        let _ = writeln!(csv, "{frame},{lon:.4},{lat:.4},{zoom:.3},{ms:.3},{loading}");
+    }
+    crate::io::write_atomic(path, |w| std::io::Write::write_all(w, csv.as_bytes()))
 }
 
 /// Whether something is being worked out on another thread (styles, counts, dates).
