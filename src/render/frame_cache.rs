@@ -28,11 +28,26 @@ impl<K, V> Default for FrameCache<K, V> {
 
 impl<K: Hash + Eq + Copy, V> FrameCache<K, V> {
     /// The value for `key`: this frame's, else the last frame's, else `compute()`.
-    pub fn get_or_insert_with(&mut self, key: K, compute: impl FnOnce() -> V) -> &V {
+    pub fn get_or_insert_with(&mut self, key: K, compute: impl FnOnce() -> V) -> &mut V {
         let Self { current, previous } = self;
         match current.entry(key) {
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(e) => e.insert(previous.remove(&key).unwrap_or_else(compute)),
+        }
+    }
+
+    /// Whether a value for `key` is kept from this frame or the last (then it is kept for
+    /// this frame too), without computing one.
+    pub fn keep(&mut self, key: K) -> bool {
+        if self.current.contains_key(&key) {
+            return true;
+        }
+        match self.previous.remove(&key) {
+            Some(value) => {
+                self.current.insert(key, value);
+                true
+            }
+            None => false,
         }
     }
 
@@ -71,6 +86,9 @@ pub struct LabelText {
     pub anchor: Coord<f64>,
     /// The anchor is the feature's own point (the label goes beside its symbol).
     pub point: bool,
+    /// The size of the laid-out text (points), once it was laid out: a label that finds no
+    /// room is not laid out again in the next frames.
+    pub size: Option<egui::Vec2>,
 }
 
 /// The label of each feature in view (`None`: it has none or nowhere to put it).

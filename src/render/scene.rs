@@ -17,7 +17,7 @@ use crate::render::basemap::{BasemapStyle, viewport_of};
 use crate::render::density::Plan;
 use crate::render::features::{Fill, KeptDots, paint_highlights, paint_layers};
 use crate::render::frame_cache::{FrameCache, LabelTexts};
-use crate::render::labels::{paint_labels, place_data_labels, point_symbol_rects};
+use crate::render::labels::{LabelBudget, paint_labels, place_data_labels, point_symbol_rects};
 use crate::render::layer_view::LayerView;
 use crate::render::legend::{layout_legend, legend_rect, legends, paint_legend};
 use crate::render::overlay::Overlay;
@@ -49,21 +49,26 @@ pub struct DrawCaches {
     /// The label of each feature in view (`None`: it has none), `true` for a kept
     /// measurement's number (written in `units`).
     pub labels: LabelTexts,
-    /// The units the measurement labels were written in.
-    pub units: Option<Units>,
+    /// The units the measurement labels were written in and the pixels per point all labels
+    /// were laid out for.
+    pub written: Option<(Units, f32)>,
+    /// How many labels a frame may work out that the frames before did not (`None`: all at
+    /// once, as images need; the window spreads a sudden crowd of labels over a few frames).
+    pub label_budget: LabelBudget,
     /// Each layer's sub-pixel lines and polygons as one mesh, and its other features in view,
     /// as the last frame drew them.
     pub dots: KeptDots,
 }
 
 impl DrawCaches {
-    /// Start a frame (see [`FrameCache::next_frame`]).
-    pub fn next_frame(&mut self, units: Units) {
+    /// Start a frame (see [`FrameCache::next_frame`]) whose measurements are written in
+    /// `units` and whose text is laid out at `pixels_per_point`.
+    pub fn next_frame(&mut self, units: Units, pixels_per_point: f32) {
         self.fills.next_frame();
         self.labels.next_frame();
-        if self.units != Some(units) {
+        if self.written != Some((units, pixels_per_point)) {
             self.labels = FrameCache::default();
-            self.units = Some(units);
+            self.written = Some((units, pixels_per_point));
         }
     }
 
@@ -95,7 +100,7 @@ pub fn paint_map(
         plan,
         furniture: drawn_over,
     } = *scene;
-    caches.next_frame(overlay.units);
+    caches.next_frame(overlay.units, painter.pixels_per_point());
     let mut working = false;
     for (id, _) in doc.layers() {
         let Some(view) = views.get(&id) else { continue };
@@ -139,15 +144,19 @@ pub fn paint_map(
     keep_clear.extend(&furniture);
     // Labels keep clear of the furniture and the major places' names, and of point symbols
     // where they can.
-    let labels = place_data_labels(
+    let (labels, waiting) = place_data_labels(
         painter,
         projector,
         layers,
         visible,
-        (overlay.units, &mut caches.labels),
+        (overlay.units, &mut caches.labels, caches.label_budget),
         &keep_clear,
         &symbols,
     );
+    if waiting {
+        // Labels left for the next frame.
+        painter.ctx().request_repaint();
+    }
     let mut reserved: Vec<ScreenRect> = labels.iter().map(|l| l.rect).collect();
     reserved.extend(furniture);
     reserved.extend(symbols);

@@ -3,12 +3,14 @@
 //! room beside it (a cluster) is set a little further out with a leader line to its symbol
 //! before it is given up; a feature left unlabelled is still named on hover (`ui::map`).
 
-use egui::{Color32, FontId, Pos2, Rect as ScreenRect, pos2, vec2};
+use std::sync::Arc;
+
+use egui::{Color32, FontId, Galley, Pos2, Rect as ScreenRect, Vec2, pos2, vec2};
 use geo::{Coord, Geometry, Rect};
 use walkers::Projector;
 
 use crate::measure::{self, Units};
-use crate::model::{FeatureRef, Layer};
+use crate::model::{FeatureRef, Layer, LayerId};
 use crate::render::features::{Layers, in_view};
 use crate::render::frame_cache::{LabelText, LabelTexts};
 use crate::render::layer_view::LayerView;
@@ -64,7 +66,7 @@ fn label_anchor(geometry: &Geometry<f64>) -> Option<Coord<f64>> {
 pub(crate) struct DataLabel {
     pub(crate) rect: ScreenRect,
     text_pos: Pos2,
-    galley: std::sync::Arc<egui::Galley>,
+    galley: Arc<Galley>,
     /// From the symbol's edge to the label, for a label set away from its symbol.
     leader: Option<[Pos2; 2]>,
 }
@@ -73,116 +75,199 @@ pub(crate) struct DataLabel {
 /// may go, with a leader line.
 const LEADER_REACH: [f32; 3] = [28.0, 52.0, 76.0];
 
+/// How many labels one frame may work out (text, place and laid-out size) that the frames
+/// before did not: `None` for all of them (images), a number for the window, which shows the
+/// others a few frames later rather than spend one long frame on them.
+pub type LabelBudget = Option<usize>;
+
 /// Labels for the data: point names (from zoom 6.5) and kept measurements' distances, areas
 /// and radii (in `units`). Placed greedily, top layer first; a label that would overlap a
-/// placed one is left out.
+/// placed one is left out. Worked out in that order within `budget`: a label not worked out
+/// yet is left out this frame (then the second value is `true`: look again next frame), so
+/// a frame shows the labels the whole placement would show, or, while some wait, a
+/// placement of those ready.
 pub(crate) fn place_data_labels(
     painter: &egui::Painter,
     projector: &Projector,
     layers: Layers<'_>,
     visible: Rect<f64>,
-    (units, texts): (Units, &mut LabelTexts),
+    (units, texts, budget): (Units, &mut LabelTexts, LabelBudget),
     keep_clear: &[ScreenRect],
     rather_clear: &[ScreenRect],
-) -> Vec<DataLabel> {
+) -> (Vec<DataLabel>, bool) {
     if !layers.2.labels() {
         // Too many features in view to label them: none is labelled.
-        return Vec::new();
+        return (Vec::new(), false);
     }
-    let wanted = wanted_labels(projector, layers, visible, (units, texts));
+    let mut work = Work {
+        left: budget.unwrap_or(usize::MAX),
+        waiting: false,
+    };
+    let features: Vec<InView<'_>> = in_view(layers, visible).collect();
     let mut placed: Vec<DataLabel> = Vec::new();
     // Where the placed labels, the places to keep clear and the symbols are, for finding
     // those near a candidate place at once.
     let mut taken = RectGrid::of(keep_clear);
     let symbols = RectGrid::of(rather_clear);
     // Top layer first: its labels win.
-    for (anchor, text, beside) in wanted.into_iter().rev() {
-        let galley =
-            painter.layout_no_wrap(text, FontId::proportional(12.5), Color32::from_gray(20));
-        let size = galley.size();
-        let candidates = label_candidates(anchor, beside, size);
-        // A place clear of the symbols too if there is one, else one that only overlaps
-        // symbols (a big graduated ring must not hide the names around it).
-        let free = |candidates: &[Pos2], avoid_symbols: bool| {
-            candidates.iter().find_map(|&min| {
-                let rect = ScreenRect::from_min_size(min, size).expand(2.0);
-                let blocked = !painter.clip_rect().contains_rect(rect)
-                    || taken.intersects(rect)
-                    || (avoid_symbols && symbols.intersects(rect));
-                (!blocked).then_some((min, rect))
-            })
+    for feature in features.into_iter().rev() {
+        let Some(wanted) = wanted_label(painter, projector, feature, (units, texts), &mut work)
+        else {
+            continue;
         };
-        let near = free(&candidates, true).or_else(|| free(&candidates, false));
-        let (found, leader) = match (near, beside) {
-            (Some(found), _) => (Some(found), false),
-            // No room beside the symbol: further out, clear of every symbol, with a leader.
-            (None, Some(extent)) => (free(&leader_candidates(anchor, extent, size), true), true),
-            (None, None) => (None, false),
-        };
-        if let Some((min, rect)) = found {
-            let leader = leader.then(|| {
-                let end = pos2(
-                    anchor.x.clamp(rect.left(), rect.right()),
-                    anchor.y.clamp(rect.top(), rect.bottom()),
-                );
-                let start = anchor + (end - anchor).normalized() * beside.unwrap_or(0.0);
-                [start, end]
-            });
-            taken.insert(rect);
-            placed.push(DataLabel {
-                rect,
-                text_pos: min,
-                galley,
-                leader,
-            });
+        if let Some(label) = place(painter, wanted, &taken, &symbols) {
+            taken.insert(label.rect);
+            placed.push(label);
         }
     }
-    placed
+    (placed, work.waiting)
 }
 
-/// A label to place: its anchor on the screen, its text, and for a point the extent of its
-/// symbol (the label goes beside it).
-type Wanted = (Pos2, String, Option<f32>);
+/// A feature in view: its layer's id, the layer, its view and the feature's index.
+type InView<'a> = (LayerId, &'a Layer, &'a LayerView, usize);
 
-/// The labels the features in view want, bottom layer first: kept measurements' numbers
-/// always, names from zoom 6.5 (beside a point's symbol, else centred on the area or line).
-fn wanted_labels(
-    projector: &Projector,
-    layers: Layers<'_>,
-    visible: Rect<f64>,
-    (units, texts): (Units, &mut LabelTexts),
-) -> Vec<Wanted> {
-    let mut wanted: Vec<Wanted> = Vec::new();
-    for (layer_id, layer, view, index) in in_view(layers, visible) {
-        let feature = &layer.features[index];
-        if feature.bbox().is_none() {
-            continue;
+/// The labels a frame may still work out.
+struct Work {
+    left: usize,
+    /// Some label was left for a later frame.
+    waiting: bool,
+}
+
+impl Work {
+    /// Take one label's work if there is some left, else note that one waits.
+    fn take(&mut self) -> bool {
+        if self.left == 0 {
+            self.waiting = true;
+            return false;
         }
-        let r = FeatureRef {
-            layer: layer_id,
-            index,
-        };
-        let label = texts.get_or_insert_with(r, || label_text(layer, view, index, units));
-        match label {
-            Some(l) if l.measurement => {
-                wanted.push((screen(projector, l.anchor), l.text.clone(), None));
-            }
-            Some(l) if projector.zoom() >= 6.5 => {
-                if l.point {
-                    let style = view.feature_style(layer, index);
-                    let beside = symbol_extent(style.symbol, style.radius);
-                    wanted.push((screen(projector, l.anchor), l.text.clone(), Some(beside)));
-                } else {
-                    // Areas and lines: centred on a point inside the area, or on the line's
-                    // middle vertex.
-                    let at = screen(projector, l.anchor) + vec2(0.0, 8.0);
-                    wanted.push((at, l.text.clone(), None));
-                }
-            }
-            _ => {}
-        }
+        self.left -= 1;
+        true
     }
-    wanted
+}
+
+/// A label to place: its anchor on the screen, for a point the extent of its symbol (the
+/// label goes beside it), its text and that text's size, laid out if it was this frame.
+struct Wanted<'a> {
+    anchor: Pos2,
+    beside: Option<f32>,
+    text: &'a str,
+    size: Vec2,
+    galley: Option<Arc<Galley>>,
+}
+
+/// The label `feature` wants, if any and if it is worked out (or there is `work` left to
+/// do it): a kept measurement's number always, a name from zoom 6.5 (beside a point's
+/// symbol, else centred on the area or line).
+fn wanted_label<'t>(
+    painter: &egui::Painter,
+    projector: &Projector,
+    (layer_id, layer, view, index): InView<'_>,
+    (units, texts): (Units, &'t mut LabelTexts),
+    work: &mut Work,
+) -> Option<Wanted<'t>> {
+    layer.features[index].bbox()?;
+    let r = FeatureRef {
+        layer: layer_id,
+        index,
+    };
+    let kept = texts.keep(r);
+    if !kept && !work.take() {
+        return None;
+    }
+    let label = texts
+        .get_or_insert_with(r, || label_text(layer, view, index, units))
+        .as_mut()?;
+    let (anchor, beside) = if label.measurement {
+        (screen(projector, label.anchor), None)
+    } else if projector.zoom() < 6.5 {
+        return None;
+    } else if label.point {
+        let style = view.feature_style(layer, index);
+        let beside = symbol_extent(style.symbol, style.radius);
+        (screen(projector, label.anchor), Some(beside))
+    } else {
+        // Areas and lines: centred on a point inside the area, or on the line's middle
+        // vertex.
+        (screen(projector, label.anchor) + vec2(0.0, 8.0), None)
+    };
+    let (size, galley) = match label.size {
+        Some(size) => (size, None),
+        None => {
+            if kept && !work.take() {
+                return None;
+            }
+            let galley = lay_out(painter, &label.text);
+            label.size = Some(galley.size());
+            (galley.size(), Some(galley))
+        }
+    };
+    Some(Wanted {
+        anchor,
+        beside,
+        text: &label.text,
+        size,
+        galley,
+    })
+}
+
+/// A label's text laid out as the map writes it.
+fn lay_out(painter: &egui::Painter, text: &str) -> Arc<Galley> {
+    painter.layout_no_wrap(
+        text.to_owned(),
+        FontId::proportional(12.5),
+        Color32::from_gray(20),
+    )
+}
+
+/// Where `wanted` goes, if anywhere: the first free place beside its symbol or above its
+/// anchor, clear of the symbols too if there is one; for a point with no room beside it,
+/// further out with a leader line.
+fn place(
+    painter: &egui::Painter,
+    wanted: Wanted<'_>,
+    taken: &RectGrid,
+    symbols: &RectGrid,
+) -> Option<DataLabel> {
+    let Wanted {
+        anchor,
+        beside,
+        text,
+        size,
+        galley,
+    } = wanted;
+    let candidates = label_candidates(anchor, beside, size);
+    // A place clear of the symbols too if there is one, else one that only overlaps
+    // symbols (a big graduated ring must not hide the names around it).
+    let free = |candidates: &[Pos2], avoid_symbols: bool| {
+        candidates.iter().find_map(|&min| {
+            let rect = ScreenRect::from_min_size(min, size).expand(2.0);
+            let blocked = !painter.clip_rect().contains_rect(rect)
+                || taken.intersects(rect)
+                || (avoid_symbols && symbols.intersects(rect));
+            (!blocked).then_some((min, rect))
+        })
+    };
+    let near = free(&candidates, true).or_else(|| free(&candidates, false));
+    let ((min, rect), leader) = match (near, beside) {
+        (Some(found), _) => (found, false),
+        // No room beside the symbol: further out, clear of every symbol, with a leader.
+        (None, Some(extent)) => (free(&leader_candidates(anchor, extent, size), true)?, true),
+        (None, None) => return None,
+    };
+    let leader = leader.then(|| {
+        let end = pos2(
+            anchor.x.clamp(rect.left(), rect.right()),
+            anchor.y.clamp(rect.top(), rect.bottom()),
+        );
+        let start = anchor + (end - anchor).normalized() * beside.unwrap_or(0.0);
+        [start, end]
+    });
+    Some(DataLabel {
+        rect,
+        text_pos: min,
+        galley: galley.unwrap_or_else(|| lay_out(painter, text)),
+        leader,
+    })
 }
 
 /// A feature's label and where it goes: a kept measurement's number (in `units`) at its
@@ -197,6 +282,7 @@ fn label_text(layer: &Layer, view: &LayerView, index: usize, units: Units) -> Op
             measurement: true,
             anchor,
             point: false,
+            size: None,
         });
     }
     let text = text?;
@@ -209,6 +295,7 @@ fn label_text(layer: &Layer, view: &LayerView, index: usize, units: Units) -> Op
         measurement: false,
         anchor,
         point,
+        size: None,
     })
 }
 
@@ -296,6 +383,19 @@ mod tests {
 
     /// Place the labels of `geojson`'s features in a 600×400 view of `area`.
     fn placed_labels(geojson: &str, area: Rect<f64>) -> Vec<ScreenRect> {
+        let frames = placed_over_frames(geojson, area, None);
+        assert_eq!(frames.len(), 1, "all are worked out in the first frame");
+        frames.into_iter().next().unwrap_or_default()
+    }
+
+    /// Place the labels of `geojson`'s features in a 600×400 view of `area`, frame after
+    /// frame with the same caches and at most `budget` labels worked out in each, until no
+    /// label waits: what each frame placed.
+    fn placed_over_frames(
+        geojson: &str,
+        area: Rect<f64>,
+        budget: LabelBudget,
+    ) -> Vec<Vec<ScreenRect>> {
         let mut doc = Document::new();
         let layer = crate::io::read_str(geojson, "points.geojson").expect("valid");
         doc.add_layer(layer);
@@ -308,26 +408,32 @@ mod tests {
             ..Default::default()
         };
         let _ = ctx.run_ui(input(), |_| {});
-        let mut rects = Vec::new();
-        let _ = ctx.run_ui(input(), |ui| {
-            let mut memory = MapMemory::default();
-            fit(&mut memory, area, screen.size(), 0.5);
-            let center = memory.detached().expect("centred");
-            let projector = Projector::new(screen, &MercatorProjection, &memory, center);
-            let visible = visible_area(&projector, screen);
-            let lod = Plan::new(&doc, &views, &viewport_of(&projector));
-            let labels = place_data_labels(
-                ui.painter(),
-                &projector,
-                (&doc, &views, &lod),
-                visible,
-                (Units::default(), &mut LabelTexts::default()),
-                &[],
-                &[],
-            );
-            rects = labels.iter().map(|l| l.rect).collect();
-        });
-        rects
+        let mut texts = LabelTexts::default();
+        let mut frames = Vec::new();
+        let mut waiting = true;
+        while waiting && frames.len() < 100 {
+            texts.next_frame();
+            let _ = ctx.run_ui(input(), |ui| {
+                let mut memory = MapMemory::default();
+                fit(&mut memory, area, screen.size(), 0.5);
+                let center = memory.detached().expect("centred");
+                let projector = Projector::new(screen, &MercatorProjection, &memory, center);
+                let visible = visible_area(&projector, screen);
+                let lod = Plan::new(&doc, &views, &viewport_of(&projector));
+                let labels;
+                (labels, waiting) = place_data_labels(
+                    ui.painter(),
+                    &projector,
+                    (&doc, &views, &lod),
+                    visible,
+                    (Units::default(), &mut texts, budget),
+                    &[],
+                    &[],
+                );
+                frames.push(labels.iter().map(|l| l.rect).collect());
+            });
+        }
+        frames
     }
 
     #[test]
@@ -370,5 +476,39 @@ mod tests {
                 assert!(!a.intersects(*b));
             }
         }
+    }
+
+    #[test]
+    fn labels_worked_out_a_few_a_frame_end_placed_as_all_at_once() {
+        // Sixty labelled points, ten worked out a frame: the placement shown once they are
+        // all ready is the one an image makes in one go.
+        let features: Vec<String> = (0..60)
+            .map(|i| {
+                let (x, y) = (104.80 + 0.004 * f64::from(i % 10), 11.50 + 0.015 * f64::from(i / 10));
+                format!(
+                    r#"{{"type":"Feature","geometry":{{"type":"Point","coordinates":[{x},{y}]}},"properties":{{"name":"Site {i}"}}}}"#
+                )
+            })
+            .collect();
+        let geojson = format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        );
+        let area = Rect::new(
+            Coord {
+                x: 104.78,
+                y: 11.48,
+            },
+            Coord {
+                x: 104.86,
+                y: 11.60,
+            },
+        );
+        let at_once = placed_labels(&geojson, area);
+        assert!(at_once.len() >= 10, "{} labels", at_once.len());
+        let frames = placed_over_frames(&geojson, area, Some(10));
+        assert_eq!(frames.len(), 6, "sixty labels at ten a frame");
+        assert!(frames[0].len() <= 10, "only those worked out are placed");
+        assert_eq!(frames.last(), Some(&at_once));
     }
 }
