@@ -8,11 +8,13 @@
 //! [`Command::SetTimeField`], applied by `RaidmapApp::apply`. A layer without dates is not on
 //! the timeline and the window never hides its features.
 
+mod histogram;
+mod replay;
+
 use std::collections::HashMap;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use egui::{Color32, RichText};
-use egui_plot::{Bar, BarChart, Plot, Span};
 
 use crate::measure::group_thousands;
 use crate::model::{Document, FeatureProperties, LayerId};
@@ -21,11 +23,6 @@ use crate::timeline::{
     Bin, Candidate, Day, Filter, LayerDates, LayerTimes, TimeField, Window, candidates, histogram,
 };
 use crate::ui::command::Command;
-
-/// Half the width of a date ("2025-07-16") under the histogram, in points.
-const HALF_DATE_WIDTH: f64 = 36.0;
-/// Most bars the histogram draws; a finer bin with more falls back to a wider one.
-const MAX_BARS: usize = 1_500;
 
 /// How playing moves the window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,9 +69,10 @@ pub struct TimelinePanel {
     generation: u64,
     /// Bumped whenever any layer's dates are read (again).
     dates_read: u64,
-    /// The bars of the last histogram and what they were counted from, so a frame does not
-    /// count every feature's date again.
-    bars: Option<(BarsKey, Vec<Vec<crate::timeline::BinCount>>)>,
+    /// The counts of the last histogram and what they were counted from.
+    bars: Option<histogram::Bars>,
+    /// The last quiet frame's histogram, painted again while nothing it shows changed.
+    replay: replay::PlotReplay<histogram::Looks>,
     /// The extent of all dates and the events per month, for the `dates_read` they were
     /// worked out for (a frame must not go through every feature's date).
     extent_memo: std::cell::Cell<Option<(u64, Extent)>>,
@@ -103,16 +101,6 @@ fn read_dates(layer: &impl FeatureProperties, keep: Option<TimeField>) -> Dates 
 /// First and last day with an event, if any.
 type Extent = Option<(Day, Day)>;
 
-/// What the histogram's bars depend on: the dates read, the bin and the extent, the layers.
-#[derive(PartialEq)]
-struct BarsKey {
-    dates_read: u64,
-    bin: Bin,
-    first: Day,
-    last: Day,
-    layers: Vec<LayerId>,
-}
-
 impl Default for TimelinePanel {
     fn default() -> Self {
         Self {
@@ -130,6 +118,7 @@ impl Default for TimelinePanel {
             layers: HashMap::new(),
             dates_read: 0,
             bars: None,
+            replay: Default::default(),
             extent_memo: std::cell::Cell::new(None),
             months_memo: None,
             shown_memo: std::cell::RefCell::new(None),
@@ -707,345 +696,8 @@ impl TimelinePanel {
             });
         }
     }
-
-    fn histogram_ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        doc: &Document,
-        views: &HashMap<LayerId, LayerView>,
-        commands: &mut Vec<Command>,
-    ) {
-        let (first, last) = match self.extent() {
-            Some(e) => e,
-            None => {
-                ui.label(
-                    RichText::new(
-                        "No layer has dates. A property with ISO 8601 dates (2025-07-16, \
-                         2025-07-16T14:00:00+07:00, 2025-07) puts a layer on the timeline.",
-                    )
-                    .weak(),
-                );
-                return;
-            }
-        };
-        let (bin, series) = self.layer_series(doc, views, first, last, self.bin());
-        let window = self.window;
-        // A date is written centred on its mark: one too near either end would be cut off by
-        // the plot's edge, so it is left out (the hover label still names every day).
-        let plot_width = f64::from(ui.available_width());
-        let x_fmt = move |mark: egui_plot::GridMark, range: &std::ops::RangeInclusive<f64>| {
-            axis_date(mark.value, range, plot_width)
-        };
-        let response = Plot::new("timeline-histogram")
-            .height(ui.available_height().clamp(70.0, 120.0))
-            .allow_drag(false)
-            .allow_zoom(false)
-            .allow_scroll(false)
-            .allow_boxed_zoom(false)
-            .allow_double_click_reset(false)
-            .show_grid([false, true])
-            .x_grid_spacer(day_grid)
-            .x_axis_formatter(x_fmt)
-            // Counts are whole numbers: no label between them.
-            .y_axis_formatter(|mark, _| {
-                if mark.value.fract() == 0.0 {
-                    format!("{}", mark.value)
-                } else {
-                    String::new()
-                }
-            })
-            .y_axis_min_width(18.0)
-            .include_y(0.0)
-            .include_x(first.0 as f64 - 0.5)
-            .include_x(last.0 as f64 + 1.5)
-            .label_formatter(|hover| {
-                let p = match hover {
-                    egui_plot::HoverPosition::NearDataPoint { position, .. } => position,
-                    egui_plot::HoverPosition::Elsewhere { position } => position,
-                };
-                Some(Day(p.x.floor() as i64).to_string())
-            })
-            .show(ui, |plot_ui| {
-                plot_bars(plot_ui, &series, window, first, last);
-            });
-        self.histogram_input(&response, bin, commands);
-    }
-
-    /// Bars per layer, stacked, in the layer's colour: the bin (`bin`, or a coarser one
-    /// when it would make too many bars) and each dated layer's counts.
-    fn layer_series(
-        &mut self,
-        doc: &Document,
-        views: &HashMap<LayerId, LayerView>,
-        first: Day,
-        last: Day,
-        mut bin: Bin,
-    ) -> (Bin, Vec<(String, Color32, Vec<crate::timeline::BinCount>)>) {
-        let mut series: Vec<(String, Color32, Vec<crate::timeline::BinCount>)> = Vec::new();
-        // The same bins for every layer: count from the common first to the common last day.
-        let bins = loop {
-            let all = histogram([first, last].map(crate::timeline::When::day), bin, MAX_BARS);
-            match (all, bin) {
-                (Some(b), _) => break b,
-                (None, Bin::Day) => bin = Bin::Week,
-                (None, _) => bin = Bin::Month,
-            }
-        };
-        let dated: Vec<LayerId> = doc
-            .layers()
-            .filter(|(id, _)| self.times(*id).is_some())
-            .map(|(id, _)| id)
-            .collect();
-        let key = BarsKey {
-            dates_read: self.dates_read,
-            bin,
-            first,
-            last,
-            layers: dated.clone(),
-        };
-        if self.bars.as_ref().is_none_or(|(k, _)| *k != key) {
-            let counted = dated
-                .iter()
-                .map(|id| count_bars(&bins, bin, self.times(*id)))
-                .collect();
-            self.bars = Some((key, counted));
-        }
-        let counted = self.bars.as_ref().map_or(&[][..], |(_, c)| c.as_slice());
-        for (id, counts) in dated.iter().zip(counted) {
-            let Some(layer) = doc.layer(*id) else {
-                continue;
-            };
-            let color = views.get(id).map_or(Color32::GRAY, |v| {
-                crate::render::layer_view::color32(v.style().color)
-            });
-            series.push((layer.name.clone(), color, counts.clone()));
-        }
-        (bin, series)
-    }
-
-    /// A drag on the histogram sets the window to the dragged days; a click, to the bar's bin.
-    fn histogram_input(
-        &mut self,
-        plot: &egui_plot::PlotResponse<()>,
-        bin: Bin,
-        commands: &mut Vec<Command>,
-    ) {
-        let response = &plot.response;
-        self.histogram_transform = Some(plot.transform);
-        let day_at = |pos: egui::Pos2| plot.transform.value_from_position(pos).x;
-        // A drag is recognised only after the pointer moved a little: start where it was pressed.
-        if response.drag_started()
-            && let Some(pos) = response
-                .ctx
-                .input(|i| i.pointer.press_origin())
-                .or_else(|| response.interact_pointer_pos())
-        {
-            self.drag_start = Some(day_at(pos));
-        }
-        if let (Some(start), Some(pos)) = (self.drag_start, response.interact_pointer_pos())
-            && (response.dragged() || response.drag_stopped())
-        {
-            let end = day_at(pos);
-            let (a, b) = (start.min(end), start.max(end));
-            self.playing = false;
-            let dragged = Window::days(Day(a.floor() as i64), Day(b.floor() as i64));
-            // Only a change is a command: a held drag must not repaint for ever.
-            if dragged != self.window {
-                commands.push(Command::SetTimeWindow(dragged));
-            }
-            if response.drag_stopped() {
-                self.drag_start = None;
-            }
-        } else if response.clicked()
-            && let Some(pos) = response.interact_pointer_pos()
-        {
-            let start = bin.start_of(Day(day_at(pos).floor() as i64));
-            self.playing = false;
-            commands.push(Command::SetTimeWindow(Window::days(
-                start,
-                bin.next(start).plus(-1),
-            )));
-        }
-    }
-}
-
-/// Marks on whole days only, far enough apart for a date label: every 1 or 2 days, every
-/// Monday or second Monday, or on the first of every 1, 3, 6, 12, 24 or 60 months.
-fn day_grid(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
-    const LABEL_SPACING_PX: f64 = 110.0;
-    let (lo, hi) = input.bounds;
-    // `base_step_size` is the plot width of 8 points.
-    let min_days = input.base_step_size / 8.0 * LABEL_SPACING_PX;
-    let (first, last) = (Day(lo.ceil() as i64), Day(hi.floor() as i64));
-    let mut marks = Vec::new();
-    if !(lo.is_finite() && hi.is_finite()) || last.0 - first.0 > 200_000 {
-        return marks;
-    }
-    if let Some(step) = [1_i64, 2, 7, 14]
-        .into_iter()
-        .find(|s| *s as f64 >= min_days)
-    {
-        let mut d = match step {
-            1 => first,
-            2 => Day(first.0 + first.0.rem_euclid(2)),
-            _ => Bin::Week.start_of(first),
-        };
-        while d <= last {
-            if d >= first {
-                marks.push(egui_plot::GridMark {
-                    value: d.0 as f64,
-                    step_size: step as f64,
-                });
-            }
-            d = d.plus(step);
-        }
-        return marks;
-    }
-    let months = [1_u32, 3, 6, 12, 24, 60]
-        .into_iter()
-        .find(|m| f64::from(*m) * 30.44 >= min_days)
-        .unwrap_or(60);
-    let mut d = Bin::Month.start_of(first);
-    while d <= last {
-        let (y, m, _) = d.ymd();
-        let index = y * 12 + i64::from(m) - 1;
-        if d >= first && index.rem_euclid(i64::from(months)) == 0 {
-            marks.push(egui_plot::GridMark {
-                value: d.0 as f64,
-                step_size: f64::from(months) * 30.44,
-            });
-        }
-        d = Bin::Month.next(d);
-    }
-    marks
 }
 
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
-
-/// How many of a layer's dated features start in each of `bins` (of width `bin`).
-fn count_bars(
-    bins: &[crate::timeline::BinCount],
-    bin: Bin,
-    times: Option<&LayerTimes>,
-) -> Vec<crate::timeline::BinCount> {
-    let mut counts: Vec<crate::timeline::BinCount> = bins
-        .iter()
-        .map(|b| crate::timeline::BinCount { count: 0, ..*b })
-        .collect();
-    for w in times.into_iter().flat_map(|t| t.dates.dated()) {
-        let start = bin.start_of(w.first_day());
-        if let Ok(i) = counts.binary_search_by_key(&start, |b| b.first) {
-            counts[i].count += 1;
-        }
-    }
-    counts
-}
-
-/// The date written under the axis mark at `day` (days since 1970) on a plot `plot_width`
-/// points wide showing `range`: empty when the date, centred on its mark, would be cut off by
-/// either edge.
-fn axis_date(day: f64, range: &std::ops::RangeInclusive<f64>, plot_width: f64) -> String {
-    let px_per_day = plot_width / (range.end() - range.start()).max(1e-9);
-    let room = (day - range.start()).min(range.end() - day) * px_per_day;
-    if room < HALF_DATE_WIDTH {
-        String::new()
-    } else {
-        Day(day.round() as i64).to_string()
-    }
-}
-
-/// The stacked bars of `series` and the time window as a band.
-fn plot_bars(
-    plot_ui: &mut egui_plot::PlotUi<'_>,
-    series: &[(String, Color32, Vec<crate::timeline::BinCount>)],
-    window: Window,
-    first: Day,
-    last: Day,
-) {
-    let mut below: Vec<BarChart> = Vec::new();
-    for (name, color, counts) in series {
-        let bars = counts
-            .iter()
-            .map(|b| {
-                let width = (b.last.0 - b.first.0 + 1) as f64;
-                Bar::new(b.first.0 as f64 + width / 2.0, b.count as f64)
-                    .width(width * 0.9)
-                    .name(format!("{name}: {} {} to {}", b.count, b.first, b.last))
-            })
-            .collect();
-        let refs: Vec<&BarChart> = below.iter().collect();
-        let chart = BarChart::new(name.clone(), bars)
-            .color(*color)
-            .stack_on(&refs);
-        below.push(chart);
-    }
-    for chart in below {
-        plot_ui.bar_chart(chart);
-    }
-    if !window.is_unbounded() {
-        let a = window.from.map_or(first.0 as f64 - 1.0, |d| d.0 as f64);
-        let b = window.to.map_or(last.0 as f64 + 2.0, |d| d.0 as f64 + 1.0);
-        plot_ui.span(
-            Span::new("window", a..=b)
-                .fill(Color32::from_rgba_unmultiplied(250, 200, 0, 50))
-                .border_color(Color32::from_rgb(200, 150, 0)),
-        );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn day(text: &str) -> Day {
-        Day::parse_bound(text, false).expect("a day")
-    }
-
-    fn marks(from: &str, to: &str, width_px: f64) -> Vec<String> {
-        let (lo, hi) = (day(from).0 as f64, day(to).0 as f64);
-        let input = egui_plot::GridInput {
-            bounds: (lo, hi),
-            base_step_size: (hi - lo) / width_px * 8.0,
-        };
-        day_grid(input)
-            .into_iter()
-            .map(|m| {
-                assert_eq!(m.value.fract(), 0.0, "whole days only");
-                Day(m.value as i64).to_string()
-            })
-            .collect()
-    }
-
-    #[test]
-    fn axis_dates_too_near_either_edge_to_be_written_whole_are_left_out() {
-        // 2025-07-01 is day 20,270; a month shown on 600 points is about 19 points a day.
-        let (first, last) = (20_270.0, 20_301.0);
-        let range = first..=last;
-        assert_eq!(axis_date(first + 15.0, &range, 600.0), "2025-07-16");
-        // On the left edge, and one day in (19 points: less than half a date's width).
-        assert_eq!(axis_date(first, &range, 600.0), "");
-        assert_eq!(axis_date(first + 1.0, &range, 600.0), "");
-        assert_eq!(axis_date(last - 1.0, &range, 600.0), "");
-        // Four days in there is room (76 points).
-        assert_eq!(axis_date(first + 4.0, &range, 600.0), "2025-07-05");
-    }
-
-    #[test]
-    fn histogram_marks_fall_on_whole_days_mondays_or_first_of_months() {
-        // Three days over 1,400 px: every day.
-        assert_eq!(
-            marks("2025-07-14", "2025-07-16", 1400.0),
-            ["2025-07-14", "2025-07-15", "2025-07-16"]
-        );
-        // Two months over 1,000 px: Mondays.
-        let weekly = marks("2025-06-01", "2025-07-31", 1000.0);
-        assert!(weekly.contains(&"2025-07-14".to_owned()), "{weekly:?}");
-        assert!(weekly.iter().all(|d| Bin::Week.start_of(day(d)) == day(d)));
-        // Nine months over 1,400 px: first days of months.
-        let monthly = marks("2024-10-23", "2025-07-18", 1400.0);
-        assert!(monthly.iter().all(|d| d.ends_with("-01")), "{monthly:?}");
-        assert!(monthly.contains(&"2025-01-01".to_owned()), "{monthly:?}");
-    }
-}
