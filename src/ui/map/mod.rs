@@ -82,7 +82,7 @@ pub struct MapView {
 /// the text, a point inside the area, the laid-out size): when a zoom or a pan brings a
 /// crowd of labelled features into view at once (up to `density::LABEL_LIMIT` and more),
 /// their labels appear over a few frames instead of one frame taking 30 ms.
-const LABELS_PER_FRAME: usize = 200;
+const LABELS_PER_FRAME: usize = 100;
 
 impl Default for MapView {
     fn default() -> Self {
