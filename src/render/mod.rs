@@ -13,6 +13,7 @@ pub mod frame_cache;
 pub mod image;
 mod imagery;
 mod layers;
+pub(crate) mod mesh_batch;
 pub mod overlay;
 pub mod scene;
 pub mod screen;

@@ -30,7 +30,15 @@ pub(crate) fn line_points(projector: &Projector, line: &LineString<f64>) -> Vec<
 /// Screen points with those closer than [`SIMPLIFY_PX`] to the last one kept left out (the
 /// last point always stays).
 pub(crate) fn simplified(points: impl ExactSizeIterator<Item = Pos2>) -> Vec<Pos2> {
-    let mut out: Vec<Pos2> = Vec::with_capacity(points.len());
+    let mut out = Vec::new();
+    simplify_into(&mut out, points);
+    out
+}
+
+/// [`simplified`] into `out` (emptied first), so a frame can reuse one vector.
+pub(crate) fn simplify_into(out: &mut Vec<Pos2>, points: impl ExactSizeIterator<Item = Pos2>) {
+    out.clear();
+    out.reserve(points.len());
     let last = points.len().saturating_sub(1);
     for (i, p) in points.enumerate() {
         let far = out
@@ -40,7 +48,6 @@ pub(crate) fn simplified(points: impl ExactSizeIterator<Item = Pos2>) -> Vec<Pos
             out.push(p);
         }
     }
-    out
 }
 
 /// Vertices closer than this (screen points) to the previous one drawn are skipped.

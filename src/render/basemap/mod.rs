@@ -33,7 +33,7 @@
 
 pub mod stack;
 
-use egui::epaint::{PathStroke, Vertex, WHITE_UV};
+use egui::epaint::{Vertex, WHITE_UV};
 use egui::text::{LayoutJob, TextFormat};
 use egui::{Color32, FontFamily, FontId, Galley, Mesh, Painter, Pos2, Rect, Shape, Stroke};
 use std::sync::Arc;
@@ -45,6 +45,7 @@ use crate::basemap::{
     ScreenTransform, TriMesh, Viewport, place_labels,
 };
 use crate::mercator::lon_lat_to_world;
+use crate::render::mesh_batch::MeshBatch;
 
 /// Colours, line widths and switches of the basemap. `Default` is a calm light atlas palette.
 #[derive(Debug, Clone, PartialEq)]
@@ -216,7 +217,7 @@ pub fn basemap_shapes(
         fill_shapes(basemap, &viewport, rect, coverage_px, style, out);
     }
 
-    line_shapes(basemap, &viewport, style, out);
+    line_shapes(painter, basemap, &viewport, style, out);
     if style.show_fills {
         out.extend(coverage_frame(coverage_px, rect, style));
     }
@@ -231,21 +232,27 @@ pub fn basemap_shapes(
 }
 
 /// The basemap's lines (borders, shores, rivers, coasts) in passes, so that e.g. every
-/// border's halo lies under every border.
-fn line_shapes(basemap: &Basemap, viewport: &Viewport, style: &BasemapStyle, out: &mut Vec<Shape>) {
+/// border's halo lies under every border: one mesh, the lines in that order.
+fn line_shapes(
+    painter: &Painter,
+    basemap: &Basemap,
+    viewport: &Viewport,
+    style: &BasemapStyle,
+    out: &mut Vec<Shape>,
+) {
     let zoom = viewport.zoom();
     let width = |base_px: f32| base_px * style.line_width_scale * zoom_width_factor(zoom);
-    let mut lines = LinePainter::new(viewport);
+    let mut lines = LinePainter::new(viewport, painter);
     if style.show_province_borders {
         if let Some(halo) = style.province_border_halo {
-            lines.paint(basemap, out, |kind| match kind {
+            lines.paint(basemap, |kind| match kind {
                 LineKind::ProvinceBorder { in_cambodia: true } => {
                     Some(LineStyle::solid(width(2.6), halo))
                 }
                 _ => None,
             });
         }
-        lines.paint(basemap, out, |kind| match kind {
+        lines.paint(basemap, |kind| match kind {
             LineKind::ProvinceBorder { in_cambodia: false } if zoom >= kind.min_zoom() => Some(
                 LineStyle::solid(width(0.7), style.province_border_neighbours),
             ),
@@ -259,13 +266,13 @@ fn line_shapes(basemap: &Basemap, viewport: &Viewport, style: &BasemapStyle, out
         });
     }
     if style.show_water_lines {
-        lines.paint(basemap, out, |kind| match kind {
+        lines.paint(basemap, |kind| match kind {
             LineKind::LakeShore => Some(LineStyle::solid(width(0.7), style.lake_shore)),
             _ => None,
         });
     }
     if style.show_rivers {
-        lines.paint(basemap, out, |kind| match kind {
+        lines.paint(basemap, |kind| match kind {
             LineKind::River(class) if zoom >= class.min_zoom() => {
                 Some(river_style(class, style.river, &width))
             }
@@ -273,22 +280,26 @@ fn line_shapes(basemap: &Basemap, viewport: &Viewport, style: &BasemapStyle, out
         });
     }
     if style.show_water_lines {
-        lines.paint(basemap, out, |kind| match kind {
+        lines.paint(basemap, |kind| match kind {
             LineKind::Coastline => Some(LineStyle::solid(width(0.8), style.coastline)),
             _ => None,
         });
     }
     if style.show_country_borders {
-        lines.paint(basemap, out, |kind| match kind {
+        lines.paint(basemap, |kind| match kind {
             LineKind::CountryBorder => {
                 Some(LineStyle::solid(width(5.0), style.country_border_halo))
             }
             _ => None,
         });
-        lines.paint(basemap, out, |kind| match kind {
+        lines.paint(basemap, |kind| match kind {
             LineKind::CountryBorder => Some(LineStyle::solid(width(1.3), style.country_border)),
             _ => None,
         });
+    }
+    let mesh = lines.batch.into_mesh();
+    if !mesh.is_empty() {
+        out.push(Shape::mesh(mesh));
     }
 }
 
@@ -473,7 +484,8 @@ impl LineStyle {
     }
 }
 
-/// Turns prepared polylines into screen paths, keeping only the stretches near the view.
+/// Turns prepared polylines into screen paths, keeping only the stretches near the view, and
+/// draws them into one mesh.
 struct LinePainter<'a> {
     viewport: &'a Viewport,
     /// Lines whose box misses this are skipped.
@@ -482,28 +494,28 @@ struct LinePainter<'a> {
     clip_px: PxRect,
     zoom: f64,
     run: Vec<Pos2>,
+    /// A dashed run's dashes.
+    dashes: Vec<Shape>,
+    batch: MeshBatch,
 }
 
 impl<'a> LinePainter<'a> {
     const MARGIN_PX: f32 = 8.0;
 
-    fn new(viewport: &'a Viewport) -> Self {
+    fn new(viewport: &'a Viewport, painter: &Painter) -> Self {
         Self {
             viewport,
             view_world: viewport.world_rect(Self::MARGIN_PX),
             clip_px: viewport.rect_px.expand(Self::MARGIN_PX),
             zoom: viewport.zoom(),
             run: Vec::new(),
+            dashes: Vec::new(),
+            batch: MeshBatch::new(painter),
         }
     }
 
     /// Paint every line for which `style_of` gives a style.
-    fn paint(
-        &mut self,
-        basemap: &Basemap,
-        out: &mut Vec<Shape>,
-        style_of: impl Fn(LineKind) -> Option<LineStyle>,
-    ) {
+    fn paint(&mut self, basemap: &Basemap, style_of: impl Fn(LineKind) -> Option<LineStyle>) {
         for line in &basemap.lines {
             let Some(style) = style_of(line.kind) else {
                 continue;
@@ -511,11 +523,11 @@ impl<'a> LinePainter<'a> {
             if !crate::basemap::projection::rects_intersect(&line.bbox_world, &self.view_world) {
                 continue;
             }
-            self.paint_level(line.level_for_zoom(self.zoom), style, out);
+            self.paint_level(line.level_for_zoom(self.zoom), style);
         }
     }
 
-    fn paint_level(&mut self, level: &LineLevel, style: LineStyle, out: &mut Vec<Shape>) {
+    fn paint_level(&mut self, level: &LineLevel, style: LineStyle) {
         let t = &self.viewport.transform;
         let clip = self.clip_px;
         let mut previous: Option<[f32; 2]> = None;
@@ -535,27 +547,18 @@ impl<'a> LinePainter<'a> {
                     }
                     self.run.push(pos(p));
                 } else {
-                    self.flush(level, run_start, style, out);
+                    self.flush(level, run_start, style);
                 }
             }
             previous = Some(p);
         }
-        self.flush(level, run_start, style, out);
+        self.flush(level, run_start, style);
     }
 
-    fn flush(
-        &mut self,
-        level: &LineLevel,
-        run_start: usize,
-        style: LineStyle,
-        out: &mut Vec<Shape>,
-    ) {
+    fn flush(&mut self, level: &LineLevel, run_start: usize, style: LineStyle) {
         if self.run.len() >= 2 {
             match style.dashes_px {
-                None => out.push(Shape::line(
-                    self.run.clone(),
-                    PathStroke::from(style.stroke),
-                )),
+                None => self.batch.line(&self.run, style.stroke),
                 Some((dash_px, gap_px)) => {
                     // Keep the dashes where they were on the whole line, so they do not crawl
                     // when the view cuts the line at another point.
@@ -570,8 +573,14 @@ impl<'a> LinePainter<'a> {
                         &[dash_px],
                         &[gap_px],
                         offset_px,
-                        out,
+                        &mut self.dashes,
                     );
+                    for dash in self.dashes.drain(..) {
+                        // epaint makes each dash a line segment.
+                        if let Shape::LineSegment { points, stroke } = dash {
+                            self.batch.line_segment(points, stroke);
+                        }
+                    }
                 }
             }
         }

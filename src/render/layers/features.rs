@@ -17,9 +17,10 @@ use crate::render::basemap::viewport_of;
 use crate::render::density::{Plan, paint_cells};
 use crate::render::frame_cache::FrameCache;
 use crate::render::layer_view::{LayerView, Revisions, color32};
+use crate::render::mesh_batch::MeshBatch;
 use crate::render::overlay::Overlay;
 use crate::render::point_mesh::{MESH_FROM, paint_points};
-use crate::render::screen::{UnitToScreen, line_points, mercator_unit, screen, simplified};
+use crate::render::screen::{UnitToScreen, line_points, mercator_unit, screen, simplify_into};
 use crate::render::symbols::paint_point;
 use crate::style::FeatureStyle;
 
@@ -38,6 +39,9 @@ pub(crate) fn paint_layers(
     let pixels_per_point = painter.pixels_per_point();
     let view_key = view_key(&to_screen, visible, pixels_per_point);
     let mut last_frame = std::mem::take(&mut kept_dots.layers);
+    // The layers' lines and polygons, a run of them at a time, as one mesh.
+    let mut batch = MeshBatch::new(painter);
+    let mut scratch = Vec::new();
     for (layer_id, layer) in doc.layers() {
         let Some(view) = views.get(&layer_id).filter(|v| v.visible) else {
             continue;
@@ -70,6 +74,7 @@ pub(crate) fn paint_layers(
                 if many {
                     points.push((at, color, style.radius));
                 } else {
+                    batch.flush(painter);
                     paint_point(painter, at, style.symbol, color, style.radius);
                 }
                 continue;
@@ -81,14 +86,17 @@ pub(crate) fn paint_layers(
                 layer: layer_id,
                 index,
             };
-            let draw = Draw {
+            let mut draw = Draw {
                 painter,
                 projector,
                 to_screen: &to_screen,
                 style: &style,
+                batch: &mut batch,
+                scratch: &mut scratch,
             };
             draw.feature(feature, r, fills);
         }
+        batch.flush(painter);
         paint_points(painter, &points, view.style().symbol);
         if !dots.mesh.is_empty() {
             painter.add(Shape::mesh(Arc::clone(&dots.mesh)));
@@ -296,12 +304,15 @@ pub(crate) fn layer_in_view(
     indices
 }
 
-/// What drawing a feature needs: where, how to project, its style.
+/// What drawing a feature needs: where, how to project, its style, the mesh its lines and
+/// polygons go into (painted before anything else is) and a vector for screen points.
 struct Draw<'a> {
     painter: &'a egui::Painter,
     projector: &'a Projector<'a>,
     to_screen: &'a UnitToScreen,
     style: &'a FeatureStyle,
+    batch: &'a mut MeshBatch,
+    scratch: &'a mut Vec<egui::Pos2>,
 }
 
 /// A drawn polygon's triangles and rings in Web Mercator units ([`mercator_unit`]): worked
@@ -347,7 +358,12 @@ impl Fill {
 impl Draw<'_> {
     /// Draw a feature of a layer; a line or polygon is read (from its text, if it keeps only
     /// its box) only when its [`Fill`] is not kept from the last frame.
-    fn feature(&self, feature: &Feature, r: FeatureRef, fills: &mut FrameCache<FeatureRef, Fill>) {
+    fn feature(
+        &mut self,
+        feature: &Feature,
+        r: FeatureRef,
+        fills: &mut FrameCache<FeatureRef, Fill>,
+    ) {
         match feature.geometry_type() {
             Some("Polygon" | "MultiPolygon") => {
                 let fill = fills.get_or_insert_with(r, || {
@@ -375,19 +391,15 @@ impl Draw<'_> {
     /// Draw `geometry`; a polygon's [`Fill`] is kept in `fills` under the feature's reference
     /// (worked out anew without one).
     fn geometry(
-        &self,
+        &mut self,
         geometry: &Geometry<f64>,
         fills: Option<(FeatureRef, &mut FrameCache<FeatureRef, Fill>)>,
     ) {
-        let Self {
-            painter,
-            projector,
-            style,
-            ..
-        } = *self;
+        let (painter, projector, style) = (self.painter, self.projector, self.style);
         let color = color32(style.color);
         let line_stroke = Stroke::new(style.line_width, color);
-        let point = |p: &Point<f64>| {
+        let mut point = |p: &Point<f64>| {
+            self.batch.flush(painter);
             paint_point(
                 painter,
                 screen(projector, p.0),
@@ -399,12 +411,10 @@ impl Draw<'_> {
         match geometry {
             Geometry::Point(p) => point(p),
             Geometry::MultiPoint(mp) => mp.iter().for_each(point),
-            Geometry::LineString(l) => {
-                painter.add(Shape::line(line_points(projector, l), line_stroke));
-            }
+            Geometry::LineString(l) => self.line(l, line_stroke),
             Geometry::MultiLineString(ml) => {
                 for l in ml {
-                    painter.add(Shape::line(line_points(projector, l), line_stroke));
+                    self.line(l, line_stroke);
                 }
             }
             Geometry::Polygon(_)
@@ -421,33 +431,31 @@ impl Draw<'_> {
                 }
             }
             Geometry::Line(l) => {
-                painter.line_segment(
-                    [screen(projector, l.start), screen(projector, l.end)],
-                    line_stroke,
-                );
+                let ends = [screen(projector, l.start), screen(projector, l.end)];
+                self.batch.line_segment(ends, line_stroke);
             }
         }
     }
 
+    /// A line, simplified for the zoom ([`line_points`]).
+    fn line(&mut self, line: &LineString<f64>, stroke: Stroke) {
+        let points = line.0.iter().map(|c| screen(self.projector, *c));
+        simplify_into(self.scratch, points);
+        self.batch.line(self.scratch, stroke);
+    }
+
     /// A polygon: its triangles filled, its rings outlined.
-    fn fill(&self, fill: &Fill) {
+    fn fill(&mut self, fill: &Fill) {
         let (to_screen, style) = (self.to_screen, self.style);
-        let mut mesh = egui::Mesh::default();
-        mesh.reserve_triangles(fill.triangles.len());
-        mesh.reserve_vertices(3 * fill.triangles.len());
-        let fill_color = color32(style.fill);
-        for tri in &fill.triangles {
-            let base = mesh.vertices.len() as u32;
-            for u in tri {
-                mesh.colored_vertex(to_screen.screen(*u), fill_color);
-            }
-            mesh.add_triangle(base, base + 1, base + 2);
-        }
-        self.painter.add(Shape::mesh(mesh));
+        let triangles = fill
+            .triangles
+            .iter()
+            .map(|t| t.map(|u| to_screen.screen(u)));
+        self.batch.triangles(triangles, color32(style.fill));
         let stroke = Stroke::new(style.line_width * OUTLINE, color32(style.color));
         for ring in fill.rings() {
-            let points = simplified(ring.iter().map(|u| to_screen.screen(*u)));
-            self.painter.add(Shape::closed_line(points, stroke));
+            simplify_into(self.scratch, ring.iter().map(|u| to_screen.screen(*u)));
+            self.batch.closed_line(self.scratch, stroke);
         }
     }
 }
