@@ -76,6 +76,15 @@ impl Dates {
             .filter_map(|&at| self.spans.get(at as usize).copied())
     }
 
+    /// Each distinct date and how many features have it: the features' dates without going
+    /// through the features.
+    pub fn distinct(&self) -> impl Iterator<Item = (When, usize)> + '_ {
+        self.spans
+            .iter()
+            .copied()
+            .zip(self.counts.iter().map(|&n| n as usize))
+    }
+
     /// The span from the earliest to the latest readable date, if any (through the distinct
     /// dates only).
     pub fn extent(&self) -> Option<When> {
@@ -188,5 +197,29 @@ mod tests {
         assert_eq!(filter.len(), 30_000);
         assert_eq!(filter.count(), flags.iter().filter(|f| **f).count());
         assert_eq!(Filter::from(flags).count(), filter.count());
+    }
+
+    #[test]
+    fn the_distinct_dates_with_their_counts_are_the_dated_features() {
+        let day = |d: u32| When::day(Day::from_ymd(2025, 7, d).expect("day"));
+        let whens = [
+            Some(day(2)),
+            None,
+            Some(day(1)),
+            Some(day(2)),
+            Some(day(2)),
+            None,
+        ];
+        let dates = Dates::collect(whens);
+        let distinct: Vec<(When, usize)> = dates.distinct().collect();
+        assert_eq!(distinct, [(day(2), 3), (day(1), 1)]);
+        let mut each: Vec<When> = dates.dated().collect();
+        let mut expanded: Vec<When> = distinct
+            .iter()
+            .flat_map(|&(w, n)| std::iter::repeat_n(w, n))
+            .collect();
+        each.sort_by_key(|w| w.first_day());
+        expanded.sort_by_key(|w| w.first_day());
+        assert_eq!(each, expanded);
     }
 }

@@ -23,4 +23,4 @@ pub use field::{
     Candidate, LISTED_UNREADABLE, LayerDates, LayerTimes, TimeField, Unreadable, UnreadableFeature,
     candidates,
 };
-pub use window::{Bin, BinCount, Window, histogram};
+pub use window::{Bin, BinCount, Window, histogram, histogram_of_counts};

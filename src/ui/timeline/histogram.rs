@@ -319,13 +319,14 @@ fn day_grid(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
     marks
 }
 
-/// How many of a layer's dated features start in each of `bins` (of width `bin`).
+/// How many of a layer's dated features start in each of `bins` (of width `bin`), through
+/// its distinct dates.
 fn count_bars(bins: &[BinCount], bin: Bin, times: Option<&LayerTimes>) -> Vec<BinCount> {
     let mut counts: Vec<BinCount> = bins.iter().map(|b| BinCount { count: 0, ..*b }).collect();
-    for w in times.into_iter().flat_map(|t| t.dates.dated()) {
+    for (w, n) in times.into_iter().flat_map(|t| t.dates.distinct()) {
         let start = bin.start_of(w.first_day());
         if let Ok(i) = counts.binary_search_by_key(&start, |b| b.first) {
-            counts[i].count += 1;
+            counts[i].count += n;
         }
     }
     counts

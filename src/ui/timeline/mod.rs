@@ -20,7 +20,8 @@ use crate::measure::group_thousands;
 use crate::model::{Document, FeatureProperties, LayerId};
 use crate::render::layer_view::{BACKGROUND_FROM, LayerView};
 use crate::timeline::{
-    Bin, Candidate, Day, Filter, LayerDates, LayerTimes, TimeField, Window, candidates, histogram,
+    Bin, Candidate, Day, Filter, LayerDates, LayerTimes, TimeField, Window, candidates,
+    histogram_of_counts,
 };
 use crate::ui::command::Command;
 
@@ -76,16 +77,28 @@ pub struct TimelinePanel {
     /// The extent of all dates and the events per month, for the `dates_read` they were
     /// worked out for (a frame must not go through every feature's date).
     extent_memo: std::cell::Cell<Option<(u64, Extent)>>,
-    months_memo: Option<(u64, Option<Vec<crate::timeline::BinCount>>)>,
-    /// How many features of each layer on the timeline the window shows, and of how many, for
-    /// the `generation` they were counted for.
-    shown_memo: std::cell::RefCell<Option<(u64, Vec<ShownCount>)>>,
+    months_memo: Option<(u64, Vec<MonthButton>)>,
+    /// The window summary, for the `generation` it was counted for and the document revision
+    /// its texts were written for.
+    summary_memo: std::cell::RefCell<Option<Summary>>,
     /// Big layers whose dates are read on another thread, with the revision being read.
     reading: HashMap<LayerId, (Option<u64>, Receiver<Dates>)>,
 }
 
 /// A layer, how many of its features the window shows and how many it has.
 type ShownCount = (LayerId, usize, usize);
+
+/// The window summary: how many features of each layer on the timeline the window shows, of
+/// how many, and its two texts.
+struct Summary {
+    generation: u64,
+    revision: u64,
+    counts: Vec<ShownCount>,
+    /// "Window: 2025-07-14 to 2025-07-16 (UTC days, inclusive)".
+    window: String,
+    /// "6 of 7 raids.geojson shown · …", empty without dated layers.
+    shown: String,
+}
 
 /// A layer's date fields and its dates by the chosen one.
 type Dates = (Vec<Candidate>, Option<LayerTimes>);
@@ -121,7 +134,7 @@ impl Default for TimelinePanel {
             replay: Default::default(),
             extent_memo: std::cell::Cell::new(None),
             months_memo: None,
-            shown_memo: std::cell::RefCell::new(None),
+            summary_memo: std::cell::RefCell::new(None),
             reading: HashMap::new(),
             drag_start: None,
             histogram_transform: None,
@@ -384,13 +397,24 @@ impl TimelinePanel {
         self.histogram_ui(ui, doc, views, commands);
     }
 
-    /// "Window: … · 6 of 7 raids shown".
+    /// "Window: … · 6 of 7 raids shown" (written again only when the window, the dates or the
+    /// document change).
     fn window_summary_ui(&self, ui: &mut egui::Ui, doc: &Document) {
-        let mut memo = self.shown_memo.borrow_mut();
-        if memo.as_ref().is_none_or(|(g, _)| *g != self.generation) {
-            *memo = Some((self.generation, self.shown_counts(doc)));
+        let mut memo = self.summary_memo.borrow_mut();
+        let summary = match memo.take() {
+            Some(s) if s.generation == self.generation && s.revision == doc.revision() => s,
+            Some(s) if s.generation == self.generation => self.summary(doc, s.counts),
+            _ => self.summary(doc, self.shown_counts(doc)),
+        };
+        ui.label(RichText::new(summary.window.as_str()).strong());
+        if !summary.shown.is_empty() {
+            ui.label(summary.shown.as_str());
         }
-        let counts = memo.as_ref().map(|(_, c)| c.as_slice()).unwrap_or_default();
+        *memo = Some(summary);
+    }
+
+    /// The summary's texts for `counts`.
+    fn summary(&self, doc: &Document, counts: Vec<ShownCount>) -> Summary {
         let parts: Vec<String> = counts
             .iter()
             .filter_map(|&(id, shown, total)| {
@@ -404,9 +428,12 @@ impl TimelinePanel {
         } else {
             format!("{} (UTC days, inclusive)", self.window)
         };
-        ui.label(RichText::new(format!("Window: {window}")).strong());
-        if !parts.is_empty() {
-            ui.label(parts.join(" · "));
+        Summary {
+            generation: self.generation,
+            revision: doc.revision(),
+            counts,
+            window: format!("Window: {window}"),
+            shown: parts.join(" · "),
         }
     }
 
@@ -577,39 +604,29 @@ impl TimelinePanel {
             .as_ref()
             .is_none_or(|(read, _)| *read != self.dates_read)
         {
-            let whens = self
-                .layers
-                .values()
-                .filter_map(|t| t.times.as_ref())
-                .flat_map(|t| t.dates.dated());
-            let months = histogram(whens, Bin::Month, 10_000);
-            self.months_memo = Some((self.dates_read, months));
+            let buttons = month_buttons(self.layers.values().filter_map(|t| t.times.as_ref()));
+            self.months_memo = Some((self.dates_read, buttons));
         }
-        let Some((_, Some(months))) = &self.months_memo else {
+        let Some((_, buttons)) = &self.months_memo else {
             return;
         };
-        let months = months.clone();
-        let with_events: Vec<_> = months.iter().filter(|b| b.count > 0).collect();
-        if with_events.is_empty() || with_events.len() > 24 {
+        if buttons.is_empty() {
             return;
         }
         ui.label("Months:");
-        for m in with_events {
-            let (y, mo, _) = m.first.ymd();
-            let text = format!(
-                "{} {y} ({})",
-                MONTHS[(mo as usize).saturating_sub(1) % 12],
-                m.count
-            );
-            let selected = self.window == Window::days(m.first, m.last);
+        let mut picked = None;
+        for m in buttons {
             if ui
-                .selectable_label(selected, text)
-                .on_hover_text(format!("Show {} to {}", m.first, m.last))
+                .selectable_label(self.window == m.window, m.text.as_str())
+                .on_hover_text(m.hover.as_str())
                 .clicked()
             {
-                self.playing = false;
-                commands.push(Command::SetTimeWindow(Window::days(m.first, m.last)));
+                picked = Some(m.window);
             }
+        }
+        if let Some(window) = picked {
+            self.playing = false;
+            commands.push(Command::SetTimeWindow(window));
         }
     }
 
@@ -696,6 +713,42 @@ impl TimelinePanel {
             });
         }
     }
+}
+
+/// A month with events, as its button shows it: "Jul 2025 (6)", "Show 2025-07-01 to
+/// 2025-07-31", and the window it sets.
+struct MonthButton {
+    text: String,
+    hover: String,
+    window: Window,
+}
+
+/// The buttons of the months with events in `times` (through their distinct dates); none when
+/// there are more than 24 such months.
+fn month_buttons<'a>(times: impl Iterator<Item = &'a LayerTimes>) -> Vec<MonthButton> {
+    let distinct = times.flat_map(|t| t.dates.distinct());
+    let Some(months) = histogram_of_counts(distinct, Bin::Month, 10_000) else {
+        return Vec::new();
+    };
+    let with_events: Vec<_> = months.iter().filter(|b| b.count > 0).collect();
+    if with_events.len() > 24 {
+        return Vec::new();
+    }
+    with_events
+        .into_iter()
+        .map(|m| {
+            let (y, mo, _) = m.first.ymd();
+            MonthButton {
+                text: format!(
+                    "{} {y} ({})",
+                    MONTHS[(mo as usize).saturating_sub(1) % 12],
+                    m.count
+                ),
+                hover: format!("Show {} to {}", m.first, m.last),
+                window: Window::days(m.first, m.last),
+            }
+        })
+        .collect()
 }
 
 const MONTHS: [&str; 12] = [
