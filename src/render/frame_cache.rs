@@ -1,6 +1,7 @@
 //! Per-feature drawing work (polygon triangles, label texts) kept only for what the last frame
-//! drew: a feature that leaves the view is forgotten at the next frame, so memory follows the
-//! screen, not the layer, and nothing is kept for features out of view.
+//! drew: a feature that leaves the view is forgotten at the next frame (for labels, the next
+//! frame that places labels), so memory follows the screen, not the layer, and nothing is
+//! kept for features out of view.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -91,7 +92,8 @@ pub struct LabelText {
     pub size: Option<egui::Vec2>,
 }
 
-/// The label of each feature in view (`None`: it has none or nowhere to put it).
+/// The label of each feature in view (`None`: it has none or nowhere to put it), as the last
+/// frame that placed labels left them.
 pub type LabelTexts = FrameCache<FeatureRef, Option<LabelText>>;
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ pub mod scene;
 pub mod screen;
 
 // The modules in the folders by concern keep their paths directly under `render`.
-pub(crate) use self::annotations::rect_grid;
+pub(crate) use self::annotations::{anchor, rect_grid};
 pub use self::annotations::{labels, legend, scale_bar};
 pub use self::imagery::{compare, pinned, tile_grid};
 pub use self::layers::{density, features, layer_view, point_mesh, symbols};

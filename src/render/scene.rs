@@ -61,11 +61,11 @@ pub struct DrawCaches {
 }
 
 impl DrawCaches {
-    /// Start a frame (see [`FrameCache::next_frame`]) whose measurements are written in
-    /// `units` and whose text is laid out at `pixels_per_point`.
+    /// Start a frame (see [`FrameCache::next_frame`]; the labels start theirs when placed)
+    /// whose measurements are written in `units` and whose text is laid out at
+    /// `pixels_per_point`.
     pub fn next_frame(&mut self, units: Units, pixels_per_point: f32) {
         self.fills.next_frame();
-        self.labels.next_frame();
         if self.written != Some((units, pixels_per_point)) {
             self.labels = FrameCache::default();
             self.written = Some((units, pixels_per_point));

@@ -6,11 +6,12 @@
 use std::sync::Arc;
 
 use egui::{Color32, FontId, Galley, Pos2, Rect as ScreenRect, Vec2, pos2, vec2};
-use geo::{Coord, Geometry, Rect};
+use geo::Rect;
 use walkers::Projector;
 
 use crate::measure::{self, Units};
 use crate::model::{FeatureRef, Layer, LayerId};
+use crate::render::anchor::label_anchor;
 use crate::render::features::{Layers, in_view};
 use crate::render::frame_cache::{LabelText, LabelTexts};
 use crate::render::layer_view::LayerView;
@@ -47,21 +48,6 @@ pub(crate) fn point_symbol_rects(
         .collect()
 }
 
-/// Where the label of an area or a line goes: a point inside the area (not its centroid,
-/// which may lie outside), or the line's middle vertex.
-fn label_anchor(geometry: &Geometry<f64>) -> Option<Coord<f64>> {
-    use geo::InteriorPoint;
-    match geometry {
-        Geometry::LineString(l) => l.0.get(l.0.len() / 2).copied(),
-        Geometry::MultiLineString(ml) => ml.0.first().and_then(|l| l.0.get(l.0.len() / 2).copied()),
-        Geometry::Polygon(_)
-        | Geometry::MultiPolygon(_)
-        | Geometry::Rect(_)
-        | Geometry::Triangle(_) => geometry.interior_point().map(|p| p.0),
-        _ => None,
-    }
-}
-
 /// A label of the data, placed and laid out.
 pub(crate) struct DataLabel {
     pub(crate) rect: ScreenRect,
@@ -96,9 +82,11 @@ pub(crate) fn place_data_labels(
     rather_clear: &[ScreenRect],
 ) -> (Vec<DataLabel>, bool) {
     if !layers.2.labels() {
-        // Too many features in view to label them: none is labelled.
+        // Too many features in view to label them: none is labelled. The texts of the last
+        // labelled view are kept (they are few), so labelling it again costs nothing.
         return (Vec::new(), false);
     }
+    texts.next_frame();
     let mut work = Work {
         left: budget.unwrap_or(usize::MAX),
         waiting: false,
@@ -107,20 +95,78 @@ pub(crate) fn place_data_labels(
     let mut placed: Vec<DataLabel> = Vec::new();
     // Where the placed labels, the places to keep clear and the symbols are, for finding
     // those near a candidate place at once.
-    let mut taken = RectGrid::of(keep_clear);
-    let symbols = RectGrid::of(rather_clear);
+    let mut room = Room {
+        clip: painter.clip_rect(),
+        taken: RectGrid::of(keep_clear),
+        symbols: RectGrid::of(rather_clear),
+        line_height: lay_out(painter, "x").size().y,
+    };
     // Top layer first: its labels win.
     for feature in features.into_iter().rev() {
-        let Some(wanted) = wanted_label(painter, projector, feature, (units, texts), &mut work)
-        else {
+        let Some(wanted) = wanted_label(
+            (painter, projector, &room),
+            feature,
+            (units, texts),
+            &mut work,
+        ) else {
             continue;
         };
-        if let Some(label) = place(painter, wanted, &taken, &symbols) {
-            taken.insert(label.rect);
+        if let Some(label) = place(painter, wanted, &room) {
+            room.taken.insert(label.rect);
             placed.push(label);
         }
     }
     (placed, work.waiting)
+}
+
+/// Where labels may go: the map, less the room taken (by the labels placed and what they
+/// keep clear of) and, where it can be, the symbols' room.
+struct Room {
+    clip: ScreenRect,
+    taken: RectGrid,
+    symbols: RectGrid,
+    /// The height of a line of text: no label is lower.
+    line_height: f32,
+}
+
+/// A free place for a label: its text's top left corner, its box (the text and a margin),
+/// and whether it is set away from its symbol (with a leader line).
+type Found = (Pos2, ScreenRect, bool);
+
+impl Room {
+    /// The first free place for a label of `size` at `anchor`: beside its symbol (of extent
+    /// `beside`) or above its anchor, clear of the symbols too if there is one; for a point
+    /// with no room beside it, further out with a leader line. Each place's box grows away
+    /// from the anchor as `size` grows, so a size with no room means no room for any larger.
+    fn find(&self, anchor: Pos2, beside: Option<f32>, size: Vec2) -> Option<Found> {
+        // A place clear of the symbols too if there is one, else one that only overlaps
+        // symbols (a big graduated ring must not hide the names around it).
+        let free = |candidates: &[Pos2], avoid_symbols: bool| {
+            candidates.iter().find_map(|&min| {
+                let rect = ScreenRect::from_min_size(min, size).expand(2.0);
+                let blocked = !self.clip.contains_rect(rect)
+                    || self.taken.intersects(rect)
+                    || (avoid_symbols && self.symbols.intersects(rect));
+                (!blocked).then_some((min, rect, false))
+            })
+        };
+        let candidates = label_candidates(anchor, beside, size);
+        free(&candidates, true)
+            .or_else(|| free(&candidates, false))
+            .or_else(|| {
+                // No room beside the symbol: further out, clear of every symbol, with a
+                // leader.
+                let (min, rect, _) = free(&leader_candidates(anchor, beside?, size), true)?;
+                Some((min, rect, true))
+            })
+    }
+
+    /// Whether a label at `anchor` may find room: it is at least a line high (and some
+    /// width wide), so one with no room at that size is left out without being laid out.
+    fn may_fit(&self, anchor: Pos2, beside: Option<f32>) -> bool {
+        self.find(anchor, beside, vec2(0.0, self.line_height))
+            .is_some()
+    }
 }
 
 /// A feature in view: its layer's id, the layer, its view and the feature's index.
@@ -159,8 +205,7 @@ struct Wanted<'a> {
 /// do it): a kept measurement's number always, a name from zoom 6.5 (beside a point's
 /// symbol, else centred on the area or line).
 fn wanted_label<'t>(
-    painter: &egui::Painter,
-    projector: &Projector,
+    (painter, projector, room): (&egui::Painter, &Projector, &Room),
     (layer_id, layer, view, index): InView<'_>,
     (units, texts): (Units, &'t mut LabelTexts),
     work: &mut Work,
@@ -193,7 +238,7 @@ fn wanted_label<'t>(
     let (size, galley) = match label.size {
         Some(size) => (size, None),
         None => {
-            if kept && !work.take() {
+            if !room.may_fit(anchor, beside) || (kept && !work.take()) {
                 return None;
             }
             let galley = lay_out(painter, &label.text);
@@ -219,15 +264,8 @@ fn lay_out(painter: &egui::Painter, text: &str) -> Arc<Galley> {
     )
 }
 
-/// Where `wanted` goes, if anywhere: the first free place beside its symbol or above its
-/// anchor, clear of the symbols too if there is one; for a point with no room beside it,
-/// further out with a leader line.
-fn place(
-    painter: &egui::Painter,
-    wanted: Wanted<'_>,
-    taken: &RectGrid,
-    symbols: &RectGrid,
-) -> Option<DataLabel> {
+/// Where `wanted` goes in `room`, if anywhere (see [`Room::find`]).
+fn place(painter: &egui::Painter, wanted: Wanted<'_>, room: &Room) -> Option<DataLabel> {
     let Wanted {
         anchor,
         beside,
@@ -235,25 +273,7 @@ fn place(
         size,
         galley,
     } = wanted;
-    let candidates = label_candidates(anchor, beside, size);
-    // A place clear of the symbols too if there is one, else one that only overlaps
-    // symbols (a big graduated ring must not hide the names around it).
-    let free = |candidates: &[Pos2], avoid_symbols: bool| {
-        candidates.iter().find_map(|&min| {
-            let rect = ScreenRect::from_min_size(min, size).expand(2.0);
-            let blocked = !painter.clip_rect().contains_rect(rect)
-                || taken.intersects(rect)
-                || (avoid_symbols && symbols.intersects(rect));
-            (!blocked).then_some((min, rect))
-        })
-    };
-    let near = free(&candidates, true).or_else(|| free(&candidates, false));
-    let ((min, rect), leader) = match (near, beside) {
-        (Some(found), _) => (found, false),
-        // No room beside the symbol: further out, clear of every symbol, with a leader.
-        (None, Some(extent)) => (free(&leader_candidates(anchor, extent, size), true)?, true),
-        (None, None) => return None,
-    };
+    let (min, rect, leader) = room.find(anchor, beside, size)?;
     let leader = leader.then(|| {
         let end = pos2(
             anchor.x.clamp(rect.left(), rect.right()),
@@ -379,6 +399,7 @@ mod tests {
     use crate::render::density::Plan;
     use crate::render::scene::fit;
     use crate::render::screen::visible_area;
+    use geo::Coord;
     use walkers::{MapMemory, MercatorProjection};
 
     /// Place the labels of `geojson`'s features in a 600×400 view of `area`.
@@ -412,7 +433,6 @@ mod tests {
         let mut frames = Vec::new();
         let mut waiting = true;
         while waiting && frames.len() < 100 {
-            texts.next_frame();
             let _ = ctx.run_ui(input(), |ui| {
                 let mut memory = MapMemory::default();
                 fit(&mut memory, area, screen.size(), 0.5);
@@ -434,6 +454,32 @@ mod tests {
             });
         }
         frames
+    }
+
+    #[test]
+    fn no_label_is_lower_than_the_line_a_label_is_ruled_out_at() {
+        // A label with no room at a line's height is left out without being laid out: every
+        // text, in any script, is at least that high.
+        let ctx = egui::Context::default();
+        crate::render::setup_context(&ctx);
+        let _ = ctx.run_ui(egui::RawInput::default(), |ui| {
+            let line = lay_out(ui.painter(), "x").size().y;
+            assert!(line > 10.0, "{line}");
+            for text in [
+                "",
+                " ",
+                "Building 000123",
+                "ភ្នំពេញ",
+                "ក្រុងព្រះសីហនុ",
+                "北京",
+                "🏠 site",
+                "two\nlines",
+                "Åé gypq",
+            ] {
+                let size = lay_out(ui.painter(), text).size();
+                assert!(size.y >= line, "{text:?} is {size:?}, lower than {line}");
+            }
+        });
     }
 
     #[test]
