@@ -12,6 +12,7 @@ use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use egui::Color32;
 
 use crate::model::{Density, Document, Layer, LayerId, SpatialIndex};
+use crate::render::frame_cache::FrameCache;
 use crate::style::{FeatureStyle, GeometryKinds, LayerStyle, Legend, Resolved, Rgba};
 use crate::timeline::{Filter, LayerDates};
 
@@ -64,6 +65,10 @@ pub struct LayerView {
     /// Features the drawing path looked at in the spatial index since
     /// [`LayerView::take_visits`] was last called (what a frame's work grows with).
     visits: Cell<u64>,
+    /// While no resolved styles fit the layer (a big layer's first pass on the worker), the
+    /// styles read one by one from the features the last frame drew, for the revisions and
+    /// style revision they were read in: a frame does not read again those it read before.
+    read_styles: RefCell<(Option<(Revisions, u64)>, FrameCache<usize, FeatureStyle>)>,
 }
 
 /// A layer's revisions in the document, which a view's caches are keyed on.
@@ -267,6 +272,14 @@ impl LayerView {
     fn resolve(&self, doc: &Document, id: LayerId, layer: &Layer, background: bool) -> bool {
         let revisions = Revisions::of(doc, id);
         self.synced_geometry.set(Some(revisions.geometry));
+        let mut read = self.read_styles.borrow_mut();
+        let read_for = Some((revisions, self.style_revision));
+        if read.0 == read_for {
+            read.1.next_frame();
+        } else {
+            *read = (read_for, FrameCache::default());
+        }
+        drop(read);
         let style = &self.style;
         let key = (revisions, self.style_revision);
         let name = layer.name.clone();
@@ -309,11 +322,21 @@ impl LayerView {
         if let Some(style) = self.resolved_for().and_then(|r| r.style(index)) {
             return style;
         }
-        // Not resolved for these features yet: read this one feature.
-        layer.features.get(index).map_or_else(
-            || self.style.style_of(None),
-            |f| self.style.feature_style(f),
-        )
+        // Not resolved for these features yet: read this one feature (once while it stays
+        // in view).
+        let mut read = self.read_styles.borrow_mut();
+        if read
+            .0
+            .is_none_or(|(_, style_revision)| style_revision != self.style_revision)
+        {
+            *read = (None, FrameCache::default());
+        }
+        *read.1.get_or_insert_with(index, || {
+            layer.features.get(index).map_or_else(
+                || self.style.style_of(None),
+                |f| self.style.feature_style(f),
+            )
+        })
     }
 
     /// The label of feature `index` from the label property, and whether it is a kept
@@ -358,6 +381,7 @@ impl LayerView {
             background: false,
             kinds: Cell::new(None),
             visits: Cell::new(0),
+            read_styles: RefCell::default(),
         }
     }
 
@@ -500,6 +524,33 @@ mod tests {
             }],
             other: Rgba([90, 90, 90, 255]),
         });
+    }
+
+    #[test]
+    fn before_a_big_layers_first_styles_come_each_feature_is_drawn_in_its_style_of_the_moment() {
+        let (doc, id) = sites(BACKGROUND_FROM);
+        let layer = doc.layer(id).expect("open");
+        let mut view = LayerView::new(layer, 0);
+        view.work_in_background();
+        by_kind(&mut view);
+        let read = |view: &LayerView, i: usize| view.style().feature_style(&layer.features[i]);
+        // The first frame starts the worker; drawn meanwhile from each feature's text, and
+        // a second frame draws the same.
+        view.sync_styles(&doc, id);
+        for _ in 0..2 {
+            for i in [0, 1, 7, 4242] {
+                assert_eq!(view.feature_style(layer, i), read(&view, i));
+            }
+        }
+        assert_eq!(view.feature_style(layer, 0).color, Rgba([200, 0, 0, 255]));
+        // A new style before the next frame: drawn in it at once.
+        if let Some(c) = view.style_mut().categories.as_mut() {
+            c.classes[0].color = Rgba([0, 0, 200, 255]);
+        }
+        assert_eq!(view.feature_style(layer, 0).color, Rgba([0, 0, 200, 255]));
+        view.sync_styles(&doc, id);
+        assert_eq!(view.feature_style(layer, 0).color, Rgba([0, 0, 200, 255]));
+        assert_eq!(view.feature_style(layer, 1), read(&view, 1));
     }
 
     #[test]
