@@ -68,8 +68,11 @@ pub struct LayerView {
     /// While no resolved styles fit the layer (a big layer's first pass on the worker), the
     /// styles read one by one from the features the last frame drew, for the revisions and
     /// style revision they were read in: a frame does not read again those it read before.
-    read_styles: RefCell<(Option<(Revisions, u64)>, FrameCache<usize, FeatureStyle>)>,
+    read_styles: RefCell<ReadStyles>,
 }
+
+/// Styles read from the features' text, and the revisions and style revision they were read in.
+type ReadStyles = (Option<(Revisions, u64)>, FrameCache<usize, FeatureStyle>);
 
 /// A layer's revisions in the document, which a view's caches are keyed on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
