@@ -90,6 +90,8 @@ pub struct LabelText {
     /// The size of the laid-out text (points), once it was laid out: a label that finds no
     /// room is not laid out again in the next frames.
     pub size: Option<egui::Vec2>,
+    /// Until then, a width the laid-out text is at least as wide as (worked out once).
+    pub width_at_least: Option<f32>,
 }
 
 /// The label of each feature in view (`None`: it has none or nowhere to put it), as the last

@@ -17,7 +17,9 @@ use crate::render::basemap::{BasemapStyle, viewport_of};
 use crate::render::density::Plan;
 use crate::render::features::{Fill, KeptDots, paint_highlights, paint_layers};
 use crate::render::frame_cache::{FrameCache, LabelTexts};
-use crate::render::labels::{LabelBudget, paint_labels, place_data_labels, point_symbol_rects};
+use crate::render::labels::{
+    LabelBudget, labelled_in_view, paint_labels, place_data_labels, point_symbol_rects,
+};
 use crate::render::layer_view::LayerView;
 use crate::render::legend::{layout_legend, legend_rect, legends, paint_legend};
 use crate::render::overlay::Overlay;
@@ -121,7 +123,8 @@ pub fn paint_map(
     // Big layers with many features in view are drawn as density grids.
     let lod = Plan::new(doc, views, &viewport);
     let layers = (doc, views, &lod);
-    let symbols = point_symbol_rects(projector, layers, visible);
+    let labelled = labelled_in_view(layers, visible);
+    let symbols = point_symbol_rects(projector, labelled.as_deref().unwrap_or_default());
     // The legend goes in the corner where it hides the fewest symbols.
     let legend = overlay
         .legend
@@ -144,15 +147,19 @@ pub fn paint_map(
     keep_clear.extend(&furniture);
     // Labels keep clear of the furniture and the major places' names, and of point symbols
     // where they can.
-    let (labels, waiting) = place_data_labels(
-        painter,
-        projector,
-        layers,
-        visible,
-        (overlay.units, &mut caches.labels, caches.label_budget),
-        &keep_clear,
-        &symbols,
-    );
+    // Too many features in view to label them: none is labelled, and the texts of the last
+    // labelled view are kept (they are few), so labelling it again costs nothing.
+    let (labels, waiting) = match &labelled {
+        Some(features) => place_data_labels(
+            painter,
+            projector,
+            features,
+            (overlay.units, &mut caches.labels, caches.label_budget),
+            &keep_clear,
+            &symbols,
+        ),
+        None => (Vec::new(), false),
+    };
     if waiting {
         // Labels left for the next frame.
         painter.ctx().request_repaint();

@@ -23,18 +23,28 @@ use crate::render::symbols::symbol_extent;
 /// full of data anyway, and the check would cost more than it gives).
 const MAX_CLEAR_SYMBOLS: usize = 2000;
 
-/// Where the visible point symbols are drawn, so the basemap's labels keep clear of them.
+/// The features in view when labels are placed (few enough to label), looked up once a frame
+/// for the symbols' room and the labels; `None` when there are too many to label (then the
+/// map is full of data, and no room is kept for the symbols either).
+pub(crate) fn labelled_in_view<'a>(
+    layers: Layers<'a>,
+    visible: Rect<f64>,
+) -> Option<Vec<InView<'a>>> {
+    layers
+        .2
+        .labels()
+        .then(|| in_view(layers, visible).collect())
+}
+
+/// Where the visible point symbols among `features` are drawn, so the labels keep clear of
+/// them.
 pub(crate) fn point_symbol_rects(
     projector: &Projector,
-    layers: Layers<'_>,
-    visible: Rect<f64>,
+    features: &[InView<'_>],
 ) -> Vec<ScreenRect> {
-    if !layers.2.labels() {
-        // So many features in view that the map is full of data: no need to keep clear.
-        return Vec::new();
-    }
-    in_view(layers, visible)
-        .filter_map(|(_, layer, view, index)| {
+    features
+        .iter()
+        .filter_map(|&(_, layer, view, index)| {
             let feature = &layer.features[index];
             let p = feature.point()?;
             let style = view.feature_style(layer, index);
@@ -66,8 +76,9 @@ const LEADER_REACH: [f32; 3] = [28.0, 52.0, 76.0];
 /// others a few frames later rather than spend one long frame on them.
 pub type LabelBudget = Option<usize>;
 
-/// Labels for the data: point names (from zoom 6.5) and kept measurements' distances, areas
-/// and radii (in `units`). Placed greedily, top layer first; a label that would overlap a
+/// Labels for the data in view (`features`, from [`labelled_in_view`]): point names (from
+/// zoom 6.5) and kept measurements' distances, areas and radii (in `units`). Placed greedily,
+/// top layer first; a label that would overlap a
 /// placed one is left out. Worked out in that order within `budget`: a label not worked out
 /// yet is left out this frame (then the second value is `true`: look again next frame), so
 /// a frame shows the labels the whole placement would show, or, while some wait, a
@@ -75,23 +86,16 @@ pub type LabelBudget = Option<usize>;
 pub(crate) fn place_data_labels(
     painter: &egui::Painter,
     projector: &Projector,
-    layers: Layers<'_>,
-    visible: Rect<f64>,
+    features: &[InView<'_>],
     (units, texts, budget): (Units, &mut LabelTexts, LabelBudget),
     keep_clear: &[ScreenRect],
     rather_clear: &[ScreenRect],
 ) -> (Vec<DataLabel>, bool) {
-    if !layers.2.labels() {
-        // Too many features in view to label them: none is labelled. The texts of the last
-        // labelled view are kept (they are few), so labelling it again costs nothing.
-        return (Vec::new(), false);
-    }
     texts.next_frame();
     let mut work = Work {
         left: budget.unwrap_or(usize::MAX),
         waiting: false,
     };
-    let features: Vec<InView<'_>> = in_view(layers, visible).collect();
     let mut placed: Vec<DataLabel> = Vec::new();
     // Where the placed labels, the places to keep clear and the symbols are, for finding
     // those near a candidate place at once.
@@ -102,7 +106,7 @@ pub(crate) fn place_data_labels(
         line_height: lay_out(painter, "x").size().y,
     };
     // Top layer first: its labels win.
-    for feature in features.into_iter().rev() {
+    for &feature in features.iter().rev() {
         let Some(wanted) = wanted_label(
             (painter, projector, &room),
             feature,
@@ -161,16 +165,16 @@ impl Room {
             })
     }
 
-    /// Whether a label at `anchor` may find room: it is at least a line high (and some
-    /// width wide), so one with no room at that size is left out without being laid out.
-    fn may_fit(&self, anchor: Pos2, beside: Option<f32>) -> bool {
-        self.find(anchor, beside, vec2(0.0, self.line_height))
+    /// Whether a label at `anchor` at least `width` wide may find room: it is at least a
+    /// line high too, so one with no room at that size is left out without being laid out.
+    fn may_fit(&self, anchor: Pos2, beside: Option<f32>, width: f32) -> bool {
+        self.find(anchor, beside, vec2(width, self.line_height))
             .is_some()
     }
 }
 
 /// A feature in view: its layer's id, the layer, its view and the feature's index.
-type InView<'a> = (LayerId, &'a Layer, &'a LayerView, usize);
+pub(crate) type InView<'a> = (LayerId, &'a Layer, &'a LayerView, usize);
 
 /// The labels a frame may still work out.
 struct Work {
@@ -238,7 +242,10 @@ fn wanted_label<'t>(
     let (size, galley) = match label.size {
         Some(size) => (size, None),
         None => {
-            if !room.may_fit(anchor, beside) || (kept && !work.take()) {
+            let width = *label
+                .width_at_least
+                .get_or_insert_with(|| width_at_least(painter, &label.text));
+            if !room.may_fit(anchor, beside, width) || (kept && !work.take()) {
                 return None;
             }
             let galley = lay_out(painter, &label.text);
@@ -255,13 +262,39 @@ fn wanted_label<'t>(
     })
 }
 
+/// Whether the laid-out width of a text of `c`s is bounded from below by their advances (see
+/// [`width_at_least`]): plain Latin letters, digits, spaces and common punctuation, which the
+/// default font sets one glyph each with only pair kerning between them.
+fn plain(c: char) -> bool {
+    c.is_ascii_alphanumeric() || " -.,'()/#&:+_".contains(c)
+}
+
+/// How much of the sum of its characters' advances a plain text is at least as wide as, less
+/// a pixel for rounding: kerning takes less than a tenth of each pair's advances (a test
+/// checks every pair of plain characters), so at most a fifth of the whole.
+const WIDTH_SHARE: f32 = 0.8;
+
+/// A width `text`, laid out, is at least as wide as, without laying it out (a lookup of each
+/// character's advance): for plain text (see [`plain`]) a share of the sum of its advances,
+/// leading and trailing spaces left out as the layout leaves them out; 0 for other text.
+fn width_at_least(painter: &egui::Painter, text: &str) -> f32 {
+    let text = text.trim_matches(' ');
+    if !text.chars().all(plain) {
+        return 0.0;
+    }
+    let font = label_font();
+    let advances: f32 = painter.fonts_mut(|f| text.chars().map(|c| f.glyph_width(&font, c)).sum());
+    (WIDTH_SHARE * advances - 1.0).max(0.0)
+}
+
+/// The font the data's labels are written in.
+fn label_font() -> FontId {
+    FontId::proportional(12.5)
+}
+
 /// A label's text laid out as the map writes it.
 fn lay_out(painter: &egui::Painter, text: &str) -> Arc<Galley> {
-    painter.layout_no_wrap(
-        text.to_owned(),
-        FontId::proportional(12.5),
-        Color32::from_gray(20),
-    )
+    painter.layout_no_wrap(text.to_owned(), label_font(), Color32::from_gray(20))
 }
 
 /// Where `wanted` goes in `room`, if anywhere (see [`Room::find`]).
@@ -303,6 +336,7 @@ fn label_text(layer: &Layer, view: &LayerView, index: usize, units: Units) -> Op
             anchor,
             point: false,
             size: None,
+            width_at_least: None,
         });
     }
     let text = text?;
@@ -316,6 +350,7 @@ fn label_text(layer: &Layer, view: &LayerView, index: usize, units: Units) -> Op
         anchor,
         point,
         size: None,
+        width_at_least: None,
     })
 }
 
@@ -441,11 +476,12 @@ mod tests {
                 let visible = visible_area(&projector, screen);
                 let lod = Plan::new(&doc, &views, &viewport_of(&projector));
                 let labels;
+                let features =
+                    labelled_in_view((&doc, &views, &lod), visible).expect("few enough to label");
                 (labels, waiting) = place_data_labels(
                     ui.painter(),
                     &projector,
-                    (&doc, &views, &lod),
-                    visible,
+                    &features,
                     (Units::default(), &mut texts, budget),
                     &[],
                     &[],
@@ -479,6 +515,53 @@ mod tests {
                 let size = lay_out(ui.painter(), text).size();
                 assert!(size.y >= line, "{text:?} is {size:?}, lower than {line}");
             }
+        });
+    }
+
+    #[test]
+    fn plain_text_is_never_narrower_than_its_bound() {
+        // A label whose bound has no room is left out without being laid out: the bound must
+        // never exceed the laid-out width. Kerning is between pairs, so every pair of plain
+        // characters is checked (kerning under a tenth of the pair's advances, rounding under
+        // a pixel), then whole names.
+        let ctx = egui::Context::default();
+        crate::render::setup_context(&ctx);
+        let _ = ctx.run_ui(egui::RawInput::default(), |ui| {
+            let painter = ui.painter();
+            let font = label_font();
+            let advance = |c: char| painter.fonts_mut(|f| f.glyph_width(&font, c));
+            let plain: Vec<char> = (' '..='~').filter(|&c| plain(c)).collect();
+            for &a in &plain {
+                for &b in &plain {
+                    let pair = format!("{a}{b}");
+                    let width = lay_out(painter, &pair).size().x;
+                    let sum: f32 = pair.trim_matches(' ').chars().map(advance).sum();
+                    assert!(
+                        width >= (1.0 - (1.0 - WIDTH_SHARE) / 2.0) * sum - 1.0,
+                        "{pair:?}: {width} wide, advances {sum}"
+                    );
+                }
+            }
+            for text in [
+                "Building 000123",
+                "AVAVAV WAVE Toyota LTA",
+                "office (ffi fl ff)",
+                " Kampong Cham ",
+                "ffifflfi",
+                "ភ្នំពេញ",
+                "Phnom Penh: 12/3, #4 & co.",
+            ] {
+                let width = lay_out(painter, text).size().x;
+                let bound = width_at_least(painter, text);
+                assert!(width >= bound, "{text:?}: {width} wide, bound {bound}");
+            }
+            // And the bound is close enough to rule labels out.
+            let name = "Building 000123";
+            let (width, bound) = (
+                lay_out(painter, name).size().x,
+                width_at_least(painter, name),
+            );
+            assert!(bound > 0.7 * width, "{name:?}: {width} wide, bound {bound}");
         });
     }
 
